@@ -1,0 +1,499 @@
+"""Spark SQL's data types, with PySpark's public API.
+
+Each type is a small immutable value: equal when its class and parameters are equal, and
+hashable so that schemas can be dictionary keys. ``simpleString()`` gives the DDL spelling
+(``int``, ``array<string>``); ``typeName()`` gives the name ``printSchema()`` shows
+(``integer``, ``long``). ``_parse_datatype_string`` reads DDL such as ``"a INT, b STRING"``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+__all__ = [
+    "DataType", "NullType", "BooleanType", "ByteType", "ShortType", "IntegerType", "LongType",
+    "FloatType", "DoubleType", "DecimalType", "StringType", "BinaryType", "DateType",
+    "TimestampType", "TimestampNTZType", "ArrayType", "MapType", "StructField", "StructType",
+    "NumericType", "IntegralType", "FractionalType", "AtomicType",
+]
+
+
+class DataType:
+    """Base of every Spark SQL type."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self._params() == other._params()  # type: ignore[attr-defined]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._params()))
+
+    def _params(self) -> tuple:
+        return ()
+
+    @classmethod
+    def typeName(cls) -> str:
+        return cls.__name__[: -len("Type")].lower()
+
+    def simpleString(self) -> str:
+        return self.typeName()
+
+    def needConversion(self) -> bool:
+        return False
+
+
+class AtomicType(DataType):
+    """A type whose values are not containers."""
+
+    __slots__ = ()
+
+
+class NumericType(AtomicType):
+    __slots__ = ()
+
+
+class IntegralType(NumericType):
+    __slots__ = ()
+
+
+class FractionalType(NumericType):
+    __slots__ = ()
+
+
+class NullType(DataType):
+    """The type of the ``NULL`` literal; PySpark calls it ``void``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def typeName(cls) -> str:
+        return "void"
+
+
+class BooleanType(AtomicType):
+    __slots__ = ()
+
+
+class ByteType(IntegralType):
+    __slots__ = ()
+
+    def simpleString(self) -> str:
+        return "tinyint"
+
+
+class ShortType(IntegralType):
+    __slots__ = ()
+
+    def simpleString(self) -> str:
+        return "smallint"
+
+
+class IntegerType(IntegralType):
+    __slots__ = ()
+
+    def simpleString(self) -> str:
+        return "int"
+
+
+class LongType(IntegralType):
+    __slots__ = ()
+
+    def simpleString(self) -> str:
+        return "bigint"
+
+
+class FloatType(FractionalType):
+    __slots__ = ()
+
+
+class DoubleType(FractionalType):
+    __slots__ = ()
+
+
+class DecimalType(FractionalType):
+    """Fixed-point decimal with ``precision`` digits, ``scale`` of them after the point."""
+
+    __slots__ = ("precision", "scale")
+
+    def __init__(self, precision: int = 10, scale: int = 0):
+        if not 0 < precision <= 38 or not 0 <= scale <= precision:
+            raise ValueError(f"DecimalType({precision}, {scale}): need 0 < precision <= 38 and 0 <= scale <= precision")
+        self.precision = precision
+        self.scale = scale
+
+    def _params(self) -> tuple:
+        return (self.precision, self.scale)
+
+    def simpleString(self) -> str:
+        return f"decimal({self.precision},{self.scale})"
+
+    def __repr__(self) -> str:
+        return f"DecimalType({self.precision}, {self.scale})"
+
+
+class StringType(AtomicType):
+    __slots__ = ()
+
+
+class BinaryType(AtomicType):
+    __slots__ = ()
+
+
+class DateType(AtomicType):
+    __slots__ = ()
+
+
+class TimestampType(AtomicType):
+    __slots__ = ()
+
+
+class TimestampNTZType(AtomicType):
+    __slots__ = ()
+
+    @classmethod
+    def typeName(cls) -> str:
+        return "timestamp_ntz"
+
+
+class ArrayType(DataType):
+    __slots__ = ("elementType", "containsNull")
+
+    def __init__(self, elementType: DataType, containsNull: bool = True):
+        if not isinstance(elementType, DataType):
+            raise TypeError(f"ArrayType needs a DataType element, got {elementType!r}")
+        self.elementType = elementType
+        self.containsNull = containsNull
+
+    def _params(self) -> tuple:
+        return (self.elementType, self.containsNull)
+
+    def simpleString(self) -> str:
+        return f"array<{self.elementType.simpleString()}>"
+
+    def __repr__(self) -> str:
+        return f"ArrayType({self.elementType!r}, {self.containsNull})"
+
+
+class MapType(DataType):
+    __slots__ = ("keyType", "valueType", "valueContainsNull")
+
+    def __init__(self, keyType: DataType, valueType: DataType, valueContainsNull: bool = True):
+        self.keyType = keyType
+        self.valueType = valueType
+        self.valueContainsNull = valueContainsNull
+
+    def _params(self) -> tuple:
+        return (self.keyType, self.valueType, self.valueContainsNull)
+
+    def simpleString(self) -> str:
+        return f"map<{self.keyType.simpleString()},{self.valueType.simpleString()}>"
+
+    def __repr__(self) -> str:
+        return f"MapType({self.keyType!r}, {self.valueType!r}, {self.valueContainsNull})"
+
+
+class StructField(DataType):
+    """A named, typed field of a :class:`StructType`."""
+
+    __slots__ = ("name", "dataType", "nullable", "metadata")
+
+    def __init__(self, name: str, dataType: DataType, nullable: bool = True, metadata: dict | None = None):
+        if not isinstance(name, str):
+            raise TypeError(f"StructField name must be a str, got {name!r}")
+        if not isinstance(dataType, DataType):
+            raise TypeError(f"StructField {name!r} needs a DataType, got {dataType!r}")
+        self.name = name
+        self.dataType = dataType
+        self.nullable = nullable
+        self.metadata = metadata or {}
+
+    def _params(self) -> tuple:
+        return (self.name, self.dataType, self.nullable, tuple(sorted(self.metadata.items())))
+
+    def simpleString(self) -> str:
+        return f"{self.name}:{self.dataType.simpleString()}"
+
+    def __repr__(self) -> str:
+        return f"StructField('{self.name}', {self.dataType!r}, {self.nullable})"
+
+
+class StructType(DataType):
+    """An ordered list of :class:`StructField`; the schema of a DataFrame."""
+
+    __slots__ = ("fields", "names")
+
+    def __init__(self, fields: list[StructField] | None = None):
+        self.fields: list[StructField] = list(fields or [])
+        for f in self.fields:
+            if not isinstance(f, StructField):
+                raise TypeError(f"StructType takes StructFields, got {f!r}")
+        self.names = [f.name for f in self.fields]
+
+    def _params(self) -> tuple:
+        return tuple(self.fields)
+
+    def add(self, field: str | StructField, data_type: str | DataType | None = None,
+            nullable: bool = True, metadata: dict | None = None) -> StructType:
+        """Append a field (in place, as PySpark does) and return ``self``."""
+        if isinstance(field, StructField):
+            self.fields.append(field)
+        else:
+            if data_type is None:
+                raise ValueError(f"add({field!r}) needs a data_type")
+            if isinstance(data_type, str):
+                data_type = _parse_datatype_string(data_type)
+            self.fields.append(StructField(field, data_type, nullable, metadata))
+        self.names = [f.name for f in self.fields]
+        return self
+
+    def fieldNames(self) -> list[str]:
+        return list(self.names)
+
+    def __iter__(self) -> Iterator[StructField]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def __getitem__(self, key: str | int | slice) -> Any:
+        if isinstance(key, str):
+            for f in self.fields:
+                if f.name == key:
+                    return f
+            raise KeyError(f"No StructField named {key}")
+        if isinstance(key, int):
+            return self.fields[key]
+        if isinstance(key, slice):
+            return StructType(self.fields[key])
+        raise TypeError(f"StructType index must be str, int or slice, not {type(key).__name__}")
+
+    def simpleString(self) -> str:
+        return "struct<" + ",".join(f.simpleString() for f in self.fields) + ">"
+
+    def __repr__(self) -> str:
+        return "StructType([" + ", ".join(repr(f) for f in self.fields) + "])"
+
+    def treeString(self, level: int | None = None) -> str:
+        """The text ``printSchema()`` prints."""
+        from ember.sql.display import schema_tree_string
+
+        return schema_tree_string(self, level)
+
+
+# --------------------------------------------------------------------------- DDL parsing
+
+_ATOMIC_NAMES: dict[str, DataType] = {
+    "void": NullType(), "null": NullType(),
+    "boolean": BooleanType(), "bool": BooleanType(),
+    "tinyint": ByteType(), "byte": ByteType(),
+    "smallint": ShortType(), "short": ShortType(),
+    "int": IntegerType(), "integer": IntegerType(),
+    "bigint": LongType(), "long": LongType(),
+    "float": FloatType(), "real": FloatType(),
+    "double": DoubleType(),
+    "string": StringType(), "varchar": StringType(), "char": StringType(),
+    "binary": BinaryType(),
+    "date": DateType(),
+    "timestamp": TimestampType(), "timestamp_ltz": TimestampType(),
+    "timestamp_ntz": TimestampNTZType(),
+}
+
+_TOKEN = re.compile(r"\s*(?:(`[^`]*`)|([A-Za-z_][A-Za-z0-9_]*)|(\d+)|(\S))")
+
+
+class _DDLParser:
+    """Recursive-descent reader for Spark's DDL type syntax."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.tokens: list[str] = []
+        pos = 0
+        text = text.rstrip()
+        while pos < len(text):
+            m = _TOKEN.match(text, pos)
+            if not m:
+                break
+            self.tokens.append(next(g for g in m.groups() if g is not None))
+            pos = m.end()
+        self.i = 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        tok = self.peek()
+        if tok is None or (expected is not None and tok.lower() != expected):
+            from ember.sql.errors import ParseException
+
+            want = f"'{expected}'" if expected else "more input"
+            raise ParseException(
+                "PARSE_SYNTAX_ERROR",
+                f"Syntax error at or near {tok!r}: expected {want} in type string {self.text!r}.",
+            )
+        self.i += 1
+        return tok
+
+    def at_end(self) -> bool:
+        return self.i >= len(self.tokens)
+
+    def data_type(self) -> DataType:
+        name = self.take().lower()
+        if name == "array":
+            self.take("<")
+            element = self.data_type()
+            self.take(">")
+            return ArrayType(element)
+        if name == "map":
+            self.take("<")
+            key = self.data_type()
+            self.take(",")
+            value = self.data_type()
+            self.take(">")
+            return MapType(key, value)
+        if name == "struct":
+            self.take("<")
+            fields = [] if self.peek() == ">" else self.fields(closing=">")
+            self.take(">")
+            return StructType(fields)
+        if name in ("decimal", "dec", "numeric"):
+            if self.peek() == "(":
+                self.take("(")
+                precision = int(self.take())
+                scale = 0
+                if self.peek() == ",":
+                    self.take(",")
+                    scale = int(self.take())
+                self.take(")")
+                return DecimalType(precision, scale)
+            return DecimalType(10, 0)
+        if name in ("varchar", "char") and self.peek() == "(":
+            self.take("(")
+            self.take()
+            self.take(")")
+        if name not in _ATOMIC_NAMES:
+            from ember.sql.errors import ParseException
+
+            raise ParseException("UNSUPPORTED_DATATYPE", f"Unsupported data type \"{name.upper()}\".")
+        return _ATOMIC_NAMES[name]
+
+    def fields(self, closing: str | None = None) -> list[StructField]:
+        out = [self.field()]
+        while self.peek() == ",":
+            self.take(",")
+            out.append(self.field())
+        return out
+
+    def field(self) -> StructField:
+        name = self.take().strip("`")
+        if self.peek() == ":":
+            self.take(":")
+        dtype = self.data_type()
+        nullable = True
+        if self.peek() and self.peek().lower() == "not":
+            self.take("not")
+            self.take("null")
+            nullable = False
+        if self.peek() and self.peek().lower() == "comment":
+            self.take("comment")
+            self.take()
+        return StructField(name, dtype, nullable)
+
+
+def _parse_datatype_string(text: str) -> DataType:
+    """Parse DDL: a schema (``"a INT, b STRING"``, ``"a: int"``) or one type (``"array<int>"``)."""
+    from ember.sql.errors import ParseException
+
+    try:
+        parser = _DDLParser(text)
+        fields = parser.fields()
+        if parser.at_end():
+            return StructType(fields)
+    except ParseException:
+        pass
+    parser = _DDLParser(text)
+    dtype = parser.data_type()
+    if not parser.at_end():
+        raise ParseException(
+            "PARSE_SYNTAX_ERROR", f"Syntax error at or near {parser.peek()!r} in type string {text!r}."
+        )
+    return dtype
+
+
+def _infer_type(value: Any) -> DataType:
+    """The Spark type PySpark infers for one Python value (``createDataFrame`` without a schema)."""
+    import datetime
+    import decimal
+
+    from ember.sql.row import Row
+
+    if value is None:
+        return NullType()
+    if isinstance(value, bool):
+        return BooleanType()
+    if isinstance(value, int):
+        return LongType()
+    if isinstance(value, float):
+        return DoubleType()
+    if isinstance(value, str):
+        return StringType()
+    if isinstance(value, (bytes, bytearray)):
+        return BinaryType()
+    if isinstance(value, decimal.Decimal):
+        return DecimalType(38, 18)
+    if isinstance(value, datetime.datetime):
+        return TimestampType()
+    if isinstance(value, datetime.date):
+        return DateType()
+    if isinstance(value, Row) and value._has_fields():
+        return StructType([StructField(k, _infer_type(v)) for k, v in zip(value.__fields__, value)])
+    if isinstance(value, (list, tuple)):
+        element: DataType = NullType()
+        for item in value:
+            element = _merge_types(element, _infer_type(item))
+        return ArrayType(element)
+    if isinstance(value, dict):
+        key_t: DataType = NullType()
+        value_t: DataType = NullType()
+        for k, v in value.items():
+            key_t = _merge_types(key_t, _infer_type(k))
+            value_t = _merge_types(value_t, _infer_type(v))
+        return MapType(key_t, value_t)
+    from ember.sql.errors import EmberTypeError
+
+    raise EmberTypeError(
+        "CANNOT_INFER_TYPE_FOR_FIELD", f"Cannot infer a Spark type for {type(value).__name__} value {value!r}."
+    )
+
+
+def _merge_types(a: DataType, b: DataType) -> DataType:
+    """Widen two inferred types into one, as PySpark's schema inference does across rows."""
+    if isinstance(a, NullType):
+        return b
+    if isinstance(b, NullType) or a == b:
+        return a
+    if isinstance(a, ArrayType) and isinstance(b, ArrayType):
+        return ArrayType(_merge_types(a.elementType, b.elementType))
+    if isinstance(a, MapType) and isinstance(b, MapType):
+        return MapType(_merge_types(a.keyType, b.keyType), _merge_types(a.valueType, b.valueType))
+    if isinstance(a, StructType) and isinstance(b, StructType):
+        merged = {f.name: f.dataType for f in a.fields}
+        for f in b.fields:
+            merged[f.name] = _merge_types(merged.get(f.name, NullType()), f.dataType)
+        return StructType([StructField(n, t) for n, t in merged.items()])
+    if isinstance(a, NumericType) and isinstance(b, NumericType):
+        if isinstance(a, DoubleType) or isinstance(b, DoubleType):
+            return DoubleType()
+        return a if isinstance(a, DecimalType) else b
+    from ember.sql.errors import EmberTypeError
+
+    raise EmberTypeError(
+        "CANNOT_MERGE_TYPE", f"Can not merge type {type(a).__name__} and {type(b).__name__}."
+    )
