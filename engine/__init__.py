@@ -1,0 +1,25 @@
+"""Ember: a Spark-style in-memory dataflow engine for Python, with PySpark's API.
+
+>>> from ember import SparkContext
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from ember.accumulators import Accumulator, AccumulatorParam
+from ember.broadcast import Broadcast
+from ember.conf import SparkConf
+from ember.context import SparkContext
+from ember.errors import (AnalysisException, EmberException, JobAbortedError, JobCancelledError,
+                          ParseException, ResultTooLargeError, WorkerLostError)
+from ember.rdd.numeric import StatCounter
+from ember.rdd.rdd import RDD
+from ember.storage_level import StorageLevel
+from ember.task_context import TaskContext
+
+__all__ = [
+    "Accumulator", "AccumulatorParam", "AnalysisException", "Broadcast", "EmberException",
+    "JobAbortedError", "JobCancelledError", "ParseException", "RDD", "ResultTooLargeError",
+    "SparkConf", "SparkContext", "StatCounter", "StorageLevel", "TaskContext", "WorkerLostError",
+]

@@ -1,0 +1,400 @@
+"""``SparkContext``: the entry point of the RDD API (PySpark's), and the session's wiring.
+
+It is a façade: it parses the master, creates the private session directory, starts the
+executor backend and the scheduler's logic thread, and turns actions into jobs. It makes
+no scheduling decisions itself.
+
+Masters: ``local`` (one worker), ``local[N]``, ``local[*]`` (one per core) and
+``local[N,F]`` (F task attempts) start worker processes; ``inline`` (Ember's addition)
+runs every task inside the driver, for debugging with pdb.
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import logging
+import os
+import pickle
+import re
+import sys
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Iterable, Sequence
+
+from ember import config
+from ember.accumulators import (COMPLEX_ACCUMULATOR_PARAM, FLOAT_ACCUMULATOR_PARAM, INT_ACCUMULATOR_PARAM,
+                                Accumulator, AccumulatorParam)
+from ember.block_manager_master import BlockManagerMaster
+from ember.broadcast import Broadcast
+from ember.call_site import capture_call_site
+from ember.closure import check_closure
+from ember.conf import SparkConf
+from ember.errors import ClosureError, ContextStoppedError, EmberValueError
+from ember.rdd.rdd import RDD
+from ember.rdd.sources import (EmptyRDD, ParallelCollectionRDD, PickleFileRDD, TextFileRDD,
+                               WholeTextFilesRDD)
+from ember.rdd.union import UnionRDD
+from ember.scheduler.backends.inline import InlineBackend
+from ember.scheduler.backends.local import LocalProcessBackend
+from ember.scheduler.dag_scheduler import DAGScheduler
+from ember.scheduler.event_loop import EventLoop
+from ember.scheduler.events import AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted
+from ember.scheduler.listener import ListenerBus
+from ember.scheduler.map_output_tracker import MapOutputTracker
+from ember.scheduler.progress import ConsoleProgressBar
+from ember.shuffle.block_resolver import ShuffleBlockResolver
+from ember.temp_dirs import SessionDirectory
+
+log = logging.getLogger(__name__)
+
+_LOCAL_MASTER = re.compile(r"local(?:\[(\*|\d+)(?:\s*,\s*(\d+))?\])?")
+_LOG_LEVELS = {"ALL": logging.NOTSET, "TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO,
+               "WARN": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL,
+               "OFF": logging.CRITICAL + 10}
+
+
+@dataclass(frozen=True, slots=True)
+class MasterSpec:
+    inline: bool
+    num_workers: int
+    max_failures: int | None
+
+
+def parse_master(master: str) -> MasterSpec:
+    """``local``, ``local[N]``, ``local[*]``, ``local[N,F]`` or ``inline``."""
+    if master == "inline":
+        return MasterSpec(True, 1, None)
+    match = _LOCAL_MASTER.fullmatch(master.strip())
+    if not match:
+        raise EmberValueError(
+            f"Could not parse Master URL: {master!r}; Ember runs 'local', 'local[N]', 'local[*]', "
+            f"'local[N,F]' or 'inline'")
+    cores, failures = match.groups()
+    workers = (os.cpu_count() or 1) if cores == "*" else int(cores or 1)
+    if workers < 1:
+        raise EmberValueError(f"Asked to run locally with {workers} threads; need at least one")
+    return MasterSpec(False, workers, int(failures) if failures else None)
+
+
+class SparkContext:
+    """The entry point to Ember's RDD API.
+
+    >>> from ember import SparkContext
+    >>> with SparkContext("local[2]", "doc") as context:
+    ...     context.parallelize(range(10)).map(lambda x: x * x).sum()
+    285
+    """
+
+    _active: ClassVar[SparkContext | None] = None
+    _lock: ClassVar[threading.RLock] = threading.RLock()
+    _ember_driver_only = True
+
+    def __init__(self, master: str | None = None, appName: str | None = None, sparkHome: str | None = None,
+                 pyFiles: Any = None, environment: dict | None = None, batchSize: int = 0,
+                 serializer: Any = None, conf: SparkConf | None = None, gateway: Any = None,
+                 jsc: Any = None, profiler_cls: Any = None) -> None:
+        with SparkContext._lock:
+            if SparkContext._active is not None:
+                active = SparkContext._active
+                raise EmberValueError(
+                    f"Cannot run multiple SparkContexts at once; existing SparkContext(app={active.appName}, "
+                    f"master={active.master}) created at {active._created_at}. Call stop() on it first, "
+                    f"or use SparkContext.getOrCreate()")
+            self._conf = conf.copy() if conf is not None else SparkConf()
+            if master:
+                self._conf.setMaster(master)
+            if appName:
+                self._conf.setAppName(appName)
+            self._start()
+            SparkContext._active = self
+
+    def _start(self) -> None:
+        conf = self._conf
+        self.master: str = config.MASTER.read(conf)
+        self.appName: str = config.APP_NAME.read(conf)
+        self._created_at = capture_call_site().label.split(" at ", 1)[-1]
+        self.startTime = int(time.time() * 1000)
+        spec = parse_master(self.master)
+        self._spec = spec
+        self._max_failures = spec.max_failures or config.TASK_MAX_FAILURES.read(conf)
+        self._session_dir = SessionDirectory(config.LOCAL_DIR.read(conf))
+        self._rdd_ids = itertools.count()
+        self._shuffle_ids = itertools.count()
+        self._job_ids = itertools.count()
+        self._broadcast_ids = itertools.count()
+        self._accumulators: dict[int, Accumulator] = {}
+        self._local = threading.local()
+        self._stopped = False
+        self._listeners = ListenerBus()
+        self._progress = None
+        if config.SHOW_CONSOLE_PROGRESS.read(conf):
+            self._progress = ConsoleProgressBar()
+            self._listeners.add(self._progress)
+        self._backend = self._make_backend(spec)
+        self._event_loop = EventLoop(self._handle_event, self._scheduler_crashed)
+        self._dag = DAGScheduler(
+            self._backend, MapOutputTracker(ShuffleBlockResolver(self._session_dir.path)), BlockManagerMaster(),
+            self._listeners, self._accumulators, self._event_loop.post_later,
+            max_task_failures=self._max_failures,
+            max_stage_attempts=config.STAGE_MAX_CONSECUTIVE_ATTEMPTS.read(conf),
+            locality_wait=config.LOCALITY_WAIT.read(conf),
+            max_result_size=config.DRIVER_MAX_RESULT_SIZE.read(conf))
+        self._event_loop.start()
+        self._backend.start(self._event_loop.post)
+        atexit.register(self._stop_at_exit)
+
+    def _make_backend(self, spec: MasterSpec):
+        storage = int(config.EXECUTOR_MEMORY.read(self._conf) * 0.6)
+        batch = config.SHUFFLE_BATCH_BYTES.read(self._conf)
+        compress = config.SHUFFLE_COMPRESS.read(self._conf)
+        if spec.inline:
+            return InlineBackend(self._session_dir.path, storage, batch, compress)
+        init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path),
+                "cwd": os.getcwd(), "storage_bytes": storage, "batch_bytes": batch, "compress": compress}
+        return LocalProcessBackend(spec.num_workers, init)
+
+    def _handle_event(self, event: Any) -> None:
+        self._dag.handle(event)
+
+    def _scheduler_crashed(self, error: BaseException) -> None:
+        for job in list(self._dag.jobs_by_id.values()):
+            self._dag._fail_job(job, error)
+
+    # --- lifecycle -----------------------------------------------------------------
+
+    @classmethod
+    def getOrCreate(cls, conf: SparkConf | None = None) -> SparkContext:
+        """The active SparkContext, or a new one built from ``conf``."""
+        with cls._lock:
+            if cls._active is None:
+                cls(conf=conf or SparkConf())
+            return cls._active
+
+    def stop(self) -> None:
+        """Stop the workers, remove the session directory, and let a new context start."""
+        with SparkContext._lock:
+            if self._stopped:
+                return
+            self._stopped = True
+            self._event_loop.post(AllJobsCancelled())
+            self._event_loop.stop()
+            self._backend.stop()
+            if self._progress is not None:
+                self._progress.close_all()
+            self._session_dir.remove()
+            atexit.unregister(self._stop_at_exit)
+            if SparkContext._active is self:
+                SparkContext._active = None
+
+    def _stop_at_exit(self) -> None:
+        try:
+            self.stop()
+        except Exception:
+            log.exception("error while stopping the SparkContext at interpreter exit")
+
+    def __enter__(self) -> SparkContext:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    def __reduce__(self):
+        raise ClosureError(
+            "It appears that you are attempting to reference SparkContext from a broadcast variable, "
+            "action, or transformation. SparkContext can only be used on the driver, not in code that "
+            "runs on workers (see SPARK-5063).")
+
+    def _check_active(self) -> None:
+        if self._stopped:
+            raise ContextStoppedError(
+                "Cannot call methods on a stopped SparkContext; create a new one with SparkContext(...)")
+
+    # --- properties ----------------------------------------------------------------
+
+    @property
+    def defaultParallelism(self) -> int:
+        configured = config.DEFAULT_PARALLELISM.read(self._conf)
+        return configured if configured else self._spec.num_workers
+
+    @property
+    def defaultMinPartitions(self) -> int:
+        return min(self.defaultParallelism, 2)
+
+    @property
+    def version(self) -> str:
+        from ember import __version__
+
+        return __version__
+
+    @property
+    def applicationId(self) -> str:
+        return f"local-{self.startTime}"
+
+    @property
+    def uiWebUrl(self) -> None:
+        return None
+
+    def getConf(self) -> SparkConf:
+        return self._conf.copy()
+
+    def sparkUser(self) -> str:
+        import getpass
+
+        return getpass.getuser()
+
+    def setLogLevel(self, logLevel: str) -> None:
+        """Set Ember's log level: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE or WARN."""
+        level = _LOG_LEVELS.get(str(logLevel).upper())
+        if level is None:
+            raise EmberValueError(f"Supplied level {logLevel} did not match one of: {','.join(_LOG_LEVELS)}")
+        logging.getLogger("ember").setLevel(level)
+
+    # --- local properties, groups and cancellation ---------------------------------
+
+    def _properties(self) -> dict[str, str]:
+        if not hasattr(self._local, "properties"):
+            self._local.properties = {}
+        return self._local.properties
+
+    def setLocalProperty(self, key: str, value: str | None) -> None:
+        if value is None:
+            self._properties().pop(key, None)
+        else:
+            self._properties()[key] = value
+
+    def getLocalProperty(self, key: str) -> str | None:
+        return self._properties().get(key)
+
+    def setJobGroup(self, groupId: str, description: str, interruptOnCancel: bool = False) -> None:
+        self.setLocalProperty("spark.jobGroup.id", groupId)
+        self.setLocalProperty("spark.job.description", description)
+        self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
+
+    def setJobDescription(self, value: str) -> None:
+        self.setLocalProperty("spark.job.description", value)
+
+    def cancelJobGroup(self, groupId: str) -> None:
+        self._event_loop.post(JobGroupCancelled(groupId))
+
+    def cancelAllJobs(self) -> None:
+        self._event_loop.post(AllJobsCancelled())
+
+    # --- sources -------------------------------------------------------------------
+
+    def _new_rdd_id(self) -> int:
+        self._check_active()
+        return next(self._rdd_ids)
+
+    def _new_shuffle_id(self) -> int:
+        return next(self._shuffle_ids)
+
+    def parallelize(self, c: Iterable[Any], numSlices: int | None = None) -> RDD:
+        """Distribute a local collection as an RDD of ``numSlices`` partitions.
+
+        >>> sc.parallelize([0, 2, 3, 4, 6], 5).glom().collect()
+        [[0], [2], [3], [4], [6]]
+        """
+        data = c if isinstance(c, (range, list, tuple)) else list(c)
+        return ParallelCollectionRDD(self, data, numSlices or self.defaultParallelism)
+
+    def range(self, start: int, end: int | None = None, step: int = 1, numSlices: int | None = None) -> RDD:
+        """An RDD of the integers ``range(start, end, step)``; one argument means ``range(0, start)``.
+
+        >>> sc.range(1, 7, 2).collect()
+        [1, 3, 5]
+        """
+        if end is None:
+            start, end = 0, start
+        return self.parallelize(range(start, end, step), numSlices)
+
+    def emptyRDD(self) -> RDD:
+        return EmptyRDD(self)
+
+    def textFile(self, name: str, minPartitions: int | None = None, use_unicode: bool = True) -> RDD:
+        """The lines of text files: a file, a directory, a glob, or comma-separated paths.
+
+        Files ending in ``.gz`` are decompressed (one partition each).
+        """
+        return TextFileRDD(self, name, minPartitions or self.defaultMinPartitions)
+
+    def wholeTextFiles(self, path: str, minPartitions: int | None = None, use_unicode: bool = True) -> RDD:
+        """``(path, content)`` for each file under ``path``."""
+        return WholeTextFilesRDD(self, path, minPartitions or self.defaultMinPartitions)
+
+    def pickleFile(self, name: str, minPartitions: int | None = None) -> RDD:
+        """Read back an RDD written by ``saveAsPickleFile``."""
+        return PickleFileRDD(self, name, minPartitions or self.defaultMinPartitions)
+
+    def union(self, rdds: Sequence[RDD]) -> RDD:
+        """The records of all the given RDDs, one after another."""
+        rdds = list(rdds)
+        if not rdds:
+            raise EmberValueError("union() needs at least one RDD")
+        return UnionRDD(rdds)
+
+    # --- shared variables ----------------------------------------------------------
+
+    def broadcast(self, value: Any) -> Broadcast:
+        """Send a read-only value to every worker once; read it with ``.value``."""
+        self._check_active()
+        broadcast_id = next(self._broadcast_ids)
+        path = os.path.join(self._session_dir.subdir("broadcast"), str(broadcast_id))
+        return Broadcast._create(broadcast_id, path, value)
+
+    def accumulator(self, value: Any, accum_param: AccumulatorParam | None = None) -> Accumulator:
+        """A variable tasks can add to; only the driver reads ``.value``."""
+        if accum_param is None:
+            if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
+                raise EmberValueError(
+                    f"no default AccumulatorParam for type {type(value).__name__}; pass accum_param")
+            accum_param = {int: INT_ACCUMULATOR_PARAM, float: FLOAT_ACCUMULATOR_PARAM,
+                           complex: COMPLEX_ACCUMULATOR_PARAM}[type(value)]
+        accumulator = Accumulator(len(self._accumulators), value, accum_param)
+        self._accumulators[accumulator.aid] = accumulator
+        return accumulator
+
+    # --- running jobs --------------------------------------------------------------
+
+    def runJob(self, rdd: RDD, partitionFunc: Callable[[Iterable[Any]], Iterable[Any]],
+               partitions: Sequence[int] | None = None, allowLocal: bool = False) -> list[Any]:
+        """Run ``partitionFunc`` on the given partitions and return all its outputs as one list."""
+        check_closure(partitionFunc, "runJob")
+        results = self._run_job(rdd, lambda it: list(partitionFunc(it)), partitions)
+        return [item for part in results for item in part]
+
+    def _run_job(self, rdd: RDD, func: Callable[[Any], Any], partitions: Sequence[int] | None = None) -> list[Any]:
+        """Apply ``func`` to each partition's iterator on the workers; results in partition order."""
+        self._check_active()
+        count = rdd.getNumPartitions()
+        partitions = tuple(range(count) if partitions is None else partitions)
+        bad = [p for p in partitions if not 0 <= p < count]
+        if bad:
+            raise EmberValueError(f"partition indices {bad} out of range for {rdd!r} with {count} partitions")
+        future: Future = Future()
+        job_id = next(self._job_ids)
+        self._event_loop.post(JobSubmitted(job_id, rdd, func, partitions, future, capture_call_site(),
+                                           dict(self._properties())))
+        try:
+            results = future.result()
+        except KeyboardInterrupt:
+            self._event_loop.post(JobCancelled(job_id, "interrupted by the user (KeyboardInterrupt)"))
+            raise
+        except BaseException as error:
+            raise error.with_traceback(None) from error.__cause__
+        return [pickle.loads(data) for data in results]
+
+    def _remove_rdd_blocks(self, rdd_id: int) -> None:
+        if not self._stopped:
+            self._dag.blocks.remove_rdd(rdd_id)
+            self._backend.remove_rdd_blocks(rdd_id)
+
+    def executor_pids(self) -> dict[str, int]:
+        """Process ids of the live executors (Ember's addition, for monitoring and tests)."""
+        return self._backend.executor_pids()
+
+    def __repr__(self) -> str:
+        return f"<SparkContext master={self.master} appName={self.appName}>"
+

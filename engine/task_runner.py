@@ -1,0 +1,120 @@
+"""Run one task inside an executor: load the stage, pull the partition, report the outcome.
+
+Used by the worker process loop and by the in-driver ``InlineBackend`` alike, so both
+go through the same serialization. The stage binary is deserialized for every task (it
+arrives once per worker, as bytes): each task gets fresh copies of its closure's
+objects, as in PySpark, so a task that mutates a captured list cannot leak into the
+next task.
+
+A user exception becomes an ``ExceptionFailure`` carrying the original exception
+(pickled, when it pickles), its type and message, and the traceback with Ember's own
+frames removed, so the driver can re-raise it pointing at the user's line.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+import traceback
+from dataclasses import dataclass
+
+import cloudpickle
+
+import ember
+from ember import accumulators
+from ember.block_manager import BlockManager
+from ember.errors import FetchFailedError
+from ember.scheduler.task import TaskDescription, TaskOutcome
+from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success
+from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
+from ember.shuffle.serializers import Serializer
+from ember.shuffle.writer import ShuffleWriter
+from ember.task_context import TaskContext
+from ember.task_metrics import TaskMetrics
+
+_EMBER_DIR = os.path.dirname(os.path.abspath(ember.__file__))
+_EMBER_ROOT = os.path.dirname(_EMBER_DIR)
+_EMBER_FOLDERS = tuple(os.path.join(_EMBER_ROOT, name) + os.sep
+                       for name in ("engine", "rdd", "scheduler", "shuffle", "sql"))
+
+
+@dataclass(slots=True)
+class ExecutorEnv:
+    """The services one executor offers its tasks."""
+
+    executor_id: str
+    block_manager: BlockManager
+    resolver: ShuffleBlockResolver
+    record_serializer: Serializer
+    batch_bytes: int
+
+
+def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: ExecutorEnv) -> TaskOutcome:
+    accumulators.begin_task()
+    metrics = TaskMetrics()
+    started = time.perf_counter()
+    outcome = TaskOutcome(desc.task_id, Success(), metrics=metrics)
+    context = None
+    try:
+        stage = cloudpickle.loads(binary)
+        split = pickle.loads(partition_bytes)
+        map_outputs = {sid: [(map_id, MapOutputFiles(data, index)) for map_id, data, index in outputs]
+                       for sid, outputs in desc.map_outputs.items()}
+        context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
+                              desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
+                              map_outputs, desc.properties, metrics)
+        TaskContext._set(context)
+        records = stage.rdd.iterator(split, context)
+        if desc.is_shuffle_map:
+            dep = stage.dependency
+            writer = ShuffleWriter(dep.shuffle_id, desc.partition_index, dep.partitioner.num_partitions,
+                                   dep.partitioner, env.resolver, env.record_serializer,
+                                   env.batch_bytes, metrics)
+            outcome.map_sizes = writer.write(records, dep.aggregator, dep.map_side_combine,
+                                             f".{desc.task_id}.tmp")
+        else:
+            outcome.value_bytes = cloudpickle.dumps(stage.func(records), protocol=5)
+            metrics.result_bytes = len(outcome.value_bytes)
+    except FetchFailedError as exc:
+        outcome.reason = FetchFailed(exc.shuffle_id, exc.map_id, exc.reduce_id, exc.message)
+    except Exception as exc:
+        outcome.reason = exception_failure(exc)
+    finally:
+        TaskContext._set(None)
+    outcome.accumulator_updates = accumulators.collect_updates() if isinstance(outcome.reason, Success) else {}
+    if context is not None:
+        outcome.new_blocks = context.new_blocks
+    outcome.dropped_blocks = env.block_manager.take_dropped()
+    metrics.run_seconds = time.perf_counter() - started
+    return outcome
+
+
+def exception_failure(exc: BaseException) -> ExceptionFailure:
+    """Describe a user exception so the driver can re-raise it as itself."""
+    return ExceptionFailure(type(exc).__qualname__, str(exc), user_traceback(exc), _pickled(exc))
+
+
+def user_traceback(exc: BaseException) -> str:
+    """The formatted traceback without Ember's own frames."""
+    summary = traceback.TracebackException.from_exception(exc)
+    _strip_ember_frames(summary)
+    return "".join(summary.format())
+
+
+def _strip_ember_frames(summary: traceback.TracebackException) -> None:
+    seen: set[int] = set()
+    while summary is not None and id(summary) not in seen:
+        seen.add(id(summary))
+        kept = [f for f in summary.stack if not f.filename.startswith(_EMBER_FOLDERS + (_EMBER_DIR,))]
+        summary.stack = traceback.StackSummary.from_list(kept)
+        summary = summary.__cause__ or summary.__context__
+
+
+def _pickled(exc: BaseException) -> bytes | None:
+    try:
+        data = cloudpickle.dumps(exc, protocol=5)
+        pickle.loads(data)
+        return data
+    except Exception:
+        return None

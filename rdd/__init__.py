@@ -1,0 +1,1 @@
+"""The lineage graph: ``RDD``, its subclasses, dependencies, partitioners and sources."""

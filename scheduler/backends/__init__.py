@@ -1,0 +1,1 @@
+"""How the scheduler reaches executors: local worker processes, or inline in the driver."""

@@ -1,0 +1,29 @@
+"""The ``SchedulerBackend`` protocol: how the scheduler reaches executors.
+
+A backend starts executors, delivers stage binaries and tasks, and reports back through
+the ``post`` callback it is given: ``ExecutorAdded`` when an executor is ready,
+``TaskCompleted`` for every task, ``ExecutorLost`` when one dies. Every backend passes
+the conformance tests in ``tests/scheduler/test_backend_conformance.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol
+
+from ember.scheduler.task import TaskDescription
+
+
+class SchedulerBackend(Protocol):
+    def start(self, post: Callable[[Any], None]) -> None: ...
+
+    def send_binary(self, executor_id: str, binary_id: int, binary: bytes) -> None: ...
+
+    def forget_binary(self, executor_id: str, binary_id: int) -> None: ...
+
+    def launch_task(self, executor_id: str, desc: TaskDescription, partition_bytes: bytes) -> None: ...
+
+    def remove_rdd_blocks(self, rdd_id: int) -> None: ...
+
+    def executor_pids(self) -> dict[str, int]: ...
+
+    def stop(self) -> None: ...

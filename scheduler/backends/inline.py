@@ -1,0 +1,51 @@
+"""``InlineBackend``: one executor inside the driver process, running tasks synchronously.
+
+Tasks still go through the same serialization as on a worker, so behaviour matches;
+use it for ``pdb``, readable tracebacks and deterministic scheduler tests.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from ember.block_manager import BlockManager
+from ember.scheduler.events import ExecutorAdded, TaskCompleted
+from ember.scheduler.task import TaskDescription
+from ember.shuffle.block_resolver import ShuffleBlockResolver
+from ember.shuffle.serializers import record_serializer
+from ember.task_runner import ExecutorEnv, run_task
+
+EXECUTOR_ID = "driver"
+
+
+class InlineBackend:
+    def __init__(self, session_dir: str, storage_bytes: int, batch_bytes: int, compress: bool) -> None:
+        self._env = ExecutorEnv(EXECUTOR_ID,
+                                BlockManager(os.path.join(session_dir, "executors", EXECUTOR_ID), storage_bytes),
+                                ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes)
+        self._binaries: dict[int, bytes] = {}
+        self._post: Callable[[Any], None] | None = None
+
+    def start(self, post: Callable[[Any], None]) -> None:
+        self._post = post
+        post(ExecutorAdded(EXECUTOR_ID))
+
+    def send_binary(self, executor_id: str, binary_id: int, binary: bytes) -> None:
+        self._binaries[binary_id] = binary
+
+    def forget_binary(self, executor_id: str, binary_id: int) -> None:
+        self._binaries.pop(binary_id, None)
+
+    def launch_task(self, executor_id: str, desc: TaskDescription, partition_bytes: bytes) -> None:
+        outcome = run_task(desc, self._binaries[desc.binary_id], partition_bytes, self._env)
+        self._post(TaskCompleted(EXECUTOR_ID, outcome))
+
+    def remove_rdd_blocks(self, rdd_id: int) -> None:
+        self._env.block_manager.remove_rdd(rdd_id)
+
+    def executor_pids(self) -> dict[str, int]:
+        return {EXECUTOR_ID: os.getpid()}
+
+    def stop(self) -> None:
+        self._binaries.clear()

@@ -1,0 +1,117 @@
+"""``LocalProcessBackend``: ``local[N]`` runs N long-lived worker processes.
+
+One reader thread per worker turns its messages into scheduler events. A worker that
+exits unexpectedly (crash, ``os._exit`` in user code, killed) is reported as
+``ExecutorLost`` with its exit code and replaced by a fresh worker, so the session keeps
+its N slots. Shuffle files live in the shared session directory and survive the worker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import pickle
+import threading
+from typing import Any, Callable
+
+from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
+from ember.scheduler.task import TaskDescription
+from ember.shuffle.framing import ConnectionClosed, Control
+from ember.worker_pool import WorkerProcess
+
+log = logging.getLogger(__name__)
+
+
+class LocalProcessBackend:
+    def __init__(self, num_workers: int, init: dict) -> None:
+        self.num_workers = num_workers
+        self._init = init
+        self._workers: dict[str, WorkerProcess] = {}
+        self._lock = threading.Lock()
+        self._ids = itertools.count()
+        self._post: Callable[[Any], None] | None = None
+        self._stopping = False
+
+    def start(self, post: Callable[[Any], None]) -> None:
+        self._post = post
+        for _ in range(self.num_workers):
+            self._start_worker()
+
+    def _start_worker(self) -> None:
+        executor_id = str(next(self._ids))
+        worker = WorkerProcess.spawn(executor_id, self._init)
+        with self._lock:
+            self._workers[executor_id] = worker
+        threading.Thread(target=self._read, args=(worker,), name=f"ember-worker-{executor_id}",
+                         daemon=True).start()
+
+    def _read(self, worker: WorkerProcess) -> None:
+        try:
+            while True:
+                kind, fields, payload = worker.channel.receive()
+                if kind is Control.TASK_RESULT:
+                    self._post(TaskCompleted(worker.executor_id, pickle.loads(payload)))
+                elif kind is Control.READY:
+                    self._post(ExecutorAdded(worker.executor_id))
+        except (ConnectionClosed, OSError):
+            pass
+        except Exception:
+            log.exception("bad message from worker %s", worker.executor_id)
+            worker.kill()
+        self._worker_exited(worker)
+
+    def _worker_exited(self, worker: WorkerProcess) -> None:
+        with self._lock:
+            self._workers.pop(worker.executor_id, None)
+            stopping = self._stopping
+        if stopping:
+            return
+        exit_code = worker.exit_code()
+        log.warning("worker %s (pid %d) exited with code %s; starting a replacement",
+                    worker.executor_id, worker.pid, exit_code)
+        worker.channel.close()
+        self._post(ExecutorLost(worker.executor_id, exit_code))
+        self._start_worker()
+
+    def _send(self, executor_id: str, kind: Control, fields: dict, payload: bytes | None = None) -> None:
+        with self._lock:
+            worker = self._workers.get(executor_id)
+        if worker is None:
+            return
+        try:
+            worker.send(kind, fields, payload)
+        except OSError:
+            pass  # the reader thread notices the death and reports it
+
+    def send_binary(self, executor_id: str, binary_id: int, binary: bytes) -> None:
+        self._send(executor_id, Control.STAGE_BINARY, {"binary_id": binary_id}, binary)
+
+    def forget_binary(self, executor_id: str, binary_id: int) -> None:
+        self._send(executor_id, Control.FORGET_BINARY, {"binary_id": binary_id})
+
+    def launch_task(self, executor_id: str, desc: TaskDescription, partition_bytes: bytes) -> None:
+        self._send(executor_id, Control.LAUNCH_TASK, desc.to_fields(), partition_bytes)
+
+    def remove_rdd_blocks(self, rdd_id: int) -> None:
+        with self._lock:
+            executor_ids = list(self._workers)
+        for executor_id in executor_ids:
+            self._send(executor_id, Control.REMOVE_BLOCKS, {"rdd_id": rdd_id})
+
+    def executor_pids(self) -> dict[str, int]:
+        with self._lock:
+            return {executor_id: worker.pid for executor_id, worker in self._workers.items()}
+
+    def kill_worker(self, executor_id: str) -> None:
+        """Kill one worker abruptly (fault injection and tests)."""
+        with self._lock:
+            worker = self._workers.get(executor_id)
+        if worker is not None:
+            worker.process.kill()
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopping = True
+            workers = list(self._workers.values())
+        for worker in workers:
+            worker.stop()

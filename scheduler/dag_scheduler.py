@@ -1,0 +1,470 @@
+"""``DAGScheduler``: turns jobs into stages, stages into task sets, failures into recovery.
+
+Terms. A *job* is one action over some partitions of an RDD. A *stage* is the part of a
+job's lineage that runs pipelined inside one task per partition; stages are cut at
+shuffle dependencies and only there. A *shuffle map stage* writes the map side of one
+shuffle; the *result stage* applies the action's function. A *stage attempt* is one
+submission of a stage's missing partitions as a task set; a *task attempt* is one run
+of one partition on one executor.
+
+Algorithm. A new job creates its result stage and, walking the lineage backwards with
+an explicit stack, a map stage for every shuffle not yet registered (parents before
+children: shuffle ids grow from parent to child). A stage is submitted once its parents
+are *available* (every map output registered with the tracker); a stage whose shuffle
+output already exists from an earlier job is skipped. Only missing partitions run.
+Task ends are handled by reason: success registers output or a result; an exception
+is retried by the task set up to ``spark.task.maxFailures``, then aborts the jobs that
+need the stage with the user's own exception; a fetch failure unregisters the lost map
+output and resubmits the parent stage for the missing partitions only (one delayed
+resubmit absorbs a burst), at most ``spark.stage.maxConsecutiveAttempts`` times in a row;
+a lost executor fails the tasks it was running and forgets its cached blocks.
+
+State. Only ``handle()`` (on the scheduler's logic thread) reads or mutates the maps
+below; public methods post events. Checklist when changing this class: every map must be
+emptied when the jobs that need its entries end (``assert_empty`` is called by tests).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import pickle
+from functools import singledispatchmethod
+from typing import TYPE_CHECKING, Any
+
+from ember.closure import dumps_closure
+from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError, RemoteTraceback,
+                          ResultTooLargeError, WorkerLostError)
+from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
+                                    JobGroupCancelled, JobSubmitted, ResubmitFailedStages,
+                                    TaskCompleted, Tick)
+from ember.scheduler.job import ActiveJob
+from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
+from ember.scheduler.stage import ResultStage, ShuffleMapStage, Stage
+from ember.scheduler.task import ResultStageBinary, ShuffleMapStageBinary, TaskOutcome
+from ember.scheduler.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success
+from ember.scheduler.task_scheduler import TaskScheduler
+from ember.scheduler.task_set_manager import TaskSetManager
+
+if TYPE_CHECKING:
+    from ember.block_manager_master import BlockManagerMaster
+    from ember.rdd.rdd import RDD
+    from ember.scheduler.backends.base import SchedulerBackend
+    from ember.scheduler.listener import ListenerBus
+
+log = logging.getLogger(__name__)
+
+_RESUBMIT_DELAY = 0.05
+
+
+def _is_shuffle(dep: Any) -> bool:
+    return hasattr(dep, "shuffle_id")
+
+
+def direct_shuffle_dependencies(rdd: RDD) -> list:
+    """The shuffle dependencies reached from ``rdd`` through narrow dependencies only."""
+    found: dict[int, Any] = {}
+    visited: set[int] = set()
+    stack = [rdd]
+    while stack:
+        node = stack.pop()
+        if node.id_ in visited:
+            continue
+        visited.add(node.id_)
+        for dep in node.dependencies:
+            if _is_shuffle(dep):
+                found.setdefault(dep.shuffle_id, dep)
+            else:
+                stack.append(dep.rdd)
+    return [found[k] for k in sorted(found)]
+
+
+def all_shuffle_ancestors(rdd: RDD) -> list:
+    """Every shuffle dependency in ``rdd``'s lineage, parents first (by shuffle id)."""
+    found: dict[int, Any] = {}
+    visited: set[int] = set()
+    stack = [rdd]
+    while stack:
+        node = stack.pop()
+        if node is None or node.id_ in visited:
+            continue
+        visited.add(node.id_)
+        for dep in node.dependencies:
+            if _is_shuffle(dep):
+                found.setdefault(dep.shuffle_id, dep)
+            stack.append(dep.rdd)
+    return [found[k] for k in sorted(found)]
+
+
+class DAGScheduler:
+    def __init__(self, backend: SchedulerBackend, tracker: MapOutputTracker, blocks: BlockManagerMaster,
+                 listeners: ListenerBus, accumulators: dict[int, Any], post_later, *,
+                 max_task_failures: int, max_stage_attempts: int, locality_wait: float,
+                 max_result_size: int) -> None:
+        self.tracker = tracker
+        self.blocks = blocks
+        self.listeners = listeners
+        self.accumulators = accumulators
+        self.post_later = post_later
+        self.max_task_failures = max_task_failures
+        self.max_stage_attempts = max_stage_attempts
+        self.max_result_size = max_result_size
+        self.task_scheduler = TaskScheduler(backend, tracker, locality_wait)
+        self.stages_by_id: dict[int, Stage] = {}
+        self.map_stage_by_shuffle_id: dict[int, ShuffleMapStage] = {}
+        self.stage_ids_by_job_id: dict[int, set[int]] = {}
+        self.jobs_by_id: dict[int, ActiveJob] = {}
+        self.task_set_by_stage_id: dict[int, TaskSetManager] = {}
+        self.waiting_stages: set[Stage] = set()
+        self.running_stages: set[Stage] = set()
+        self.failed_stages: set[Stage] = set()
+        self._stage_ids = itertools.count()
+        self._binary_ids = itertools.count()
+        self._resubmit_pending = False
+
+    # --- event handlers ------------------------------------------------------------
+
+    @singledispatchmethod
+    def handle(self, event: Any) -> None:
+        raise TypeError(f"unknown scheduler event {event!r}")
+
+    @handle.register(JobSubmitted)
+    def _job_submitted(self, event: JobSubmitted) -> None:
+        if not event.partitions:
+            event.future.set_result([])
+            return
+        try:
+            stage = self._create_result_stage(event)
+        except Exception as exc:
+            event.future.set_exception(exc)
+            return
+        job = ActiveJob(event.job_id, stage, event.partitions, event.future, event.call_site,
+                        event.properties)
+        self.jobs_by_id[job.job_id] = job
+        self.listeners.job_started(job)
+        self._submit_stage(stage)
+        self.task_scheduler.offer()
+
+    @handle.register(TaskCompleted)
+    def _task_completed(self, event: TaskCompleted) -> None:
+        outcome = event.outcome
+        task_set = self.task_scheduler.task_finished(outcome.task_id)
+        if task_set is None:
+            return
+        self._task_ended(task_set, outcome)
+        self.task_scheduler.offer()
+
+    @handle.register(ExecutorAdded)
+    def _executor_added(self, event: ExecutorAdded) -> None:
+        self.task_scheduler.add_executor(event.executor_id)
+        self.task_scheduler.offer()
+
+    @handle.register(ExecutorLost)
+    def _executor_lost(self, event: ExecutorLost) -> None:
+        running = self.task_scheduler.running_on(event.executor_id)
+        self.task_scheduler.remove_executor(event.executor_id)
+        self.blocks.remove_executor(event.executor_id)
+        for task_id in running:
+            task_set = self.task_scheduler.task_finished(task_id)
+            if task_set is not None:
+                reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task=True)
+                self._task_ended(task_set, TaskOutcome(task_id, reason))
+        self.task_scheduler.offer()
+
+    @handle.register(JobCancelled)
+    def _job_cancelled(self, event: JobCancelled) -> None:
+        job = self.jobs_by_id.get(event.job_id)
+        if job is not None:
+            self._fail_job(job, JobCancelledError(f"Job {job.job_id} cancelled: {event.reason}"))
+
+    @handle.register(JobGroupCancelled)
+    def _job_group_cancelled(self, event: JobGroupCancelled) -> None:
+        for job in [j for j in self.jobs_by_id.values() if j.group_id == event.group_id]:
+            self._fail_job(job, JobCancelledError(
+                f"Job {job.job_id} cancelled as part of cancellation of job group {event.group_id}"))
+
+    @handle.register(AllJobsCancelled)
+    def _all_jobs_cancelled(self, event: AllJobsCancelled) -> None:
+        for job in list(self.jobs_by_id.values()):
+            self._fail_job(job, JobCancelledError(f"Job {job.job_id} cancelled as part of cancelAllJobs"))
+
+    @handle.register(ResubmitFailedStages)
+    def _resubmit_failed_stages(self, event: ResubmitFailedStages) -> None:
+        self._resubmit_pending = False
+        failed = sorted(self.failed_stages, key=lambda s: s.id)
+        self.failed_stages.clear()
+        for stage in failed:
+            if stage.id in self.stages_by_id:
+                self._submit_stage(stage)
+        self.task_scheduler.offer()
+
+    @handle.register(Tick)
+    def _tick(self, event: Tick) -> None:
+        self.task_scheduler.offer()
+
+    # --- stage creation ------------------------------------------------------------
+
+    def _create_result_stage(self, event: JobSubmitted) -> ResultStage:
+        parents, reads = self._parent_stages(event.rdd, event.job_id)
+        stage = ResultStage(next(self._stage_ids), event.rdd, event.rdd.getNumPartitions(), parents,
+                            event.call_site, shuffle_reads=reads, func=event.func,
+                            partitions=event.partitions, job_id=event.job_id)
+        self._register_stage(stage, event.job_id)
+        return stage
+
+    def _parent_stages(self, rdd: RDD, job_id: int) -> tuple[list[Stage], list]:
+        for dep in all_shuffle_ancestors(rdd):
+            self._map_stage_for(dep, job_id)
+        reads = direct_shuffle_dependencies(rdd)
+        return [self.map_stage_by_shuffle_id[dep.shuffle_id] for dep in reads], reads
+
+    def _map_stage_for(self, dep: Any, job_id: int) -> ShuffleMapStage:
+        stage = self.map_stage_by_shuffle_id.get(dep.shuffle_id)
+        if stage is None:
+            reads = direct_shuffle_dependencies(dep.rdd)
+            parents = [self.map_stage_by_shuffle_id[d.shuffle_id] for d in reads]
+            stage = ShuffleMapStage(next(self._stage_ids), dep.rdd, dep.rdd.getNumPartitions(), parents,
+                                    dep.rdd.call_site, shuffle_reads=reads, dependency=dep)
+            self.map_stage_by_shuffle_id[dep.shuffle_id] = stage
+            self.tracker.register_shuffle(dep.shuffle_id, stage.num_partitions)
+        self._register_stage(stage, job_id)
+        return stage
+
+    def _register_stage(self, stage: Stage, job_id: int) -> None:
+        self.stages_by_id[stage.id] = stage
+        stage.job_ids.add(job_id)
+        self.stage_ids_by_job_id.setdefault(job_id, set()).add(stage.id)
+
+    # --- stage submission ----------------------------------------------------------
+
+    def _is_available(self, stage: Stage) -> bool:
+        return isinstance(stage, ShuffleMapStage) and self.tracker.is_available(stage.shuffle_id)
+
+    def _submit_stage(self, root: Stage) -> None:
+        stack = [root]
+        while stack:
+            stage = stack.pop()
+            if stage in self.waiting_stages or stage in self.running_stages or stage in self.failed_stages:
+                continue
+            missing = [p for p in stage.parents if not self._is_available(p)]
+            if missing:
+                self.waiting_stages.add(stage)
+                stack.extend(missing)
+            else:
+                self._submit_missing_tasks(stage)
+
+    def _resubmit_ready_stages(self) -> None:
+        for stage in sorted(self.waiting_stages, key=lambda s: s.id):
+            if all(self._is_available(p) for p in stage.parents):
+                self.waiting_stages.discard(stage)
+                self._submit_missing_tasks(stage)
+
+    def _missing_partitions(self, stage: Stage) -> list[int]:
+        if isinstance(stage, ShuffleMapStage):
+            return self.tracker.missing_map_ids(stage.shuffle_id)
+        job = self.jobs_by_id[stage.job_id]
+        return [p for p, done in zip(job.partitions, job.finished) if not done]
+
+    def _submit_missing_tasks(self, stage: Stage) -> None:
+        indices = self._missing_partitions(stage)
+        if not indices:
+            self._stage_finished(stage)
+            return
+        attempt = stage.new_attempt()
+        try:
+            binary = dumps_closure(ShuffleMapStageBinary(stage.rdd, stage.dependency)
+                                   if isinstance(stage, ShuffleMapStage)
+                                   else ResultStageBinary(stage.rdd, stage.func))
+            partitions = stage.rdd.partitions
+            partition_bytes = {i: dumps_closure(partitions[i]) for i in indices}
+        except Exception as exc:
+            self._abort_stage(stage, exc)
+            return
+        first_job = min(stage.job_ids)
+        task_set = TaskSetManager(stage, attempt, next(self._binary_ids), binary, partition_bytes,
+                                  {i: self._preferred_locations(stage.rdd, i) for i in indices},
+                                  self.max_task_failures, (first_job, stage.id))
+        stage.pending_partitions = set(indices)
+        self.running_stages.add(stage)
+        self.task_set_by_stage_id[stage.id] = task_set
+        self.listeners.stage_submitted(stage, attempt, len(indices))
+        self.task_scheduler.submit(task_set)
+
+    def _preferred_locations(self, rdd: RDD, index: int) -> tuple[str, ...]:
+        """Executors caching this partition or, through narrow dependencies, its input."""
+        stack = [(rdd, index)]
+        visited: set[tuple[int, int]] = set()
+        while stack:
+            node, split = stack.pop()
+            if (node.id_, split) in visited:
+                continue
+            visited.add((node.id_, split))
+            cached = self.blocks.locations(node.id_, split)
+            if cached:
+                return tuple(sorted(cached))
+            preferred = node.preferred_locations(node.partitions[split])
+            if preferred:
+                return tuple(preferred)
+            for dep in node.dependencies:
+                if not _is_shuffle(dep):
+                    stack.extend((dep.rdd, parent) for parent in dep.get_parents(split))
+        return ()
+
+    # --- task ends -----------------------------------------------------------------
+
+    def _task_ended(self, task_set: TaskSetManager, outcome: TaskOutcome) -> None:
+        reason = outcome.reason
+        self.listeners.task_ended(task_set.stage, outcome)
+        if isinstance(reason, Success):
+            self._task_succeeded(task_set, outcome)
+        elif isinstance(reason, FetchFailed):
+            self._fetch_failed(task_set, outcome.task_id, reason)
+        else:
+            running, abort = task_set.task_failed(outcome.task_id, reason)
+            log.warning("lost task %s of stage %s (attempt %s): %s", running.index, task_set.stage.id,
+                        running.attempt, reason.describe())
+            if abort and not task_set.zombie:
+                self._abort_stage(task_set.stage, self._user_error(task_set, running.index, reason))
+
+    def _task_succeeded(self, task_set: TaskSetManager, outcome: TaskOutcome) -> None:
+        running = task_set.task_succeeded(outcome.task_id)
+        stage = task_set.stage
+        self._merge_accumulators(outcome.accumulator_updates)
+        self.blocks.update(running.executor_id, outcome.new_blocks, outcome.dropped_blocks)
+        if isinstance(stage, ShuffleMapStage):
+            self.tracker.register_map_output(stage.shuffle_id, running.index,
+                                             MapStatus(running.executor_id, tuple(outcome.map_sizes)))
+            stage.pending_partitions.discard(running.index)
+            if stage in self.running_stages and self.tracker.is_available(stage.shuffle_id):
+                self._stage_finished(stage)
+            return
+        job = self.jobs_by_id.get(stage.job_id)
+        if job is None:
+            return
+        position = job.partitions.index(running.index)
+        if job.finished[position]:
+            return
+        job.finished[position] = True
+        job.results[position] = outcome.value_bytes
+        job.result_bytes += len(outcome.value_bytes)
+        if self.max_result_size and job.result_bytes > self.max_result_size:
+            self._fail_job(job, ResultTooLargeError(
+                f"Total size of serialized results of {job.done_count} tasks "
+                f"({job.result_bytes / 2**20:.1f} MiB) is bigger than spark.driver.maxResultSize "
+                f"({self.max_result_size / 2**20:.1f} MiB)"))
+            return
+        if all(job.finished):
+            self._stage_finished(stage)
+            self.listeners.job_ended(job, succeeded=True)
+            job.future.set_result(job.results)
+            self._cleanup_job(job)
+
+    def _fetch_failed(self, task_set: TaskSetManager, task_id: int, reason: FetchFailed) -> None:
+        task_set.task_failed(task_id, reason)
+        stage = task_set.stage
+        self.tracker.unregister_map_output(reason.shuffle_id, reason.map_id)
+        if task_set.stage_attempt != stage.attempt or stage not in self.running_stages:
+            return  # a stale attempt; its stage is already being resubmitted
+        log.warning("fetch failed in stage %s: %s; resubmitting", stage.id, reason.message)
+        self._end_task_set(stage)
+        self.running_stages.discard(stage)
+        stage.consecutive_failures += 1
+        if stage.consecutive_failures >= self.max_stage_attempts:
+            self._abort_stage(stage, JobAbortedError(
+                f"stage {stage.id} ({stage.name}) failed the maximum number of attempts "
+                f"({self.max_stage_attempts}); most recent failure: {reason.message}"))
+            return
+        self.failed_stages.add(stage)
+        map_stage = self.map_stage_by_shuffle_id.get(reason.shuffle_id)
+        if map_stage is not None:
+            self.failed_stages.add(map_stage)
+        if not self._resubmit_pending:
+            self._resubmit_pending = True
+            self.post_later(_RESUBMIT_DELAY, ResubmitFailedStages())
+
+    def _stage_finished(self, stage: Stage) -> None:
+        self._end_task_set(stage)
+        self.running_stages.discard(stage)
+        stage.consecutive_failures = 0
+        self.listeners.stage_completed(stage)
+        self._resubmit_ready_stages()
+
+    def _end_task_set(self, stage: Stage) -> None:
+        task_set = self.task_set_by_stage_id.pop(stage.id, None)
+        if task_set is not None:
+            task_set.zombie = True
+            self.task_scheduler.remove_task_set(task_set)
+
+    def _merge_accumulators(self, updates: dict[int, Any]) -> None:
+        for aid, value in updates.items():
+            accumulator = self.accumulators.get(aid)
+            if accumulator is not None:
+                accumulator._value = accumulator.accum_param.addInPlace(accumulator._value, value)
+
+    # --- failure -------------------------------------------------------------------
+
+    def _user_error(self, task_set: TaskSetManager, index: int, reason: Any) -> BaseException:
+        stage = task_set.stage
+        failures = task_set.failures.get(index, 0)
+        where = (f"Task for partition {index} of stage {stage.id} ({stage.name}) failed {failures} "
+                 f"times; RDD {stage.rdd!r}")
+        if isinstance(reason, ExceptionFailure):
+            error = _load_exception(reason)
+            error.__cause__ = RemoteTraceback(reason.traceback_text)
+            error.add_note(f"{where}. The worker's traceback is shown above.")
+            return error
+        if isinstance(reason, ExecutorLostFailure):
+            return WorkerLostError(f"{where}: worker died while running the task "
+                                   f"(exit code {reason.exit_code})")
+        return JobAbortedError(f"{where}: {reason.describe()}")
+
+    def _abort_stage(self, stage: Stage, error: BaseException) -> None:
+        self._end_task_set(stage)
+        self.running_stages.discard(stage)
+        for job_id in sorted(stage.job_ids):
+            job = self.jobs_by_id.get(job_id)
+            if job is not None:
+                self._fail_job(job, error)
+
+    def _fail_job(self, job: ActiveJob, error: BaseException) -> None:
+        self.listeners.job_ended(job, succeeded=False)
+        if not job.future.done():
+            job.future.set_exception(error)
+        self._cleanup_job(job)
+
+    def _cleanup_job(self, job: ActiveJob) -> None:
+        self.jobs_by_id.pop(job.job_id, None)
+        for stage_id in self.stage_ids_by_job_id.pop(job.job_id, set()):
+            stage = self.stages_by_id[stage_id]
+            stage.job_ids.discard(job.job_id)
+            if stage.job_ids:
+                continue
+            self._end_task_set(stage)
+            del self.stages_by_id[stage_id]
+            for group in (self.waiting_stages, self.running_stages, self.failed_stages):
+                group.discard(stage)
+            if isinstance(stage, ShuffleMapStage):
+                self.map_stage_by_shuffle_id.pop(stage.shuffle_id, None)
+
+    def assert_empty(self) -> None:
+        """For tests: no job, stage or task set is left once every job has ended."""
+        maps = {
+            "stages_by_id": self.stages_by_id, "map_stage_by_shuffle_id": self.map_stage_by_shuffle_id,
+            "stage_ids_by_job_id": self.stage_ids_by_job_id, "jobs_by_id": self.jobs_by_id,
+            "task_set_by_stage_id": self.task_set_by_stage_id, "waiting_stages": self.waiting_stages,
+            "running_stages": self.running_stages, "failed_stages": self.failed_stages,
+            "task_sets": self.task_scheduler.task_sets,
+            "task_set_by_task_id": self.task_scheduler.task_set_by_task_id,
+        }
+        leftovers = {name: value for name, value in maps.items() if value}
+        if leftovers:
+            raise AssertionError(f"scheduler state left after all jobs ended: {leftovers}")
+
+
+def _load_exception(reason: ExceptionFailure) -> BaseException:
+    if reason.exception_bytes is not None:
+        try:
+            return pickle.loads(reason.exception_bytes)
+        except Exception:
+            pass
+    return EmberRuntimeError(f"{reason.type_name}: {reason.message}")

@@ -1,0 +1,75 @@
+"""Events consumed by the scheduler's single logic thread.
+
+Public entry points (``DAGScheduler.submit_job``, backend callbacks) only post these
+frozen values; ``DAGScheduler.handle`` is the one place that acts on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from ember.call_site import CallSite
+    from ember.rdd.rdd import RDD
+    from ember.scheduler.task import TaskOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class JobSubmitted:
+    job_id: int
+    rdd: RDD
+    func: Callable[[Any], Any]
+    partitions: tuple[int, ...]
+    future: Future
+    call_site: CallSite
+    properties: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class TaskCompleted:
+    executor_id: str
+    outcome: TaskOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorAdded:
+    executor_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutorLost:
+    executor_id: str
+    exit_code: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobCancelled:
+    job_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobGroupCancelled:
+    group_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class AllJobsCancelled:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ResubmitFailedStages:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    """Time passed: re-offer slots (a locality wait may have expired)."""
+
+
+SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
+                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | Tick)

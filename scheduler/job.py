@@ -1,0 +1,36 @@
+"""``ActiveJob``: one action in flight, and where its per-partition results go."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ember.call_site import CallSite
+    from ember.scheduler.stage import ResultStage
+
+
+@dataclass(eq=False)
+class ActiveJob:
+    job_id: int
+    final_stage: ResultStage
+    partitions: tuple[int, ...]
+    future: Future
+    call_site: CallSite
+    properties: dict[str, str]
+    results: list[bytes | None] = field(default_factory=list)
+    finished: list[bool] = field(default_factory=list)
+    result_bytes: int = 0
+
+    def __post_init__(self) -> None:
+        self.results = [None] * len(self.partitions)
+        self.finished = [False] * len(self.partitions)
+
+    @property
+    def done_count(self) -> int:
+        return sum(self.finished)
+
+    @property
+    def group_id(self) -> str | None:
+        return self.properties.get("spark.jobGroup.id")

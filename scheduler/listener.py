@@ -1,0 +1,93 @@
+"""The listener bus: progress bars, metrics and tests observe jobs, stages and tasks.
+
+Listeners are called synchronously on the scheduler's logic thread, so they must be
+quick; one that raises is logged and removed rather than allowed to break scheduling.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ember.scheduler.job import ActiveJob
+    from ember.scheduler.stage import Stage
+    from ember.scheduler.task import TaskOutcome
+
+log = logging.getLogger(__name__)
+
+
+class SparkListener:
+    """Base listener: override what you need."""
+
+    def on_job_start(self, job: ActiveJob) -> None: ...
+
+    def on_job_end(self, job: ActiveJob, succeeded: bool) -> None: ...
+
+    def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None: ...
+
+    def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None: ...
+
+    def on_stage_completed(self, stage: Stage) -> None: ...
+
+
+class ListenerBus:
+    def __init__(self) -> None:
+        self._listeners: list[SparkListener] = []
+        self._lock = threading.Lock()
+
+    def add(self, listener: SparkListener) -> None:
+        with self._lock:
+            self._listeners.append(listener)
+
+    def remove(self, listener: SparkListener) -> None:
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def _emit(self, method: str, *args: Any) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                getattr(listener, method)(*args)
+            except Exception:
+                log.exception("listener %r failed in %s; removing it", listener, method)
+                self.remove(listener)
+
+    def job_started(self, job: ActiveJob) -> None:
+        self._emit("on_job_start", job)
+
+    def job_ended(self, job: ActiveJob, succeeded: bool) -> None:
+        self._emit("on_job_end", job, succeeded)
+
+    def stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
+        self._emit("on_stage_submitted", stage, attempt, num_tasks)
+
+    def task_ended(self, stage: Stage, outcome: TaskOutcome) -> None:
+        self._emit("on_task_end", stage, outcome)
+
+    def stage_completed(self, stage: Stage) -> None:
+        self._emit("on_stage_completed", stage)
+
+
+@dataclass
+class JobMetricsListener(SparkListener):
+    """Counts what ran: task attempts per stage, failures, submitted stage attempts, spills."""
+
+    task_attempts: dict[int, int] = field(default_factory=dict)
+    failed_tasks: int = 0
+    stage_attempts: dict[int, int] = field(default_factory=dict)
+    partitions_run: dict[int, list[int]] = field(default_factory=dict)
+    spill_count: int = 0
+
+    def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
+        self.stage_attempts[stage.id] = self.stage_attempts.get(stage.id, 0) + 1
+
+    def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
+        self.task_attempts[stage.id] = self.task_attempts.get(stage.id, 0) + 1
+        self.spill_count += outcome.metrics.spill_count
+        if type(outcome.reason).__name__ != "Success":
+            self.failed_tasks += 1

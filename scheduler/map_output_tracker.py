@@ -1,0 +1,50 @@
+"""``MapOutputTracker``: the driver's record of where each shuffle's map outputs are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ember.shuffle.block_resolver import ShuffleBlockResolver
+
+
+@dataclass(frozen=True, slots=True)
+class MapStatus:
+    executor_id: str
+    sizes: tuple[int, ...]
+
+
+class MapOutputTracker:
+    def __init__(self, resolver: ShuffleBlockResolver) -> None:
+        self.resolver = resolver
+        self.statuses_by_shuffle: dict[int, list[MapStatus | None]] = {}
+
+    def register_shuffle(self, shuffle_id: int, num_maps: int) -> None:
+        self.statuses_by_shuffle.setdefault(shuffle_id, [None] * num_maps)
+
+    def register_map_output(self, shuffle_id: int, map_id: int, status: MapStatus) -> None:
+        self.statuses_by_shuffle[shuffle_id][map_id] = status
+
+    def unregister_map_output(self, shuffle_id: int, map_id: int) -> None:
+        statuses = self.statuses_by_shuffle.get(shuffle_id)
+        if statuses is not None:
+            statuses[map_id] = None
+
+    def missing_map_ids(self, shuffle_id: int) -> list[int]:
+        return [i for i, s in enumerate(self.statuses_by_shuffle[shuffle_id]) if s is None]
+
+    def is_available(self, shuffle_id: int) -> bool:
+        statuses = self.statuses_by_shuffle.get(shuffle_id)
+        return statuses is not None and all(s is not None for s in statuses)
+
+    def locations(self, shuffle_id: int, reduce_id: int) -> list[tuple[int, str, str]]:
+        """The map outputs a reduce task reads: non-empty blocks only."""
+        found = []
+        for map_id, status in enumerate(self.statuses_by_shuffle[shuffle_id]):
+            if status is not None and status.sizes[reduce_id] > 0:
+                files = self.resolver.files_for(shuffle_id, map_id)
+                found.append((map_id, files.data_path, files.index_path))
+        return found
+
+    def unregister_shuffle(self, shuffle_id: int) -> None:
+        self.statuses_by_shuffle.pop(shuffle_id, None)
+        self.resolver.remove_shuffle(shuffle_id)

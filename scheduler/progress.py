@@ -1,0 +1,52 @@
+"""A progress bar per stage (tasks done / total), in terminals and notebooks.
+
+Bars appear only for stages still running after half a second, so quick jobs stay quiet;
+``spark.ui.showConsoleProgress=false`` turns them off.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ember.scheduler.listener import SparkListener
+
+if TYPE_CHECKING:
+    from ember.scheduler.stage import Stage
+    from ember.scheduler.task import TaskOutcome
+
+
+class ConsoleProgressBar(SparkListener):
+    def __init__(self, delay_seconds: float = 0.5) -> None:
+        self.delay_seconds = delay_seconds
+        self._bars: dict[int, object] = {}
+
+    def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
+        from tqdm.auto import tqdm
+
+        self._close(stage.id)
+        self._bars[stage.id] = tqdm(total=num_tasks, desc=f"Stage {stage.id} ({stage.name})",
+                                    unit="task", delay=self.delay_seconds, leave=False,
+                                    dynamic_ncols=True)
+
+    def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
+        bar = self._bars.get(stage.id)
+        if bar is not None and type(outcome.reason).__name__ == "Success":
+            bar.update(1)
+
+    def on_stage_completed(self, stage: Stage) -> None:
+        self._close(stage.id)
+
+    def on_job_end(self, job, succeeded: bool) -> None:
+        for stage_id in list(self._bars):
+            if stage_id not in {s.id for s in [job.final_stage]}:
+                continue
+            self._close(stage_id)
+
+    def close_all(self) -> None:
+        for stage_id in list(self._bars):
+            self._close(stage_id)
+
+    def _close(self, stage_id: int) -> None:
+        bar = self._bars.pop(stage_id, None)
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,104 @@
+"""``TaskScheduler``: matches pending tasks to free executor slots.
+
+Task sets are served in priority order (earliest job, then earliest stage). Each
+executor runs one task at a time; when a slot frees up, ``offer`` asks each task set in
+turn for a task for that executor, sends the stage binary if the executor has not seen
+it, and launches the task through the backend. It runs on the scheduler's logic thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ember.scheduler.task import TaskDescription
+
+if TYPE_CHECKING:
+    from ember.scheduler.backends.base import SchedulerBackend
+    from ember.scheduler.map_output_tracker import MapOutputTracker
+    from ember.scheduler.task_set_manager import TaskSetManager
+
+
+@dataclass(eq=False)
+class ExecutorSlot:
+    executor_id: str
+    running_task: int | None = None
+    binaries: set[int] = field(default_factory=set)
+
+
+class TaskScheduler:
+    def __init__(self, backend: SchedulerBackend, tracker: MapOutputTracker, locality_wait: float) -> None:
+        self.backend = backend
+        self.tracker = tracker
+        self.locality_wait = locality_wait
+        self.task_sets: list[TaskSetManager] = []
+        self.task_set_by_task_id: dict[int, TaskSetManager] = {}
+        self.executors: dict[str, ExecutorSlot] = {}
+        self._task_ids = itertools.count()
+
+    def add_executor(self, executor_id: str) -> None:
+        self.executors[executor_id] = ExecutorSlot(executor_id)
+
+    def remove_executor(self, executor_id: str) -> ExecutorSlot | None:
+        slot = self.executors.pop(executor_id, None)
+        for task_set in self.task_sets:
+            task_set.forget_preference_for(executor_id)
+        return slot
+
+    def submit(self, task_set: TaskSetManager) -> None:
+        self.task_sets.append(task_set)
+        self.task_sets.sort(key=lambda ts: ts.priority)
+
+    def remove_task_set(self, task_set: TaskSetManager) -> None:
+        if task_set in self.task_sets:
+            self.task_sets.remove(task_set)
+            for slot in self.executors.values():
+                if task_set.binary_id in slot.binaries:
+                    slot.binaries.discard(task_set.binary_id)
+                    self.backend.forget_binary(slot.executor_id, task_set.binary_id)
+
+    def task_finished(self, task_id: int) -> TaskSetManager | None:
+        """Free the slot of a finished task; returns its task set (None if unknown)."""
+        task_set = self.task_set_by_task_id.pop(task_id, None)
+        for slot in self.executors.values():
+            if slot.running_task == task_id:
+                slot.running_task = None
+        return task_set
+
+    def running_on(self, executor_id: str) -> list[int]:
+        slot = self.executors.get(executor_id)
+        return [slot.running_task] if slot and slot.running_task is not None else []
+
+    def has_waiting_work(self) -> bool:
+        return any(ts.has_pending for ts in self.task_sets) and any(
+            slot.running_task is None for slot in self.executors.values())
+
+    def offer(self) -> None:
+        """Launch tasks on every free executor that some task set wants to use now."""
+        now = time.monotonic()
+        for slot in list(self.executors.values()):
+            if slot.running_task is not None:
+                continue
+            for task_set in self.task_sets:
+                index = task_set.next_task(slot.executor_id, now, self.locality_wait)
+                if index is not None:
+                    self._launch(slot, task_set, index)
+                    break
+
+    def _launch(self, slot: ExecutorSlot, task_set: TaskSetManager, index: int) -> None:
+        task_id = next(self._task_ids)
+        attempt = task_set.task_started(task_id, index, slot.executor_id)
+        self.task_set_by_task_id[task_id] = task_set
+        slot.running_task = task_id
+        stage = task_set.stage
+        map_outputs = {dep.shuffle_id: self.tracker.locations(dep.shuffle_id, index)
+                       for dep in stage.shuffle_reads}
+        desc = TaskDescription(task_id, stage.id, task_set.stage_attempt, index, attempt,
+                               task_set.binary_id, task_set.is_shuffle_map, map_outputs)
+        if task_set.binary_id not in slot.binaries:
+            slot.binaries.add(task_set.binary_id)
+            self.backend.send_binary(slot.executor_id, task_set.binary_id, task_set.binary)
+        self.backend.launch_task(slot.executor_id, desc, task_set.partition_bytes[index])
+

@@ -1,0 +1,124 @@
+"""``TaskSetManager``: the tasks of one stage attempt.
+
+It owns the pending queue, the attempts and failures of each partition, locality
+preferences and the zombie state. Pending partitions sit in three queues: by preferred
+executor (the one caching the input), without preference, and all. An executor offered
+a slot first gets a task that prefers it, then one without preference, and a task that
+prefers another executor only after ``spark.locality.wait`` has passed since this set
+last launched anything (delay scheduling, as Spark does). A partition whose failures
+that count reach ``max_failures`` aborts the set. A zombie set launches nothing more;
+its late results are still accepted, but never re-run.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ember.scheduler.stage import Stage
+    from ember.scheduler.task_end import TaskEndReason
+
+
+@dataclass(slots=True)
+class RunningTask:
+    index: int
+    executor_id: str
+    attempt: int
+
+
+@dataclass(eq=False)
+class TaskSetManager:
+    stage: Stage
+    stage_attempt: int
+    binary_id: int
+    binary: bytes
+    partition_bytes: dict[int, bytes]
+    preferred: dict[int, tuple[str, ...]]
+    max_failures: int
+    priority: tuple[int, int]
+    last_launch: float = 0.0
+    zombie: bool = False
+    running: dict[int, RunningTask] = field(default_factory=dict)
+    attempts: dict[int, int] = field(default_factory=dict)
+    failures: dict[int, int] = field(default_factory=dict)
+    succeeded: set[int] = field(default_factory=set)
+    _pending: set[int] = field(default_factory=set)
+    _by_executor: dict[str, deque[int]] = field(default_factory=dict)
+    _no_pref: deque[int] = field(default_factory=deque)
+    _all: deque[int] = field(default_factory=deque)
+
+    def __post_init__(self) -> None:
+        for index in self.partition_bytes:
+            self._enqueue(index)
+
+    @property
+    def is_shuffle_map(self) -> bool:
+        return hasattr(self.stage, "dependency")
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self._pending) and not self.zombie
+
+    @property
+    def is_finished(self) -> bool:
+        return len(self.succeeded) == len(self.partition_bytes)
+
+    def _enqueue(self, index: int) -> None:
+        self._pending.add(index)
+        self._all.append(index)
+        prefs = self.preferred.get(index, ())
+        if not prefs:
+            self._no_pref.append(index)
+        for executor_id in prefs:
+            self._by_executor.setdefault(executor_id, deque()).append(index)
+
+    def _pop_from(self, queue: deque[int] | None) -> int | None:
+        while queue:
+            index = queue.popleft()
+            if index in self._pending:
+                self._pending.discard(index)
+                return index
+        return None
+
+    def next_task(self, executor_id: str, now: float, locality_wait: float) -> int | None:
+        """A partition to run on ``executor_id`` now, or None to leave the slot to others."""
+        if self.zombie or not self._pending:
+            return None
+        index = self._pop_from(self._by_executor.get(executor_id))
+        if index is None:
+            index = self._pop_from(self._no_pref)
+        if index is None and now - self.last_launch >= locality_wait:
+            index = self._pop_from(self._all)
+        if index is not None:
+            self.last_launch = now
+        return index
+
+    def task_started(self, task_id: int, index: int, executor_id: str) -> int:
+        attempt = self.attempts.get(index, 0)
+        self.attempts[index] = attempt + 1
+        self.running[task_id] = RunningTask(index, executor_id, attempt)
+        return attempt
+
+    def task_succeeded(self, task_id: int) -> RunningTask:
+        running = self.running.pop(task_id)
+        self.succeeded.add(running.index)
+        return running
+
+    def task_failed(self, task_id: int, reason: TaskEndReason) -> tuple[RunningTask, bool]:
+        """Record a failure; returns the task and whether the set must abort."""
+        running = self.running.pop(task_id)
+        if reason.counts_towards_task_failures:
+            self.failures[running.index] = self.failures.get(running.index, 0) + 1
+            if self.failures[running.index] >= self.max_failures:
+                return running, True
+        if not self.zombie and running.index not in self.succeeded:
+            self._enqueue(running.index)
+        return running, False
+
+    def forget_preference_for(self, executor_id: str) -> None:
+        """An executor died: its preferred tasks may run anywhere now."""
+        for index in self._by_executor.pop(executor_id, ()):
+            if index in self._pending:
+                self._no_pref.append(index)

@@ -1,0 +1,1 @@
+"""Moving data between stages: serializers, map-side writer, reduce-side reader."""

@@ -1,0 +1,42 @@
+"""``Aggregator``: the three functions that define a by-key aggregation.
+
+``combineByKey`` is the one building block of every by-key aggregation (``reduceByKey``,
+``aggregateByKey``, ``groupByKey``, the joins); this object carries its functions to the
+map side (``combine_values``) and the reduce side (``combine_combiners``). Both are hash
+aggregations into a dict, the fastest structure Python has for this; the loops are kept
+minimal because they run once per record.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregator:
+    create_combiner: Callable[[Any], Any]
+    merge_value: Callable[[Any, Any], Any]
+    merge_combiners: Callable[[Any, Any], Any]
+
+    def combine_values(self, pairs: Iterable[tuple[Any, Any]], into: dict | None = None) -> dict:
+        """Fold (key, value) pairs into a dict of key -> combiner."""
+        combined: dict = {} if into is None else into
+        get = combined.get
+        create, merge = self.create_combiner, self.merge_value
+        for key, value in pairs:
+            current = get(key, _MISSING)
+            combined[key] = create(value) if current is _MISSING else merge(current, value)
+        return combined
+
+    def combine_combiners(self, pairs: Iterable[tuple[Any, Any]], into: dict | None = None) -> dict:
+        """Fold (key, combiner) pairs into a dict of key -> combiner."""
+        combined: dict = {} if into is None else into
+        get = combined.get
+        merge = self.merge_combiners
+        for key, combiner in pairs:
+            current = get(key, _MISSING)
+            combined[key] = combiner if current is _MISSING else merge(current, combiner)
+        return combined

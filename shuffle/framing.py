@@ -1,0 +1,131 @@
+"""Length-prefixed frames and the control words of the driver–worker protocol.
+
+Everything that crosses a pipe or sits in a shuffle file is a *frame*: a little-endian
+length followed by that many bytes. Messages between the driver and a worker are one frame
+holding a msgpack header (``[kind, fields]``) optionally followed by one binary frame (a
+pickled payload), so large payloads are never copied into msgpack.
+
+This module is the only place that knows the byte layout; nobody else calls ``struct``.
+"""
+
+from __future__ import annotations
+
+import socket
+import struct
+from enum import IntEnum
+from typing import Any, BinaryIO
+
+import msgpack
+
+_U32 = struct.Struct("<I")
+_U64 = struct.Struct("<Q")
+_SMALL_PAYLOAD = 1 << 16
+
+
+class Control(IntEnum):
+    """Kinds of messages between the driver and a worker process."""
+
+    INIT = 1            # driver -> worker: executor id, paths, settings
+    READY = 2           # worker -> driver: started, with its pid
+    STAGE_BINARY = 3    # driver -> worker: a stage's serialized RDD chain, sent once per worker
+    LAUNCH_TASK = 4     # driver -> worker: run one task of a known stage binary
+    TASK_RESULT = 5     # worker -> driver: a finished task, successful or failed
+    REMOVE_BLOCKS = 6   # driver -> worker: drop cached blocks of an RDD (unpersist)
+    STOP = 7            # driver -> worker: exit cleanly
+    FORGET_BINARY = 8   # driver -> worker: a stage attempt is over, drop its binary
+
+
+class ConnectionClosed(EOFError):
+    """The other end of a worker connection went away."""
+
+
+def write_frame(stream: BinaryIO, payload: bytes | memoryview) -> int:
+    """Write one frame to a file; returns the bytes written including the header."""
+    stream.write(_U32.pack(len(payload)))
+    stream.write(payload)
+    return _U32.size + len(payload)
+
+
+def frame(payload: bytes) -> bytes:
+    """One frame: the payload behind its length."""
+    return _U32.pack(len(payload)) + payload
+
+
+def iter_frames(buffer: bytes | memoryview):
+    """Yield the payloads of consecutive frames in ``buffer``, zero-copy."""
+    view = memoryview(buffer)
+    offset, end = 0, len(view)
+    while offset < end:
+        (length,) = _U32.unpack_from(view, offset)
+        offset += _U32.size
+        if offset + length > end:
+            raise ValueError(f"truncated frame: {length} bytes announced, {end - offset} present")
+        yield view[offset:offset + length]
+        offset += length
+
+
+def pack_offsets(offsets: list[int]) -> bytes:
+    return struct.pack(f"<{len(offsets)}Q", *offsets)
+
+
+def unpack_offsets(data: bytes, count: int, start: int = 0) -> tuple[int, ...]:
+    return struct.unpack_from(f"<{count}Q", data, start)
+
+
+def pack_checksums(checksums: list[int]) -> bytes:
+    return struct.pack(f"<{len(checksums)}I", *checksums)
+
+
+def unpack_checksums(data: bytes, count: int, start: int) -> tuple[int, ...]:
+    return struct.unpack_from(f"<{count}I", data, start)
+
+
+class MessageChannel:
+    """One end of a driver–worker socket: send and receive typed messages.
+
+    ``send`` is not thread-safe; the owner serialises calls (the driver holds a lock per
+    worker, the worker has a single thread).
+    """
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+
+    def send(self, kind: Control, fields: dict[str, Any], payload: bytes | None = None) -> None:
+        header = msgpack.packb([int(kind), fields, payload is not None], use_bin_type=True)
+        head = _U64.pack(len(header)) + header
+        if payload is None:
+            self._sock.sendall(head)
+        elif len(payload) < _SMALL_PAYLOAD:
+            self._sock.sendall(head + _U64.pack(len(payload)) + payload)
+        else:  # large payloads go out without being copied into one buffer
+            self._sock.sendall(head + _U64.pack(len(payload)))
+            self._sock.sendall(payload)
+
+    def receive(self) -> tuple[Control, dict[str, Any], bytearray | None]:
+        header = self._read_exact(self._read_length())
+        kind, fields, has_payload = msgpack.unpackb(header, raw=False, strict_map_key=False)
+        payload = self._read_exact(self._read_length()) if has_payload else None
+        return Control(kind), fields, payload
+
+    def close(self) -> None:
+        try:
+            self._sock.close()
+        except OSError:
+            pass
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def _read_length(self) -> int:
+        return _U64.unpack(self._read_exact(_U64.size))[0]
+
+    def _read_exact(self, size: int) -> bytearray:
+        buffer = bytearray(size)
+        view = memoryview(buffer)
+        received = 0
+        while received < size:
+            count = self._sock.recv_into(view[received:], size - received)
+            if count == 0:
+                raise ConnectionClosed("connection closed by the other end")
+            received += count
+        return buffer

@@ -1,0 +1,73 @@
+"""The map-output file format: one data file plus one index file per map task.
+
+The data file is the concatenation of every reduce partition's block, in partition
+order; a block is a run of framed, serialized record batches. The index file holds
+``num_partitions + 1`` little-endian u64 offsets into the data file (block ``r`` spans
+``offsets[r]:offsets[r+1]``) followed by one crc32 per block, so a reader detects a
+corrupted block instead of decoding garbage.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from typing import Sequence
+
+from ember.errors import FetchFailedError
+from ember.shuffle.block_resolver import MapOutputFiles
+from ember.shuffle.framing import pack_checksums, pack_offsets, unpack_checksums, unpack_offsets
+
+
+def write_map_output(files: MapOutputFiles, blocks: Sequence[Sequence[bytes]], suffix: str) -> list[int]:
+    """Write every partition's block and the index; returns the block sizes in bytes.
+
+    ``blocks[r]`` is the list of framed chunks of reduce partition ``r``. Both files are
+    written under ``suffix`` and renamed into place, the index last.
+    """
+    offsets, checksums = [0], []
+    tmp_data, tmp_index = files.data_path + suffix, files.index_path + suffix
+    with open(tmp_data, "wb", buffering=1 << 20) as out:
+        for chunks in blocks:
+            checksum = 0
+            for chunk in chunks:
+                out.write(chunk)
+                checksum = zlib.crc32(chunk, checksum)
+            offsets.append(out.tell())
+            checksums.append(checksum)
+    with open(tmp_index, "wb") as out:
+        out.write(pack_offsets(offsets))
+        out.write(pack_checksums(checksums))
+    os.replace(tmp_data, files.data_path)
+    os.replace(tmp_index, files.index_path)
+    return [end - start for start, end in zip(offsets, offsets[1:])]
+
+
+def read_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: int) -> bytes:
+    """Read and verify reduce partition ``reduce_id``'s block of one map output.
+
+    Raises ``FetchFailedError`` when a file is missing, truncated or corrupted, so the
+    scheduler can rebuild that map output from lineage.
+    """
+    def failed(reason: str) -> FetchFailedError:
+        return FetchFailedError(
+            f"cannot read shuffle {shuffle_id} map {map_id} block for reduce partition "
+            f"{reduce_id}: {reason}", shuffle_id, map_id, reduce_id)
+
+    try:
+        with open(files.index_path, "rb") as index:
+            header = index.read()
+        num_partitions = (len(header) - 8) // 12
+        if not 0 <= reduce_id < num_partitions or len(header) != num_partitions * 12 + 8:
+            raise ValueError(f"index of {len(header)} bytes has no block {reduce_id}")
+        offsets = unpack_offsets(header, 2, reduce_id * 8)
+        (expected,) = unpack_checksums(header, 1, (num_partitions + 1) * 8 + reduce_id * 4)
+        with open(files.data_path, "rb") as data:
+            data.seek(offsets[0])
+            block = data.read(offsets[1] - offsets[0])
+    except FileNotFoundError as exc:
+        raise failed(f"file missing ({exc.filename})") from None
+    except Exception as exc:  # struct.error on a truncated index, OSError on I/O
+        raise failed(f"{type(exc).__name__}: {exc}") from None
+    if len(block) != offsets[1] - offsets[0] or zlib.crc32(block) != expected:
+        raise failed(f"shuffle block corrupted (checksum mismatch in {files.data_path})")
+    return block
