@@ -1,1 +1,16 @@
-"""placeholder"""
+"""``ember.sql``: DataFrames, SQL types and functions over Arrow, with PySpark's API."""
+
+from __future__ import annotations
+
+from ember.sql import functions, types
+from ember.sql.column import Column
+from ember.sql.dataframe import DataFrame
+from ember.sql.errors import AnalysisException, ParseException
+from ember.sql.group import GroupedData
+from ember.sql.row import Row
+from ember.sql.session import SparkSession
+
+__all__ = [
+    "SparkSession", "DataFrame", "Column", "Row", "GroupedData", "functions", "types",
+    "AnalysisException", "ParseException",
+]

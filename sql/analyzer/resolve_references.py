@@ -1,0 +1,97 @@
+"""Resolve column names against the child plans' output, expand ``*``, coerce and name.
+
+Runs on a node once all its children are resolved: each ``UnresolvedAttribute`` becomes the
+child's ``AttributeReference`` (case-insensitively, as Spark's default), ``a.b`` becomes a
+qualified column or a struct field, each resolved expression node applies its implicit casts
+(``coerce``) bottom-up, and select-list items without a name get Spark's generated one.
+"""
+
+from __future__ import annotations
+
+from ember.sql import expressions as E
+from ember.sql.analyzer.suggestions import unresolved_column
+from ember.sql.errors import AnalysisException
+from ember.sql.plan import logical as L
+
+__all__ = ["resolve_expression", "resolve_node", "coerce"]
+
+
+def _lookup(name: str, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
+    parts = E.UnresolvedAttribute(name).name_parts
+    for n_qualifier in (0, 1):
+        if len(parts) <= n_qualifier:
+            break
+        qualifier = [p.lower() for p in parts[:n_qualifier]]
+        column = parts[n_qualifier].lower()
+        matches = [a for a in attrs if a.name.lower() == column
+                   and [q.lower() for q in a.qualifier[-n_qualifier:]][:n_qualifier] == qualifier]
+        if len({m.expr_id for m in matches}) > 1:
+            raise AnalysisException(
+                "AMBIGUOUS_REFERENCE",
+                f"Reference `{name}` is ambiguous, could be: [{', '.join(f'`{m.name}`' for m in matches)}].",
+                "42704",
+            )
+        if matches:
+            result: E.Expression = matches[0]
+            for field in parts[n_qualifier + 1:]:
+                result = E.GetItem(result, field).coerce()
+            return result
+    raise unresolved_column(name, [a.name for a in attrs], plan.tree_string())
+
+
+def coerce(expr: E.Expression) -> E.Expression:
+    """Apply every node's implicit casts, bottom-up."""
+    return expr.transform_up(lambda e: e.coerce() if e.resolved and e.children else e)
+
+
+def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
+    def resolve(e: E.Expression) -> E.Expression:
+        if isinstance(e, E.UnresolvedAttribute):
+            return _lookup(e.name, attrs, plan)
+        return e
+
+    return coerce(expr.transform_up(resolve))
+
+
+def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) -> list[E.Expression]:
+    out: list[E.Expression] = []
+    for item in items:
+        if isinstance(item, E.UnresolvedStar):
+            chosen = [a for a in attrs if item.target is None
+                      or (a.qualifier and a.qualifier[-1].lower() == item.target.lower())]
+            if not chosen and item.target is not None:
+                raise AnalysisException(
+                    "CANNOT_RESOLVE_STAR_EXPAND",
+                    f"Cannot resolve `{item.target}`.* given input columns {', '.join(a.name for a in attrs)}.",
+                )
+            out.extend(chosen)
+        else:
+            out.append(item)
+    return out
+
+
+def _named(e: E.Expression) -> E.Expression:
+    if isinstance(e, (E.Alias, E.AttributeReference)):
+        return e
+    return E.Alias.make(e, E.output_name(e))
+
+
+def _has_aggregate(e: E.Expression) -> bool:
+    return any(isinstance(n, E.AggregateFunction) for n in e.walk())
+
+
+def resolve_node(node: L.LogicalPlan) -> L.LogicalPlan:
+    """Resolve one node whose children are resolved."""
+    if isinstance(node, L.Project):
+        attrs = node.child.output
+        items = tuple(_named(resolve_expression(e, attrs, node)) for e in _expand(node.project_list, attrs))
+        if any(_has_aggregate(e) for e in items):
+            return L.Aggregate((), items, node.child)
+        return L.Project(items, node.child)
+    if isinstance(node, L.Aggregate):
+        attrs = node.child.output
+        grouping = tuple(resolve_expression(e, attrs, node) for e in _expand(node.grouping, attrs))
+        items = tuple(_named(resolve_expression(e, attrs, node)) for e in _expand(node.aggregates, attrs))
+        return L.Aggregate(grouping, items, node.child)
+    attrs = [a for c in node.children for a in c.output]
+    return node.map_expressions(lambda e: resolve_expression(e, attrs, node))

@@ -1,0 +1,217 @@
+"""``Column``: PySpark's column API as a thin builder over the expression tree.
+
+A ``Column`` only wraps an (often unresolved) expression; every method returns a new
+``Column`` around a new node. Nothing is evaluated or even type-checked here: the analyzer
+does that when the column is used in a DataFrame.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ember.sql import types as T
+from ember.sql.errors import EmberTypeError, EmberValueError
+from ember.sql.expressions import (
+    Add, Alias, And, CaseWhen, Cast, Contains, Divide, EndsWith, EqualNullSafe, EqualTo, Expression,
+    GetItem, GreaterThan, GreaterThanOrEqual, In, IsNotNull, IsNull, LessThan, LessThanOrEqual,
+    Like, Literal, Multiply, Not, Or, Remainder, RLike, SortOrder, StartsWith, Substring, Subtract,
+    UnaryMinus, UnresolvedAttribute, UnresolvedStar,
+)
+
+__all__ = ["Column"]
+
+
+def _expr(value: Any) -> Expression:
+    """A Column's expression, or a literal for a plain Python value."""
+    if isinstance(value, Column):
+        return value._expr
+    return Literal.of(value)
+
+
+def _col_expr(value: Any) -> Expression:
+    """A Column's expression, or a column reference for a name (``"a"``, ``"*"``)."""
+    if isinstance(value, Column):
+        return value._expr
+    if isinstance(value, str):
+        if value == "*":
+            return UnresolvedStar()
+        if value.endswith(".*"):
+            return UnresolvedStar(value[:-2])
+        return UnresolvedAttribute(value)
+    raise EmberTypeError(
+        "NOT_COLUMN_OR_STR", f"Argument `col` should be a Column or str, got {type(value).__name__}."
+    )
+
+
+def _binary(cls: type, reverse: bool = False):
+    def op(self: Column, other: Any) -> Column:
+        left, right = (_expr(other), self._expr) if reverse else (self._expr, _expr(other))
+        return Column(cls(left, right))
+
+    return op
+
+
+class Column:
+    """A column expression in a DataFrame, e.g. ``df.a + 1`` or ``F.col("a").alias("b")``."""
+
+    __slots__ = ("_expr",)
+
+    def __init__(self, expr: Expression):
+        self._expr = expr
+
+    # arithmetic
+    __add__ = _binary(Add)
+    __radd__ = _binary(Add, reverse=True)
+    __sub__ = _binary(Subtract)
+    __rsub__ = _binary(Subtract, reverse=True)
+    __mul__ = _binary(Multiply)
+    __rmul__ = _binary(Multiply, reverse=True)
+    __truediv__ = _binary(Divide)
+    __rtruediv__ = _binary(Divide, reverse=True)
+    __mod__ = _binary(Remainder)
+    __rmod__ = _binary(Remainder, reverse=True)
+
+    def __neg__(self) -> Column:
+        return Column(UnaryMinus(self._expr))
+
+    def __pow__(self, other: Any) -> Column:
+        from ember.sql.expressions import Pow
+
+        return Column(Pow(self._expr, _expr(other)))
+
+    # comparison
+    __eq__ = _binary(EqualTo)  # type: ignore[assignment]
+    __lt__ = _binary(LessThan)
+    __le__ = _binary(LessThanOrEqual)
+    __gt__ = _binary(GreaterThan)
+    __ge__ = _binary(GreaterThanOrEqual)
+    eqNullSafe = _binary(EqualNullSafe)
+
+    def __ne__(self, other: Any) -> Column:  # type: ignore[override]
+        return Column(Not(EqualTo(self._expr, _expr(other))))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # boolean logic
+    __and__ = _binary(And)
+    __rand__ = _binary(And, reverse=True)
+    __or__ = _binary(Or)
+    __ror__ = _binary(Or, reverse=True)
+
+    def __invert__(self) -> Column:
+        return Column(Not(self._expr))
+
+    def __bool__(self) -> bool:
+        raise EmberValueError(
+            "CANNOT_CONVERT_COLUMN_INTO_BOOL",
+            "Cannot convert column into bool: please use '&' for 'and', '|' for 'or', '~' for 'not' when "
+            "building DataFrame boolean expressions.",
+        )
+
+    # naming and types
+    def alias(self, *alias: str, **kwargs: Any) -> Column:
+        if len(alias) != 1:
+            raise EmberValueError("ONLY_SINGLE_ALIAS", "Column.alias takes exactly one name here.")
+        return Column(Alias.make(self._expr, alias[0]))
+
+    name = alias
+
+    def cast(self, dataType: T.DataType | str) -> Column:
+        if isinstance(dataType, str):
+            dataType = T._parse_datatype_string(dataType)
+        if not isinstance(dataType, T.DataType):
+            raise EmberTypeError("NOT_DATATYPE_OR_STR", f"dataType should be DataType or str, got {dataType!r}.")
+        return Column(Cast(self._expr, dataType))
+
+    astype = cast
+
+    # null tests and membership
+    def isNull(self) -> Column:
+        return Column(IsNull(self._expr))
+
+    def isNotNull(self) -> Column:
+        return Column(IsNotNull(self._expr))
+
+    def isin(self, *cols: Any) -> Column:
+        if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
+            cols = tuple(cols[0])
+        return Column(In(self._expr, tuple(_expr(c) for c in cols)))
+
+    def between(self, lowerBound: Any, upperBound: Any) -> Column:
+        return (self >= lowerBound) & (self <= upperBound)
+
+    # strings
+    def like(self, other: str) -> Column:
+        return Column(Like(self._expr, _expr(other)))
+
+    def rlike(self, other: str) -> Column:
+        return Column(RLike(self._expr, _expr(other)))
+
+    def startswith(self, other: Any) -> Column:
+        return Column(StartsWith(self._expr, _expr(other)))
+
+    def endswith(self, other: Any) -> Column:
+        return Column(EndsWith(self._expr, _expr(other)))
+
+    def contains(self, other: Any) -> Column:
+        return Column(Contains(self._expr, _expr(other)))
+
+    def substr(self, startPos: int | Column, length: int | Column) -> Column:
+        return Column(Substring(self._expr, _expr(startPos), _expr(length)))
+
+    # element access
+    def getItem(self, key: Any) -> Column:
+        return Column(GetItem(self._expr, key))
+
+    def getField(self, name: str) -> Column:
+        return Column(GetItem(self._expr, name))
+
+    def __getitem__(self, key: Any) -> Column:
+        if isinstance(key, slice):
+            return self.substr(key.start, key.stop)
+        return self.getItem(key)
+
+    # ordering
+    def asc(self) -> Column:
+        return Column(SortOrder(self._expr, True))
+
+    def asc_nulls_first(self) -> Column:
+        return Column(SortOrder(self._expr, True, True))
+
+    def asc_nulls_last(self) -> Column:
+        return Column(SortOrder(self._expr, True, False))
+
+    def desc(self) -> Column:
+        return Column(SortOrder(self._expr, False))
+
+    def desc_nulls_first(self) -> Column:
+        return Column(SortOrder(self._expr, False, True))
+
+    def desc_nulls_last(self) -> Column:
+        return Column(SortOrder(self._expr, False, False))
+
+    # CASE WHEN
+    def when(self, condition: Column, value: Any) -> Column:
+        e = self._expr
+        if not isinstance(e, CaseWhen) or e.else_value is not None:
+            raise EmberValueError(
+                "INVALID_WHEN_USAGE",
+                "when() can only be applied on a Column previously generated by when() function, and "
+                "cannot be applied once otherwise() is applied.",
+            )
+        return Column(CaseWhen(e.conditions + (_expr(condition),), e.values + (_expr(value),)))
+
+    def otherwise(self, value: Any) -> Column:
+        e = self._expr
+        if not isinstance(e, CaseWhen) or e.else_value is not None:
+            raise EmberValueError(
+                "INVALID_OTHERWISE_USAGE",
+                "otherwise() can only be applied on a Column previously generated by when(), once.",
+            )
+        return Column(CaseWhen(e.conditions, e.values, _expr(value)))
+
+    def __repr__(self) -> str:
+        return f"Column<'{self._expr.sql()}'>"
+
+    def __iter__(self):
+        raise EmberTypeError("NOT_ITERABLE", "Column is not iterable")

@@ -1,0 +1,121 @@
+"""Python rows ↔ Arrow tables, for ``createDataFrame`` and ``collect``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from ember.sql import types as T
+from ember.sql.arrow_types import to_arrow_schema, to_arrow_type
+from ember.sql.errors import EmberTypeError, EmberValueError
+from ember.sql.row import Row
+
+__all__ = ["rows_to_table", "table_to_rows", "infer_schema"]
+
+
+def _names_and_values(row: Any, width: int | None) -> tuple[list[str] | None, list[Any]]:
+    if isinstance(row, Row) and row._has_fields():
+        return list(row.__fields__), list(row)
+    if isinstance(row, dict):
+        keys = sorted(row)
+        return keys, [row[k] for k in keys]
+    if isinstance(row, (tuple, list)):
+        return None, list(row)
+    return None, [row]
+
+
+def infer_schema(data: list[Any], names: list[str] | None = None) -> T.StructType:
+    """The schema PySpark infers from rows: field names from Rows/dicts/``names`` or ``_1, _2…``."""
+    field_names: list[str] | None = None
+    types: list[T.DataType] = []
+    for row in data:
+        row_names, values = _names_and_values(row, None)
+        field_names = field_names or row_names
+        if not types:
+            types = [T.NullType()] * len(values)
+        if len(values) != len(types):
+            raise EmberValueError("LENGTH_SHOULD_BE_THE_SAME", f"All rows need {len(types)} fields; got {row!r}.")
+        types = [T._merge_types(t, T._infer_type(v)) for t, v in zip(types, values)]
+    field_names = names or field_names or [f"_{i + 1}" for i in range(len(types))]
+    if len(field_names) < len(types):
+        field_names = list(field_names) + [f"_{i + 1}" for i in range(len(field_names), len(types))]
+    if any(isinstance(t, T.NullType) for t in types) or not data:
+        raise EmberValueError(
+            "CANNOT_DETERMINE_TYPE" if data else "CANNOT_INFER_EMPTY_SCHEMA",
+            "Some of types cannot be determined after inferring." if data else "Can not infer schema from an empty dataset.",
+        )
+    return T.StructType([T.StructField(n, t, True) for n, t in zip(field_names, types)])
+
+
+def _to_arrow_value(value: Any, dt: T.DataType) -> Any:
+    if value is None:
+        return None
+    if isinstance(dt, T.StructType):
+        if isinstance(value, dict):
+            return {f.name: _to_arrow_value(value.get(f.name), f.dataType) for f in dt.fields}
+        return {f.name: _to_arrow_value(v, f.dataType) for f, v in zip(dt.fields, value)}
+    if isinstance(dt, T.ArrayType):
+        return [_to_arrow_value(v, dt.elementType) for v in value]
+    if isinstance(dt, T.MapType):
+        return [(_to_arrow_value(k, dt.keyType), _to_arrow_value(v, dt.valueType)) for k, v in value.items()]
+    return value
+
+
+def _needs_conversion(dt: T.DataType) -> bool:
+    return isinstance(dt, (T.StructType, T.ArrayType, T.MapType))
+
+
+def rows_to_table(data: list[Any], schema: T.StructType) -> pa.Table:
+    """Rows (tuples, lists, dicts, Rows or scalars) as an Arrow table of ``schema``."""
+    width = len(schema.fields)
+    columns: list[list[Any]] = [[] for _ in range(width)]
+    for row in data:
+        if isinstance(row, dict):
+            values = [row.get(f.name) for f in schema.fields]
+        elif isinstance(row, Row) and row._has_fields() and set(row.__fields__) >= set(schema.names):
+            values = [row[f.name] for f in schema.fields]
+        else:
+            _, values = _names_and_values(row, width)
+        if len(values) != width:
+            raise EmberValueError(
+                "AXIS_LENGTH_MISMATCH", f"Length mismatch: the schema has {width} fields, the row {row!r} has {len(values)}."
+            )
+        for column, value in zip(columns, values):
+            column.append(value)
+    arrays = []
+    for column, field in zip(columns, schema.fields):
+        if _needs_conversion(field.dataType):
+            column = [_to_arrow_value(v, field.dataType) for v in column]
+        try:
+            arrays.append(pa.array(column, type=to_arrow_type(field.dataType)))
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as e:
+            raise EmberTypeError(
+                "FIELD_DATA_TYPE_UNACCEPTABLE",
+                f"field {field.name}: {field.dataType.simpleString()} can not accept the values given ({e}).",
+            ) from None
+    return pa.Table.from_arrays(arrays, schema=to_arrow_schema(schema))
+
+
+def _from_arrow_value(value: Any, dt: T.DataType) -> Any:
+    if value is None:
+        return None
+    if isinstance(dt, T.StructType):
+        return Row._from_fields(dt.names, [_from_arrow_value(value[f.name], f.dataType) for f in dt.fields])
+    if isinstance(dt, T.ArrayType):
+        return [_from_arrow_value(v, dt.elementType) for v in value]
+    if isinstance(dt, T.MapType):
+        return {_from_arrow_value(k, dt.keyType): _from_arrow_value(v, dt.valueType) for k, v in value}
+    return value
+
+
+def table_to_rows(table: pa.Table, schema: T.StructType) -> list[Row]:
+    """The rows of ``table`` as PySpark ``Row``s (structs become nested Rows, maps dicts)."""
+    columns = []
+    for column, field in zip(table.columns, schema.fields):
+        values = column.to_pylist()
+        if _needs_conversion(field.dataType):
+            values = [_from_arrow_value(v, field.dataType) for v in values]
+        columns.append(values)
+    names = schema.names
+    return [Row._from_fields(names, values) for values in zip(*columns)] if columns else []

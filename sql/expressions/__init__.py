@@ -1,0 +1,17 @@
+"""Expression nodes; see ``base.py`` for the life of a node."""
+
+from __future__ import annotations
+
+from ember.sql.expressions.aggregates import *  # noqa: F401,F403
+from ember.sql.expressions.arithmetic import *  # noqa: F401,F403
+from ember.sql.expressions.base import *  # noqa: F401,F403
+from ember.sql.expressions.cast import *  # noqa: F401,F403
+from ember.sql.expressions.collections import *  # noqa: F401,F403
+from ember.sql.expressions.conditional import *  # noqa: F401,F403
+from ember.sql.expressions.datetime import *  # noqa: F401,F403
+from ember.sql.expressions.literals import *  # noqa: F401,F403
+from ember.sql.expressions.mathematical import *  # noqa: F401,F403
+from ember.sql.expressions.named import *  # noqa: F401,F403
+from ember.sql.expressions.predicates import *  # noqa: F401,F403
+from ember.sql.expressions.sort_order import *  # noqa: F401,F403
+from ember.sql.expressions.strings import *  # noqa: F401,F403

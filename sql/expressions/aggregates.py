@@ -1,0 +1,379 @@
+"""Aggregate functions, described by the Arrow hash-aggregate kernels that compute them.
+
+Each function says how to aggregate its input in one phase (``complete``) and, when it can,
+in two: ``partial`` states per map partition, ``merge`` of those states after the hash
+exchange, and ``finish`` to turn merged states into the result. Functions without a two-phase
+form (``collect_list``, ``count(DISTINCT)``, ``stddev``, …) make the planner exchange raw rows
+and aggregate once. ``input`` is the one expression each aggregates (``None`` for ``count(*)``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ember.sql import types as T
+from ember.sql.arrow_types import to_arrow_type
+from ember.sql.errors import AnalysisException
+from ember.sql.expressions.base import Expression
+from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
+
+__all__ = [
+    "AggregateFunction", "Sum", "Average", "Count", "CountDistinct", "Min", "Max", "First", "Last",
+    "CollectList", "CollectSet", "StddevSamp", "VarianceSamp", "StddevPop", "VariancePop",
+]
+
+AggSpec = tuple[str, Any]  # (Arrow hash-aggregate name, its options or None)
+
+
+@dataclass(frozen=True, slots=True)
+class AggregateFunction(Expression):
+    """An aggregate of ``child`` over the rows of a group."""
+
+    child: Expression | None
+
+    child_fields = ("child",)
+    ordered: ClassVar[bool] = False  # needs single-threaded Arrow execution (first/last/list)
+
+    @property
+    def foldable(self) -> bool:
+        return False
+
+    @property
+    def supports_partial(self) -> bool:
+        return True
+
+    def complete(self) -> AggSpec:
+        raise NotImplementedError
+
+    def partial(self) -> list[AggSpec]:
+        return [self.complete()]
+
+    def merge(self) -> list[AggSpec]:
+        return self.partial()
+
+    def partial_types(self) -> list[pa.DataType]:
+        """Arrow types of the partial states (so empty partitions produce well-typed columns)."""
+        return [to_arrow_type(self.data_type)]
+
+    def finish(self, states: list[pa.Array]) -> pa.Array:
+        return _cast(states[0], self.data_type)
+
+    def finish_complete(self, result: pa.Array) -> pa.Array:
+        return self.finish([result])
+
+    def eval(self, batch: pa.RecordBatch):
+        raise AnalysisException(
+            "UNSUPPORTED_EXPR_FOR_OPERATOR",
+            f"Aggregate function {self.sql()} can only be used in groupBy().agg() or select() over a whole DataFrame.",
+        )
+
+
+def _cast(array: pa.Array, dt: T.DataType) -> pa.Array:
+    target = to_arrow_type(dt)
+    return array if array.type == target else pc.cast(array, target, safe=False)
+
+
+def _require_numeric(fn: AggregateFunction) -> None:
+    dt = fn.child.data_type
+    if not (is_numeric(dt) or is_string(dt) or isinstance(dt, T.NullType)):
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+            f"Cannot resolve \"{fn.sql()}\" due to data type mismatch: the first parameter requires the "
+            f"\"NUMERIC\" type, however \"{fn.child.sql()}\" has the type \"{dt.simpleString().upper()}\".",
+        )
+
+
+def _numeric_input(fn: AggregateFunction, to: T.DataType | None = None) -> Expression:
+    _require_numeric(fn)
+    dt = fn.child.data_type
+    if to is not None:
+        return cast_if_needed(fn.child, to)
+    return fn.child if is_numeric(dt) else cast_if_needed(fn.child, T.DoubleType())
+
+
+class Sum(AggregateFunction):
+    """``sum``: a long for integral input, a double for floating, NULL for no non-NULL input."""
+
+    __slots__ = ()
+
+    def coerce(self) -> Expression:
+        return Sum(_numeric_input(self))
+
+    @property
+    def data_type(self) -> T.DataType:
+        dt = self.child.data_type
+        if isinstance(dt, T.IntegralType):
+            return T.LongType()
+        if isinstance(dt, T.DecimalType):
+            return T.DecimalType(min(38, dt.precision + 10), dt.scale)
+        return T.DoubleType()
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    def complete(self) -> AggSpec:
+        return ("sum", pc.ScalarAggregateOptions(min_count=1))
+
+
+class Count(AggregateFunction):
+    """``count(col)`` counts non-NULL values; ``count(*)`` (``child=None``) counts rows."""
+
+    __slots__ = ()
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.LongType()
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    def complete(self) -> AggSpec:
+        if self.child is None:
+            return ("count_all", None)
+        return ("count", pc.CountOptions("only_valid"))
+
+    def merge(self) -> list[AggSpec]:
+        return [("sum", None)]
+
+    def finish(self, states: list[pa.Array]) -> pa.Array:
+        return _cast(pc.fill_null(states[0], 0), T.LongType())
+
+    def finish_complete(self, result: pa.Array) -> pa.Array:
+        return self.finish([result])
+
+    def to_string(self, ids: bool) -> str:
+        return "count(1)" if self.child is None else f"count({self.child.to_string(ids)})"
+
+
+class Average(AggregateFunction):
+    """``avg``/``mean``: a double (sum and count travel separately between phases)."""
+
+    __slots__ = ()
+
+    def coerce(self) -> Expression:
+        return Average(_numeric_input(self, T.DoubleType()))
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.DoubleType()
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    @property
+    def pretty_name(self) -> str:
+        return "avg"
+
+    def complete(self) -> AggSpec:
+        return ("mean", None)
+
+    def partial(self) -> list[AggSpec]:
+        return [("sum", pc.ScalarAggregateOptions(min_count=1)), ("count", pc.CountOptions("only_valid"))]
+
+    def merge(self) -> list[AggSpec]:
+        return [("sum", pc.ScalarAggregateOptions(min_count=1)), ("sum", None)]
+
+    def partial_types(self) -> list[pa.DataType]:
+        return [pa.float64(), pa.int64()]
+
+    def finish(self, states: list[pa.Array]) -> pa.Array:
+        total, count = states
+        return pc.if_else(pc.greater(pc.fill_null(count, 0), 0), pc.divide(total, pc.cast(count, pa.float64())),
+                          pa.scalar(None, pa.float64()))
+
+    def finish_complete(self, result: pa.Array) -> pa.Array:
+        return _cast(result, T.DoubleType())
+
+
+class _SameTypeAggregate(AggregateFunction):
+    __slots__ = ()
+    kernel: ClassVar[str] = ""
+
+    @property
+    def data_type(self) -> T.DataType:
+        return self.child.data_type
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    def complete(self) -> AggSpec:
+        return (self.kernel, pc.ScalarAggregateOptions(min_count=1))
+
+
+class Min(_SameTypeAggregate):
+    __slots__ = ()
+    kernel = "min"
+
+
+class Max(_SameTypeAggregate):
+    __slots__ = ()
+    kernel = "max"
+
+
+@dataclass(frozen=True, slots=True)
+class First(AggregateFunction):
+    """``first(col, ignorenulls)``: some row's value; which row is not defined across partitions."""
+
+    ignore_nulls: bool = False
+
+    ordered = True
+    kernel: ClassVar[str] = "first"
+
+    @property
+    def data_type(self) -> T.DataType:
+        return self.child.data_type
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    def complete(self) -> AggSpec:
+        return (self.kernel, pc.ScalarAggregateOptions(skip_nulls=self.ignore_nulls, min_count=0))
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"{self.kernel}({args[0]})"
+
+
+class Last(First):
+    __slots__ = ()
+    kernel = "last"
+
+
+def _drop_null_elements(lists: pa.Array) -> pa.Array:
+    """Remove NULL elements from every list, without a Python loop over rows."""
+    lists = lists.combine_chunks() if isinstance(lists, pa.ChunkedArray) else lists
+    values = pc.list_flatten(lists)
+    if values.null_count == 0:
+        return lists
+    parents = pc.list_parent_indices(lists).to_numpy()
+    keep = pc.is_valid(values).to_numpy(zero_copy_only=False)
+    counts = np.bincount(parents[keep], minlength=len(lists))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), values.filter(pa.array(keep)))
+
+
+class CollectList(AggregateFunction):
+    """``collect_list``: the group's non-NULL values as an array."""
+
+    __slots__ = ()
+    ordered = True
+    kernel: ClassVar[str] = "list"
+
+    @property
+    def supports_partial(self) -> bool:
+        return False
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.ArrayType(self.child.data_type, False)
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    def complete(self) -> AggSpec:
+        return (self.kernel, None)
+
+    def finish_complete(self, result: pa.Array) -> pa.Array:
+        return _cast(_drop_null_elements(result), self.data_type)
+
+
+class CollectSet(CollectList):
+    __slots__ = ()
+    ordered = False
+    kernel = "distinct"
+
+
+class CountDistinct(AggregateFunction):
+    """``count(DISTINCT col)``: distinct non-NULL values."""
+
+    __slots__ = ()
+
+    @property
+    def supports_partial(self) -> bool:
+        return False
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.LongType()
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    def complete(self) -> AggSpec:
+        return ("count_distinct", pc.CountOptions("only_valid"))
+
+    def to_string(self, ids: bool) -> str:
+        return f"count(DISTINCT {self.child.to_string(ids)})"
+
+
+class _Moment(AggregateFunction):
+    __slots__ = ()
+    kernel: ClassVar[str] = ""
+    ddof: ClassVar[int] = 1
+
+    def coerce(self) -> Expression:
+        return type(self)(_numeric_input(self, T.DoubleType()))
+
+    @property
+    def supports_partial(self) -> bool:
+        return False
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.DoubleType()
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    def complete(self) -> AggSpec:
+        return (self.kernel, pc.VarianceOptions(ddof=self.ddof, min_count=1))
+
+
+class StddevSamp(_Moment):
+    __slots__ = ()
+    kernel = "stddev"
+
+    @property
+    def pretty_name(self) -> str:
+        return "stddev"
+
+
+class VarianceSamp(_Moment):
+    __slots__ = ()
+    kernel = "variance"
+
+    @property
+    def pretty_name(self) -> str:
+        return "variance"
+
+
+class StddevPop(_Moment):
+    __slots__ = ()
+    kernel = "stddev"
+    ddof = 0
+
+    @property
+    def pretty_name(self) -> str:
+        return "stddev_pop"
+
+
+class VariancePop(_Moment):
+    __slots__ = ()
+    kernel = "variance"
+    ddof = 0
+
+    @property
+    def pretty_name(self) -> str:
+        return "var_pop"

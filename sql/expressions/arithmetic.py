@@ -1,0 +1,157 @@
+"""Binary arithmetic (``+ - * / %``) and negation, with Spark's type rules.
+
+Integer arithmetic is checked (ANSI: overflow raises ``ARITHMETIC_OVERFLOW``); ``/`` always
+produces a double for non-decimal inputs, and division or remainder by zero raises
+``DIVIDE_BY_ZERO``, as Spark 4 does by default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ember.sql import types as T
+from ember.sql.arrow_types import from_arrow_type, to_arrow_type
+from ember.sql.errors import AnalysisException, ArithmeticException
+from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_spark
+from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string, wider_type
+
+__all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "Remainder", "UnaryMinus"]
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryArithmetic(Expression):
+    left: Expression
+    right: Expression
+
+    child_fields = ("left", "right")
+    symbol: ClassVar[str] = "?"
+    kernel: ClassVar[str] = ""
+
+    def coerce(self) -> Expression:
+        lt, rt = self.left.data_type, self.right.data_type
+        target = wider_type(lt, rt)
+        ok = target is not None and (is_numeric(target) or isinstance(target, T.NullType))
+        if not ok:
+            raise AnalysisException(
+                "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+                f"Cannot resolve \"{self.sql()}\" due to data type mismatch: the left and right operands "
+                f"of the binary operator have incompatible types (\"{lt.simpleString().upper()}\" and "
+                f"\"{rt.simpleString().upper()}\").",
+            )
+        if isinstance(target, T.NullType):
+            target = T.DoubleType() if isinstance(self, Divide) else T.IntegerType()
+        target = self._operand_type(target)
+        if isinstance(target, T.DecimalType) and not (is_string(lt) or is_string(rt)):
+            # Decimal operands keep their own precision; Arrow derives the result's.
+            left = self.left if isinstance(lt, T.DecimalType) else cast_if_needed(self.left, _as_decimal(lt))
+            right = self.right if isinstance(rt, T.DecimalType) else cast_if_needed(self.right, _as_decimal(rt))
+            return type(self)(left, right)
+        return type(self)(cast_if_needed(self.left, target), cast_if_needed(self.right, target))
+
+    def _operand_type(self, target: T.DataType) -> T.DataType:
+        return target
+
+    @property
+    def data_type(self) -> T.DataType:
+        lt, rt = self.left.data_type, self.right.data_type
+        if isinstance(lt, T.DecimalType) and isinstance(rt, T.DecimalType):
+            probe = getattr(pc, self.kernel)(pa.array([], to_arrow_type(lt)), pa.array([], to_arrow_type(rt)))
+            return from_arrow_type(probe.type)
+        return lt
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        left, right = self.left.eval(batch), self.right.eval(batch)
+        return arrow_errors_as_spark(lambda: self._compute(left, right), "")
+
+    def _compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
+        kernel = self.kernel + ("_checked" if isinstance(self.data_type, T.IntegralType) else "")
+        return getattr(pc, kernel)(left, right)
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"({args[0]} {self.symbol} {args[1]})"
+
+
+def _as_decimal(dt: T.DataType) -> T.DataType:
+    return {T.ByteType: T.DecimalType(3, 0), T.ShortType: T.DecimalType(5, 0),
+            T.IntegerType: T.DecimalType(10, 0), T.LongType: T.DecimalType(20, 0)}.get(type(dt), dt)
+
+
+class Add(BinaryArithmetic):
+    __slots__ = ()
+    symbol = "+"
+    kernel = "add"
+
+
+class Subtract(BinaryArithmetic):
+    __slots__ = ()
+    symbol = "-"
+    kernel = "subtract"
+
+
+class Multiply(BinaryArithmetic):
+    __slots__ = ()
+    symbol = "*"
+    kernel = "multiply"
+
+
+def _raise_on_zero(divisor: ArrowValue) -> None:
+    zero = pc.equal(divisor, pa.scalar(0, divisor.type))
+    if (zero.as_py() if isinstance(zero, pa.Scalar) else pc.any(zero).as_py()):
+        raise ArithmeticException(
+            "DIVIDE_BY_ZERO",
+            "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
+            "If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+            "22012",
+        )
+
+
+class Divide(BinaryArithmetic):
+    """``/``: double division unless both sides are decimals."""
+
+    __slots__ = ()
+    symbol = "/"
+    kernel = "divide"
+
+    def _operand_type(self, target: T.DataType) -> T.DataType:
+        return target if isinstance(target, T.DecimalType) else T.DoubleType()
+
+    def _compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
+        _raise_on_zero(right)
+        return pc.divide(left, right)
+
+
+class Remainder(BinaryArithmetic):
+    """``%``: the remainder with the dividend's sign (Java semantics)."""
+
+    __slots__ = ()
+    symbol = "%"
+    kernel = "subtract"
+
+    def _compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
+        _raise_on_zero(right)
+        quotient = pc.divide(left, right)
+        if not pa.types.is_integer(quotient.type):
+            quotient = pc.trunc(quotient)
+        return pc.subtract(left, pc.multiply(quotient, right))
+
+
+@dataclass(frozen=True, slots=True)
+class UnaryMinus(Expression):
+    child: Expression
+
+    child_fields = ("child",)
+
+    @property
+    def data_type(self) -> T.DataType:
+        return self.child.data_type
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        value = self.child.eval(batch)
+        return arrow_errors_as_spark(lambda: pc.negate_checked(value), "negation")
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"(- {args[0]})"

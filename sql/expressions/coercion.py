@@ -1,0 +1,84 @@
+"""Spark's implicit type widening, shared by the expressions that coerce their inputs."""
+
+from __future__ import annotations
+
+from ember.sql import types as T
+
+__all__ = ["wider_type", "numeric_precedence", "is_numeric", "is_string", "cast_if_needed", "common_type"]
+
+_NUMERIC_ORDER: tuple[type, ...] = (
+    T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.DecimalType, T.FloatType, T.DoubleType,
+)
+
+
+def is_numeric(dt: T.DataType) -> bool:
+    return isinstance(dt, T.NumericType)
+
+
+def is_string(dt: T.DataType) -> bool:
+    return isinstance(dt, T.StringType)
+
+
+def numeric_precedence(dt: T.DataType) -> int:
+    return _NUMERIC_ORDER.index(type(dt))
+
+
+def _wider_decimal(a: T.DataType, b: T.DataType) -> T.DataType:
+    def as_decimal(t: T.DataType) -> T.DecimalType:
+        if isinstance(t, T.DecimalType):
+            return t
+        return {T.ByteType: T.DecimalType(3, 0), T.ShortType: T.DecimalType(5, 0),
+                T.IntegerType: T.DecimalType(10, 0), T.LongType: T.DecimalType(20, 0)}[type(t)]
+
+    da, db = as_decimal(a), as_decimal(b)
+    scale = max(da.scale, db.scale)
+    integral = max(da.precision - da.scale, db.precision - db.scale)
+    return T.DecimalType(min(38, integral + scale), scale)
+
+
+def wider_type(a: T.DataType, b: T.DataType) -> T.DataType | None:
+    """The narrowest type both ``a`` and ``b`` convert to implicitly, or ``None``."""
+    if a == b:
+        return a
+    if isinstance(a, T.NullType):
+        return b
+    if isinstance(b, T.NullType):
+        return a
+    if is_numeric(a) and is_numeric(b):
+        if isinstance(a, T.DecimalType) or isinstance(b, T.DecimalType):
+            if isinstance(a, (T.FloatType, T.DoubleType)) or isinstance(b, (T.FloatType, T.DoubleType)):
+                return T.DoubleType()
+            return _wider_decimal(a, b)
+        return a if numeric_precedence(a) >= numeric_precedence(b) else b
+    if is_string(a) and is_numeric(b) or is_string(b) and is_numeric(a):
+        # ANSI mode: the string side is read as a number of the other side's kind.
+        num = b if is_string(a) else a
+        return T.DoubleType() if isinstance(num, (T.FloatType, T.DoubleType)) else (
+            num if isinstance(num, T.DecimalType) else T.LongType())
+    if {type(a), type(b)} == {T.DateType, T.TimestampType}:
+        return T.TimestampType()
+    if is_string(a) and isinstance(b, (T.DateType, T.TimestampType)):
+        return b
+    if is_string(b) and isinstance(a, (T.DateType, T.TimestampType)):
+        return a
+    if isinstance(a, T.ArrayType) and isinstance(b, T.ArrayType):
+        element = wider_type(a.elementType, b.elementType)
+        return None if element is None else T.ArrayType(element, a.containsNull or b.containsNull)
+    return None
+
+
+def common_type(types: list[T.DataType]) -> T.DataType | None:
+    """The wider type of all ``types`` (``NullType`` for an empty list)."""
+    out: T.DataType | None = T.NullType()
+    for t in types:
+        out = wider_type(out, t) if out is not None else None
+    return out
+
+
+def cast_if_needed(expr, to: T.DataType):
+    """``expr`` itself when it already has type ``to``, else ``Cast(expr, to)``."""
+    from ember.sql.expressions.cast import Cast
+
+    if expr.data_type == to:
+        return expr
+    return Cast(expr, to)

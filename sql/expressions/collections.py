@@ -1,0 +1,166 @@
+"""Arrays, structs and element access: ``array``, ``struct``, ``size``, ``getItem``/``getField``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ember.sql import types as T
+from ember.sql.arrow_types import to_arrow_type
+from ember.sql.errors import AnalysisException, EmberValueError
+from ember.sql.expressions.base import ArrowValue, Expression, as_array
+from ember.sql.expressions.coercion import cast_if_needed, common_type
+
+__all__ = ["CreateArray", "CreateStruct", "Size", "GetItem"]
+
+
+@dataclass(frozen=True, slots=True)
+class CreateArray(Expression):
+    """``array(a, b, ...)``: one list per row, built by interleaving the inputs with one take."""
+
+    items: tuple[Expression, ...]
+
+    child_fields = ("items",)
+
+    def coerce(self) -> Expression:
+        target = common_type([i.data_type for i in self.items])
+        if target is None:
+            raise AnalysisException(
+                "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+                f"Cannot resolve \"{self.sql()}\" due to data type mismatch: input to `array` should all be the same type.",
+            )
+        return CreateArray(tuple(cast_if_needed(i, target) for i in self.items))
+
+    @property
+    def data_type(self) -> T.DataType:
+        element = self.items[0].data_type if self.items else T.NullType()
+        return T.ArrayType(element, any(i.nullable for i in self.items))
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        n, k = batch.num_rows, len(self.items)
+        element_type = to_arrow_type(self.data_type.elementType)
+        if k == 0:
+            return pa.ListArray.from_arrays(pa.array(np.zeros(n + 1, np.int32)), pa.array([], element_type))
+        columns = [as_array(i.eval(batch), n) for i in self.items]
+        flat = pa.concat_arrays(columns)
+        order = (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
+        offsets = pa.array(np.arange(0, n * k + 1, k, dtype=np.int32))
+        return pa.ListArray.from_arrays(offsets, flat.take(pa.array(order)))
+
+
+@dataclass(frozen=True, slots=True)
+class CreateStruct(Expression):
+    """``struct(a, b, ...)``: field names come from the inputs' names."""
+
+    names: tuple[str, ...]
+    items: tuple[Expression, ...]
+
+    child_fields = ("items",)
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.StructType([T.StructField(n, i.data_type, i.nullable) for n, i in zip(self.names, self.items)])
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        arrays = [as_array(i.eval(batch), batch.num_rows) for i in self.items]
+        return pa.StructArray.from_arrays(arrays, names=list(self.names))
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"struct({', '.join(args)})"
+
+
+@dataclass(frozen=True, slots=True)
+class Size(Expression):
+    """Number of elements of an array or map (NULL for NULL, as with ANSI mode)."""
+
+    child: Expression
+
+    child_fields = ("child",)
+
+    def coerce(self) -> Expression:
+        if not isinstance(self.child.data_type, (T.ArrayType, T.MapType)):
+            raise AnalysisException(
+                "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                f"Cannot resolve \"{self.sql()}\" due to data type mismatch: the input requires an ARRAY or MAP, "
+                f"however \"{self.child.sql()}\" has the type \"{self.child.data_type.simpleString().upper()}\".",
+            )
+        return self
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.IntegerType()
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        return pc.list_value_length(self.child.eval(batch)).cast(pa.int32())
+
+
+@dataclass(frozen=True, slots=True)
+class GetItem(Expression):
+    """``col[key]``: array element by 0-based index, map value by key, or struct field by name."""
+
+    child: Expression
+    key: Any
+
+    child_fields = ("child",)
+
+    def coerce(self) -> Expression:
+        dt = self.child.data_type
+        ok = (isinstance(dt, T.ArrayType) and isinstance(self.key, int)
+              or isinstance(dt, T.MapType)
+              or isinstance(dt, T.StructType) and self.key in dt.names)
+        if not ok:
+            raise AnalysisException(
+                "INVALID_EXTRACT_BASE_FIELD_TYPE" if not isinstance(dt, T.StructType) else "FIELD_NOT_FOUND",
+                f"Can't extract a value from \"{self.child.sql()}\" of type "
+                f"\"{dt.simpleString().upper()}\" with key {self.key!r}.",
+            )
+        return self
+
+    @property
+    def data_type(self) -> T.DataType:
+        dt = self.child.data_type
+        if isinstance(dt, T.ArrayType):
+            return dt.elementType
+        if isinstance(dt, T.MapType):
+            return dt.valueType
+        return dt[self.key].dataType
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        value = as_array(self.child.eval(batch), batch.num_rows)
+        dt = self.child.data_type
+        if isinstance(dt, T.StructType):
+            return pc.struct_field(value, self.key)
+        if isinstance(dt, T.MapType):
+            return pc.map_lookup(value, pa.scalar(self.key, to_arrow_type(dt.keyType)), "first")
+        lengths = pc.fill_null(pc.list_value_length(value), 0)
+        if self.key < 0 or (len(value) and pc.any(pc.less_equal(lengths, self.key)).as_py()):
+            valid = pc.is_valid(value)
+            if self.key < 0 or pc.any(pc.and_(valid, pc.less_equal(lengths, self.key))).as_py():
+                raise EmberValueError(
+                    "INVALID_ARRAY_INDEX",
+                    f"The index {self.key} is out of bounds. Use `try_element_at` to tolerate accessing "
+                    "element at invalid index and return NULL instead.",
+                )
+        return pc.list_element(pc.fill_null(value, pa.scalar([None], value.type)), self.key) if value.null_count else pc.list_element(value, self.key)
+
+    def to_string(self, ids: bool) -> str:
+        inner = self.child.to_string(ids)
+        if isinstance(self.child.data_type if self.child.resolved else None, T.StructType):
+            return f"{inner}.{self.key}"
+        return f"{inner}[{self.key!r}]" if isinstance(self.key, str) else f"{inner}[{self.key}]"

@@ -1,0 +1,26 @@
+"""Evaluate expressions that do not depend on any row once, at planning time.
+
+Before: ``Project[(d * cast(2 as double)) AS x]``; after: ``Project[(d * 2.0) AS x]``.
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from ember.sql import expressions as E
+from ember.sql.plan import logical as L
+
+_ONE_ROW = pa.RecordBatch.from_pydict({"_": [None]})
+
+
+def _fold(e: E.Expression) -> E.Expression:
+    if isinstance(e, E.Literal) or not e.foldable or isinstance(e, E.Alias):
+        return e
+    value = e.eval(_ONE_ROW)
+    scalar = value if isinstance(value, pa.Scalar) else value[0]
+    python = scalar.as_py()
+    return E.Literal(tuple(python) if isinstance(python, list) else python, e.data_type)
+
+
+def fold_constants(plan: L.LogicalPlan) -> L.LogicalPlan:
+    return plan.transform_up(lambda node: node.map_expressions(lambda e: e.transform_up(_fold)))

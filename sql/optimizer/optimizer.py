@@ -1,0 +1,57 @@
+"""``optimize(plan)``: apply ``RULES`` in order, repeatedly, until the plan stops changing.
+
+Each rule is a pure ``plan -> plan`` function in its own module. A rule is skipped when its
+flag is false (``flags={"push_down_predicates": False}``; the session reads them from
+``spark.ember.optimizer.<rule>``). A rule set that keeps rewriting the plan past
+``max_iterations`` passes is a bug, reported as such rather than looping forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Mapping
+
+from ember.sql.optimizer.combine_filters import combine_filters
+from ember.sql.optimizer.fold_constants import fold_constants
+from ember.sql.optimizer.prune_columns import prune_columns
+from ember.sql.optimizer.push_down_limit import push_down_limit
+from ember.sql.optimizer.push_down_predicates import push_down_predicates
+from ember.sql.optimizer.simplify_booleans import simplify_booleans
+from ember.sql.plan.logical import LogicalPlan
+
+__all__ = ["RULES", "optimize", "OptimizerDidNotConverge"]
+
+logger = logging.getLogger(__name__)
+
+Rule = Callable[[LogicalPlan], LogicalPlan]
+
+RULES: tuple[Rule, ...] = (
+    fold_constants,
+    simplify_booleans,
+    push_down_predicates,
+    combine_filters,
+    push_down_limit,
+    prune_columns,
+)
+
+
+class OptimizerDidNotConverge(RuntimeError):
+    """The rules kept changing the plan; the message names the last rule that did."""
+
+
+def optimize(plan: LogicalPlan, rules: tuple[Rule, ...] = RULES, flags: Mapping[str, bool] | None = None,
+             max_iterations: int = 100) -> LogicalPlan:
+    active = [r for r in rules if (flags or {}).get(r.__name__, True)]
+    for _ in range(max_iterations):
+        changed_by = None
+        for rule in active:
+            new = rule(plan)
+            if new != plan:
+                changed_by = rule.__name__
+                plan = new
+        if changed_by is None:
+            return plan
+        logger.debug("optimizer pass changed the plan (last: %s)", changed_by)
+    raise OptimizerDidNotConverge(
+        f"Optimizer did not converge after {max_iterations} passes; last change by {changed_by}"
+    )

@@ -1,0 +1,41 @@
+"""Drop columns no later operator reads, before aggregates and joins (and so before exchanges).
+
+Before: ``Aggregate[k][sum(v)] <- t(k, v, w)``; after: ``Aggregate[k][sum(v)] <- Project[k, v] <- t``.
+Before: ``Project[l.a] <- Join(l(a, b), r(c, d), l.a = r.c)``;
+after: ``Project[l.a] <- Join(Project[a] <- l, Project[c] <- r, l.a = r.c)``.
+"""
+
+from __future__ import annotations
+
+from ember.sql import expressions as E
+from ember.sql.plan import logical as L
+
+
+def _narrow(plan: L.LogicalPlan, needed: set[int]) -> L.LogicalPlan:
+    kept = [a for a in plan.output if a.expr_id in needed]
+    if len(kept) == len(plan.output) or not kept:
+        return plan
+    if isinstance(plan, L.Project):
+        return L.Project(tuple(e for e in plan.project_list
+                               if (e.expr_id if isinstance(e, (E.Alias, E.AttributeReference)) else None) in needed),
+                         plan.child)
+    return L.Project(tuple(kept), plan)
+
+
+def _refs(exprs: list[E.Expression]) -> set[int]:
+    return set().union(*[e.references() for e in exprs]) if exprs else set()
+
+
+def prune_columns(plan: L.LogicalPlan) -> L.LogicalPlan:
+    def rule(node: L.LogicalPlan) -> L.LogicalPlan:
+        if isinstance(node, L.Aggregate):
+            return L.Aggregate(node.grouping, node.aggregates, _narrow(node.child, _refs(node.expressions)))
+        if isinstance(node, L.Project) and isinstance(node.child, L.Join):
+            j = node.child
+            needed = _refs(list(node.project_list)) | _refs(j.expressions)
+            join = L.Join(_narrow(j.left, needed), _narrow(j.right, needed), j.join_type, j.condition,
+                          j.using, j.broadcast_hint)
+            return L.Project(node.project_list, join)
+        return node
+
+    return plan.transform_down(rule)

@@ -1,0 +1,23 @@
+"""Limit earlier: below projections, and into each input of a union.
+
+Before: ``Limit 5 <- Project[...] <- t``; after: ``Project[...] <- Limit 5 <- t``.
+Before: ``Limit 5 <- Union(a, b)``; after: ``Limit 5 <- Union(Limit 5 <- a, Limit 5 <- b)``.
+"""
+
+from __future__ import annotations
+
+from ember.sql.plan import logical as L
+
+
+def push_down_limit(plan: L.LogicalPlan) -> L.LogicalPlan:
+    def rule(node: L.LogicalPlan) -> L.LogicalPlan:
+        if isinstance(node, L.Limit):
+            child = node.child
+            if isinstance(child, L.Project) and all(e.deterministic for e in child.project_list):
+                return L.Project(child.project_list, L.Limit(node.n, child.child))
+            if isinstance(child, L.Union) and not all(isinstance(c, L.Limit) and c.n <= node.n for c in child.inputs):
+                return L.Limit(node.n, L.Union(tuple(
+                    c if isinstance(c, L.Limit) and c.n <= node.n else L.Limit(node.n, c) for c in child.inputs)))
+        return node
+
+    return plan.transform_down(rule)

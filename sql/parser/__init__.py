@@ -1,0 +1,1 @@
+"""SQL text → Ember expressions (and, later, logical plans) through sqlglot's Spark dialect."""

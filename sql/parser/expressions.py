@@ -1,0 +1,163 @@
+"""SQL expression text (``expr()``, ``filter("a > 1")``, ``selectExpr``) → expression nodes.
+
+sqlglot parses with its Spark dialect; a dispatch table maps each AST node class to a small
+builder. Function calls go through ``functions.SQL_FUNCTIONS``, so SQL and the Python API
+build identical trees. Anything unsupported raises ``ParseException`` naming the construct.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlglot
+from sqlglot import exp
+
+from ember.sql import expressions as E
+from ember.sql import types as T
+from ember.sql.errors import ParseException
+
+__all__ = ["parse_expression"]
+
+
+def parse_expression(text: str) -> E.Expression:
+    try:
+        tree = sqlglot.parse_one(text, read="spark")
+    except sqlglot.errors.ParseError as e:
+        raise ParseException("PARSE_SYNTAX_ERROR", f"Syntax error in expression {text!r}: {e}") from None
+    return _convert(tree)
+
+
+def _convert(node: exp.Expression) -> E.Expression:
+    builder = _BUILDERS.get(type(node))
+    if builder is not None:
+        return builder(node)
+    if isinstance(node, exp.Func):
+        return _function(node)
+    raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported SQL construct {node.sql(dialect='spark')!r} ({type(node).__name__}).")
+
+
+def _binary(cls: type) -> Callable[[exp.Expression], E.Expression]:
+    return lambda n: cls(_convert(n.left), _convert(n.right))
+
+
+def _column(node: exp.Column) -> E.Expression:
+    if isinstance(node.this, exp.Star):
+        return E.UnresolvedStar(node.table or None)
+    return E.UnresolvedAttribute(".".join(p.name for p in node.parts))
+
+
+def _literal(node: exp.Literal) -> E.Expression:
+    if node.is_string:
+        return E.Literal.of(node.this)
+    text = node.this
+    if any(c in text.lower() for c in ".e"):
+        return E.Literal.of(float(text))
+    return E.Literal.of(int(text))
+
+
+def _cast(node: exp.Cast) -> E.Expression:
+    return E.Cast(_convert(node.this), T._parse_datatype_string(node.to.sql(dialect="spark")))
+
+
+def _in(node: exp.In) -> E.Expression:
+    return E.In(_convert(node.this), tuple(_convert(e) for e in node.expressions))
+
+
+def _between(node: exp.Between) -> E.Expression:
+    value = _convert(node.this)
+    return E.And(E.GreaterThanOrEqual(value, _convert(node.args["low"])),
+                 E.LessThanOrEqual(value, _convert(node.args["high"])))
+
+
+def _is(node: exp.Is) -> E.Expression:
+    if isinstance(node.expression, exp.Null):
+        return E.IsNull(_convert(node.this))
+    raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported IS test {node.sql()!r}.")
+
+
+def _not(node: exp.Not) -> E.Expression:
+    if isinstance(node.this, exp.Is) and isinstance(node.this.expression, exp.Null):
+        return E.IsNotNull(_convert(node.this.this))
+    return E.Not(_convert(node.this))
+
+
+def _case(node: exp.Case) -> E.Expression:
+    subject = node.this
+    conditions, values = [], []
+    for branch in node.args["ifs"]:
+        cond = _convert(branch.this)
+        if subject is not None:
+            cond = E.EqualTo(_convert(subject), cond)
+        conditions.append(cond)
+        values.append(_convert(branch.args["true"]))
+    default = node.args.get("default")
+    return E.CaseWhen(tuple(conditions), tuple(values), _convert(default) if default is not None else None)
+
+
+def _count(node: exp.Count) -> E.Expression:
+    arg = node.this
+    if isinstance(arg, exp.Distinct):
+        return E.CountDistinct(_convert(arg.expressions[0]))
+    if arg is None or isinstance(arg, exp.Star) or isinstance(arg, exp.Literal):
+        return E.Count(None)
+    return E.Count(_convert(arg))
+
+
+def _function(node: exp.Func) -> E.Expression:
+    from ember.sql.column import Column
+    from ember.sql.functions import SQL_FUNCTIONS
+
+    name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
+    fn = SQL_FUNCTIONS.get(name)
+    if fn is None:
+        raise ParseException(
+            "UNRESOLVED_ROUTINE", f"Cannot resolve routine `{name}` in SQL expression {node.sql(dialect='spark')!r}."
+        )
+    args: list[E.Expression] = []
+    for key in node.arg_types:
+        value = node.args.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if item is not None:
+                args.append(_convert(item))
+    return fn(*[Column(a) for a in args])._expr
+
+
+_BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
+    exp.Column: _column,
+    exp.Star: lambda n: E.UnresolvedStar(),
+    exp.Literal: _literal,
+    exp.Boolean: lambda n: E.Literal.of(bool(n.this)),
+    exp.Null: lambda n: E.Literal.of(None),
+    exp.Paren: lambda n: _convert(n.this),
+    exp.Alias: lambda n: E.Alias.make(_convert(n.this), n.alias),
+    exp.Neg: lambda n: E.UnaryMinus(_convert(n.this)),
+    exp.Add: _binary(E.Add),
+    exp.Sub: _binary(E.Subtract),
+    exp.Mul: _binary(E.Multiply),
+    exp.Div: _binary(E.Divide),
+    exp.Mod: _binary(E.Remainder),
+    exp.EQ: _binary(E.EqualTo),
+    exp.NullSafeEQ: _binary(E.EqualNullSafe),
+    exp.NEQ: lambda n: E.Not(E.EqualTo(_convert(n.left), _convert(n.right))),
+    exp.GT: _binary(E.GreaterThan),
+    exp.GTE: _binary(E.GreaterThanOrEqual),
+    exp.LT: _binary(E.LessThan),
+    exp.LTE: _binary(E.LessThanOrEqual),
+    exp.And: _binary(E.And),
+    exp.Or: _binary(E.Or),
+    exp.Not: _not,
+    exp.Is: _is,
+    exp.In: _in,
+    exp.Between: _between,
+    exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
+    exp.RegexpLike: lambda n: E.RLike(_convert(n.this), _convert(n.expression)),
+    exp.Cast: _cast,
+    exp.TryCast: _cast,
+    exp.Case: _case,
+    exp.If: lambda n: E.CaseWhen((_convert(n.this),), (_convert(n.args["true"]),),
+                                 _convert(n.args["false"]) if n.args.get("false") is not None else None),
+    exp.Count: _count,
+    exp.Substring: lambda n: E.Substring(_convert(n.this), _convert(n.args["start"]),
+                                         _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
+    exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),
+}

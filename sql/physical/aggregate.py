@@ -1,0 +1,73 @@
+"""Hash aggregation of one partition with ``pa.Table.group_by``.
+
+Input batches are ``[keys..., inputs...]``. Each aggregation step gets its own uniquely named
+column (``s0``, ``s1``, …, zero-copy views of the inputs), so Arrow's ``<column>_<function>``
+output names never collide even when two functions read the same input.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pyarrow as pa
+
+from ember.sql import expressions as E
+from ember.sql.physical.batches import to_table
+
+__all__ = ["aggregate_partition"]
+
+
+def _group(table: pa.Table, num_keys: int, specs: list[tuple[int | None, str, object]],
+           use_threads: bool) -> list[pa.Array]:
+    """Group ``table`` by its first ``num_keys`` columns; return key columns then one per spec."""
+    keys = [f"k{i}" for i in range(num_keys)]
+    columns = {k: table.column(i) for i, k in enumerate(keys)}
+    aggregations = []
+    for j, (source, func, options) in enumerate(specs):
+        if source is None:
+            aggregations.append(([], func, options) if options is not None else ([], func))
+            continue
+        name = f"s{j}"
+        columns[name] = table.column(source)
+        aggregations.append((name, func, options) if options is not None else (name, func))
+    work = pa.table(columns) if columns else pa.table({"_": pa.nulls(table.num_rows)})
+    result = work.group_by(keys, use_threads=use_threads).aggregate(aggregations)
+    out_names = keys + [
+        (f"s{j}_{func}" if source is not None else func) for j, (source, func, _) in enumerate(specs)
+    ]
+    return [result.column(n).combine_chunks() for n in out_names]
+
+
+def aggregate_partition(batches: Iterator[pa.RecordBatch], input_schema: pa.Schema, num_keys: int,
+                        functions: list[E.AggregateFunction], mode: str,
+                        output_schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    table = to_table(batches, input_schema)
+    if num_keys and table.num_rows == 0:
+        return
+    use_threads = not any(f.ordered for f in functions)
+    specs: list[tuple[int | None, str, object]] = []
+    if mode == "final":
+        position = num_keys
+        for fn in functions:
+            for func, options in fn.merge():
+                specs.append((position, func, options))
+                position += 1
+    else:
+        for i, fn in enumerate(functions):
+            source = None if isinstance(fn, E.Count) and fn.child is None else num_keys + i
+            for func, options in (fn.partial() if mode == "partial" else [fn.complete()]):
+                specs.append((source, func, options))
+    arrays = _group(table, num_keys, specs, use_threads)
+    keys, states = arrays[:num_keys], arrays[num_keys:]
+    results: list[pa.Array] = []
+    if mode == "partial":
+        results = states
+    else:
+        offset = 0
+        for fn in functions:
+            width = len(fn.merge()) if mode == "final" else 1
+            chunk = states[offset: offset + width]
+            results.append(fn.finish(chunk) if mode == "final" else fn.finish_complete(chunk[0]))
+            offset += width
+    columns = [a if a.type == f.type else a.cast(f.type) for a, f in zip(keys + results, output_schema)]
+    yield pa.RecordBatch.from_arrays(columns, schema=output_schema)

@@ -1,0 +1,220 @@
+"""Run a physical plan as an Ember RDD whose records are Arrow record batches.
+
+Narrow operators become ``mapPartitions`` steps (which the engine fuses into one task);
+an exchange becomes ``(partition id, batch)`` pairs, ``partitionBy(n, lambda pid: pid)``, and
+a step that drops the ids; a broadcast join collects its build side once on the driver and
+ships it with the closure. The functions here only wire operators to RDDs: the per-partition
+work lives in the operator modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+import numpy as np
+import pyarrow as pa
+
+from ember.sql.physical import plan as P
+from ember.sql.physical.aggregate import aggregate_partition
+from ember.sql.physical.batches import arrow_schema, to_table
+from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
+from ember.sql.physical.join import join_tables
+from ember.sql.physical.project_filter import filter_batches, project_batches
+from ember.sql.physical.sort import limit_batches, sort_partition
+
+__all__ = ["execute", "collect_table"]
+
+_BATCH_ROWS = 64 * 1024
+
+
+def _local_scan(node: P.LocalScanExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    table = node.table.rename_columns(schema.names).cast(schema)
+    n = node.num_partitions or sc.defaultParallelism
+    n = max(1, min(n, max(1, table.num_rows)))
+    bounds = np.linspace(0, table.num_rows, n + 1).astype(int)
+    slices = [table.slice(bounds[i], bounds[i + 1] - bounds[i]).combine_chunks().to_batches(_BATCH_ROWS)
+              for i in range(n)]
+    rdd = sc.parallelize(list(range(n)), n)
+    return rdd.mapPartitions(lambda ids: (b for i in ids for b in slices[i]))
+
+
+def _range(node: P.RangeExec, sc: Any) -> Any:
+    n = node.num_partitions or sc.defaultParallelism
+    count = max(0, -(-(node.end - node.start) // node.step))
+    bounds = np.linspace(0, count, n + 1).astype(np.int64)
+    schema = arrow_schema(list(node.output))
+    start, step = node.start, node.step
+
+    def generate(split: int, _: Iterator) -> Iterator[pa.RecordBatch]:
+        for lo in range(int(bounds[split]), int(bounds[split + 1]), _BATCH_ROWS):
+            hi = min(lo + _BATCH_ROWS, int(bounds[split + 1]))
+            values = start + step * np.arange(lo, hi, dtype=np.int64)
+            yield pa.RecordBatch.from_arrays([pa.array(values)], schema=schema)
+
+    return sc.parallelize(list(range(n)), n).mapPartitionsWithIndex(generate)
+
+
+def _exchange(node: P.ExchangeExec, sc: Any) -> Any:
+    child = execute(node.child, sc)
+    part = node.partitioning
+    n = part.num_partitions
+
+    if isinstance(part, P.HashPartitioning):
+        keys = list(part.keys)
+
+        def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
+            return hash_partition_ids(batch, keys, n)
+    elif isinstance(part, P.RoundRobinPartitioning):
+        def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
+            return (np.arange(offset, offset + batch.num_rows) + split) % n
+    else:
+        def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
+            return np.zeros(batch.num_rows, dtype=np.int64)
+
+    def split(index: int, batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[int, pa.RecordBatch]]:
+        offset = 0
+        for batch in batches:
+            yield from split_by_partition(batch, pids(index, batch, offset), n)
+            offset += batch.num_rows
+
+    shuffled = child.mapPartitionsWithIndex(split).partitionBy(n, _identity)
+    return shuffled.mapPartitions(_drop_keys)
+
+
+def _identity(pid: int) -> int:
+    return pid
+
+
+def _drop_keys(pairs: Iterator[tuple[int, pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:
+    for _, batch in pairs:
+        yield batch
+
+
+def _aggregate(node: P.HashAggregateExec, sc: Any) -> Any:
+    in_schema = arrow_schema(list(node.child.output))
+    out_schema = arrow_schema(list(node.output))
+    num_keys, functions, mode = node.num_keys, list(node.functions), node.mode
+    return execute(node.child, sc).mapPartitions(
+        lambda it: aggregate_partition(it, in_schema, num_keys, functions, mode, out_schema))
+
+
+def _broadcast_join(node: P.BroadcastHashJoinExec, sc: Any) -> Any:
+    out_schema = arrow_schema(list(node.output))
+    build_plan = node.right if node.build_side == "right" else node.left
+    build = collect_table(build_plan, sc)
+    jt, lk, rk, residual = node.join_type, list(node.left_keys), list(node.right_keys), node.residual
+    if node.build_side == "right":
+        left_schema = arrow_schema(list(node.left.output))
+        return execute(node.left, sc).mapPartitions(
+            lambda it: join_tables(to_table(it, left_schema), build, jt, lk, rk, residual, out_schema).to_batches())
+    right_schema = arrow_schema(list(node.right.output))
+    return execute(node.right, sc).mapPartitions(
+        lambda it: join_tables(build, to_table(it, right_schema), jt, lk, rk, residual, out_schema).to_batches())
+
+
+def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
+    """Tag each side's batches, union the two exchanged RDDs, and join within each partition."""
+    left_schema = arrow_schema(list(node.left.output))
+    right_schema = arrow_schema(list(node.right.output))
+    out_schema = arrow_schema(list(node.output))
+    jt, lk, rk, residual = node.join_type, list(node.left_keys), list(node.right_keys), node.residual
+    n = node.left.partitioning.num_partitions
+
+    left = execute(node.left.child, sc)
+    right = execute(node.right.child, sc)
+    left_keys, right_keys = list(node.left.partitioning.keys), list(node.right.partitioning.keys)
+
+    def split(side: int, keys: list) -> Callable:
+        def run(index: int, batches: Iterator[pa.RecordBatch]):
+            for batch in batches:
+                for pid, piece in split_by_partition(batch, hash_partition_ids(batch, keys, n), n):
+                    yield pid, (side, piece)
+        return run
+
+    pairs = left.mapPartitionsWithIndex(split(0, left_keys)).union(
+        right.mapPartitionsWithIndex(split(1, right_keys)))
+
+    def join_partition(items: Iterator[tuple[int, tuple[int, pa.RecordBatch]]]) -> Iterator[pa.RecordBatch]:
+        sides: tuple[list, list] = ([], [])
+        for _, (side, batch) in items:
+            sides[side].append(batch)
+        result = join_tables(to_table(sides[0], left_schema), to_table(sides[1], right_schema),
+                             jt, lk, rk, residual, out_schema)
+        yield from result.to_batches()
+
+    return pairs.partitionBy(n, _identity).mapPartitions(join_partition)
+
+
+def _in_memory(node: P.InMemoryScanExec, sc: Any) -> Any:
+    if node.slot.rdd is None:
+        node.slot.rdd = execute(node.child, sc).cache()
+    return node.slot.rdd
+
+
+def _union(node: P.UnionExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    rdds = [execute(c, sc).mapPartitions(lambda it: (b.rename_columns(schema.names).cast(schema) for b in it))
+            for c in node.inputs]
+    result = rdds[0]
+    for other in rdds[1:]:
+        result = result.union(other)
+    return result
+
+
+def _coalesce(node: P.CoalesceExec, sc: Any) -> Any:
+    return execute(node.child, sc).coalesce(node.num_partitions)
+
+
+def _project(node: P.ProjectExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    exprs = list(node.project_list)
+    return execute(node.child, sc).mapPartitions(lambda it: project_batches(it, exprs, schema))
+
+
+def _filter(node: P.FilterExec, sc: Any) -> Any:
+    condition = node.condition
+    return execute(node.child, sc).mapPartitions(lambda it: filter_batches(it, condition))
+
+
+def _sort(node: P.SortExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    orders = list(node.orders)
+    return execute(node.child, sc).mapPartitions(lambda it: sort_partition(it, schema, orders))
+
+
+def _limit(node: P.LimitExec, sc: Any) -> Any:
+    n = node.n
+    return execute(node.child, sc).mapPartitions(lambda it: limit_batches(it, n))
+
+
+_EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
+    P.LocalScanExec: _local_scan,
+    P.RangeExec: _range,
+    P.InMemoryScanExec: _in_memory,
+    P.ProjectExec: _project,
+    P.FilterExec: _filter,
+    P.HashAggregateExec: _aggregate,
+    P.ExchangeExec: _exchange,
+    P.BroadcastHashJoinExec: _broadcast_join,
+    P.ShuffledHashJoinExec: _shuffled_join,
+    P.SortExec: _sort,
+    P.LimitExec: _limit,
+    P.UnionExec: _union,
+    P.CoalesceExec: _coalesce,
+}
+
+
+def execute(plan: P.PhysicalPlan, sc: Any) -> Any:
+    """The RDD of record batches that computes ``plan``."""
+    try:
+        executor = _EXECUTORS[type(plan)]
+    except KeyError:
+        raise NotImplementedError(f"no executor for physical node {type(plan).__name__}") from None
+    return executor(plan, sc)
+
+
+def collect_table(plan: P.PhysicalPlan, sc: Any) -> pa.Table:
+    """Run ``plan`` and gather its rows on the driver as one table (columns named ``name#id``)."""
+    schema = arrow_schema(list(plan.output))
+    return to_table(execute(plan, sc).collect(), schema)

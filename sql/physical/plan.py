@@ -1,0 +1,210 @@
+"""Physical plan nodes: the chosen algorithms, with expressions bound to input ordinals.
+
+Each node keeps its ``output`` attributes (so batches can be named and later nodes bound)
+and renders one line for ``explain()``. ``execution.py`` turns nodes into RDDs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ember.sql import expressions as E
+from ember.sql.plan.logical import CacheSlot
+
+__all__ = [
+    "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
+    "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
+    "LimitExec", "UnionExec", "HashPartitioning", "SinglePartition", "RoundRobinPartitioning",
+    "CoalesceExec",
+]
+
+
+def _list(items: Any) -> str:
+    return "[" + ", ".join(str(i) for i in items) + "]"
+
+
+@dataclass(frozen=True, slots=True)
+class HashPartitioning:
+    keys: tuple[E.Expression, ...]
+    num_partitions: int
+
+    def __str__(self) -> str:
+        return f"hashpartitioning({', '.join(str(k) for k in self.keys)}, {self.num_partitions})"
+
+
+@dataclass(frozen=True, slots=True)
+class SinglePartition:
+    num_partitions: int = 1
+
+    def __str__(self) -> str:
+        return "SinglePartition"
+
+
+@dataclass(frozen=True, slots=True)
+class RoundRobinPartitioning:
+    num_partitions: int
+
+    def __str__(self) -> str:
+        return f"RoundRobinPartitioning({self.num_partitions})"
+
+
+@dataclass(frozen=True, slots=True)
+class PhysicalPlan:
+    output: tuple[E.AttributeReference, ...]
+
+    @property
+    def children(self) -> tuple[PhysicalPlan, ...]:
+        return tuple(getattr(self, n) for n in ("child", "left", "right") if hasattr(self, n)) + tuple(
+            getattr(self, "inputs", ()))
+
+    def node_string(self) -> str:
+        return type(self).__name__.removesuffix("Exec")
+
+    def tree_string(self) -> str:
+        from ember.sql.plan.tree_string import tree_string
+
+        return tree_string(self)
+
+
+@dataclass(frozen=True, slots=True)
+class LocalScanExec(PhysicalPlan):
+    table: Any = field(compare=False, repr=False)
+    num_partitions: int | None = None
+
+    def node_string(self) -> str:
+        return f"LocalTableScan {_list(self.output)}"
+
+
+@dataclass(frozen=True, slots=True)
+class RangeExec(PhysicalPlan):
+    start: int = 0
+    end: int = 0
+    step: int = 1
+    num_partitions: int | None = None
+
+    def node_string(self) -> str:
+        return f"Range ({self.start}, {self.end}, step={self.step}, splits={self.num_partitions})"
+
+
+@dataclass(frozen=True, slots=True)
+class InMemoryScanExec(PhysicalPlan):
+    child: PhysicalPlan = None  # type: ignore[assignment]
+    slot: CacheSlot = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"InMemoryTableScan {_list(self.output)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectExec(PhysicalPlan):
+    project_list: tuple[E.Expression, ...] = ()
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Project {_list(self.project_list)}"
+
+
+@dataclass(frozen=True, slots=True)
+class FilterExec(PhysicalPlan):
+    condition: E.Expression = None  # type: ignore[assignment]
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Filter {self.condition}"
+
+
+@dataclass(frozen=True, slots=True)
+class HashAggregateExec(PhysicalPlan):
+    """Aggregate a pre-projected input ``[keys..., inputs...]``.
+
+    ``mode`` is ``partial`` (states per partition), ``final`` (merge states, then finish) or
+    ``complete`` (raw rows to results in one phase).
+    """
+
+    num_keys: int = 0
+    functions: tuple[E.AggregateFunction, ...] = ()
+    mode: str = "complete"
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        prefix = "partial_" if self.mode == "partial" else ""
+        keys = _list(self.output[: self.num_keys])
+        return f"HashAggregate(keys={keys}, functions={_list(prefix + str(f) for f in self.functions)})"
+
+
+@dataclass(frozen=True, slots=True)
+class ExchangeExec(PhysicalPlan):
+    partitioning: Any = None
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Exchange {self.partitioning}"
+
+
+@dataclass(frozen=True, slots=True)
+class CoalesceExec(PhysicalPlan):
+    num_partitions: int = 1
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Coalesce {self.num_partitions}"
+
+
+@dataclass(frozen=True, slots=True)
+class _JoinExec(PhysicalPlan):
+    left: PhysicalPlan = None  # type: ignore[assignment]
+    right: PhysicalPlan = None  # type: ignore[assignment]
+    join_type: str = "inner"
+    left_keys: tuple[E.Expression, ...] = ()
+    right_keys: tuple[E.Expression, ...] = ()
+    residual: E.Expression | None = None
+
+    def _describe(self) -> str:
+        text = f"{_list(self.left_keys)}, {_list(self.right_keys)}, {self.join_type.title().replace('_', '')}"
+        return text + (f", {self.residual}" if self.residual is not None else "")
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastHashJoinExec(_JoinExec):
+    """The ``build_side`` is collected and sent whole to every partition of the other side."""
+
+    build_side: str = "right"
+
+    def node_string(self) -> str:
+        return f"BroadcastHashJoin {self._describe()}, Build{self.build_side.title()}"
+
+
+@dataclass(frozen=True, slots=True)
+class ShuffledHashJoinExec(_JoinExec):
+    """Both sides arrive hash-partitioned alike; partition ``i`` joins with partition ``i``."""
+
+    def node_string(self) -> str:
+        return f"ShuffledHashJoin {self._describe()}"
+
+
+@dataclass(frozen=True, slots=True)
+class SortExec(PhysicalPlan):
+    orders: tuple[E.SortOrder, ...] = ()
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Sort {_list(self.orders)}"
+
+
+@dataclass(frozen=True, slots=True)
+class LimitExec(PhysicalPlan):
+    n: int = 0
+    is_global: bool = True
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"{'Global' if self.is_global else 'Local'}Limit {self.n}"
+
+
+@dataclass(frozen=True, slots=True)
+class UnionExec(PhysicalPlan):
+    inputs: tuple[PhysicalPlan, ...] = ()
+
+    def node_string(self) -> str:
+        return "Union"

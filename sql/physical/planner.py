@@ -1,0 +1,196 @@
+"""Logical → physical planning, bottom-up through a dispatch table.
+
+Choices made here: aggregates run in two phases around a hash exchange when every function
+has a partial form (else raw rows are exchanged and aggregated once); a join broadcasts its
+build side when the side's estimated size is under ``spark.sql.autoBroadcastJoinThreshold``
+(or it carries a ``broadcast`` hint) and the join type allows it, and otherwise hash-exchanges
+both sides; sorts and global limits gather into one partition. Expressions are bound to their
+input's ordinals as nodes are built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ember.sql import expressions as E
+from ember.sql.arrow_types import from_arrow_type
+from ember.sql.errors import AnalysisException
+from ember.sql.physical import plan as P
+from ember.sql.physical.batches import bind
+from ember.sql.plan import logical as L
+
+__all__ = ["PlannerContext", "plan_physical", "estimate_size"]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannerContext:
+    shuffle_partitions: int = 200
+    broadcast_threshold: int = 10 * 1024 * 1024
+
+
+def estimate_size(plan: L.LogicalPlan) -> int:
+    """Bytes a plan's output may take: its leaves' sizes (a filter or join never grows it here)."""
+    total = 0
+    for node in plan.walk():
+        if isinstance(node, L.LocalRelation):
+            total += node.data.nbytes
+        elif isinstance(node, L.Range):
+            total += 8 * max(0, (node.end - node.start) // (node.step or 1))
+        elif isinstance(node, L.InMemoryRelation):
+            total += estimate_size(node.plan)
+    return total
+
+
+def _attrs(p: P.PhysicalPlan) -> list[E.AttributeReference]:
+    return list(p.output)
+
+
+def _project(items: list[E.Expression], child: P.PhysicalPlan) -> P.ProjectExec:
+    output = tuple(e.to_attribute() if isinstance(e, E.Alias) else e for e in items)
+    return P.ProjectExec(output, tuple(bind(e, _attrs(child)) for e in items), child)
+
+
+def _plan_aggregate(node: L.Aggregate, child: P.PhysicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:
+    functions: list[E.AggregateFunction] = []
+    for item in node.aggregates:
+        for e in item.walk():
+            if isinstance(e, E.AggregateFunction) and e not in functions:
+                functions.append(e)
+    key_aliases = [E.Alias.make(g, E.output_name(g)) for g in node.grouping]
+    input_aliases = [E.Alias.make(f.child if f.child is not None else E.Literal.of(1), f"_in{i}")
+                     for i, f in enumerate(functions)]
+    pre = _project(key_aliases + input_aliases, child)
+    keys = [a.to_attribute() for a in key_aliases]
+    results = [E.AttributeReference(f.sql(), f.data_type, f.nullable, E.new_expr_id()) for f in functions]
+    n = ctx.shuffle_partitions
+    partitioning = P.HashPartitioning(tuple(bind(k, keys) for k in keys), n) if keys else P.SinglePartition()
+    if all(f.supports_partial for f in functions):
+        states = [E.AttributeReference(f"{f.sql()}_state{j}", from_arrow_type(t), True, E.new_expr_id())
+                  for f in functions for j, t in enumerate(f.partial_types())]
+        partial = P.HashAggregateExec(tuple(keys + states), len(keys), tuple(functions), "partial", pre)
+        exchanged = P.ExchangeExec(partial.output, partitioning, partial)
+        agg = P.HashAggregateExec(tuple(keys + results), len(keys), tuple(functions), "final", exchanged)
+    else:
+        exchanged = P.ExchangeExec(pre.output, partitioning, pre)
+        agg = P.HashAggregateExec(tuple(keys + results), len(keys), tuple(functions), "complete", exchanged)
+    by_function = dict(zip(functions, results))
+    by_grouping = dict(zip(node.grouping, keys))
+
+    def replace(e: E.Expression) -> E.Expression:
+        if isinstance(e, E.AggregateFunction):
+            return by_function[e]
+        return by_grouping.get(e, e)
+
+    final_items = [item.transform_down(replace) if not isinstance(item, E.Alias)
+                   else E.Alias(item.child.transform_down(replace), item.name, item.expr_id)
+                   for item in node.aggregates]
+    return _project(final_items, agg)
+
+
+def _split_join_condition(node: L.Join) -> tuple[list, list, E.Expression | None]:
+    left_ids, right_ids = node.left.output_set, node.right.output_set
+    left_keys, right_keys, residual = [], [], []
+    for c in (E.split_conjuncts(node.condition) if node.condition is not None else []):
+        if isinstance(c, E.EqualTo):
+            lr, rr = c.left.references(), c.right.references()
+            if lr and rr and lr <= left_ids and rr <= right_ids:
+                left_keys.append(c.left), right_keys.append(c.right)
+                continue
+            if lr and rr and lr <= right_ids and rr <= left_ids:
+                left_keys.append(c.right), right_keys.append(c.left)
+                continue
+        residual.append(c)
+    return left_keys, right_keys, E.conjoin(residual)
+
+
+def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:
+    left_keys, right_keys, residual = _split_join_condition(node)
+    output = tuple(node.output)
+    bound_residual = None if residual is None else bind(residual, _attrs(left) + _attrs(right))
+    lk = tuple(bind(k, _attrs(left)) for k in left_keys)
+    rk = tuple(bind(k, _attrs(right)) for k in right_keys)
+    jt = node.join_type
+    can_build_right = jt in ("inner", "cross", "left", "left_semi", "left_anti")
+    can_build_left = jt in ("inner", "cross", "right")
+    small_right = node.broadcast_hint == "right" or estimate_size(node.right) <= ctx.broadcast_threshold
+    small_left = node.broadcast_hint == "left" or estimate_size(node.left) <= ctx.broadcast_threshold
+    if can_build_right and (small_right or not lk):
+        return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "right")
+    if can_build_left and (small_left or not lk):
+        return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "left")
+    if not lk:
+        raise AnalysisException(
+            "UNSUPPORTED_FEATURE", f"A {jt} join without equality keys between the two sides is not supported yet (issue 4)."
+        )
+    n = ctx.shuffle_partitions
+    left_ex = P.ExchangeExec(left.output, P.HashPartitioning(lk, n), left)
+    right_ex = P.ExchangeExec(right.output, P.HashPartitioning(rk, n), right)
+    return P.ShuffledHashJoinExec(output, left_ex, right_ex, jt, lk, rk, bound_residual)
+
+
+def _single(child: P.PhysicalPlan) -> P.PhysicalPlan:
+    return P.ExchangeExec(child.output, P.SinglePartition(), child)
+
+
+def _plan_node(node: L.LogicalPlan, children: list[P.PhysicalPlan], ctx: PlannerContext) -> P.PhysicalPlan:
+    handler = _HANDLERS.get(type(node))
+    if handler is None:
+        raise AnalysisException("INTERNAL_ERROR", f"No physical plan for logical node {type(node).__name__}.")
+    return handler(node, children, ctx)
+
+
+def _sort(node: L.Sort, children, ctx) -> P.PhysicalPlan:
+    child = children[0]
+    orders = tuple(bind(o, _attrs(child)) for o in node.orders)
+    return P.SortExec(child.output, orders, _single(child) if node.is_global else child)
+
+
+def _limit(node: L.Limit, children, ctx) -> P.PhysicalPlan:
+    child = children[0]
+    local = P.LimitExec(child.output, node.n, False, child)
+    return P.LimitExec(child.output, node.n, True, _single(local))
+
+
+def _distinct(node: L.Distinct, children, ctx) -> P.PhysicalPlan:
+    out = node.child.output
+    return _plan_aggregate(L.Aggregate(tuple(out), tuple(out), node.child), children[0], ctx)
+
+
+def _repartition(node: L.Repartition, children, ctx) -> P.PhysicalPlan:
+    child = children[0]
+    if node.shuffle:
+        return P.ExchangeExec(child.output, P.RoundRobinPartitioning(node.num_partitions), child)
+    return P.CoalesceExec(child.output, node.num_partitions, child)
+
+
+_HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
+    L.LocalRelation: lambda n, c, ctx: P.LocalScanExec(tuple(n.output), n.data, n.num_partitions),
+    L.Range: lambda n, c, ctx: P.RangeExec(tuple(n.output), n.start, n.end, n.step, n.num_partitions),
+    L.InMemoryRelation: lambda n, c, ctx: P.InMemoryScanExec(
+        tuple(n.output), plan_physical(n.plan, ctx), n.slot),
+    L.Project: lambda n, c, ctx: _project(list(n.project_list), c[0]),
+    L.Filter: lambda n, c, ctx: P.FilterExec(c[0].output, bind(n.condition, _attrs(c[0])), c[0]),
+    L.Aggregate: lambda n, c, ctx: _plan_aggregate(n, c[0], ctx),
+    L.Join: lambda n, c, ctx: _plan_join(n, c[0], c[1], ctx),
+    L.Sort: _sort,
+    L.Limit: _limit,
+    L.Union: lambda n, c, ctx: P.UnionExec(tuple(n.output), tuple(c)),
+    L.Distinct: _distinct,
+    L.SubqueryAlias: lambda n, c, ctx: c[0],
+    L.Repartition: _repartition,
+}
+
+
+def plan_physical(plan: L.LogicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:
+    """Plan ``plan`` bottom-up (iteratively, so deep plans do not exhaust the stack)."""
+    done: dict[int, P.PhysicalPlan] = {}
+    stack: list[tuple[L.LogicalPlan, bool]] = [(plan, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            done[id(node)] = _plan_node(node, [done[id(c)] for c in node.children], ctx)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in node.children)
+    return done[id(plan)]

@@ -1,0 +1,52 @@
+"""Sorting and limiting a partition.
+
+Arrow's sort takes one NULL placement for all keys, while Spark places NULLs per key (first
+for ascending, last for descending by default). Each key is therefore preceded by a boolean
+"is null" key sorted in the direction that puts NULLs where that key wants them.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ember.sql import expressions as E
+from ember.sql.physical.batches import to_table
+
+__all__ = ["sort_table", "sort_partition", "limit_batches"]
+
+
+def sort_table(table: pa.Table, orders: list[E.SortOrder]) -> pa.Table:
+    if table.num_rows <= 1 or not orders:
+        return table
+    batch = table.combine_chunks().to_batches()[0]
+    columns: dict[str, pa.Array] = {}
+    sort_keys: list[tuple[str, str]] = []
+    for i, order in enumerate(orders):
+        value = E.as_array(order.child.eval(batch), batch.num_rows)
+        columns[f"n{i}"] = pc.is_null(value)
+        columns[f"v{i}"] = value
+        sort_keys.append((f"n{i}", "descending" if order.nulls_go_first else "ascending"))
+        sort_keys.append((f"v{i}", "ascending" if order.ascending else "descending"))
+    indices = pc.sort_indices(pa.table(columns), sort_keys=sort_keys)
+    return table.take(indices)
+
+
+def sort_partition(batches: Iterator[pa.RecordBatch], schema: pa.Schema,
+                   orders: list[E.SortOrder]) -> Iterator[pa.RecordBatch]:
+    table = sort_table(to_table(batches, schema), orders)
+    yield from table.combine_chunks().to_batches()
+
+
+def limit_batches(batches: Iterator[pa.RecordBatch], n: int) -> Iterator[pa.RecordBatch]:
+    """The first ``n`` rows; stops pulling input once it has them."""
+    remaining = n
+    for batch in batches:
+        if remaining <= 0:
+            return
+        if batch.num_rows > remaining:
+            batch = batch.slice(0, remaining)
+        remaining -= batch.num_rows
+        yield batch

@@ -1,0 +1,388 @@
+"""Logical plan nodes: what a DataFrame computes, not how.
+
+Nodes are frozen dataclasses. ``child_fields`` names the fields holding child plans and
+``expr_fields`` the fields holding expressions (one, ``None`` or a tuple); from those come
+``children``, ``expressions``, ``with_new_children``, ``map_expressions`` and the
+``transform_up``/``transform_down`` walks that analyzer and optimizer rules use. ``output`` is
+the list of attributes a node produces; it is only meaningful once the node is resolved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Callable, ClassVar, Iterator
+
+from ember.sql import types as T
+from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrder
+
+__all__ = [
+    "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
+    "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
+    "schema_of",
+]
+
+JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
+
+
+@dataclass(frozen=True, slots=True)
+class LogicalPlan:
+    child_fields: ClassVar[tuple[str, ...]] = ()
+    expr_fields: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def children(self) -> tuple[LogicalPlan, ...]:
+        out: list[LogicalPlan] = []
+        for name in self.child_fields:
+            value = getattr(self, name)
+            out.extend(value if isinstance(value, tuple) else [value])
+        return tuple(out)
+
+    def with_new_children(self, children: list[LogicalPlan] | tuple[LogicalPlan, ...]) -> LogicalPlan:
+        it = iter(children)
+        updates: dict[str, Any] = {}
+        for name in self.child_fields:
+            value = getattr(self, name)
+            updates[name] = tuple(next(it) for _ in value) if isinstance(value, tuple) else next(it)
+        return dataclasses.replace(self, **updates)
+
+    @property
+    def expressions(self) -> list[Expression]:
+        out: list[Expression] = []
+        for name in self.expr_fields:
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                out.extend(value)
+            elif value is not None:
+                out.append(value)
+        return out
+
+    def map_expressions(self, fn: Callable[[Expression], Expression]) -> LogicalPlan:
+        """This node with ``fn`` applied to each of its top-level expressions."""
+        updates: dict[str, Any] = {}
+        for name in self.expr_fields:
+            value = getattr(self, name)
+            if isinstance(value, tuple):
+                updates[name] = tuple(fn(e) for e in value)
+            elif value is not None:
+                updates[name] = fn(value)
+        return dataclasses.replace(self, **updates) if updates else self
+
+    def transform_up(self, fn: Callable[[LogicalPlan], LogicalPlan]) -> LogicalPlan:
+        node = self
+        if self.children:
+            new_children = [c.transform_up(fn) for c in self.children]
+            if any(a is not b for a, b in zip(new_children, self.children)):
+                node = self.with_new_children(new_children)
+        return fn(node)
+
+    def transform_down(self, fn: Callable[[LogicalPlan], LogicalPlan]) -> LogicalPlan:
+        node = fn(self)
+        if node.children:
+            new_children = [c.transform_down(fn) for c in node.children]
+            if any(a is not b for a, b in zip(new_children, node.children)):
+                node = node.with_new_children(new_children)
+        return node
+
+    def walk(self) -> Iterator[LogicalPlan]:
+        stack: list[LogicalPlan] = [self]
+        while stack:
+            node = stack.pop()
+            yield node
+            stack.extend(reversed(node.children))
+
+    @property
+    def resolved(self) -> bool:
+        return all(e.resolved for e in self.expressions) and all(c.resolved for c in self.children)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        raise NotImplementedError(type(self).__name__)
+
+    @property
+    def output_set(self) -> set[int]:
+        return {a.expr_id for a in self.output}
+
+    def node_string(self) -> str:
+        """One line describing this node (its children go below it in ``tree_string``)."""
+        return type(self).__name__
+
+    def tree_string(self) -> str:
+        from ember.sql.plan.tree_string import tree_string
+
+        return tree_string(self)
+
+    def __str__(self) -> str:
+        return self.tree_string()
+
+
+def _named_output(items: tuple[Expression, ...]) -> list[AttributeReference]:
+    out = []
+    for e in items:
+        if isinstance(e, Alias):
+            out.append(e.to_attribute())
+        elif isinstance(e, AttributeReference):
+            out.append(e)
+        else:
+            raise TypeError(f"unnamed expression {e} in an output list")
+    return out
+
+
+def _attr_list(attrs: Any) -> str:
+    return "[" + ", ".join(str(a) for a in attrs) + "]"
+
+
+def schema_of(attrs: list[AttributeReference]) -> T.StructType:
+    return T.StructType([T.StructField(a.name, a.data_type, a.nullable) for a in attrs])
+
+
+@dataclass(frozen=True, slots=True)
+class LocalRelation(LogicalPlan):
+    """Data held by the driver (``createDataFrame``): an Arrow table split into partitions."""
+
+    attributes: tuple[AttributeReference, ...]
+    data: Any = field(compare=False, hash=False, repr=False)  # pa.Table
+    num_partitions: int | None = None
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attributes)
+
+    def node_string(self) -> str:
+        return f"LocalRelation {_attr_list(self.attributes)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Range(LogicalPlan):
+    """``spark.range(start, end, step)``: one non-null ``id`` column of longs."""
+
+    start: int
+    end: int
+    step: int
+    num_partitions: int | None
+    attribute: AttributeReference
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return [self.attribute]
+
+    def node_string(self) -> str:
+        parts = self.num_partitions if self.num_partitions is not None else "default"
+        return f"Range ({self.start}, {self.end}, step={self.step}, splits={parts})"
+
+
+@dataclass(frozen=True, slots=True)
+class Project(LogicalPlan):
+    project_list: tuple[Expression, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("project_list",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return _named_output(self.project_list)
+
+    def node_string(self) -> str:
+        return f"Project {_attr_list(self.project_list)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Filter(LogicalPlan):
+    condition: Expression
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("condition",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"Filter {self.condition}"
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregate(LogicalPlan):
+    """``GROUP BY grouping`` producing ``aggregates`` (named; may mix keys and aggregate calls)."""
+
+    grouping: tuple[Expression, ...]
+    aggregates: tuple[Expression, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("grouping", "aggregates")
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return _named_output(self.aggregates)
+
+    def node_string(self) -> str:
+        return f"Aggregate {_attr_list(self.grouping)}, {_attr_list(self.aggregates)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Join(LogicalPlan):
+    """A join; ``using`` (column names) is rewritten by the analyzer into ``condition``."""
+
+    left: LogicalPlan
+    right: LogicalPlan
+    join_type: str
+    condition: Expression | None = None
+    using: tuple[str, ...] | None = None
+    broadcast_hint: str | None = None  # "left" / "right" when a side is marked with broadcast()
+
+    child_fields = ("left", "right")
+    expr_fields = ("condition",)
+
+    def __post_init__(self) -> None:
+        if self.join_type not in JOIN_TYPES:
+            raise ValueError(f"unknown join type {self.join_type!r}")
+
+    @property
+    def resolved(self) -> bool:
+        return self.using is None and LogicalPlan.resolved.fget(self)  # type: ignore[attr-defined]
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        left, right = self.left.output, self.right.output
+        if self.join_type in ("left_semi", "left_anti"):
+            return left
+        if self.join_type in ("right", "full"):
+            left = [a.with_nullability(True) for a in left]
+        if self.join_type in ("left", "full"):
+            right = [a.with_nullability(True) for a in right]
+        return left + right
+
+    def node_string(self) -> str:
+        name = {"inner": "Inner", "left": "LeftOuter", "right": "RightOuter", "full": "FullOuter",
+                "left_semi": "LeftSemi", "left_anti": "LeftAnti", "cross": "Cross"}[self.join_type]
+        text = f"Join {name}"
+        if self.condition is not None:
+            text += f", {self.condition}"
+        if self.using is not None:
+            text += f", using {list(self.using)}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Sort(LogicalPlan):
+    orders: tuple[SortOrder, ...]
+    child: LogicalPlan
+    is_global: bool = True
+
+    child_fields = ("child",)
+    expr_fields = ("orders",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"Sort {_attr_list(self.orders)}, {'true' if self.is_global else 'false'}"
+
+
+@dataclass(frozen=True, slots=True)
+class Limit(LogicalPlan):
+    n: int
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"Limit {self.n}"
+
+
+@dataclass(frozen=True, slots=True)
+class Union(LogicalPlan):
+    """``UNION ALL`` by position; the output takes the first child's names and ids."""
+
+    inputs: tuple[LogicalPlan, ...]
+
+    child_fields = ("inputs",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        first = self.inputs[0].output
+        nullable = [any(c.output[i].nullable for c in self.inputs) for i in range(len(first))]
+        return [a.with_nullability(n) for a, n in zip(first, nullable)]
+
+    def node_string(self) -> str:
+        return "Union false, false"
+
+
+@dataclass(frozen=True, slots=True)
+class Distinct(LogicalPlan):
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+
+@dataclass(frozen=True, slots=True)
+class SubqueryAlias(LogicalPlan):
+    """``df.alias("t")``: the child's columns, also reachable as ``t.col``."""
+
+    alias: str
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return [a.with_qualifier((self.alias,)) for a in self.child.output]
+
+    def node_string(self) -> str:
+        return f"SubqueryAlias {self.alias}"
+
+
+@dataclass(frozen=True, slots=True)
+class Repartition(LogicalPlan):
+    """``repartition(n)`` (round-robin shuffle) or ``coalesce(n)`` (``shuffle=False``)."""
+
+    num_partitions: int
+    shuffle: bool
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"Repartition {self.num_partitions}, {'true' if self.shuffle else 'false'}"
+
+
+class CacheSlot:
+    """The mutable holder of a cached plan's persisted RDD, shared by every plan that scans it."""
+
+    __slots__ = ("rdd",)
+
+    def __init__(self) -> None:
+        self.rdd: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class InMemoryRelation(LogicalPlan):
+    """A cached DataFrame: later plans scan ``slot.rdd`` (built from ``plan`` on first use)."""
+
+    attributes: tuple[AttributeReference, ...]
+    plan: LogicalPlan = field(compare=False, hash=False)
+    slot: CacheSlot = field(compare=False, hash=False, repr=False)
+    storage_level: str = "MEMORY_AND_DISK"
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attributes)
+
+    def node_string(self) -> str:
+        return f"InMemoryRelation {_attr_list(self.attributes)}, StorageLevel({self.storage_level})"

@@ -1,0 +1,172 @@
+"""``SparkSession``: the entry point of the structured API, over an Ember ``SparkContext``."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pyarrow as pa
+
+from ember.sql import types as T
+from ember.sql.arrow_types import from_arrow_schema, to_arrow_schema
+from ember.sql.conversion import infer_schema, rows_to_table
+from ember.sql.dataframe import DataFrame
+from ember.sql.errors import EmberTypeError
+from ember.sql.expressions import AttributeReference, new_expr_id
+from ember.sql.plan import logical as L
+
+__all__ = ["SparkSession", "RuntimeConfig"]
+
+
+class RuntimeConfig:
+    """``spark.conf``: string settings of this session (``spark.sql.shuffle.partitions``, …)."""
+
+    def __init__(self, settings: dict[str, str]):
+        self._settings = settings
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self._settings.get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        self._settings[key] = str(value).lower() if isinstance(value, bool) else str(value)
+
+    def unset(self, key: str) -> None:
+        self._settings.pop(key, None)
+
+    def getAll(self) -> dict[str, str]:
+        return dict(self._settings)
+
+
+class _Builder:
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._options: dict[str, str] = {}
+
+    def master(self, master: str) -> _Builder:
+        return self.config("spark.master", master)
+
+    def appName(self, name: str) -> _Builder:
+        return self.config("spark.app.name", name)
+
+    def config(self, key: str | None = None, value: Any = None, conf: Any = None, map: dict | None = None) -> _Builder:
+        if conf is not None:
+            for k, v in conf.getAll():
+                self._options[k] = str(v)
+        for k, v in (map or {}).items():
+            self._options[k] = str(v)
+        if key is not None:
+            self._options[key] = str(value).lower() if isinstance(value, bool) else str(value)
+        return self
+
+    def getOrCreate(self) -> SparkSession:
+        with self._lock:
+            session = SparkSession._active
+            if session is not None and not session._stopped:
+                for k, v in self._options.items():
+                    session.conf.set(k, v)
+                return session
+            from ember import SparkConf, SparkContext
+
+            conf = SparkConf()
+            for k, v in self._options.items():
+                conf.set(k, v)
+            conf.setMaster(self._options.get("spark.master", "local[*]"))
+            conf.setAppName(self._options.get("spark.app.name", "ember"))
+            sc = SparkContext.getOrCreate(conf)
+            return SparkSession(sc, dict(self._options))
+
+
+class _BuilderDescriptor:
+    def __get__(self, obj: Any, owner: type) -> _Builder:
+        return _Builder()
+
+
+class SparkSession:
+    """Creates DataFrames and holds the SQL settings; ``SparkSession(sc)`` wraps an existing context."""
+
+    builder = _BuilderDescriptor()
+    _active: SparkSession | None = None
+
+    def __init__(self, sparkContext: Any, options: dict[str, str] | None = None):
+        self._sc = sparkContext
+        self.conf = RuntimeConfig(dict(options or {}))
+        self._stopped = False
+        SparkSession._active = self
+
+    @classmethod
+    def getActiveSession(cls) -> SparkSession | None:
+        return cls._active
+
+    @property
+    def sparkContext(self) -> Any:
+        return self._sc
+
+    @property
+    def version(self) -> str:
+        return "4.3.0"
+
+    def newSession(self) -> SparkSession:
+        return SparkSession(self._sc, self.conf.getAll())
+
+    def stop(self) -> None:
+        self._stopped = True
+        if SparkSession._active is self:
+            SparkSession._active = None
+        self._sc.stop()
+
+    def __enter__(self) -> SparkSession:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ sources
+    def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None) -> DataFrame:
+        if end is None:
+            start, end = 0, start
+        attr = AttributeReference("id", T.LongType(), False, new_expr_id())
+        return DataFrame(self, L.Range(start, end, step, numPartitions, attr))
+
+    def createDataFrame(self, data: Any, schema: T.StructType | str | list[str] | None = None,
+                        samplingRatio: float | None = None, verifySchema: bool = True) -> DataFrame:
+        """A DataFrame from rows (tuples, dicts, Rows, scalars), a pandas DataFrame or an Arrow table."""
+        if isinstance(schema, str):
+            schema = T._parse_datatype_string(schema)
+            if not isinstance(schema, T.StructType):
+                schema = T.StructType([T.StructField("value", schema)])
+        if isinstance(schema, T.DataType) and not isinstance(schema, T.StructType):
+            schema = T.StructType([T.StructField("value", schema)])
+        table = self._to_table(data, schema)
+        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id())
+                      for f in from_arrow_schema(table.schema).fields)
+        return DataFrame(self, L.LocalRelation(attrs, table))
+
+    def _to_table(self, data: Any, schema: Any) -> pa.Table:
+        names = list(schema) if isinstance(schema, (list, tuple)) else None
+        struct = schema if isinstance(schema, T.StructType) else None
+        if isinstance(data, pa.RecordBatch):
+            data = pa.Table.from_batches([data])
+        if _is_pandas(data):
+            data = pa.Table.from_pandas(data, preserve_index=False)
+        if isinstance(data, pa.Table):
+            if struct is not None:
+                return data.rename_columns(struct.names).cast(to_arrow_schema(struct))
+            return data.rename_columns(names) if names else data
+        if hasattr(data, "collect") and hasattr(data, "mapPartitions"):
+            data = data.collect()
+        if not isinstance(data, (list, tuple)):
+            raise EmberTypeError(
+                "INVALID_TYPE", f"createDataFrame takes a list, pandas DataFrame, Arrow table or RDD, not {type(data).__name__}."
+            )
+        data = list(data)
+        if struct is None:
+            struct = infer_schema(data, names)
+        return rows_to_table(data, struct)
+
+    def table(self, tableName: str) -> DataFrame:
+        raise NotImplementedError("the catalog (temp views, tables) is not built yet (issue 4)")
+
+
+def _is_pandas(data: Any) -> bool:
+    return type(data).__module__.startswith("pandas") and type(data).__name__ == "DataFrame"
