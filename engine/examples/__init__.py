@@ -1,0 +1,1 @@
+"""Runnable examples that ship with Ember (``python -m ember.examples.wordcount``)."""
