@@ -1,0 +1,169 @@
+"""DataFrame operations end to end through the engine, each compared with DuckDB or pandas."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from ember.sql import AnalysisException, Row
+from ember.sql import functions as F
+
+LEFT = [(1, "a", 1.5), (2, "b", None), (2, "b2", 4.0), (None, "n", 2.0), (4, None, 8.0)]
+RIGHT = [(2, "x"), (2, "y"), (3, "z"), (None, "nk"), (4, "w")]
+
+
+@pytest.fixture
+def frames(spark):
+    left = spark.createDataFrame(LEFT, "k INT, s STRING, d DOUBLE")
+    right = spark.createDataFrame(RIGHT, "k INT, t STRING")
+    con = duckdb.connect()
+    con.execute("create table l(k int, s varchar, d double)")
+    con.executemany("insert into l values (?, ?, ?)", LEFT)
+    con.execute("create table r(k int, t varchar)")
+    con.executemany("insert into r values (?, ?)", RIGHT)
+    return left, right, con
+
+
+def _sorted(rows):
+    return sorted((tuple(r) for r in rows), key=lambda t: tuple((v is None, v) for v in t))
+
+
+def test_select_filter_with_nulls_matches_duckdb(frames):
+    left, _, con = frames
+    got = left.where((F.col("k") > 1) | F.col("s").isNull()).select("k", (F.col("d") / 2).alias("h")).collect()
+    want = con.execute("select k, d / 2 from l where k > 1 or s is null").fetchall()
+    assert _sorted(got) == _sorted(want)
+
+
+def test_sql_string_filter(frames):
+    left, _, con = frames
+    got = left.filter("k >= 2 and d is not null").select("s").collect()
+    assert _sorted(got) == _sorted(con.execute("select s from l where k >= 2 and d is not null").fetchall())
+
+
+def test_group_by_aggregates_match_duckdb(frames):
+    left, _, con = frames
+    got = left.groupBy("k").agg(F.sum("d"), F.count("*"), F.count("d"), F.avg("d"), F.min("s"), F.max("d")).collect()
+    want = con.execute("select k, sum(d), count(*), count(d), avg(d), min(s), max(d) from l group by k").fetchall()
+    assert _sorted(got) == _sorted(want)
+    assert left.groupBy("k").agg(F.sum("d")).columns == ["k", "sum(d)"]
+
+
+def test_global_aggregate_on_empty_input(spark):
+    empty = spark.createDataFrame([], "a INT")
+    assert empty.agg(F.count("*"), F.sum("a")).collect() == [Row(**{"count(1)": 0, "sum(a)": None})]
+    assert empty.count() == 0
+
+
+def test_single_phase_aggregates(frames):
+    left, _, con = frames
+    got = left.groupBy("k").agg(F.countDistinct("s"), F.collect_list("d"), F.stddev("d")).collect()
+    want = {r[0]: r[1:] for r in con.execute(
+        "select k, count(distinct s), list(d) filter (where d is not null), stddev_samp(d) from l group by k").fetchall()}
+    for k, n, values, sd in got:
+        assert n == want[k][0] and sorted(values) == sorted(want[k][1] or []) and sd == pytest.approx(want[k][2])
+
+
+@pytest.mark.parametrize("how, sql", [
+    ("inner", "inner join"), ("left", "left join"), ("right", "right join"), ("full", "full outer join"),
+])
+def test_joins_on_condition_match_duckdb(frames, how, sql):
+    left, right, con = frames
+    got = left.join(right, left["k"] == right["k"], how).select(left["k"], "s", right["k"], "t").collect()
+    want = con.execute(f"select l.k, l.s, r.k, r.t from l {sql} r on l.k = r.k").fetchall()
+    assert _sorted(got) == _sorted(want)
+
+
+@pytest.mark.parametrize("how, sql", [("left_semi", "semi join"), ("left_anti", "anti join")])
+def test_semi_anti_joins(frames, how, sql):
+    left, right, con = frames
+    got = left.join(right, "k", how).collect()
+    want = con.execute(f"select l.* from l {sql} r using (k)").fetchall()
+    assert _sorted(got) == _sorted(want)
+
+
+def test_join_using_columns_and_cross_join(frames):
+    left, right, con = frames
+    joined = left.join(right, "k", "full")
+    assert joined.columns == ["k", "s", "d", "t"]
+    want = con.execute("select coalesce(l.k, r.k), s, d, t from l full join r using (k)").fetchall()
+    assert _sorted(joined.collect()) == _sorted(want)
+    assert left.crossJoin(right).count() == len(LEFT) * len(RIGHT)
+
+
+def test_shuffled_hash_join_matches_broadcast(frames, spark):
+    left, right, con = frames
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")
+    try:
+        got = left.join(right, "k", "left").collect()
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+    want = con.execute("select l.k, s, d, t from l left join r using (k)").fetchall()
+    assert _sorted(got) == _sorted(want)
+
+
+def test_order_by_nulls_and_limit(frames):
+    left, _, _ = frames
+    assert [r.k for r in left.orderBy("k").collect()] == [None, 1, 2, 2, 4]
+    assert [r.k for r in left.orderBy(F.col("k").desc()).collect()] == [4, 2, 2, 1, None]
+    assert [r.d for r in left.orderBy(F.col("d").asc_nulls_last()).limit(3).collect()] == [1.5, 2.0, 4.0]
+
+
+def test_distinct_union_and_union_by_name(spark):
+    a = spark.createDataFrame([(1, "x"), (1, "x"), (2, None)], ["n", "s"])
+    b = spark.createDataFrame([("y", 3)], ["s", "n"])
+    assert _sorted(a.distinct().collect()) == [(1, "x"), (2, None)]
+    assert _sorted(a.unionByName(b).collect()) == [(1, "x"), (1, "x"), (2, None), (3, "y")]
+    assert a.union(a).count() == 6
+
+
+def test_range_and_with_column(spark):
+    df = spark.range(10).withColumn("sq", F.col("id") * F.col("id")).where(F.col("id") % 3 == 0)
+    pdf = pd.DataFrame({"id": range(10)})
+    pdf["sq"] = pdf.id * pdf.id
+    pdf = pdf[pdf.id % 3 == 0]
+    assert [tuple(r) for r in df.collect()] == list(pdf.itertuples(index=False, name=None))
+
+
+def test_unknown_column_suggests_names(frames):
+    left, _, _ = frames
+    with pytest.raises(AnalysisException) as info:
+        left.select("kk")
+    assert info.value.error_class == "UNRESOLVED_COLUMN.WITH_SUGGESTION"
+    assert "Did you mean one of the following? [`k`, `s`, `d`]" in str(info.value)
+
+
+SHOW = """\
++----+--------------------+----+------+
+|  id|                   s|   d|   arr|
++----+--------------------+----+------+
+|   1|                   a| 1.5|  NULL|
+|   2|                NULL|NULL|[1, 2]|
+|NULL|long string value...| 3.0|    []|
++----+--------------------+----+------+
+"""
+
+SCHEMA = """\
+root
+ |-- id: integer (nullable = true)
+ |-- s: string (nullable = true)
+ |-- d: double (nullable = true)
+ |-- arr: array (nullable = true)
+ |    |-- element: integer (containsNull = true)
+
+"""
+
+
+def test_show_and_print_schema_match_pyspark_text(spark, capsys):
+    # Expected text captured from PySpark 4.3 on the same data.
+    df = spark.createDataFrame(
+        [(1, "a", 1.5, None), (2, None, None, [1, 2]), (None, "long string value here more than twenty", 3.0, [])],
+        "id INT, s STRING, d DOUBLE, arr ARRAY<INT>")
+    df.show()
+    assert capsys.readouterr().out == SHOW
+    df.printSchema()
+    assert capsys.readouterr().out == SCHEMA
+    df.show(2, truncate=5)
+    assert capsys.readouterr().out.endswith("|  2|NULL|NULL|[1...|\n+---+----+----+-----+\nonly showing top 2 rows\n")
+    assert repr(df) == "DataFrame[id: int, s: string, d: double, arr: array<int>]"

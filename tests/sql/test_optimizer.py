@@ -1,0 +1,33 @@
+"""Optimizer rules, before and after, on analysed plans."""
+
+from __future__ import annotations
+
+from ember.sql import functions as F
+from ember.sql.optimizer import optimize
+from ember.sql.optimizer.combine_filters import combine_filters
+from ember.sql.optimizer.push_down_predicates import push_down_predicates
+from ember.sql.plan import logical as L
+
+
+def test_filters_are_pushed_into_join_sides_and_combined(spark):
+    left = spark.createDataFrame([(1, "a")], "k INT, s STRING")
+    right = spark.createDataFrame([(1, 2.0)], "k INT, v DOUBLE")
+    df = left.join(right, "k").where(F.col("s") == "a").where(F.col("v") > 1.0)
+    plan = optimize(df._plan)
+    filters = [n for n in plan.walk() if isinstance(n, L.Filter)]
+    assert all(isinstance(n.child, (L.LocalRelation, L.Project)) for n in filters)
+    assert len(filters) == 2
+    assert sorted(df.collect()) == [(1, "a", 2.0)]
+
+
+def test_rules_switch_off_by_flag(spark):
+    df = spark.range(5).where(F.col("id") > 1).where(F.col("id") < 4)
+    assert isinstance(optimize(df._plan, flags={"combine_filters": False}).child, L.Filter)
+    assert not isinstance(combine_filters(df._plan).child, L.Filter)
+    assert push_down_predicates(df._plan) == df._plan
+
+
+def test_explain_shows_folded_constants(spark, capsys):
+    spark.range(3).select((F.col("id") * 2.5 + 1).alias("x")).explain(True)
+    out = capsys.readouterr().out
+    assert "== Optimized Logical Plan ==" in out and "cast(1 as double)" not in out.split("Optimized")[1]
