@@ -36,11 +36,15 @@ class MapOutputTracker:
         statuses = self.statuses_by_shuffle.get(shuffle_id)
         return statuses is not None and all(s is not None for s in statuses)
 
-    def locations(self, shuffle_id: int, reduce_id: int) -> list[tuple[int, str, str]]:
-        """The map outputs a reduce task reads: non-empty blocks only."""
+    def locations(self, shuffle_id: int) -> list[tuple[int, str, str]]:
+        """Where each registered map output of a shuffle is.
+
+        A task may read several reduce partitions of one shuffle (a union of shuffled
+        RDDs reads a different one per input), so the reader picks its own blocks.
+        """
         found = []
         for map_id, status in enumerate(self.statuses_by_shuffle[shuffle_id]):
-            if status is not None and status.sizes[reduce_id] > 0:
+            if status is not None:
                 files = self.resolver.files_for(shuffle_id, map_id)
                 found.append((map_id, files.data_path, files.index_path))
         return found

@@ -93,7 +93,7 @@ class TaskScheduler:
         self.task_set_by_task_id[task_id] = task_set
         slot.running_task = task_id
         stage = task_set.stage
-        map_outputs = {dep.shuffle_id: self.tracker.locations(dep.shuffle_id, index)
+        map_outputs = {dep.shuffle_id: self.tracker.locations(dep.shuffle_id)
                        for dep in stage.shuffle_reads}
         desc = TaskDescription(task_id, stage.id, task_set.stage_attempt, index, attempt,
                                task_set.binary_id, task_set.is_shuffle_map, map_outputs)

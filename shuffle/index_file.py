@@ -61,6 +61,8 @@ def read_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: i
             raise ValueError(f"index of {len(header)} bytes has no block {reduce_id}")
         offsets = unpack_offsets(header, 2, reduce_id * 8)
         (expected,) = unpack_checksums(header, 1, (num_partitions + 1) * 8 + reduce_id * 4)
+        if offsets[0] == offsets[1]:
+            return b""
         with open(files.data_path, "rb") as data:
             data.seek(offsets[0])
             block = data.read(offsets[1] - offsets[0])
