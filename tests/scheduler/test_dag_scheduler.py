@@ -1,0 +1,250 @@
+"""The DAG scheduler driven by synthetic events: no processes, no sleeps.
+
+A recording backend captures every launched task; tests complete tasks by posting
+``TaskCompleted`` with hand-made outcomes (success, fetch failure, exception, lost
+executor) and check what the scheduler launches next. Every test ends by asserting that
+the scheduler's maps are empty.
+"""
+
+from __future__ import annotations
+
+import itertools
+from concurrent.futures import Future
+
+import cloudpickle
+import pytest
+
+from ember.block_manager_master import BlockManagerMaster
+from ember.call_site import capture_call_site
+from ember.conf import SparkConf
+from ember.errors import JobAbortedError, JobCancelledError
+from ember.rdd.partitioner import HashPartitioner
+from ember.rdd.shuffled import ShuffledRDD
+from ember.rdd.sources import ParallelCollectionRDD
+from ember.scheduler.dag_scheduler import DAGScheduler
+from ember.scheduler.event_loop import InlineEventLoop
+from ember.scheduler.events import (ExecutorAdded, ExecutorLost, JobCancelled, JobSubmitted,
+                                    TaskCompleted)
+from ember.scheduler.listener import JobMetricsListener, ListenerBus
+from ember.scheduler.map_output_tracker import MapOutputTracker
+from ember.scheduler.task import TaskOutcome
+from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success
+from ember.shuffle.block_resolver import ShuffleBlockResolver
+
+
+class FakeContext:
+    """Just enough of a SparkContext to build RDDs."""
+
+    def __init__(self) -> None:
+        self._conf = SparkConf()
+        self._rdd_ids = itertools.count()
+        self._shuffle_ids = itertools.count()
+        self.defaultParallelism = 2
+
+    def _new_rdd_id(self) -> int:
+        return next(self._rdd_ids)
+
+    def _new_shuffle_id(self) -> int:
+        return next(self._shuffle_ids)
+
+
+class RecordingBackend:
+    def __init__(self) -> None:
+        self.launched: list = []
+        self.binaries: dict[int, bytes] = {}
+
+    def start(self, post) -> None: ...
+
+    def send_binary(self, executor_id, binary_id, binary) -> None:
+        self.binaries[binary_id] = binary
+
+    def forget_binary(self, executor_id, binary_id) -> None: ...
+
+    def launch_task(self, executor_id, desc, partition_bytes) -> None:
+        self.launched.append((executor_id, desc))
+
+    def remove_rdd_blocks(self, rdd_id) -> None: ...
+
+    def executor_pids(self):
+        return {}
+
+    def stop(self) -> None: ...
+
+
+class Harness:
+    def __init__(self, tmp_path, executors=("a", "b"), max_task_failures=4, max_stage_attempts=4) -> None:
+        self.backend = RecordingBackend()
+        self.metrics = JobMetricsListener()
+        listeners = ListenerBus()
+        listeners.add(self.metrics)
+        self.loop = InlineEventLoop(self._handle, self._crash)
+        self.dag = DAGScheduler(self.backend, MapOutputTracker(ShuffleBlockResolver(str(tmp_path))),
+                                BlockManagerMaster(), listeners, {}, self.loop.post_later,
+                                max_task_failures=max_task_failures, max_stage_attempts=max_stage_attempts,
+                                locality_wait=0.0, max_result_size=0)
+        self.job_ids = itertools.count()
+        for executor in executors:
+            self.loop.post(ExecutorAdded(executor))
+
+    def _handle(self, event) -> None:
+        self.dag.handle(event)
+
+    def _crash(self, error) -> None:
+        raise error
+
+    def submit(self, rdd, func=list) -> Future:
+        future: Future = Future()
+        partitions = tuple(range(rdd.getNumPartitions()))
+        self.loop.post(JobSubmitted(next(self.job_ids), rdd, func, partitions, future, capture_call_site(), {}))
+        return future
+
+    def take_launched(self) -> list:
+        launched, self.backend.launched = self.backend.launched, []
+        return launched
+
+    def complete(self, executor, desc, reason=None, value=None, sizes=None) -> None:
+        outcome = TaskOutcome(desc.task_id, reason or Success())
+        if desc.is_shuffle_map:
+            outcome.map_sizes = sizes or [1, 1]
+        else:
+            outcome.value_bytes = cloudpickle.dumps(value)
+        self.loop.post(TaskCompleted(executor, outcome))
+
+    def run_until_idle(self, value_of=lambda desc: desc.partition_index) -> None:
+        """Complete every launched task successfully until nothing more is launched."""
+        while launched := self.take_launched():
+            for executor, desc in launched:
+                self.complete(executor, desc, value=value_of(desc))
+
+
+@pytest.fixture
+def context():
+    return FakeContext()
+
+
+def two_stage_rdd(context, maps=3, reduces=2):
+    source = ParallelCollectionRDD(context, [(i % 5, i) for i in range(30)], maps)
+    return ShuffledRDD(source, HashPartitioner(reduces))
+
+
+def test_a_shuffle_cuts_the_job_into_a_map_stage_then_a_result_stage(tmp_path, context):
+    harness = Harness(tmp_path)
+    future = harness.submit(two_stage_rdd(context))
+    first = harness.take_launched()
+    assert [d.is_shuffle_map for _, d in first] == [True, True]  # two executors, three map tasks
+    for executor, desc in first:
+        harness.complete(executor, desc)
+    second = harness.take_launched()
+    assert [d.is_shuffle_map for _, d in second] == [True]
+    harness.complete(*second[0])
+    reduce_tasks = harness.take_launched()
+    assert sorted(d.partition_index for _, d in reduce_tasks) == [0, 1]
+    assert all(set(d.map_outputs) == {0} and len(d.map_outputs[0]) == 3 for _, d in reduce_tasks)
+    for executor, desc in reduce_tasks:
+        harness.complete(executor, desc, value=f"r{desc.partition_index}")
+    assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == ["r0", "r1"]
+    harness.dag.assert_empty()
+
+
+def test_a_second_job_on_the_same_shuffle_skips_the_map_stage(tmp_path, context):
+    harness = Harness(tmp_path)
+    rdd = two_stage_rdd(context)
+    harness.submit(rdd)
+    harness.run_until_idle()
+    assert harness.metrics.stage_attempts == {0: 1, 1: 1}
+    future = harness.submit(rdd)
+    launched = harness.take_launched()
+    assert launched and not any(d.is_shuffle_map for _, d in launched)
+    for executor, desc in launched:
+        harness.complete(executor, desc, value=1)
+    harness.run_until_idle()
+    assert len(future.result(timeout=1)) == 2
+    harness.dag.assert_empty()
+
+
+def test_a_fetch_failure_reruns_only_the_missing_map_output(tmp_path, context):
+    harness = Harness(tmp_path)
+    future = harness.submit(two_stage_rdd(context, maps=4))
+    while True:
+        launched = harness.take_launched()
+        maps = [(e, d) for e, d in launched if d.is_shuffle_map]
+        for executor, desc in maps:
+            harness.complete(executor, desc)
+        reduces = [(e, d) for e, d in launched if not d.is_shuffle_map]
+        if reduces:
+            break
+    executor, desc = reduces[0]
+    harness.complete(executor, desc, reason=FetchFailed(0, 2, desc.partition_index, "map 2 lost"))
+    rerun = harness.take_launched()
+    assert [(d.is_shuffle_map, d.partition_index) for _, d in rerun] == [(True, 2)]
+    for executor, other in reduces[1:]:  # the failed attempt's other task still finishes, and counts
+        harness.complete(executor, other, value=other.partition_index)
+    harness.complete(*rerun[0])
+    harness.run_until_idle()
+    assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
+    assert harness.metrics.stage_attempts == {0: 2, 1: 2}
+    harness.dag.assert_empty()
+
+
+def test_consecutive_fetch_failures_abort_the_job_after_the_stage_limit(tmp_path, context):
+    harness = Harness(tmp_path, executors=("a",), max_stage_attempts=2)
+    future = harness.submit(two_stage_rdd(context, maps=1, reduces=1))
+    while not future.done():
+        for executor, desc in harness.take_launched():
+            if desc.is_shuffle_map:
+                harness.complete(executor, desc, sizes=[5])
+            else:
+                harness.complete(executor, desc, reason=FetchFailed(0, 0, 0, "map 0 lost"))
+    with pytest.raises(JobAbortedError, match="failed the maximum number of attempts \\(2\\)"):
+        future.result(timeout=1)
+    assert harness.metrics.stage_attempts == {0: 2, 1: 2}
+    harness.dag.assert_empty()
+
+
+def test_a_task_that_fails_too_often_aborts_with_the_users_error(tmp_path, context):
+    harness = Harness(tmp_path, executors=("a",), max_task_failures=2)
+    source = ParallelCollectionRDD(context, list(range(4)), 2)
+    future = harness.submit(source)
+    failure = ExceptionFailure("ValueError", "bad", "Traceback...\nValueError: bad\n",
+                               cloudpickle.dumps(ValueError("bad")))
+    for _ in range(4):
+        for executor, desc in harness.take_launched():
+            if desc.partition_index == 1:
+                harness.complete(executor, desc, reason=failure)
+            else:
+                harness.complete(executor, desc, value=[0])
+    with pytest.raises(ValueError, match="bad") as info:
+        future.result(timeout=1)
+    assert "failed 2 times" in info.value.__notes__[0]
+    assert harness.metrics.failed_tasks == 2
+    harness.dag.assert_empty()
+
+
+def test_a_lost_executor_reruns_its_running_task_elsewhere(tmp_path, context):
+    harness = Harness(tmp_path)
+    future = harness.submit(ParallelCollectionRDD(context, list(range(4)), 2))
+    launched = harness.take_launched()
+    assert {e for e, _ in launched} == {"a", "b"}
+    lost = next(d for e, d in launched if e == "a")
+    harness.loop.post(ExecutorLost("a", -9))
+    for executor, desc in launched:
+        if executor == "b":
+            harness.complete(executor, desc, value=desc.partition_index)
+    rerun = harness.take_launched()
+    assert [(e, d.partition_index, d.attempt) for e, d in rerun] == [("b", lost.partition_index, 1)]
+    harness.complete(*rerun[0], value=lost.partition_index)
+    assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
+    harness.dag.assert_empty()
+
+
+def test_a_late_result_after_the_job_ended_is_ignored(tmp_path, context):
+    harness = Harness(tmp_path)
+    future = harness.submit(ParallelCollectionRDD(context, list(range(4)), 2))
+    launched = harness.take_launched()
+    harness.loop.post(JobCancelled(0, "test"))
+    with pytest.raises(JobCancelledError):
+        future.result(timeout=1)
+    for executor, desc in launched:
+        harness.complete(executor, desc, value=1)
+    assert harness.take_launched() == []
+    harness.dag.assert_empty()
