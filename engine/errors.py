@@ -14,8 +14,15 @@ fits, the error is also an instance of it, so ``except ValueError`` keeps workin
     │   ├── JobAbortedError           a job failed for a reason that is not a user exception
     │   ├── WorkerLostError           a worker process died while running a task
     │   └── FetchFailedError          shuffle output could not be read
-    ├── AnalysisException            (PySpark's name; the structured layer)
-    └── ParseException               (PySpark's name; SQL text)
+    └── EmberSQLException            errors of the structured layer, with Spark's error classes
+        ├── AnalysisException        unresolved names, type mismatches (PySpark's name)
+        │   └── ParseException       DDL and SQL text that does not parse (PySpark's name)
+        ├── ArithmeticException      ANSI overflow, division by zero (also an ArithmeticError)
+        └── NumberFormatException    ANSI casts of malformed strings (also a ValueError)
+
+Errors may carry a Spark error class (``UNRESOLVED_COLUMN.WITH_SUGGESTION``): built as
+``Error("message")`` they have none, built as ``Error("ERROR_CLASS", "message")`` they
+render as ``[ERROR_CLASS] message``, as PySpark's do.
 
 A user's own exception raised inside a task is re-raised on the driver as itself (its
 original type), with a note naming the stage, partition and RDD, chained to a
@@ -28,14 +35,38 @@ from __future__ import annotations
 
 
 class EmberException(Exception):
-    """Base of all of Ember's own errors."""
+    """Base of all of Ember's own errors: ``(message)`` or ``(error_class, message[, sqlstate[, plan]])``."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, *args: str | None) -> None:
+        if not 1 <= len(args) <= 4:
+            raise TypeError(f"{type(self).__name__} takes (message) or (error_class, message, sqlstate, plan)")
+        self._args = args
+        if len(args) == 1:
+            self.error_class, self.message, self.sqlstate, self.plan = None, args[0], None, None
+        else:
+            self.error_class, self.message, self.sqlstate, self.plan = (tuple(args) + (None, None))[:4]
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        text = f"[{self.error_class}] {self.message}" if self.error_class else str(self.message)
+        if self.sqlstate:
+            text += f" SQLSTATE: {self.sqlstate}"
+        if self.plan:
+            text += f";\n{self.plan}"
+        return text
+
+    def getCondition(self) -> str | None:
+        """The Spark error class, e.g. ``UNRESOLVED_COLUMN.WITH_SUGGESTION`` (PySpark's name)."""
+        return self.error_class
+
+    def getMessage(self) -> str:
+        return self._render()
+
+    def getSqlState(self) -> str | None:
+        return self.sqlstate
 
     def __reduce__(self):
-        return (type(self), (self.message,))
+        return (type(self), self._args)
 
 
 class EmberValueError(EmberException, ValueError):
@@ -87,12 +118,24 @@ class FetchFailedError(EmberRuntimeError):
         return (type(self), (self.message, self.shuffle_id, self.map_id, self.reduce_id))
 
 
-class AnalysisException(EmberException):
-    """A query that is syntactically valid but cannot be resolved (PySpark's name)."""
+class EmberSQLException(EmberException):
+    """An error of the structured layer, usually with a Spark error class."""
 
 
-class ParseException(EmberException):
-    """SQL text that cannot be parsed (PySpark's name)."""
+class AnalysisException(EmberSQLException):
+    """A query that cannot be analysed: unknown column, wrong types, bad plan shape."""
+
+
+class ParseException(AnalysisException):
+    """Text (a DDL type string or SQL) that does not parse."""
+
+
+class ArithmeticException(EmberSQLException, ArithmeticError):
+    """ANSI-mode arithmetic failure: overflow, division by zero."""
+
+
+class NumberFormatException(EmberSQLException, ValueError):
+    """ANSI-mode cast of a malformed string to a number or date."""
 
 
 class RemoteTraceback(Exception):
