@@ -1,0 +1,120 @@
+"""The notebooks in ``notebooks/`` run top to bottom, and 01's key outputs say what its text says.
+
+Each notebook is executed with nbclient in a kernel process of its own (working directory
+``notebooks/``), so it builds and stops its own SparkContext; these tests never touch the
+shared ``sc`` fixture. A cell that raises fails the test with that cell's error.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client.kernelspec import KernelSpecManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
+RDD_BASICS = NOTEBOOKS_DIR / "01-rdd-basics.ipynb"
+CELL_TIMEOUT_SECONDS = 120
+
+
+def kernel_options() -> dict[str, str]:
+    """Run in the kernel named python3 (``.ci/run`` installs it); else nbclient's default."""
+    if "python3" in KernelSpecManager().find_kernel_specs():
+        return {"kernel_name": "python3"}
+    return {}
+
+
+@cache
+def executed(path: Path) -> nbformat.NotebookNode:
+    """The notebook at ``path``, freshly executed (once per test session)."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_SECONDS, record_timing=False,
+                            resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+                            **kernel_options())
+    try:
+        client.execute()
+    except CellExecutionError as error:
+        pytest.fail(f"{path.name}: a cell raised\n{error}", pytrace=False)
+    return notebook
+
+
+def cell_text(notebook: nbformat.NotebookNode, tag: str) -> str:
+    """Everything the code cell tagged ``tag`` printed or returned."""
+    cells = [cell for cell in notebook.cells if tag in cell.get("metadata", {}).get("tags", [])]
+    assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
+    parts = []
+    for output in cells[0].outputs:
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.data.get("text/plain", ""))
+        elif output.output_type == "error":
+            parts.append("\n".join(output.traceback))
+    return "".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_notebook_runs_without_errors(path: Path) -> None:
+    notebook = executed(path)
+    errors = [output for cell in notebook.cells if cell.cell_type == "code"
+              for output in cell.outputs if output.output_type == "error"]
+    assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[path.name for path in NOTEBOOKS])
+def test_saved_notebook_has_outputs_without_machine_paths(path: Path) -> None:
+    """Notebooks are committed executed, so they read well on GitHub, and leak no local paths."""
+    notebook = nbformat.read(path, as_version=4)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert all(cell.execution_count for cell in code_cells), f"{path.name} is saved unexecuted"
+    saved = "".join(str(cell.outputs) for cell in code_cells)
+    assert str(NOTEBOOKS_DIR.parent) not in saved
+    assert not re.search(r"(/tmp/|/home/|/root/|/Users/|/private/var/|site-packages)", saved)
+
+
+def test_rdd_basics_wordcount_finds_the_most_common_word() -> None:
+    text = cell_text(executed(RDD_BASICS), "wordcount")
+    assert re.search(r"^the\s+\d+$", text, re.MULTILINE), text
+    assert text.split()[0] == "the", text
+
+
+def test_rdd_basics_pair_operations() -> None:
+    notebook = executed(RDD_BASICS)
+    assert cell_text(notebook, "reducebykey").strip() == "[('apple', 5), ('fig', 4), ('pear', 6)]"
+    assert "('pear', [1, 5])" in cell_text(notebook, "groupbykey")
+    join = cell_text(notebook, "join")
+    assert "('apple', (2, 'red'))" in join and "kiwi" not in join and "fig" not in join
+    cogroup = cell_text(notebook, "cogroup")
+    assert "('kiwi', ([], ['brown']))" in cogroup and "('fig', ([4], []))" in cogroup
+
+
+def test_rdd_basics_cache_is_not_recomputed() -> None:
+    notebook = executed(RDD_BASICS)
+    plain = [int(n) for n in re.findall(r"calls = (\d+)", cell_text(notebook, "uncached"))]
+    assert plain == [1000, 2000], plain
+    cached = [int(n) for n in re.findall(r"calls = (\d+)", cell_text(notebook, "caching"))]
+    assert cached == [1000, 1000, 1000], cached
+    assert "is_cached = True" in cell_text(notebook, "caching")
+
+
+def test_rdd_basics_lineage_shows_the_shuffle() -> None:
+    notebook = executed(RDD_BASICS)
+    lineage = cell_text(notebook, "lineage")
+    assert re.search(r"^\(2\) ShuffledRDD\[\d+\] at reduceByKey", lineage, re.MULTILINE), lineage
+    assert re.search(r"^ \+-\(2\) MapPartitionsRDD", lineage, re.MULTILINE), lineage
+    assert "TextFileRDD" in lineage
+    assert "counts after reduceByKey(add, 3): 3 partitions" in cell_text(notebook, "partitions")
+
+
+def test_rdd_basics_user_error_names_stage_partition_and_rdd() -> None:
+    text = cell_text(executed(RDD_BASICS), "error")
+    assert "caught ZeroDivisionError: division by zero" in text, text
+    note = next(line for line in text.splitlines() if line.startswith("note:"))
+    assert re.search(r"partition \d+ of stage \d+", note), note
+    assert re.search(r"RDD MapPartitionsRDD\[\d+\] at map", note), note
