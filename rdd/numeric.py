@@ -122,7 +122,9 @@ class NumericRDDFunctions:
         return total
 
     def sum(self: RDD) -> Any:
-        """>>> sc.parallelize([1.0, 2.0, 3.0]).sum()
+        """The sum of all records.
+
+        >>> sc.parallelize([1.0, 2.0, 3.0]).sum()
         6.0
         """
         return sum(self.ctx._run_job(self, sum), 0)
@@ -169,7 +171,8 @@ class NumericRDDFunctions:
                     continue
                 index = int((value - low) / width) if even else bisect.bisect_right(bounds, value) - 1
                 counts[index] += 1
-            counts[-2] += counts.pop()  # the top bound belongs to the last bucket
+            top = counts.pop()  # values equal to the top bound belong to the last bucket
+            counts[-1] += top
             return counts
 
         partials = self.ctx._run_job(self, count_partition)

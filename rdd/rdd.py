@@ -269,6 +269,30 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
 
         return ZippedRDD(self, other)
 
+    def zipWithIndex(self) -> RDD:
+        """Pair each record with its position; runs a job to count all but the last partition.
+
+        >>> sc.parallelize(["a", "b", "c", "d"], 3).zipWithIndex().collect()
+        [('a', 0), ('b', 1), ('c', 2), ('d', 3)]
+        """
+        starts = [0]
+        if self.getNumPartitions() > 1:
+            counts = self.ctx._run_job(self, _count_records, range(self.getNumPartitions() - 1))
+            for count in counts:
+                starts.append(starts[-1] + count)
+        return self.mapPartitionsWithIndex(
+            lambda index, iterator: zip(iterator, itertools.count(starts[index])))
+
+    def zipWithUniqueId(self) -> RDD:
+        """Pair records with unique ids: item k of partition i gets ``i + k * numPartitions``.
+
+        >>> sc.parallelize(["a", "b", "c", "d", "e"], 3).zipWithUniqueId().collect()
+        [('a', 0), ('b', 1), ('c', 4), ('d', 2), ('e', 5)]
+        """
+        count = self.getNumPartitions()
+        return self.mapPartitionsWithIndex(
+            lambda index, iterator: zip(iterator, itertools.count(index, count)))
+
     def coalesce(self, numPartitions: int, shuffle: bool = False) -> RDD:
         """Reduce the number of partitions, without a shuffle unless asked.
 
@@ -292,3 +316,7 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         from ember.rdd.piped import pipe_partition
 
         return self.mapPartitions(lambda iterator: pipe_partition(iterator, command, env or {}, checkCode))
+
+
+def _count_records(iterator: Iterator[Any]) -> int:
+    return sum(1 for _ in iterator)
