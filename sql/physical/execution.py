@@ -28,6 +28,11 @@ _BATCH_ROWS = 64 * 1024
 
 
 def _local_scan(node: P.LocalScanExec, sc: Any) -> Any:
+    """Slice the table on the driver and parallelize the slices, one element per partition.
+
+    Each task then deserializes only its own slice; a closure over all slices would pickle the
+    whole table into the stage and make every task load it.
+    """
     schema = arrow_schema(list(node.output))
     table = node.table.rename_columns(schema.names).cast(schema)
     n = node.num_partitions or sc.defaultParallelism
@@ -35,8 +40,12 @@ def _local_scan(node: P.LocalScanExec, sc: Any) -> Any:
     bounds = np.linspace(0, table.num_rows, n + 1).astype(int)
     slices = [table.slice(bounds[i], bounds[i + 1] - bounds[i]).combine_chunks().to_batches(_BATCH_ROWS)
               for i in range(n)]
-    rdd = sc.parallelize(list(range(n)), n)
-    return rdd.mapPartitions(lambda ids: (b for i in ids for b in slices[i]))
+    return sc.parallelize(slices, n).mapPartitions(_flatten)
+
+
+def _flatten(lists: Iterator[list[pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:
+    for batches in lists:
+        yield from batches
 
 
 def _range(node: P.RangeExec, sc: Any) -> Any:
