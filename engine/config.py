@@ -86,7 +86,7 @@ DEFAULT_PARALLELISM = _entry(
 )
 TASK_MAX_FAILURES = _entry(
     "spark.task.maxFailures", int, 4,
-    "Attempts of one task before its job fails; local[N,F] sets it to F.",
+    "Attempts of one task before its job fails; local masters try once unless this is set, and local[N,F] sets it to F.",
 )
 STAGE_MAX_CONSECUTIVE_ATTEMPTS = _entry(
     "spark.stage.maxConsecutiveAttempts", int, 4,

@@ -5,7 +5,8 @@ executor backend and the scheduler's logic thread, and turns actions into jobs. 
 no scheduling decisions itself.
 
 Masters: ``local`` (one worker), ``local[N]``, ``local[*]`` (one per core) and
-``local[N,F]`` (F task attempts) start worker processes; ``inline`` (Ember's addition)
+``local[N,F]`` (F attempts per task) start worker processes. As in Spark, local masters
+try each task once unless ``local[N,F]`` or ``spark.task.maxFailures`` asks for more; ``inline`` (Ember's addition)
 runs every task inside the driver, for debugging with pdb.
 """
 
@@ -119,7 +120,8 @@ class SparkContext:
         self.startTime = int(time.time() * 1000)
         spec = parse_master(self.master)
         self._spec = spec
-        self._max_failures = spec.max_failures or config.TASK_MAX_FAILURES.read(conf)
+        self._max_failures = spec.max_failures or (
+            config.TASK_MAX_FAILURES.read(conf) if conf.contains(config.TASK_MAX_FAILURES.key) else 1)
         self._session_dir = SessionDirectory(config.LOCAL_DIR.read(conf))
         self._rdd_ids = itertools.count()
         self._shuffle_ids = itertools.count()
@@ -144,6 +146,11 @@ class SparkContext:
             max_result_size=config.DRIVER_MAX_RESULT_SIZE.read(conf))
         self._event_loop.start()
         self._backend.start(self._event_loop.post)
+        try:
+            self._backend.wait_until_ready(config.WORKER_START_TIMEOUT.read(conf))
+        except Exception:
+            self.stop()
+            raise
         atexit.register(self._stop_at_exit)
 
     def _make_backend(self, spec: MasterSpec):

@@ -68,8 +68,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         records = stage.rdd.iterator(split, context)
         if desc.is_shuffle_map:
             dep = stage.dependency
-            writer = ShuffleWriter(dep.shuffle_id, desc.partition_index, dep.partitioner.num_partitions,
-                                   dep.partitioner, env.resolver, env.record_serializer,
+            writer = ShuffleWriter(dep.shuffle_id, desc.partition_index, dep.partitioner,
+                                   env.resolver, env.record_serializer,
                                    env.batch_bytes, metrics)
             outcome.map_sizes = writer.write(records, dep.aggregator, dep.map_side_combine,
                                              f".{desc.task_id}.tmp")

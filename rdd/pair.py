@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from ember.closure import check_closure
 from ember.rdd.dependency import KeyOrdering
 from ember.rdd.partitioner import HashPartitioner, RangePartitioner, portable_hash
-from ember.shuffle.aggregator import Aggregator
+from ember.shuffle.aggregator import Aggregator, identity as _identity
 
 if TYPE_CHECKING:
     from ember.rdd.rdd import RDD
@@ -42,10 +42,6 @@ class ResultIterable(IterableABC):
 
     def __repr__(self) -> str:
         return f"ResultIterable({self.data!r})"
-
-
-def _identity(x: Any) -> Any:
-    return x
 
 
 def _to_list(value: Any) -> list[Any]:

@@ -12,6 +12,8 @@ import bisect
 import zlib
 from typing import Any, Callable, Sequence
 
+from ember.shuffle.aggregator import identity
+
 
 def portable_hash(value: Any) -> int:
     """A hash that is the same in every Python process.
@@ -49,6 +51,10 @@ class Partitioner:
     def __call__(self, key: Any) -> int:
         raise NotImplementedError
 
+    def partition_ids(self, keys: Sequence[Any]) -> list[int]:
+        """The partition of each key; subclasses override this with a faster batch form."""
+        return [self(key) for key in keys]
+
 
 class HashPartitioner(Partitioner):
     """``partition_func(key) % num_partitions``: PySpark's ``partitionBy`` rule."""
@@ -63,6 +69,12 @@ class HashPartitioner(Partitioner):
 
     def __call__(self, key: Any) -> int:
         return self.partition_func(key) % self.num_partitions
+
+    def partition_ids(self, keys: Sequence[Any]) -> list[int]:
+        count, func = self.num_partitions, self.partition_func
+        if func is portable_hash:  # integer keys hash to themselves: skip the call
+            return [(hash(k) if type(k) is int else portable_hash(k)) % count for k in keys]
+        return [func(k) % count for k in keys]
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, HashPartitioner) and other.num_partitions == self.num_partitions
@@ -89,6 +101,15 @@ class RangePartitioner(Partitioner):
     def __call__(self, key: Any) -> int:
         position = bisect.bisect_left(self.bounds, self.key_func(key))
         return position if self.ascending else self.num_partitions - 1 - position
+
+    def partition_ids(self, keys: Sequence[Any]) -> list[int]:
+        bounds, func = self.bounds, self.key_func
+        positions = ([bisect.bisect_left(bounds, k) for k in keys] if func is identity
+                     else [bisect.bisect_left(bounds, func(k)) for k in keys])
+        if self.ascending:
+            return positions
+        last = self.num_partitions - 1
+        return [last - p for p in positions]
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, RangePartitioner) and other.bounds == self.bounds

@@ -411,7 +411,7 @@ class DAGScheduler:
         if isinstance(reason, ExceptionFailure):
             error = _load_exception(reason)
             error.__cause__ = RemoteTraceback(reason.traceback_text)
-            error.add_note(f"{where}. The worker's traceback is shown above.")
+            error.add_note(f"{where}. The worker's traceback is this error's __cause__.")
             return error
         if isinstance(reason, ExecutorLostFailure):
             return WorkerLostError(f"{where}: worker died while running the task "

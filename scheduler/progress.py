@@ -6,6 +6,8 @@ Bars appear only for stages still running after half a second, so quick jobs sta
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from typing import TYPE_CHECKING
 
 from ember.scheduler.listener import SparkListener
@@ -15,14 +17,22 @@ if TYPE_CHECKING:
     from ember.scheduler.task import TaskOutcome
 
 
+def _bar_class():
+    """A notebook widget bar inside Jupyter when ipywidgets is there, else a text bar."""
+    if "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None:
+        from tqdm.notebook import tqdm
+    else:
+        from tqdm.std import tqdm
+    return tqdm
+
+
 class ConsoleProgressBar(SparkListener):
     def __init__(self, delay_seconds: float = 0.5) -> None:
         self.delay_seconds = delay_seconds
         self._bars: dict[int, object] = {}
 
     def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
-        from tqdm.auto import tqdm
-
+        tqdm = _bar_class()
         self._close(stage.id)
         self._bars[stage.id] = tqdm(total=num_tasks, desc=f"Stage {stage.id} ({stage.name})",
                                     unit="task", delay=self.delay_seconds, leave=False,
@@ -37,10 +47,8 @@ class ConsoleProgressBar(SparkListener):
         self._close(stage.id)
 
     def on_job_end(self, job, succeeded: bool) -> None:
-        for stage_id in list(self._bars):
-            if stage_id not in {s.id for s in [job.final_stage]}:
-                continue
-            self._close(stage_id)
+        if not succeeded:  # stages of a failed job never complete: close their bars
+            self.close_all()
 
     def close_all(self) -> None:
         for stage_id in list(self._bars):

@@ -15,6 +15,11 @@ from typing import Any, Callable, Iterable
 _MISSING = object()
 
 
+def identity(value: Any) -> Any:
+    """The combiner of a value is the value itself (``reduceByKey``): the hot loop skips the call."""
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Aggregator:
     create_combiner: Callable[[Any], Any]
@@ -26,9 +31,14 @@ class Aggregator:
         combined: dict = {} if into is None else into
         get = combined.get
         create, merge = self.create_combiner, self.merge_value
-        for key, value in pairs:
-            current = get(key, _MISSING)
-            combined[key] = create(value) if current is _MISSING else merge(current, value)
+        if create is identity:
+            for key, value in pairs:
+                current = get(key, _MISSING)
+                combined[key] = value if current is _MISSING else merge(current, value)
+        else:
+            for key, value in pairs:
+                current = get(key, _MISSING)
+                combined[key] = create(value) if current is _MISSING else merge(current, value)
         return combined
 
     def combine_combiners(self, pairs: Iterable[tuple[Any, Any]], into: dict | None = None) -> dict:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+from operator import itemgetter
+
+from ember.shuffle.aggregator import identity
 from ember.shuffle.index_file import read_block
 from ember.shuffle.serializers import Serializer, decode_batches
 
@@ -45,6 +48,6 @@ class ShuffleReader:
             records = iter(combine(records).items())
         if key_ordering is not None:
             key_func = key_ordering.key_func
-            records = iter(sorted(records, key=lambda kv: key_func(kv[0]),
-                                  reverse=not key_ordering.ascending))
+            sort_key = itemgetter(0) if key_func is identity else (lambda kv: key_func(kv[0]))
+            records = iter(sorted(records, key=sort_key, reverse=not key_ordering.ascending))
         return records

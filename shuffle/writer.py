@@ -11,12 +11,23 @@ The returned sizes, one per reduce partition, go to the map-output tracker.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
 from ember.errors import EmberTypeError
 from ember.shuffle.framing import frame
 from ember.shuffle.index_file import write_map_output
 from ember.shuffle.serializers import BatchSizer, Serializer
+
+_ROUTING_BATCH = 4096
+
+
+class PartitionIds(Protocol):
+    """What the writer needs of a partitioner (``ember.rdd.partitioner``), without importing rdd."""
+
+    num_partitions: int
+
+    def partition_ids(self, keys: Sequence[Any]) -> list[int]: ...
+
 
 if TYPE_CHECKING:
     from ember.shuffle.aggregator import Aggregator
@@ -25,13 +36,13 @@ if TYPE_CHECKING:
 
 
 class ShuffleWriter:
-    def __init__(self, shuffle_id: int, map_id: int, num_partitions: int,
-                 partition_func: Callable[[Any], int], resolver: ShuffleBlockResolver,
+    def __init__(self, shuffle_id: int, map_id: int, partitioner: PartitionIds,
+                 resolver: ShuffleBlockResolver,
                  serializer: Serializer, batch_bytes: int, metrics: TaskMetrics) -> None:
         self.shuffle_id = shuffle_id
         self.map_id = map_id
-        self.num_partitions = num_partitions
-        self.partition_func = partition_func
+        self.num_partitions = partitioner.num_partitions
+        self.partitioner = partitioner
         self.resolver = resolver
         self.serializer = serializer
         self.sizer = BatchSizer(batch_bytes)
@@ -54,21 +65,22 @@ class ShuffleWriter:
         count = self.num_partitions
         chunks: list[list[bytes]] = [[] for _ in range(count)]
         buckets: list[list[Any]] = [[] for _ in range(count)]
-        partition_of = self.partition_func
-        limit = self.sizer.records
+        appenders = [bucket.append for bucket in buckets]
         written = 0
-        for record in records:
-            index = partition_of(record[0])
-            bucket = buckets[index]
-            bucket.append(record)
-            if len(bucket) >= limit:
-                written += len(bucket)
-                chunks[index].append(self._encode(bucket))
-                buckets[index] = []
-                limit = self.sizer.records
+        while batch := list(itertools.islice(records, _ROUTING_BATCH)):
+            written += len(batch)
+            if count == 1:
+                buckets[0].extend(batch)
+            else:
+                for index, record in zip(self.partitioner.partition_ids([r[0] for r in batch]), batch):
+                    appenders[index](record)
+            limit = self.sizer.records
+            for index, bucket in enumerate(buckets):
+                if len(bucket) >= limit:
+                    chunks[index].append(self._encode(bucket))
+                    bucket.clear()
         for index, bucket in enumerate(buckets):
             if bucket:
-                written += len(bucket)
                 chunks[index].append(self._encode(bucket))
         self.metrics.records_written += written
         return chunks

@@ -31,6 +31,9 @@ class InlineBackend:
         self._post = post
         post(ExecutorAdded(EXECUTOR_ID))
 
+    def wait_until_ready(self, timeout: float) -> None:
+        """The inline executor is ready as soon as it exists."""
+
     def send_binary(self, executor_id: str, binary_id: int, binary: bytes) -> None:
         self._binaries[binary_id] = binary
 

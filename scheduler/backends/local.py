@@ -14,6 +14,7 @@ import pickle
 import threading
 from typing import Any, Callable
 
+from ember.errors import WorkerLostError
 from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.framing import ConnectionClosed, Control
@@ -31,11 +32,21 @@ class LocalProcessBackend:
         self._ids = itertools.count()
         self._post: Callable[[Any], None] | None = None
         self._stopping = False
+        self._ready = threading.Condition(self._lock)
+        self._ready_count = 0
 
     def start(self, post: Callable[[Any], None]) -> None:
         self._post = post
         for _ in range(self.num_workers):
             self._start_worker()
+
+    def wait_until_ready(self, timeout: float) -> None:
+        """Block until the first ``num_workers`` workers have reported ready."""
+        with self._ready:
+            if not self._ready.wait_for(lambda: self._ready_count >= self.num_workers, timeout):
+                raise WorkerLostError(
+                    f"only {self._ready_count} of {self.num_workers} worker processes started within "
+                    f"{timeout:.0f} s (ember.worker.startTimeout); see their errors above")
 
     def _start_worker(self) -> None:
         executor_id = str(next(self._ids))
@@ -53,6 +64,9 @@ class LocalProcessBackend:
                     self._post(TaskCompleted(worker.executor_id, pickle.loads(payload)))
                 elif kind is Control.READY:
                     self._post(ExecutorAdded(worker.executor_id))
+                    with self._ready:
+                        self._ready_count += 1
+                        self._ready.notify_all()
         except (ConnectionClosed, OSError):
             pass
         except Exception:

@@ -102,3 +102,21 @@ def test_error_traceback_on_the_driver_starts_at_the_users_action(sc):
     frames = traceback.extract_tb(info.value.__traceback__)
     assert any(frame.filename.endswith("test_errors.py") for frame in frames)
     assert not any("dag_scheduler" in frame.filename for frame in frames)
+
+
+def _fail_first_attempt(x):
+    if TaskContext.get().attemptNumber() == 0:
+        raise RuntimeError("transient")
+    return x
+
+
+def test_local_masters_try_each_task_once_like_spark(make_context):
+    context = make_context("local[2]")
+    with pytest.raises(RuntimeError, match="transient") as info:
+        context.parallelize([1, 2], 2).map(_fail_first_attempt).collect()
+    assert "failed 1 times" in info.value.__notes__[0]
+
+
+def test_configured_max_failures_applies_to_local_masters(make_context):
+    context = make_context("local[2]", {"spark.task.maxFailures": "2"})
+    assert context.parallelize([1, 2], 2).map(_fail_first_attempt).collect() == [1, 2]

@@ -43,7 +43,7 @@ def test_msgpack_is_for_control_data_and_compression_wraps_any_serializer():
 
 def _write(tmp_path, map_id, pairs, partitions=4, aggregator=None, combine=False):
     resolver = ShuffleBlockResolver(str(tmp_path))
-    writer = ShuffleWriter(0, map_id, partitions, HashPartitioner(partitions), resolver,
+    writer = ShuffleWriter(0, map_id, HashPartitioner(partitions), resolver,
                            record_serializer(), 1024, TaskMetrics())
     sizes = writer.write(pairs, aggregator, combine, ".tmp")
     return resolver, sizes
