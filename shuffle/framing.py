@@ -33,6 +33,7 @@ class Control(IntEnum):
     REMOVE_BLOCKS = 6   # driver -> worker: drop cached blocks of an RDD (unpersist)
     STOP = 7            # driver -> worker: exit cleanly
     FORGET_BINARY = 8   # driver -> worker: a stage attempt is over, drop its binary
+    KILL_TASK = 9       # driver -> worker: stop the running task (cancellation)
 
 
 class ConnectionClosed(EOFError):
