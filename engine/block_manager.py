@@ -84,6 +84,19 @@ class BlockManager:
             return True
         return False
 
+    def remove_block(self, block_id: BlockId) -> None:
+        """Forget one block wherever it is stored."""
+        block = self._memory.pop(block_id, None)
+        if block is not None:
+            self.budget.release(block.size)
+        if block_id in self._disk:
+            self._disk.discard(block_id)
+            try:
+                os.remove(self._path(block_id))
+            except FileNotFoundError:
+                pass
+        self.dropped.append(block_id)
+
     def remove_rdd(self, rdd_id: int) -> None:
         for block_id in [b for b in self._memory if b[0] == rdd_id]:
             self.budget.release(self._memory.pop(block_id).size)

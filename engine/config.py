@@ -123,3 +123,7 @@ WORKER_START_TIMEOUT = _entry(
     "ember.worker.startTimeout", parse_seconds, 60.0,
     "How long the driver waits for a new worker process to report ready.",
 )
+TESTING_FAULTS = _entry(
+    "ember.testing.faults", str, None,
+    "For Ember's own tests: faults to inject, as JSON keyed by stage, partition and attempt.",
+)

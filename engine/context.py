@@ -33,7 +33,9 @@ from ember.broadcast import Broadcast
 from ember.call_site import capture_call_site
 from ember.closure import check_closure
 from ember.conf import SparkConf
+from ember.faults import parse_faults
 from ember.errors import ClosureError, ContextStoppedError, EmberValueError
+from ember.rdd.checkpoint import materialize_checkpoints
 from ember.rdd.rdd import RDD
 from ember.rdd.sources import (EmptyRDD, ParallelCollectionRDD, PickleFileRDD, TextFileRDD,
                                WholeTextFilesRDD)
@@ -157,10 +159,12 @@ class SparkContext:
         storage = int(config.EXECUTOR_MEMORY.read(self._conf) * 0.6)
         batch = config.SHUFFLE_BATCH_BYTES.read(self._conf)
         compress = config.SHUFFLE_COMPRESS.read(self._conf)
+        faults_text = config.TESTING_FAULTS.read(self._conf)
         if spec.inline:
-            return InlineBackend(self._session_dir.path, storage, batch, compress)
+            return InlineBackend(self._session_dir.path, storage, batch, compress, parse_faults(faults_text))
         init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path),
-                "cwd": os.getcwd(), "storage_bytes": storage, "batch_bytes": batch, "compress": compress}
+                "cwd": os.getcwd(), "storage_bytes": storage, "batch_bytes": batch, "compress": compress,
+                "faults": faults_text}
         return LocalProcessBackend(spec.num_workers, init)
 
     def _handle_event(self, event: Any) -> None:
@@ -372,8 +376,13 @@ class SparkContext:
         results = self._run_job(rdd, lambda it: list(partitionFunc(it)), partitions)
         return [item for part in results for item in part]
 
-    def _run_job(self, rdd: RDD, func: Callable[[Any], Any], partitions: Sequence[int] | None = None) -> list[Any]:
-        """Apply ``func`` to each partition's iterator on the workers; results in partition order."""
+    def _run_job(self, rdd: RDD, func: Callable[[Any], Any], partitions: Sequence[int] | None = None,
+                 checkpointing: bool = False) -> list[Any]:
+        """Apply ``func`` to each partition's iterator on the workers; results in partition order.
+
+        Afterwards, checkpoints requested in the lineage are written (unless this job is the
+        one writing a checkpoint).
+        """
         self._check_active()
         count = rdd.getNumPartitions()
         partitions = tuple(range(count) if partitions is None else partitions)
@@ -391,7 +400,19 @@ class SparkContext:
             raise
         except BaseException as error:
             raise error.with_traceback(None) from error.__cause__
-        return [pickle.loads(data) for data in results]
+        values = [pickle.loads(data) for data in results]
+        if not checkpointing:
+            materialize_checkpoints(rdd)
+        return values
+
+    def setCheckpointDir(self, dirName: str) -> None:
+        """Where ``checkpoint()`` writes: a new subdirectory of ``dirName`` for this application."""
+        path = os.path.join(os.path.abspath(dirName), f"{self.applicationId}-{os.getpid()}")
+        os.makedirs(path, mode=0o700, exist_ok=True)
+        self._checkpoint_dir = path
+
+    def getCheckpointDir(self) -> str | None:
+        return getattr(self, "_checkpoint_dir", None)
 
     def _remove_rdd_blocks(self, rdd_id: int) -> None:
         if not self._stopped:

@@ -2,7 +2,8 @@
 
 A worker talks to the driver over one inherited Unix socket (nothing listens on any
 address). It receives stage binaries (kept as bytes, one per stage attempt), runs tasks
-one at a time, and sends each outcome back. It makes no scheduling decisions. It exits
+one at a time in its main thread, and sends each outcome back; a reader thread takes
+the driver's messages meanwhile, so a running task can be killed. It makes no scheduling decisions. It exits
 on ``STOP``, when the driver's end of the socket closes, or when the driver process
 disappears (a watchdog notices the parent change), so no worker outlives its driver.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import queue
 import signal
 import socket
 import sys
@@ -19,11 +21,13 @@ import threading
 import time
 
 from ember.block_manager import BlockManager
-from ember.scheduler.task import TaskDescription
+from ember.faults import parse_faults
+from ember.scheduler.task import TaskDescription, TaskOutcome
+from ember.scheduler.task_end import TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.framing import ConnectionClosed, Control, MessageChannel
 from ember.shuffle.serializers import record_serializer
-from ember.task_runner import ExecutorEnv, run_task
+from ember.task_runner import ExecutorEnv, TaskKilledError, run_task
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,55 @@ def _make_env(init: dict) -> ExecutorEnv:
         resolver=ShuffleBlockResolver(init["session_dir"]),
         record_serializer=record_serializer(init["compress"]),
         batch_bytes=init["batch_bytes"],
+        faults=parse_faults(init.get("faults")),
     )
+
+
+class TaskKiller:
+    """Turns the driver's ``KILL_TASK`` into ``TaskKilledError`` inside the running task.
+
+    Tasks run in the main thread; the message arrives on the reader thread, which sends
+    the process SIGUSR1, whose handler (run by Python in the main thread between
+    bytecodes, and interrupting sleeps) raises only if that task is still the one running.
+    """
+
+    def __init__(self) -> None:
+        self.running: int | None = None
+        self.kill_requested: int | None = None
+
+    def install(self) -> None:
+        signal.signal(signal.SIGUSR1, self._on_signal)
+
+    def request(self, task_id: int) -> None:
+        self.kill_requested = task_id
+        os.kill(os.getpid(), signal.SIGUSR1)
+
+    def _on_signal(self, signum: int, frame: object) -> None:
+        if self.running is not None and self.kill_requested == self.running:
+            self.kill_requested = None
+            raise TaskKilledError()
+
+
+def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller) -> None:
+    try:
+        while True:
+            kind, fields, payload = channel.receive()
+            if kind is Control.KILL_TASK:
+                killer.request(fields["task_id"])
+            else:
+                inbox.put((kind, fields, payload))
+    except (ConnectionClosed, OSError):
+        inbox.put((Control.STOP, {}, None))
+
+
+def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv, killer: TaskKiller):
+    killer.running = desc.task_id
+    try:
+        return run_task(desc, binary, payload, env)
+    except TaskKilledError:  # landed outside the task's own handler
+        return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver"))
+    finally:
+        killer.running = None
 
 
 def serve(channel: MessageChannel) -> None:
@@ -54,13 +106,17 @@ def serve(channel: MessageChannel) -> None:
     sys.path[:] = init["sys_path"]
     os.chdir(init["cwd"])
     env = _make_env(init)
+    killer = TaskKiller()
+    killer.install()
+    inbox: queue.Queue = queue.Queue()
+    threading.Thread(target=_read_messages, args=(channel, inbox, killer), daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
     binaries: dict[int, bytes] = {}
     while True:
-        kind, fields, payload = channel.receive()
+        kind, fields, payload = inbox.get()
         if kind is Control.LAUNCH_TASK:
             desc = TaskDescription.from_fields(fields)
-            outcome = run_task(desc, binaries[desc.binary_id], payload, env)
+            outcome = _run(desc, binaries[desc.binary_id], payload, env, killer)
             channel.send(Control.TASK_RESULT, {"task_id": desc.task_id}, pickle.dumps(outcome, protocol=5))
         elif kind is Control.STAGE_BINARY:
             binaries[fields["binary_id"]] = payload

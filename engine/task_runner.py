@@ -26,7 +26,8 @@ from ember import accumulators
 from ember.block_manager import BlockManager
 from ember.errors import FetchFailedError
 from ember.scheduler.task import TaskDescription, TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success
+from ember.faults import Fault, inject
+from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
 from ember.shuffle.serializers import Serializer
 from ember.shuffle.writer import ShuffleWriter
@@ -48,6 +49,12 @@ class ExecutorEnv:
     resolver: ShuffleBlockResolver
     record_serializer: Serializer
     batch_bytes: int
+    faults: tuple[Fault, ...] = ()
+
+
+class TaskKilledError(BaseException):
+    """Raised inside a task the driver asked to stop; a BaseException so user code's
+    ``except Exception`` does not swallow it."""
 
 
 def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: ExecutorEnv) -> TaskOutcome:
@@ -65,6 +72,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
                               desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
                               map_outputs, desc.properties, metrics)
         TaskContext._set(context)
+        inject(env.faults, desc.stage_id, desc.partition_index, desc.attempt, env.resolver, env.block_manager)
         records = stage.rdd.iterator(split, context)
         if desc.is_shuffle_map:
             dep = stage.dependency
@@ -78,6 +86,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
             metrics.result_bytes = len(outcome.value_bytes)
     except FetchFailedError as exc:
         outcome.reason = FetchFailed(exc.shuffle_id, exc.map_id, exc.reduce_id, exc.message)
+    except TaskKilledError:
+        outcome.reason = TaskKilled("cancelled by the driver")
     except Exception as exc:
         outcome.reason = exception_failure(exc)
     finally:

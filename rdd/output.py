@@ -51,7 +51,7 @@ class PickleOutput:
             handle.write(frame(serializer.dumps(batch)))
 
 
-def write_output(rdd: RDD, path: str, output: TextOutput | PickleOutput) -> None:
+def write_output(rdd: RDD, path: str, output: TextOutput | PickleOutput, checkpointing: bool = False) -> None:
     path = os.path.abspath(path.removeprefix("file://").removeprefix("file:"))
     if os.path.exists(path):
         raise FileExistsError(f"Output directory file:{path} already exists")
@@ -66,6 +66,6 @@ def write_output(rdd: RDD, path: str, output: TextOutput | PickleOutput) -> None
             output.write(records, handle)
         os.replace(attempt_path, os.path.join(path, name))
 
-    rdd.ctx._run_job(rdd, write_part)
+    rdd.ctx._run_job(rdd, write_part, checkpointing=checkpointing)
     shutil.rmtree(temporary, ignore_errors=True)
     open(os.path.join(path, "_SUCCESS"), "wb").close()

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from ember.call_site import CallSite, capture_call_site
 from ember.closure import check_closure
-from ember.errors import ClosureError, EmberValueError
+from ember.errors import ClosureError, EmberRuntimeError, EmberValueError
 from ember.rdd.actions import RDDActions
 from ember.rdd.dependency import Dependency, OneToOneDependency
 from ember.rdd.numeric import NumericRDDFunctions
@@ -188,6 +188,30 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
     @property
     def is_cached(self) -> bool:
         return self._storage_level != StorageLevel.NONE
+
+    # --- checkpointing -------------------------------------------------------------
+
+    def checkpoint(self) -> None:
+        """Write this RDD to the checkpoint directory after the next job, and cut its lineage."""
+        if self.ctx.getCheckpointDir() is None:
+            raise EmberRuntimeError("Checkpoint directory has not been set in the SparkContext; "
+                                    "call sc.setCheckpointDir(path) first")
+        self._checkpoint_requested = "reliable"
+
+    def localCheckpoint(self) -> None:
+        """Like ``checkpoint`` but into the session's scratch space: fast, not fault tolerant."""
+        self._checkpoint_requested = "local"
+
+    def isCheckpointed(self) -> bool:
+        return self._checkpoint_rdd is not None
+
+    def isLocallyCheckpointed(self) -> bool:
+        return self._checkpoint_rdd is not None and self._checkpoint_rdd.local
+
+    def getCheckpointFile(self) -> str | None:
+        if self._checkpoint_rdd is None or self._checkpoint_rdd.local:
+            return None
+        return self._checkpoint_rdd.path
 
     # --- narrow transformations ----------------------------------------------------
 

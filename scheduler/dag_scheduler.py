@@ -36,13 +36,13 @@ from ember.closure import dumps_closure
 from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError, RemoteTraceback,
                           ResultTooLargeError, WorkerLostError)
 from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
-                                    JobGroupCancelled, JobSubmitted, ResubmitFailedStages,
-                                    TaskCompleted, Tick)
+                                    JobGroupCancelled, JobSubmitted, KillTimeout,
+                                    ResubmitFailedStages, TaskCompleted, Tick)
 from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
 from ember.scheduler.stage import ResultStage, ShuffleMapStage, Stage
 from ember.scheduler.task import ResultStageBinary, ShuffleMapStageBinary, TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success
+from ember.scheduler.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success, TaskKilled
 from ember.scheduler.task_scheduler import TaskScheduler
 from ember.scheduler.task_set_manager import TaskSetManager
 
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _RESUBMIT_DELAY = 0.05
+_KILL_GRACE_SECONDS = 2.0
 
 
 def _is_shuffle(dep: Any) -> bool:
@@ -198,6 +199,12 @@ class DAGScheduler:
                 self._submit_stage(stage)
         self.task_scheduler.offer()
 
+    @handle.register(KillTimeout)
+    def _kill_timeout(self, event: KillTimeout) -> None:
+        if event.task_id in self.task_scheduler.task_set_by_task_id:
+            log.warning("task %s ignored its cancellation; killing worker %s", event.task_id, event.executor_id)
+            self.task_scheduler.backend.kill_worker(event.executor_id)
+
     @handle.register(Tick)
     def _tick(self, event: Tick) -> None:
         self.task_scheduler.offer()
@@ -321,10 +328,11 @@ class DAGScheduler:
             self._fetch_failed(task_set, outcome.task_id, reason)
         else:
             running, abort = task_set.task_failed(outcome.task_id, reason)
-            log.warning("lost task %s of stage %s (attempt %s): %s", running.index, task_set.stage.id,
-                        running.attempt, reason.describe())
+            log.log(logging.DEBUG if isinstance(reason, TaskKilled) else logging.WARNING,
+                    "lost task %s of stage %s (attempt %s): %s", running.index, task_set.stage.id,
+                    running.attempt, reason.describe())
             if abort and not task_set.zombie:
-                self._abort_stage(task_set.stage, self._user_error(task_set, running.index, reason))
+                self._abort_stage(task_set.stage, self._user_error(task_set, running, reason))
 
     def _task_succeeded(self, task_set: TaskSetManager, outcome: TaskOutcome) -> None:
         running = task_set.task_succeeded(outcome.task_id)
@@ -374,13 +382,38 @@ class DAGScheduler:
                 f"stage {stage.id} ({stage.name}) failed the maximum number of attempts "
                 f"({self.max_stage_attempts}); most recent failure: {reason.message}"))
             return
-        self.failed_stages.add(stage)
         map_stage = self.map_stage_by_shuffle_id.get(reason.shuffle_id)
+        if map_stage is not None and not map_stage.rdd.is_deterministic:
+            if not self._roll_back_indeterminate(map_stage, stage, reason):
+                return
+        self.failed_stages.add(stage)
         if map_stage is not None:
             self.failed_stages.add(map_stage)
         if not self._resubmit_pending:
             self._resubmit_pending = True
             self.post_later(_RESUBMIT_DELAY, ResubmitFailedStages())
+
+    def _roll_back_indeterminate(self, map_stage: ShuffleMapStage, stage: Stage, reason: FetchFailed) -> bool:
+        """A nondeterministic map stage lost output: re-run it whole, never mix two runs.
+
+        Every output of the map stage is dropped, and so is every output its consumer
+        already wrote; a result stage that already returned partitions cannot be rolled
+        back, so its jobs fail instead. Returns whether the stages may be resubmitted.
+        """
+        job = self.jobs_by_id.get(stage.job_id) if isinstance(stage, ResultStage) else None
+        if job is not None and any(job.finished):
+            self._abort_stage(stage, JobAbortedError(
+                f"stage {map_stage.id} ({map_stage.name}) is indeterminate (its output differs between "
+                f"runs: an unseeded sample or a random function) and lost output after stage {stage.id} "
+                f"had returned results; an indeterminate stage cannot be partially retried, so the job "
+                f"fails rather than mix two runs. Most recent failure: {reason.message}"))
+            return False
+        for map_id in range(map_stage.num_partitions):
+            self.tracker.unregister_map_output(map_stage.shuffle_id, map_id)
+        if isinstance(stage, ShuffleMapStage):
+            for map_id in range(stage.num_partitions):
+                self.tracker.unregister_map_output(stage.shuffle_id, map_id)
+        return True
 
     def _stage_finished(self, stage: Stage) -> None:
         self._end_task_set(stage)
@@ -389,11 +422,17 @@ class DAGScheduler:
         self.listeners.stage_completed(stage)
         self._resubmit_ready_stages()
 
-    def _end_task_set(self, stage: Stage) -> None:
+    def _end_task_set(self, stage: Stage, kill_running: bool = False) -> None:
+        """Stop launching a stage's tasks; with ``kill_running``, also stop those still running."""
         task_set = self.task_set_by_stage_id.pop(stage.id, None)
-        if task_set is not None:
-            task_set.zombie = True
-            self.task_scheduler.remove_task_set(task_set)
+        if task_set is None:
+            return
+        task_set.zombie = True
+        self.task_scheduler.remove_task_set(task_set)
+        if kill_running:
+            for task_id, running in task_set.running.items():
+                self.task_scheduler.backend.kill_task(running.executor_id, task_id)
+                self.post_later(_KILL_GRACE_SECONDS, KillTimeout(task_id, running.executor_id))
 
     def _merge_accumulators(self, updates: dict[int, Any]) -> None:
         for aid, value in updates.items():
@@ -403,23 +442,24 @@ class DAGScheduler:
 
     # --- failure -------------------------------------------------------------------
 
-    def _user_error(self, task_set: TaskSetManager, index: int, reason: Any) -> BaseException:
+    def _user_error(self, task_set: TaskSetManager, running: Any, reason: Any) -> BaseException:
         stage = task_set.stage
-        failures = task_set.failures.get(index, 0)
-        where = (f"Task for partition {index} of stage {stage.id} ({stage.name}) failed {failures} "
-                 f"times; RDD {stage.rdd!r}")
+        failures = task_set.failures.get(running.index, 0)
+        where = (f"Job aborted: task failed {failures} times (stage {stage.id}, partition {running.index}); "
+                 f"last attempt on worker {running.executor_id}; in {stage.rdd!r}, "
+                 f"for the action {stage.name}")
         if isinstance(reason, ExceptionFailure):
             error = _load_exception(reason)
             error.__cause__ = RemoteTraceback(reason.traceback_text)
             error.add_note(f"{where}. The worker's traceback is this error's __cause__.")
             return error
         if isinstance(reason, ExecutorLostFailure):
-            return WorkerLostError(f"{where}: worker died while running the task "
+            return WorkerLostError(f"{where}: the worker died while running the task "
                                    f"(exit code {reason.exit_code})")
         return JobAbortedError(f"{where}: {reason.describe()}")
 
     def _abort_stage(self, stage: Stage, error: BaseException) -> None:
-        self._end_task_set(stage)
+        self._end_task_set(stage, kill_running=True)
         self.running_stages.discard(stage)
         for job_id in sorted(stage.job_ids):
             job = self.jobs_by_id.get(job_id)
@@ -439,7 +479,7 @@ class DAGScheduler:
             stage.job_ids.discard(job.job_id)
             if stage.job_ids:
                 continue
-            self._end_task_set(stage)
+            self._end_task_set(stage, kill_running=True)
             del self.stages_by_id[stage_id]
             for group in (self.waiting_stages, self.running_stages, self.failed_stages):
                 group.discard(stage)

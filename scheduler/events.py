@@ -67,9 +67,17 @@ class ResubmitFailedStages:
 
 
 @dataclass(frozen=True, slots=True)
+class KillTimeout:
+    """A killed task's grace period is over: if it still runs, kill its worker."""
+
+    task_id: int
+    executor_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """Time passed: re-offer slots (a locality wait may have expired)."""
 
 
 SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
-                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | Tick)
+                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | KillTimeout | Tick)

@@ -82,7 +82,7 @@ class TaskScheduler:
             if slot.running_task is not None:
                 continue
             for task_set in self.task_sets:
-                index = task_set.next_task(slot.executor_id, now, self.locality_wait)
+                index = task_set.next_task(slot.executor_id, now, self.locality_wait, len(self.executors))
                 if index is not None:
                     self._launch(slot, task_set, index)
                     break

@@ -43,6 +43,7 @@ class TaskSetManager:
     running: dict[int, RunningTask] = field(default_factory=dict)
     attempts: dict[int, int] = field(default_factory=dict)
     failures: dict[int, int] = field(default_factory=dict)
+    failed_on: dict[int, set[str]] = field(default_factory=dict)
     succeeded: set[int] = field(default_factory=set)
     _pending: set[int] = field(default_factory=set)
     _by_executor: dict[str, deque[int]] = field(default_factory=dict)
@@ -74,23 +75,37 @@ class TaskSetManager:
         for executor_id in prefs:
             self._by_executor.setdefault(executor_id, deque()).append(index)
 
-    def _pop_from(self, queue: deque[int] | None) -> int | None:
+    def _pop_from(self, queue: deque[int] | None, executor_id: str, executor_count: int) -> int | None:
+        """The first pending partition in ``queue`` that may run on ``executor_id``.
+
+        A partition that failed on this executor waits for another one, unless this is
+        the only executor (then retrying here is the only way forward).
+        """
+        skipped: list[int] = []
+        found = None
         while queue:
             index = queue.popleft()
-            if index in self._pending:
-                self._pending.discard(index)
-                return index
-        return None
+            if index not in self._pending:
+                continue
+            if executor_count > 1 and executor_id in self.failed_on.get(index, ()):
+                skipped.append(index)
+                continue
+            self._pending.discard(index)
+            found = index
+            break
+        if queue is not None:
+            queue.extendleft(reversed(skipped))
+        return found
 
-    def next_task(self, executor_id: str, now: float, locality_wait: float) -> int | None:
+    def next_task(self, executor_id: str, now: float, locality_wait: float, executor_count: int = 1) -> int | None:
         """A partition to run on ``executor_id`` now, or None to leave the slot to others."""
         if self.zombie or not self._pending:
             return None
-        index = self._pop_from(self._by_executor.get(executor_id))
+        index = self._pop_from(self._by_executor.get(executor_id), executor_id, executor_count)
         if index is None:
-            index = self._pop_from(self._no_pref)
+            index = self._pop_from(self._no_pref, executor_id, executor_count)
         if index is None and now - self.last_launch >= locality_wait:
-            index = self._pop_from(self._all)
+            index = self._pop_from(self._all, executor_id, executor_count)
         if index is not None:
             self.last_launch = now
         return index
@@ -109,6 +124,7 @@ class TaskSetManager:
     def task_failed(self, task_id: int, reason: TaskEndReason) -> tuple[RunningTask, bool]:
         """Record a failure; returns the task and whether the set must abort."""
         running = self.running.pop(task_id)
+        self.failed_on.setdefault(running.index, set()).add(running.executor_id)
         if reason.counts_towards_task_failures:
             self.failures[running.index] = self.failures.get(running.index, 0) + 1
             if self.failures[running.index] >= self.max_failures:

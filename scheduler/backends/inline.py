@@ -10,6 +10,7 @@ import os
 from typing import Any, Callable
 
 from ember.block_manager import BlockManager
+from ember.faults import Fault
 from ember.scheduler.events import ExecutorAdded, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
@@ -20,10 +21,12 @@ EXECUTOR_ID = "driver"
 
 
 class InlineBackend:
-    def __init__(self, session_dir: str, storage_bytes: int, batch_bytes: int, compress: bool) -> None:
+    def __init__(self, session_dir: str, storage_bytes: int, batch_bytes: int, compress: bool,
+                 faults: tuple[Fault, ...] = ()) -> None:
         self._env = ExecutorEnv(EXECUTOR_ID,
                                 BlockManager(os.path.join(session_dir, "executors", EXECUTOR_ID), storage_bytes),
-                                ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes)
+                                ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes,
+                                faults)
         self._binaries: dict[int, bytes] = {}
         self._post: Callable[[Any], None] | None = None
 
@@ -43,6 +46,12 @@ class InlineBackend:
     def launch_task(self, executor_id: str, desc: TaskDescription, partition_bytes: bytes) -> None:
         outcome = run_task(desc, self._binaries[desc.binary_id], partition_bytes, self._env)
         self._post(TaskCompleted(EXECUTOR_ID, outcome))
+
+    def kill_task(self, executor_id: str, task_id: int) -> None:
+        """Inline tasks run to completion synchronously: there is never one to kill."""
+
+    def kill_worker(self, executor_id: str) -> None:
+        """The driver is the only executor; it is never killed."""
 
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         self._env.block_manager.remove_rdd(rdd_id)

@@ -106,6 +106,9 @@ class LocalProcessBackend:
     def launch_task(self, executor_id: str, desc: TaskDescription, partition_bytes: bytes) -> None:
         self._send(executor_id, Control.LAUNCH_TASK, desc.to_fields(), partition_bytes)
 
+    def kill_task(self, executor_id: str, task_id: int) -> None:
+        self._send(executor_id, Control.KILL_TASK, {"task_id": task_id})
+
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         with self._lock:
             executor_ids = list(self._workers)
@@ -117,7 +120,7 @@ class LocalProcessBackend:
             return {executor_id: worker.pid for executor_id, worker in self._workers.items()}
 
     def kill_worker(self, executor_id: str) -> None:
-        """Kill one worker abruptly (fault injection and tests)."""
+        """Kill one worker abruptly: a task that ignores cancellation, or tests."""
         with self._lock:
             worker = self._workers.get(executor_id)
         if worker is not None:

@@ -116,5 +116,5 @@ def test_rdd_basics_user_error_names_stage_partition_and_rdd() -> None:
     text = cell_text(executed(RDD_BASICS), "error")
     assert "caught ZeroDivisionError: division by zero" in text, text
     note = next(line for line in text.splitlines() if line.startswith("note:"))
-    assert re.search(r"partition \d+ of stage \d+", note), note
-    assert re.search(r"RDD MapPartitionsRDD\[\d+\] at map", note), note
+    assert re.search(r"failed \d+ times \(stage \d+, partition \d+\)", note), note
+    assert re.search(r"in MapPartitionsRDD\[\d+\] at map", note), note

@@ -29,7 +29,7 @@ def test_user_exception_keeps_its_type_message_and_worker_traceback(make_context
     assert 'raise KeyError(f"no record {x}")' in error.__cause__.traceback_text
     assert "ember/" not in error.__cause__.traceback_text.replace("tests/engine", "")
     note = "\n".join(error.__notes__)
-    assert "partition 2 of stage" in note and "failed 2 times" in note
+    assert "failed 2 times (stage 0, partition 2)" in note
     assert "test_errors.py" in note
     assert context.parallelize(range(10), 3).map(lambda x: x + 1).sum() == 55
 
@@ -114,7 +114,7 @@ def test_local_masters_try_each_task_once_like_spark(make_context):
     context = make_context("local[2]")
     with pytest.raises(RuntimeError, match="transient") as info:
         context.parallelize([1, 2], 2).map(_fail_first_attempt).collect()
-    assert "failed 1 times" in info.value.__notes__[0]
+    assert "failed 1 times (stage 0, partition 0)" in info.value.__notes__[0]
 
 
 def test_configured_max_failures_applies_to_local_masters(make_context):

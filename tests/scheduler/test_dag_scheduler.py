@@ -52,6 +52,8 @@ class RecordingBackend:
     def __init__(self) -> None:
         self.launched: list = []
         self.binaries: dict[int, bytes] = {}
+        self.killed_tasks: list[int] = []
+        self.killed_workers: list[str] = []
 
     def start(self, post) -> None: ...
 
@@ -62,6 +64,12 @@ class RecordingBackend:
 
     def launch_task(self, executor_id, desc, partition_bytes) -> None:
         self.launched.append((executor_id, desc))
+
+    def kill_task(self, executor_id, task_id) -> None:
+        self.killed_tasks.append(task_id)
+
+    def kill_worker(self, executor_id) -> None:
+        self.killed_workers.append(executor_id)
 
     def remove_rdd_blocks(self, rdd_id) -> None: ...
 
@@ -237,14 +245,29 @@ def test_a_lost_executor_reruns_its_running_task_elsewhere(tmp_path, context):
     harness.dag.assert_empty()
 
 
-def test_a_late_result_after_the_job_ended_is_ignored(tmp_path, context):
+def test_cancelling_a_job_kills_its_running_tasks_and_ignores_their_late_results(tmp_path, context):
     harness = Harness(tmp_path)
     future = harness.submit(ParallelCollectionRDD(context, list(range(4)), 2))
     launched = harness.take_launched()
     harness.loop.post(JobCancelled(0, "test"))
     with pytest.raises(JobCancelledError):
         future.result(timeout=1)
+    assert sorted(harness.backend.killed_tasks) == sorted(d.task_id for _, d in launched)
     for executor, desc in launched:
         harness.complete(executor, desc, value=1)
     assert harness.take_launched() == []
+    harness.dag.assert_empty()
+
+
+def test_a_failed_task_is_retried_on_another_executor(tmp_path, context):
+    harness = Harness(tmp_path, max_task_failures=3)
+    future = harness.submit(ParallelCollectionRDD(context, [1], 1))
+    [(executor, desc)] = harness.take_launched()
+    failure = ExceptionFailure("OSError", "disk", "", None)
+    harness.complete(executor, desc, reason=failure)
+    [(retry_executor, retry)] = harness.take_launched()
+    assert retry.partition_index == desc.partition_index and retry.attempt == 1
+    assert retry_executor != executor
+    harness.complete(retry_executor, retry, value=[1])
+    assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == [[1]]
     harness.dag.assert_empty()
