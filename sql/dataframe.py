@@ -254,6 +254,13 @@ class DataFrame:
             self._plan = self._plan.plan
         return self
 
+    @property
+    def write(self):
+        """A ``DataFrameWriter`` that saves this DataFrame's rows as files."""
+        from ember.sql.readwriter import DataFrameWriter
+
+        return DataFrameWriter(self)
+
     # ------------------------------------------------------------------ actions
     def toArrow(self) -> pa.Table:
         return self._qe.to_table()

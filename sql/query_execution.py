@@ -40,6 +40,8 @@ class QueryExecution:
         ctx = PlannerContext(
             shuffle_partitions=int(conf.get("spark.sql.shuffle.partitions", "200")),
             broadcast_threshold=int(conf.get("spark.sql.autoBroadcastJoinThreshold", str(10 * 1024 * 1024))),
+            default_parallelism=self.session.sparkContext.defaultParallelism,
+            max_partition_bytes=int(conf.get("spark.sql.files.maxPartitionBytes", str(128 * 1024 * 1024))),
         )
         return plan_physical(self.optimized, ctx)
 

@@ -122,6 +122,13 @@ class SparkSession:
         self.stop()
 
     # ------------------------------------------------------------------ sources
+    @property
+    def read(self):
+        """A ``DataFrameReader`` for CSV, JSON, text and Parquet files."""
+        from ember.sql.readwriter import DataFrameReader
+
+        return DataFrameReader(self)
+
     def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None) -> DataFrame:
         if end is None:
             start, end = 0, start

@@ -14,6 +14,7 @@ from typing import Callable, Mapping
 from ember.sql.optimizer.combine_filters import combine_filters
 from ember.sql.optimizer.fold_constants import fold_constants
 from ember.sql.optimizer.prune_columns import prune_columns
+from ember.sql.optimizer.push_down_into_scans import push_down_into_scans
 from ember.sql.optimizer.push_down_limit import push_down_limit
 from ember.sql.optimizer.push_down_predicates import push_down_predicates
 from ember.sql.optimizer.simplify_booleans import simplify_booleans
@@ -32,6 +33,7 @@ RULES: tuple[Rule, ...] = (
     combine_filters,
     push_down_limit,
     prune_columns,
+    push_down_into_scans,
 )
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 import pyarrow as pa
 
+from ember.sql.io.source import read_split
 from ember.sql.physical import plan as P
 from ember.sql.physical.aggregate import aggregate_partition
 from ember.sql.physical.batches import arrow_schema, to_table
@@ -46,6 +47,21 @@ def _local_scan(node: P.LocalScanExec, sc: Any) -> Any:
 def _flatten(lists: Iterator[list[pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:
     for batches in lists:
         yield from batches
+
+
+def _file_scan(node: P.FileScanExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    columns = [a.name for a in node.output]
+    read_schema = pa.schema([pa.field(c, f.type) for c, f in zip(columns, schema)])
+    source = node.source
+
+    def read(splits: Iterator[Any]) -> Iterator[pa.RecordBatch]:
+        for split in splits:
+            for batch in read_split(source, split, columns, read_schema):
+                yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+
+    splits = list(node.split_plan.splits)
+    return sc.parallelize(splits, max(1, len(splits))).mapPartitions(read)
 
 
 def _range(node: P.RangeExec, sc: Any) -> Any:
@@ -200,6 +216,7 @@ def _limit(node: P.LimitExec, sc: Any) -> Any:
 _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.LocalScanExec: _local_scan,
     P.RangeExec: _range,
+    P.FileScanExec: _file_scan,
     P.InMemoryScanExec: _in_memory,
     P.ProjectExec: _project,
     P.FilterExec: _filter,

@@ -16,7 +16,7 @@ __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
     "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
     "LimitExec", "UnionExec", "HashPartitioning", "SinglePartition", "RoundRobinPartitioning",
-    "CoalesceExec",
+    "CoalesceExec", "FileScanExec",
 ]
 
 
@@ -74,6 +74,34 @@ class LocalScanExec(PhysicalPlan):
 
     def node_string(self) -> str:
         return f"LocalTableScan {_list(self.output)}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileScanExec(PhysicalPlan):
+    """Read the planned splits of a ``FileSource``: one partition per split."""
+
+    source: Any = field(default=None, repr=False)  # ember.sql.io.source.FileSource
+    split_plan: Any = field(default=None, repr=False)  # ember.sql.io.source.SplitPlan
+    partition_filters: tuple[E.Expression, ...] = ()
+    data_filters: tuple[E.Expression, ...] = ()
+
+    def node_string(self) -> str:
+        from ember.sql.io.pushdown import describe
+
+        src, plan = self.source, self.split_plan
+        partitions = src.partition_names
+        read = ",".join(f"{a.name}:{a.data_type.simpleString()}" for a in self.output
+                        if a.name.lower() not in partitions)
+        location = ", ".join(f"file:{p}" for p in src.paths[:2]) + (", ..." if len(src.paths) > 2 else "")
+        text = (f"FileScan {src.format} [{','.join(str(a) for a in self.output)}] Batched: true, "
+                f"DataFilters: {_list(self.data_filters)}, Format: {src.format.title()}, "
+                f"Location: InMemoryFileIndex({len(src.paths)} paths)[{location}], "
+                f"PartitionFilters: {_list(self.partition_filters)}, "
+                f"PushedFilters: [{', '.join(describe(f) for f in self.data_filters)}], "
+                f"ReadSchema: struct<{read}>, Files: {plan.files_kept}/{plan.files_total}, Splits: {len(plan.splits)}")
+        if plan.row_groups_total:
+            text += f", RowGroups: {plan.row_groups_kept}/{plan.row_groups_total}"
+        return text
 
 
 @dataclass(frozen=True, slots=True)

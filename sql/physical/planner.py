@@ -16,6 +16,8 @@ from typing import Callable
 from ember.sql import expressions as E
 from ember.sql.arrow_types import from_arrow_type
 from ember.sql.errors import AnalysisException
+from ember.sql.io.pushdown import to_arrow_filter
+from ember.sql.io.source import plan_splits
 from ember.sql.physical import plan as P
 from ember.sql.physical.batches import bind
 from ember.sql.plan import logical as L
@@ -27,6 +29,9 @@ __all__ = ["PlannerContext", "plan_physical", "estimate_size"]
 class PlannerContext:
     shuffle_partitions: int = 200
     broadcast_threshold: int = 10 * 1024 * 1024
+    default_parallelism: int = 2
+    max_partition_bytes: int = 128 * 1024 * 1024
+    open_cost_bytes: int = 4 * 1024 * 1024
 
 
 def estimate_size(plan: L.LogicalPlan) -> int:
@@ -39,6 +44,9 @@ def estimate_size(plan: L.LogicalPlan) -> int:
             total += 8 * max(0, (node.end - node.start) // (node.step or 1))
         elif isinstance(node, L.InMemoryRelation):
             total += estimate_size(node.plan)
+        elif isinstance(node, L.FileScan):
+            share = len(node.attributes) / max(1, len(node.source.schema.fields))
+            total += int(sum(f.size for f in node.source.files) * share)
     return total
 
 
@@ -129,6 +137,24 @@ def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: P
     return P.ShuffledHashJoinExec(output, left_ex, right_ex, jt, lk, rk, bound_residual)
 
 
+def _file_scan(node: L.FileScan, children, ctx: PlannerContext) -> P.PhysicalPlan:
+    """Split pushed filters into partition and data filters and plan the splits now, so that
+    ``explain()`` shows how many row groups the filters pruned."""
+    partitions = node.source.partition_names
+    partition_filters = tuple(f for f in node.pushed_filters
+                              if all(a.name.lower() in partitions for a in _attributes_of(f)))
+    data_filters = tuple(f for f in node.pushed_filters if f not in partition_filters)
+    total = sum(f.size for f in node.source.files)
+    split_bytes = min(ctx.max_partition_bytes, max(ctx.open_cost_bytes, total // max(1, ctx.default_parallelism)))
+    plan = plan_splits(node.source, to_arrow_filter(E.conjoin(list(partition_filters))),
+                       to_arrow_filter(E.conjoin(list(data_filters))), split_bytes)
+    return P.FileScanExec(tuple(node.output), node.source, plan, partition_filters, data_filters)
+
+
+def _attributes_of(e: E.Expression) -> list[E.AttributeReference]:
+    return [n for n in e.walk() if isinstance(n, E.AttributeReference)]
+
+
 def _single(child: P.PhysicalPlan) -> P.PhysicalPlan:
     return P.ExchangeExec(child.output, P.SinglePartition(), child)
 
@@ -166,6 +192,7 @@ def _repartition(node: L.Repartition, children, ctx) -> P.PhysicalPlan:
 
 _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.LocalRelation: lambda n, c, ctx: P.LocalScanExec(tuple(n.output), n.data, n.num_partitions),
+    L.FileScan: _file_scan,
     L.Range: lambda n, c, ctx: P.RangeExec(tuple(n.output), n.start, n.end, n.step, n.num_partitions),
     L.InMemoryRelation: lambda n, c, ctx: P.InMemoryScanExec(
         tuple(n.output), plan_physical(n.plan, ctx), n.slot),

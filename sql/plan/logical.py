@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of",
+    "schema_of", "FileScan",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -150,6 +150,27 @@ class LocalRelation(LogicalPlan):
 
     def node_string(self) -> str:
         return f"LocalRelation {_attr_list(self.attributes)}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileScan(LogicalPlan):
+    """Files read through a ``FileSource`` (``spark.read``).
+
+    The optimizer narrows ``attributes`` to the columns a query reads and records in
+    ``pushed_filters`` the conjuncts of the filter above that the scan can use to skip
+    partitions and row groups (the filter stays: pushed filters prune, they do not decide).
+    """
+
+    attributes: tuple[AttributeReference, ...]
+    source: Any = field(repr=False)  # ember.sql.io.source.FileSource
+    pushed_filters: tuple[Expression, ...] = ()
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attributes)
+
+    def node_string(self) -> str:
+        return f"Relation [{','.join(str(a) for a in self.attributes)}] {self.source.format}"
 
 
 @dataclass(frozen=True, slots=True)

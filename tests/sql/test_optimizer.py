@@ -31,3 +31,22 @@ def test_explain_shows_folded_constants(spark, capsys):
     spark.range(3).select((F.col("id") * 2.5 + 1).alias("x")).explain(True)
     out = capsys.readouterr().out
     assert "== Optimized Logical Plan ==" in out and "cast(1 as double)" not in out.split("Optimized")[1]
+
+
+def test_scans_get_pushed_filters_and_only_the_columns_read(spark, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ember.sql.optimizer.push_down_into_scans import push_down_into_scans
+
+    pq.write_table(pa.table({"a": [1, 2], "b": ["x", "y"], "c": [1.0, 2.0]}), tmp_path / "t.parquet")
+    df = spark.read.parquet(str(tmp_path)).where((F.col("b") == "y") & (F.col("a") + 1 > 0)).select("a")
+    before = df._plan
+    after = optimize(before)
+    scan = next(n for n in after.walk() if isinstance(n, L.FileScan))
+    assert [a.name for a in scan.attributes] == ["a", "b"]
+    assert [str(f.sql()) for f in scan.pushed_filters] == ["(b = y)"]
+    assert push_down_into_scans(after) == after
+    assert df.collect() == [(2,)]
+    counted = optimize(spark.read.parquet(str(tmp_path)).groupBy().count()._plan)
+    assert [a.name for a in next(n for n in counted.walk() if isinstance(n, L.FileScan)).attributes] == ["a"]

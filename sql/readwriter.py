@@ -1,0 +1,229 @@
+"""``spark.read`` and ``df.write``: PySpark's ``DataFrameReader`` and ``DataFrameWriter``.
+
+A reader collects a format, a schema and options, then builds a ``FileScan`` over a
+``FileSource`` (files listed and schema fixed now, data read by tasks). A writer runs the
+DataFrame as one job whose tasks write their partition under the commit protocol of
+``io.commit``, so a failed write leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from ember.sql import types as T
+from ember.sql.errors import AnalysisException, EmberTypeError
+from ember.sql.expressions import AttributeReference, new_expr_id
+from ember.sql.io import commit
+from ember.sql.io.options import Options, option_string
+from ember.sql.io.source import resolve_source
+from ember.sql.io.writers import EXTENSIONS, write_partition
+from ember.sql.physical.batches import arrow_schema, to_table
+from ember.sql.plan import logical as L
+
+if TYPE_CHECKING:
+    from ember.sql.dataframe import DataFrame
+    from ember.sql.session import SparkSession
+
+__all__ = ["DataFrameReader", "DataFrameWriter"]
+
+
+def _paths(path: Any) -> list[str]:
+    if isinstance(path, str):
+        return [path]
+    if isinstance(path, (list, tuple)) and all(isinstance(p, str) for p in path):
+        return list(path)
+    raise EmberTypeError("NOT_STR_OR_LIST_OF_RDD", f"Argument `path` should be a str or list[str], got {type(path).__name__}.")
+
+
+def _schema(schema: T.StructType | str) -> T.StructType:
+    if isinstance(schema, T.StructType):
+        return schema
+    if isinstance(schema, str):
+        parsed = T._parse_datatype_string(schema)
+        return parsed if isinstance(parsed, T.StructType) else T.StructType([T.StructField("value", parsed)])
+    raise EmberTypeError("NOT_STR_OR_STRUCT", f"Argument `schema` should be a str or StructType, got {type(schema).__name__}.")
+
+
+class DataFrameReader:
+    """Loads DataFrames from files: ``spark.read.csv(path, header=True)``, ``.format(...).load(...)``."""
+
+    def __init__(self, spark: SparkSession):
+        self._spark = spark
+        self._format = "parquet"
+        self._schema: T.StructType | None = None
+        self._options: dict[str, str] = {}
+
+    def format(self, source: str) -> DataFrameReader:
+        self._format = source.lower()
+        return self
+
+    def schema(self, schema: T.StructType | str) -> DataFrameReader:
+        self._schema = _schema(schema)
+        return self
+
+    def option(self, key: str, value: Any) -> DataFrameReader:
+        self._options[key.lower()] = option_string(value)
+        return self
+
+    def options(self, **options: Any) -> DataFrameReader:
+        for key, value in options.items():
+            self.option(key, value)
+        return self
+
+    def _set(self, schema: Any, options: dict[str, Any]) -> None:
+        if schema is not None:
+            self.schema(schema)
+        self.options(**{k: v for k, v in options.items() if v is not None})
+
+    def load(self, path: Any = None, format: str | None = None, schema: Any = None, **options: Any) -> DataFrame:
+        from ember.sql.dataframe import DataFrame
+
+        if format is not None:
+            self.format(format)
+        self._set(schema, options)
+        path = path if path is not None else self._options.get("path")
+        if path is None:
+            raise AnalysisException("UNABLE_TO_INFER_SCHEMA", f"Unable to infer schema for {self._format.upper()}. "
+                                    "It must be specified manually.", "42KD9")
+        source = resolve_source(self._format, _paths(path), self._schema, Options.of(self._options))
+        attrs = tuple(AttributeReference(f.name, f.dataType, True, new_expr_id()) for f in source.schema.fields)
+        return DataFrame(self._spark, L.FileScan(attrs, source))
+
+    def csv(self, path: Any, schema: Any = None, sep: str | None = None, encoding: str | None = None,
+            quote: str | None = None, escape: str | None = None, header: Any = None, inferSchema: Any = None,
+            nullValue: str | None = None, mode: str | None = None, columnNameOfCorruptRecord: str | None = None,
+            **options: Any) -> DataFrame:
+        self._set(schema, dict(sep=sep, encoding=encoding, quote=quote, escape=escape, header=header,
+                               inferSchema=inferSchema, nullValue=nullValue, mode=mode,
+                               columnNameOfCorruptRecord=columnNameOfCorruptRecord, **options))
+        return self.format("csv").load(path)
+
+    def json(self, path: Any, schema: Any = None, mode: str | None = None,
+             columnNameOfCorruptRecord: str | None = None, **options: Any) -> DataFrame:
+        self._set(schema, dict(mode=mode, columnNameOfCorruptRecord=columnNameOfCorruptRecord, **options))
+        return self.format("json").load(path)
+
+    def parquet(self, *paths: str, **options: Any) -> DataFrame:
+        self._set(None, options)
+        return self.format("parquet").load(list(paths))
+
+    def text(self, paths: Any, wholetext: bool = False, lineSep: str | None = None, **options: Any) -> DataFrame:
+        self._set(None, dict(wholetext=wholetext, lineSep=lineSep, **options))
+        return self.format("text").load(paths)
+
+    def table(self, tableName: str) -> DataFrame:
+        return self._spark.table(tableName)
+
+
+class DataFrameWriter:
+    """Saves a DataFrame's rows as files: ``df.write.mode("overwrite").partitionBy("k").parquet(path)``."""
+
+    def __init__(self, df: DataFrame):
+        self._df = df
+        self._format = "parquet"
+        self._mode = "error"
+        self._options: dict[str, str] = {}
+        self._partition_by: list[str] = []
+
+    def mode(self, saveMode: str | None) -> DataFrameWriter:
+        if saveMode is not None:
+            self._mode = commit.normalize_mode(saveMode)
+        return self
+
+    def format(self, source: str) -> DataFrameWriter:
+        self._format = source.lower()
+        return self
+
+    def option(self, key: str, value: Any) -> DataFrameWriter:
+        self._options[key.lower()] = option_string(value)
+        return self
+
+    def options(self, **options: Any) -> DataFrameWriter:
+        for key, value in options.items():
+            if value is not None:
+                self.option(key, value)
+        return self
+
+    def partitionBy(self, *cols: str | list[str]) -> DataFrameWriter:
+        if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+            cols = tuple(cols[0])
+        self._partition_by = list(cols)  # type: ignore[arg-type]
+        return self
+
+    def save(self, path: str | None = None, format: str | None = None, mode: str | None = None,
+             partitionBy: Any = None, **options: Any) -> None:
+        if format is not None:
+            self.format(format)
+        if partitionBy is not None:
+            self.partitionBy(partitionBy)
+        self.mode(mode).options(**options)
+        path = path or self._options.get("path")
+        if path is None:
+            raise EmberTypeError("PATH_REQUIRED", "save() needs a path.")
+        if self._format not in EXTENSIONS:
+            raise AnalysisException("DATA_SOURCE_NOT_FOUND", f"Failed to find the data source: {self._format}.", "42K02")
+        _write(self._df, path.removeprefix("file:"), self._format, self._mode, Options.of(self._options),
+               self._partition_columns())
+
+    def _partition_columns(self) -> list[str]:
+        by_lower = {c.lower(): c for c in self._df.columns}
+        missing = [c for c in self._partition_by if c.lower() not in by_lower]
+        if missing:
+            raise AnalysisException("COLUMN_NOT_DEFINED_IN_TABLE",
+                                    f"Partition column `{missing[0]}` not found in schema {self._df.schema.simpleString()}.")
+        return [by_lower[c.lower()] for c in self._partition_by]
+
+    def parquet(self, path: str, mode: str | None = None, partitionBy: Any = None, compression: str | None = None) -> None:
+        self.save(path, "parquet", mode, partitionBy, compression=compression)
+
+    def csv(self, path: str, mode: str | None = None, compression: str | None = None, sep: str | None = None,
+            quote: str | None = None, header: Any = None, nullValue: str | None = None, **options: Any) -> None:
+        self.save(path, "csv", mode, None, sep=sep, quote=quote, header=header, nullValue=nullValue, **options)
+
+    def json(self, path: str, mode: str | None = None, compression: str | None = None, **options: Any) -> None:
+        self.save(path, "json", mode, None, **options)
+
+    def text(self, path: str, compression: str | None = None, **options: Any) -> None:
+        self.save(path, "text", None, None, **options)
+
+
+def _write(df: DataFrame, path: str, fmt: str, mode: str, options: Options, partition_by: list[str]) -> None:
+    job = commit.WriteJob(path, mode)
+    created = not os.path.exists(path)
+    if not commit.setup_job(job):
+        return
+    qe = df._qe
+    schema = arrow_schema(list(qe.analyzed.output))
+    names = df.columns
+    extension = EXTENSIONS[fmt]
+
+    def task(index: int, batches: Any) -> Any:
+        from ember import TaskContext
+
+        context = TaskContext.get()
+        attempt = context.attemptNumber() if context is not None else 0
+        table = to_table(batches, schema).rename_columns(names)
+        file_name = f"part-{index:05d}-{job.job_id}.c000{extension}"
+        yield index, commit.run_task(job, index, attempt,
+                                     lambda root: write_partition(table, fmt, options, partition_by, file_name, root))
+
+    try:
+        committed = qe.to_rdd().mapPartitionsWithIndex(task).collect()
+        if not any(files for _, files in committed) and not partition_by:
+            _write_empty(job, fmt, schema, names, options, extension)
+            committed = [(0, [f"part-00000-{job.job_id}.c000{extension}"])]
+        commit.commit_job(job, committed)
+    except BaseException:
+        commit.abort_job(job, created)
+        raise
+
+
+def _write_empty(job: commit.WriteJob, fmt: str, schema: Any, names: list[str], options: Options,
+                 extension: str) -> None:
+    """An empty result still leaves one (empty) file, so the path reads back with its schema."""
+    from ember.sql.io.writers import write_file
+
+    os.makedirs(job.task_dir(0), exist_ok=True)
+    write_file(fmt, to_table([], schema).rename_columns(names), os.path.join(job.task_dir(0),
+               f"part-00000-{job.job_id}.c000{extension}"), options)
