@@ -59,13 +59,20 @@ class BinaryArithmetic(Expression):
     def data_type(self) -> T.DataType:
         lt, rt = self.left.data_type, self.right.data_type
         if isinstance(lt, T.DecimalType) and isinstance(rt, T.DecimalType):
-            probe = getattr(pc, self.kernel)(pa.array([], to_arrow_type(lt)), pa.array([], to_arrow_type(rt)))
-            return from_arrow_type(probe.type)
+            return decimal_result_type(self.kernel if not isinstance(self, Remainder) else "remainder", lt, rt)
         return lt
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         left, right = self.left.eval(batch), self.right.eval(batch)
+        if isinstance(self.left.data_type, T.DecimalType) and isinstance(self.right.data_type, T.DecimalType):
+            return arrow_errors_as_spark(lambda: self._decimal_compute(left, right), "")
         return arrow_errors_as_spark(lambda: self._compute(left, right), "")
+
+    def _decimal_compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
+        """Compute in 256-bit decimals (so no intermediate overflows), then take Spark's result type."""
+        target = to_arrow_type(self.data_type)
+        result = self._compute(_wide(left), _wide(right))
+        return result.cast(options=pc.CastOptions(target, allow_decimal_truncate=True))
 
     def _compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
         kernel = self.kernel + ("_checked" if isinstance(self.data_type, T.IntegralType) else "")
@@ -73,6 +80,34 @@ class BinaryArithmetic(Expression):
 
     def _fmt(self, args: list[str]) -> str:
         return f"({args[0]} {self.symbol} {args[1]})"
+
+
+def _wide(value: ArrowValue) -> ArrowValue:
+    return value.cast(pa.decimal256(value.type.precision, value.type.scale))
+
+
+def _bounded_decimal(precision: int, scale: int) -> T.DecimalType:
+    """Spark's ``adjustPrecisionScale``: over 38 digits, keep the integer digits and give up
+    scale, down to at most 6 digits of it."""
+    if precision <= 38:
+        return T.DecimalType(precision, scale)
+    int_digits = precision - scale
+    return T.DecimalType(38, max(38 - int_digits, min(scale, 6)))
+
+
+def decimal_result_type(op: str, lt: T.DecimalType, rt: T.DecimalType) -> T.DecimalType:
+    """The result type Spark gives ``lt op rt`` for two decimals (``DecimalPrecision``)."""
+    p1, s1, p2, s2 = lt.precision, lt.scale, rt.precision, rt.scale
+    if op in ("add", "subtract"):
+        scale = max(s1, s2)
+        return _bounded_decimal(max(p1 - s1, p2 - s2) + scale + 1, scale)
+    if op == "multiply":
+        return _bounded_decimal(p1 + p2 + 1, s1 + s2)
+    if op == "divide":
+        scale = max(6, s1 + p2 + 1)
+        return _bounded_decimal(p1 - s1 + s2 + scale, scale)
+    scale = max(s1, s2)
+    return _bounded_decimal(min(p1 - s1, p2 - s2) + scale, scale)
 
 
 def _as_decimal(dt: T.DataType) -> T.DataType:

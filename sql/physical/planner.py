@@ -90,10 +90,15 @@ def _plan_aggregate(node: L.Aggregate, child: P.PhysicalPlan, ctx: PlannerContex
             return by_function[e]
         return by_grouping.get(e, e)
 
-    final_items = [item.transform_down(replace) if not isinstance(item, E.Alias)
-                   else E.Alias(item.child.transform_down(replace), item.name, item.expr_id)
-                   for item in node.aggregates]
-    return _project(final_items, agg)
+    def finish(item: E.Expression) -> E.Expression:
+        # Every output column keeps its logical expr_id, so operators above still find it.
+        if isinstance(item, E.Alias):
+            return E.Alias(item.child.transform_down(replace), item.name, item.expr_id)
+        if isinstance(item, E.AttributeReference):
+            return E.Alias(replace(item), item.name, item.expr_id)
+        return item.transform_down(replace)
+
+    return _project([finish(item) for item in node.aggregates], agg)
 
 
 def _split_join_condition(node: L.Join) -> tuple[list, list, E.Expression | None]:

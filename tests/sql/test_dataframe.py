@@ -167,3 +167,19 @@ def test_show_and_print_schema_match_pyspark_text(spark, capsys):
     df.show(2, truncate=5)
     assert capsys.readouterr().out.endswith("|  2|NULL|NULL|[1...|\n+---+----+----+-----+\nonly showing top 2 rows\n")
     assert repr(df) == "DataFrame[id: int, s: string, d: double, arr: array<int>]"
+
+
+def test_order_by_grouping_keys_after_aggregate(frames):
+    left, _, con = frames
+    got = left.groupBy("k").agg(F.count("*").alias("n")).orderBy("k").collect()
+    want = con.execute("select k, count(*) from l group by k order by k nulls first").fetchall()
+    assert [tuple(r) for r in got] == want
+
+
+def test_decimal_arithmetic_takes_sparks_result_types(spark):
+    df = spark.createDataFrame([("1.25", "2.50", "0.05")], "a STRING, b STRING, c STRING").select(
+        *[F.col(c).cast("decimal(15,2)").alias(c) for c in "abc"])
+    out = df.select((F.col("a") * F.col("b")).alias("m"), (F.col("a") / F.col("b")).alias("d"),
+                    (F.col("a") * (1 - F.col("c")) * (1 + F.col("c"))).alias("x"))
+    assert out.dtypes == [("m", "decimal(31,4)"), ("d", "decimal(33,18)"), ("x", "decimal(38,6)")]
+    assert [str(v) for v in out.first()] == ["3.1250", "0.500000000000000000", "1.246875"]
