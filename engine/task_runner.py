@@ -25,6 +25,7 @@ import ember
 from ember import accumulators
 from ember.block_manager import BlockManager
 from ember.errors import FetchFailedError
+from ember.memory import TaskMemory, execution_bytes
 from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.faults import Fault, inject
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
@@ -63,6 +64,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     started = time.perf_counter()
     outcome = TaskOutcome(desc.task_id, Success(), metrics=metrics)
     context = None
+    memory = TaskMemory(execution_bytes(env.block_manager.budget.capacity),  # spill under executors/<id>/
+                        os.path.join(os.path.dirname(env.block_manager.directory), "spill", str(desc.task_id)))
     try:
         stage = cloudpickle.loads(binary)
         split = pickle.loads(partition_bytes)
@@ -71,6 +74,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                               desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
                               map_outputs, desc.properties, metrics)
+        memory.attach(context)  # the shuffle reader finds it there (rdd/shuffled.py)
         TaskContext._set(context)
         inject(env.faults, desc.stage_id, desc.partition_index, desc.attempt, env.resolver, env.block_manager)
         records = stage.rdd.iterator(split, context)
@@ -78,7 +82,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
             dep = stage.dependency
             writer = ShuffleWriter(dep.shuffle_id, desc.partition_index, dep.partitioner,
                                    env.resolver, env.record_serializer,
-                                   env.batch_bytes, metrics)
+                                   env.batch_bytes, metrics, memory)
             outcome.map_sizes = writer.write(records, dep.aggregator, dep.map_side_combine,
                                              f".{desc.task_id}.tmp")
         else:
@@ -92,6 +96,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         outcome.reason = exception_failure(exc)
     finally:
         TaskContext._set(None)
+        memory.cleanup()  # every spill file of this attempt, whatever happened
     outcome.accumulator_updates = accumulators.collect_updates() if isinstance(outcome.reason, Success) else {}
     if context is not None:
         outcome.new_blocks = context.new_blocks

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
+from ember.memory import TaskMemory
 from ember.rdd.dependency import KeyOrdering, ShuffleDependency
 from ember.rdd.partition import Partition
 from ember.rdd.rdd import RDD
@@ -38,5 +39,6 @@ class ShuffledRDD(RDD):
     def compute(self, split: Partition, task_context: TaskContext) -> Iterator[Any]:
         dep = self.shuffle_dependency
         reader = ShuffleReader(dep.shuffle_id, split.index, task_context.shuffle_inputs(dep.shuffle_id),
-                               task_context.record_serializer, task_context.metrics)
+                               task_context.record_serializer, task_context.metrics,
+                               TaskMemory.of(task_context))
         return reader.read(dep.aggregator, dep.map_side_combine, dep.key_ordering)
