@@ -254,6 +254,12 @@ class DataFrame:
             self._plan = self._plan.plan
         return self
 
+    def createOrReplaceTempView(self, name: str) -> None:
+        self.sparkSession.catalog.register(name, self._plan, replace=True)
+
+    def createTempView(self, name: str) -> None:
+        self.sparkSession.catalog.register(name, self._plan, replace=False)
+
     @property
     def write(self):
         """A ``DataFrameWriter`` that saves this DataFrame's rows as files."""

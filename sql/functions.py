@@ -22,7 +22,8 @@ __all__ = [
     "length", "trim", "ltrim", "rtrim", "substring", "concat", "concat_ws", "split",
     "regexp_replace", "regexp_extract", "like", "rlike", "startswith", "endswith", "contains",
     "to_date", "to_timestamp", "year", "month", "dayofmonth", "date_add", "date_sub", "datediff",
-    "current_date", "date_format", "array", "struct", "size", "asc", "desc", "asc_nulls_first",
+    "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
+    "posexplode_outer", "asc", "desc", "asc_nulls_first",
     "asc_nulls_last", "desc_nulls_first", "desc_nulls_last",
 ]
 
@@ -369,6 +370,29 @@ def array(*cols: Any) -> Column:
     if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
         cols = tuple(cols[0])
     return Column(E.CreateArray(tuple(_c(c) for c in cols)))
+
+
+@_sql_name()
+def explode(col: Any) -> Column:
+    """One row per element of an array (column ``col``) or entry of a map (``key``, ``value``)."""
+    return Column(E.Explode(_c(col)))
+
+
+@_sql_name()
+def explode_outer(col: Any) -> Column:
+    """``explode``, but a NULL or empty array or map still gives one row (of NULLs)."""
+    return Column(E.Explode(_c(col), is_outer=True))
+
+
+@_sql_name()
+def posexplode(col: Any) -> Column:
+    """``explode`` with each element's position (``pos``, from 0) before it."""
+    return Column(E.Explode(_c(col), with_position=True))
+
+
+@_sql_name()
+def posexplode_outer(col: Any) -> Column:
+    return Column(E.Explode(_c(col), with_position=True, is_outer=True))
 
 
 @_sql_name()

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_schema, to_arrow_schema
+from ember.sql.catalog import Catalog
 from ember.sql.conversion import infer_schema, rows_to_table
 from ember.sql.dataframe import DataFrame
 from ember.sql.errors import EmberTypeError
@@ -91,6 +92,7 @@ class SparkSession:
     def __init__(self, sparkContext: Any, options: dict[str, str] | None = None):
         self._sc = sparkContext
         self.conf = RuntimeConfig(dict(options or {}))
+        self.catalog = Catalog()
         self._stopped = False
         SparkSession._active = self
 
@@ -105,6 +107,18 @@ class SparkSession:
     @property
     def version(self) -> str:
         return "4.3.0"
+
+    def sql(self, sqlQuery: str, args: dict[str, Any] | None = None, **kwargs: Any) -> DataFrame:
+        """The result of one SQL query over this session's temporary views, as a DataFrame."""
+        from ember.sql.parser.to_logical import to_logical
+
+        if args or kwargs:
+            raise EmberTypeError("UNSUPPORTED_FEATURE", "Parameterized SQL queries are not supported yet (issue 4).")
+        return DataFrame(self, to_logical(sqlQuery, self.catalog))
+
+    def table(self, tableName: str) -> DataFrame:
+        """The temporary view named ``tableName``."""
+        return DataFrame(self, self.catalog.lookup(tableName))
 
     def newSession(self) -> SparkSession:
         return SparkSession(self._sc, self.conf.getAll())
@@ -170,9 +184,6 @@ class SparkSession:
         if struct is None:
             struct = infer_schema(data, names)
         return rows_to_table(data, struct)
-
-    def table(self, tableName: str) -> DataFrame:
-        raise NotImplementedError("the catalog (temp views, tables) is not built yet (issue 4)")
 
 
 def _is_pandas(data: Any) -> bool:

@@ -16,7 +16,7 @@ from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
 
-__all__ = ["parse_expression"]
+__all__ = ["parse_expression", "convert"]
 
 
 def parse_expression(text: str) -> E.Expression:
@@ -25,6 +25,11 @@ def parse_expression(text: str) -> E.Expression:
     except sqlglot.errors.ParseError as e:
         raise ParseException("PARSE_SYNTAX_ERROR", f"Syntax error in expression {text!r}: {e}") from None
     return _convert(tree)
+
+
+def convert(node: exp.Expression) -> E.Expression:
+    """The expression node for one sqlglot expression (used by the SQL front end too)."""
+    return _convert(node)
 
 
 def _convert(node: exp.Expression) -> E.Expression:
@@ -149,6 +154,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Is: _is,
     exp.In: _in,
     exp.Between: _between,
+    exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
     exp.RegexpLike: lambda n: E.RLike(_convert(n.this), _convert(n.expression)),
     exp.Cast: _cast,

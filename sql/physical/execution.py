@@ -19,6 +19,7 @@ from ember.sql.physical import plan as P
 from ember.sql.physical.aggregate import aggregate_partition
 from ember.sql.physical.batches import arrow_schema, to_table
 from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
+from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
 from ember.sql.physical.project_filter import filter_batches, project_batches
 from ember.sql.physical.sort import limit_batches, sort_partition
@@ -208,6 +209,12 @@ def _sort(node: P.SortExec, sc: Any) -> Any:
     return execute(node.child, sc).mapPartitions(lambda it: sort_partition(it, schema, orders))
 
 
+def _generate(node: P.GenerateExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    generator, outer = node.generator, node.outer
+    return execute(node.child, sc).mapPartitions(lambda it: generate_batches(it, generator, outer, schema))
+
+
 def _limit(node: P.LimitExec, sc: Any) -> Any:
     n = node.n
     return execute(node.child, sc).mapPartitions(lambda it: limit_batches(it, n))
@@ -225,6 +232,7 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.BroadcastHashJoinExec: _broadcast_join,
     P.ShuffledHashJoinExec: _shuffled_join,
     P.SortExec: _sort,
+    P.GenerateExec: _generate,
     P.LimitExec: _limit,
     P.UnionExec: _union,
     P.CoalesceExec: _coalesce,

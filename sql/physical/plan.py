@@ -16,7 +16,7 @@ __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
     "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
     "LimitExec", "UnionExec", "HashPartitioning", "SinglePartition", "RoundRobinPartitioning",
-    "CoalesceExec", "FileScanExec",
+    "CoalesceExec", "FileScanExec", "GenerateExec",
 ]
 
 
@@ -209,6 +209,16 @@ class ShuffledHashJoinExec(_JoinExec):
 
     def node_string(self) -> str:
         return f"ShuffledHashJoin {self._describe()}"
+
+
+@dataclass(frozen=True, slots=True)
+class GenerateExec(PhysicalPlan):
+    generator: E.Expression = None  # type: ignore[assignment]
+    outer: bool = False
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Generate {self.generator}, {'true' if self.outer else 'false'}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -206,6 +206,7 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Aggregate: lambda n, c, ctx: _plan_aggregate(n, c[0], ctx),
     L.Join: lambda n, c, ctx: _plan_join(n, c[0], c[1], ctx),
     L.Sort: _sort,
+    L.Generate: lambda n, c, ctx: P.GenerateExec(tuple(n.output), bind(n.generator, _attrs(c[0])), n.outer, c[0]),
     L.Limit: _limit,
     L.Union: lambda n, c, ctx: P.UnionExec(tuple(n.output), tuple(c)),
     L.Distinct: _distinct,

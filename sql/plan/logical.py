@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of", "FileScan",
+    "schema_of", "FileScan", "Generate",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -285,6 +285,26 @@ class Join(LogicalPlan):
         if self.using is not None:
             text += f", using {list(self.using)}"
         return text
+
+
+@dataclass(frozen=True, slots=True)
+class Generate(LogicalPlan):
+    """Rows of ``child`` repeated per generated row, with the generator's columns appended."""
+
+    generator: Expression
+    outer: bool
+    generator_output: tuple[AttributeReference, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("generator",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output + list(self.generator_output)
+
+    def node_string(self) -> str:
+        return f"Generate {self.generator}, {'true' if self.outer else 'false'}, {_attr_list(self.generator_output)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,260 @@
+"""SQL text → logical plan: sqlglot parses (Spark dialect), dispatch tables build the plan.
+
+``_QUERIES`` maps query nodes (``SELECT``, set operations, parenthesised queries) and
+``_RELATIONS`` maps ``FROM`` items (tables, subqueries) to small builders; expressions go
+through ``parser.expressions``. Each step is analysed as it is built, as a DataFrame's are,
+so a bad name fails with the plan it belongs to.
+
+A SELECT becomes, bottom-up: FROM and JOINs, ``Filter`` (WHERE), ``Aggregate`` (GROUP BY or
+aggregate calls) or ``Project``, ``Filter`` (HAVING), ``Distinct``, ``Sort`` (ORDER BY),
+``Limit``. HAVING and ORDER BY may use what the select list does not output (an aggregate,
+a column): such a term is computed as a hidden column of the Aggregate/Project and dropped
+by a final Project, as Spark's analyzer does. ``ORDER BY 2`` and ``GROUP BY 2`` name select
+items by position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable
+
+import sqlglot
+from sqlglot import exp
+
+from ember.sql import expressions as E
+from ember.sql.analyzer import analyze
+from ember.sql.errors import AnalysisException, ParseException
+from ember.sql.parser.expressions import convert
+from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
+from ember.sql.plan import logical as L
+from ember.sql.plan.set_operations import except_, intersect
+
+if TYPE_CHECKING:
+    from ember.sql.catalog import Catalog
+
+__all__ = ["to_logical"]
+
+_HIDDEN = "__hidden"
+
+
+@dataclass(frozen=True)
+class _Scope:
+    catalog: Catalog
+    ctes: dict[str, L.LogicalPlan] = field(default_factory=dict)
+
+
+def to_logical(sql: str, catalog: Catalog) -> L.LogicalPlan:
+    """The analysed plan of one SQL query; ``ParseException`` points at the offending text."""
+    check_statement_start(sql)
+    try:
+        trees = [t for t in sqlglot.parse(sql, read="spark") if t is not None]
+    except sqlglot.errors.ParseError as e:
+        raise from_sqlglot(sql, e) from None
+    if len(trees) != 1:
+        raise ParseException("PARSE_SYNTAX_ERROR", f"Expected one statement, got {len(trees)}.")
+    return _query(trees[0], _Scope(catalog))
+
+
+def _unsupported(node: exp.Expression) -> ParseException:
+    return ParseException("UNSUPPORTED_FEATURE", f"Unsupported SQL construct {type(node).__name__}: "
+                          f"{node.sql(dialect='spark')[:200]!r}.")
+
+
+def _query(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
+    scope = _with_ctes(node, scope)
+    builder = _QUERIES.get(type(node))
+    if builder is None:
+        raise _unsupported(node)
+    return builder(node, scope)
+
+
+def _with_ctes(node: exp.Expression, scope: _Scope) -> _Scope:
+    with_ = node.args.get("with_")
+    if with_ is None:
+        return scope
+    ctes = dict(scope.ctes)
+    for cte in with_.expressions:
+        ctes[cte.alias.lower()] = L.SubqueryAlias(cte.alias, _query(cte.this, _Scope(scope.catalog, ctes)))
+    return _Scope(scope.catalog, ctes)
+
+
+# ---------------------------------------------------------------------------- FROM
+def _table(node: exp.Table, scope: _Scope) -> L.LogicalPlan:
+    name = node.name
+    plan = scope.ctes.get(name.lower()) if not node.db else None
+    if plan is None:
+        plan = scope.catalog.lookup(name)
+    return analyze(L.SubqueryAlias(node.alias, plan)) if node.alias else plan
+
+
+def _subquery(node: exp.Subquery, scope: _Scope) -> L.LogicalPlan:
+    plan = _query(node.this, scope)
+    return analyze(L.SubqueryAlias(node.alias, plan)) if node.alias else plan
+
+
+_RELATIONS: dict[type, Callable[[exp.Expression, _Scope], L.LogicalPlan]] = {
+    exp.Table: _table,
+    exp.Subquery: _subquery,
+}
+
+
+def _relation(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
+    builder = _RELATIONS.get(type(node))
+    if builder is None:
+        raise _unsupported(node)
+    return builder(node, scope)
+
+
+def _join_type(join: exp.Join) -> str:
+    side, kind = (join.side or "").lower(), (join.kind or "").lower()
+    if kind in ("semi", "anti"):
+        return f"left_{kind}"
+    if side in ("left", "right", "full"):
+        return side
+    if kind == "cross" or (join.args.get("on") is None and not join.args.get("using")):
+        return "cross"
+    return "inner"
+
+
+def _from(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
+    source = node.args.get("from_")
+    if source is None:
+        return L.Range(0, 1, 1, 1, E.AttributeReference("id", E.Literal.of(0).data_type, False, E.new_expr_id()))
+    plan = _relation(source.this, scope)
+    for join in node.args.get("joins") or []:
+        right = _relation(join.this, scope)
+        using = tuple(i.name for i in join.args.get("using") or []) or None
+        on = join.args.get("on")
+        plan = analyze(L.Join(plan, right, _join_type(join), convert(on) if on is not None else None, using))
+    return plan
+
+
+# ---------------------------------------------------------------------------- SELECT
+class _Hidden:
+    """Terms of HAVING / ORDER BY that the select list does not output, as hidden columns."""
+
+    def __init__(self, items: list[exp.Expression]):
+        self.bodies = [i.this if isinstance(i, exp.Alias) else i for i in items]
+        self.names = {i.alias_or_name.lower() for i in items if isinstance(i, (exp.Alias, exp.Column))}
+        self.columns = [i for i in items if isinstance(i, exp.Column)]
+        self.items: list[E.Expression] = []
+
+    def _hide(self, node: exp.Expression) -> exp.Expression:
+        name = f"{_HIDDEN}{len(self.items)}"
+        self.items.append(E.Alias.make(convert(node), name))
+        return exp.column(name)
+
+    def lift(self, node: exp.Expression) -> E.Expression:
+        def visit(n: exp.Expression) -> exp.Expression:
+            if isinstance(n, exp.Column):
+                output = n in self.columns or (not n.table and n.name.lower() in self.names)
+                return n if output else self._hide(n)
+            if any(n == body for body in self.bodies) or isinstance(n, exp.AggFunc):
+                return self._hide(n)
+            return n
+
+        return convert(node.copy().transform(visit))
+
+
+def _is_aggregate(node: exp.Select) -> bool:
+    return bool(node.args.get("group") or node.args.get("having")) or any(
+        isinstance(n, exp.AggFunc) for item in node.expressions for n in item.walk())
+
+
+def _ordinal(node: exp.Expression) -> int | None:
+    return int(node.this) if isinstance(node, exp.Literal) and not node.is_string else None
+
+
+def _select(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
+    plan = _from(node, scope)
+    if node.args.get("where") is not None:
+        plan = analyze(L.Filter(convert(node.args["where"].this), plan))
+    if any(isinstance(n, exp.Window) for item in node.expressions for n in item.walk()):
+        raise ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet (issue 4).")
+    items = [convert(e) for e in node.expressions]
+    hidden = _Hidden(node.expressions)
+    having = node.args.get("having")
+    condition = hidden.lift(having.this) if having is not None else None
+    orders = _orders(node, hidden)
+    if _is_aggregate(node):
+        group = node.args.get("group")
+        grouping = [convert(node.expressions[i - 1].unalias()) if (i := _ordinal(g)) else convert(g)
+                    for g in (group.expressions if group is not None else [])]
+        plan = analyze(L.Aggregate(tuple(grouping), tuple(items + hidden.items), plan))
+    else:
+        plan = analyze(L.Project(tuple(items + hidden.items), plan))
+    visible = [a for a in plan.output if not a.name.startswith(_HIDDEN)]
+    if condition is not None:
+        plan = analyze(L.Filter(condition, plan))
+    if node.args.get("distinct") is not None:
+        plan = analyze(L.Distinct(L.Project(tuple(visible), plan)) if hidden.items else L.Distinct(plan))
+    if orders:
+        plan = analyze(L.Sort(tuple(_bind_ordinal(o, visible) for o in orders), plan))
+    if len(visible) != len(plan.output):
+        plan = analyze(L.Project(tuple(visible), plan))
+    return _limit(node, plan)
+
+
+def _orders(node: exp.Expression, hidden: _Hidden | None) -> list[E.SortOrder | tuple[int, exp.Ordered]]:
+    order = node.args.get("order")
+    out: list[E.SortOrder | tuple[int, exp.Ordered]] = []
+    for o in (order.expressions if order is not None else []):
+        position = _ordinal(o.this)
+        if position is not None:
+            out.append((position, o))
+            continue
+        key = hidden.lift(o.this) if hidden is not None else convert(o.this)
+        out.append(E.SortOrder(key, not o.args.get("desc"), o.args.get("nulls_first")))
+    return out
+
+
+def _bind_ordinal(order: E.SortOrder | tuple[int, exp.Ordered], output: list[E.AttributeReference]) -> E.SortOrder:
+    if isinstance(order, E.SortOrder):
+        return order
+    position, o = order
+    if not 1 <= position <= len(output):
+        raise AnalysisException("ORDER_BY_POS_OUT_OF_RANGE", f"ORDER BY position {position} is not in select "
+                                f"list (valid range is [1, {len(output)}]).", "42805")
+    return E.SortOrder(output[position - 1], not o.args.get("desc"), o.args.get("nulls_first"))
+
+
+def _limit(node: exp.Expression, plan: L.LogicalPlan) -> L.LogicalPlan:
+    limit = node.args.get("limit")
+    if limit is None:
+        return plan
+    value = convert(limit.expression)
+    if not isinstance(value, E.Literal) or not isinstance(value.value, int) or value.value < 0:
+        raise AnalysisException("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
+                                f"The limit like expression \"{limit.expression.sql()}\" is invalid.", "42K0E")
+    return analyze(L.Limit(value.value, plan))
+
+
+# ---------------------------------------------------------------------------- set operations
+def _set_operation(node: exp.SetOperation, scope: _Scope) -> L.LogicalPlan:
+    left, right = _query(node.this, scope), _query(node.expression, scope)
+    distinct = node.args.get("distinct") is not False
+    if isinstance(node, exp.Union):
+        if len(left.output) != len(right.output):
+            raise AnalysisException(
+                "NUM_COLUMNS_MISMATCH", f"UNION can only be performed on inputs with the same number of columns, "
+                f"but the first input has {len(left.output)} columns and the second input has "
+                f"{len(right.output)} columns.", "42826")
+        plan = analyze(L.Union((left, right)))
+        plan = analyze(L.Distinct(plan)) if distinct else plan
+    elif isinstance(node, exp.Intersect):
+        plan = intersect(left, right, not distinct)
+    else:
+        plan = except_(left, right, not distinct)
+    orders = _orders(node, None)
+    if orders:
+        plan = analyze(L.Sort(tuple(_bind_ordinal(o, plan.output) for o in orders), plan))
+    return _limit(node, plan)
+
+
+_QUERIES: dict[type, Callable[[exp.Expression, _Scope], L.LogicalPlan]] = {
+    exp.Select: _select,
+    exp.Union: _set_operation,
+    exp.Intersect: _set_operation,
+    exp.Except: _set_operation,
+    exp.Subquery: lambda n, scope: _limit(n, _query(n.this, scope)),
+}
