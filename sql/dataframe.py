@@ -16,12 +16,15 @@ from ember.sql import types as T
 from ember.sql.analyzer import analyze
 from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.conversion import table_to_rows
-from ember.sql.display import schema_tree_string, show_string
+from ember.sql.display import html_table, schema_tree_string, show_string
 from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
 from ember.sql.group import GroupedData
+from ember.sql.na import DataFrameNaFunctions
 from ember.sql.plan import logical as L
+from ember.sql.plan.set_operations import except_, intersect
 from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
+from ember.sql.stat_summary import describe, summary
 
 if TYPE_CHECKING:
     import pandas
@@ -232,6 +235,43 @@ class DataFrame:
                 items.append(match)
         return self.union(DataFrame(self.sparkSession, analyze(L.Project(tuple(items), other._plan))))
 
+    def intersect(self, other: DataFrame) -> DataFrame:
+        """Distinct rows found in both (NULLs match NULLs)."""
+        return DataFrame(self.sparkSession, intersect(self._plan, other._plan, all_rows=False))
+
+    def intersectAll(self, other: DataFrame) -> DataFrame:
+        """Rows found in both, each as often as in the side that has it fewer times."""
+        return DataFrame(self.sparkSession, intersect(self._plan, other._plan, all_rows=True))
+
+    def subtract(self, other: DataFrame) -> DataFrame:
+        """Distinct rows of this DataFrame not found in ``other`` (SQL's ``EXCEPT``)."""
+        return DataFrame(self.sparkSession, except_(self._plan, other._plan, all_rows=False))
+
+    def exceptAll(self, other: DataFrame) -> DataFrame:
+        """Rows of this DataFrame not in ``other``, keeping duplicates (``EXCEPT ALL``)."""
+        return DataFrame(self.sparkSession, except_(self._plan, other._plan, all_rows=True))
+
+    @property
+    def na(self) -> DataFrameNaFunctions:
+        return DataFrameNaFunctions(self)
+
+    def fillna(self, value: Any, subset: Any = None) -> DataFrame:
+        return self.na.fill(value, subset)
+
+    def dropna(self, how: str = "any", thresh: int | None = None, subset: Any = None) -> DataFrame:
+        return self.na.drop(how, thresh, subset)
+
+    def replace(self, to_replace: Any, value: Any = None, subset: Any = None) -> DataFrame:
+        return self.na.replace(to_replace, value, subset)
+
+    def describe(self, *cols: str) -> DataFrame:
+        """count, mean, stddev, min and max of numeric and string columns, as strings."""
+        return describe(self, cols)
+
+    def summary(self, *statistics: str) -> DataFrame:
+        """``describe`` plus the 25%, 50% and 75% percentiles, or the ``statistics`` named."""
+        return summary(self, statistics)
+
     def repartition(self, numPartitions: int, *cols: Any) -> DataFrame:
         return self._with(L.Repartition(numPartitions, True, self._plan))
 
@@ -278,7 +318,10 @@ class DataFrame:
         return self.toArrow().to_pandas()
 
     def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator[Row]:
-        return iter(self.collect())
+        """The rows, fetching one partition at a time (the driver never holds more)."""
+        schema = self.schema
+        for batch in self._qe.to_rdd().toLocalIterator():
+            yield from table_to_rows(pa.Table.from_batches([batch]), schema)
 
     def count(self) -> int:
         from ember.sql import functions as F
@@ -308,13 +351,26 @@ class DataFrame:
             lambda batches: (r for b in batches for r in table_to_rows(pa.Table.from_batches([b]), schema)))
 
     def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:
-        print(self._show_string(n, truncate, vertical), end="")
+        print(self._show_string(n, truncate, vertical))  # PySpark too ends with an empty line
 
     def _show_string(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> str:
         rows = self.take(n + 1)
         width = 20 if truncate is True else int(truncate)
         types = [f.dataType for f in self.schema.fields]
         return show_string(self.columns, types, rows[:n], len(rows) > n, width, vertical)
+
+    def _repr_html_(self) -> str | None:
+        """An HTML table of the first ``spark.sql.repl.eagerEval.maxNumRows`` rows (only those
+        are computed). Ember renders by default; ``spark.sql.repl.eagerEval.enabled=false``
+        restores PySpark's default of no HTML."""
+        conf = self.sparkSession.conf
+        if conf.get("spark.sql.repl.eagerEval.enabled", "true").lower() != "true":
+            return None
+        limit = int(conf.get("spark.sql.repl.eagerEval.maxNumRows", "20"))
+        truncate = int(conf.get("spark.sql.repl.eagerEval.truncate", "20"))
+        rows = self.take(limit + 1)
+        types = [f.dataType for f in self.schema.fields]
+        return html_table(self.columns, types, rows[:limit], len(rows) > limit, truncate)
 
     def explain(self, extended: bool | str | None = None, mode: str | None = None) -> None:
         extended = extended is True or extended == "extended" or mode == "extended"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import html
 import math
 from typing import Any
 
 from ember.sql import types as T
 
-__all__ = ["format_double", "format_value", "show_string", "schema_tree_string"]
+__all__ = ["format_double", "format_value", "show_string", "html_table", "schema_tree_string"]
 
 _MIN_COL_WIDTH = 3
 
@@ -110,6 +111,21 @@ def show_string(names: list[str], types: list[T.DataType], rows: list[tuple], ha
     if has_more:
         lines.append(f"only showing top {len(rows)} {'row' if len(rows) == 1 else 'rows'}")
     return "\n".join(lines) + "\n"
+
+
+def html_table(names: list[str], types: list[T.DataType], rows: list[tuple], has_more: bool, truncate: int) -> str:
+    """PySpark's eager-evaluation HTML: a bordered table, then "only showing top N rows"."""
+    def cell(text: str, tag: str) -> str:
+        return f"<{tag}>{html.escape(_truncate(text, truncate))}</{tag}>"
+
+    lines = ["<table border='1'>", "<tr>" + "".join(cell(n, "th") for n in names) + "</tr>"]
+    for row in rows:
+        lines.append("<tr>" + "".join(cell(format_value(v, t), "td") for v, t in zip(row, types)) + "</tr>")
+    lines.append("</table>")
+    text = "\n".join(lines) + "\n"
+    if has_more:
+        text += f"only showing top {len(rows)} {'row' if len(rows) == 1 else 'rows'}\n"
+    return text
 
 
 def _type_lines(dt: T.DataType, prefix: str, level: int | None, depth: int) -> list[str]:

@@ -6,7 +6,9 @@ The protocol (Hadoop's ``FileOutputCommitter``, algorithm 1, as Spark uses it):
 2. Each task attempt writes its files under ``<path>/_temporary/<job>/_attempt-<partition>-<attempt>-<nonce>/``
    and, only once every file is closed, renames that directory to ``.../task-<partition>/``.
    The rename is atomic; a duplicate attempt finding the task already committed discards its
-   own output, and a failed attempt removes its directory (a retry starts afresh).
+   own output, and a failed attempt removes its directory (a retry starts afresh). Tasks only
+   ever create directories below their attempt directory, one level at a time, so a task
+   that outlives an aborted job cannot bring its directories back.
 3. When every task has committed, the driver commits the job: with ``overwrite`` it removes
    the old contents, then moves each committed file into place, removes ``_temporary`` and
    writes ``_SUCCESS``. If the job fails, it removes ``_temporary/<job>`` and leaves the
@@ -70,7 +72,9 @@ def setup_job(job: WriteJob) -> bool:
 def run_task(job: WriteJob, partition: int, attempt: int, write: Callable[[str], list[str]]) -> list[str]:
     """Run ``write(attempt_dir)`` (which returns the relative paths it wrote) and commit it."""
     attempt_dir = os.path.join(job.temp_dir, f"_attempt-{partition:05d}-{attempt}-{uuid.uuid4().hex[:8]}")
-    os.makedirs(attempt_dir)
+    # mkdir, not makedirs: a task still running after its job was aborted must not recreate
+    # the job's directories; it fails here instead.
+    os.mkdir(attempt_dir)
     try:
         written = write(attempt_dir)
     except BaseException:

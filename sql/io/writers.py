@@ -92,6 +92,15 @@ def _directory(names: list[str], values: tuple[Any, ...]) -> str:
     return os.path.join(*parts)
 
 
+def _make_dirs_under(root: str, rel: str) -> None:
+    """Create ``root/rel`` level by level; fails (rather than recreating it) if ``root`` is gone."""
+    path = root
+    for part in rel.split(os.sep):
+        path = os.path.join(path, part)
+        if not os.path.isdir(path):
+            os.mkdir(path)
+
+
 def write_partition(table: pa.Table, fmt: str, options: Options, partition_by: list[str], file_name: str,
                     root: str) -> list[str]:
     """Write ``table`` under ``root``; returns the written files relative to ``root``."""
@@ -110,7 +119,7 @@ def write_partition(table: pa.Table, fmt: str, options: Options, partition_by: l
             test = pc.is_null(column) if key[name] is None else pc.fill_null(pc.equal(column, key[name]), False)
             mask = test if mask is None else pc.and_(mask, test)
         rel = os.path.join(_directory(partition_by, tuple(key[n] for n in partition_by)), file_name)
-        os.makedirs(os.path.join(root, os.path.dirname(rel)), exist_ok=True)
+        _make_dirs_under(root, os.path.dirname(rel))
         write_file(fmt, data.filter(mask), os.path.join(root, rel), options)
         written.append(rel)
     return written

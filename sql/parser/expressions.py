@@ -20,10 +20,12 @@ __all__ = ["parse_expression", "convert"]
 
 
 def parse_expression(text: str) -> E.Expression:
+    from ember.sql.parser.parse_errors import from_sqlglot
+
     try:
         tree = sqlglot.parse_one(text, read="spark")
     except sqlglot.errors.ParseError as e:
-        raise ParseException("PARSE_SYNTAX_ERROR", f"Syntax error in expression {text!r}: {e}") from None
+        raise from_sqlglot(text, e) from None
     return _convert(tree)
 
 

@@ -21,6 +21,7 @@ from ember.sql.physical.batches import arrow_schema, to_table
 from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
 from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
+from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
 from ember.sql.physical.sort import limit_batches, sort_partition
 
@@ -91,6 +92,12 @@ def _exchange(node: P.ExchangeExec, sc: Any) -> Any:
 
         def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
             return hash_partition_ids(batch, keys, n)
+    elif isinstance(part, P.RangePartitioning):
+        orders = list(part.orders)
+        bounds = _range_bounds(child, orders, n)
+
+        def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
+            return range_partition_ids(batch, orders, bounds)
     elif isinstance(part, P.RoundRobinPartitioning):
         def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
             return (np.arange(offset, offset + batch.num_rows) + split) % n
@@ -106,6 +113,13 @@ def _exchange(node: P.ExchangeExec, sc: Any) -> Any:
 
     shuffled = child.mapPartitionsWithIndex(split).partitionBy(n, _identity)
     return shuffled.mapPartitions(_drop_keys)
+
+
+def _range_bounds(child: Any, orders: list, n: int) -> pa.Table | None:
+    """Run the sampling job (as Spark's ``RangePartitioner`` does when it is built)."""
+    per_partition = max(1, -(-20 * n * 3 // max(1, child.getNumPartitions())))
+    samples = child.mapPartitionsWithIndex(lambda i, it: sample_keys(i, it, orders, per_partition)).collect()
+    return choose_bounds(samples, orders, n)
 
 
 def _identity(pid: int) -> int:

@@ -15,7 +15,7 @@ from ember.sql.plan.logical import CacheSlot
 __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
     "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
-    "LimitExec", "UnionExec", "HashPartitioning", "SinglePartition", "RoundRobinPartitioning",
+    "LimitExec", "UnionExec", "HashPartitioning", "RangePartitioning", "SinglePartition", "RoundRobinPartitioning",
     "CoalesceExec", "FileScanExec", "GenerateExec",
 ]
 
@@ -39,6 +39,17 @@ class SinglePartition:
 
     def __str__(self) -> str:
         return "SinglePartition"
+
+
+@dataclass(frozen=True, slots=True)
+class RangePartitioning:
+    """Rows split into ``num_partitions`` sorted ranges of ``orders`` (bounds sampled at run time)."""
+
+    orders: tuple[E.SortOrder, ...]
+    num_partitions: int
+
+    def __str__(self) -> str:
+        return f"rangepartitioning({', '.join(str(o) for o in self.orders)}, {self.num_partitions})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ Choices made here: aggregates run in two phases around a hash exchange when ever
 has a partial form (else raw rows are exchanged and aggregated once); a join broadcasts its
 build side when the side's estimated size is under ``spark.sql.autoBroadcastJoinThreshold``
 (or it carries a ``broadcast`` hint) and the join type allows it, and otherwise hash-exchanges
-both sides; sorts and global limits gather into one partition. Expressions are bound to their
+both sides; a global sort range-partitions (``spark.sql.shuffle.partitions`` ranges) and sorts
+each range; a limit of a sort takes the first rows of each partition, then of those; other
+global limits gather into one partition. Expressions are bound to their
 input's ordinals as nodes are built.
 """
 
@@ -172,13 +174,22 @@ def _plan_node(node: L.LogicalPlan, children: list[P.PhysicalPlan], ctx: Planner
 
 
 def _sort(node: L.Sort, children, ctx) -> P.PhysicalPlan:
+    """A global sort range-partitions its input, then sorts each partition."""
     child = children[0]
     orders = tuple(bind(o, _attrs(child)) for o in node.orders)
-    return P.SortExec(child.output, orders, _single(child) if node.is_global else child)
+    if not node.is_global:
+        return P.SortExec(child.output, orders, child)
+    exchange = P.ExchangeExec(child.output, P.RangePartitioning(orders, ctx.shuffle_partitions), child)
+    return P.SortExec(child.output, orders, exchange)
 
 
 def _limit(node: L.Limit, children, ctx) -> P.PhysicalPlan:
     child = children[0]
+    if isinstance(node.child, L.Sort) and node.child.is_global:
+        # Take-ordered: each partition's first n rows in order, then the first n of those.
+        source = child.child.child
+        top = P.LimitExec(child.output, node.n, False, P.SortExec(child.output, child.orders, source))
+        return P.LimitExec(child.output, node.n, True, P.SortExec(child.output, child.orders, _single(top)))
     local = P.LimitExec(child.output, node.n, False, child)
     return P.LimitExec(child.output, node.n, True, _single(local))
 

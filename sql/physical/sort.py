@@ -15,23 +15,31 @@ import pyarrow.compute as pc
 from ember.sql import expressions as E
 from ember.sql.physical.batches import to_table
 
-__all__ = ["sort_table", "sort_partition", "limit_batches"]
+__all__ = ["sort_keys", "order_values", "sort_table", "sort_partition", "limit_batches"]
+
+
+def sort_keys(columns: list[pa.Array], orders: list[E.SortOrder]) -> tuple[dict[str, pa.Array], list[tuple[str, str]]]:
+    """Key columns and Arrow sort keys that order rows of ``columns`` (one per order) as Spark does."""
+    keys: dict[str, pa.Array] = {}
+    spec: list[tuple[str, str]] = []
+    for i, (value, order) in enumerate(zip(columns, orders)):
+        keys[f"n{i}"] = pc.is_null(value)
+        keys[f"v{i}"] = value
+        spec.append((f"n{i}", "descending" if order.nulls_go_first else "ascending"))
+        spec.append((f"v{i}", "ascending" if order.ascending else "descending"))
+    return keys, spec
+
+
+def order_values(batch: pa.RecordBatch, orders: list[E.SortOrder]) -> list[pa.Array]:
+    return [E.as_array(o.child.eval(batch), batch.num_rows) for o in orders]
 
 
 def sort_table(table: pa.Table, orders: list[E.SortOrder]) -> pa.Table:
     if table.num_rows <= 1 or not orders:
         return table
     batch = table.combine_chunks().to_batches()[0]
-    columns: dict[str, pa.Array] = {}
-    sort_keys: list[tuple[str, str]] = []
-    for i, order in enumerate(orders):
-        value = E.as_array(order.child.eval(batch), batch.num_rows)
-        columns[f"n{i}"] = pc.is_null(value)
-        columns[f"v{i}"] = value
-        sort_keys.append((f"n{i}", "descending" if order.nulls_go_first else "ascending"))
-        sort_keys.append((f"v{i}", "ascending" if order.ascending else "descending"))
-    indices = pc.sort_indices(pa.table(columns), sort_keys=sort_keys)
-    return table.take(indices)
+    keys, spec = sort_keys(order_values(batch, orders), orders)
+    return table.take(pc.sort_indices(pa.table(keys), sort_keys=spec))
 
 
 def sort_partition(batches: Iterator[pa.RecordBatch], schema: pa.Schema,
