@@ -23,7 +23,8 @@ forced-spill tests):
    ``hash`` is stable for them (and much faster than ``portable_hash``).
 4. At the end, if nothing spilled, the dict's items are returned (the fast path, as before
    spilling existed). Otherwise the runs and the in-memory rest (sorted the same way) are
-   k-way merged with ``heapq.merge`` on the hash; records with equal hashes form a small
+   k-way merged with ``heapq.merge`` on the hash (the rest is spilled too first when it
+   holds more than an eighth of the budget, so the merge's read buffers fit); records with equal hashes form a small
    group in which keys are matched by exact equality (``==``), so colliding keys stay
    apart and equal keys from different runs are combined with ``merge_combiners``, older
    run first (so ``groupByKey`` keeps values in arrival order). More runs than the fan-in
@@ -49,7 +50,8 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ember.memory import MemoryConsumer, sizeof_sampled
-from ember.shuffle.external_sorter import CHECK_EVERY, Run, RunFiles, fan_in_for, merge_runs
+from ember.shuffle.external_sorter import (CHECK_EVERY, Run, RunFiles, batch_records_for, close_source,
+                                           fan_in_for, merge_runs)
 
 if TYPE_CHECKING:
     from ember.memory import TaskMemory
@@ -167,6 +169,8 @@ class ExternalAggregator:
         """Write the in-memory combiners as a run sorted by key hash, and clear them."""
         if not self._map:
             return
+        entry_bytes = self._estimate() / len(self._map)
+        self.files.max_batch_records = batch_records_for(self.memory.budget.capacity, self.fan_in, entry_bytes)
         run = self.files.write(self._sorted_by_hash(self._map))
         self._runs.append(run)
         log.debug("aggregator spilled %d keys (%d bytes) to %s", len(self._map), run.size, run.path)
@@ -189,6 +193,8 @@ class ExternalAggregator:
     def _merged_items(self) -> Iterator[tuple[Any, Any]]:
         sources: list[Iterator[Any]] = []
         try:
+            if self.consumer.reserved > self.consumer.budget.capacity // 8:
+                self.spill()  # so the merge's read buffers get the budget, not the rest
             runs = merge_runs(self._runs, self.files, max(2, self.fan_in - 1), self._combine_sorted)
             self._runs = runs
             sources = [self.files.read(run) for run in runs]
@@ -197,15 +203,15 @@ class ExternalAggregator:
                 yield key, combiner
         finally:
             for source in sources:
-                source.close()
+                close_source(source)
             self.close()
 
     @staticmethod
     def _sorted_by_hash(combined: dict) -> Iterator[tuple[int, Any, Any]]:
         # Sorting the keys alone (not (hash, key, combiner) triples) keeps the extra memory
-        # of a spill to one pointer and one hash per key.
-        for key in sorted(combined, key=hash):
-            yield hash(key), key, combined[key]
+        # of a spill to one pointer and one hash per key; the triples are made as written.
+        keys = sorted(combined, key=hash)
+        return zip(map(hash, keys), keys, map(combined.__getitem__, keys))
 
     def _combine_sorted(self, sources: list[Iterator[Any]]) -> Iterator[tuple[int, Any, Any]]:
         """Merge runs sorted by hash, combining equal keys; yields (hash, key, combiner) by hash."""

@@ -14,7 +14,8 @@ Algorithm (the external merge sort of Spark's ``ExternalSorter``, with PySpark's
    reservation released.
 3. At the end, if nothing spilled, the list is sorted in memory and returned (the fast
    path, as before spilling existed). Otherwise the runs are k-way merged with
-   ``heapq.merge`` together with the sorted in-memory rest. At most ``fan_in`` runs are
+   ``heapq.merge`` together with the sorted in-memory rest (itself spilled first when it
+   holds more than an eighth of the budget, so the merge's read buffers fit). At most ``fan_in`` runs are
    open at once: when there are more, consecutive groups of runs are first merged into
    longer runs (one more pass over the data per factor of ``fan_in``). Runs are merged
    oldest first and ``heapq.merge`` breaks ties by input order, so the result is exactly
@@ -72,6 +73,15 @@ def fan_in_for(capacity: int) -> int:
     return max(_MIN_FAN_IN, min(_MAX_FAN_IN, capacity // _BYTES_PER_OPEN_RUN))
 
 
+def batch_records_for(capacity: int, fan_in: int, record_bytes: float) -> int:
+    """Records per run batch such that ``fan_in`` open runs hold about half the budget.
+
+    Run batches are also cut at ``RUN_BATCH_BYTES`` serialized, but compressible records
+    can decode to many times that, so the cap by estimated record size matters.
+    """
+    return max(16, int(capacity / 2 / fan_in / max(record_bytes, 1.0)))
+
+
 @dataclass(slots=True)
 class Run:
     """One sorted run on disk: its path and the byte length of each frame, in order."""
@@ -96,6 +106,7 @@ class RunFiles:
         self.batch_bytes = batch_bytes
         self.spill_count = 0
         self.bytes_spilled = 0
+        self.max_batch_records = 1 << 20  # consumers lower it from their record sizes
         self._paths: set[str] = set()
 
     def write(self, records: Iterable[Any], spill: bool = True) -> Run:
@@ -109,7 +120,7 @@ class RunFiles:
         run = Run(path)
         iterator, sizer, dumps = iter(records), BatchSizer(self.batch_bytes, 64), self.serializer.dumps
         with os.fdopen(fd, "wb", buffering=1 << 16) as out:
-            while batch := list(islice(iterator, sizer.records)):
+            while batch := list(islice(iterator, min(sizer.records, self.max_batch_records))):
                 data = dumps(batch)
                 sizer.observe(len(batch), len(data))
                 run.frame_sizes.append(write_frame(out, data))
@@ -154,6 +165,13 @@ class RunFiles:
             self.metrics.spill_count += spill
 
 
+def close_source(source: Iterator[Any]) -> None:
+    """Close a run reader (a generator holding an open file); other iterators need nothing."""
+    close = getattr(source, "close", None)
+    if close is not None:
+        close()
+
+
 def merge_runs(runs: list[Run], files: RunFiles, fan_in: int,
                merge: Callable[[list[Iterator[Any]]], Iterator[Any]]) -> list[Run]:
     """Merge consecutive groups of runs until at most ``fan_in`` are left (oldest first)."""
@@ -169,7 +187,7 @@ def merge_runs(runs: list[Run], files: RunFiles, fan_in: int,
                 merged.append(files.write(merge(sources), spill=False))
             finally:
                 for source in sources:
-                    source.close()
+                    close_source(source)
             for run in group:
                 files.remove(run)
         log.debug("merged %d runs into %d", len(runs), len(merged))
@@ -229,6 +247,8 @@ class ExternalSorter:
         if not self._buffer:
             return
         self._buffer.sort(key=self.sort_key, reverse=self.reverse)
+        self.files.max_batch_records = batch_records_for(self.memory.budget.capacity, self.fan_in,
+                                                         self._record_bytes)
         run = self.files.write(self._buffer)
         self._runs.append(run)
         log.debug("sorter spilled %d records (%d bytes) to %s", len(self._buffer), run.size, run.path)
@@ -251,13 +271,15 @@ class ExternalSorter:
     def _merged(self) -> Iterator[Any]:
         sources: list[Iterator[Any]] = []
         try:
+            if self.consumer.reserved > self.consumer.budget.capacity // 8:
+                self.spill()  # so the merge's read buffers get the budget, not the rest
             runs = merge_runs(self._runs, self.files, max(2, self.fan_in - 1), self._merge)
             self._runs = runs
             sources = [self.files.read(run) for run in runs]
             yield from self._merge([*sources, iter(self._buffer)])
         finally:
             for source in sources:
-                source.close()
+                close_source(source)
             self.close()
 
     def _merge(self, sources: list[Iterator[Any]]) -> Iterator[Any]:
