@@ -4,7 +4,9 @@
 ``aggregateByKey``, ``groupByKey``, the joins); this object carries its functions to the
 map side (``combine_values``) and the reduce side (``combine_combiners``). Both are hash
 aggregations into a dict, the fastest structure Python has for this; the loops are kept
-minimal because they run once per record.
+minimal because they run once per record. In a shuffle they run inside an
+``ExternalAggregator``, which calls them a batch at a time into its dict and spills the
+dict to disk when it outgrows the task's memory budget.
 """
 
 from __future__ import annotations
