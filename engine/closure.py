@@ -9,6 +9,7 @@ transformation is built and explains it, instead of failing later inside a task.
 from __future__ import annotations
 
 import dis
+import sys
 import types
 from typing import Any
 
@@ -77,8 +78,17 @@ def _raise_misuse(obj: Any, path: str, where: str) -> None:
     raise ClosureError(_RDD_MISUSE.format(where=where, obj=obj, path=path))
 
 
+_PICKLE_RECURSION_LIMIT = 20_000
+
+
 def dumps_closure(obj: Any) -> bytes:
-    """Serialize a task closure (a stage's RDD chain, a function) for the workers."""
+    """Serialize a task closure (a stage's RDD chain, a function) for the workers.
+
+    Pickling recurses once per link of the lineage, and iterative programs build long
+    chains, so the recursion limit is raised while pickling.
+    """
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _PICKLE_RECURSION_LIMIT))
     try:
         return cloudpickle.dumps(obj, protocol=5)
     except ClosureError:
@@ -88,3 +98,5 @@ def dumps_closure(obj: Any) -> bytes:
             f"cannot serialize the task closure: {type(exc).__name__}: {exc}. Every function "
             f"passed to a transformation, and everything it refers to, must be picklable "
             f"(a lock, an open file or a socket is not)") from exc
+    finally:
+        sys.setrecursionlimit(limit)

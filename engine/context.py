@@ -394,7 +394,7 @@ class SparkContext:
         self._event_loop.post(JobSubmitted(job_id, rdd, func, partitions, future, capture_call_site(),
                                            dict(self._properties())))
         try:
-            results = future.result()
+            results = _wait_interruptibly(future)
         except KeyboardInterrupt:
             self._event_loop.post(JobCancelled(job_id, "interrupted by the user (KeyboardInterrupt)"))
             raise
@@ -426,3 +426,12 @@ class SparkContext:
     def __repr__(self) -> str:
         return f"<SparkContext master={self.master} appName={self.appName}>"
 
+
+
+def _wait_interruptibly(future: Future) -> Any:
+    """``future.result()``, waking up regularly so Ctrl-C is noticed on every platform."""
+    while True:
+        try:
+            return future.result(timeout=0.25)
+        except TimeoutError:
+            continue

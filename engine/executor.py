@@ -56,20 +56,26 @@ class TaskKiller:
     """Turns the driver's ``KILL_TASK`` into ``TaskKilledError`` inside the running task.
 
     Tasks run in the main thread; the message arrives on the reader thread, which sends
-    the process SIGUSR1, whose handler (run by Python in the main thread between
-    bytecodes, and interrupting sleeps) raises only if that task is still the one running.
+    the main thread SIGUSR1, whose handler (run by Python between bytecodes; the signal
+    also interrupts a blocking call) raises only if that task is still the one running.
     """
 
     def __init__(self) -> None:
         self.running: int | None = None
         self.kill_requested: int | None = None
+        self._main_thread = threading.main_thread().ident
 
     def install(self) -> None:
         signal.signal(signal.SIGUSR1, self._on_signal)
 
     def request(self, task_id: int) -> None:
         self.kill_requested = task_id
-        os.kill(os.getpid(), signal.SIGUSR1)
+        # Aim at the main thread: a process-wide signal may land on this reader thread,
+        # and then a task blocked in a system call would not notice it.
+        signal.pthread_kill(self._main_thread, signal.SIGUSR1)
+
+    def was_killed_before_start(self, task_id: int) -> bool:
+        return self.kill_requested == task_id
 
     def _on_signal(self, signum: int, frame: object) -> None:
         if self.running is not None and self.kill_requested == self.running:
@@ -92,6 +98,8 @@ def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKill
 def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv, killer: TaskKiller):
     killer.running = desc.task_id
     try:
+        if killer.was_killed_before_start(desc.task_id):
+            return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver before it started"))
         return run_task(desc, binary, payload, env)
     except TaskKilledError:  # landed outside the task's own handler
         return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver"))

@@ -1,7 +1,9 @@
 """Deterministic fault injection, for Ember's own tests (users never need it).
 
 A test lists faults in ``ember.testing.faults`` (JSON); each names the task attempt it
-hits by ``(stage, partition, attempt)`` and what happens as that attempt starts:
+hits by ``(stage, partition, attempt)`` — and ``stage_attempt``, the first by default or
+every one when null, since task attempts restart at 0 when a stage is resubmitted — and
+what happens as that attempt starts:
 
 * ``raise``: the task raises ``InjectedFault``;
 * ``exit``: the worker exits with code ``arg`` (``os._exit``);
@@ -43,13 +45,15 @@ class Fault:
     action: str
     attempt: int = 0
     arg: Any = None
+    stage_attempt: int | None = 0
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
             raise ValueError(f"unknown fault action {self.action!r}; expected one of {sorted(ACTIONS)}")
 
-    def hits(self, stage: int, partition: int, attempt: int) -> bool:
-        return (self.stage, self.partition, self.attempt) == (stage, partition, attempt)
+    def hits(self, stage: int, stage_attempt: int, partition: int, attempt: int) -> bool:
+        return ((self.stage, self.partition, self.attempt) == (stage, partition, attempt)
+                and self.stage_attempt in (None, stage_attempt))
 
 
 def parse_faults(text: str | list | None) -> tuple[Fault, ...]:
@@ -60,11 +64,11 @@ def parse_faults(text: str | list | None) -> tuple[Fault, ...]:
     return tuple(Fault(**item) for item in items)
 
 
-def inject(faults: tuple[Fault, ...], stage: int, partition: int, attempt: int,
+def inject(faults: tuple[Fault, ...], stage: int, stage_attempt: int, partition: int, attempt: int,
            resolver: ShuffleBlockResolver, block_manager: BlockManager) -> None:
     """Carry out every fault aimed at this task attempt."""
     for fault in faults:
-        if fault.hits(stage, partition, attempt):
+        if fault.hits(stage, stage_attempt, partition, attempt):
             _apply(fault, resolver, block_manager)
 
 
@@ -73,7 +77,7 @@ def _apply(fault: Fault, resolver: ShuffleBlockResolver, block_manager: BlockMan
         raise InjectedFault(f"injected failure in stage {fault.stage}, partition {fault.partition}, "
                             f"attempt {fault.attempt}")
     if fault.action == "exit":
-        os._exit(int(fault.arg or 1))
+        os._exit(1 if fault.arg is None else int(fault.arg))
     if fault.action == "sigkill":
         os.kill(os.getpid(), signal.SIGKILL)
     if fault.action == "sleep":

@@ -76,7 +76,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
                               map_outputs, desc.properties, metrics)
         memory.attach(context)  # the shuffle reader finds it there (rdd/shuffled.py)
         TaskContext._set(context)
-        inject(env.faults, desc.stage_id, desc.partition_index, desc.attempt, env.resolver, env.block_manager)
+        inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
+               env.resolver, env.block_manager)
         records = stage.rdd.iterator(split, context)
         if desc.is_shuffle_map:
             dep = stage.dependency

@@ -155,6 +155,9 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         state = self.__dict__.copy()
         state["_ctx"] = None
         state["_partitions"] = None
+        if self._checkpoint_rdd is not None:  # the lineage before a checkpoint stays behind
+            state = {k: (None if _holds_rdd(v) else v) for k, v in state.items()}
+            state["_checkpoint_rdd"] = self._checkpoint_rdd
         return state
 
     def __repr__(self) -> str:
@@ -340,6 +343,12 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         from ember.rdd.piped import pipe_partition
 
         return self.mapPartitions(lambda iterator: pipe_partition(iterator, command, env or {}, checkCode))
+
+
+def _holds_rdd(value: Any) -> bool:
+    if isinstance(value, RDD):
+        return True
+    return isinstance(value, (list, tuple)) and any(isinstance(v, RDD) for v in value)
 
 
 def _count_records(iterator: Iterator[Any]) -> int:

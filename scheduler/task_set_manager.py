@@ -43,7 +43,7 @@ class TaskSetManager:
     running: dict[int, RunningTask] = field(default_factory=dict)
     attempts: dict[int, int] = field(default_factory=dict)
     failures: dict[int, int] = field(default_factory=dict)
-    failed_on: dict[int, set[str]] = field(default_factory=dict)
+    last_failed_on: dict[int, str] = field(default_factory=dict)
     succeeded: set[int] = field(default_factory=set)
     _pending: set[int] = field(default_factory=set)
     _by_executor: dict[str, deque[int]] = field(default_factory=dict)
@@ -78,8 +78,8 @@ class TaskSetManager:
     def _pop_from(self, queue: deque[int] | None, executor_id: str, executor_count: int) -> int | None:
         """The first pending partition in ``queue`` that may run on ``executor_id``.
 
-        A partition that failed on this executor waits for another one, unless this is
-        the only executor (then retrying here is the only way forward).
+        A partition whose last attempt failed on this executor waits for another one,
+        unless this is the only executor (then retrying here is the only way forward).
         """
         skipped: list[int] = []
         found = None
@@ -87,7 +87,7 @@ class TaskSetManager:
             index = queue.popleft()
             if index not in self._pending:
                 continue
-            if executor_count > 1 and executor_id in self.failed_on.get(index, ()):
+            if executor_count > 1 and self.last_failed_on.get(index) == executor_id:
                 skipped.append(index)
                 continue
             self._pending.discard(index)
@@ -124,7 +124,7 @@ class TaskSetManager:
     def task_failed(self, task_id: int, reason: TaskEndReason) -> tuple[RunningTask, bool]:
         """Record a failure; returns the task and whether the set must abort."""
         running = self.running.pop(task_id)
-        self.failed_on.setdefault(running.index, set()).add(running.executor_id)
+        self.last_failed_on[running.index] = running.executor_id
         if reason.counts_towards_task_failures:
             self.failures[running.index] = self.failures.get(running.index, 0) + 1
             if self.failures[running.index] >= self.max_failures:

@@ -1,0 +1,348 @@
+"""RELIABILITY.md scenarios in local mode: inject a fault, compare with the fault-free result.
+
+Faults are injected deterministically by (stage, partition, attempt) through
+``ember.testing.faults``. Stage ids are assigned in order within a fresh context: a job's
+map stages first, then its result stage. Every test's context is stopped by the
+``make_context`` fixture, and ``assert_clean`` checks that no worker process and no
+scratch file is left behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from operator import add
+
+import pytest
+
+from ember import JobAbortedError, JobCancelledError, ResultTooLargeError, TaskContext, WorkerLostError
+from ember.scheduler.listener import SparkListener
+
+ROWS = 60_000
+
+
+class Recorder(SparkListener):
+    """Every task end by stage, as the name of its end reason."""
+
+    def __init__(self) -> None:
+        self.ends: dict[int, list[str]] = defaultdict(list)
+        self.changed = threading.Condition()
+
+    def on_task_end(self, stage, outcome) -> None:
+        with self.changed:
+            self.ends[stage.id].append(type(outcome.reason).__name__)
+            self.changed.notify_all()
+
+    def count(self, stage_id: int, reason: str | None = None) -> int:
+        return sum(1 for r in self.ends[stage_id] if reason is None or r == reason)
+
+    def wait_for(self, stage_id: int, reason: str, count: int, timeout: float = 10.0) -> int:
+        """Wait until ``count`` tasks of the stage ended for ``reason`` (tasks end asynchronously)."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.count(stage_id, reason) >= count, timeout)
+            return self.count(stage_id, reason)
+
+
+def faulty_context(make_context, tmp_path, faults, master="local[2,4]", **settings):
+    conf = {"ember.testing.faults": json.dumps(faults), "spark.local.dir": str(tmp_path)}
+    conf.update(settings)
+    context = make_context(master, conf)
+    recorder = Recorder()
+    context._listeners.add(recorder)
+    return context, recorder
+
+
+def stop_and_assert_clean(context, tmp_path) -> None:
+    pids = list(context.executor_pids().values())
+    context.stop()
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert os.listdir(tmp_path) == []
+
+
+def keyed_rows():
+    return [(i % 97, i) for i in range(ROWS)]
+
+
+def checksum(pairs):
+    totals, counts = Counter(), Counter()
+    for key, value in pairs:
+        totals[key] += value
+        counts[key] += 1
+    return totals, counts
+
+
+EXPECTED_SUMS = dict(checksum(keyed_rows())[0])
+
+
+# --- 1. Row conservation through shuffles under faults -------------------------------------
+
+@pytest.mark.parametrize("where", ["map", "reduce", "fetch"])
+def test_rows_are_conserved_when_a_worker_is_killed(make_context, tmp_path, where):
+    fault = {"map": {"stage": 0, "partition": 1, "action": "sigkill"},
+             "reduce": {"stage": 1, "partition": 2, "action": "sigkill"},
+             "fetch": {"stage": 1, "partition": 0, "action": "delete_shuffle_output", "arg": [0, 3]}}[where]
+    context, recorder = faulty_context(make_context, tmp_path, [fault])
+    grouped = context.parallelize(keyed_rows(), 4).groupByKey(4).mapValues(sorted).collect()
+    assert {k: sum(v) for k, v in grouped} == EXPECTED_SUMS
+    assert sum(len(v) for _, v in grouped) == ROWS
+    failed = sum(recorder.count(s) - recorder.count(s, "Success") for s in recorder.ends)
+    assert failed == 1 if where != "fetch" else failed >= 1  # every reader of a lost output fails
+    stop_and_assert_clean(context, tmp_path)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_join_and_sort_are_exact_under_a_killed_map_task(make_context, tmp_path, seed):
+    rng = random.Random(seed)
+    left = [(rng.randrange(50), rng.randrange(1000)) for _ in range(3000)]
+    right = [(k, f"v{k}") for k in range(0, 50, 3)]
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 0, "partition": rng.randrange(6), "action": "sigkill"}])
+    joined = context.parallelize(left, 3).join(context.parallelize(right, 3)).collect()
+    expected = [(k, (v, w)) for k, v in left for kk, w in right if k == kk]
+    assert Counter(joined) == Counter(expected)
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 2, 3. Transient and permanent task failures -------------------------------------------
+
+def test_a_transient_failure_is_retried(make_context, tmp_path):
+    context, recorder = faulty_context(make_context, tmp_path,
+                                       [{"stage": 0, "partition": 1, "action": "raise"}], master="local[2,2]")
+    assert context.parallelize([1, 2, 3], 3).map(lambda x: x * x).collect() == [1, 4, 9]
+    assert recorder.count(0) == 4 and recorder.count(0, "ExceptionFailure") == 1
+    stop_and_assert_clean(context, tmp_path)
+
+
+def _fails_on_three(x):
+    if x == 3:
+        raise ValueError(f"n={TaskContext.get().attemptNumber()}")
+    return x
+
+
+def test_a_permanent_failure_fails_fast_with_the_last_attempts_error(make_context, tmp_path):
+    context, recorder = faulty_context(make_context, tmp_path, [], master="local[2,4]")
+    with pytest.raises(ValueError, match=r"^n=3\b") as info:
+        context.parallelize([1, 2, 3], 3).map(_fails_on_three).collect()
+    assert "failed 4 times (stage 0, partition 2)" in info.value.__notes__[0]
+    assert "test_reliability.py" in info.value.__notes__[0]
+    assert "_fails_on_three" in info.value.__cause__.traceback_text
+    assert context.parallelize([1, 2, 3], 3).sum() == 6
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 4. A task that kills its worker --------------------------------------------------------
+
+@pytest.mark.parametrize("code", [42, 0])
+def test_a_task_that_exits_its_worker_fails_clearly_and_the_session_survives(make_context, tmp_path, code):
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 0, "partition": 1, "action": "exit", "attempt": a, "arg": code} for a in range(2)],
+        master="local[2,2]")
+    with pytest.raises(WorkerLostError, match=f"exit code {code}"):
+        context.parallelize(range(6), 3).collect()
+    assert context.parallelize(range(6), 3).collect() == list(range(6))
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 5, 6. Lost shuffle output ---------------------------------------------------------------
+
+def test_lost_shuffle_output_reruns_only_the_missing_map_partition(make_context, tmp_path):
+    context, recorder = faulty_context(make_context, tmp_path, [
+        {"stage": 1, "partition": 0, "action": "delete_shuffle_output", "arg": [0, 2]}])
+    result = dict(context.parallelize(keyed_rows(), 4).reduceByKey(add, 4).collect())
+    assert result == EXPECTED_SUMS
+    assert recorder.count(0, "Success") == 5  # 4 map tasks, then map 2 again
+    assert recorder.count(1, "FetchFailed") >= 1  # every reduce task then reading map 2
+    stop_and_assert_clean(context, tmp_path)
+
+
+def test_a_corrupted_shuffle_block_is_detected_and_rebuilt(make_context, tmp_path):
+    context, recorder = faulty_context(make_context, tmp_path, [
+        {"stage": 1, "partition": 0, "action": "corrupt_shuffle_output", "arg": [0, 1]}])
+    assert dict(context.parallelize(keyed_rows(), 4).reduceByKey(add, 4).collect()) == EXPECTED_SUMS
+    assert recorder.count(1, "FetchFailed") >= 1
+    assert recorder.count(0, "Success") == 5  # only map 1 ran again
+    stop_and_assert_clean(context, tmp_path)
+
+
+def test_repeated_fetch_failures_abort_after_the_stage_attempt_limit(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 1, "partition": 0, "action": "delete_shuffle_output", "arg": [0, 0], "stage_attempt": None}])
+    with pytest.raises(JobAbortedError, match="failed the maximum number of attempts \\(4\\)"):
+        context.parallelize(keyed_rows(), 2).reduceByKey(add, 2).collect()
+    assert context.parallelize([1, 2], 2).count() == 2
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 7. Nondeterministic upstream is never mixed across attempts -----------------------------
+
+def _tag_with_run(index, records):
+    run = random.random()  # differs on every run of the map task
+    return ((x % 5, (index, run, x)) for x in records)
+
+
+def test_an_indeterminate_stage_is_rerun_whole_or_fails_explicitly(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 1, "partition": 0, "action": "delete_shuffle_output", "arg": [0, 1]}])
+    sampled = context.parallelize(range(2000), 4).sample(False, 0.5).mapPartitionsWithIndex(_tag_with_run)
+    try:
+        groups = sampled.groupByKey(3).collect()
+    except JobAbortedError as error:
+        assert "indeterminate" in str(error)
+    else:
+        runs_by_map = defaultdict(set)
+        for _, values in groups:
+            for index, run, _ in values:
+                runs_by_map[index].add(run)
+        assert all(len(runs) == 1 for runs in runs_by_map.values()), "records of two runs were mixed"
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 9. A lost cached partition is recomputed from lineage -----------------------------------
+
+def test_a_lost_cached_partition_is_recomputed(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 1, "partition": 0, "action": "drop_cached_block", "arg": [1, 0]}])
+    calls = context.accumulator(0)
+
+    def square(x):
+        calls.add(1)
+        return x * x
+
+    cached = context.parallelize(range(100), 2).map(square).cache()
+    assert cached.id() == 1
+    assert cached.count() == 100 and calls.value == 100
+    assert cached.sum() == sum(x * x for x in range(100))
+    assert calls.value == 150  # partition 0 (50 records) was recomputed, partition 1 was not
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 17. Driver result-size guard -------------------------------------------------------------
+
+def test_a_result_larger_than_max_result_size_is_refused(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [], **{"spark.driver.maxResultSize": "1m"})
+    blobs = context.parallelize(range(8), 8).map(lambda i: os.urandom(400_000))
+    with pytest.raises(ResultTooLargeError, match="bigger than spark.driver.maxResultSize"):
+        blobs.collect()
+    assert sum(len(b) for b in blobs.toLocalIterator()) == 8 * 400_000
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 18. Cancellation -----------------------------------------------------------------------
+
+def _sleep_long(x):
+    time.sleep(60)
+    return x
+
+
+def test_cancelling_a_job_group_stops_running_tasks(make_context, tmp_path):
+    context, recorder = faulty_context(make_context, tmp_path, [])
+    context.setJobGroup("slow", "sleeps")
+    threading.Timer(0.5, context.cancelJobGroup, args=("slow",)).start()
+    with pytest.raises(JobCancelledError, match="job group slow"):
+        context.parallelize(range(4), 4).map(_sleep_long).collect()
+    context.setLocalProperty("spark.jobGroup.id", None)
+    assert context.parallelize(range(4), 2).map(lambda x: x + 1).collect() == [1, 2, 3, 4]
+    assert recorder.wait_for(0, "TaskKilled", 2) == 2
+    stop_and_assert_clean(context, tmp_path)
+
+
+def test_ctrl_c_during_an_action_cancels_the_job(make_context, tmp_path):
+    context, recorder = faulty_context(make_context, tmp_path, [])
+    threading.Timer(0.5, os.kill, args=(os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt):
+        context.parallelize(range(2), 2).map(_sleep_long).collect()
+    assert context.parallelize(range(3)).count() == 3
+    assert recorder.wait_for(0, "TaskKilled", 2) == 2
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 19. Scratch directory hygiene --------------------------------------------------------------
+
+def test_a_killed_drivers_directory_is_reclaimed_by_the_next_session(make_context, tmp_path):
+    script = (f"from ember import SparkConf, SparkContext\n"
+              f"sc = SparkContext('local[1]', conf=SparkConf().set('spark.local.dir', {str(tmp_path)!r}))\n"
+              f"sc.parallelize([(1, 2)]).groupByKey().collect()\n"
+              f"print('ready', flush=True)\n"
+              f"import time; time.sleep(60)\n")
+    driver = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert driver.stdout.readline().strip() == "ready"
+    assert len(os.listdir(tmp_path)) == 1
+    driver.send_signal(signal.SIGKILL)
+    driver.wait()
+    context, _ = faulty_context(make_context, tmp_path, [])
+    assert len(os.listdir(tmp_path)) == 1  # only the new session's own directory
+    stop_and_assert_clean(context, tmp_path)
+
+
+def test_a_scratch_directory_deleted_mid_session_is_recreated(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [])
+    assert dict(context.parallelize(keyed_rows(), 2).reduceByKey(add).collect()) == EXPECTED_SUMS
+    import shutil
+    shutil.rmtree(context._session_dir.path)
+    assert dict(context.parallelize(keyed_rows(), 2).reduceByKey(add).collect()) == EXPECTED_SUMS
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 21. Results that cannot be serialized ------------------------------------------------------
+
+def test_a_result_that_cannot_be_pickled_fails_with_a_clear_error(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [])
+    with pytest.raises(TypeError, match="pickle"):
+        context.parallelize([1], 1).map(lambda _: threading.Lock()).collect()
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 24. Checkpoints truncate lineage -----------------------------------------------------------
+
+def test_checkpoints_truncate_a_long_iterative_lineage(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path / "scratch", [])
+    context.setCheckpointDir(str(tmp_path / "checkpoints"))
+    rdd = context.parallelize(range(100), 2)
+    for step in range(1, 201):
+        rdd = rdd.map(lambda x: x + 1)
+        if step % 20 == 0:
+            rdd.checkpoint()
+            rdd.count()
+    assert rdd.isCheckpointed()
+    assert sorted(rdd.collect()) == [x + 200 for x in range(100)]
+    assert len(rdd.toDebugString().decode().splitlines()) <= 21
+    victim = next(iter(context.executor_pids().values()))
+    os.kill(victim, signal.SIGKILL)
+    assert sorted(rdd.map(lambda x: x - 200).collect()) == list(range(100))
+    context.stop()
+
+
+def test_a_missing_local_checkpoint_block_fails_with_an_explanation(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [])
+    rdd = context.parallelize(range(10), 2).map(lambda x: x * 2)
+    rdd.localCheckpoint()
+    assert rdd.sum() == 90
+    os.remove(os.path.join(rdd._checkpoint_rdd.path, "part-00001"))
+    with pytest.raises(Exception, match="Local checkpoints are not fault tolerant"):
+        rdd.collect()
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- Concurrent jobs ---------------------------------------------------------------------------
+
+def test_actions_from_several_threads_at_once_are_all_correct(sc):
+    results: dict[int, int] = {}
+
+    def run(n: int) -> None:
+        results[n] = dict(sc.parallelize([(i % 7, i) for i in range(n)], 3).reduceByKey(add).collect())[0]
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in (700, 1400, 2100, 2800)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == {n: sum(range(0, n, 7)) for n in (700, 1400, 2100, 2800)}
