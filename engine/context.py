@@ -329,7 +329,7 @@ class SparkContext:
 
         Files ending in ``.gz`` are decompressed (one partition each).
         """
-        return TextFileRDD(self, name, minPartitions or self.defaultMinPartitions)
+        return TextFileRDD(self, name, minPartitions or self.defaultMinPartitions, use_unicode)
 
     def wholeTextFiles(self, path: str, minPartitions: int | None = None, use_unicode: bool = True) -> RDD:
         """``(path, content)`` for each file under ``path``."""

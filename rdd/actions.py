@@ -21,7 +21,6 @@ from ember.errors import EmberValueError
 if TYPE_CHECKING:
     from ember.rdd.rdd import RDD
 
-_NOTHING = object()
 
 
 def _count(iterator: Iterator[Any]) -> int:
@@ -31,10 +30,12 @@ def _count(iterator: Iterator[Any]) -> int:
     return count
 
 
-def _reduce_partition(func: Callable[[Any, Any], Any]) -> Callable[[Iterator[Any]], Any]:
-    def reduce_partition(iterator: Iterator[Any]) -> Any:
-        first = next(iterator, _NOTHING)
-        return _NOTHING if first is _NOTHING else fold_left(func, iterator, first)
+def _reduce_partition(func: Callable[[Any, Any], Any]) -> Callable[[Iterator[Any]], list[Any]]:
+    """Reduce one partition to ``[value]``, or ``[]`` when it is empty (survives pickling)."""
+    def reduce_partition(iterator: Iterator[Any]) -> list[Any]:
+        for first in iterator:
+            return [fold_left(func, iterator, first)]
+        return []
     return reduce_partition
 
 
@@ -68,7 +69,7 @@ class RDDActions:
         10
         """
         check_closure(f, "reduce")
-        partials = [r for r in self.ctx._run_job(self, _reduce_partition(f)) if r is not _NOTHING]
+        partials = [value for part in self.ctx._run_job(self, _reduce_partition(f)) for value in part]
         if not partials:
             raise EmberValueError("Can not reduce() empty RDD")
         return fold_left(f, partials)
@@ -155,6 +156,8 @@ class RDDActions:
         >>> sc.parallelize([10, 1, 2, 9, 3], 2).takeOrdered(3)
         [1, 2, 3]
         """
+        if num < 0:
+            raise EmberValueError("top N cannot be negative.")
         partials = self.ctx._run_job(self, lambda it: heapq.nsmallest(num, it, key=key))
         return heapq.nsmallest(num, itertools.chain.from_iterable(partials), key=key)
 

@@ -161,6 +161,7 @@ class NumericRDDFunctions:
                 return bounds
         else:
             bounds, even = _check_bucket_list(list(buckets))
+        given = buckets if not isinstance(buckets, int) else None
         low, high = bounds[0], bounds[-1]
         width = (high - low) / (len(bounds) - 1) if even else None
 
@@ -176,7 +177,8 @@ class NumericRDDFunctions:
             return counts
 
         partials = self.ctx._run_job(self, count_partition)
-        return bounds, [sum(column) for column in zip(*partials)] if partials else [0] * (len(bounds) - 1)
+        counts = [sum(column) for column in zip(*partials)] if partials else [0] * (len(bounds) - 1)
+        return (bounds if given is None else given), counts
 
     def _even_buckets(self: RDD, count: int):
         if count < 1:

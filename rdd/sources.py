@@ -112,12 +112,18 @@ def plan_splits(files: Sequence[str], min_partitions: int) -> list[FileSplit]:
     return splits
 
 
-def read_lines(split: FileSplit) -> Iterator[str]:
-    """The lines whose first byte lies in ``[split.start, split.end)``, without line ends."""
+def read_lines(split: FileSplit, use_unicode: bool = True) -> Iterator[str | bytes]:
+    """The lines whose first byte lies in ``[split.start, split.end)``, without line ends.
+
+    Lines are ``str`` (UTF-8), or the raw ``bytes`` when ``use_unicode`` is false.
+    """
+    decode = _decode_lines if use_unicode else _split_lines
     if split.path.endswith(".gz"):
-        with gzip.open(split.path, "rt", encoding="utf-8", newline="") as handle:
+        with gzip.open(split.path, "rb") as handle:
             for line in handle:
-                yield line.rstrip("\r\n") if line.endswith("\n") else line
+                line = line[:-1] if line.endswith(b"\n") else line
+                line = line[:-1] if line.endswith(b"\r") else line
+                yield line.decode("utf-8") if use_unicode else line
         return
     with open(split.path, "rb") as handle:
         position = split.start
@@ -138,9 +144,16 @@ def read_lines(split: FileSplit) -> Iterator[str]:
             cut = data.rfind(b"\n") + 1
             carry = data[cut:]
             if cut:
-                yield from _decode_lines(data[:cut - 1])
+                yield from decode(data[:cut - 1])
         if carry:
-            yield from _decode_lines(carry)
+            yield from decode(carry)
+
+
+def _split_lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    if b"\r" in data:
+        lines = [line[:-1] if line.endswith(b"\r") else line for line in lines]
+    return lines
 
 
 def _decode_lines(data: bytes) -> list[str]:
@@ -152,16 +165,17 @@ def _decode_lines(data: bytes) -> list[str]:
 
 
 class TextFileRDD(RDD):
-    def __init__(self, ctx: SparkContext, path: str, min_partitions: int) -> None:
+    def __init__(self, ctx: SparkContext, path: str, min_partitions: int, use_unicode: bool = True) -> None:
         super().__init__(ctx)
         self.path = path
+        self.use_unicode = use_unicode
         self._splits = plan_splits(expand_paths(path), min_partitions)
 
     def _get_partitions(self) -> list[Partition]:
         return list(self._splits)
 
-    def compute(self, split: FileSplit, task_context: TaskContext) -> Iterator[str]:
-        return read_lines(split)
+    def compute(self, split: FileSplit, task_context: TaskContext) -> Iterator[str | bytes]:
+        return read_lines(split, self.use_unicode)
 
 
 class WholeTextFilesRDD(RDD):
