@@ -39,7 +39,7 @@ from ember.rdd.checkpoint import materialize_checkpoints
 from ember.rdd.rdd import RDD
 from ember.rdd.sources import (EmptyRDD, ParallelCollectionRDD, PickleFileRDD, TextFileRDD,
                                WholeTextFilesRDD)
-from ember.rdd.union import UnionRDD
+from ember.rdd.union import PartitionerAwareUnionRDD, UnionRDD
 from ember.scheduler.backends.inline import InlineBackend
 from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.dag_scheduler import DAGScheduler
@@ -344,6 +344,9 @@ class SparkContext:
         rdds = list(rdds)
         if not rdds:
             raise EmberValueError("union() needs at least one RDD")
+        partitioner = rdds[0].partitioner
+        if len(rdds) > 1 and partitioner is not None and all(r.partitioner == partitioner for r in rdds):
+            return PartitionerAwareUnionRDD(rdds)
         return UnionRDD(rdds)
 
     # --- shared variables ----------------------------------------------------------

@@ -2,7 +2,7 @@
 
 ``reduceByKey``, ``foldByKey``, ``aggregateByKey`` and ``groupByKey`` are aggregators
 over one hash shuffle; ``cogroup`` tags the records of two RDDs and groups them in one
-shuffle, and the joins, ``subtractByKey``, ``intersection`` and ``subtract`` are built on
+shuffle (none when both are already partitioned alike), and the joins, ``subtractByKey``, ``intersection`` and ``subtract`` are built on
 it. ``sortByKey`` samples the keys to choose range bounds, then shuffles by range and
 sorts within each partition. When the input is already partitioned the way an
 aggregation needs, the aggregation runs inside each partition with no shuffle.
@@ -256,7 +256,7 @@ class PairRDDFunctions:
     def groupWith(self: RDD, other: RDD, *others: RDD, numPartitions: int | None = None) -> RDD:
         rdds = (self, other) + others
         count = len(rdds)
-        tagged = self.ctx.union([rdd.map(_tagger(i)) for i, rdd in enumerate(rdds)])
+        tagged = self.ctx.union([rdd.map(_tagger(i), preservesPartitioning=True) for i, rdd in enumerate(rdds)])
         partitions = numPartitions or max(rdd._default_reduce_partitions() for rdd in rdds)
 
         def create(tagged_value: tuple[int, Any]) -> list[list[Any]]:
