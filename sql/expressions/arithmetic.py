@@ -69,9 +69,23 @@ class BinaryArithmetic(Expression):
         return arrow_errors_as_spark(lambda: self._compute(left, right), "")
 
     def _decimal_compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
-        """Compute in 256-bit decimals (so no intermediate overflows), then take Spark's result type."""
+        """Compute in 128-bit decimals when Arrow's result type fits them, first as declared, then
+        with each operand narrowed to the digits its values use; else in (much slower) 256-bit
+        decimals. Then take Spark's result type."""
         target = to_arrow_type(self.data_type)
-        result = self._compute(_wide(left), _wide(right))
+        result = None
+        for attempt in (lambda: self._compute(left, right),
+                        lambda: self._compute(_narrowed(left), _narrowed(right))):
+            try:
+                result = attempt()
+                break
+            except pa.ArrowInvalid as e:
+                if "precision" not in str(e).lower():
+                    raise
+        if result is None:
+            result = self._compute(_wide(left), _wide(right))
+        if result.type == target:
+            return result
         return result.cast(options=pc.CastOptions(target, allow_decimal_truncate=True))
 
     def _compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
@@ -80,6 +94,16 @@ class BinaryArithmetic(Expression):
 
     def _fmt(self, args: list[str]) -> str:
         return f"({args[0]} {self.symbol} {args[1]})"
+
+
+def _narrowed(value: ArrowValue) -> ArrowValue:
+    """``value`` as a decimal128 of just the precision its largest value needs."""
+    scale = value.type.scale
+    largest = pc.max(pc.abs(value)) if not isinstance(value, pa.Scalar) else pc.abs(value)
+    largest = largest.as_py() if largest.is_valid else 0
+    digits = max(1, len(str(int(abs(largest).scaleb(scale)))))
+    precision = min(38, max(digits, scale + 1))
+    return value.cast(pa.decimal128(precision, scale))
 
 
 def _wide(value: ArrowValue) -> ArrowValue:

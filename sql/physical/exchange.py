@@ -73,7 +73,9 @@ def _hash_array(array: pa.Array) -> np.ndarray:
         values = np.where(np.isnan(values), np.nan, values)
         hashed = _mix(values.view(np.uint64))
     elif pa.types.is_integer(t) or pa.types.is_boolean(t) or pa.types.is_date(t) or pa.types.is_timestamp(t):
-        storage = array.cast(pa.int64()) if not pa.types.is_integer(t) or t != pa.int64() else array
+        if pa.types.is_date32(t):
+            array = array.cast(pa.int32())  # Arrow casts a date to int32 only
+        storage = array.cast(pa.int64()) if array.type != pa.int64() else array
         values = pc.fill_null(storage, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         hashed = _mix(values.view(np.uint64))
     else:

@@ -185,3 +185,22 @@ def test_decimal_arithmetic_takes_sparks_result_types(spark):
                     (F.col("a") * (1 - F.col("c")) * (1 + F.col("c"))).alias("x"))
     assert out.dtypes == [("m", "decimal(31,4)"), ("d", "decimal(33,18)"), ("x", "decimal(38,6)")]
     assert [str(v) for v in out.first()] == ["3.1250", "0.500000000000000000", "1.246875"]
+
+
+def test_decimal_products_beyond_38_declared_digits_stay_exact(spark):
+    # (32,4) * (16,2) declares 49 digits: computed on 128-bit decimals narrowed to the digits used.
+    df = spark.createDataFrame([("105000.25", "0.07", "0.08"), ("1.01", "0.00", "0.00")],
+                               "p STRING, d STRING, t STRING").select(
+        *[F.col(c).cast("decimal(15,2)").alias(c) for c in "pdt"])
+    out = df.select((F.col("p") * (1 - F.col("d")) * (1 + F.col("t"))).alias("charge"))
+    assert out.dtypes == [("charge", "decimal(38,6)")]
+    assert [str(r.charge) for r in out.collect()] == ["105462.251100", "1.010000"]
+
+
+def test_group_by_a_date_column(spark):
+    import datetime
+
+    days = [datetime.date(2024, 1, d % 3 + 1) for d in range(30)]
+    df = spark.createDataFrame([(d, 1) for d in days], "day DATE, n INT")
+    got = {r.day: r["sum(n)"] for r in df.groupBy("day").agg(F.sum("n")).collect()}
+    assert got == {datetime.date(2024, 1, k): 10 for k in (1, 2, 3)}
