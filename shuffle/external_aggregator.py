@@ -45,7 +45,7 @@ from __future__ import annotations
 import heapq
 import logging
 import sys
-from itertools import chain, islice
+from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
@@ -121,14 +121,19 @@ class ExternalAggregator:
         self._after_batch(len(batch), _spread(batch))
 
     def _insert_all(self, pairs: Iterable[tuple[Any, Any]], combine: Callable[[Any, dict], dict]) -> None:
-        # Chunks of ``step`` records go straight from the iterator into the dict loop (no
-        # list in between); the first record of each chunk is peeked, which detects the end
-        # and is the chunk's size sample.
+        # Chunks of ``step`` records go straight from the iterator into the dict loop through
+        # one ``islice`` (no list, no extra layer per record); the record after each chunk is
+        # taken by hand, which detects the end and is the chunk's size sample.
         iterator = iter(pairs)
         step = min(CHECK_EVERY, self.spill_every or CHECK_EVERY)
-        while (first := next(iterator, _END)) is not _END:
-            combine(chain((first,), islice(iterator, step - 1)), self._map)
-            self._after_batch(step, (first,))
+        while True:
+            combine(islice(iterator, step), self._map)
+            after = next(iterator, _END)
+            if after is _END:
+                self._after_batch(step, ())
+                return
+            combine((after,), self._map)
+            self._after_batch(step + 1, (after,))
 
     def _after_batch(self, count: int, samples: Sequence[tuple[Any, Any]]) -> None:
         self._records += count

@@ -17,7 +17,7 @@ reduce partition, go to the map-output tracker.
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
 
 from ember.errors import EmberTypeError
 from ember.memory import MemoryConsumer, TaskMemory
@@ -74,14 +74,17 @@ class ShuffleWriter:
     def write(self, records: Iterable[Any], aggregator: Aggregator | None,
               map_side_combine: bool, attempt_suffix: str) -> list[int]:
         """Write this map task's output; returns the byte size of each reduce block."""
-        records = _require_pairs(iter(records))
+        head, rest = _first_pair(iter(records))
         combiner = None
         try:
             if map_side_combine:
                 combiner = ExternalAggregator(aggregator, self.memory, self.serializer, metrics=self.metrics,
                                               spill_every_n_records=self.spill_every)
-                combiner.insert_values(records)
+                combiner.insert_values(head)
+                combiner.insert_values(rest)
                 records = combiner.items()
+            else:
+                records = itertools.chain(head, rest)
             chunks = self._partition_into_chunks(records)
             blocks = [self._block(index, chunks[index]) for index in range(self.num_partitions)]
             self.resolver.ensure_shuffle_dir(self.shuffle_id)
@@ -178,14 +181,17 @@ class ShuffleWriter:
 _NO_RECORD = object()
 
 
-def _require_pairs(records: Iterable[Any]):
-    """Check the first record is a (key, value) pair, so a mistake fails with a clear message."""
-    iterator = iter(records)
-    first = next(iterator, _NO_RECORD)
+def _first_pair(records: Iterator[Any]) -> tuple[tuple[Any, ...], Iterator[Any]]:
+    """Check the first record is a (key, value) pair, so a mistake fails with a clear message.
+
+    Returns the first record (as a 0- or 1-tuple) and the rest, kept apart so the
+    per-record loops do not pay for a ``chain``.
+    """
+    first = next(records, _NO_RECORD)
     if first is _NO_RECORD:
-        return iterator
+        return (), records
     if not (isinstance(first, (tuple, list)) and len(first) == 2):
         raise EmberTypeError(
             f"this operation shuffles by key and needs (key, value) pairs, but got a record "
             f"of type {type(first).__name__}: {first!r:.80}")
-    return itertools.chain((first,), iterator)
+    return (first,), records
