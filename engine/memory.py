@@ -73,14 +73,15 @@ def sizeof_sampled(value: Any, depth: int = 3) -> int:
             return size
         sample = list(_take(value.items() if isinstance(value, dict) else value, _NESTED_SAMPLE))
         return size + sum(sizeof_sampled(v, depth - 1) for v in sample) * count // len(sample)
-    attributes = getattr(value, "__dict__", None)
-    if attributes is not None:
-        size += sizeof_sampled(attributes, depth - 1)
-    slots = getattr(kind, "__slots__", ())
-    if isinstance(slots, str):
-        slots = (slots,)
-    for name in slots:
-        size += sizeof_sampled(getattr(value, name, None), depth - 1)
+    try:  # a user object: its attributes, however it keeps them
+        attributes = getattr(value, "__dict__", None)
+        if isinstance(attributes, dict):
+            size += sizeof_sampled(attributes, depth - 1)
+        slots = getattr(kind, "__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            size += sizeof_sampled(getattr(value, name, None), depth - 1)
+    except Exception:  # an estimate must never fail a task
+        pass
     return size
 
 
