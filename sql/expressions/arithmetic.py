@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
-from ember.sql.arrow_types import from_arrow_type, to_arrow_type
+from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException, ArithmeticException
 from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_spark
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string, wider_type

@@ -2,7 +2,8 @@
 
 Before: ``Aggregate[k][sum(v)] <- t(k, v, w)``; after: ``Aggregate[k][sum(v)] <- Project[k, v] <- t``.
 Before: ``Project[l.a] <- Join(l(a, b), r(c, d), l.a = r.c)``;
-after: ``Project[l.a] <- Join(Project[a] <- l, Project[c] <- r, l.a = r.c)``.
+after: ``Project[l.a] <- Join(Project[a] <- l, Project[c] <- r, l.a = r.c)`` (likewise below an
+Aggregate, so ``count()`` of a join shuffles only the join keys).
 """
 
 from __future__ import annotations
@@ -26,16 +27,20 @@ def _refs(exprs: list[E.Expression]) -> set[int]:
     return set().union(*[e.references() for e in exprs]) if exprs else set()
 
 
+def _narrow_join(j: L.Join, needed: set[int]) -> L.Join:
+    needed = needed | _refs(j.expressions)
+    return L.Join(_narrow(j.left, needed), _narrow(j.right, needed), j.join_type, j.condition,
+                  j.using, j.broadcast_hint)
+
+
 def prune_columns(plan: L.LogicalPlan) -> L.LogicalPlan:
     def rule(node: L.LogicalPlan) -> L.LogicalPlan:
         if isinstance(node, L.Aggregate):
-            return L.Aggregate(node.grouping, node.aggregates, _narrow(node.child, _refs(node.expressions)))
+            needed = _refs(node.expressions)
+            child = _narrow_join(node.child, needed) if isinstance(node.child, L.Join) else node.child
+            return L.Aggregate(node.grouping, node.aggregates, _narrow(child, needed))
         if isinstance(node, L.Project) and isinstance(node.child, L.Join):
-            j = node.child
-            needed = _refs(list(node.project_list)) | _refs(j.expressions)
-            join = L.Join(_narrow(j.left, needed), _narrow(j.right, needed), j.join_type, j.condition,
-                          j.using, j.broadcast_hint)
-            return L.Project(node.project_list, join)
+            return L.Project(node.project_list, _narrow_join(node.child, _refs(list(node.project_list))))
         return node
 
     return plan.transform_down(rule)

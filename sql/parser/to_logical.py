@@ -22,6 +22,7 @@ import sqlglot
 from sqlglot import exp
 
 from ember.sql import expressions as E
+from ember.sql import types as T
 from ember.sql.analyzer import analyze
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert
@@ -119,7 +120,7 @@ def _join_type(join: exp.Join) -> str:
 def _from(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
     source = node.args.get("from_")
     if source is None:
-        return L.Range(0, 1, 1, 1, E.AttributeReference("id", E.Literal.of(0).data_type, False, E.new_expr_id()))
+        return L.Range(0, 1, 1, 1, E.AttributeReference("id", T.LongType(), False, E.new_expr_id()))
     plan = _relation(source.this, scope)
     for join in node.args.get("joins") or []:
         right = _relation(join.this, scope)

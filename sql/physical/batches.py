@@ -10,7 +10,7 @@ from ember.sql import expressions as E
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
 
-__all__ = ["column_name", "arrow_schema", "bind", "evaluate", "to_table", "empty_batch"]
+__all__ = ["column_name", "arrow_schema", "bind", "evaluate", "to_table", "empty_batch", "compact"]
 
 
 def column_name(attr: E.AttributeReference) -> str:
@@ -52,6 +52,12 @@ def evaluate(exprs: list[E.Expression], batch: pa.RecordBatch, schema: pa.Schema
 def to_table(batches: Iterable[pa.RecordBatch], schema: pa.Schema) -> pa.Table:
     """All batches of a partition as one table (empty and typed when there are none)."""
     return pa.Table.from_batches([b for b in batches if b.num_rows], schema=schema)
+
+
+def compact(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A copy holding only ``batch``'s own rows. A slice shares its parent's buffers, and
+    pickling it (to send it to a task, a shuffle file or the driver) writes them whole."""
+    return pa.concat_batches([batch])
 
 
 def empty_batch(schema: pa.Schema) -> pa.RecordBatch:

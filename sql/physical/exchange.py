@@ -4,8 +4,8 @@ Partition ids must agree across processes and runs, so they come from our own ha
 Python's ``hash()``: integers (and dates, booleans, float bit patterns) go through a
 multiply-shift mix in numpy; strings and binaries are hashed over the Arrow data buffer with
 a per-byte polynomial summed per row (``np.add.reduceat``), then mixed with their length.
-NULLs hash to a fixed value. A batch is then split with one ``sort_indices`` + ``take`` and
-zero-copy slices, not one filter per target partition.
+NULLs hash to a fixed value. A batch is then split with one stable ``argsort`` of the ids and
+one ``take`` per target partition (not one filter per target).
 """
 
 from __future__ import annotations
@@ -103,14 +103,17 @@ def hash_partition_ids(batch: pa.RecordBatch, keys: list[E.Expression], num_part
 
 def split_by_partition(batch: pa.RecordBatch, pids: np.ndarray,
                        num_partitions: int) -> Iterator[tuple[int, pa.RecordBatch]]:
-    """``(pid, rows of batch for pid)`` for each non-empty target partition."""
+    """``(pid, rows of batch for pid)`` for each non-empty target partition.
+
+    One ``take`` per target, so each piece owns compact buffers: a zero-copy slice would be
+    pickled into the shuffle file together with its parent's whole buffers.
+    """
     if batch.num_rows == 0:
         return
-    order = pc.sort_indices(pa.array(pids))
-    ordered = batch.take(order)
+    order = np.argsort(pids, kind="stable")
     counts = np.bincount(pids, minlength=num_partitions)
     start = 0
     for pid, count in enumerate(counts):
         if count:
-            yield int(pid), ordered.slice(start, int(count))
+            yield int(pid), batch.take(pa.array(order[start:start + count]))
             start += int(count)

@@ -17,7 +17,7 @@ import pyarrow as pa
 from ember.sql.io.source import read_split
 from ember.sql.physical import plan as P
 from ember.sql.physical.aggregate import aggregate_partition
-from ember.sql.physical.batches import arrow_schema, to_table
+from ember.sql.physical.batches import arrow_schema, compact, to_table
 from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
 from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
@@ -25,25 +25,28 @@ from ember.sql.physical.range_partition import choose_bounds, range_partition_id
 from ember.sql.physical.project_filter import filter_batches, project_batches
 from ember.sql.physical.sort import limit_batches, sort_partition
 
-__all__ = ["execute", "collect_table"]
+__all__ = ["execute", "collect_table", "local_slices"]
 
 _BATCH_ROWS = 64 * 1024
 
 
 def _local_scan(node: P.LocalScanExec, sc: Any) -> Any:
-    """Slice the table on the driver and parallelize the slices, one element per partition.
-
-    Each task then deserializes only its own slice; a closure over all slices would pickle the
-    whole table into the stage and make every task load it.
-    """
+    """Parallelize the driver's table as one element (its slice of batches) per partition, so
+    each task deserializes only its own rows (a closure over all slices would ship the whole
+    table to every task)."""
     schema = arrow_schema(list(node.output))
     table = node.table.rename_columns(schema.names).cast(schema)
     n = node.num_partitions or sc.defaultParallelism
     n = max(1, min(n, max(1, table.num_rows)))
-    bounds = np.linspace(0, table.num_rows, n + 1).astype(int)
-    slices = [table.slice(bounds[i], bounds[i + 1] - bounds[i]).combine_chunks().to_batches(_BATCH_ROWS)
-              for i in range(n)]
+    slices = local_slices(table, n)
     return sc.parallelize(slices, n).mapPartitions(_flatten)
+
+
+def local_slices(table: pa.Table, n: int) -> list[list[pa.RecordBatch]]:
+    """``table`` cut into ``n`` row ranges of compact batches."""
+    bounds = np.linspace(0, table.num_rows, n + 1).astype(int)
+    return [[compact(b) for b in table.slice(bounds[i], bounds[i + 1] - bounds[i]).to_batches(_BATCH_ROWS)]
+            for i in range(n)]
 
 
 def _flatten(lists: Iterator[list[pa.RecordBatch]]) -> Iterator[pa.RecordBatch]:

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import expressions as E
-from ember.sql.physical.batches import to_table
+from ember.sql.physical.batches import compact, to_table
 
 __all__ = ["sort_keys", "order_values", "sort_table", "sort_partition", "limit_batches"]
 
@@ -55,6 +55,6 @@ def limit_batches(batches: Iterator[pa.RecordBatch], n: int) -> Iterator[pa.Reco
         if remaining <= 0:
             return
         if batch.num_rows > remaining:
-            batch = batch.slice(0, remaining)
+            batch = compact(batch.slice(0, remaining))
         remaining -= batch.num_rows
         yield batch

@@ -1,17 +1,35 @@
-"""How physical plans become RDDs: what each task is sent."""
+"""How physical plans become RDDs: what each task is sent, and what crosses a shuffle."""
 
 from __future__ import annotations
 
+import pickle
+
 import cloudpickle
+import numpy as np
 import pyarrow as pa
+
+from ember.sql.physical.exchange import split_by_partition
+from ember.sql.physical.execution import local_slices
+
+
+def _table(n: int) -> pa.Table:
+    return pa.table({"x": np.arange(n), "s": ["some text"] * n})
 
 
 def test_local_scan_ships_each_slice_only_to_its_partition(spark):
-    table = pa.table({"x": list(range(200_000)), "s": ["some text"] * 200_000})
-    df = spark.createDataFrame(table).repartition(1)
+    table = _table(200_000)
     rdd = spark.createDataFrame(table)._qe.to_rdd()
-    stage_bytes = len(cloudpickle.dumps(rdd))
-    assert stage_bytes < table.nbytes / 20, stage_bytes
+    assert len(cloudpickle.dumps(rdd)) < table.nbytes / 20  # the stage holds no data
     assert rdd.getNumPartitions() == spark.sparkContext.defaultParallelism
-    assert df.count() == 200_000
+    slices = local_slices(table, 4)
+    assert sum(len(pickle.dumps(s)) for s in slices) < table.nbytes * 1.2  # each slice owns its rows only
     assert sorted(r.x for r in spark.createDataFrame(table).select("x").collect()) == list(range(200_000))
+
+
+def test_shuffle_pieces_do_not_carry_their_parent_batch():
+    batch = _table(100_000).to_batches()[0]
+    pids = np.arange(batch.num_rows) % 8
+    pieces = list(split_by_partition(batch, pids, 8))
+    assert [p for p, _ in pieces] == list(range(8))
+    assert sum(len(pickle.dumps(b)) for _, b in pieces) < batch.nbytes * 1.2
+    assert sorted(x for _, b in pieces for x in b.column("x").to_pylist()) == list(range(100_000))
