@@ -80,7 +80,7 @@ class ShuffleWriter:
             if map_side_combine:
                 combiner = ExternalAggregator(aggregator, self.memory, self.serializer, metrics=self.metrics,
                                               spill_every_n_records=self.spill_every)
-                combiner.insert_values(head)
+                combiner.insert_value_batch(list(head))
                 combiner.insert_values(rest)
                 records = combiner.items()
             else:

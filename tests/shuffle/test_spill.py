@@ -262,6 +262,14 @@ def test_a_writer_that_raises_after_three_spills_leaves_no_file(tmp_path):  # RE
     assert _spill_files(tmp_path) == []
 
 
+def test_empty_input_under_a_tiny_budget(tmp_path):
+    _, sizes, metrics = _write(tmp_path, "empty", [], _memory(tmp_path, 1), SUM, True, spill_every_n_records=1)
+    assert sizes == [0, 0, 0] and metrics.spill_count == 0
+    sorter = ExternalSorter(_memory(tmp_path, 1), record_serializer())
+    sorter.insert_all([])
+    assert list(sorter.sorted_records()) == []
+
+
 def test_task_memory_cleanup_removes_the_whole_directory(tmp_path):
     memory = _memory(tmp_path)
     sorter = ExternalSorter(memory, record_serializer(), spill_every_n_records=10)
