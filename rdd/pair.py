@@ -254,49 +254,37 @@ class PairRDDFunctions:
         return self.groupWith(other, numPartitions=numPartitions)
 
     def groupWith(self: RDD, other: RDD, *others: RDD, numPartitions: int | None = None) -> RDD:
-        rdds = (self, other) + others
-        count = len(rdds)
+        grouped = self._cogroup_lists((other,) + others, numPartitions)
+        return grouped.mapValues(lambda groups: tuple(ResultIterable(g) for g in groups))
+
+    def _cogroup_lists(self: RDD, others: tuple[RDD, ...], numPartitions: int | None) -> RDD:
+        """For each key, one plain list of values per input RDD (joins use the lists directly)."""
+        rdds = (self,) + others
         tagged = self.ctx.union([rdd.map(_tagger(i), preservesPartitioning=True) for i, rdd in enumerate(rdds)])
         partitions = numPartitions or max(rdd._default_reduce_partitions() for rdd in rdds)
-
-        def create(tagged_value: tuple[int, Any]) -> list[list[Any]]:
-            groups: list[list[Any]] = [[] for _ in range(count)]
-            groups[tagged_value[0]].append(tagged_value[1])
-            return groups
-
-        def merge_value(groups: list[list[Any]], tagged_value: tuple[int, Any]) -> list[list[Any]]:
-            groups[tagged_value[0]].append(tagged_value[1])
-            return groups
-
-        def merge_groups(left: list[list[Any]], right: list[list[Any]]) -> list[list[Any]]:
-            for mine, theirs in zip(left, right):
-                mine.extend(theirs)
-            return left
-
-        grouped = tagged._combine(Aggregator(create, merge_value, merge_groups), partitions,
-                                  portable_hash, map_side_combine=False)
-        return grouped.mapValues(lambda groups: tuple(ResultIterable(g) for g in groups))
+        return tagged._combine(_cogroup_aggregator(len(rdds)), partitions, portable_hash,
+                               map_side_combine=False)
 
     def join(self: RDD, other: RDD, numPartitions: int | None = None) -> RDD:
         """Inner join: ``(k, (v, w))`` for every pair of values of a key present in both."""
-        return self.cogroup(other, numPartitions).flatMapValues(
+        return self._cogroup_lists((other,), numPartitions).flatMapValues(
             lambda vw: itertools.product(vw[0], vw[1]))
 
     def leftOuterJoin(self: RDD, other: RDD, numPartitions: int | None = None) -> RDD:
-        return self.cogroup(other, numPartitions).flatMapValues(
+        return self._cogroup_lists((other,), numPartitions).flatMapValues(
             lambda vw: itertools.product(vw[0], vw[1] or [None]))
 
     def rightOuterJoin(self: RDD, other: RDD, numPartitions: int | None = None) -> RDD:
-        return self.cogroup(other, numPartitions).flatMapValues(
+        return self._cogroup_lists((other,), numPartitions).flatMapValues(
             lambda vw: itertools.product(vw[0] or [None], vw[1]))
 
     def fullOuterJoin(self: RDD, other: RDD, numPartitions: int | None = None) -> RDD:
-        return self.cogroup(other, numPartitions).flatMapValues(
+        return self._cogroup_lists((other,), numPartitions).flatMapValues(
             lambda vw: itertools.product(vw[0] or [None], vw[1] or [None]))
 
     def subtractByKey(self: RDD, other: RDD, numPartitions: int | None = None) -> RDD:
         """The pairs of this RDD whose key does not appear in ``other``."""
-        return self.cogroup(other, numPartitions).flatMapValues(
+        return self._cogroup_lists((other,), numPartitions).flatMapValues(
             lambda vw: vw[0] if not vw[1] else ())
 
     def subtract(self: RDD, other: RDD, numPartitions: int | None = None) -> RDD:
@@ -306,12 +294,31 @@ class PairRDDFunctions:
 
     def intersection(self: RDD, other: RDD) -> RDD:
         """The distinct records present in both RDDs."""
-        return (self.map(lambda x: (x, None)).cogroup(other.map(lambda x: (x, None)))
+        return (self.map(lambda x: (x, None))._cogroup_lists((other.map(lambda x: (x, None)),), None)
                 .filter(lambda kv: all(kv[1])).keys())
 
 
 def _tagger(tag: int) -> Callable[[tuple[Any, Any]], tuple[Any, tuple[int, Any]]]:
     return lambda kv: (kv[0], (tag, kv[1]))
+
+
+def _cogroup_aggregator(count: int) -> Aggregator:
+    """Collect tagged values ``(input index, value)`` into one list per input."""
+    def create(tagged_value: tuple[int, Any]) -> list[list[Any]]:
+        groups: list[list[Any]] = [[], []] if count == 2 else [[] for _ in range(count)]
+        groups[tagged_value[0]].append(tagged_value[1])
+        return groups
+
+    def merge_value(groups: list[list[Any]], tagged_value: tuple[int, Any]) -> list[list[Any]]:
+        groups[tagged_value[0]].append(tagged_value[1])
+        return groups
+
+    def merge_groups(left: list[list[Any]], right: list[list[Any]]) -> list[list[Any]]:
+        for mine, theirs in zip(left, right):
+            mine.extend(theirs)
+        return left
+
+    return Aggregator(create, merge_value, merge_groups)
 
 
 def count_values(iterator: Iterable[Any]) -> dict:
