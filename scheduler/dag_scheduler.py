@@ -165,10 +165,14 @@ class DAGScheduler:
         running = self.task_scheduler.running_on(event.executor_id)
         self.task_scheduler.remove_executor(event.executor_id)
         self.blocks.remove_executor(event.executor_id)
+        # A worker that exited with a code was ended by its task (os._exit, a crash); one
+        # killed by a signal may have been killed from outside, so that is not held against
+        # the task the first time (the task set counts a second such death).
+        caused_by_task = event.exit_code is not None and event.exit_code >= 0
         for task_id in running:
             task_set = self.task_scheduler.task_finished(task_id)
             if task_set is not None:
-                reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task=True)
+                reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task)
                 self._task_ended(task_set, TaskOutcome(task_id, reason))
         self.task_scheduler.offer()
 

@@ -6,7 +6,8 @@ executor (the one caching the input), without preference, and all. An executor o
 a slot first gets a task that prefers it, then one without preference, and a task that
 prefers another executor only after ``spark.locality.wait`` has passed since this set
 last launched anything (delay scheduling, as Spark does). A partition whose failures
-that count reach ``max_failures`` aborts the set. A zombie set launches nothing more;
+that count reach ``max_failures`` aborts the set; a worker killed by a signal while
+running a partition counts only from the second time. A zombie set launches nothing more;
 its late results are still accepted, but never re-run.
 """
 
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from ember.scheduler.task_end import ExecutorLostFailure
 
 if TYPE_CHECKING:
     from ember.scheduler.stage import Stage
@@ -44,6 +47,7 @@ class TaskSetManager:
     attempts: dict[int, int] = field(default_factory=dict)
     failures: dict[int, int] = field(default_factory=dict)
     last_failed_on: dict[int, str] = field(default_factory=dict)
+    killed_workers: dict[int, int] = field(default_factory=dict)
     succeeded: set[int] = field(default_factory=set)
     _pending: set[int] = field(default_factory=set)
     _by_executor: dict[str, deque[int]] = field(default_factory=dict)
@@ -125,7 +129,12 @@ class TaskSetManager:
         """Record a failure; returns the task and whether the set must abort."""
         running = self.running.pop(task_id)
         self.last_failed_on[running.index] = running.executor_id
-        if reason.counts_towards_task_failures:
+        counts = reason.counts_towards_task_failures
+        if isinstance(reason, ExecutorLostFailure) and not counts:
+            deaths = self.killed_workers.get(running.index, 0) + 1
+            self.killed_workers[running.index] = deaths
+            counts = deaths > 1  # killed again while running this partition: likely its own doing
+        if counts:
             self.failures[running.index] = self.failures.get(running.index, 0) + 1
             if self.failures[running.index] >= self.max_failures:
                 return running, True

@@ -152,6 +152,21 @@ def test_a_task_that_exits_its_worker_fails_clearly_and_the_session_survives(mak
     stop_and_assert_clean(context, tmp_path)
 
 
+def test_a_worker_killed_from_outside_is_not_held_against_the_task(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [{"stage": 0, "partition": 1, "action": "sigkill"}],
+                                master="local[2]")
+    assert context.parallelize(range(6), 3).map(lambda x: x * 2).collect() == [0, 2, 4, 6, 8, 10]
+    stop_and_assert_clean(context, tmp_path)
+
+
+def test_a_task_whose_worker_is_killed_twice_fails(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 0, "partition": 1, "action": "sigkill", "attempt": a} for a in range(2)], master="local[2]")
+    with pytest.raises(WorkerLostError, match="exit code -9"):
+        context.parallelize(range(6), 3).collect()
+    stop_and_assert_clean(context, tmp_path)
+
+
 # --- 5, 6. Lost shuffle output ---------------------------------------------------------------
 
 def test_lost_shuffle_output_reruns_only_the_missing_map_partition(make_context, tmp_path):
