@@ -20,7 +20,9 @@ import collections
 import math
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from operator import add
 from pathlib import Path
@@ -175,6 +177,29 @@ def _run_spark(module: str, args: argparse.Namespace, watch: common.Stopwatch) -
             return spark_word_count(sc, path)
 
 
+def _run_ember_losing_a_worker(args: argparse.Namespace, watch: common.Stopwatch) -> Any:
+    """Ember's WordCount with one worker SIGKILLed ``--kill-after`` seconds into the job.
+
+    Measures recovery: the lost worker's running task is re-run on its replacement, and
+    the job's answer must still equal everyone else's.
+    """
+    path = str(corpus_path(args))
+    with common.spark_context("ember", watch, "bench-wordcount-killed") as sc:
+        victim = min(sc.executor_pids().values())
+        killer = threading.Timer(args.kill_after, os.kill, (victim, signal.SIGKILL))
+        with watch.time("job"):
+            killer.start()
+            try:
+                return spark_word_count(sc, path)
+            finally:
+                killer.cancel()
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--kill-after", type=float, default=3.0,
+                        help="seconds into the job when ember-killed loses a worker")
+
+
 def _plain(fn: Callable[[str], Any]) -> common.Runner:
     return common.timed_job(lambda args: fn(str(corpus_path(args))))
 
@@ -184,6 +209,7 @@ BENCHMARK = common.Benchmark(
     script=__file__,
     engines=[
         *common.spark_engines(_run_spark),
+        common.Engine("ember-killed", _run_ember_losing_a_worker, "ember", {"PYTHONHASHSEED": None}),
         common.Engine("python", _plain(python_word_count)),
         common.Engine("python-mp2", _plain(python_mp2_word_count)),
         common.Engine("duckdb", _plain(duckdb_word_count), "duckdb"),
@@ -194,6 +220,7 @@ BENCHMARK = common.Benchmark(
     prepare=prepare,
     compare=lambda a, b: common.same_ranking(a, b, rank_index=1),
     describe=lambda top: ", ".join(f"{w}:{n}" for w, n in top),
+    add_arguments=_add_arguments,
 )
 
 if __name__ == "__main__":
