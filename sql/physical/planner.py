@@ -144,6 +144,9 @@ def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: P
     return P.ShuffledHashJoinExec(output, left_ex, right_ex, jt, lk, rk, bound_residual)
 
 
+_SPLITS_PER_CORE = 4
+
+
 def _file_scan(node: L.FileScan, children, ctx: PlannerContext) -> P.PhysicalPlan:
     """Split pushed filters into partition and data filters and plan the splits now, so that
     ``explain()`` shows how many row groups the filters pruned."""
@@ -152,7 +155,9 @@ def _file_scan(node: L.FileScan, children, ctx: PlannerContext) -> P.PhysicalPla
                               if all(a.name.lower() in partitions for a in _attributes_of(f)))
     data_filters = tuple(f for f in node.pushed_filters if f not in partition_filters)
     total = sum(f.size for f in node.source.files)
-    split_bytes = min(ctx.max_partition_bytes, max(ctx.open_cost_bytes, total // max(1, ctx.default_parallelism)))
+    # Spark aims at one split per core; a few per core balance uneven row groups better.
+    per_core = total // max(1, ctx.default_parallelism * _SPLITS_PER_CORE)
+    split_bytes = min(ctx.max_partition_bytes, max(ctx.open_cost_bytes, per_core))
     plan = plan_splits(node.source, to_arrow_filter(E.conjoin(list(partition_filters))),
                        to_arrow_filter(E.conjoin(list(data_filters))), split_bytes)
     return P.FileScanExec(tuple(node.output), node.source, plan, partition_filters, data_filters)
