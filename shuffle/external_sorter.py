@@ -138,11 +138,16 @@ class RunFiles:
 
     def read(self, run: Run) -> Iterator[Any]:
         """The records of ``run``, in order; the file is closed when the iterator ends or is closed."""
+        for batch in self.read_batches(run):
+            yield from batch
+
+    def read_batches(self, run: Run) -> Iterator[list[Any]]:
+        """The batches of ``run`` as written, in order (closing the file as ``read`` does)."""
         loads = self.serializer.loads
         with open(run.path, "rb", buffering=0) as handle:
             for size in run.frame_sizes:
                 for payload in iter_frames(handle.read(size)):
-                    yield from loads(payload)
+                    yield loads(payload)
 
     def remove(self, path_or_run: Run | str) -> None:
         path = path_or_run.path if isinstance(path_or_run, Run) else path_or_run
@@ -173,8 +178,13 @@ def close_source(source: Iterator[Any]) -> None:
 
 
 def merge_runs(runs: list[Run], files: RunFiles, fan_in: int,
-               merge: Callable[[list[Iterator[Any]]], Iterator[Any]]) -> list[Run]:
-    """Merge consecutive groups of runs until at most ``fan_in`` are left (oldest first)."""
+               merge: Callable[[list[Iterator[Any]]], Iterator[Any]],
+               open_run: Callable[[Run], Iterator[Any]] | None = None) -> list[Run]:
+    """Merge consecutive groups of runs until at most ``fan_in`` are left (oldest first).
+
+    ``merge`` gets one source per run, opened by ``open_run`` (default: ``files.read``).
+    """
+    open_run = open_run or files.read
     while len(runs) > fan_in:
         merged: list[Run] = []
         for start in range(0, len(runs), fan_in):
@@ -182,7 +192,7 @@ def merge_runs(runs: list[Run], files: RunFiles, fan_in: int,
             if len(group) == 1:
                 merged.append(group[0])
                 continue
-            sources = [files.read(run) for run in group]
+            sources = [open_run(run) for run in group]
             try:
                 merged.append(files.write(merge(sources), spill=False))
             finally:

@@ -105,6 +105,15 @@ def test_colliding_hashes_stay_apart_and_equal_keys_combine_across_runs(tmp_path
     assert len(result) == 50
 
 
+def test_equal_hashes_that_span_many_run_batches_still_combine(tmp_path):
+    # Only three distinct hashes: each run is three long stretches of equal hashes, cut into
+    # many small batches, so the merge must follow equal hashes across batch boundaries.
+    pairs = [(Colliding(i % 600), 1) for i in range(3_000)]
+    result, combiner = _aggregate(pairs, tmp_path, spill_every_n_records=700)
+    assert combiner.spill_count >= 4
+    assert sorted((key.value, total) for key, total in result) == [(i, 5) for i in range(600)]
+
+
 def test_none_and_mixed_type_keys_that_do_not_order(tmp_path):
     kinds = [None, 1, "1", 1.5, (1, "a"), ("a", None), b"x", frozenset({2}), True, -1, -2, Colliding(7)]
     pairs = [(kinds[i % len(kinds)], i) for i in range(6_000)]
