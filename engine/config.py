@@ -96,6 +96,10 @@ EXECUTOR_MEMORY = _entry(
     "spark.executor.memory", parse_bytes, 1 << 30,
     "Memory budget of each worker process, shared by cached blocks and shuffle buffers.",
 )
+MEMORY_STORAGE_FRACTION = _entry(
+    "spark.memory.storageFraction", float, 0.6,
+    "Share of spark.executor.memory for cached blocks; the rest bounds shuffle aggregation and sorting, which spill beyond it.",
+)
 DRIVER_MAX_RESULT_SIZE = _entry(
     "spark.driver.maxResultSize", parse_bytes, 1 << 30,
     "Largest total size of serialized task results an action may bring to the driver; 0 means no limit.",

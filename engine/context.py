@@ -156,14 +156,17 @@ class SparkContext:
         atexit.register(self._stop_at_exit)
 
     def _make_backend(self, spec: MasterSpec):
-        storage = int(config.EXECUTOR_MEMORY.read(self._conf) * 0.6)
+        memory = config.EXECUTOR_MEMORY.read(self._conf)
+        storage = int(memory * config.MEMORY_STORAGE_FRACTION.read(self._conf))
+        execution = memory - storage
         batch = config.SHUFFLE_BATCH_BYTES.read(self._conf)
         compress = config.SHUFFLE_COMPRESS.read(self._conf)
         faults_text = config.TESTING_FAULTS.read(self._conf)
         if spec.inline:
-            return InlineBackend(self._session_dir.path, storage, batch, compress, parse_faults(faults_text))
+            return InlineBackend(self._session_dir.path, storage, execution, batch, compress,
+                                 parse_faults(faults_text))
         init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path),
-                "cwd": os.getcwd(), "storage_bytes": storage, "batch_bytes": batch, "compress": compress,
+                "cwd": os.getcwd(), "storage_bytes": storage, "execution_bytes": execution, "batch_bytes": batch, "compress": compress,
                 "faults": faults_text}
         return LocalProcessBackend(spec.num_workers, init)
 

@@ -48,6 +48,7 @@ def _make_env(init: dict) -> ExecutorEnv:
         resolver=ShuffleBlockResolver(init["session_dir"]),
         record_serializer=record_serializer(init["compress"]),
         batch_bytes=init["batch_bytes"],
+        execution_bytes=init["execution_bytes"],
         faults=parse_faults(init.get("faults")),
     )
 

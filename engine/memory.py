@@ -1,8 +1,8 @@
 """Memory accounting by estimated bytes (never process RSS, which is noisy and platform-bound).
 
 Two consumers share a worker's ``spark.executor.memory``: the block manager's cache
-(*storage*, ``STORAGE_FRACTION`` of it, given to the worker as ``storage_bytes``) and the
-shuffle's aggregation, sorting and buffering (*execution*, the rest). A task runs alone in
+(*storage*, ``spark.memory.storageFraction`` of it) and the shuffle's aggregation, sorting
+and buffering (*execution*, the rest); the driver sends each worker both sizes. A task runs alone in
 its worker, so each task gets the whole execution share as its own ``MemoryBudget``, held
 by a ``TaskMemory`` together with the task's private spill directory; the shuffle's
 ``ExternalAggregator``, ``ExternalSorter`` and ``ShuffleWriter`` reserve from that budget
@@ -18,13 +18,11 @@ import os
 import shutil
 import sys
 import tempfile
-import weakref
 from typing import Any, Sequence
 
 _SAMPLE = 64
 _NESTED_SAMPLE = 8
 
-STORAGE_FRACTION = 0.6
 """The share of ``spark.executor.memory`` that the context gives the block manager."""
 
 
@@ -92,11 +90,6 @@ def _take(iterable: Any, count: int):
         yield item
 
 
-def execution_bytes(storage_bytes: int) -> int:
-    """The execution share of a worker whose block manager was given ``storage_bytes``."""
-    return int(storage_bytes / STORAGE_FRACTION * (1 - STORAGE_FRACTION))
-
-
 class MemoryBudget:
     """A pool of bytes that consumers reserve before holding data and release after."""
 
@@ -158,8 +151,6 @@ class TaskMemory:
     the task runner calls when the task ends, whether it succeeded or raised.
     """
 
-    _by_context: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
     def __init__(self, capacity: int, spill_dir: str | None = None) -> None:
         self.budget = MemoryBudget(capacity)
         self._spill_dir = spill_dir
@@ -170,15 +161,10 @@ class TaskMemory:
         """A budget that never asks to spill (outside a task runner: today's behaviour)."""
         return cls(sys.maxsize)
 
-    def attach(self, task_context: Any) -> TaskMemory:
-        """Make this the memory of ``task_context`` (see ``of``)."""
-        TaskMemory._by_context[task_context] = self
-        return self
-
     @classmethod
     def of(cls, task_context: Any) -> TaskMemory:
-        """The memory of the task that owns ``task_context``, or an unbounded one."""
-        memory = cls._by_context.get(task_context) if task_context is not None else None
+        """The memory of the task that owns ``task_context``, or an unbounded one outside tasks."""
+        memory = getattr(task_context, "memory", None)
         return memory if memory is not None else cls.unbounded()
 
     @property

@@ -11,6 +11,7 @@ from ember.task_metrics import TaskMetrics
 
 if TYPE_CHECKING:
     from ember.block_manager import BlockManager
+    from ember.memory import TaskMemory
     from ember.shuffle.block_resolver import MapOutputFiles
     from ember.shuffle.serializers import Serializer
 
@@ -38,6 +39,7 @@ class TaskContext:
     properties: dict[str, str] = field(default_factory=dict)
     metrics: TaskMetrics = field(default_factory=TaskMetrics)
     new_blocks: list[tuple[int, int]] = field(default_factory=list)
+    memory: TaskMemory | None = None  # the task's execution budget and spill directory
 
     @classmethod
     def get(cls) -> TaskContext | None:

@@ -25,7 +25,7 @@ import ember
 from ember import accumulators
 from ember.block_manager import BlockManager
 from ember.errors import FetchFailedError
-from ember.memory import TaskMemory, execution_bytes
+from ember.memory import TaskMemory
 from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.faults import Fault, inject
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
@@ -50,6 +50,7 @@ class ExecutorEnv:
     resolver: ShuffleBlockResolver
     record_serializer: Serializer
     batch_bytes: int
+    execution_bytes: int
     faults: tuple[Fault, ...] = ()
 
 
@@ -64,7 +65,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     started = time.perf_counter()
     outcome = TaskOutcome(desc.task_id, Success(), metrics=metrics)
     context = None
-    memory = TaskMemory(execution_bytes(env.block_manager.budget.capacity),  # spill under executors/<id>/
+    memory = TaskMemory(env.execution_bytes,  # spills go under executors/<id>/spill/<task id>
                         os.path.join(os.path.dirname(env.block_manager.directory), "spill", str(desc.task_id)))
     try:
         stage = cloudpickle.loads(binary)
@@ -73,8 +74,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
                        for sid, outputs in desc.map_outputs.items()}
         context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                               desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
-                              map_outputs, desc.properties, metrics)
-        memory.attach(context)  # the shuffle reader finds it there (rdd/shuffled.py)
+                              map_outputs, desc.properties, metrics, memory=memory)
         TaskContext._set(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)

@@ -20,6 +20,7 @@ from ember.closure import check_closure
 from ember.rdd.dependency import KeyOrdering
 from ember.rdd.partitioner import HashPartitioner, RangePartitioner, portable_hash
 from ember.shuffle.aggregator import Aggregator, identity as _identity
+from ember.shuffle.external_aggregator import combine_in_task
 
 if TYPE_CHECKING:
     from ember.rdd.rdd import RDD
@@ -90,8 +91,8 @@ class PairRDDFunctions:
         from ember.rdd.shuffled import ShuffledRDD
 
         partitioner = HashPartitioner(num_partitions or self._default_reduce_partitions(), partition_func)
-        if self.partitioner == partitioner:
-            return self.mapPartitions(lambda it: iter(aggregator.combine_values(it).items()), True)
+        if self.partitioner == partitioner:  # already partitioned by key: aggregate in place
+            return self.mapPartitions(lambda it: combine_in_task(aggregator, it), True)
         return ShuffledRDD(self, partitioner, aggregator, map_side_combine)
 
     def reduceByKey(self: RDD, func: Callable[[Any, Any], Any], numPartitions: int | None = None,

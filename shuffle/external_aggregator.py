@@ -280,3 +280,24 @@ def _grows(combiner: Any) -> bool:
     if isinstance(combiner, _GROWING):
         return True
     return isinstance(combiner, tuple) and any(isinstance(part, _GROWING) for part in combiner[:4])
+
+
+def combine_in_task(aggregator: Aggregator, pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    """Combine (key, value) pairs within the running task's memory budget, spilling beyond it.
+
+    For aggregations that need no shuffle because their input is already partitioned by
+    key. Spill files are removed when the task ends.
+    """
+    from ember.memory import TaskMemory
+    from ember.shuffle.serializers import record_serializer
+    from ember.task_context import TaskContext
+
+    context = TaskContext.get()
+    memory = TaskMemory.of(context)
+    combiner = ExternalAggregator(aggregator, memory, context.record_serializer if context else record_serializer(),
+                                  metrics=context.metrics if context else None)
+    try:
+        combiner.insert_values(pairs)
+        yield from combiner.items()
+    finally:
+        combiner.close()

@@ -21,12 +21,12 @@ EXECUTOR_ID = "driver"
 
 
 class InlineBackend:
-    def __init__(self, session_dir: str, storage_bytes: int, batch_bytes: int, compress: bool,
-                 faults: tuple[Fault, ...] = ()) -> None:
+    def __init__(self, session_dir: str, storage_bytes: int, execution_bytes: int, batch_bytes: int,
+                 compress: bool, faults: tuple[Fault, ...] = ()) -> None:
         self._env = ExecutorEnv(EXECUTOR_ID,
                                 BlockManager(os.path.join(session_dir, "executors", EXECUTOR_ID), storage_bytes),
                                 ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes,
-                                faults)
+                                execution_bytes, faults)
         self._binaries: dict[int, bytes] = {}
         self._post: Callable[[Any], None] | None = None
 

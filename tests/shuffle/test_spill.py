@@ -16,7 +16,7 @@ from operator import add
 
 import pytest
 
-from ember.memory import MemoryBudget, MemoryConsumer, TaskMemory, execution_bytes, sizeof_sampled
+from ember.memory import MemoryBudget, MemoryConsumer, TaskMemory, sizeof_sampled
 from ember.rdd.partitioner import HashPartitioner
 from ember.scheduler.listener import JobMetricsListener, SparkListener
 from ember.shuffle.aggregator import Aggregator, identity
@@ -304,7 +304,6 @@ def test_sizes_are_estimated_from_bounded_samples():
     big = list(range(1_000_000))
     assert sizeof_sampled(big) >= 8_000_000
     assert sizeof_sampled(("key", [b"x" * 100] * 10)) > 1_000
-    assert execution_bytes(600) == 400
 
 
 # --- end to end: workers with spark.executor.memory = 1 MB ----------------------------
@@ -332,6 +331,18 @@ def test_reduce_by_key_spills_on_workers_and_is_exact(tiny):
     result = dict(pairs.reduceByKey(add).collect())
     assert result == _sums((None if i % 10 == 0 else i % 40_000, i) for i in range(N))
     assert listener.spill_count >= 1
+    _assert_no_spill_files(context)
+
+
+def test_aggregating_already_partitioned_data_spills_without_a_shuffle(tiny):
+    context, listener = tiny
+    partitioned = context.range(N, numSlices=4).map(lambda i: (i % 40_000, i)).partitionBy(2)
+    partitioned.count()
+    spills_before = listener.spill_count
+    summed = partitioned.reduceByKey(add, 2)  # same partitioner: combined in place
+    assert "ShuffledRDD" not in summed.toDebugString().decode().splitlines()[0]
+    assert dict(summed.collect()) == _sums((i % 40_000, i) for i in range(N))
+    assert listener.spill_count > spills_before
     _assert_no_spill_files(context)
 
 
