@@ -87,14 +87,50 @@ def rows_to_table(data: list[Any], schema: T.StructType) -> pa.Table:
     for column, field in zip(columns, schema.fields):
         if _needs_conversion(field.dataType):
             column = [_to_arrow_value(v, field.dataType) for v in column]
+        if isinstance(field.dataType, T.IntegralType):
+            floats = [i for i, v in enumerate(column) if isinstance(v, float)]
+            if floats:  # Arrow would truncate 1.5 to 1 without a word
+                value = column[floats[0]]
+                raise EmberTypeError(
+                    "FIELD_DATA_TYPE_UNACCEPTABLE", f"field {field.name}: {field.dataType.simpleString()} can not "
+                    f"accept object {value!r} in type {type(value)!r} (row {floats[0]}).")
         try:
             arrays.append(pa.array(column, type=to_arrow_type(field.dataType)))
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError) as e:
-            raise EmberTypeError(
-                "FIELD_DATA_TYPE_UNACCEPTABLE",
-                f"field {field.name}: {field.dataType.simpleString()} can not accept the values given ({e}).",
-            ) from None
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            raise _unacceptable(column, field) from None
     return pa.Table.from_arrays(arrays, schema=to_arrow_schema(schema))
+
+
+def _first_bad(column: list[Any], arrow_type: pa.DataType) -> tuple[int, Exception]:
+    """The index of the first value Arrow cannot store as ``arrow_type``, and its error."""
+    chunk = 1024
+    for start in range(0, len(column), chunk):
+        try:
+            pa.array(column[start:start + chunk], type=arrow_type)
+            continue
+        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+            pass
+        for i in range(start, min(start + chunk, len(column))):
+            try:
+                pa.array([column[i]], type=arrow_type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError) as e:
+                return i, e
+    return -1, ValueError("no offending value found")
+
+
+def _unacceptable(column: list[Any], field: T.StructField) -> Exception:
+    """RELIABILITY 29: name the column, the row, the value and its type; an integer too large
+    for the column is an overflow, never a silent NULL."""
+    index, error = _first_bad(column, to_arrow_type(field.dataType))
+    value = column[index] if index >= 0 else None
+    type_name = field.dataType.simpleString()
+    if isinstance(value, int) and not isinstance(value, bool) and isinstance(error, (OverflowError, pa.ArrowInvalid)):
+        return EmberValueError(
+            "VALUE_OUT_OF_RANGE",
+            f"field {field.name}: {type_name} can not hold {value!r} (row {index}): the value is out of range.")
+    return EmberTypeError(
+        "FIELD_DATA_TYPE_UNACCEPTABLE",
+        f"field {field.name}: {type_name} can not accept object {value!r} in type {type(value)!r} (row {index}).")
 
 
 def _from_arrow_value(value: Any, dt: T.DataType) -> Any:

@@ -95,3 +95,17 @@ def test_infer_type():
     assert T._infer_type({"k": 1.0}) == T.MapType(T.StringType(), T.DoubleType())
     assert T._infer_type(datetime.date(2020, 1, 1)) == T.DateType()
     assert T._infer_type(Row(a=1)) == _parse_datatype_string("a bigint")
+
+
+def test_create_data_frame_errors_point_at_the_datum(spark):
+    # RELIABILITY 29: the column, the row index, the value and its type; overflow is an error.
+    from ember.sql.errors import EmberTypeError, EmberValueError
+
+    rows = [(i,) for i in range(7)] + [("x",)]
+    with pytest.raises(EmberTypeError, match=r"field a: int can not accept object 'x' in type <class 'str'> \(row 7\)"):
+        spark.createDataFrame(rows, "a INT")
+    with pytest.raises(EmberValueError, match=r"\[VALUE_OUT_OF_RANGE\] field a: bigint can not hold "
+                                              r"1180591620717411303424 \(row 1\)"):
+        spark.createDataFrame([(1,), (2**70,)], "a LONG")
+    with pytest.raises(EmberTypeError, match=r"can not accept object 1.5 in type <class 'float'> \(row 0\)"):
+        spark.createDataFrame([(1.5,)], "a INT")
