@@ -62,26 +62,13 @@ def _is_shuffle(dep: Any) -> bool:
     return hasattr(dep, "shuffle_id")
 
 
-def direct_shuffle_dependencies(rdd: RDD) -> list:
-    """The shuffle dependencies reached from ``rdd`` through narrow dependencies only."""
-    found: dict[int, Any] = {}
-    visited: set[int] = set()
-    stack = [rdd]
-    while stack:
-        node = stack.pop()
-        if node.id_ in visited:
-            continue
-        visited.add(node.id_)
-        for dep in node.dependencies:
-            if _is_shuffle(dep):
-                found.setdefault(dep.shuffle_id, dep)
-            else:
-                stack.append(dep.rdd)
-    return [found[k] for k in sorted(found)]
+def shuffle_dependencies(rdd: RDD, through_shuffles: bool = False) -> list:
+    """Shuffle dependencies in ``rdd``'s lineage, parents first (shuffle ids grow downstream).
 
-
-def all_shuffle_ancestors(rdd: RDD) -> list:
-    """Every shuffle dependency in ``rdd``'s lineage, parents first (by shuffle id)."""
+    By default only those reached through narrow dependencies (the shuffles ``rdd``'s own
+    stage reads); with ``through_shuffles``, every one in the lineage. Walks with an
+    explicit stack: lineages can be thousands of RDDs long.
+    """
     found: dict[int, Any] = {}
     visited: set[int] = set()
     stack = [rdd]
@@ -93,7 +80,10 @@ def all_shuffle_ancestors(rdd: RDD) -> list:
         for dep in node.dependencies:
             if _is_shuffle(dep):
                 found.setdefault(dep.shuffle_id, dep)
-            stack.append(dep.rdd)
+                if through_shuffles:
+                    stack.append(dep.rdd)
+            else:
+                stack.append(dep.rdd)
     return [found[k] for k in sorted(found)]
 
 
@@ -224,15 +214,15 @@ class DAGScheduler:
         return stage
 
     def _parent_stages(self, rdd: RDD, job_id: int) -> tuple[list[Stage], list]:
-        for dep in all_shuffle_ancestors(rdd):
+        for dep in shuffle_dependencies(rdd, through_shuffles=True):
             self._map_stage_for(dep, job_id)
-        reads = direct_shuffle_dependencies(rdd)
+        reads = shuffle_dependencies(rdd)
         return [self.map_stage_by_shuffle_id[dep.shuffle_id] for dep in reads], reads
 
     def _map_stage_for(self, dep: Any, job_id: int) -> ShuffleMapStage:
         stage = self.map_stage_by_shuffle_id.get(dep.shuffle_id)
         if stage is None:
-            reads = direct_shuffle_dependencies(dep.rdd)
+            reads = shuffle_dependencies(dep.rdd)
             parents = [self.map_stage_by_shuffle_id[d.shuffle_id] for d in reads]
             stage = ShuffleMapStage(next(self._stage_ids), dep.rdd, dep.rdd.getNumPartitions(), parents,
                                     dep.rdd.call_site, shuffle_reads=reads, dependency=dep)

@@ -58,7 +58,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ember.memory import MemoryConsumer, sizeof_sampled
-from ember.shuffle.external_sorter import (CHECK_EVERY, Run, RunFiles, batch_records_for, close_source,
+from ember.shuffle.external_sorter import (CHECK_EVERY, Run, RunFiles, SpillMetrics, batch_records_for, close_source,
                                            fan_in_for, merge_runs)
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ _END = object()
 _MISSING = object()
 
 
-class ExternalAggregator:
+class ExternalAggregator(SpillMetrics):
     """Combine (key, value) or (key, combiner) pairs by key within a ``MemoryBudget``.
 
     ``spill_count`` and ``bytes_spilled`` are kept on the instance (and added to
@@ -100,14 +100,6 @@ class ExternalAggregator:
         self._item_bytes = 0.0
         self._combiner_bytes = 0.0
         self._growing: bool | None = None
-
-    @property
-    def spill_count(self) -> int:
-        return self.files.spill_count
-
-    @property
-    def bytes_spilled(self) -> int:
-        return self.files.bytes_spilled
 
     # --- input ---------------------------------------------------------------------
 

@@ -205,7 +205,21 @@ def merge_runs(runs: list[Run], files: RunFiles, fan_in: int,
     return runs
 
 
-class ExternalSorter:
+class SpillMetrics:
+    """``spill_count`` and ``bytes_spilled`` of a consumer that spills through ``self.files``."""
+
+    files: RunFiles
+
+    @property
+    def spill_count(self) -> int:
+        return self.files.spill_count
+
+    @property
+    def bytes_spilled(self) -> int:
+        return self.files.bytes_spilled
+
+
+class ExternalSorter(SpillMetrics):
     """Sort (key, value) records by ``key_func(key)`` within a ``MemoryBudget``, spilling sorted runs.
 
     ``spill_count`` and ``bytes_spilled`` are kept on the instance (and added to
@@ -226,14 +240,6 @@ class ExternalSorter:
         self._runs: list[Run] = []
         self._record_bytes = 0.0
         self._samples = 0
-
-    @property
-    def spill_count(self) -> int:
-        return self.files.spill_count
-
-    @property
-    def bytes_spilled(self) -> int:
-        return self.files.bytes_spilled
 
     def insert_all(self, records: Iterable[Any]) -> None:
         iterator = iter(records)

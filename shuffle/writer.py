@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
 from ember.errors import EmberTypeError
 from ember.memory import MemoryConsumer, TaskMemory
 from ember.shuffle.external_aggregator import ExternalAggregator
-from ember.shuffle.external_sorter import RunFiles
+from ember.shuffle.external_sorter import RunFiles, SpillMetrics
 from ember.shuffle.framing import frame
 from ember.shuffle.index_file import write_map_output
 from ember.shuffle.serializers import BatchSizer, Serializer
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from ember.task_metrics import TaskMetrics
 
 
-class ShuffleWriter:
+class ShuffleWriter(SpillMetrics):
     def __init__(self, shuffle_id: int, map_id: int, partitioner: PartitionIds,
                  resolver: ShuffleBlockResolver,
                  serializer: Serializer, batch_bytes: int, metrics: TaskMetrics,
@@ -62,14 +62,6 @@ class ShuffleWriter:
         self.spill_every = spill_every_n_records
         self.files = RunFiles(self.memory, serializer, "map-", metrics)
         self._segments: list[list[tuple[str, int, int]]] = [[] for _ in range(self.num_partitions)]
-
-    @property
-    def spill_count(self) -> int:
-        return self.files.spill_count
-
-    @property
-    def bytes_spilled(self) -> int:
-        return self.files.bytes_spilled
 
     def write(self, records: Iterable[Any], aggregator: Aggregator | None,
               map_side_combine: bool, attempt_suffix: str) -> list[int]:
