@@ -44,7 +44,8 @@ from ember.scheduler.backends.inline import InlineBackend
 from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
-from ember.scheduler.events import AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted
+from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
+                                    ShuffleReleased)
 from ember.scheduler.listener import ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
@@ -419,6 +420,11 @@ class SparkContext:
 
     def getCheckpointDir(self) -> str | None:
         return getattr(self, "_checkpoint_dir", None)
+
+    def _shuffle_released(self, shuffle_id: int) -> None:
+        """Called when a shuffle dependency is garbage-collected; may run on any thread."""
+        if not self._stopped:
+            self._event_loop.post(ShuffleReleased(shuffle_id))
 
     def _remove_rdd_blocks(self, rdd_id: int) -> None:
         if not self._stopped:

@@ -84,8 +84,9 @@ class ShuffleDependency(Dependency):
     key and the reduce side merges combiners, otherwise the reduce side merges values.
     """
 
-    __slots__ = ("shuffle_id", "partitioner", "aggregator", "map_side_combine", "key_ordering",
-                 "num_map_partitions")
+    _FIELDS = ("shuffle_id", "partitioner", "aggregator", "map_side_combine", "key_ordering",
+               "num_map_partitions")
+    __slots__ = _FIELDS + ("__weakref__",)  # the driver's shuffle cleaner watches it
 
     def __init__(self, rdd: RDD, shuffle_id: int, partitioner: Partitioner,
                  aggregator: Aggregator | None = None, map_side_combine: bool = False,
@@ -101,7 +102,7 @@ class ShuffleDependency(Dependency):
         self.num_map_partitions = rdd.getNumPartitions()
 
     def __getstate__(self) -> dict:
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {name: getattr(self, name) for name in self._FIELDS}
 
     def __setstate__(self, state: dict) -> None:
         self.rdd = None

@@ -6,6 +6,7 @@ values or combiners by key when there is an aggregator, and sorts by key when as
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ember.memory import TaskMemory
@@ -27,6 +28,9 @@ class ShuffledRDD(RDD):
                                        map_side_combine, key_ordering)
         super().__init__(prev.ctx, [dependency])
         self.shuffle_dependency = dependency
+        # When the driver drops the last reference to the dependency, its files can go
+        # (Spark's ContextCleaner). Copies unpickled on workers register nothing.
+        weakref.finalize(dependency, prev.ctx._shuffle_released, dependency.shuffle_id)
         self._partitioner = partitioner
 
     def _get_partitions(self) -> list[Partition]:

@@ -37,7 +37,7 @@ from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError,
                           ResultTooLargeError, WorkerLostError)
 from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
                                     JobGroupCancelled, JobSubmitted, KillTimeout,
-                                    ResubmitFailedStages, TaskCompleted, Tick)
+                                    ResubmitFailedStages, ShuffleReleased, TaskCompleted, Tick)
 from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
 from ember.scheduler.stage import ResultStage, ShuffleMapStage, Stage
@@ -192,6 +192,11 @@ class DAGScheduler:
             if stage.id in self.stages_by_id:
                 self._submit_stage(stage)
         self.task_scheduler.offer()
+
+    @handle.register(ShuffleReleased)
+    def _shuffle_released(self, event: ShuffleReleased) -> None:
+        if event.shuffle_id not in self.map_stage_by_shuffle_id:  # no active job still needs it
+            self.tracker.unregister_shuffle(event.shuffle_id)
 
     @handle.register(KillTimeout)
     def _kill_timeout(self, event: KillTimeout) -> None:
@@ -479,6 +484,8 @@ class DAGScheduler:
                 group.discard(stage)
             if isinstance(stage, ShuffleMapStage):
                 self.map_stage_by_shuffle_id.pop(stage.shuffle_id, None)
+                if not self.tracker.is_available(stage.shuffle_id):
+                    self.tracker.unregister_shuffle(stage.shuffle_id)  # partial output of a failed job
 
     def assert_empty(self) -> None:
         """For tests: no job, stage or task set is left once every job has ended."""

@@ -67,6 +67,13 @@ class ResubmitFailedStages:
 
 
 @dataclass(frozen=True, slots=True)
+class ShuffleReleased:
+    """Nothing on the driver refers to this shuffle any more: its files can go."""
+
+    shuffle_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class KillTimeout:
     """A killed task's grace period is over: if it still runs, kill its worker."""
 
@@ -80,4 +87,5 @@ class Tick:
 
 
 SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
-                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | KillTimeout | Tick)
+                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | KillTimeout
+                  | Tick)

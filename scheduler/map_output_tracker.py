@@ -1,4 +1,8 @@
-"""``MapOutputTracker``: the driver's record of where each shuffle's map outputs are."""
+"""``MapOutputTracker``: the driver's record of where each shuffle's map outputs are.
+
+A shuffle is forgotten, and its files deleted, when nothing on the driver refers to it
+any more (``ShuffleReleased``) or when the job that started it fails before finishing it.
+"""
 
 from __future__ import annotations
 

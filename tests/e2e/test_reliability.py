@@ -361,3 +361,39 @@ def test_actions_from_several_threads_at_once_are_all_correct(sc):
     for thread in threads:
         thread.join(timeout=60)
     assert results == {n: sum(range(0, n, 7)) for n in (700, 1400, 2100, 2800)}
+
+
+# --- Shuffle files do not outlive their use -------------------------------------------------
+
+def _wait_until(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def test_shuffle_files_are_deleted_once_nothing_refers_to_them(make_context, tmp_path):
+    import gc
+
+    context, _ = faulty_context(make_context, tmp_path, [])
+    summed = context.parallelize(keyed_rows(), 2).reduceByKey(add)
+    assert dict(summed.collect()) == EXPECTED_SUMS
+    shuffle_dir = os.path.join(context._session_dir.path, "shuffle", "0")
+    assert os.listdir(shuffle_dir)
+    del summed
+    gc.collect()
+    assert _wait_until(lambda: not os.path.exists(shuffle_dir))
+    stop_and_assert_clean(context, tmp_path)
+
+
+def test_a_cancelled_jobs_partial_shuffle_output_is_removed(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 0, "partition": 3, "action": "sleep", "arg": 60}])
+    context.setJobGroup("g", "partial")
+    threading.Timer(1.0, context.cancelJobGroup, args=("g",)).start()
+    pairs = context.parallelize(keyed_rows(), 4).reduceByKey(add)
+    with pytest.raises(JobCancelledError):
+        pairs.collect()
+    shuffle_dir = os.path.join(context._session_dir.path, "shuffle", "0")
+    assert _wait_until(lambda: not os.path.exists(shuffle_dir))
+    stop_and_assert_clean(context, tmp_path)

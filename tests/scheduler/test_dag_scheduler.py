@@ -47,6 +47,9 @@ class FakeContext:
     def _new_shuffle_id(self) -> int:
         return next(self._shuffle_ids)
 
+    def _shuffle_released(self, shuffle_id: int) -> None:
+        """These tests keep their RDDs alive; nothing to clean."""
+
 
 class RecordingBackend:
     def __init__(self) -> None:
