@@ -139,6 +139,7 @@ def serve(channel: MessageChannel) -> None:
 
 def main() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the driver's to handle
+    os.umask(0o077)  # every shuffle, spill, block and checkpoint file is private to the user
     fd = int(sys.argv[1])
     threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     channel = MessageChannel(socket.socket(fileno=fd))

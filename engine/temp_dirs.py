@@ -54,7 +54,8 @@ class SessionDirectory:
         os.makedirs(parent, exist_ok=True)
         reclaim_abandoned(parent)
         self.path = tempfile.mkdtemp(prefix=_PREFIX, dir=parent)  # mode 0700
-        with open(os.path.join(self.path, _OWNER_FILE), "w") as handle:
+        owner = os.path.join(self.path, _OWNER_FILE)
+        with open(owner, "w", opener=lambda path, flags: os.open(path, flags, 0o600)) as handle:
             handle.write(str(os.getpid()))
 
     def subdir(self, name: str) -> str:

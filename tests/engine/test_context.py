@@ -123,3 +123,30 @@ def test_job_group_can_be_set_and_described(sc):
         assert sc.getLocalProperty("spark.jobGroup.id") == "group-1"
     finally:
         sc.setLocalProperty("spark.jobGroup.id", None)
+
+
+def test_scratch_files_are_private_to_the_user(make_context, tmp_path):
+    context = make_context("local[2]", {"spark.local.dir": str(tmp_path)})
+    pairs = context.parallelize([(i % 5, i) for i in range(1000)], 3)
+    assert len(pairs.groupByKey().collect()) == 5
+    pairs.persist(__import__("ember").StorageLevel.DISK_ONLY).count()
+    context.broadcast("secret")
+    modes = {}
+    for root, dirs, files in os.walk(context._session_dir.path):
+        for name in dirs:
+            modes[os.path.join(root, name)] = os.stat(os.path.join(root, name)).st_mode & 0o777
+        for name in files:
+            modes[os.path.join(root, name)] = os.stat(os.path.join(root, name)).st_mode & 0o777
+    assert any("shuffle" in path for path in modes) and any("blocks" in path for path in modes)
+    loose = {path: oct(mode) for path, mode in modes.items() if mode & 0o077}
+    assert loose == {}
+
+
+def test_nothing_listens_on_any_socket_in_local_mode(sc):
+    psutil = pytest.importorskip("psutil")
+    assert sc.parallelize(range(100), 4).map(lambda x: (x % 3, x)).reduceByKey(lambda a, b: a + b).count() == 3
+    driver = psutil.Process()
+    workers = [psutil.Process(pid) for pid in sc.executor_pids().values()]
+    listening = [conn for proc in [driver, *workers] for conn in proc.net_connections(kind="inet")
+                 if conn.status == psutil.CONN_LISTEN]
+    assert listening == []
