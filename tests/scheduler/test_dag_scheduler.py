@@ -274,3 +274,26 @@ def test_a_failed_task_is_retried_on_another_executor(tmp_path, context):
     harness.complete(retry_executor, retry, value=[1])
     assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == [[1]]
     harness.dag.assert_empty()
+
+
+def test_stage_failures_separated_by_a_success_do_not_add_up(tmp_path, context):
+    """RELIABILITY 6(b): only consecutive failed attempts count towards the stage limit.
+
+    Stage 1 (the middle map stage) fails to fetch, then completes, and later, re-run for
+    the result stage's lost input, fails to fetch again: two failures, never two in a row.
+    """
+    harness = Harness(tmp_path, executors=("a",), max_stage_attempts=2)
+    middle = ShuffledRDD(two_stage_rdd(context, maps=1, reduces=1).map(lambda kv: kv), HashPartitioner(1))
+    future = harness.submit(middle)
+    script = {1: [FetchFailed(0, 0, 0, "map 0 of shuffle 0 lost"), None,
+                  FetchFailed(0, 0, 0, "map 0 of shuffle 0 lost again"), None],
+              2: [FetchFailed(1, 0, 0, "map 0 of shuffle 1 lost"), None]}
+    while not future.done():
+        launched = harness.take_launched()
+        assert launched, "the scheduler stopped launching tasks"
+        for executor, desc in launched:
+            pending = script.get(desc.stage_id)
+            failure = pending.pop(0) if pending else None
+            harness.complete(executor, desc, reason=failure, value="ok", sizes=[5])
+    assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == ["ok"]
+    harness.dag.assert_empty()
