@@ -17,7 +17,8 @@ Results are checked against plain Python, computed in the driver from the same f
 (checksums per key and per record, and for the sort, order within and across partitions).
 Peak RSS is sampled with psutil every 50 ms for every worker pid of ``sc.executor_pids()``;
 "idle" is a worker's RSS after start-up, before any job. The budget a task spills under is
-the execution share of ``spark.executor.memory`` (``ember.memory.execution_bytes``).
+the execution share of ``spark.executor.memory`` (what ``spark.memory.storageFraction``
+leaves over).
 
 Unlike the other scripts this one runs only Ember (PySpark's memory is the JVM's), in this
 process, so it can read the task metrics and the worker pids.
@@ -40,7 +41,8 @@ from common import Stopwatch, _quietly
 
 from ember import SparkConf, SparkContext
 from ember.config import parse_bytes
-from ember.memory import STORAGE_FRACTION, execution_bytes, sizeof_sampled
+from ember.config import MEMORY_STORAGE_FRACTION
+from ember.memory import sizeof_sampled
 from ember.scheduler.listener import SparkListener
 
 FULL_RECORDS = 1_500_000
@@ -187,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = max(16, int(FULL_RECORDS * args.scale))
     memory = parse_bytes(args.executor_memory)
-    budget = execution_bytes(int(memory * STORAGE_FRACTION))
+    budget = memory - int(memory * MEMORY_STORAGE_FRACTION.default)
     data_bytes = sizeof_sampled(record(n // 2, n // 4)) * n
 
     conf = (SparkConf().set("spark.executor.memory", args.executor_memory)
