@@ -9,8 +9,8 @@ text; 0.01 for a smoke test).
 
 Each query is timed alone (reading the Parquet files is part of it: no engine caches tables
 between queries). Results are compared across engines after rounding to cents, with a small
-relative tolerance, because Ember computes ``avg`` of decimals as a double where Spark and
-DuckDB keep decimals.
+tolerance, because DuckDB's ``avg`` of decimals is a double where Spark and Ember keep a
+decimal of 6 more digits.
 
 Usage: python bench/tpch_df.py [--scale 0.01] [--engines ember,pyspark,duckdb] [--repeat 3]
 """

@@ -9,6 +9,8 @@ and aggregate once. ``input`` is the one expression each aggregates (``None`` fo
 
 from __future__ import annotations
 
+import decimal
+
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -19,6 +21,7 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
+from ember.sql.expressions.arithmetic import bounded_decimal
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
 
@@ -153,16 +156,25 @@ class Count(AggregateFunction):
 
 
 class Average(AggregateFunction):
-    """``avg``/``mean``: a double (sum and count travel separately between phases)."""
+    """``avg``/``mean``: a double, or for decimal(p, s) input Spark's decimal(p + 4, s + 4)
+    rounded half up (sum and count travel separately between phases)."""
 
     __slots__ = ()
 
     def coerce(self) -> Expression:
+        if isinstance(self.child.data_type, T.DecimalType):
+            return self
         return Average(_numeric_input(self, T.DoubleType()))
 
     @property
+    def _decimal_input(self) -> T.DecimalType | None:
+        dt = self.child.data_type
+        return dt if isinstance(dt, T.DecimalType) else None
+
+    @property
     def data_type(self) -> T.DataType:
-        return T.DoubleType()
+        dt = self._decimal_input
+        return T.DoubleType() if dt is None else bounded_decimal(dt.precision + 4, dt.scale + 4)
 
     @property
     def nullable(self) -> bool:
@@ -182,15 +194,29 @@ class Average(AggregateFunction):
         return [("sum", pc.ScalarAggregateOptions(min_count=1)), ("sum", None)]
 
     def partial_types(self) -> list[pa.DataType]:
-        return [pa.float64(), pa.int64()]
+        dt = self._decimal_input
+        total = pa.float64() if dt is None else pa.decimal128(min(38, dt.precision + 10), dt.scale)
+        return [total, pa.int64()]
 
     def finish(self, states: list[pa.Array]) -> pa.Array:
         total, count = states
+        if self._decimal_input is not None:
+            return self._finish_decimal(total, count)
         return pc.if_else(pc.greater(pc.fill_null(count, 0), 0), pc.divide(total, pc.cast(count, pa.float64())),
                           pa.scalar(None, pa.float64()))
 
+    def _finish_decimal(self, total: pa.Array, count: pa.Array) -> pa.Array:
+        """One exact division per group (there are far fewer groups than rows)."""
+        target = to_arrow_type(self.data_type)
+        quantum = decimal.Decimal(1).scaleb(-target.scale)
+        with decimal.localcontext() as ctx:
+            ctx.prec = 80
+            values = [None if t is None or not c else (t / c).quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+                      for t, c in zip(total.to_pylist(), count.to_pylist())]
+        return pa.array(values, target)
+
     def finish_complete(self, result: pa.Array) -> pa.Array:
-        return _cast(result, T.DoubleType())
+        return _cast(result, self.data_type)
 
 
 class _SameTypeAggregate(AggregateFunction):
@@ -266,6 +292,10 @@ class CollectList(AggregateFunction):
 
     __slots__ = ()
     ordered = True
+
+    @property
+    def pretty_name(self) -> str:
+        return "collect_list"
     kernel: ClassVar[str] = "list"
 
     @property
@@ -291,6 +321,10 @@ class CollectSet(CollectList):
     __slots__ = ()
     ordered = False
     kernel = "distinct"
+
+    @property
+    def pretty_name(self) -> str:
+        return "collect_set"
 
 
 class CountDistinct(AggregateFunction):

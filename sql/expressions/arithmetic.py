@@ -110,7 +110,7 @@ def _wide(value: ArrowValue) -> ArrowValue:
     return value.cast(pa.decimal256(value.type.precision, value.type.scale))
 
 
-def _bounded_decimal(precision: int, scale: int) -> T.DecimalType:
+def bounded_decimal(precision: int, scale: int) -> T.DecimalType:
     """Spark's ``adjustPrecisionScale``: over 38 digits, keep the integer digits and give up
     scale, down to at most 6 digits of it."""
     if precision <= 38:
@@ -124,14 +124,14 @@ def decimal_result_type(op: str, lt: T.DecimalType, rt: T.DecimalType) -> T.Deci
     p1, s1, p2, s2 = lt.precision, lt.scale, rt.precision, rt.scale
     if op in ("add", "subtract"):
         scale = max(s1, s2)
-        return _bounded_decimal(max(p1 - s1, p2 - s2) + scale + 1, scale)
+        return bounded_decimal(max(p1 - s1, p2 - s2) + scale + 1, scale)
     if op == "multiply":
-        return _bounded_decimal(p1 + p2 + 1, s1 + s2)
+        return bounded_decimal(p1 + p2 + 1, s1 + s2)
     if op == "divide":
         scale = max(6, s1 + p2 + 1)
-        return _bounded_decimal(p1 - s1 + s2 + scale, scale)
+        return bounded_decimal(p1 - s1 + s2 + scale, scale)
     scale = max(s1, s2)
-    return _bounded_decimal(min(p1 - s1, p2 - s2) + scale, scale)
+    return bounded_decimal(min(p1 - s1, p2 - s2) + scale, scale)
 
 
 def _as_decimal(dt: T.DataType) -> T.DataType:

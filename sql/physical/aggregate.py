@@ -31,7 +31,13 @@ def _group(table: pa.Table, num_keys: int, specs: list[tuple[int | None, str, ob
         columns[name] = table.column(source)
         aggregations.append((name, func, options) if options is not None else (name, func))
     work = pa.table(columns) if columns else pa.table({"_": pa.nulls(table.num_rows)})
-    result = work.group_by(keys, use_threads=use_threads).aggregate(aggregations)
+    if not keys and table.num_rows:
+        # One constant key: Acero's hash kernels cover more functions (collect_list's "list")
+        # than its scalar ones.
+        work = work.append_column("__all", pa.repeat(pa.scalar(0, pa.int8()), table.num_rows))
+        result = work.group_by(["__all"], use_threads=use_threads).aggregate(aggregations)
+    else:
+        result = work.group_by(keys, use_threads=use_threads).aggregate(aggregations)
     out_names = keys + [
         (f"s{j}_{func}" if source is not None else func) for j, (source, func, _) in enumerate(specs)
     ]

@@ -204,3 +204,20 @@ def test_group_by_a_date_column(spark):
     df = spark.createDataFrame([(d, 1) for d in days], "day DATE, n INT")
     got = {r.day: r["sum(n)"] for r in df.groupBy("day").agg(F.sum("n")).collect()}
     assert got == {datetime.date(2024, 1, k): 10 for k in (1, 2, 3)}
+
+
+def test_avg_of_decimals_is_a_decimal_rounded_half_up(spark):
+    # PySpark 4.3: avg(decimal(15,2)) is decimal(19,6).
+    df = spark.createDataFrame([("1.25", "a"), ("2.50", "a"), ("0.01", "b"), (None, "b"), ("0.02", "c"),
+                                ("0.01", "c"), ("0.01", "c")], "p STRING, k STRING").select(
+        F.col("p").cast("decimal(15,2)").alias("p"), "k")
+    out = df.groupBy("k").agg(F.avg("p").alias("a")).orderBy("k")
+    assert out.dtypes == [("k", "string"), ("a", "decimal(19,6)")]
+    assert [str(r.a) for r in out.collect()] == ["1.875000", "0.010000", "0.013333"]
+
+
+def test_global_aggregates_with_collect_list(spark):
+    df = spark.createDataFrame([(1, "a"), (2, "b"), (3, None)], "k INT, v STRING")
+    row = df.agg(F.collect_list("v"), F.collect_set("v"), F.count("*")).first()
+    assert df.agg(F.collect_list("v")).columns == ["collect_list(v)"]
+    assert sorted(row[0]) == ["a", "b"] and sorted(row[1]) == ["a", "b"] and row[2] == 3
