@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from ember.sql import functions, types
+from ember.sql.catalog import Catalog
 from ember.sql.column import Column
 from ember.sql.dataframe import DataFrame
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.group import GroupedData
+from ember.sql.na import DataFrameNaFunctions
+from ember.sql.readwriter import DataFrameReader, DataFrameWriter
 from ember.sql.row import Row
 from ember.sql.session import SparkSession
 
 __all__ = [
     "SparkSession", "DataFrame", "Column", "Row", "GroupedData", "functions", "types",
-    "AnalysisException", "ParseException",
+    "AnalysisException", "ParseException", "DataFrameReader", "DataFrameWriter",
+    "DataFrameNaFunctions", "Catalog",
 ]

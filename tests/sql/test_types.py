@@ -109,3 +109,14 @@ def test_create_data_frame_errors_point_at_the_datum(spark):
         spark.createDataFrame([(1,), (2**70,)], "a LONG")
     with pytest.raises(EmberTypeError, match=r"can not accept object 1.5 in type <class 'float'> \(row 0\)"):
         spark.createDataFrame([(1.5,)], "a INT")
+
+
+def test_public_names_are_pysparks():
+    # The PySpark-compatibility list: each name imports from ember.sql as from pyspark.sql.
+    import ember.sql
+
+    expected = {"SparkSession", "DataFrame", "Column", "Row", "GroupedData", "functions", "types",
+                "AnalysisException", "ParseException", "DataFrameReader", "DataFrameWriter",
+                "DataFrameNaFunctions", "Catalog"}
+    assert set(ember.sql.__all__) == expected
+    assert all(hasattr(ember.sql, name) for name in expected)
