@@ -60,6 +60,32 @@ def compact(batch: pa.RecordBatch) -> pa.RecordBatch:
     return pa.concat_batches([batch])
 
 
+class ArrowIPC:
+    """A record batch that pickles as an Arrow IPC stream and unpickles as the batch itself.
+
+    Exchanges hand these to the shuffle, whose record serializer pickles each (partition,
+    batch) pair and lz4-compresses the frames: the batch then crosses as Arrow IPC, which
+    writes only the rows the batch owns and reads back about twice as fast as a pickled
+    batch, and the shuffle itself never needs to know about Arrow.
+    """
+
+    __slots__ = ("batch",)
+
+    def __init__(self, batch: pa.RecordBatch) -> None:
+        self.batch = batch
+
+    def __reduce__(self):
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, self.batch.schema) as writer:
+            writer.write_batch(self.batch)
+        return (read_ipc_batch, (sink.getvalue().to_pybytes(),))
+
+
+def read_ipc_batch(data: bytes) -> pa.RecordBatch:
+    """The record batch of a one-batch Arrow IPC stream."""
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_next_batch()
+
+
 def empty_batch(schema: pa.Schema) -> pa.RecordBatch:
     return pa.RecordBatch.from_arrays([pa.array([], f.type) for f in schema], schema=schema)
 

@@ -105,15 +105,17 @@ def split_by_partition(batch: pa.RecordBatch, pids: np.ndarray,
                        num_partitions: int) -> Iterator[tuple[int, pa.RecordBatch]]:
     """``(pid, rows of batch for pid)`` for each non-empty target partition.
 
-    One ``take`` per target, so each piece owns compact buffers: a zero-copy slice would be
-    pickled into the shuffle file together with its parent's whole buffers.
+    One stable sort by partition id and one ``take``, then a zero-copy slice per target
+    (FACTS.md: ~70 M rows/s, against one filter per target). The slices share the sorted
+    batch's buffers; ``ArrowIPC`` writes only each slice's own rows when it is shuffled.
     """
     if batch.num_rows == 0:
         return
     order = np.argsort(pids, kind="stable")
+    ordered = batch.take(pa.array(order))
     counts = np.bincount(pids, minlength=num_partitions)
     start = 0
     for pid, count in enumerate(counts):
         if count:
-            yield int(pid), batch.take(pa.array(order[start:start + count]))
+            yield int(pid), ordered.slice(start, int(count))
             start += int(count)

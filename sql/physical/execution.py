@@ -1,8 +1,8 @@
 """Run a physical plan as an Ember RDD whose records are Arrow record batches.
 
 Narrow operators become ``mapPartitions`` steps (which the engine fuses into one task);
-an exchange becomes ``(partition id, batch)`` pairs, ``partitionBy(n, lambda pid: pid)``, and
-a step that drops the ids; a broadcast join collects its build side once on the driver and
+an exchange becomes ``(partition id, batch)`` pairs (the batch wrapped to cross the shuffle
+as Arrow IPC), ``partitionBy(n, lambda pid: pid)``, and a step that drops the ids; a broadcast join collects its build side once on the driver and
 ships it with the closure. The functions here only wire operators to RDDs: the per-partition
 work lives in the operator modules.
 """
@@ -17,7 +17,7 @@ import pyarrow as pa
 from ember.sql.io.source import read_split
 from ember.sql.physical import plan as P
 from ember.sql.physical.aggregate import aggregate_partition
-from ember.sql.physical.batches import arrow_schema, compact, to_table
+from ember.sql.physical.batches import ArrowIPC, arrow_schema, compact, to_table
 from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
 from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
@@ -108,10 +108,11 @@ def _exchange(node: P.ExchangeExec, sc: Any) -> Any:
         def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
             return np.zeros(batch.num_rows, dtype=np.int64)
 
-    def split(index: int, batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[int, pa.RecordBatch]]:
+    def split(index: int, batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[int, ArrowIPC]]:
         offset = 0
         for batch in batches:
-            yield from split_by_partition(batch, pids(index, batch, offset), n)
+            for pid, piece in split_by_partition(batch, pids(index, batch, offset), n):
+                yield pid, ArrowIPC(piece)
             offset += batch.num_rows
 
     shuffled = child.mapPartitionsWithIndex(split).partitionBy(n, _identity)
@@ -172,7 +173,7 @@ def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
         def run(index: int, batches: Iterator[pa.RecordBatch]):
             for batch in batches:
                 for pid, piece in split_by_partition(batch, hash_partition_ids(batch, keys, n), n):
-                    yield pid, (side, piece)
+                    yield pid, (side, ArrowIPC(piece))
         return run
 
     pairs = left.mapPartitionsWithIndex(split(0, left_keys)).union(
