@@ -117,3 +117,23 @@ def test_range_partitioner_orders_partitions_by_key():
     assert [partitioner(k) for k in (5, 10, 15, 25)] == [0, 0, 1, 2]
     descending = RangePartitioner([10, 20], ascending=False, key_func=lambda k: k)
     assert [descending(k) for k in (5, 15, 25)] == [2, 1, 0]
+
+
+class _Money:
+    def __init__(self, cents: int) -> None:
+        self.cents = cents
+
+    def __add__(self, other: "_Money") -> "_Money":
+        return _Money(self.cents + other.cents)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Money) and other.cents == self.cents
+
+
+@pytest.mark.parametrize("values", [[1, 2.5, 3], ["a", "b", "c"], [[1], [2], [3]], [_Money(1), _Money(2), _Money(3)]])
+def test_summing_by_key_with_operator_add_matches_the_generic_merge(values):
+    pairs = [("k", v) for v in values] + [("other", values[0])]
+    fast = Aggregator(lambda v: v, add, add)  # not the identity function: the generic loop
+    from ember.shuffle.aggregator import identity
+    assert Aggregator(identity, add, add).combine_values(pairs) == fast.combine_values(pairs)
+    assert Aggregator(identity, add, add).combine_combiners(pairs) == fast.combine_values(pairs)
