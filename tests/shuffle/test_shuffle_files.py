@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from ember.errors import EmberTypeError, FetchFailedError
 from ember.rdd.partitioner import HashPartitioner, RangePartitioner, portable_hash
-from ember.shuffle.aggregator import Aggregator
+from ember.shuffle.aggregator import Aggregator, identity
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.reader import ShuffleReader
 from ember.shuffle.serializers import (CompressedSerializer, MsgpackSerializer, PickleSerializer,
@@ -133,7 +133,7 @@ class _Money:
 @pytest.mark.parametrize("values", [[1, 2.5, 3], ["a", "b", "c"], [[1], [2], [3]], [_Money(1), _Money(2), _Money(3)]])
 def test_summing_by_key_with_operator_add_matches_the_generic_merge(values):
     pairs = [("k", v) for v in values] + [("other", values[0])]
-    fast = Aggregator(lambda v: v, add, add)  # not the identity function: the generic loop
-    from ember.shuffle.aggregator import identity
-    assert Aggregator(identity, add, add).combine_values(pairs) == fast.combine_values(pairs)
-    assert Aggregator(identity, add, add).combine_combiners(pairs) == fast.combine_values(pairs)
+    generic = Aggregator(lambda v: v, add, add)  # not the identity function: the generic loop
+    summing = Aggregator(identity, add, add)
+    assert summing.combine_values(pairs) == generic.combine_values(pairs)
+    assert summing.combine_combiners(pairs) == generic.combine_values(pairs)
