@@ -1,6 +1,7 @@
 """Merge adjacent filters into one.
 
-Before: ``Filter(b) <- Filter(a) <- x``; after: ``Filter(a AND b) <- x``.
+Before: ``Filter(b) <- Filter(a) <- x``; after: ``Filter(a AND b) <- x``. Bottom-up, so one
+pass merges a whole chain: ``Filter(c) <- Filter(b) <- Filter(a)`` becomes ``Filter((a AND b) AND c)``.
 """
 
 from __future__ import annotations
@@ -15,4 +16,4 @@ def combine_filters(plan: L.LogicalPlan) -> L.LogicalPlan:
             return L.Filter(E.And(node.child.condition, node.condition), node.child.child)
         return node
 
-    return plan.transform_down(rule)
+    return plan.transform_up(rule)

@@ -4,6 +4,9 @@ Before: ``Aggregate[k][sum(v)] <- t(k, v, w)``; after: ``Aggregate[k][sum(v)] <-
 Before: ``Project[l.a] <- Join(l(a, b), r(c, d), l.a = r.c)``;
 after: ``Project[l.a] <- Join(Project[a] <- l, Project[c] <- r, l.a = r.c)`` (likewise below an
 Aggregate, so ``count()`` of a join shuffles only the join keys).
+Before: ``Project[b] <- Project[a, b, c * 2 AS c2] <- t``; after: ``Project[b] <- Project[b] <- t``
+(a projection or aggregate narrows the projection below it, so pruning reaches a join under a
+``USING`` projection). A narrowed input keeps at least one column, so row counts survive.
 """
 
 from __future__ import annotations
@@ -13,9 +16,10 @@ from ember.sql.plan import logical as L
 
 
 def _narrow(plan: L.LogicalPlan, needed: set[int]) -> L.LogicalPlan:
-    kept = [a for a in plan.output if a.expr_id in needed]
-    if len(kept) == len(plan.output) or not kept:
+    kept = [a for a in plan.output if a.expr_id in needed] or plan.output[:1]
+    if len(kept) == len(plan.output):
         return plan
+    needed = needed | {a.expr_id for a in kept}
     if isinstance(plan, L.Project):
         return L.Project(tuple(e for e in plan.project_list
                                if (e.expr_id if isinstance(e, (E.Alias, E.AttributeReference)) else None) in needed),
@@ -41,6 +45,8 @@ def prune_columns(plan: L.LogicalPlan) -> L.LogicalPlan:
             return L.Aggregate(node.grouping, node.aggregates, _narrow(child, needed))
         if isinstance(node, L.Project) and isinstance(node.child, L.Join):
             return L.Project(node.project_list, _narrow_join(node.child, _refs(list(node.project_list))))
+        if isinstance(node, L.Project) and isinstance(node.child, L.Project):
+            return L.Project(node.project_list, _narrow(node.child, _refs(list(node.project_list))))
         return node
 
     return plan.transform_down(rule)
