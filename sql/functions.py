@@ -284,6 +284,12 @@ def concat_ws(sep: str, *cols: Any) -> Column:
     return Column(E.ConcatWs(sep, tuple(_c(c) for c in cols)))
 
 
+@_sql_name("concat_ws")
+def _concat_ws_sql(sep: Any, *cols: Any) -> Column:
+    """SQL's ``concat_ws(sep, ...)``: the separator arrives as a literal column."""
+    return concat_ws(_lit_value(sep, "The separator of concat_ws"), *cols)
+
+
 def split(str: Any, pattern: str, limit: int = -1) -> Column:
     return Column(E.Split(_c(str), pattern, limit))
 

@@ -124,7 +124,7 @@ def _function(node: exp.Func) -> E.Expression:
     for key in node.arg_types:
         value = node.args.get(key)
         for item in value if isinstance(value, list) else [value]:
-            if item is not None:
+            if isinstance(item, exp.Expression):  # not sqlglot's flags such as Concat(safe=True)
                 args.append(_convert(item))
     return fn(*[Column(a) for a in args])._expr
 

@@ -146,3 +146,9 @@ def test_shell_survives_errors(spark, tmp_path, capsys):
     assert code == 1
     assert "PARSE_SYNTAX_ERROR" in captured.err and "Did you mean one of the following? [`bb`]" in captured.err
     assert "|3  |" in captured.out
+
+
+def test_functions_with_sqlglot_flags_take_only_their_expression_arguments(spark):
+    # sqlglot's Concat carries flags (safe, coalesce) beside its arguments
+    row = spark.sql("SELECT concat('x', 'y', 'z') AS c, concat_ws('-', 'a', 'b') AS w").collect()[0]
+    assert (row.c, row.w) == ("xyz", "a-b")
