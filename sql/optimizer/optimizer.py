@@ -12,6 +12,7 @@ import logging
 from typing import Callable, Mapping
 
 from ember.sql.optimizer.combine_filters import combine_filters
+from ember.sql.optimizer.eliminate_subquery_aliases import eliminate_subquery_aliases
 from ember.sql.optimizer.fold_constants import fold_constants
 from ember.sql.optimizer.prune_columns import prune_columns
 from ember.sql.optimizer.push_down_into_scans import push_down_into_scans
@@ -27,6 +28,7 @@ logger = logging.getLogger(__name__)
 Rule = Callable[[LogicalPlan], LogicalPlan]
 
 RULES: tuple[Rule, ...] = (
+    eliminate_subquery_aliases,
     fold_constants,
     simplify_booleans,
     push_down_predicates,
