@@ -221,3 +221,28 @@ def test_global_aggregates_with_collect_list(spark):
     row = df.agg(F.collect_list("v"), F.collect_set("v"), F.count("*")).first()
     assert df.agg(F.collect_list("v")).columns == ["collect_list(v)"]
     assert sorted(row[0]) == ["a", "b"] and sorted(row[1]) == ["a", "b"] and row[2] == 3
+
+
+@pytest.mark.parametrize("threshold", ["10485760", "-1"], ids=["broadcast", "shuffled"])
+@pytest.mark.parametrize("how", ["inner", "left", "full"])
+def test_joins_with_a_skewed_key_match_duckdb(spark, threshold, how):
+    """One key holds most rows on both sides (and a NULL key on each): the hot key's whole
+    cross product lands in one partition and must be exact."""
+    left_rows = [(0, f"l{i}") for i in range(1000)] + [(k, f"l{k}") for k in range(1, 50)] + [(None, "ln")]
+    right_rows = [(0, f"r{i}") for i in range(20)] + [(k, f"r{k}") for k in range(25, 80)] + [(None, "rn")]
+    left = spark.createDataFrame(left_rows, "k INT, s STRING")
+    right = spark.createDataFrame(right_rows, "k INT, t STRING")
+    con = duckdb.connect()
+    con.execute("create table l (k int, s varchar)")
+    con.execute("create table r (k int, t varchar)")
+    con.executemany("insert into l values (?, ?)", left_rows)
+    con.executemany("insert into r values (?, ?)", right_rows)
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", threshold)
+    try:
+        got = left.join(right, left["k"] == right["k"], how).select(left["k"], "s", right["k"], "t").collect()
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+    sql_how = {"inner": "join", "left": "left join", "full": "full join"}[how]
+    want = con.execute(f"select l.k, l.s, r.k, r.t from l {sql_how} r on l.k = r.k").fetchall()
+    assert len(got) == len(want) >= 1000 * 20
+    assert _sorted(got) == _sorted(want)
