@@ -1,9 +1,15 @@
-"""``CASE WHEN`` (``when``/``otherwise``) and ``coalesce``."""
+"""``CASE WHEN`` (``when``/``otherwise``) and ``coalesce``.
+
+Both are evaluated vectorised over every row first; if that raises (an ANSI error in a
+branch), they are evaluated again the way Spark defines them, each branch or argument only
+on the rows that reach it, so ``CASE WHEN b = 0 THEN 0 ELSE a / b END`` never divides by zero.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -59,6 +65,13 @@ class CaseWhen(Expression):
         return self.else_value is None or any(v.nullable for v in self._branch_values())
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        try:
+            return self._eval_every_branch(batch)
+        except Exception:  # a branch failed somewhere: maybe only on rows it does not get
+            return self._eval_branch_by_branch(batch)
+
+    def _eval_every_branch(self, batch: pa.RecordBatch) -> ArrowValue:
+        """Vectorised: every condition and value over every row, then pick per row."""
         arrow_type = to_arrow_type(self.data_type)
         result = (self.else_value.eval(batch) if self.else_value is not None
                   else pa.scalar(None, arrow_type))
@@ -67,6 +80,26 @@ class CaseWhen(Expression):
             mask = as_array(pc.fill_null(cond.eval(batch), False), batch.num_rows)
             result = pc.if_else(mask, value.eval(batch), result)
         return result
+
+    def _eval_branch_by_branch(self, batch: pa.RecordBatch) -> ArrowValue:
+        """Spark's semantics: each condition only on rows no earlier one took, each value only
+        on the rows that chose it, so an error raises only if a row reaches it."""
+        arrow_type = to_arrow_type(self.data_type)
+        undecided = np.arange(batch.num_rows)
+        rows, values = [], []
+        for cond, value in zip(self.conditions, self.values):
+            if not len(undecided):
+                break
+            taken = _mask(cond.eval(_rows(batch, undecided)), len(undecided))
+            _append(rows, values, undecided[taken], value, batch, arrow_type)
+            undecided = undecided[~taken]
+        if len(undecided):
+            if self.else_value is None:
+                rows.append(undecided)
+                values.append(pa.nulls(len(undecided), arrow_type))
+            else:
+                _append(rows, values, undecided, self.else_value, batch, arrow_type)
+        return _scatter(rows, values, batch.num_rows, arrow_type)
 
     def _fmt(self, args: list[str]) -> str:
         n = len(self.conditions)
@@ -103,7 +136,52 @@ class Coalesce(Expression):
         return all(i.nullable for i in self.items)
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        values = [i.eval(batch) for i in self.items]
-        if len(values) == 1:
-            return values[0]
-        return pc.coalesce(*values)
+        try:
+            values = [i.eval(batch) for i in self.items]
+            return values[0] if len(values) == 1 else pc.coalesce(*values)
+        except Exception:  # an argument failed somewhere: maybe only where it is not needed
+            return self._eval_item_by_item(batch)
+
+    def _eval_item_by_item(self, batch: pa.RecordBatch) -> ArrowValue:
+        """Spark's semantics: an argument is evaluated only on rows still NULL before it."""
+        arrow_type = to_arrow_type(self.data_type)
+        pending = np.arange(batch.num_rows)
+        rows, values = [], []
+        for item in self.items:
+            if not len(pending):
+                break
+            value = as_array(item.eval(_rows(batch, pending)), len(pending))
+            valid = _mask(value.is_valid(), len(pending))
+            rows.append(pending[valid])
+            values.append(value.filter(pa.array(valid)).cast(arrow_type))
+            pending = pending[~valid]
+        rows.append(pending)
+        values.append(pa.nulls(len(pending), arrow_type))
+        return _scatter(rows, values, batch.num_rows, arrow_type)
+
+
+def _rows(batch: pa.RecordBatch, indices: np.ndarray) -> pa.RecordBatch:
+    return batch.take(pa.array(indices, pa.int64()))
+
+
+def _mask(value: ArrowValue, length: int) -> np.ndarray:
+    """A boolean numpy mask; NULL counts as false."""
+    array = as_array(pc.fill_null(value, False), length)
+    return array.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _append(rows: list, values: list, indices: np.ndarray, value: Expression,
+            batch: pa.RecordBatch, arrow_type: pa.DataType) -> None:
+    if len(indices):
+        rows.append(indices)
+        values.append(as_array(value.eval(_rows(batch, indices)), len(indices)).cast(arrow_type))
+
+
+def _scatter(rows: list[np.ndarray], values: list[pa.Array], length: int, arrow_type: pa.DataType) -> pa.Array:
+    """One array of ``length`` from pieces computed for disjoint row sets."""
+    if not rows:
+        return pa.nulls(length, arrow_type)
+    order = np.concatenate(rows)
+    position = np.empty(length, dtype=np.int64)
+    position[order] = np.arange(length)
+    return pa.concat_arrays(values).take(pa.array(position))

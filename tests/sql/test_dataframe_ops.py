@@ -208,3 +208,17 @@ def test_select_expr_edge_cases(df):
         df.selectExpr("nope + 1")
     with pytest.raises(ParseException, match=r"\(line 1, pos 4\)\n\n== SQL ==\nid \+\n----\^\^\^"):
         df.selectExpr("id +")
+
+
+def test_case_when_and_coalesce_evaluate_a_branch_only_on_rows_that_reach_it(spark):
+    from ember.errors import ArithmeticException
+
+    df = spark.createDataFrame([(1, 0), (6, 3), (None, 2)], "a INT, b INT")
+    safe = df.select(F.when(F.col("b") == 0, F.lit(-1)).otherwise(F.col("a") / F.col("b")).alias("q"),
+                     F.coalesce(F.col("b"), F.col("a") / F.lit(0)).alias("c"))
+    assert [tuple(r) for r in safe.collect()] == [(-1.0, 0), (2.0, 3), (None, 2)]
+    df.createOrReplaceTempView("case_rows")
+    quiet = spark.sql("SELECT CASE WHEN a > 100 THEN 1 / 0 ELSE 0 END AS z FROM case_rows")
+    assert [r.z for r in quiet.collect()] == [0, 0, 0]
+    with pytest.raises(ArithmeticException, match="DIVIDE_BY_ZERO"):
+        spark.sql("SELECT CASE WHEN a > 5 THEN a / 0 ELSE 0 END AS z FROM case_rows").collect()
