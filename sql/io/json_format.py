@@ -6,21 +6,30 @@ column seen only as null is ``string``, and conflicting kinds merge to ``string`
 that is not a JSON object is malformed; in PERMISSIVE mode inference then adds the
 corrupt-record column. A value that does not fit its column's type makes its record
 malformed too (the field is NULL in PERMISSIVE mode).
+
+A task reads one split (``splits.TextSplit``): first with ``pyarrow.json.read_json`` and the
+schema as explicit types (``arrow_parse``; any key outside the schema, a type change, a row
+count that differs from the line count, ... sends the split to the Python path), else line by
+line with ``json.loads`` as described above.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import io
 import json
 from typing import Any, Iterator
 
 import pyarrow as pa
+import pyarrow.json as pajson
 
 from ember.sql import types as T
+from ember.sql.io import arrow_parse
 from ember.sql.io.files import InputFile
-from ember.sql.io.modes import RecordSink
+from ember.sql.io.modes import RecordSink, malformed_error
 from ember.sql.io.options import Options
+from ember.sql.io.splits import TextSplit, lines_before, read_range
 from ember.sql.io.values import converter
 
 __all__ = ["infer_schema", "read_file"]
@@ -30,9 +39,12 @@ class _Mismatch(Exception):
     """A JSON value that does not fit the column's type."""
 
 
-def _records(path: str) -> Iterator[tuple[Any, int, str]]:
-    """``(parsed object or None, line number, raw line)`` for each non-blank line."""
-    with open(path, encoding="utf-8") as handle:
+def _records(path: str, data: bytes | None = None) -> Iterator[tuple[Any, int, str]]:
+    """``(parsed object or None, line number, raw line)`` for each non-blank line of ``path``
+    (or of ``data``, one split of it; line numbers then count from the split's start)."""
+    opened = (open(path, encoding="utf-8") if data is None
+              else io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    with opened as handle:
         for number, line in enumerate(handle, 1):
             raw = line.rstrip("\r\n")
             if not raw.strip():
@@ -138,12 +150,55 @@ def _convert(value: Any, dt: T.DataType) -> Any:
         raise _Mismatch from None
 
 
-def read_file(file: InputFile, data_schema: T.StructType, out_schema: pa.Schema, positions: list[int],
-              options: Options) -> Iterator[pa.RecordBatch]:
+def read_file(split: TextSplit | InputFile, data_schema: T.StructType, out_schema: pa.Schema,
+              positions: list[int], options: Options) -> Iterator[pa.RecordBatch]:
+    if isinstance(split, InputFile):
+        split = TextSplit(split, 0, max(split.size, 1))
     corrupt = options.corrupt_column
     fields = [f for f in data_schema.fields if f.name != corrupt]
-    sink = RecordSink(out_schema, positions, options.mode, file.path)
-    for record, line, raw in _records(file.path):
+    data = None
+    if fields and all(arrow_parse.read_type(f.dataType, "json") is not None for f in fields):
+        data = read_range(split)
+        try:
+            columns = _arrow_columns(data, fields)
+        except arrow_parse.Fallback:
+            pass
+        else:
+            yield from arrow_parse.emit(columns, T.StructType(fields), out_schema, positions)
+            return
+    yield from _read_python(split, data, fields, out_schema, positions, options)
+
+
+def _arrow_columns(data: bytes, fields: list[T.StructField]) -> list[pa.ChunkedArray]:
+    if data.startswith(b"\xef\xbb\xbf") or data.count(b"\r") != data.count(b"\r\n"):
+        raise arrow_parse.Fallback
+    if not data:
+        return [pa.chunked_array([], arrow_parse._arrow_type(f.dataType)) for f in fields]
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
+    schema = pa.schema([pa.field(f.name, arrow_parse.read_type(f.dataType, "json")) for f in fields])
+    try:
+        table = pajson.read_json(
+            io.BytesIO(data), read_options=pajson.ReadOptions(use_threads=False, block_size=8 << 20),
+            parse_options=pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error",
+                                              newlines_in_values=False))
+    except (pa.ArrowException, ValueError):
+        raise arrow_parse.Fallback from None
+    # a blank line, or two objects on one line, would make these differ: Python's rules apply then
+    if table.num_rows != lines or table.num_columns != len(fields):
+        raise arrow_parse.Fallback
+    return [arrow_parse.finish(table.column(f.name), f.dataType) for f in fields]
+
+
+def _read_python(split: TextSplit, data: bytes | None, fields: list[T.StructField], out_schema: pa.Schema,
+                 positions: list[int], options: Options) -> Iterator[pa.RecordBatch]:
+    if split.whole_file:
+        data = None
+    elif data is None:
+        data = read_range(split)
+    path = split.file.path
+    failfast = options.mode == "FAILFAST"
+    sink = RecordSink(out_schema, positions, options.mode, path)
+    for record, line, raw in _records(path, data):
         ok = record is not None
         values: list[Any] = [None] * len(fields)
         if ok:
@@ -153,6 +208,8 @@ def read_file(file: InputFile, data_schema: T.StructType, out_schema: pa.Schema,
                     values[i] = _convert(record.get(f.name, lowered.get(f.name.lower())), f.dataType)
                 except _Mismatch:
                     ok = False
+        if not ok and failfast:
+            raise malformed_error(path, line + lines_before(split), raw)
         sink.add(values, ok, line, raw)
         if sink.full():
             yield from sink.flush()

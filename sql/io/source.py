@@ -2,8 +2,8 @@
 
 On the driver, ``resolve_source`` lists the files and fixes the schema (given, or inferred by
 the format); ``plan_splits`` prunes partition directories and Parquet row groups with the
-pushed filters and cuts the input into splits (one Parquet split per group of row groups, one
-split per file for the text formats, so FAILFAST can name the line). In a task, ``read_split``
+pushed filters and cuts the input into splits (one Parquet split per group of row groups; byte
+ranges of CSV and JSON files, ``splits.plan_text_splits``; one split per text file). In a task, ``read_split``
 reads one split's needed columns and appends the partition values of its file.
 """
 
@@ -22,6 +22,7 @@ from ember.sql.errors import AnalysisException
 from ember.sql.io import csv_format, json_format, parquet_format, text_format
 from ember.sql.io.files import InputFile, list_files, partition_schema
 from ember.sql.io.options import Options
+from ember.sql.io.splits import TextSplit, plan_text_splits
 from ember.sql.io.values import converter
 
 __all__ = ["FileSource", "SplitPlan", "resolve_source", "plan_splits", "read_split", "FORMATS"]
@@ -110,6 +111,9 @@ def plan_splits(source: FileSource, partition_filter: Any, data_filter: Any, max
     if source.format == "parquet":
         splits, kept, total = parquet_format.plan_splits(files, data_filter, max_split_bytes)
         return SplitPlan(tuple(splits), len(files), len(source.files), kept, total)
+    if source.format in _ROW_FORMATS:
+        splits = plan_text_splits(files, source.format, source.options, max_split_bytes)
+        return SplitPlan(tuple(splits), len(files), len(source.files))
     return SplitPlan(tuple(files), len(files), len(source.files))
 
 
@@ -132,18 +136,18 @@ def read_split(source: FileSource, split: Any, columns: list[str], schema: pa.Sc
     data_names = [c for c in columns if c.lower() not in partition_names]
     part_names = [c for c in columns if c.lower() in partition_names]
     data_schema = pa.schema([schema.field(c) for c in data_names])
-    file = split.file if isinstance(split, parquet_format.RowGroupSplit) else split
+    file = split.file if isinstance(split, (parquet_format.RowGroupSplit, TextSplit)) else split
     if source.format == "parquet":
         batches = parquet_format.read_row_groups(split, data_names, data_schema)
     else:
-        batches = _read_rows(source, file, data_names, data_schema)
+        batches = _read_rows(source, split if source.format in _ROW_FORMATS else file, data_names, data_schema)
     for batch in batches:
         arrays = list(batch.columns) + _partition_columns(source, file, part_names, schema, batch.num_rows)
         by_name = dict(zip(data_names + part_names, arrays))
         yield pa.RecordBatch.from_arrays([by_name[c] for c in columns], schema=schema)
 
 
-def _read_rows(source: FileSource, file: InputFile, names: list[str], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+def _read_rows(source: FileSource, file: InputFile | TextSplit, names: list[str], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     corrupt = source.options.corrupt_column if source.format in _ROW_FORMATS else None
     parsed = T.StructType([f for f in source.data_schema.fields if f.name != corrupt])
     index = {f.name.lower(): i for i, f in enumerate(parsed.fields)}

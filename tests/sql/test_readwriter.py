@@ -267,3 +267,138 @@ def test_duplicate_task_attempt_commits_once(tmp_path):
     assert first == second == ["first.txt"]
     commit.commit_job(job, [(3, first)])
     assert sorted(os.listdir(tmp_path / "out")) == ["_SUCCESS", "first.txt"]
+
+
+# ---------------------------------------------------------------------------- Arrow fast path and splits
+from ember.sql import types as T  # noqa: E402
+from ember.sql.arrow_types import to_arrow_type  # noqa: E402
+from ember.sql.io import csv_format, json_format  # noqa: E402
+from ember.sql.io.files import InputFile  # noqa: E402
+from ember.sql.io.options import Options  # noqa: E402
+from ember.sql.io.splits import TextSplit, plan_text_splits  # noqa: E402
+
+_TYPES = [T.IntegerType(), T.LongType(), T.ShortType(), T.DoubleType(), T.FloatType(), T.BooleanType(),
+          T.DateType(), T.TimestampType(), T.StringType()]
+_FIELDS = {  # per type: texts both paths must read alike (valid, invalid and odd spellings)
+    "int": ["1", "-7", "007", " 5", "+5", "1_0", "2147483648", "x", "1.0", ""],
+    "bigint": ["9223372036854775807", "9223372036854775808", "-3", "", "NA"],
+    "smallint": ["32767", "32768", "-1"],
+    "double": ["1.5", "1e5", ".5", "5.", "+1.5", "nan", "NaN", "inf", "Infinity", "-Inf", "1_0", " 2.5", "0x1p3"],
+    "float": ["1.1", "3.4e38", "1e39", "0.1"],
+    "boolean": ["true", "False", "TRUE", "tRuE", " true", "1", "yes"],
+    "date": ["2020-01-01", "2020-1-1", "20200101", "0000-01-01", "2020-02-30", " 2020-01-02", "2020-W01-1"],
+    "timestamp": ["2020-01-01 01:02:03", "2020-01-01T01:02", "2020-01-01", "2020-01-01 01",
+                  "2020-01-01 24:00:00", "2020-01-01 01:02:03.1234567", "2020-01-01 01:02:03+01:00",
+                  "2020-01-01 01:02:03.5", "0000-01-01 00:00:00"],
+    "string": ["plain", '"a,b"', '"a""b"', '"ab"c', 'a"b', '"x\ny"', '""', " ", "NA", "\\,x", '"\\"q"'],
+}
+
+
+def _both_paths(module, path, schema, options, split=None):
+    options = Options.of(options)
+    corrupt = options.corrupt_column
+    parsed = T.StructType([f for f in schema.fields if f.name != corrupt])
+    out = pa.schema([pa.field(f.name, to_arrow_type(f.dataType)) for f in schema.fields])
+    positions = [-1 if f.name == corrupt else i for i, f in enumerate(parsed.fields)]
+    positions = [-1 if f.name == corrupt else [g.name for g in parsed.fields].index(f.name) for f in schema.fields]
+    split = split or TextSplit(InputFile(path, os.path.getsize(path)), 0, max(1, os.path.getsize(path)))
+    fast = pa.Table.from_batches(list(module.read_file(split, parsed, out, positions, options)), schema=out)
+    if module is csv_format:
+        slow_batches = module._read_python(split, None, parsed, out, positions, options,
+                                           options.flag("header") and split.start == 0)
+    else:
+        slow_batches = module._read_python(split, None, list(parsed.fields), out, positions, options)
+    slow = pa.Table.from_batches(list(slow_batches), schema=out)
+    return fast, slow
+
+
+def _same(a, b):
+    assert a.num_rows == b.num_rows
+    for x, y in zip(a.to_pylist(), b.to_pylist()):
+        assert {k: (None if v != v else v) for k, v in x.items()} == {k: (None if v != v else v) for k, v in y.items()}
+
+
+@pytest.mark.parametrize("type_name", list(_FIELDS))
+@pytest.mark.parametrize("mode", ["PERMISSIVE", "DROPMALFORMED"])
+def test_csv_arrow_and_python_paths_agree_per_value(tmp_path, type_name, mode):
+    dt = T._parse_datatype_string(type_name) if hasattr(T, "_parse_datatype_string") else None
+    dt = dt or next(t for t in _TYPES if t.simpleString() == type_name)
+    schema = T.StructType([T.StructField("k", T.IntegerType()), T.StructField("v", dt),
+                           T.StructField("_corrupt_record", T.StringType())])
+    for i, text in enumerate(_FIELDS[type_name]):
+        for null_value in ("", "NA"):
+            path = _write(tmp_path / f"v{i}.csv", f"k,v\n1,{text}\n2,\n")
+            fast, slow = _both_paths(csv_format, path, schema, {"header": True, "mode": mode, "nullValue": null_value})
+            _same(fast, slow)
+
+
+def test_csv_arrow_path_is_used_for_clean_files_and_agrees(tmp_path, monkeypatch):
+    lines = ["i,l,d,b,dt,ts,s"] + [f"{i},{i * 10**10},{i / 7},{'true' if i % 2 else 'false'},2020-01-{i % 28 + 1:02d},"
+                                   f"2021-03-04 05:06:{i % 60:02d}.{i:06d},s{i}" if i % 9 else ",,,,,," for i in range(1, 3000)]
+    path = _write(tmp_path / "clean.csv", "\n".join(lines) + "\n")
+    schema = T.StructType([T.StructField(n, t) for n, t in zip(
+        "i l d b dt ts s".split(), [T.IntegerType(), T.LongType(), T.DoubleType(), T.BooleanType(), T.DateType(),
+                                    T.TimestampType(), T.StringType()])])
+    fast, slow = _both_paths(csv_format, path, schema, {"header": True})
+    _same(fast, slow)
+    monkeypatch.setattr(csv_format, "_read_python", lambda *a: (_ for _ in ()).throw(AssertionError("fell back")))
+    again, _ = (pa.Table.from_batches(list(csv_format.read_file(
+        InputFile(path, os.path.getsize(path)), schema, fast.schema, list(range(7)), Options.of({"header": True})))), None)
+    assert again.equals(fast)
+
+
+def test_csv_odd_lines_agree(tmp_path):
+    schema = T.StructType([T.StructField("a", T.StringType()), T.StructField("b", T.IntegerType())])
+    for i, text in enumerate(["a,b\r\nx,1\r\ny,2\r\n", "a,b\n\n  \nx,1\n", "a,b\rx,1\ry,2", "\ufeffa,b\nx,1\n",
+                              "a,b\nx\t,1\n\t\n", 'a,"b\nc"\nx,1\n', "x,1\ny,2", "a,b\n"]):
+        path = _write(tmp_path / f"o{i}.csv", text)
+        for options in ({"header": True}, {"header": False}, {"header": True, "sep": "\t"}):
+            _same(*_both_paths(csv_format, path, schema, options))
+
+
+def test_json_arrow_and_python_paths_agree(tmp_path):
+    schema = T.StructType([T.StructField("a", T.IntegerType()), T.StructField("d", T.DoubleType()),
+                           T.StructField("s", T.StringType()), T.StructField("t", T.TimestampType()),
+                           T.StructField("dt", T.DateType()), T.StructField("_corrupt_record", T.StringType())])
+    records = ['{"a": 1, "d": 2, "s": "x", "t": "2020-01-01 00:00:01", "dt": "2020-01-02"}', '{"a": 1.0}',
+               '{"a": 1e2}', '{"a": 1, "a": 2}', '{"a": 1}{"a": 2}', '{"s": 5}', '{"a": true}', '   ', '{"A": 3}',
+               '[1]', '{"a": 3000000000}', '{"d": NaN}', '{"d": 1e400}', '{"s": {"x": 1}}', '{"dt": " 2020-01-02"}',
+               '{"t": "2020-01-01T00:00:01+02:00"}', '{"extra": 1}', 'not json', '{"d": 12345678901234567890123}']
+    for i, record in enumerate(records):
+        path = _write(tmp_path / f"j{i}.json", '{"a": 7, "s": "ok"}\n' + record + "\n")
+        for mode in ("PERMISSIVE", "DROPMALFORMED"):
+            _same(*_both_paths(json_format, path, schema, {"mode": mode}))
+
+
+def test_splits_cover_every_record_once_and_failfast_counts_lines(spark, tmp_path):
+    rows = [f"{i},name{i % 13},{i * 0.25}" for i in range(20000)]
+    path = _write(tmp_path / "big.csv", "id,name,v\n" + "\n".join(rows) + "\n")
+    splits = plan_text_splits([InputFile(path, os.path.getsize(path))], "csv", Options.of({}), 50_000)
+    assert len(splits) > 5 and splits[0].start == 0 and splits[-1].end == os.path.getsize(path)
+    schema = T.StructType([T.StructField("id", T.IntegerType()), T.StructField("name", T.StringType()),
+                           T.StructField("v", T.DoubleType())])
+    ids = []
+    for split in splits:
+        fast, slow = _both_paths(csv_format, path, schema, {"header": True}, split)
+        _same(fast, slow)
+        ids += fast.column("id").to_pylist()
+    assert ids == list(range(20000))
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "60000")
+    spark.conf.set("spark.sql.files.openCostInBytes", "1")
+    try:
+        df = spark.read.csv(path, header=True, schema="id INT, name STRING, v DOUBLE")
+        assert df.rdd.getNumPartitions() > 5
+        assert df.count() == 20000 and df.agg(F.sum("id")).collect()[0][0] == sum(range(20000))
+        bad = _write(tmp_path / "bad.csv", "id,name,v\n" + "\n".join(rows[:15000] + ["1,x,oops"] + rows[15000:]) + "\n")
+        with pytest.raises(EmberSQLException, match=rf"file:{bad}:15002: '1,x,oops'"):
+            spark.read.csv(bad, header=True, schema="id INT, name STRING, v DOUBLE", mode="FAILFAST").collect()
+        assert spark.read.csv(bad, header=True, schema="id INT, name STRING, v DOUBLE",
+                              mode="DROPMALFORMED").count() == 20000
+        jpath = _write(tmp_path / "big.json", "\n".join(f'{{"id": {i}}}' for i in range(20000)) + '\n{"id": "x"}\n')
+        with pytest.raises(EmberSQLException, match=r"big.json:20001: "):
+            spark.read.schema("id INT").json(jpath, mode="FAILFAST").collect()
+        quoted = _write(tmp_path / "q.csv", "id,name,v\n" + "\n".join(f'{i},"n{i}",1' for i in range(20000)) + "\n")
+        assert spark.read.csv(quoted, header=True).rdd.getNumPartitions() == 1  # quotes: one split per file
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+        spark.conf.unset("spark.sql.files.openCostInBytes")

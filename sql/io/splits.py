@@ -1,0 +1,149 @@
+"""Byte-range splits of CSV and JSON Lines files.
+
+A large file is cut into byte ranges ``[start, end)``; a record belongs to the split that holds
+its first byte, so a split's reader skips the partial line before its first record (unless
+``start == 0``) and reads on past ``end`` to finish the last record that starts before it.
+Only the split at ``start == 0`` skips the CSV header.
+
+Cutting at ``\\n`` is exact only when every record is one line, so a file is split only if
+
+* ``multiLine`` is not set;
+* its encoding is ASCII-compatible (UTF-8, ASCII, Latin-1, cp1252: a ``\\n`` byte is a line end);
+* every ``\\r`` is part of a ``\\r\\n`` (Python's reader also ends lines at a lone ``\\r``);
+* CSV only: the quote character never occurs in the file (a quoted field may span lines, and
+  whether a newline is inside quotes cannot be known without reading from the start), and the
+  escape character is never followed by a line end.
+
+Otherwise the file is one split, as before. The check reads the file once on the driver
+(C-speed ``bytes.count``/``in``) and is cached by path, size and modification time.
+
+Line numbers inside a split are relative to its start; ``lines_before`` counts the lines before
+a split, and is only called to build a FAILFAST message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from dataclasses import dataclass
+
+from ember.sql.io.files import InputFile
+from ember.sql.io.options import Options
+
+__all__ = ["TextSplit", "plan_text_splits", "splittable", "read_range", "lines_before", "TARGET_SPLIT_BYTES"]
+
+TARGET_SPLIT_BYTES = 32 * 1024 * 1024
+_SCAN_CHUNK = 16 * 1024 * 1024
+_ASCII_COMPATIBLE = {"utf-8", "ascii", "iso8859-1", "latin-1", "cp1252", "iso8859-15"}
+_SPLITTABLE_CACHE: dict[tuple, bool] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class TextSplit:
+    """The records of ``file`` whose first byte lies in ``[start, end)``."""
+
+    file: InputFile
+    start: int
+    end: int
+
+    @property
+    def whole_file(self) -> bool:
+        return self.start == 0 and self.end >= self.file.size
+
+
+def _encoding(options: Options) -> str:
+    return options.get("encoding") or options.get("charset") or "utf-8"
+
+
+def splittable(file: InputFile, fmt: str, options: Options) -> bool:
+    """Whether ``file`` may be cut at ``\\n`` bytes without changing its records (see module doc)."""
+    if options.flag("multiLine"):
+        return False
+    try:
+        if codecs.lookup(_encoding(options) if fmt == "csv" else "utf-8").name not in _ASCII_COMPATIBLE:
+            return False
+    except LookupError:
+        return False
+    forbidden: list[bytes] = []
+    if fmt == "csv":
+        quote = options.get("quote", '"') or ""
+        escape = options.get("escape", "\\") or ""
+        if len(quote) > 1 or len(escape) > 1 or not (quote + escape).isascii():
+            return False
+        if quote:
+            forbidden.append(quote.encode())
+        if escape:
+            forbidden += [escape.encode() + b"\n", escape.encode() + b"\r"]
+    try:
+        stat = os.stat(file.path)
+    except OSError:
+        return False
+    key = (file.path, stat.st_size, stat.st_mtime_ns, fmt, tuple(forbidden))
+    cached = _SPLITTABLE_CACHE.get(key)
+    if cached is None:
+        cached = _SPLITTABLE_CACHE[key] = _scan(file.path, forbidden)
+    return cached
+
+
+def _scan(path: str, forbidden: list[bytes]) -> bool:
+    carry = b""
+    cr = crlf = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_SCAN_CHUNK):
+            window = carry + chunk
+            if any(f in window for f in forbidden):
+                return False
+            cr += chunk.count(b"\r")
+            crlf += window.count(b"\r\n")
+            carry = chunk[-1:]
+    return cr == crlf
+
+
+def plan_text_splits(files: list[InputFile], fmt: str, options: Options, max_split_bytes: int) -> list[TextSplit]:
+    """Byte-range splits of at most ``min(32 MB, max_split_bytes)`` for the files that allow it."""
+    size = max(1, min(TARGET_SPLIT_BYTES, max_split_bytes))
+    out: list[TextSplit] = []
+    for f in files:
+        if f.size <= size or not splittable(f, fmt, options):
+            out.append(TextSplit(f, 0, max(f.size, 1)))
+            continue
+        count = -(-f.size // size)
+        bounds = [f.size * i // count for i in range(count + 1)]
+        out.extend(TextSplit(f, lo, hi) for lo, hi in zip(bounds, bounds[1:]))
+    return out
+
+
+def read_range(split: TextSplit) -> bytes:
+    """The bytes of the records whose first byte lies in the split (whole lines, ``\\n``-ended)."""
+    with open(split.file.path, "rb") as handle:
+        if split.start > 0:
+            handle.seek(split.start - 1)
+            skipped = handle.readline()  # the rest of the line holding byte start - 1
+            begin = split.start - 1 + len(skipped)
+        else:
+            begin = 0
+        if begin >= split.end:
+            return b""
+        data = handle.read(split.end - begin)
+        if data and not data.endswith(b"\n") and len(data) == split.end - begin:
+            data += handle.readline()  # finish the record that starts before ``end``
+    return data
+
+
+def lines_before(split: TextSplit) -> int:
+    """How many lines of the file precede the split's first record (error path only)."""
+    if split.start == 0:
+        return 0
+    count = 0
+    remaining = split.start
+    last = b"\n"
+    with open(split.file.path, "rb") as handle:
+        while remaining > 0:
+            chunk = handle.read(min(_SCAN_CHUNK, remaining))
+            if not chunk:
+                break
+            count += chunk.count(b"\n")
+            remaining -= len(chunk)
+            last = chunk[-1:]
+    # the line holding byte start - 1 belongs to the previous split when it does not end there
+    return count + (last != b"\n")
