@@ -2,10 +2,10 @@
 
 Blocks are whole partitions (lists of records) keyed by ``(rdd_id, partition)``. The
 memory store is an LRU under a byte budget (estimated sizes): storing a block evicts the
-least recently used blocks until it fits, writing them to disk when their level allows
-(``MEMORY_AND_DISK``) and dropping them otherwise. A block that does not fit even in an
-empty store is not cached in memory; it goes to disk if allowed, else it is recomputed
-next time. Disk blocks are pickle files in the worker's private directory.
+least recently used blocks of other RDDs until it fits, writing them to disk when their
+level allows (``MEMORY_AND_DISK``) and dropping them otherwise. A block that cannot fit
+that way is not cached in memory; it goes to disk if allowed, else it is recomputed next
+time. Disk blocks are pickle files in the worker's private directory.
 """
 
 from __future__ import annotations
@@ -74,8 +74,7 @@ class BlockManager:
         """Store a block at ``level``; returns whether it is stored anywhere."""
         if level.useMemory:
             size = estimate_size(records)
-            if size <= self.budget.capacity:
-                self._evict_until_free(size)
+            if self._make_room(size, block_id[0]):
                 self.budget.try_reserve(size)
                 self._memory[block_id] = _MemoryBlock(records, size, level)
                 return True
@@ -112,15 +111,27 @@ class BlockManager:
         dropped, self.dropped = self.dropped, []
         return dropped
 
-    def _evict_until_free(self, size: int) -> None:
-        while self._memory and self.budget.free < size:
-            block_id, block = self._memory.popitem(last=False)
+    def _make_room(self, size: int, rdd_id: int) -> bool:
+        """Evict least recently used blocks of *other* RDDs until ``size`` bytes are free.
+
+        As in Spark, blocks of the same RDD are never evicted for each other: caching an
+        RDD larger than memory keeps the partitions that fit instead of thrashing through
+        them. Returns False, evicting nothing, when even that cannot make room.
+        """
+        evictable = sum(b.size for bid, b in self._memory.items() if bid[0] != rdd_id)
+        if self.budget.free + evictable < size:
+            return False
+        for block_id in [bid for bid in self._memory if bid[0] != rdd_id]:
+            if self.budget.free >= size:
+                break
+            block = self._memory.pop(block_id)
             self.budget.release(block.size)
             if block.level.useDisk:
                 self._write_disk(block_id, block.records)
             else:
                 self.dropped.append(block_id)
                 log.debug("dropped cached block %s to free memory", block_id)
+        return True
 
     def _write_disk(self, block_id: BlockId, records: list[Any]) -> None:
         os.makedirs(self.directory, mode=0o700, exist_ok=True)

@@ -397,3 +397,24 @@ def test_a_cancelled_jobs_partial_shuffle_output_is_removed(make_context, tmp_pa
     shuffle_dir = os.path.join(context._session_dir.path, "shuffle", "0")
     assert _wait_until(lambda: not os.path.exists(shuffle_dir))
     stop_and_assert_clean(context, tmp_path)
+
+
+# --- 30. A cache larger than memory degrades gracefully ------------------------------------------
+
+def test_caching_more_than_fits_keeps_what_fits_and_recomputes_the_rest(make_context, tmp_path):
+    # 2 MB per worker: storage is 60% of it, and each partition is roughly 1 MB of strings
+    context, _ = faulty_context(make_context, tmp_path, [], **{"spark.executor.memory": "2m"})
+    calls = context.accumulator(0)
+
+    def payload(i):
+        calls.add(1)
+        return "x" * 100 + str(i)
+
+    cached = context.parallelize(range(48_000), 8).map(payload).cache()
+    assert cached.count() == 48_000
+    assert calls.value == 48_000
+    held = context._dag.blocks.cached_partitions(cached.id())
+    assert 0 < held < 8  # only the partitions that fit were kept
+    assert cached.count() == 48_000
+    assert calls.value == 48_000 + (8 - held) * 6_000  # only the others were recomputed
+    stop_and_assert_clean(context, tmp_path)
