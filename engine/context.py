@@ -166,7 +166,9 @@ class SparkContext:
         if spec.inline:
             return InlineBackend(self._session_dir.path, storage, execution, batch, compress,
                                  parse_faults(faults_text))
-        init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path),
+        # Workers warm up in the background with what the driver already uses (DataFrames).
+        preload = [name for name in ("ember.sql",) if name in sys.modules]
+        init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path), "preload": preload,
                 "cwd": os.getcwd(), "storage_bytes": storage, "execution_bytes": execution, "batch_bytes": batch, "compress": compress,
                 "faults": faults_text}
         return LocalProcessBackend(spec.num_workers, init)

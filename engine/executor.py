@@ -10,6 +10,7 @@ disappears (a watchdog notices the parent change), so no worker outlives its dri
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import pickle
@@ -108,6 +109,21 @@ def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv,
         killer.running = None
 
 
+def _preload(modules: list[str]) -> None:
+    """Import what the driver uses (``ember.sql`` and pyarrow) right after reporting ready.
+
+    This overlaps with the driver's own work before its first DataFrame job (planning,
+    reading file metadata); tasks arriving meanwhile wait in the inbox. It runs in the main
+    thread: importing a package with internal import cycles on another thread races with a
+    task's own imports ("partially initialized module").
+    """
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception:
+            log.exception("could not preload %s", name)
+
+
 def serve(channel: MessageChannel) -> None:
     kind, init, _ = channel.receive()
     if kind is not Control.INIT:
@@ -120,6 +136,7 @@ def serve(channel: MessageChannel) -> None:
     inbox: queue.Queue = queue.Queue()
     threading.Thread(target=_read_messages, args=(channel, inbox, killer), daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
+    _preload(init.get("preload", []))
     binaries: dict[int, bytes] = {}
     while True:
         kind, fields, payload = inbox.get()

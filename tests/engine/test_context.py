@@ -150,3 +150,23 @@ def test_nothing_listens_on_any_socket_in_local_mode(sc):
     listening = [conn for proc in [driver, *workers] for conn in proc.net_connections(kind="inet")
                  if conn.status == psutil.CONN_LISTEN]
     assert listening == []
+
+
+def _has_sql_loaded(_):
+    import sys
+
+    return "ember.sql" in sys.modules
+
+
+def test_workers_preload_the_dataframe_layer_when_the_driver_uses_it(make_context):
+    import ember.sql  # noqa: F401  (what a SparkSession imports)
+
+    context = make_context("local[2]")
+    deadline = time.monotonic() + 30
+    loaded = []
+    while time.monotonic() < deadline:
+        loaded = context.parallelize(range(4), 4).map(_has_sql_loaded).collect()
+        if all(loaded):
+            break
+        time.sleep(0.1)
+    assert all(loaded)
