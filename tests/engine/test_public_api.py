@@ -25,3 +25,23 @@ def test_importing_the_rdd_core_does_not_import_pyarrow():
     script = "import sys, ember; ember.SparkContext; print('pyarrow' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+# Issue 2's list of PySpark RDD and SparkContext methods that Ember provides.
+RDD_METHODS = """map flatMap filter mapPartitions mapPartitionsWithIndex glom distinct union intersection subtract
+cartesian zip zipWithIndex zipWithUniqueId sample randomSplit takeSample sortBy sortByKey groupBy groupByKey
+reduceByKey reduceByKeyLocally aggregateByKey foldByKey combineByKey countByKey countByValue join
+leftOuterJoin rightOuterJoin fullOuterJoin cogroup groupWith subtractByKey keyBy keys values mapValues
+flatMapValues lookup partitionBy repartition coalesce repartitionAndSortWithinPartitions reduce treeReduce
+fold aggregate treeAggregate count collect collectAsMap take takeOrdered top first isEmpty foreach
+foreachPartition toLocalIterator sum mean max min stdev variance sampleStdev sampleVariance stats histogram
+saveAsTextFile saveAsPickleFile getNumPartitions id name setName toDebugString pipe cache persist unpersist
+getStorageLevel is_cached checkpoint localCheckpoint isCheckpointed getCheckpointFile""".split()
+CONTEXT_METHODS = """getOrCreate parallelize range textFile wholeTextFiles pickleFile emptyRDD union broadcast
+accumulator defaultParallelism setLogLevel setJobGroup setJobDescription stop cancelJobGroup cancelAllJobs
+setCheckpointDir getCheckpointDir runJob""".split()
+
+
+def test_every_rdd_and_context_method_of_the_issue_exists():
+    assert [m for m in RDD_METHODS if not hasattr(ember.RDD, m)] == []
+    assert [m for m in CONTEXT_METHODS if not hasattr(ember.SparkContext, m)] == []
