@@ -7,6 +7,11 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+import logging as _logging
+
+# A library logs only where the application asks it to; sc.setLogLevel(...) adds a console handler.
+_logging.getLogger("ember").addHandler(_logging.NullHandler())
+
 from ember.accumulators import Accumulator, AccumulatorParam
 from ember.broadcast import Broadcast
 from ember.conf import SparkConf

@@ -263,11 +263,20 @@ class SparkContext:
         return getpass.getuser()
 
     def setLogLevel(self, logLevel: str) -> None:
-        """Set Ember's log level: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE or WARN."""
+        """Show Ember's log at ``logLevel`` and above on stderr: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE or WARN.
+
+        Ember is silent by default, like any library, unless the application configures
+        ``logging``; this adds a console handler the first time, as PySpark's console log.
+        """
         level = _LOG_LEVELS.get(str(logLevel).upper())
         if level is None:
             raise EmberValueError(f"Supplied level {logLevel} did not match one of: {','.join(_LOG_LEVELS)}")
-        logging.getLogger("ember").setLevel(level)
+        logger = logging.getLogger("ember")
+        logger.setLevel(level)
+        if not any(isinstance(h, logging.StreamHandler) for h in logger.handlers):
+            handler = logging.StreamHandler()
+            handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            logger.addHandler(handler)
 
     # --- local properties, groups and cancellation ---------------------------------
 

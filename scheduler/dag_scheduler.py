@@ -327,8 +327,9 @@ class DAGScheduler:
             self._fetch_failed(task_set, outcome.task_id, reason)
         else:
             running, abort = task_set.task_failed(outcome.task_id, reason)
-            log.log(logging.DEBUG if isinstance(reason, TaskKilled) else logging.WARNING,
-                    "lost task %s of stage %s (attempt %s): %s", running.index, task_set.stage.id,
+            # A retry is worth a warning; a final failure reaches the user as the job's error.
+            level = logging.DEBUG if isinstance(reason, TaskKilled) else logging.INFO if abort else logging.WARNING
+            log.log(level, "lost task %s of stage %s (attempt %s): %s", running.index, task_set.stage.id,
                     running.attempt, reason.describe())
             if abort and not task_set.zombie:
                 self._abort_stage(task_set.stage, self._user_error(task_set, running, reason))

@@ -170,3 +170,26 @@ def test_workers_preload_the_dataframe_layer_when_the_driver_uses_it(make_contex
             break
         time.sleep(0.1)
     assert all(loaded)
+
+
+def test_ember_is_quiet_unless_asked_and_set_log_level_shows_its_log(tmp_path):
+    script = """
+import logging, sys
+from ember import SparkConf, SparkContext
+sc = SparkContext("local[1,2]", conf=SparkConf().set("spark.ui.showConsoleProgress", "false"))
+def fail(x):
+    raise ValueError("boom")
+for attempt in range(2):
+    try:
+        sc.parallelize([1], 1).map(fail).collect()
+    except ValueError:
+        pass
+    if attempt == 0:
+        print("---", file=sys.stderr, flush=True)
+        sc.setLogLevel("WARN")
+sc.stop()
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    quiet, loud = result.stderr.split("---", 1)
+    assert "lost task" not in quiet
+    assert "WARNING ember.scheduler.dag_scheduler: lost task" in loud
