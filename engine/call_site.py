@@ -23,6 +23,9 @@ class CallSite:
         return f"{self.method} at {os.path.basename(self.filename)}:{self.lineno}"
 
 
+_BOUNDARY_MODULE = "ember.boundary"
+
+
 def is_ember_module(module_name: str) -> bool:
     return module_name == "ember" or module_name.startswith("ember.")
 
@@ -31,8 +34,9 @@ def capture_call_site() -> CallSite:
     """The first frame outside Ember, and the Ember method the user called there."""
     frame = sys._getframe(1)
     method = frame.f_code.co_name
-    while frame is not None and is_ember_module(frame.f_globals.get("__name__", "")):
-        method = frame.f_code.co_name
+    while frame is not None and is_ember_module(module := frame.f_globals.get("__name__", "")):
+        if module != _BOUNDARY_MODULE:  # the public-API wrapper is not the method the user called
+            method = frame.f_code.co_name
         frame = frame.f_back
     if frame is None:
         return CallSite(method, "<unknown>", 0)

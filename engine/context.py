@@ -29,6 +29,7 @@ from ember import config
 from ember.accumulators import (COMPLEX_ACCUMULATOR_PARAM, FLOAT_ACCUMULATOR_PARAM, INT_ACCUMULATOR_PARAM,
                                 Accumulator, AccumulatorParam)
 from ember.block_manager_master import BlockManagerMaster
+from ember.boundary import mark_job_error, public_api
 from ember.broadcast import Broadcast
 from ember.call_site import capture_call_site
 from ember.closure import check_closure
@@ -83,6 +84,7 @@ def parse_master(master: str) -> MasterSpec:
     return MasterSpec(False, workers, int(failures) if failures else None)
 
 
+@public_api
 class SparkContext:
     """The entry point to Ember's RDD API.
 
@@ -417,7 +419,7 @@ class SparkContext:
             self._event_loop.post(JobCancelled(job_id, "interrupted by the user (KeyboardInterrupt)"))
             raise
         except BaseException as error:
-            raise error.with_traceback(None) from error.__cause__
+            raise mark_job_error(error).with_traceback(None) from error.__cause__
         values = [pickle.loads(data) for data in results]
         if not checkpointing:
             materialize_checkpoints(rdd)

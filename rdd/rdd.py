@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
+from ember.boundary import public_api
 from ember.call_site import CallSite, capture_call_site
 from ember.closure import check_closure
 from ember.errors import ClosureError, EmberRuntimeError, EmberValueError
@@ -51,6 +52,7 @@ _WORKER_MISUSE = (
 )
 
 
+@public_api
 class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunctions):
     """A Resilient Distributed Dataset: an immutable, partitioned, lazily computed collection.
 

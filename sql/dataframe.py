@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import pyarrow as pa
 
+from ember.boundary import public_api
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
@@ -46,6 +47,7 @@ def _sort_order(c: Any, ascending: bool = True) -> E.SortOrder:
     return e if isinstance(e, E.SortOrder) else E.SortOrder(e, ascending)
 
 
+@public_api
 class DataFrame:
     """A distributed collection of rows with named columns, computed lazily."""
 

@@ -97,12 +97,13 @@ def test_unpicklable_exception_still_reports_its_class_and_message(sc):
         sc.parallelize([1], 1).map(fail).collect()
 
 
-def test_error_traceback_on_the_driver_starts_at_the_users_action(sc):
+def test_error_traceback_on_the_driver_shows_the_users_frames_and_one_line_of_ember(sc):
     with pytest.raises(ZeroDivisionError) as info:
         sc.parallelize([0], 1).map(lambda x: 1 / x).collect()
     frames = traceback.extract_tb(info.value.__traceback__)
-    assert any(frame.filename.endswith("test_errors.py") for frame in frames)
-    assert not any("dag_scheduler" in frame.filename for frame in frames)
+    assert frames[0].filename.endswith("test_errors.py")
+    ember_frames = [f for f in frames if not f.filename.endswith("test_errors.py")]
+    assert [f.filename.rsplit("/", 1)[-1] for f in ember_frames] == ["boundary.py"]
 
 
 def _fail_first_attempt(x):

@@ -18,9 +18,19 @@ def test_a_slow_stage_shows_a_progress_bar_naming_the_stage(make_context, capsys
     assert "4/4" in err or "task" in err
 
 
-def test_a_quick_job_prints_nothing(make_context, capsys):
-    context = make_context("local[2]", {"spark.ui.showConsoleProgress": "true"})
-    assert context.parallelize(range(4), 2).count() == 4
+def test_a_stage_that_ends_before_the_delay_prints_nothing(capsys):
+    from types import SimpleNamespace
+
+    from ember.scheduler.progress import ConsoleProgressBar
+    from ember.scheduler.task import TaskOutcome
+    from ember.scheduler.task_end import Success
+
+    bar = ConsoleProgressBar(delay_seconds=60)
+    stage = SimpleNamespace(id=0, name="count at job.py:1")
+    bar.on_stage_submitted(stage, 0, 2)
+    for task_id in range(2):
+        bar.on_task_end(stage, TaskOutcome(task_id, Success()))
+    bar.on_stage_completed(stage)
     assert capsys.readouterr().err == ""
 
 
