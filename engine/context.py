@@ -200,6 +200,7 @@ class SparkContext:
             self._stopped = True
             self._event_loop.post(AllJobsCancelled())
             self._event_loop.stop()
+            self._dag.release_failing_jobs()
             self._backend.stop()
             if self._progress is not None:
                 self._progress.close_all()

@@ -29,6 +29,8 @@ from __future__ import annotations
 import itertools
 import logging
 import pickle
+from concurrent.futures import Future
+from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import TYPE_CHECKING, Any
 
@@ -109,6 +111,7 @@ class DAGScheduler:
         self.waiting_stages: set[Stage] = set()
         self.running_stages: set[Stage] = set()
         self.failed_stages: set[Stage] = set()
+        self.failing_jobs: dict[int, FailingJob] = {}
         self._stage_ids = itertools.count()
         self._binary_ids = itertools.count()
         self._resubmit_pending = False
@@ -140,9 +143,9 @@ class DAGScheduler:
     def _task_completed(self, event: TaskCompleted) -> None:
         outcome = event.outcome
         task_set = self.task_scheduler.task_finished(outcome.task_id)
-        if task_set is None:
-            return
-        self._task_ended(task_set, outcome)
+        if task_set is not None:
+            self._task_ended(task_set, outcome)
+        self._task_gone(outcome.task_id)
         self.task_scheduler.offer()
 
     @handle.register(ExecutorAdded)
@@ -164,6 +167,7 @@ class DAGScheduler:
             if task_set is not None:
                 reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task)
                 self._task_ended(task_set, TaskOutcome(task_id, reason))
+            self._task_gone(task_id)
         self.task_scheduler.offer()
 
     @handle.register(JobCancelled)
@@ -422,17 +426,22 @@ class DAGScheduler:
         self.listeners.stage_completed(stage)
         self._resubmit_ready_stages()
 
-    def _end_task_set(self, stage: Stage, kill_running: bool = False) -> None:
-        """Stop launching a stage's tasks; with ``kill_running``, also stop those still running."""
+    def _end_task_set(self, stage: Stage, kill_running: bool = False) -> set[int]:
+        """Stop launching a stage's tasks; with ``kill_running``, also stop those still running.
+
+        Returns the ids of the tasks asked to stop.
+        """
         task_set = self.task_set_by_stage_id.pop(stage.id, None)
         if task_set is None:
-            return
+            return set()
         task_set.zombie = True
         self.task_scheduler.remove_task_set(task_set)
-        if kill_running:
-            for task_id, running in task_set.running.items():
-                self.task_scheduler.backend.kill_task(running.executor_id, task_id)
-                self.post_later(_KILL_GRACE_SECONDS, KillTimeout(task_id, running.executor_id))
+        if not kill_running:
+            return set()
+        for task_id, running in task_set.running.items():
+            self.task_scheduler.backend.kill_task(running.executor_id, task_id)
+            self.post_later(_KILL_GRACE_SECONDS, KillTimeout(task_id, running.executor_id))
+        return set(task_set.running)
 
     def _merge_accumulators(self, updates: dict[int, Any]) -> None:
         for aid, value in updates.items():
@@ -459,27 +468,54 @@ class DAGScheduler:
         return JobAbortedError(f"{where}: {reason.describe()}")
 
     def _abort_stage(self, stage: Stage, error: BaseException) -> None:
-        self._end_task_set(stage, kill_running=True)
+        """Fail every job that needs ``stage``; their cleanup stops its running tasks."""
         self.running_stages.discard(stage)
-        for job_id in sorted(stage.job_ids):
-            job = self.jobs_by_id.get(job_id)
-            if job is not None:
-                self._fail_job(job, error)
+        jobs = [self.jobs_by_id[job_id] for job_id in sorted(stage.job_ids) if job_id in self.jobs_by_id]
+        for job in jobs:
+            self._fail_job(job, error)
+        if not jobs:
+            self._end_task_set(stage, kill_running=True)
 
     def _fail_job(self, job: ActiveJob, error: BaseException) -> None:
-        self.listeners.job_ended(job, succeeded=False)
-        if not job.future.done():
-            job.future.set_exception(error)
-        self._cleanup_job(job)
+        """End ``job`` with ``error`` once none of its tasks runs any more.
 
-    def _cleanup_job(self, job: ActiveJob) -> None:
+        Its running tasks are killed first; the error reaches the user only when the last
+        of them has ended (within the kill grace period), so nothing the job started can
+        still write a file or spill after the caller sees the failure.
+        """
+        self.listeners.job_ended(job, succeeded=False)
+        still_running = self._cleanup_job(job)
+        if job.future.done():
+            return
+        if still_running:
+            self.failing_jobs[job.job_id] = FailingJob(job.future, error, still_running)
+        else:
+            job.future.set_exception(error)
+
+    def _task_gone(self, task_id: int) -> None:
+        """A task ended: a failing job waiting only for it can now report its error."""
+        for job_id, failing in list(self.failing_jobs.items()):
+            failing.running.discard(task_id)
+            if not failing.running:
+                del self.failing_jobs[job_id]
+                failing.future.set_exception(failing.error)
+
+    def release_failing_jobs(self) -> None:
+        """Report every pending job error now (the scheduler is stopping: no task will end)."""
+        for failing in self.failing_jobs.values():
+            failing.future.set_exception(failing.error)
+        self.failing_jobs.clear()
+
+    def _cleanup_job(self, job: ActiveJob) -> set[int]:
+        """Forget a finished job and the stages only it needed; returns the tasks asked to stop."""
+        killed: set[int] = set()
         self.jobs_by_id.pop(job.job_id, None)
         for stage_id in self.stage_ids_by_job_id.pop(job.job_id, set()):
             stage = self.stages_by_id[stage_id]
             stage.job_ids.discard(job.job_id)
             if stage.job_ids:
                 continue
-            self._end_task_set(stage, kill_running=True)
+            killed |= self._end_task_set(stage, kill_running=True)
             del self.stages_by_id[stage_id]
             for group in (self.waiting_stages, self.running_stages, self.failed_stages):
                 group.discard(stage)
@@ -487,6 +523,7 @@ class DAGScheduler:
                 self.map_stage_by_shuffle_id.pop(stage.shuffle_id, None)
                 if not self.tracker.is_available(stage.shuffle_id):
                     self.tracker.unregister_shuffle(stage.shuffle_id)  # partial output of a failed job
+        return killed
 
     def assert_empty(self) -> None:
         """For tests: no job, stage or task set is left once every job has ended."""
@@ -495,12 +532,21 @@ class DAGScheduler:
             "stage_ids_by_job_id": self.stage_ids_by_job_id, "jobs_by_id": self.jobs_by_id,
             "task_set_by_stage_id": self.task_set_by_stage_id, "waiting_stages": self.waiting_stages,
             "running_stages": self.running_stages, "failed_stages": self.failed_stages,
-            "task_sets": self.task_scheduler.task_sets,
+            "failing_jobs": self.failing_jobs, "task_sets": self.task_scheduler.task_sets,
             "task_set_by_task_id": self.task_scheduler.task_set_by_task_id,
         }
         leftovers = {name: value for name, value in maps.items() if value}
         if leftovers:
             raise AssertionError(f"scheduler state left after all jobs ended: {leftovers}")
+
+
+@dataclass(eq=False, slots=True)
+class FailingJob:
+    """A failed job whose killed tasks have not all ended yet."""
+
+    future: Future
+    error: BaseException
+    running: set[int]
 
 
 def _load_exception(reason: ExceptionFailure) -> BaseException:

@@ -28,7 +28,7 @@ from ember.scheduler.events import (ExecutorAdded, ExecutorLost, JobCancelled, J
 from ember.scheduler.listener import JobMetricsListener, ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.task import TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success
+from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 
 
@@ -248,16 +248,19 @@ def test_a_lost_executor_reruns_its_running_task_elsewhere(tmp_path, context):
     harness.dag.assert_empty()
 
 
-def test_cancelling_a_job_kills_its_running_tasks_and_ignores_their_late_results(tmp_path, context):
+def test_a_cancelled_job_reports_its_error_once_its_killed_tasks_have_ended(tmp_path, context):
     harness = Harness(tmp_path)
     future = harness.submit(ParallelCollectionRDD(context, list(range(4)), 2))
     launched = harness.take_launched()
     harness.loop.post(JobCancelled(0, "test"))
+    assert sorted(harness.backend.killed_tasks) == sorted(d.task_id for _, d in launched)
+    executor, first = launched[0]
+    harness.complete(executor, first, reason=TaskKilled("cancelled"))
+    assert not future.done()  # one of its tasks may still be writing
+    executor, second = launched[1]
+    harness.complete(executor, second, value=1)  # a late success is ignored
     with pytest.raises(JobCancelledError):
         future.result(timeout=1)
-    assert sorted(harness.backend.killed_tasks) == sorted(d.task_id for _, d in launched)
-    for executor, desc in launched:
-        harness.complete(executor, desc, value=1)
     assert harness.take_launched() == []
     harness.dag.assert_empty()
 
