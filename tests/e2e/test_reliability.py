@@ -272,9 +272,10 @@ def test_cancelling_a_job_group_stops_running_tasks(make_context, tmp_path):
 
 def test_ctrl_c_during_an_action_cancels_the_job(make_context, tmp_path):
     context, recorder = faulty_context(make_context, tmp_path, [])
-    threading.Timer(0.5, os.kill, args=(os.getpid(), signal.SIGINT)).start()
-    with pytest.raises(KeyboardInterrupt):
-        context.parallelize(range(2), 2).map(_sleep_long).collect()
+    sleepers = context.parallelize(range(2), 2).map(_sleep_long)
+    with pytest.raises(KeyboardInterrupt):  # the signal must land inside this block
+        threading.Timer(0.5, os.kill, args=(os.getpid(), signal.SIGINT)).start()
+        sleepers.collect()
     assert context.parallelize(range(3)).count() == 3
     assert recorder.wait_for(0, "TaskKilled", 2) == 2
     stop_and_assert_clean(context, tmp_path)
