@@ -31,7 +31,6 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
-import time
 import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable

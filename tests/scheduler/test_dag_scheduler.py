@@ -16,7 +16,6 @@ import pytest
 
 from ember.block_manager_master import BlockManagerMaster
 from ember.call_site import capture_call_site
-from ember.conf import SparkConf
 from ember.errors import JobAbortedError, JobCancelledError
 from ember.rdd.partitioner import HashPartitioner
 from ember.rdd.shuffled import ShuffledRDD
@@ -30,25 +29,6 @@ from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.task import TaskOutcome
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
-
-
-class FakeContext:
-    """Just enough of a SparkContext to build RDDs."""
-
-    def __init__(self) -> None:
-        self._conf = SparkConf()
-        self._rdd_ids = itertools.count()
-        self._shuffle_ids = itertools.count()
-        self.defaultParallelism = 2
-
-    def _new_rdd_id(self) -> int:
-        return next(self._rdd_ids)
-
-    def _new_shuffle_id(self) -> int:
-        return next(self._shuffle_ids)
-
-    def _shuffle_released(self, shuffle_id: int) -> None:
-        """These tests keep their RDDs alive; nothing to clean."""
 
 
 class RecordingBackend:
@@ -126,11 +106,6 @@ class Harness:
         while launched := self.take_launched():
             for executor, desc in launched:
                 self.complete(executor, desc, value=value_of(desc))
-
-
-@pytest.fixture
-def context():
-    return FakeContext()
 
 
 def two_stage_rdd(context, maps=3, reduces=2):
