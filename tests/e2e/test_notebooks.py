@@ -7,12 +7,18 @@ shared ``sc`` fixture. A cell that raises fails the test with that cell's error.
 
 from __future__ import annotations
 
+import atexit
+import json
 import re
+import shutil
+import sys
+import tempfile
 from functools import cache
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpecManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -21,22 +27,35 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 RDD_BASICS = NOTEBOOKS_DIR / "01-rdd-basics.ipynb"
 CELL_TIMEOUT_SECONDS = 120
+KERNEL = "ember-tests"
 
 
-def kernel_options() -> dict[str, str]:
-    """Run in the kernel named python3 (``.ci/run`` installs it); else nbclient's default."""
-    if "python3" in KernelSpecManager().find_kernel_specs():
-        return {"kernel_name": "python3"}
-    return {}
+@cache
+def _kernel_specs() -> KernelSpecManager:
+    """A kernel spec for this very interpreter, so the notebooks test the code under test.
+
+    A kernel found by name (``python3``) may belong to another interpreter or another
+    checkout; this one is written to a private directory removed at exit.
+    """
+    directory = Path(tempfile.mkdtemp(prefix="ember-kernels-"))
+    atexit.register(shutil.rmtree, directory, True)
+    (directory / KERNEL).mkdir()
+    (directory / KERNEL / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Ember tests", "language": "python"}))
+    return KernelSpecManager(kernel_dirs=[str(directory)])
+
+
+def kernel_manager() -> KernelManager:
+    return KernelManager(kernel_name=KERNEL, kernel_spec_manager=_kernel_specs())
 
 
 @cache
 def executed(path: Path) -> nbformat.NotebookNode:
     """The notebook at ``path``, freshly executed (once per test session)."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=CELL_TIMEOUT_SECONDS, record_timing=False,
-                            resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-                            **kernel_options())
+    client = NotebookClient(notebook, km=kernel_manager(), timeout=CELL_TIMEOUT_SECONDS,
+                            record_timing=False, resources={"metadata": {"path": str(NOTEBOOKS_DIR)}})
     try:
         client.execute()
     except CellExecutionError as error:
