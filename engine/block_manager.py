@@ -17,7 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ember.memory import MemoryBudget, estimate_size
+from ember.memory import MemoryBudget, sizeof_sampled
 from ember.storage_level import StorageLevel
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class BlockManager:
     def put(self, block_id: BlockId, records: list[Any], level: StorageLevel) -> bool:
         """Store a block at ``level``; returns whether it is stored anywhere."""
         if level.useMemory:
-            size = estimate_size(records)
+            size = sizeof_sampled(records)
             if self._make_room(size, block_id[0]):
                 self.budget.try_reserve(size)
                 self._memory[block_id] = _MemoryBlock(records, size, level)

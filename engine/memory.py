@@ -18,32 +18,10 @@ import os
 import shutil
 import sys
 import tempfile
-from typing import Any, Sequence
+from itertools import islice
+from typing import Any
 
-_SAMPLE = 64
 _NESTED_SAMPLE = 8
-
-"""The share of ``spark.executor.memory`` that the context gives the block manager."""
-
-
-def estimate_size(records: Sequence[Any]) -> int:
-    """Estimate the bytes a list of records holds, from a sample of up to 64 records."""
-    count = len(records)
-    if count == 0:
-        return sys.getsizeof(records)
-    step = max(1, count // _SAMPLE)
-    sample = records[::step]
-    per_record = sum(_deep_size(r) for r in sample) / len(sample)
-    return int(sys.getsizeof(records) + per_record * count)
-
-
-def _deep_size(value: Any) -> int:
-    size = sys.getsizeof(value)
-    if isinstance(value, (tuple, list)):
-        size += sum(sys.getsizeof(v) for v in value)
-    elif isinstance(value, dict):
-        size += sum(sys.getsizeof(k) + sys.getsizeof(v) for k, v in value.items())
-    return size
 
 
 def sizeof_sampled(value: Any, depth: int = 3) -> int:
@@ -69,7 +47,7 @@ def sizeof_sampled(value: Any, depth: int = 3) -> int:
         count = len(value)
         if count == 0:
             return size
-        sample = list(_take(value.items() if isinstance(value, dict) else value, _NESTED_SAMPLE))
+        sample = list(islice(value.items() if isinstance(value, dict) else value, _NESTED_SAMPLE))
         return size + sum(sizeof_sampled(v, depth - 1) for v in sample) * count // len(sample)
     try:  # a user object: its attributes, however it keeps them
         attributes = getattr(value, "__dict__", None)
@@ -81,13 +59,6 @@ def sizeof_sampled(value: Any, depth: int = 3) -> int:
     except Exception:  # an estimate must never fail a task
         pass
     return size
-
-
-def _take(iterable: Any, count: int):
-    for index, item in enumerate(iterable):
-        if index >= count:
-            return
-        yield item
 
 
 class MemoryBudget:
