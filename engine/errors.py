@@ -16,7 +16,8 @@ fits, the error is also an instance of it, so ``except ValueError`` keeps workin
     │   └── FetchFailedError          shuffle output could not be read
     └── EmberSQLException            errors of the structured layer, with Spark's error classes
         ├── AnalysisException        unresolved names, type mismatches (PySpark's name)
-        │   └── ParseException       DDL and SQL text that does not parse (PySpark's name)
+        │   ├── ParseException       DDL and SQL text that does not parse (PySpark's name)
+        │   └── PathAlreadyExistsError   an output path exists (also a FileExistsError)
         ├── ArithmeticException      ANSI overflow, division by zero (also an ArithmeticError)
         └── NumberFormatException    ANSI casts of malformed strings (also a ValueError)
 
@@ -128,6 +129,10 @@ class AnalysisException(EmberSQLException):
 
 class ParseException(AnalysisException):
     """Text (a DDL type string or SQL) that does not parse."""
+
+
+class PathAlreadyExistsError(AnalysisException, FileExistsError):
+    """An output path that already exists, written with save mode ``error``."""
 
 
 class ArithmeticException(EmberSQLException, ArithmeticError):

@@ -1,9 +1,8 @@
-"""Writing an RDD to a directory of part files, committed atomically per task.
+"""Writing an RDD to a directory of part files: text, pickle batches, checkpoints.
 
-Each task attempt writes ``<dir>/_temporary/part-NNNNN.<attempt>`` and renames it to
-``<dir>/part-NNNNN`` when it finishes, so a failed or retried attempt never leaves a
-partial part file behind; when the job succeeds the driver writes ``_SUCCESS`` and
-removes ``_temporary``.
+The formats live here; atomicity comes from the shared commit protocol (``rdd/commit.py``):
+a failed, retried or duplicated task attempt never leaves a part file behind, and a failed
+job leaves no directory at all.
 """
 
 from __future__ import annotations
@@ -11,10 +10,10 @@ from __future__ import annotations
 import gzip
 import itertools
 import os
-import shutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
+from ember.rdd import commit
 from ember.shuffle.framing import frame
 from ember.shuffle.serializers import PickleSerializer
 from ember.task_context import TaskContext
@@ -52,20 +51,27 @@ class PickleOutput:
 
 
 def write_output(rdd: RDD, path: str, output: TextOutput | PickleOutput, checkpointing: bool = False) -> None:
-    path = os.path.abspath(path.removeprefix("file://").removeprefix("file:"))
-    if os.path.exists(path):
-        raise FileExistsError(f"Output directory file:{path} already exists")
-    temporary = os.path.join(path, "_temporary")
-    os.makedirs(temporary)
+    """Write one ``part-NNNNN`` file per partition under the commit protocol (``rdd/commit.py``).
 
-    def write_part(records: Iterator[Any]) -> None:
+    An existing ``path`` is an error; a failed job leaves nothing behind.
+    """
+    job = commit.WriteJob(os.path.abspath(path.removeprefix("file://").removeprefix("file:")), "error")
+    commit.setup_job(job)
+
+    def write_part(records: Iterator[Any]) -> tuple[int, list[str]]:
         task = TaskContext.get()
         name = f"part-{task.partitionId():05d}{output.extension}"
-        attempt_path = os.path.join(temporary, f"{name}.{task.attemptNumber()}")
-        with open(attempt_path, "wb") as handle:
-            output.write(records, handle)
-        os.replace(attempt_path, os.path.join(path, name))
 
-    rdd.ctx._run_job(rdd, write_part, checkpointing=checkpointing)
-    shutil.rmtree(temporary, ignore_errors=True)
-    open(os.path.join(path, "_SUCCESS"), "wb").close()
+        def write(root: str) -> list[str]:
+            with open(os.path.join(root, name), "wb") as handle:
+                output.write(records, handle)
+            return [name]
+
+        return task.partitionId(), commit.run_task(job, task.partitionId(), task.attemptNumber(), write)
+
+    try:
+        committed = rdd.ctx._run_job(rdd, write_part, checkpointing=checkpointing)
+        commit.commit_job(job, committed)
+    except BaseException:
+        commit.abort_job(job, created=True)
+        raise

@@ -3,7 +3,7 @@
 A reader collects a format, a schema and options, then builds a ``FileScan`` over a
 ``FileSource`` (files listed and schema fixed now, data read by tasks). A writer runs the
 DataFrame as one job whose tasks write their partition under the commit protocol of
-``io.commit``, so a failed write leaves nothing behind.
+``ember.rdd.commit``, so a failed write leaves nothing behind.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException, EmberTypeError
 from ember.sql.expressions import AttributeReference, new_expr_id
-from ember.sql.io import commit
+from ember.rdd import commit
 from ember.sql.io.options import Options, option_string
 from ember.sql.io.source import resolve_source
 from ember.sql.io.writers import EXTENSIONS, write_partition

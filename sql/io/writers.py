@@ -1,6 +1,6 @@
 """Encoding one task's rows as files: Parquet, CSV, JSON Lines or text, split by partition values.
 
-``write_partition`` runs inside a task under the commit protocol (``commit.run_task``): rows
+``write_partition`` runs inside a task under the commit protocol (``ember.rdd.commit.run_task``): rows
 are grouped by the ``partitionBy`` columns into ``key=value/`` directories (NULL is Spark's
 ``__HIVE_DEFAULT_PARTITION__``), the partition columns are left out of the files, and each
 group becomes one ``part-<partition>-<job>.c000<ext>`` file.

@@ -9,6 +9,7 @@ with and without GzipCodec; and the saveAsPickleFile / pickleFile round trip.
 from __future__ import annotations
 
 import gzip
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -216,3 +217,19 @@ def test_pickle_file_of_empty_rdd_is_empty(sc, tmp_path):
     out = tmp_path / "empty"
     sc.parallelize([], 2).saveAsPickleFile(str(out))
     assert sc.pickleFile(str(out)).collect() == []
+
+
+def test_a_failed_save_leaves_no_output_and_an_existing_path_is_refused(sc, tmp_path):
+    out = str(tmp_path / "out")
+
+    def explode_on_seven(x):
+        if x == 7:
+            raise ValueError("seven")
+        return x
+
+    with pytest.raises(ValueError, match="seven"):
+        sc.parallelize(range(10), 4).map(explode_on_seven).saveAsTextFile(out)
+    assert not os.path.exists(out)  # neither the partitions that succeeded nor _temporary
+    sc.parallelize(range(3), 2).saveAsTextFile(out)
+    with pytest.raises(FileExistsError, match="already exists"):
+        sc.parallelize([1]).saveAsTextFile(out)

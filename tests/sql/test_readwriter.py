@@ -13,7 +13,7 @@ import pytest
 from ember.sql import AnalysisException, Row
 from ember.sql import functions as F
 from ember.sql.errors import EmberSQLException, EmberValueError
-from ember.sql.io import commit
+from ember.rdd import commit
 
 BAD_CSV = "a,b,c\n1,x,1.5\n2,y\n3,z,2.5,extra\nbad,w,3.5\n5,,4.5\n"
 SCHEMA = "a INT, b STRING, c DOUBLE"

@@ -1,5 +1,8 @@
 """Atomic output: no reader ever sees a failed or partial write.
 
+Every writer uses it: ``saveAsTextFile``, ``saveAsPickleFile`` and checkpoints
+(``rdd/output.py``), and the DataFrame writers (``sql/readwriter.py``).
+
 The protocol (Hadoop's ``FileOutputCommitter``, algorithm 1, as Spark uses it):
 
 1. The driver sets the job up: under ``mode`` it refuses, skips or accepts an existing path.
@@ -23,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ember.sql.errors import AnalysisException, EmberValueError
+from ember.errors import EmberValueError, PathAlreadyExistsError
 
 __all__ = ["WriteJob", "SAVE_MODES", "setup_job", "run_task", "commit_job", "abort_job"]
 
@@ -59,7 +62,7 @@ def setup_job(job: WriteJob) -> bool:
     """Prepare ``job.path``; ``False`` means there is nothing to do (``ignore`` over existing data)."""
     exists = os.path.exists(job.path)
     if exists and job.mode == "error":
-        raise AnalysisException(
+        raise PathAlreadyExistsError(
             "PATH_ALREADY_EXISTS",
             f"Path file:{os.path.abspath(job.path)} already exists. Set mode as \"overwrite\" to overwrite "
             "the existing path.", "42K04")
