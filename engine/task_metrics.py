@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 @dataclass(slots=True)
@@ -15,6 +15,3 @@ class TaskMetrics:
     spill_count: int = 0
     bytes_spilled: int = 0
     cache_hits: int = 0
-
-    def to_dict(self) -> dict:
-        return asdict(self)

@@ -84,8 +84,7 @@ class ShuffleDependency(Dependency):
     key and the reduce side merges combiners, otherwise the reduce side merges values.
     """
 
-    _FIELDS = ("shuffle_id", "partitioner", "aggregator", "map_side_combine", "key_ordering",
-               "num_map_partitions")
+    _FIELDS = ("shuffle_id", "partitioner", "aggregator", "map_side_combine", "key_ordering")
     __slots__ = _FIELDS + ("__weakref__",)  # the driver's shuffle cleaner watches it
 
     def __init__(self, rdd: RDD, shuffle_id: int, partitioner: Partitioner,
@@ -99,7 +98,6 @@ class ShuffleDependency(Dependency):
         self.aggregator = aggregator
         self.map_side_combine = map_side_combine
         self.key_ordering = key_ordering
-        self.num_map_partitions = rdd.getNumPartitions()
 
     def __getstate__(self) -> dict:
         return {name: getattr(self, name) for name in self._FIELDS}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import glob
 import gzip
-import io
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -212,9 +211,3 @@ class PickleFileRDD(RDD):
         with open(split.data, "rb") as handle:
             return iter(list(decode_batches(handle.read(), PickleSerializer())))
 
-
-def open_text_output(path: str, compressed: bool) -> io.TextIOBase:
-    """A UTF-8 text file for ``saveAsTextFile``, gzip-compressed if asked."""
-    if compressed:
-        return gzip.open(path, "wt", encoding="utf-8", newline="")
-    return open(path, "w", encoding="utf-8", newline="")

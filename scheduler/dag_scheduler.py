@@ -132,8 +132,7 @@ class DAGScheduler:
         except Exception as exc:
             event.future.set_exception(exc)
             return
-        job = ActiveJob(event.job_id, stage, event.partitions, event.future, event.call_site,
-                        event.properties)
+        job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties)
         self.jobs_by_id[job.job_id] = job
         self.listeners.job_started(job)
         self._submit_stage(stage)
@@ -294,7 +293,6 @@ class DAGScheduler:
         task_set = TaskSetManager(stage, attempt, next(self._binary_ids), binary, partition_bytes,
                                   {i: self._preferred_locations(stage.rdd, i) for i in indices},
                                   self.max_task_failures, (first_job, stage.id))
-        stage.pending_partitions = set(indices)
         self.running_stages.add(stage)
         self.task_set_by_stage_id[stage.id] = task_set
         self.listeners.stage_submitted(stage, attempt, len(indices))
@@ -346,7 +344,6 @@ class DAGScheduler:
         if isinstance(stage, ShuffleMapStage):
             self.tracker.register_map_output(stage.shuffle_id, running.index,
                                              MapStatus(running.executor_id, tuple(outcome.map_sizes)))
-            stage.pending_partitions.discard(running.index)
             if stage in self.running_stages and self.tracker.is_available(stage.shuffle_id):
                 self._stage_finished(stage)
             return

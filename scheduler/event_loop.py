@@ -70,7 +70,6 @@ class InlineEventLoop:
         self._handler = handler
         self._pending: deque = deque()
         self._handling = False
-        self.delayed: list[Any] = []
 
     def start(self) -> None:
         pass

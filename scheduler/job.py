@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ember.call_site import CallSite
-    from ember.scheduler.stage import ResultStage
 
 
 @dataclass(eq=False)
 class ActiveJob:
     job_id: int
-    final_stage: ResultStage
     partitions: tuple[int, ...]
     future: Future
     call_site: CallSite

@@ -80,7 +80,6 @@ class JobMetricsListener(SparkListener):
     task_attempts: dict[int, int] = field(default_factory=dict)
     failed_tasks: int = 0
     stage_attempts: dict[int, int] = field(default_factory=dict)
-    partitions_run: dict[int, list[int]] = field(default_factory=dict)
     spill_count: int = 0
 
     def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:

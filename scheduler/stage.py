@@ -28,7 +28,6 @@ class Stage:
     job_ids: set[int] = field(default_factory=set)
     attempt: int = -1
     consecutive_failures: int = 0
-    pending_partitions: set[int] = field(default_factory=set)
 
     def new_attempt(self) -> int:
         self.attempt += 1

@@ -71,10 +71,6 @@ class TaskScheduler:
         slot = self.executors.get(executor_id)
         return [slot.running_task] if slot and slot.running_task is not None else []
 
-    def has_waiting_work(self) -> bool:
-        return any(ts.has_pending for ts in self.task_sets) and any(
-            slot.running_task is None for slot in self.executors.values())
-
     def offer(self) -> None:
         """Launch tasks on every free executor that some task set wants to use now."""
         now = time.monotonic()

@@ -62,14 +62,6 @@ class TaskSetManager:
     def is_shuffle_map(self) -> bool:
         return hasattr(self.stage, "dependency")
 
-    @property
-    def has_pending(self) -> bool:
-        return bool(self._pending) and not self.zombie
-
-    @property
-    def is_finished(self) -> bool:
-        return len(self.succeeded) == len(self.partition_bytes)
-
     def _enqueue(self, index: int) -> None:
         self._pending.add(index)
         self._all.append(index)

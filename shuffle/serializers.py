@@ -1,7 +1,7 @@
 """Serializers for records in shuffle files, cached blocks and task results.
 
 Payload serializers turn one object into bytes (``Pickle`` keeps every Python type exact;
-``CloudPickle`` also handles lambdas and closures; ``Msgpack`` is for control data, since it
+``Msgpack`` is for control data, since it
 turns tuples into lists). ``Compressed`` wraps any of them with lz4. Records always travel
 as *batches*: ``encode_batches`` groups an iterator into lists of roughly
 ``target_bytes`` serialized bytes (adapting the record count to what it measures, since
@@ -16,7 +16,6 @@ import pickle
 from itertools import islice
 from typing import Any, Iterable, Iterator, Protocol
 
-import cloudpickle
 import lz4.block
 import msgpack
 
@@ -37,13 +36,6 @@ class PickleSerializer:
 
     def loads(self, data: bytes | memoryview) -> Any:
         return pickle.loads(data)
-
-
-class CloudPickleSerializer(PickleSerializer):
-    """Like ``PickleSerializer`` but serializes lambdas and closures by value."""
-
-    def dumps(self, obj: Any) -> bytes:
-        return cloudpickle.dumps(obj, protocol=5)
 
 
 class MsgpackSerializer:
