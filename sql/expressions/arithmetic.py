@@ -15,9 +15,9 @@ import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
-from ember.sql.errors import AnalysisException, ArithmeticException
+from ember.sql.errors import ArithmeticException
 from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_spark
-from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string, wider_type
+from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, is_numeric, is_string, wider_type
 
 __all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "Remainder", "UnaryMinus"]
 
@@ -36,12 +36,7 @@ class BinaryArithmetic(Expression):
         target = wider_type(lt, rt)
         ok = target is not None and (is_numeric(target) or isinstance(target, T.NullType))
         if not ok:
-            raise AnalysisException(
-                "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
-                f"Cannot resolve \"{self.sql()}\" due to data type mismatch: the left and right operands "
-                f"of the binary operator have incompatible types (\"{lt.simpleString().upper()}\" and "
-                f"\"{rt.simpleString().upper()}\").",
-            )
+            raise binary_type_mismatch(self, lt, rt)
         if isinstance(target, T.NullType):
             target = T.DoubleType() if isinstance(self, Divide) else T.IntegerType()
         target = self._operand_type(target)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ember.sql import types as T
+from ember.sql.errors import AnalysisException
 
-__all__ = ["wider_type", "numeric_precedence", "is_numeric", "is_string", "cast_if_needed", "common_type"]
+__all__ = ["wider_type", "numeric_precedence", "is_numeric", "is_string", "cast_if_needed", "common_type",
+           "cast_to_common_type", "binary_type_mismatch"]
 
 _NUMERIC_ORDER: tuple[type, ...] = (
     T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.DecimalType, T.FloatType, T.DoubleType,
@@ -82,3 +84,25 @@ def cast_if_needed(expr, to: T.DataType):
     if expr.data_type == to:
         return expr
     return Cast(expr, to)
+
+
+def cast_to_common_type(expr, items, function: str) -> tuple:
+    """``items`` cast to their common type; ``DATA_DIFF_TYPES`` naming ``function`` if there is none."""
+    target = common_type([i.data_type for i in items])
+    if target is None:
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+            f"Cannot resolve \"{expr.sql()}\" due to data type mismatch: input to `{function}` should "
+            "all be the same type.",
+        )
+    return tuple(cast_if_needed(i, target) for i in items)
+
+
+def binary_type_mismatch(expr, left: T.DataType, right: T.DataType) -> AnalysisException:
+    """Spark's ``BINARY_OP_DIFF_TYPES`` error for a binary operator's incompatible operands."""
+    return AnalysisException(
+        "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
+        f"Cannot resolve \"{expr.sql()}\" due to data type mismatch: the left and right operands of the "
+        f"binary operator have incompatible types (\"{left.simpleString().upper()}\" and "
+        f"\"{right.simpleString().upper()}\").",
+    )

@@ -13,7 +13,7 @@ from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException, EmberValueError
 from ember.sql.expressions.base import ArrowValue, Expression, as_array
-from ember.sql.expressions.coercion import cast_if_needed, common_type
+from ember.sql.expressions.coercion import cast_to_common_type
 
 __all__ = ["CreateArray", "CreateStruct", "Size", "GetItem"]
 
@@ -27,13 +27,7 @@ class CreateArray(Expression):
     child_fields = ("items",)
 
     def coerce(self) -> Expression:
-        target = common_type([i.data_type for i in self.items])
-        if target is None:
-            raise AnalysisException(
-                "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
-                f"Cannot resolve \"{self.sql()}\" due to data type mismatch: input to `array` should all be the same type.",
-            )
-        return CreateArray(tuple(cast_if_needed(i, target) for i in self.items))
+        return CreateArray(cast_to_common_type(self, self.items, "array"))
 
     @property
     def data_type(self) -> T.DataType:

@@ -17,7 +17,7 @@ from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.base import ArrowValue, Expression, as_array
-from ember.sql.expressions.coercion import cast_if_needed, common_type
+from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type
 
 __all__ = ["CaseWhen", "Coalesce"]
 
@@ -118,14 +118,7 @@ class Coalesce(Expression):
     child_fields = ("items",)
 
     def coerce(self) -> Expression:
-        target = common_type([i.data_type for i in self.items])
-        if target is None:
-            raise AnalysisException(
-                "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
-                f"Cannot resolve \"{self.sql()}\" due to data type mismatch: input to `coalesce` should "
-                "all be the same type.",
-            )
-        return Coalesce(tuple(cast_if_needed(i, target) for i in self.items))
+        return Coalesce(cast_to_common_type(self, self.items, "coalesce"))
 
     @property
     def data_type(self) -> T.DataType:

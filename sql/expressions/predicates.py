@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.base import ArrowValue, Expression
-from ember.sql.expressions.coercion import cast_if_needed, common_type, wider_type
+from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, common_type, wider_type
 from ember.sql.expressions.literals import Literal
 
 __all__ = [
@@ -23,15 +23,6 @@ __all__ = [
     "GreaterThanOrEqual", "And", "Or", "Not", "IsNull", "IsNotNull", "In", "split_conjuncts",
     "conjoin",
 ]
-
-
-def _type_mismatch(expr: Expression, left: T.DataType, right: T.DataType) -> AnalysisException:
-    return AnalysisException(
-        "DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES",
-        f"Cannot resolve \"{expr.sql()}\" due to data type mismatch: the left and right operands of the "
-        f"binary operator have incompatible types (\"{left.simpleString().upper()}\" and "
-        f"\"{right.simpleString().upper()}\").",
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +38,7 @@ class BinaryComparison(Expression):
         lt, rt = self.left.data_type, self.right.data_type
         target = wider_type(lt, rt)
         if target is None:
-            raise _type_mismatch(self, lt, rt)
+            raise binary_type_mismatch(self, lt, rt)
         return type(self)(cast_if_needed(self.left, target), cast_if_needed(self.right, target))
 
     @property
