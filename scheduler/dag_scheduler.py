@@ -102,7 +102,7 @@ class DAGScheduler:
         self.max_task_failures = max_task_failures
         self.max_stage_attempts = max_stage_attempts
         self.max_result_size = max_result_size
-        self.task_scheduler = TaskScheduler(backend, tracker, locality_wait)
+        self.task_scheduler = TaskScheduler(backend, locality_wait)
         self.stages_by_id: dict[int, Stage] = {}
         self.map_stage_by_shuffle_id: dict[int, ShuffleMapStage] = {}
         self.stage_ids_by_job_id: dict[int, set[int]] = {}
@@ -290,9 +290,10 @@ class DAGScheduler:
             self._abort_stage(stage, exc)
             return
         first_job = min(stage.job_ids)
+        map_outputs = {dep.shuffle_id: self.tracker.locations(dep.shuffle_id) for dep in stage.shuffle_reads}
         task_set = TaskSetManager(stage, attempt, next(self._binary_ids), binary, partition_bytes,
                                   {i: self._preferred_locations(stage.rdd, i) for i in indices},
-                                  self.max_task_failures, (first_job, stage.id))
+                                  self.max_task_failures, (first_job, stage.id), map_outputs)
         self.running_stages.add(stage)
         self.task_set_by_stage_id[stage.id] = task_set
         self.listeners.stage_submitted(stage, attempt, len(indices))
@@ -350,10 +351,11 @@ class DAGScheduler:
         job = self.jobs_by_id.get(stage.job_id)
         if job is None:
             return
-        position = job.partitions.index(running.index)
+        position = job.position_of[running.index]
         if job.finished[position]:
             return
         job.finished[position] = True
+        job.done_count += 1
         job.results[position] = outcome.value_bytes
         job.result_bytes += len(outcome.value_bytes)
         if self.max_result_size and job.result_bytes > self.max_result_size:
@@ -362,7 +364,7 @@ class DAGScheduler:
                 f"({job.result_bytes / 2**20:.1f} MiB) is bigger than spark.driver.maxResultSize "
                 f"({self.max_result_size / 2**20:.1f} MiB)"))
             return
-        if all(job.finished):
+        if job.all_done:
             self._stage_finished(stage)
             self.listeners.job_ended(job, succeeded=True)
             job.future.set_result(job.results)
@@ -402,7 +404,7 @@ class DAGScheduler:
         back, so its jobs fail instead. Returns whether the stages may be resubmitted.
         """
         job = self.jobs_by_id.get(stage.job_id) if isinstance(stage, ResultStage) else None
-        if job is not None and any(job.finished):
+        if job is not None and job.done_count:
             self._abort_stage(stage, JobAbortedError(
                 f"stage {map_stage.id} ({map_stage.name}) is indeterminate (its output differs between "
                 f"runs: an unseeded sample or a random function) and lost output after stage {stage.id} "

@@ -19,15 +19,18 @@ class ActiveJob:
     properties: dict[str, str]
     results: list[bytes | None] = field(default_factory=list)
     finished: list[bool] = field(default_factory=list)
+    position_of: dict[int, int] = field(default_factory=dict)  # partition -> index in results
+    done_count: int = 0
     result_bytes: int = 0
 
     def __post_init__(self) -> None:
         self.results = [None] * len(self.partitions)
         self.finished = [False] * len(self.partitions)
+        self.position_of = {partition: i for i, partition in enumerate(self.partitions)}
 
     @property
-    def done_count(self) -> int:
-        return sum(self.finished)
+    def all_done(self) -> bool:
+        return self.done_count == len(self.partitions)
 
     @property
     def group_id(self) -> str | None:

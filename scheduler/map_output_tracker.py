@@ -21,24 +21,30 @@ class MapOutputTracker:
     def __init__(self, resolver: ShuffleBlockResolver) -> None:
         self.resolver = resolver
         self.statuses_by_shuffle: dict[int, list[MapStatus | None]] = {}
+        self._missing_count: dict[int, int] = {}  # kept in step, so availability is O(1)
 
     def register_shuffle(self, shuffle_id: int, num_maps: int) -> None:
-        self.statuses_by_shuffle.setdefault(shuffle_id, [None] * num_maps)
+        if shuffle_id not in self.statuses_by_shuffle:
+            self.statuses_by_shuffle[shuffle_id] = [None] * num_maps
+            self._missing_count[shuffle_id] = num_maps
 
     def register_map_output(self, shuffle_id: int, map_id: int, status: MapStatus) -> None:
-        self.statuses_by_shuffle[shuffle_id][map_id] = status
+        statuses = self.statuses_by_shuffle[shuffle_id]
+        if statuses[map_id] is None:
+            self._missing_count[shuffle_id] -= 1
+        statuses[map_id] = status
 
     def unregister_map_output(self, shuffle_id: int, map_id: int) -> None:
         statuses = self.statuses_by_shuffle.get(shuffle_id)
-        if statuses is not None:
+        if statuses is not None and statuses[map_id] is not None:
             statuses[map_id] = None
+            self._missing_count[shuffle_id] += 1
 
     def missing_map_ids(self, shuffle_id: int) -> list[int]:
         return [i for i, s in enumerate(self.statuses_by_shuffle[shuffle_id]) if s is None]
 
     def is_available(self, shuffle_id: int) -> bool:
-        statuses = self.statuses_by_shuffle.get(shuffle_id)
-        return statuses is not None and all(s is not None for s in statuses)
+        return self._missing_count.get(shuffle_id) == 0
 
     def locations(self, shuffle_id: int) -> list[tuple[int, str, str]]:
         """Where each registered map output of a shuffle is.
@@ -55,4 +61,5 @@ class MapOutputTracker:
 
     def unregister_shuffle(self, shuffle_id: int) -> None:
         self.statuses_by_shuffle.pop(shuffle_id, None)
+        self._missing_count.pop(shuffle_id, None)
         self.resolver.remove_shuffle(shuffle_id)

@@ -17,7 +17,6 @@ from ember.scheduler.task import TaskDescription
 
 if TYPE_CHECKING:
     from ember.scheduler.backends.base import SchedulerBackend
-    from ember.scheduler.map_output_tracker import MapOutputTracker
     from ember.scheduler.task_set_manager import TaskSetManager
 
 
@@ -29,9 +28,8 @@ class ExecutorSlot:
 
 
 class TaskScheduler:
-    def __init__(self, backend: SchedulerBackend, tracker: MapOutputTracker, locality_wait: float) -> None:
+    def __init__(self, backend: SchedulerBackend, locality_wait: float) -> None:
         self.backend = backend
-        self.tracker = tracker
         self.locality_wait = locality_wait
         self.task_sets: list[TaskSetManager] = []
         self.task_set_by_task_id: dict[int, TaskSetManager] = {}
@@ -89,10 +87,8 @@ class TaskScheduler:
         self.task_set_by_task_id[task_id] = task_set
         slot.running_task = task_id
         stage = task_set.stage
-        map_outputs = {dep.shuffle_id: self.tracker.locations(dep.shuffle_id)
-                       for dep in stage.shuffle_reads}
         desc = TaskDescription(task_id, stage.id, task_set.stage_attempt, index, attempt,
-                               task_set.binary_id, task_set.is_shuffle_map, map_outputs)
+                               task_set.binary_id, task_set.is_shuffle_map, task_set.map_outputs)
         if task_set.binary_id not in slot.binaries:
             slot.binaries.add(task_set.binary_id)
             self.backend.send_binary(slot.executor_id, task_set.binary_id, task_set.binary)
