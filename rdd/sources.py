@@ -124,28 +124,39 @@ def read_lines(split: FileSplit, use_unicode: bool = True) -> Iterator[str | byt
                 line = line[:-1] if line.endswith(b"\r") else line
                 yield line.decode("utf-8") if use_unicode else line
         return
-    with open(split.path, "rb") as handle:
-        position = split.start
+    for block in record_bytes(split.path, split.start, split.end):
+        yield from decode(block[:-1] if block.endswith(b"\n") else block)
+
+
+def record_bytes(path: str, start: int, end: int, chunk_size: int = _READ_CHUNK) -> Iterator[bytes]:
+    """The bytes of the lines whose first byte lies in ``[start, end)``, in blocks of whole lines.
+
+    The rule that makes byte-range splits exact: skip the partial line before ``start`` (unless
+    ``start`` begins a line) and read on past ``end`` to finish the line that crosses it. Each
+    block ends with ``\n``, except the file's last line when it has none.
+    """
+    with open(path, "rb") as handle:
+        position = start
         if position > 0:
             handle.seek(position - 1)
             if handle.read(1) != b"\n":
                 position += len(handle.readline())
         handle.seek(position)
         carry = b""
-        while position < split.end:
-            chunk = handle.read(min(_READ_CHUNK, split.end - position))
+        while position < end:
+            chunk = handle.read(min(chunk_size, end - position))
             if not chunk:
                 break
             position += len(chunk)
-            if position >= split.end and not chunk.endswith(b"\n"):
+            if position >= end and not chunk.endswith(b"\n"):
                 chunk += handle.readline()  # finish the line that crosses the split end
             data = carry + chunk
             cut = data.rfind(b"\n") + 1
             carry = data[cut:]
             if cut:
-                yield from decode(data[:cut - 1])
+                yield data[:cut]
         if carry:
-            yield from decode(carry)
+            yield carry
 
 
 def _split_lines(data: bytes) -> list[bytes]:

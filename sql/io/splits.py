@@ -27,6 +27,7 @@ import codecs
 import os
 from dataclasses import dataclass
 
+from ember.rdd.sources import record_bytes
 from ember.sql.io.files import InputFile
 from ember.sql.io.options import Options
 
@@ -114,20 +115,8 @@ def plan_text_splits(files: list[InputFile], fmt: str, options: Options, max_spl
 
 
 def read_range(split: TextSplit) -> bytes:
-    """The bytes of the records whose first byte lies in the split (whole lines, ``\\n``-ended)."""
-    with open(split.file.path, "rb") as handle:
-        if split.start > 0:
-            handle.seek(split.start - 1)
-            skipped = handle.readline()  # the rest of the line holding byte start - 1
-            begin = split.start - 1 + len(skipped)
-        else:
-            begin = 0
-        if begin >= split.end:
-            return b""
-        data = handle.read(split.end - begin)
-        if data and not data.endswith(b"\n") and len(data) == split.end - begin:
-            data += handle.readline()  # finish the record that starts before ``end``
-    return data
+    """The bytes of the records whose first byte lies in the split (whole lines, ``\n``-ended)."""
+    return b"".join(record_bytes(split.file.path, split.start, split.end))
 
 
 def lines_before(split: TextSplit) -> int:

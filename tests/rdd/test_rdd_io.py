@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 GZIP_CODEC = "org.apache.hadoop.io.compress.GzipCodec"
 LINES = ["first line", "", "  indented", "ünïcödé ✓", "tab\tseparated", "last"]
@@ -233,3 +234,21 @@ def test_a_failed_save_leaves_no_output_and_an_existing_path_is_refused(sc, tmp_
     sc.parallelize(range(3), 2).saveAsTextFile(out)
     with pytest.raises(FileExistsError, match="already exists"):
         sc.parallelize([1]).saveAsTextFile(out)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab\r é", max_size=6), max_size=12), final_newline=st.booleans(),
+       cuts=st.lists(st.integers(min_value=0, max_value=120), max_size=5), chunk=st.integers(min_value=1, max_value=7))
+def test_byte_range_splits_hold_every_line_exactly_once(tmp_path_factory, lines, final_newline, cuts, chunk):
+    from ember.rdd.sources import record_bytes
+
+    data = "\n".join(lines).encode() + (b"\n" if final_newline and lines else b"")
+    path = tmp_path_factory.mktemp("splits") / "f.txt"
+    path.write_bytes(data)
+    bounds = sorted({0, len(data), *(c for c in cuts if c < len(data))})
+    pieces = [b"".join(record_bytes(str(path), lo, hi, chunk)) for lo, hi in zip(bounds, bounds[1:])]
+    assert b"".join(pieces) == data
+    consumed = 0
+    for piece in pieces:  # whole lines only: a piece without its line end reaches the file's end
+        consumed += len(piece)
+        assert not piece or piece.endswith(b"\n") or consumed == len(data)
