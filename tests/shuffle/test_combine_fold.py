@@ -1,0 +1,155 @@
+"""The by-key fold in C (``ember.shuffle._combine``) against its Python reference.
+
+``fold_python`` is the loop every by-key aggregation ran before the C version existed; the
+C fold must leave the same dict (same keys in the same order, values of the same types)
+and raise the same exception with the same message, for every record a user can produce.
+"""
+
+from __future__ import annotations
+
+import collections
+import itertools
+import operator
+import signal
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ember.shuffle import aggregator
+from ember.shuffle.aggregator import Aggregator, fold, fold_python, identity
+
+Pair = collections.namedtuple("Pair", "key value")
+
+
+class ReversedPair(tuple):
+    """A tuple that iterates in reverse: Python's unpacking sees (value, key)."""
+
+    def __iter__(self):
+        return iter(reversed(tuple.__getitem__(self, slice(None))))
+
+
+def test_the_c_fold_is_built():
+    # The install builds it wherever there is a C compiler, as on CI; without it Ember
+    # runs fold_python, which the other tests here also check against plain answers.
+    assert aggregator._fold_in_c is not None
+
+
+def exact(combined: dict) -> list:
+    """The dict's items in order with each value's type, so 2 and 2.0 and True differ."""
+    return [(key, type(value), value) for key, value in combined.items()]
+
+
+def outcome(fn, records, create, merge, into=None):
+    combined = dict(into or {})
+    try:
+        fn(records, combined, create, merge)
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome being compared
+        return exact(combined), type(exc), str(exc)
+    return exact(combined), None, None
+
+
+keys = st.one_of(st.integers(-3, 3), st.sampled_from(["a", "b", "ü"]), st.none(), st.booleans(),
+                 st.tuples(st.integers(0, 2)), st.floats(allow_nan=False, width=16))
+values = st.one_of(st.integers(), st.booleans(), st.floats(allow_nan=False), st.text(max_size=3),
+                   st.lists(st.integers(), max_size=2))
+pairs = st.one_of(st.tuples(keys, values), st.lists(keys | values, min_size=2, max_size=2),
+                  st.builds(Pair, keys, values))
+odd_records = st.one_of(st.integers(), st.none(), st.text(max_size=3), st.tuples(keys),
+                        st.tuples(keys, values, values), st.lists(keys, max_size=3),
+                        st.builds(ReversedPair, st.tuples(keys, st.integers())),
+                        st.tuples(st.lists(st.integers(), max_size=1), values))  # an unhashable key
+merges = st.sampled_from([None, operator.add, lambda a, b: a + b, lambda a, b: b, max])
+creates = st.sampled_from([None, str, lambda v: [v]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(pairs | odd_records, max_size=30), creates, merges,
+       st.dictionaries(keys, st.integers(), max_size=3))
+def test_c_fold_matches_the_python_loop_on_any_records(records, create, merge, into):
+    assert outcome(fold, records, create, merge, into) == outcome(fold_python, records, create, merge, into)
+
+
+def test_adding_ints_bools_and_floats_keeps_pythons_types():
+    records = [("k", True), ("k", 1.5), ("b", True), ("i", 2), ("i", 3)]
+    combined = fold(records, {}, None, None)
+    assert exact(combined) == [("k", float, 2.5), ("b", bool, True), ("i", int, 5)]
+
+
+def test_create_and_merge_build_combiners_like_combine_by_key():
+    combined = fold([("a", 1), ("b", 2), ("a", 3)], {}, lambda v: [v], lambda c, v: c + [v])
+    assert combined == {"a": [1, 3], "b": [2]}
+
+
+def test_pairs_may_be_lists_namedtuples_and_other_two_item_iterables():
+    records = [["a", 1], Pair("a", 2), "b3", iter(("c", 4)), ReversedPair((5, "r"))]
+    assert fold(records, {}, None, None) == {"a": 3, "b": "3", "c": 4, "r": 5}
+
+
+def test_a_record_that_is_not_a_pair_raises_pythons_unpacking_error():
+    with pytest.raises(TypeError, match="cannot unpack non-iterable int object"):
+        fold([("a", 1), 5], {}, None, None)
+    with pytest.raises(ValueError, match=r"too many values to unpack \(expected 2\)"):
+        fold([("a", 1, 2)], {}, None, None)
+
+
+def test_an_unhashable_key_raises_and_keeps_what_was_folded_before_it():
+    combined: dict = {}
+    with pytest.raises(TypeError, match="unhashable type: 'list'"):
+        fold([("a", 1), ([1], 2), ("a", 5)], combined, None, None)
+    assert combined == {"a": 1}
+
+
+def test_an_exception_from_the_merge_function_propagates_unchanged():
+    def merge(current, value):
+        raise LookupError(f"cannot merge {current} and {value}")
+
+    combined: dict = {}
+    with pytest.raises(LookupError, match="cannot merge 1 and 2"):
+        fold([("a", 1), ("a", 2)], combined, None, merge)
+    assert combined == {"a": 1}
+
+
+def test_the_fold_consumes_an_iterator_only_as_far_as_it_got():
+    records = iter([("a", 1), ("a", "x"), ("b", 2)])
+    with pytest.raises(TypeError):
+        fold(records, {}, None, None)  # 1 + "x" fails on the second record
+    assert list(records) == [("b", 2)]
+
+
+def test_a_signal_handler_interrupts_a_fold_over_a_c_iterator():
+    class Interrupted(Exception):
+        pass
+
+    def interrupt(signum, frame):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    combined: dict = {}
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.02)
+        with pytest.raises(Interrupted):  # zip and repeat run no Python code between records
+            fold(zip(range(20_000_000), itertools.repeat(1)), combined, None, None)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert 0 < len(combined) < 20_000_000
+
+
+def test_fold_needs_a_plain_dict():
+    with pytest.raises(TypeError, match="needs a dict to fold into, not collections.OrderedDict"):
+        aggregator._fold_in_c(collections.OrderedDict(), [], None, None)
+
+
+@pytest.mark.parametrize("implementation", [fold, fold_python])
+def test_word_count_matches_counter(implementation):
+    words = "the cat and the hat and the bat".split()
+    assert implementation(((w, 1) for w in words), {}, None, None) == collections.Counter(words)
+
+
+def test_the_aggregator_passes_identity_and_operator_add_as_the_fast_forms(monkeypatch):
+    seen = []
+    monkeypatch.setattr(aggregator, "fold", lambda pairs, into, create, merge: seen.append((create, merge)) or into)
+    Aggregator(identity, operator.add, operator.add).combine_values([])
+    Aggregator(str, max, operator.add).combine_values([])
+    Aggregator(identity, operator.add, max).combine_combiners([])
+    assert seen == [(None, None), (str, max), (None, max)]
