@@ -15,6 +15,8 @@ from typing import Any, Callable, Sequence
 from ember.shuffle.aggregator import identity
 
 
+_crc32 = zlib.crc32
+
 def portable_hash(value: Any) -> int:
     """A hash that is the same in every Python process.
 
@@ -72,8 +74,9 @@ class HashPartitioner(Partitioner):
 
     def partition_ids(self, keys: Sequence[Any]) -> list[int]:
         count, func = self.num_partitions, self.partition_func
-        if func is portable_hash:  # integer keys hash to themselves: skip the call
-            return [(hash(k) if type(k) is int else portable_hash(k)) % count for k in keys]
+        if func is portable_hash:  # portable_hash's str and int cases inline: no call per key
+            return [(_crc32(k.encode("utf-8", "surrogatepass")) if type(k) is str
+                     else hash(k) if type(k) is int else portable_hash(k)) % count for k in keys]
         return [func(k) % count for k in keys]
 
     def __eq__(self, other: object) -> bool:
