@@ -23,6 +23,8 @@
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <string.h>
 
 #define SIGNAL_CHECK_MASK 4095
 
@@ -119,6 +121,456 @@ fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_RETURN_NONE;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * KeyTable: key -> combiner for one aggregation in progress, for str and int keys.
+ *
+ * The same fold as above, into a hash table of our own instead of a dict, for the keys
+ * almost every aggregation has: exact str, and exact int that fits in 64 bits. It saves
+ * what a dict cannot: Python's siphash of each new string (a multiply-xorshift hash over
+ * the string's bytes instead, seeded per table), the boxing of every running sum (a
+ * reduceByKey(add) of ints keeps the sum as a C int64 until it overflows or meets a value
+ * of another type, then continues with Python's own `+`), and a second probe to store it.
+ * The layout is the dict's: entries in insertion order, and an open-addressing index
+ * over them, so to_dict() returns exactly the dict the Python fold would have built.
+ *
+ * A record whose key is of any other type (or an int beyond 64 bits) is handed back like a
+ * record that is not a pair: the caller then moves to a dict, because a float, a bool or a
+ * user's object may equal one of our keys and must land on the same combiner.
+ */
+
+typedef struct {
+    uint64_t hash;
+    PyObject *key;      /* exact str or exact int */
+    PyObject *value;    /* the combiner, or NULL while it is the unboxed int `count` */
+    int64_t count;
+    int64_t int_key;    /* the key's value when is_int */
+    int is_int;
+} Entry;
+
+typedef struct {
+    PyObject_HEAD
+    uint64_t seed;
+    Py_ssize_t size;        /* entries in use */
+    Py_ssize_t allocated;   /* entries allocated */
+    size_t mask;            /* index slots - 1 (a power of two minus one) */
+    Py_ssize_t *index;      /* entry number per slot, -1 when empty */
+    Entry *entries;
+} KeyTable;
+
+#define MIN_SLOTS 64
+#define MULTIPLIER 0x9E3779B97F4A7C15ULL
+
+static inline uint64_t
+finish_hash(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 33);
+}
+
+static uint64_t
+hash_str(PyObject *key, uint64_t seed)
+{
+    const unsigned char *data = PyUnicode_DATA(key);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(key) * PyUnicode_KIND(key);
+    uint64_t h = seed ^ ((uint64_t)n * MULTIPLIER);
+    uint64_t word;
+    for (; n >= 8; n -= 8, data += 8) {
+        memcpy(&word, data, 8);
+        h = (h ^ word) * MULTIPLIER;
+        h ^= h >> 29;
+    }
+    word = 0;
+    memcpy(&word, data, (size_t)n);
+    return finish_hash((h ^ word) * MULTIPLIER);
+}
+
+static inline int
+same_str(PyObject *a, PyObject *b)
+{
+    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
+    return a == b || (n == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b)
+                      && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)(n * PyUnicode_KIND(a))) == 0);
+}
+
+/* The entry number of the key, or -1 with *slot set to the empty slot where it would go. */
+static Py_ssize_t
+find(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject *key, size_t *slot)
+{
+    size_t mask = table->mask, i = (size_t)hash & mask, perturb = (size_t)hash;
+    for (;;) {
+        Py_ssize_t number = table->index[i];
+        if (number < 0) {
+            *slot = i;
+            return -1;
+        }
+        Entry *entry = &table->entries[number];
+        if (entry->hash == hash && entry->is_int == is_int
+            && (is_int ? entry->int_key == int_key : same_str(entry->key, key))) {
+            return number;
+        }
+        perturb >>= 5;
+        i = (i * 5 + perturb + 1) & mask;
+    }
+}
+
+static int
+resize_index(KeyTable *table, size_t slots)
+{
+    Py_ssize_t *index = PyMem_Malloc(slots * sizeof(Py_ssize_t));
+    if (index == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(index, 0xff, slots * sizeof(Py_ssize_t));
+    size_t mask = slots - 1;
+    for (Py_ssize_t number = 0; number < table->size; number++) {
+        size_t hash = (size_t)table->entries[number].hash, i = hash & mask, perturb = hash;
+        while (index[i] >= 0) {
+            perturb >>= 5;
+            i = (i * 5 + perturb + 1) & mask;
+        }
+        index[i] = number;
+    }
+    PyMem_Free(table->index);
+    table->index = index;
+    table->mask = mask;
+    return 0;
+}
+
+/* Room for one more entry; the slot is found again if the index had to grow. */
+static int
+make_room(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject *key, size_t *slot)
+{
+    if (table->size == table->allocated) {
+        Py_ssize_t allocated = table->allocated ? table->allocated * 2 : MIN_SLOTS;
+        Entry *entries = PyMem_Realloc(table->entries, (size_t)allocated * sizeof(Entry));
+        if (entries == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        table->entries = entries;
+        table->allocated = allocated;
+    }
+    if ((size_t)(table->size + 1) * 3 > (table->mask + 1) * 2) {
+        if (resize_index(table, (table->mask + 1) * 2) < 0) {
+            return -1;
+        }
+        find(table, hash, is_int, int_key, key, slot);
+    }
+    return 0;
+}
+
+static void
+clear_entries(KeyTable *table)
+{
+    Py_ssize_t size = table->size;
+    Entry *entries = table->entries;
+    table->size = 0;
+    if (table->index != NULL) {
+        memset(table->index, 0xff, (table->mask + 1) * sizeof(Py_ssize_t));
+    }
+    for (Py_ssize_t number = 0; number < size; number++) {
+        Py_DECREF(entries[number].key);
+        Py_XDECREF(entries[number].value);
+    }
+}
+
+static PyObject *
+combiner_of(Entry *entry)
+{
+    return entry->value != NULL ? Py_NewRef(entry->value) : PyLong_FromLongLong(entry->count);
+}
+
+/* Fold one record into its key's entry; 0 on success, -1 on error. */
+static int
+fold_entry(KeyTable *table, Py_ssize_t number, PyObject *value, PyObject *merge)
+{
+    Entry *entry = &table->entries[number];
+    if (entry->value == NULL) {
+        int overflow = 0;
+        if (merge == Py_None && PyLong_CheckExact(value)) {
+            long long addend = PyLong_AsLongLongAndOverflow(value, &overflow);
+            int64_t sum;
+            if (!overflow && !__builtin_add_overflow(entry->count, (int64_t)addend, &sum)) {
+                entry->count = sum;
+                return 0;
+            }
+        }
+        entry->value = PyLong_FromLongLong(entry->count); /* from here on, Python's + */
+        if (entry->value == NULL) {
+            return -1;
+        }
+    }
+    PyObject *current = Py_NewRef(entry->value);
+    PyObject *result = combine(current, value, Py_None, merge);
+    Py_DECREF(current);
+    if (result == NULL) {
+        return -1;
+    }
+    Py_SETREF(table->entries[number].value, result); /* entries may have moved meanwhile */
+    return 0;
+}
+
+/* A new entry for key; 0 on success, -1 on error. */
+static int
+add_entry(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject *key, size_t slot,
+          PyObject *value, PyObject *create, PyObject *merge)
+{
+    PyObject *combiner = NULL;
+    int64_t count = 0;
+    if (create != Py_None) {
+        combiner = PyObject_CallOneArg(create, value);
+        if (combiner == NULL) {
+            return -1;
+        }
+    }
+    else {
+        int overflow = 1;
+        if (merge == Py_None && PyLong_CheckExact(value)) {
+            count = (int64_t)PyLong_AsLongLongAndOverflow(value, &overflow);
+        }
+        if (overflow) {
+            combiner = Py_NewRef(value);
+        }
+    }
+    if (make_room(table, hash, is_int, int_key, key, &slot) < 0) {
+        Py_XDECREF(combiner);
+        return -1;
+    }
+    table->entries[table->size] = (Entry){hash, Py_NewRef(key), combiner, count, int_key, is_int};
+    table->index[slot] = table->size++;
+    return 0;
+}
+
+static PyObject *
+KeyTable_fold(KeyTable *table, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_Format(PyExc_TypeError, "fold() takes 3 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *create = args[1], *merge = args[2];
+    PyObject *iterator = PyObject_GetIter(args[0]);
+    if (iterator == NULL) {
+        return NULL;
+    }
+    Py_ssize_t count = 0;
+    PyObject *record;
+    while ((record = PyIter_Next(iterator)) != NULL) {
+        PyObject *key, *value;
+        int64_t int_key = 0;
+        int is_int = 0, overflow = 0;
+        uint64_t hash;
+        if (!unpack_pair(record, &key, &value)) {
+            goto hand_back;
+        }
+        if (PyUnicode_CheckExact(key)) {
+            hash = hash_str(key, table->seed);
+        }
+        else if (PyLong_CheckExact(key)
+                 && (int_key = (int64_t)PyLong_AsLongLongAndOverflow(key, &overflow), !overflow)) {
+            is_int = 1;
+            hash = finish_hash((uint64_t)int_key ^ table->seed);
+        }
+        else {
+            Py_DECREF(key);
+            Py_DECREF(value);
+            goto hand_back;
+        }
+        Py_DECREF(record);
+        size_t slot;
+        Py_ssize_t number = find(table, hash, is_int, int_key, key, &slot);
+        int failed = number >= 0 ? fold_entry(table, number, value, merge)
+                                 : add_entry(table, hash, is_int, int_key, key, slot, value, create, merge);
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (failed || ((++count & SIGNAL_CHECK_MASK) == 0 && PyErr_CheckSignals() < 0)) {
+            Py_DECREF(iterator);
+            return NULL;
+        }
+        continue;
+    hand_back:
+        Py_DECREF(iterator);
+        PyObject *odd = PyTuple_Pack(1, record);
+        Py_DECREF(record);
+        return odd;
+    }
+    Py_DECREF(iterator);
+    if (PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+KeyTable_to_dict(KeyTable *table, PyObject *Py_UNUSED(ignored))
+{
+    PyObject *dict = PyDict_New();
+    if (dict == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t number = 0; number < table->size; number++) {
+        Entry *entry = &table->entries[number];
+        PyObject *combiner = combiner_of(entry);
+        if (combiner == NULL || PyDict_SetItem(dict, entry->key, combiner) < 0) {
+            Py_XDECREF(combiner);
+            Py_DECREF(dict);
+            return NULL;
+        }
+        Py_DECREF(combiner);
+    }
+    return dict;
+}
+
+static PyObject *
+KeyTable_get(KeyTable *table, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > 2) {
+        PyErr_Format(PyExc_TypeError, "get() takes 1 or 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    PyObject *key = args[0], *missing = nargs == 2 ? args[1] : Py_None;
+    int overflow = 0;
+    int64_t int_key = 0;
+    size_t slot;
+    Py_ssize_t number = -1;
+    if (table->size == 0) {
+        number = -1;
+    }
+    else if (PyUnicode_CheckExact(key)) {
+        number = find(table, hash_str(key, table->seed), 0, 0, key, &slot);
+    }
+    else if (PyLong_CheckExact(key)
+             && (int_key = (int64_t)PyLong_AsLongLongAndOverflow(key, &overflow), !overflow)) {
+        number = find(table, finish_hash((uint64_t)int_key ^ table->seed), 1, int_key, key, &slot);
+    }
+    return number < 0 ? Py_NewRef(missing) : combiner_of(&table->entries[number]);
+}
+
+static PyObject *
+KeyTable_clear(KeyTable *table, PyObject *Py_UNUSED(ignored))
+{
+    clear_entries(table);
+    Py_RETURN_NONE;
+}
+
+static PyObject *
+KeyTable_nbytes(KeyTable *table, void *Py_UNUSED(closure))
+{
+    return PyLong_FromSize_t(sizeof(KeyTable) + (table->mask + 1) * sizeof(Py_ssize_t)
+                             + (size_t)table->allocated * sizeof(Entry));
+}
+
+static Py_ssize_t
+KeyTable_len(KeyTable *table)
+{
+    return table->size;
+}
+
+static PyObject *
+KeyTable_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"seed", NULL};
+    unsigned long long seed = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "|K:KeyTable", names, &seed)) {
+        return NULL;
+    }
+    KeyTable *table = (KeyTable *)type->tp_alloc(type, 0);
+    if (table == NULL) {
+        return NULL;
+    }
+    table->seed = finish_hash((uint64_t)seed + MULTIPLIER);
+    table->mask = MIN_SLOTS - 1;
+    table->index = PyMem_Malloc(MIN_SLOTS * sizeof(Py_ssize_t));
+    if (table->index == NULL) {
+        Py_DECREF(table);
+        return PyErr_NoMemory();
+    }
+    memset(table->index, 0xff, MIN_SLOTS * sizeof(Py_ssize_t));
+    return (PyObject *)table;
+}
+
+static int
+KeyTable_traverse(KeyTable *table, visitproc visit, void *arg)
+{
+    for (Py_ssize_t number = 0; number < table->size; number++) {
+        Py_VISIT(table->entries[number].value);
+    }
+    return 0;
+}
+
+static int
+KeyTable_tp_clear(KeyTable *table)
+{
+    clear_entries(table);
+    return 0;
+}
+
+static void
+KeyTable_dealloc(KeyTable *table)
+{
+    PyObject_GC_UnTrack(table);
+    clear_entries(table);
+    PyMem_Free(table->index);
+    PyMem_Free(table->entries);
+    Py_TYPE(table)->tp_free((PyObject *)table);
+}
+
+static PyMethodDef KeyTable_methods[] = {
+    {"fold", (PyCFunction)(void (*)(void))KeyTable_fold, METH_FASTCALL,
+     "fold(records, create, merge) -> None, or (record,) for a record this table does not take\n\n"
+     "Fold (key, value) records in, as the module's fold() does into a dict. A record that is not "
+     "a pair, or whose key is not an exact str or an exact int of 64 bits, is handed back and the "
+     "records after it are left in the iterator."},
+    {"to_dict", (PyCFunction)KeyTable_to_dict, METH_NOARGS,
+     "A dict of key -> combiner, in the order the keys arrived."},
+    {"get", (PyCFunction)(void (*)(void))KeyTable_get, METH_FASTCALL,
+     "get(key, default=None): the key's combiner, or default."},
+    {"clear", (PyCFunction)KeyTable_clear, METH_NOARGS, "Forget every key."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef KeyTable_getset[] = {
+    {"nbytes", (getter)KeyTable_nbytes, NULL, "Bytes held by the table itself (not its keys and values).", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PySequenceMethods KeyTable_as_sequence = {
+    .sq_length = (lenfunc)KeyTable_len,
+};
+
+static PyTypeObject KeyTableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "ember.shuffle._combine.KeyTable",
+    .tp_doc = "KeyTable(seed=0): key -> combiner for str and int keys (see fold()).",
+    .tp_basicsize = sizeof(KeyTable),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_new = KeyTable_new,
+    .tp_dealloc = (destructor)KeyTable_dealloc,
+    .tp_traverse = (traverseproc)KeyTable_traverse,
+    .tp_clear = (inquiry)KeyTable_tp_clear,
+    .tp_methods = KeyTable_methods,
+    .tp_getset = KeyTable_getset,
+    .tp_as_sequence = &KeyTable_as_sequence,
+};
+
+static int
+combine_exec(PyObject *module)
+{
+    if (PyType_Ready(&KeyTableType) < 0) {
+        return -1;
+    }
+    return PyModule_AddObjectRef(module, "KeyTable", (PyObject *)&KeyTableType);
+}
+
+static PyModuleDef_Slot combine_slots[] = {
+    {Py_mod_exec, combine_exec},
+    {0, NULL},
+};
+
 static PyMethodDef combine_methods[] = {
     {"fold", (PyCFunction)(void (*)(void))fold, METH_FASTCALL,
      "fold(combined, records, create, merge) -> None, or (record,) for a record that is not "
@@ -134,6 +586,7 @@ static struct PyModuleDef combine_module = {
     .m_doc = "The shuffle's by-key fold in C (see ember.shuffle.aggregator).",
     .m_size = 0,
     .m_methods = combine_methods,
+    .m_slots = combine_slots,
 };
 
 PyMODINIT_FUNC

@@ -14,12 +14,15 @@ a time into its dict and spills the dict to disk when it outgrows the task's mem
 from __future__ import annotations
 
 import operator
+import random
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 try:
-    from ember.shuffle._combine import fold as _fold_in_c
+    from ember.shuffle._combine import KeyTable as _KeyTable, fold as _fold_in_c
 except ImportError:  # installed without a C compiler: fold_python does the same work
+    _KeyTable = None
     _fold_in_c = None
 
 _MISSING = object()
@@ -40,14 +43,71 @@ class Aggregator:
 
     def combine_values(self, pairs: Iterable[tuple[Any, Any]], into: dict | None = None) -> dict:
         """Fold (key, value) pairs into a dict of key -> combiner."""
-        create = None if self.create_combiner is identity else self.create_combiner
-        merge = None if self.merge_value is operator.add else self.merge_value
-        return fold(pairs, {} if into is None else into, create, merge)
+        return fold(pairs, {} if into is None else into, *self.value_functions())
 
     def combine_combiners(self, pairs: Iterable[tuple[Any, Any]], into: dict | None = None) -> dict:
         """Fold (key, combiner) pairs into a dict of key -> combiner."""
-        merge = None if self.merge_combiners is operator.add else self.merge_combiners
-        return fold(pairs, {} if into is None else into, None, merge)
+        return fold(pairs, {} if into is None else into, *self.combiner_functions())
+
+    def value_functions(self) -> tuple[Callable[[Any], Any] | None, Combine | None]:
+        """``fold``'s (create, merge) for values: None for the identity and for ``operator.add``."""
+        return (None if self.create_combiner is identity else self.create_combiner,
+                None if self.merge_value is operator.add else self.merge_value)
+
+    def combiner_functions(self) -> tuple[None, Combine | None]:
+        """``fold``'s (create, merge) for combiners."""
+        return None, None if self.merge_combiners is operator.add else self.merge_combiners
+
+
+class Combiners:
+    """Key -> combiner for one aggregation in progress (the ``ExternalAggregator``'s map).
+
+    Held in the C ``KeyTable`` while every key is an exact str or int (which hashes faster
+    than a dict can and keeps integer sums unboxed), and moved into a dict for good the
+    first time another key arrives: a float, a bool or a user's object may equal a str or
+    int key, and only a dict finds it. Both give the same combiners in the same order.
+    """
+
+    __slots__ = ("_table", "_dict")
+
+    def __init__(self) -> None:
+        self._table = _KeyTable(random.getrandbits(64)) if _KeyTable is not None else None
+        self._dict: dict = {}
+
+    def fold(self, pairs: Iterable[tuple[Any, Any]], create: Callable[[Any], Any] | None,
+             merge: Combine | None) -> None:
+        """``fold`` into these combiners."""
+        if self._table is None:
+            fold(pairs, self._dict, create, merge)
+            return
+        records = iter(pairs)
+        odd = self._table.fold(records, create, merge)
+        if odd is not None:
+            self._dict = self._table.to_dict()
+            self._table = None
+            fold(odd, self._dict, create, merge)
+            fold(records, self._dict, create, merge)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self._dict.get(key, default) if self._table is None else self._table.get(key, default)
+
+    def __len__(self) -> int:
+        return len(self._dict) if self._table is None else len(self._table)
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the structure itself, without its keys and combiners."""
+        return sys.getsizeof(self._dict) if self._table is None else self._table.nbytes
+
+    def as_dict(self) -> dict:
+        """The combiners as a dict, to read only: clear() leaves it as it is."""
+        return self._dict if self._table is None else self._table.to_dict()
+
+    def clear(self) -> None:
+        """Forget every key; str and int keys go back to the table."""
+        self._dict = {}
+        if _KeyTable is not None:
+            self._table = _KeyTable(random.getrandbits(64))
 
 
 def fold(pairs: Iterable[tuple[Any, Any]], combined: dict, create: Callable[[Any], Any] | None,

@@ -3,12 +3,13 @@
 Algorithm (Spark's ``ExternalAppendOnlyMap``; PySpark's ``ExternalMerger`` for the
 forced-spill tests):
 
-1. Records are folded into a dict of key -> combiner by ``Aggregator.combine_values``
-   (values: ``create_combiner``/``merge_value``) or ``combine_combiners`` (combiners from
-   map-side combine: ``merge_combiners``), a batch at a time, so the per-record loop is the
-   same tight dict loop as without spilling.
-2. After each batch the dict's size is *estimated* (never measured as RSS):
-   ``sys.getsizeof(dict)`` for its table, plus per entry an average key size, plus either
+1. Records are folded into ``Combiners`` (key -> combiner: the C ``KeyTable`` for str and
+   int keys, else a dict; see ``aggregator``) with the aggregator's value functions
+   (``create_combiner``/``merge_value``) or its ``merge_combiners`` (combiners from the map
+   side), a batch at a time, so the per-record loop is the same tight C loop as without
+   spilling.
+2. After each batch the map's size is *estimated* (never measured as RSS): the bytes of
+   the table itself (``Combiners.nbytes``), plus per entry an average key size, plus either
    an average combiner size (combiners that stay small, as in ``reduceByKey``) or, for
    combiners that grow with every record (lists, sets, dicts: ``groupByKey``, cogroup),
    an average incoming value or combiner size per record folded in since the last spill.
@@ -52,12 +53,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 import logging
-import sys
 from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from ember.memory import MemoryConsumer, sizeof_sampled
+from ember.shuffle.aggregator import Combiners
 from ember.shuffle.external_sorter import (CHECK_EVERY, Run, RunFiles, SpillMetrics, batch_records_for, close_source,
                                            fan_in_for, merge_runs)
 
@@ -92,7 +93,7 @@ class ExternalAggregator(SpillMetrics):
         self.consumer = MemoryConsumer(memory.budget)
         self.spill_every = spill_every_n_records
         self.fan_in = fan_in_for(memory.budget.capacity)
-        self._map: dict = {}
+        self._map = Combiners()
         self._runs: list[Run] = []
         self._records = 0          # records folded in since the last spill
         self._samples = 0
@@ -105,35 +106,37 @@ class ExternalAggregator(SpillMetrics):
 
     def insert_values(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         """Fold (key, value) pairs in with ``create_combiner`` and ``merge_value``."""
-        self._insert_all(pairs, self.aggregator.combine_values)
+        self._insert_all(pairs, *self.aggregator.value_functions())
 
     def insert_combiners(self, pairs: Iterable[tuple[Any, Any]]) -> None:
         """Fold (key, combiner) pairs in with ``merge_combiners``."""
-        self._insert_all(pairs, self.aggregator.combine_combiners)
+        self._insert_all(pairs, *self.aggregator.combiner_functions())
 
     def insert_value_batch(self, batch: list[tuple[Any, Any]]) -> None:
         """Fold a list of (key, value) pairs in (the reader hands over each decoded batch)."""
-        self.aggregator.combine_values(batch, self._map)
+        self._map.fold(batch, *self.aggregator.value_functions())
         self._after_batch(len(batch), _spread(batch))
 
     def insert_combiner_batch(self, batch: list[tuple[Any, Any]]) -> None:
         """Fold a list of (key, combiner) pairs in."""
-        self.aggregator.combine_combiners(batch, self._map)
+        self._map.fold(batch, *self.aggregator.combiner_functions())
         self._after_batch(len(batch), _spread(batch))
 
-    def _insert_all(self, pairs: Iterable[tuple[Any, Any]], combine: Callable[[Any, dict], dict]) -> None:
+    def _insert_all(self, pairs: Iterable[tuple[Any, Any]], create: Callable[[Any], Any] | None,
+                    merge: Callable[[Any, Any], Any] | None) -> None:
         # Chunks of ``step`` records go straight from the iterator into the dict loop through
         # one ``islice`` (no list, no extra layer per record); the record after each chunk is
         # taken by hand, which detects the end and is the chunk's size sample.
         iterator = iter(pairs)
         step = min(CHECK_EVERY, self.spill_every or CHECK_EVERY)
+        fold = self._map.fold
         while True:
-            combine(islice(iterator, step), self._map)
+            fold(islice(iterator, step), create, merge)
             after = next(iterator, _END)
             if after is _END:
                 self._after_batch(step, ())
                 return
-            combine((after,), self._map)
+            fold((after,), create, merge)
             self._after_batch(step + 1, (after,))
 
     def _after_batch(self, count: int, samples: Sequence[tuple[Any, Any]]) -> None:
@@ -164,7 +167,7 @@ class ExternalAggregator(SpillMetrics):
 
     def _estimate(self) -> int:
         entries = len(self._map)
-        size = sys.getsizeof(self._map) + entries * self._key_bytes
+        size = self._map.nbytes + entries * self._key_bytes
         if self._growing:
             return int(size + entries * _GROWING_ENTRY_BYTES + self._records * (self._item_bytes + 8))
         return int(size + entries * self._combiner_bytes)
@@ -177,23 +180,23 @@ class ExternalAggregator(SpillMetrics):
             return
         entry_bytes = self._estimate() / len(self._map)
         self.files.max_batch_records = batch_records_for(self.memory.budget.capacity, self.fan_in, entry_bytes)
-        run = self.files.write(self._sorted_by_hash(self._map))
+        run = self.files.write(self._sorted_by_hash(self._map.as_dict()))
         self._runs.append(run)
         log.debug("aggregator spilled %d keys (%d bytes) to %s", len(self._map), run.size, run.path)
-        self._map = {}
+        self._map.clear()
         self._records = 0
         self.consumer.release_all()
 
     def items(self) -> Iterator[tuple[Any, Any]]:
         """Every key with its final combiner; the aggregator's files are removed as it ends."""
         if not self._runs:
-            return iter(self._map.items())
+            return iter(self._map.as_dict().items())
         return self._merged_items()
 
     def close(self) -> None:
         self.files.close()
         self._runs = []
-        self._map = {}
+        self._map.clear()
         self.consumer.release_all()
 
     def _merged_items(self) -> Iterator[tuple[Any, Any]]:
@@ -205,7 +208,7 @@ class ExternalAggregator(SpillMetrics):
                               self.files.read_batches)
             self._runs = runs
             sources = [self.files.read_batches(run) for run in runs]
-            sources.append(_batched(self._sorted_by_hash(self._map)))
+            sources.append(_batched(self._sorted_by_hash(self._map.as_dict())))
             for window in self._windows(sources):
                 yield from window.items()
         finally:

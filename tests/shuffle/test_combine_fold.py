@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ember.shuffle import aggregator
-from ember.shuffle.aggregator import Aggregator, fold, fold_python, identity
+from ember.shuffle.aggregator import Aggregator, Combiners, fold, fold_python, identity
 
 Pair = collections.namedtuple("Pair", "key value")
 
@@ -32,6 +32,7 @@ def test_the_c_fold_is_built():
     # The install builds it wherever there is a C compiler, as on CI; without it Ember
     # runs fold_python, which the other tests here also check against plain answers.
     assert aggregator._fold_in_c is not None
+    assert aggregator._KeyTable is not None
 
 
 def exact(combined: dict) -> list:
@@ -153,3 +154,101 @@ def test_the_aggregator_passes_identity_and_operator_add_as_the_fast_forms(monke
     Aggregator(str, max, operator.add).combine_values([])
     Aggregator(identity, operator.add, max).combine_combiners([])
     assert seen == [(None, None), (str, max), (None, max)]
+
+
+# --- KeyTable and Combiners: the ExternalAggregator's map -------------------------------------
+
+def combiners_outcome(batches, create, merge):
+    """Fold ``batches`` one after another into Combiners, as the ExternalAggregator does."""
+    combiners = Combiners()
+    try:
+        for batch in batches:
+            combiners.fold(batch, create, merge)
+    except Exception as exc:  # noqa: BLE001 - the exception is the outcome being compared
+        return exact(combiners.as_dict()), type(exc), str(exc)
+    return exact(combiners.as_dict()), None, None
+
+
+def dict_outcome(batches, create, merge):
+    combined: dict = {}
+    try:
+        for batch in batches:
+            fold_python(batch, combined, create, merge)
+    except Exception as exc:  # noqa: BLE001
+        return exact(combined), type(exc), str(exc)
+    return exact(combined), None, None
+
+
+table_keys = st.one_of(st.text(max_size=12), st.integers(-2**63, 2**63 - 1), st.integers(-5, 5),
+                       st.sampled_from(["a", "é", "\U0001F600", "ab" * 9, "", "0"]))
+table_values = st.one_of(st.integers(-5, 5), st.integers(), st.sampled_from([2**62, -2**63, 2**64]))
+foreign = st.one_of(st.booleans(), st.floats(allow_nan=False), st.none(), st.integers(2**63, 2**70),
+                    st.tuples(st.integers(0, 2)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.tuples(table_keys, table_values), st.tuples(table_keys, values),
+                                   st.tuples(foreign, st.integers()), odd_records), max_size=25),
+                max_size=4),
+       creates, merges)
+def test_combiners_match_the_python_loop_whatever_the_keys_and_values(batches, create, merge):
+    assert combiners_outcome(batches, create, merge) == dict_outcome(batches, create, merge)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(table_keys, table_values), max_size=400))
+def test_integer_sums_stay_exact_past_64_bits(records):
+    assert combiners_outcome([records], None, None) == dict_outcome([records], None, None)
+
+
+def test_sums_overflowing_64_bits_continue_as_python_ints():
+    combiners = Combiners()
+    combiners.fold([("k", 2**63 - 1), ("k", 1), ("k", -1), (7, -2**63), (7, -1)], None, None)
+    assert exact(combiners.as_dict()) == [("k", int, 2**63 - 1), (7, int, -2**63 - 1)]
+
+
+def test_a_float_key_equal_to_an_int_key_lands_on_the_same_combiner():
+    combiners = Combiners()
+    combiners.fold([(1, 10), ("one", 1), (1.0, 5), (True, 1), ("one", 2)], None, None)
+    assert exact(combiners.as_dict()) == [(1, int, 16), ("one", int, 3)]
+
+
+def test_equal_strings_of_different_objects_are_one_key():
+    word = "".join(["wo", "rd"])  # a distinct object from the literal
+    combiners = Combiners()
+    combiners.fold([("word", 1), (word, 2), ("wörd", 4), ("wörd"[:4], 8)], None, None)
+    assert combiners.as_dict() == {"word": 3, "wörd": 12}
+
+
+def test_combiners_answer_get_len_and_clear():
+    combiners = Combiners()
+    combiners.fold(((f"k{i % 1000}", 1) for i in range(10_000)), None, None)
+    assert len(combiners) == 1000 and combiners.get("k7") == 10 and combiners.get("nope", 0) == 0
+    assert combiners.nbytes > 1000 * 8
+    snapshot = combiners.as_dict()
+    combiners.clear()
+    assert len(combiners) == 0 and combiners.get("k7") is None and len(snapshot) == 1000
+
+
+def test_combiners_hold_list_combiners_for_group_by_key():
+    combiners = Combiners()
+    combiners.fold([("a", 1), ("b", 2), ("a", 3)], lambda v: [v], lambda c, v: c + [v])
+    combiners.fold([("a", 4)], lambda v: [v], lambda c, v: c + [v])
+    assert combiners.as_dict() == {"a": [1, 3, 4], "b": [2]}
+
+
+def test_a_combiner_cycle_through_the_table_is_collected():
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    combiners = Combiners()
+    node = Node()
+    node.combiners = combiners  # the combiner refers back to the table that holds it
+    combiners.fold([("k", node)], None, lambda c, v: c)
+    alive = weakref.ref(node)
+    del node, combiners
+    gc.collect()
+    assert alive() is None
