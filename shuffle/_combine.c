@@ -138,13 +138,30 @@ fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
  * user's object may equal one of our keys and must land on the same combiner.
  */
 
+#define INLINE_BYTES 16
+
+/* A key as the table compares it: ints by value, strs by kind and bytes, the bytes of short
+ * strs copied into the entry so that a lookup need not reach the stored key object. */
 typedef struct {
     uint64_t hash;
-    PyObject *key;      /* exact str or exact int */
-    PyObject *value;    /* the combiner, or NULL while it is the unboxed int `count` */
+    PyObject *object;
+    int64_t int_key;
+    const unsigned char *bytes;
+    Py_ssize_t nbytes;
+    unsigned char kind;     /* PyUnicode_KIND of a str (1, 2 or 4); 0 for an int */
+} Key;
+
+typedef struct {
+    uint64_t hash;
+    PyObject *key;          /* exact str or exact int */
+    PyObject *value;        /* the combiner, or NULL while it is the unboxed int `count` */
     int64_t count;
-    int64_t int_key;    /* the key's value when is_int */
-    int is_int;
+    union {
+        int64_t int_key;
+        unsigned char bytes[INLINE_BYTES];
+    } inline_key;
+    uint32_t nbytes;        /* a str's byte length, UINT32_MAX for longer ones */
+    unsigned char kind;
 } Entry;
 
 typedef struct {
@@ -153,11 +170,12 @@ typedef struct {
     Py_ssize_t size;        /* entries in use */
     Py_ssize_t allocated;   /* entries allocated */
     size_t mask;            /* index slots - 1 (a power of two minus one) */
-    Py_ssize_t *index;      /* entry number per slot, -1 when empty */
+    int32_t *index;         /* entry number per slot, -1 when empty: half a dict's index */
     Entry *entries;
 } KeyTable;
 
 #define MIN_SLOTS 64
+#define MAX_ENTRIES INT32_MAX
 #define MULTIPLIER 0x9E3779B97F4A7C15ULL
 
 static inline uint64_t
@@ -171,10 +189,8 @@ finish_hash(uint64_t h)
 }
 
 static uint64_t
-hash_str(PyObject *key, uint64_t seed)
+hash_bytes(const unsigned char *data, Py_ssize_t n, uint64_t seed)
 {
-    const unsigned char *data = PyUnicode_DATA(key);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(key) * PyUnicode_KIND(key);
     uint64_t h = seed ^ ((uint64_t)n * MULTIPLIER);
     uint64_t word;
     for (; n >= 8; n -= 8, data += 8) {
@@ -187,28 +203,69 @@ hash_str(PyObject *key, uint64_t seed)
     return finish_hash((h ^ word) * MULTIPLIER);
 }
 
-static inline int
-same_str(PyObject *a, PyObject *b)
+/* Fill *key for an exact str or an exact int of 64 bits; 0 if the table does not take it. */
+static int
+describe_key(KeyTable *table, PyObject *object, Key *key)
 {
-    Py_ssize_t n = PyUnicode_GET_LENGTH(a);
-    return a == b || (n == PyUnicode_GET_LENGTH(b) && PyUnicode_KIND(a) == PyUnicode_KIND(b)
-                      && memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), (size_t)(n * PyUnicode_KIND(a))) == 0);
+    key->object = object;
+    if (PyUnicode_CheckExact(object)) {
+#if PY_VERSION_HEX < 0x030C0000
+        if (PyUnicode_READY(object) < 0) {
+            PyErr_Clear();
+            return 0;
+        }
+#endif
+        key->kind = (unsigned char)PyUnicode_KIND(object);
+        key->bytes = PyUnicode_DATA(object);
+        key->nbytes = PyUnicode_GET_LENGTH(object) * key->kind;
+        key->int_key = 0;
+        key->hash = hash_bytes(key->bytes, key->nbytes, table->seed) ^ key->kind;
+        return 1;
+    }
+    if (PyLong_CheckExact(object)) {
+        int overflow = 0;
+        key->int_key = (int64_t)PyLong_AsLongLongAndOverflow(object, &overflow);
+        if (overflow) {
+            return 0;
+        }
+        key->kind = 0;
+        key->bytes = NULL;
+        key->nbytes = 0;
+        key->hash = finish_hash((uint64_t)key->int_key ^ table->seed);
+        return 1;
+    }
+    return 0;
+}
+
+static inline int
+matches(const Entry *entry, const Key *key)
+{
+    if (entry->hash != key->hash || entry->kind != key->kind) {
+        return 0;
+    }
+    if (key->kind == 0) {
+        return entry->inline_key.int_key == key->int_key;
+    }
+    if (key->nbytes <= INLINE_BYTES) {
+        return entry->nbytes == key->nbytes && memcmp(entry->inline_key.bytes, key->bytes, (size_t)key->nbytes) == 0;
+    }
+    return entry->key == key->object
+           || (PyUnicode_GET_LENGTH(entry->key) * key->kind == key->nbytes
+               && memcmp(PyUnicode_DATA(entry->key), key->bytes, (size_t)key->nbytes) == 0);
 }
 
 /* The entry number of the key, or -1 with *slot set to the empty slot where it would go. */
 static Py_ssize_t
-find(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject *key, size_t *slot)
+find(KeyTable *table, const Key *key, size_t *slot)
 {
-    size_t mask = table->mask, i = (size_t)hash & mask, perturb = (size_t)hash;
+    size_t mask = table->mask, i = (size_t)key->hash & mask, perturb = (size_t)key->hash;
     for (;;) {
-        Py_ssize_t number = table->index[i];
+        int32_t number = table->index[i];
         if (number < 0) {
             *slot = i;
             return -1;
         }
-        Entry *entry = &table->entries[number];
-        if (entry->hash == hash && entry->is_int == is_int
-            && (is_int ? entry->int_key == int_key : same_str(entry->key, key))) {
+        if (matches(&table->entries[number], key)) {
             return number;
         }
         perturb >>= 5;
@@ -219,12 +276,12 @@ find(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject *key,
 static int
 resize_index(KeyTable *table, size_t slots)
 {
-    Py_ssize_t *index = PyMem_Malloc(slots * sizeof(Py_ssize_t));
+    int32_t *index = PyMem_Malloc(slots * sizeof(int32_t));
     if (index == NULL) {
         PyErr_NoMemory();
         return -1;
     }
-    memset(index, 0xff, slots * sizeof(Py_ssize_t));
+    memset(index, 0xff, slots * sizeof(int32_t));
     size_t mask = slots - 1;
     for (Py_ssize_t number = 0; number < table->size; number++) {
         size_t hash = (size_t)table->entries[number].hash, i = hash & mask, perturb = hash;
@@ -232,7 +289,7 @@ resize_index(KeyTable *table, size_t slots)
             perturb >>= 5;
             i = (i * 5 + perturb + 1) & mask;
         }
-        index[i] = number;
+        index[i] = (int32_t)number;
     }
     PyMem_Free(table->index);
     table->index = index;
@@ -242,9 +299,13 @@ resize_index(KeyTable *table, size_t slots)
 
 /* Room for one more entry; the slot is found again if the index had to grow. */
 static int
-make_room(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject *key, size_t *slot)
+make_room(KeyTable *table, const Key *key, size_t *slot)
 {
     if (table->size == table->allocated) {
+        if (table->allocated >= MAX_ENTRIES / 2) {
+            PyErr_SetString(PyExc_MemoryError, "KeyTable cannot hold more than 2**31 - 1 keys");
+            return -1;
+        }
         Py_ssize_t allocated = table->allocated ? table->allocated * 2 : MIN_SLOTS;
         Entry *entries = PyMem_Realloc(table->entries, (size_t)allocated * sizeof(Entry));
         if (entries == NULL) {
@@ -258,7 +319,7 @@ make_room(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject 
         if (resize_index(table, (table->mask + 1) * 2) < 0) {
             return -1;
         }
-        find(table, hash, is_int, int_key, key, slot);
+        find(table, key, slot);
     }
     return 0;
 }
@@ -270,7 +331,7 @@ clear_entries(KeyTable *table)
     Entry *entries = table->entries;
     table->size = 0;
     if (table->index != NULL) {
-        memset(table->index, 0xff, (table->mask + 1) * sizeof(Py_ssize_t));
+        memset(table->index, 0xff, (table->mask + 1) * sizeof(int32_t));
     }
     for (Py_ssize_t number = 0; number < size; number++) {
         Py_DECREF(entries[number].key);
@@ -316,8 +377,7 @@ fold_entry(KeyTable *table, Py_ssize_t number, PyObject *value, PyObject *merge)
 
 /* A new entry for key; 0 on success, -1 on error. */
 static int
-add_entry(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject *key, size_t slot,
-          PyObject *value, PyObject *create, PyObject *merge)
+add_entry(KeyTable *table, const Key *key, size_t slot, PyObject *value, PyObject *create, PyObject *merge)
 {
     PyObject *combiner = NULL;
     int64_t count = 0;
@@ -336,12 +396,27 @@ add_entry(KeyTable *table, uint64_t hash, int is_int, int64_t int_key, PyObject 
             combiner = Py_NewRef(value);
         }
     }
-    if (make_room(table, hash, is_int, int_key, key, &slot) < 0) {
+    if (make_room(table, key, &slot) < 0) {
         Py_XDECREF(combiner);
         return -1;
     }
-    table->entries[table->size] = (Entry){hash, Py_NewRef(key), combiner, count, int_key, is_int};
-    table->index[slot] = table->size++;
+    Entry *entry = &table->entries[table->size];
+    memset(entry, 0, sizeof(Entry));
+    entry->hash = key->hash;
+    entry->key = Py_NewRef(key->object);
+    entry->value = combiner;
+    entry->count = count;
+    entry->kind = key->kind;
+    if (key->kind == 0) {
+        entry->inline_key.int_key = key->int_key;
+    }
+    else {
+        entry->nbytes = key->nbytes <= INLINE_BYTES ? (uint32_t)key->nbytes : UINT32_MAX;
+        if (key->nbytes <= INLINE_BYTES) {
+            memcpy(entry->inline_key.bytes, key->bytes, (size_t)key->nbytes);
+        }
+    }
+    table->index[slot] = (int32_t)table->size++;
     return 0;
 }
 
@@ -361,30 +436,20 @@ KeyTable_fold(KeyTable *table, PyObject *const *args, Py_ssize_t nargs)
     PyObject *record;
     while ((record = PyIter_Next(iterator)) != NULL) {
         PyObject *key, *value;
-        int64_t int_key = 0;
-        int is_int = 0, overflow = 0;
-        uint64_t hash;
+        Key described;
         if (!unpack_pair(record, &key, &value)) {
             goto hand_back;
         }
-        if (PyUnicode_CheckExact(key)) {
-            hash = hash_str(key, table->seed);
-        }
-        else if (PyLong_CheckExact(key)
-                 && (int_key = (int64_t)PyLong_AsLongLongAndOverflow(key, &overflow), !overflow)) {
-            is_int = 1;
-            hash = finish_hash((uint64_t)int_key ^ table->seed);
-        }
-        else {
+        if (!describe_key(table, key, &described)) {
             Py_DECREF(key);
             Py_DECREF(value);
             goto hand_back;
         }
         Py_DECREF(record);
         size_t slot;
-        Py_ssize_t number = find(table, hash, is_int, int_key, key, &slot);
+        Py_ssize_t number = find(table, &described, &slot);
         int failed = number >= 0 ? fold_entry(table, number, value, merge)
-                                 : add_entry(table, hash, is_int, int_key, key, slot, value, create, merge);
+                                 : add_entry(table, &described, slot, value, create, merge);
         Py_DECREF(key);
         Py_DECREF(value);
         if (failed || ((++count & SIGNAL_CHECK_MASK) == 0 && PyErr_CheckSignals() < 0)) {
@@ -432,21 +497,10 @@ KeyTable_get(KeyTable *table, PyObject *const *args, Py_ssize_t nargs)
         PyErr_Format(PyExc_TypeError, "get() takes 1 or 2 arguments (%zd given)", nargs);
         return NULL;
     }
-    PyObject *key = args[0], *missing = nargs == 2 ? args[1] : Py_None;
-    int overflow = 0;
-    int64_t int_key = 0;
+    PyObject *missing = nargs == 2 ? args[1] : Py_None;
+    Key key;
     size_t slot;
-    Py_ssize_t number = -1;
-    if (table->size == 0) {
-        number = -1;
-    }
-    else if (PyUnicode_CheckExact(key)) {
-        number = find(table, hash_str(key, table->seed), 0, 0, key, &slot);
-    }
-    else if (PyLong_CheckExact(key)
-             && (int_key = (int64_t)PyLong_AsLongLongAndOverflow(key, &overflow), !overflow)) {
-        number = find(table, finish_hash((uint64_t)int_key ^ table->seed), 1, int_key, key, &slot);
-    }
+    Py_ssize_t number = describe_key(table, args[0], &key) ? find(table, &key, &slot) : -1;
     return number < 0 ? Py_NewRef(missing) : combiner_of(&table->entries[number]);
 }
 
@@ -460,7 +514,7 @@ KeyTable_clear(KeyTable *table, PyObject *Py_UNUSED(ignored))
 static PyObject *
 KeyTable_nbytes(KeyTable *table, void *Py_UNUSED(closure))
 {
-    return PyLong_FromSize_t(sizeof(KeyTable) + (table->mask + 1) * sizeof(Py_ssize_t)
+    return PyLong_FromSize_t(sizeof(KeyTable) + (table->mask + 1) * sizeof(int32_t)
                              + (size_t)table->allocated * sizeof(Entry));
 }
 
@@ -484,12 +538,12 @@ KeyTable_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     table->seed = finish_hash((uint64_t)seed + MULTIPLIER);
     table->mask = MIN_SLOTS - 1;
-    table->index = PyMem_Malloc(MIN_SLOTS * sizeof(Py_ssize_t));
+    table->index = PyMem_Malloc(MIN_SLOTS * sizeof(int32_t));
     if (table->index == NULL) {
         Py_DECREF(table);
         return PyErr_NoMemory();
     }
-    memset(table->index, 0xff, MIN_SLOTS * sizeof(Py_ssize_t));
+    memset(table->index, 0xff, MIN_SLOTS * sizeof(int32_t));
     return (PyObject *)table;
 }
 

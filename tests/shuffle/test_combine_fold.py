@@ -252,3 +252,14 @@ def test_a_combiner_cycle_through_the_table_is_collected():
     del node, combiners
     gc.collect()
     assert alive() is None
+
+
+@pytest.mark.parametrize("length", [7, 8, 15, 16, 17, 40])
+def test_keys_that_differ_only_in_their_last_character_stay_apart(length):
+    keys = ["x" * (length - 1) + last for last in "ab"] + ["é" * (length - 1) + last for last in "ab"]
+    keys += ["\U0001F600" * (length - 1) + last for last in "ab"]
+    records = [(key, i) for i, key in enumerate(keys)] * 3
+    combiners = Combiners()
+    combiners.fold(records, None, None)
+    assert combiners.as_dict() == fold_python(records, {}, None, None)
+    assert len(combiners) == 6
