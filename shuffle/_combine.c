@@ -131,7 +131,9 @@ fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
  * reduceByKey(add) of ints keeps the sum as a C int64 until it overflows or meets a value
  * of another type, then continues with Python's own `+`), and a second probe to store it.
  * The layout is the dict's: entries in insertion order, and an open-addressing index
- * over them, so to_dict() returns exactly the dict the Python fold would have built.
+ * over them, so to_dict() returns exactly the dict the Python fold would have built. A
+ * lookup of a key not in cache costs a miss on the index and one on the entry; keys of up
+ * to 16 bytes are compared with a copy kept in the entry, so the key object is not a third.
  *
  * A record whose key is of any other type (or an int beyond 64 bits) is handed back like a
  * record that is not a pair: the caller then moves to a dict, because a float, a bool or a
