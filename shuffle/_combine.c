@@ -73,7 +73,7 @@ combine(PyObject *current, PyObject *value, PyObject *create, PyObject *merge)
 }
 
 static PyObject *
-fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+fold(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 4) {
         PyErr_Format(PyExc_TypeError, "fold() takes 4 arguments (%zd given)", nargs);
@@ -122,48 +122,52 @@ fold(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* ---------------------------------------------------------------------------------------
- * KeyTable: key -> combiner for one aggregation in progress, for str and int keys.
+ * KeyTable: key -> combiner for one aggregation in progress, for str keys.
  *
  * The same fold as above, into a hash table of our own instead of a dict, for the keys
- * almost every aggregation has: exact str, and exact int that fits in 64 bits. It saves
- * what a dict cannot: Python's siphash of each new string (a multiply-xorshift hash over
- * the string's bytes instead, seeded per table), the boxing of every running sum (a
- * reduceByKey(add) of ints keeps the sum as a C int64 until it overflows or meets a value
- * of another type, then continues with Python's own `+`), and a second probe to store it.
+ * most aggregations of text have: exact str. It saves what a dict cannot: Python's siphash
+ * of each new string (a multiply-xorshift hash over the string's bytes instead, seeded per
+ * table), the boxing of every running sum (a reduceByKey(add) keeps a sum of ints as a C
+ * int64 until it overflows, and a sum of floats as a C double, whose + is Python's float +,
+ * until a value of another type arrives; then Python's own + carries on from the boxed
+ * sum), and a second probe to store it. Int keys are left to the dict, which hashes them
+ * as cheaply as we could and keeps them in less memory.
  * The layout is the dict's: entries in insertion order, and an open-addressing index
  * over them, so to_dict() returns exactly the dict the Python fold would have built. A
  * lookup of a key not in cache costs a miss on the index and one on the entry; keys of up
  * to 16 bytes are compared with a copy kept in the entry, so the key object is not a third.
  *
- * A record whose key is of any other type (or an int beyond 64 bits) is handed back like a
- * record that is not a pair: the caller then moves to a dict, because a float, a bool or a
- * user's object may equal one of our keys and must land on the same combiner.
+ * A record whose key is of any other type is handed back like a record that is not a pair:
+ * the caller then moves to a dict, because a user's object (a str subclass, say) may equal
+ * one of our keys and must land on the same combiner.
  */
 
 #define INLINE_BYTES 16
 
-/* A key as the table compares it: ints by value, strs by kind and bytes, the bytes of short
- * strs copied into the entry so that a lookup need not reach the stored key object. */
+/* A str as the table compares it: by kind and bytes, the bytes of short ones copied into
+ * the entry so that a lookup need not reach the stored key object. */
 typedef struct {
     uint64_t hash;
     PyObject *object;
-    int64_t int_key;
     const unsigned char *bytes;
     Py_ssize_t nbytes;
-    unsigned char kind;     /* PyUnicode_KIND of a str (1, 2 or 4); 0 for an int */
+    unsigned char kind;     /* PyUnicode_KIND: 1, 2 or 4 */
 } Key;
+
+enum { BOXED, INT_SUM, FLOAT_SUM };
 
 typedef struct {
     uint64_t hash;
-    PyObject *key;          /* exact str or exact int */
-    PyObject *value;        /* the combiner, or NULL while it is the unboxed int `count` */
-    int64_t count;
+    PyObject *key;          /* an exact str */
+    PyObject *value;        /* the combiner when BOXED, else NULL */
     union {
-        int64_t int_key;
-        unsigned char bytes[INLINE_BYTES];
-    } inline_key;
-    uint32_t nbytes;        /* a str's byte length, UINT32_MAX for longer ones */
+        int64_t count;      /* INT_SUM */
+        double total;       /* FLOAT_SUM */
+    } sum;
+    unsigned char bytes[INLINE_BYTES];
+    uint32_t nbytes;        /* the key's byte length, UINT32_MAX when longer than INLINE_BYTES */
     unsigned char kind;
+    unsigned char unboxed;  /* BOXED, INT_SUM or FLOAT_SUM */
 } Entry;
 
 typedef struct {
@@ -205,38 +209,25 @@ hash_bytes(const unsigned char *data, Py_ssize_t n, uint64_t seed)
     return finish_hash((h ^ word) * MULTIPLIER);
 }
 
-/* Fill *key for an exact str or an exact int of 64 bits; 0 if the table does not take it. */
+/* Fill *key for an exact str; 0 if the table does not take the object. */
 static int
 describe_key(KeyTable *table, PyObject *object, Key *key)
 {
-    key->object = object;
-    if (PyUnicode_CheckExact(object)) {
+    if (!PyUnicode_CheckExact(object)) {
+        return 0;
+    }
 #if PY_VERSION_HEX < 0x030C0000
-        if (PyUnicode_READY(object) < 0) {
-            PyErr_Clear();
-            return 0;
-        }
+    if (PyUnicode_READY(object) < 0) {
+        PyErr_Clear();
+        return 0;
+    }
 #endif
-        key->kind = (unsigned char)PyUnicode_KIND(object);
-        key->bytes = PyUnicode_DATA(object);
-        key->nbytes = PyUnicode_GET_LENGTH(object) * key->kind;
-        key->int_key = 0;
-        key->hash = hash_bytes(key->bytes, key->nbytes, table->seed) ^ key->kind;
-        return 1;
-    }
-    if (PyLong_CheckExact(object)) {
-        int overflow = 0;
-        key->int_key = (int64_t)PyLong_AsLongLongAndOverflow(object, &overflow);
-        if (overflow) {
-            return 0;
-        }
-        key->kind = 0;
-        key->bytes = NULL;
-        key->nbytes = 0;
-        key->hash = finish_hash((uint64_t)key->int_key ^ table->seed);
-        return 1;
-    }
-    return 0;
+    key->object = object;
+    key->kind = (unsigned char)PyUnicode_KIND(object);
+    key->bytes = PyUnicode_DATA(object);
+    key->nbytes = PyUnicode_GET_LENGTH(object) * key->kind;
+    key->hash = hash_bytes(key->bytes, key->nbytes, table->seed) ^ key->kind;
+    return 1;
 }
 
 static inline int
@@ -245,11 +236,8 @@ matches(const Entry *entry, const Key *key)
     if (entry->hash != key->hash || entry->kind != key->kind) {
         return 0;
     }
-    if (key->kind == 0) {
-        return entry->inline_key.int_key == key->int_key;
-    }
     if (key->nbytes <= INLINE_BYTES) {
-        return entry->nbytes == key->nbytes && memcmp(entry->inline_key.bytes, key->bytes, (size_t)key->nbytes) == 0;
+        return entry->nbytes == key->nbytes && memcmp(entry->bytes, key->bytes, (size_t)key->nbytes) == 0;
     }
     return entry->key == key->object
            || (PyUnicode_GET_LENGTH(entry->key) * key->kind == key->nbytes
@@ -344,7 +332,39 @@ clear_entries(KeyTable *table)
 static PyObject *
 combiner_of(Entry *entry)
 {
-    return entry->value != NULL ? Py_NewRef(entry->value) : PyLong_FromLongLong(entry->count);
+    switch (entry->unboxed) {
+    case INT_SUM:
+        return PyLong_FromLongLong(entry->sum.count);
+    case FLOAT_SUM:
+        return PyFloat_FromDouble(entry->sum.total);
+    default:
+        return Py_NewRef(entry->value);
+    }
+}
+
+/* Add value to an unboxed sum if it is of the sum's own type (and an int sum does not
+ * overflow): 1 if it was added, 0 if the sum must be boxed and added by Python's +. */
+static int
+add_unboxed(Entry *entry, PyObject *value)
+{
+    if (entry->unboxed == FLOAT_SUM) {
+        if (!PyFloat_CheckExact(value)) {
+            return 0;
+        }
+        entry->sum.total += PyFloat_AS_DOUBLE(value);
+        return 1;
+    }
+    if (!PyLong_CheckExact(value)) {
+        return 0;
+    }
+    int overflow = 0;
+    long long addend = PyLong_AsLongLongAndOverflow(value, &overflow);
+    int64_t sum;
+    if (overflow || __builtin_add_overflow(entry->sum.count, (int64_t)addend, &sum)) {
+        return 0;
+    }
+    entry->sum.count = sum;
+    return 1;
 }
 
 /* Fold one record into its key's entry; 0 on success, -1 on error. */
@@ -352,20 +372,15 @@ static int
 fold_entry(KeyTable *table, Py_ssize_t number, PyObject *value, PyObject *merge)
 {
     Entry *entry = &table->entries[number];
-    if (entry->value == NULL) {
-        int overflow = 0;
-        if (merge == Py_None && PyLong_CheckExact(value)) {
-            long long addend = PyLong_AsLongLongAndOverflow(value, &overflow);
-            int64_t sum;
-            if (!overflow && !__builtin_add_overflow(entry->count, (int64_t)addend, &sum)) {
-                entry->count = sum;
-                return 0;
-            }
+    if (entry->unboxed != BOXED) {
+        if (merge == Py_None && add_unboxed(entry, value)) {
+            return 0;
         }
-        entry->value = PyLong_FromLongLong(entry->count); /* from here on, Python's + */
+        entry->value = combiner_of(entry); /* from here on, Python's + or the merge function */
         if (entry->value == NULL) {
             return -1;
         }
+        entry->unboxed = BOXED;
     }
     PyObject *current = Py_NewRef(entry->value);
     PyObject *result = combine(current, value, Py_None, merge);
@@ -381,43 +396,39 @@ fold_entry(KeyTable *table, Py_ssize_t number, PyObject *value, PyObject *merge)
 static int
 add_entry(KeyTable *table, const Key *key, size_t slot, PyObject *value, PyObject *create, PyObject *merge)
 {
-    PyObject *combiner = NULL;
-    int64_t count = 0;
+    Entry entry = {.hash = key->hash, .kind = key->kind, .unboxed = BOXED};
     if (create != Py_None) {
-        combiner = PyObject_CallOneArg(create, value);
-        if (combiner == NULL) {
+        entry.value = PyObject_CallOneArg(create, value);
+        if (entry.value == NULL) {
             return -1;
         }
+    }
+    else if (merge == Py_None && PyFloat_CheckExact(value)) {
+        entry.unboxed = FLOAT_SUM;
+        entry.sum.total = PyFloat_AS_DOUBLE(value);
     }
     else {
         int overflow = 1;
         if (merge == Py_None && PyLong_CheckExact(value)) {
-            count = (int64_t)PyLong_AsLongLongAndOverflow(value, &overflow);
+            entry.sum.count = (int64_t)PyLong_AsLongLongAndOverflow(value, &overflow);
         }
         if (overflow) {
-            combiner = Py_NewRef(value);
+            entry.value = Py_NewRef(value);
+        }
+        else {
+            entry.unboxed = INT_SUM;
         }
     }
     if (make_room(table, key, &slot) < 0) {
-        Py_XDECREF(combiner);
+        Py_XDECREF(entry.value);
         return -1;
     }
-    Entry *entry = &table->entries[table->size];
-    memset(entry, 0, sizeof(Entry));
-    entry->hash = key->hash;
-    entry->key = Py_NewRef(key->object);
-    entry->value = combiner;
-    entry->count = count;
-    entry->kind = key->kind;
-    if (key->kind == 0) {
-        entry->inline_key.int_key = key->int_key;
+    entry.key = Py_NewRef(key->object);
+    entry.nbytes = key->nbytes <= INLINE_BYTES ? (uint32_t)key->nbytes : UINT32_MAX;
+    if (key->nbytes <= INLINE_BYTES) {
+        memcpy(entry.bytes, key->bytes, (size_t)key->nbytes);
     }
-    else {
-        entry->nbytes = key->nbytes <= INLINE_BYTES ? (uint32_t)key->nbytes : UINT32_MAX;
-        if (key->nbytes <= INLINE_BYTES) {
-            memcpy(entry->inline_key.bytes, key->bytes, (size_t)key->nbytes);
-        }
-    }
+    table->entries[table->size] = entry;
     table->index[slot] = (int32_t)table->size++;
     return 0;
 }

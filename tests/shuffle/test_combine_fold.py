@@ -21,6 +21,10 @@ from ember.shuffle.aggregator import Aggregator, Combiners, fold, fold_python, i
 Pair = collections.namedtuple("Pair", "key value")
 
 
+class StrSubclass(str):
+    """Equal to the str it was made from, so it must find that str's combiner."""
+
+
 class ReversedPair(tuple):
     """A tuple that iterates in reverse: Python's unpacking sees (value, key)."""
 
@@ -179,11 +183,11 @@ def dict_outcome(batches, create, merge):
     return exact(combined), None, None
 
 
-table_keys = st.one_of(st.text(max_size=12), st.integers(-2**63, 2**63 - 1), st.integers(-5, 5),
-                       st.sampled_from(["a", "é", "\U0001F600", "ab" * 9, "", "0"]))
-table_values = st.one_of(st.integers(-5, 5), st.integers(), st.sampled_from([2**62, -2**63, 2**64]))
-foreign = st.one_of(st.booleans(), st.floats(allow_nan=False), st.none(), st.integers(2**63, 2**70),
-                    st.tuples(st.integers(0, 2)))
+table_keys = st.one_of(st.text(max_size=12), st.sampled_from(["a", "é", "\U0001F600", "ab" * 9, "", "0"]))
+table_values = st.one_of(st.integers(-5, 5), st.integers(), st.sampled_from([2**62, -2**63, 2**64]),
+                         st.floats(allow_nan=False, allow_infinity=True), st.sampled_from([0.1, -0.0, 1e308]))
+foreign = st.one_of(st.booleans(), st.floats(allow_nan=False), st.none(), st.integers(),
+                    st.tuples(st.integers(0, 2)), st.builds(StrSubclass, st.sampled_from(["a", "é"])))
 
 
 @settings(max_examples=300, deadline=None)
@@ -203,14 +207,28 @@ def test_integer_sums_stay_exact_past_64_bits(records):
 
 def test_sums_overflowing_64_bits_continue_as_python_ints():
     combiners = Combiners()
-    combiners.fold([("k", 2**63 - 1), ("k", 1), ("k", -1), (7, -2**63), (7, -1)], None, None)
-    assert exact(combiners.as_dict()) == [("k", int, 2**63 - 1), (7, int, -2**63 - 1)]
+    combiners.fold([("k", 2**63 - 1), ("k", 1), ("k", -1), ("m", -2**63), ("m", -1)], None, None)
+    assert exact(combiners.as_dict()) == [("k", int, 2**63 - 1), ("m", int, -2**63 - 1)]
 
 
-def test_a_float_key_equal_to_an_int_key_lands_on_the_same_combiner():
+def test_float_sums_are_pythons_float_additions_in_the_same_order():
+    values = [0.1, 0.2, 0.3, 1e16, 1.0, -1e16, float("inf")]
     combiners = Combiners()
-    combiners.fold([(1, 10), ("one", 1), (1.0, 5), (True, 1), ("one", 2)], None, None)
-    assert exact(combiners.as_dict()) == [(1, int, 16), ("one", int, 3)]
+    combiners.fold([("x", v) for v in values[:-1]] + [("y", v) for v in values], None, None)
+    expected_x = 0.1 + 0.2 + 0.3 + 1e16 + 1.0 + -1e16
+    assert exact(combiners.as_dict()) == [("x", float, expected_x), ("y", float, float("inf"))]
+
+
+def test_an_int_then_a_float_for_one_key_is_pythons_int_plus_float():
+    combiners = Combiners()
+    combiners.fold([("k", 2**62), ("k", 2**62), ("k", 0.5), ("f", 0.5), ("f", 1)], None, None)
+    assert exact(combiners.as_dict()) == [("k", float, 2**62 + 2**62 + 0.5), ("f", float, 1.5)]
+
+
+def test_a_str_subclass_key_equal_to_a_str_key_lands_on_the_same_combiner():
+    combiners = Combiners()
+    combiners.fold([("one", 10), (1, 1), (StrSubclass("one"), 5), ("one", 2)], None, None)
+    assert exact(combiners.as_dict()) == [("one", int, 17), (1, int, 1)]
 
 
 def test_equal_strings_of_different_objects_are_one_key():
@@ -263,3 +281,17 @@ def test_keys_that_differ_only_in_their_last_character_stay_apart(length):
     combiners.fold(records, None, None)
     assert combiners.as_dict() == fold_python(records, {}, None, None)
     assert len(combiners) == 6
+
+
+def test_without_the_c_module_the_python_loops_give_the_same_answers(monkeypatch):
+    records = [("a", 1), (1, 2), ("a", 3), (1.0, 4), ("b", 2**70), ("b", 1)]
+    expected = fold_python(records, {}, None, None)
+    monkeypatch.setattr(aggregator, "_fold_in_c", None)
+    monkeypatch.setattr(aggregator, "_KeyTable", None)
+    combiners = Combiners()
+    combiners.fold(records[:3], None, None)
+    combiners.fold(records[3:], None, None)
+    assert exact(combiners.as_dict()) == exact(expected)
+    assert exact(Aggregator(identity, operator.add, operator.add).combine_values(records)) == exact(expected)
+    combiners.clear()
+    assert len(combiners) == 0
