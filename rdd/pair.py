@@ -306,8 +306,11 @@ def _tagger(tag: int) -> Callable[[tuple[Any, Any]], tuple[Any, tuple[int, Any]]
 def _cogroup_aggregator(count: int) -> Aggregator:
     """Collect tagged values ``(input index, value)`` into one list per input."""
     def create(tagged_value: tuple[int, Any]) -> list[list[Any]]:
-        groups: list[list[Any]] = [[], []] if count == 2 else [[] for _ in range(count)]
-        groups[tagged_value[0]].append(tagged_value[1])
+        tag, value = tagged_value
+        if count == 2:  # joins: built in one expression, this runs once per key and side
+            return [[value], []] if tag == 0 else [[], [value]]
+        groups: list[list[Any]] = [[] for _ in range(count)]
+        groups[tag].append(value)
         return groups
 
     def merge_value(groups: list[list[Any]], tagged_value: tuple[int, Any]) -> list[list[Any]]:
