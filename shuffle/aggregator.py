@@ -4,7 +4,7 @@
 ``aggregateByKey``, ``groupByKey``, the joins); this object carries its functions to the
 map side (``combine_values``) and the reduce side (``combine_combiners``). Both are hash
 aggregations into a dict, the fastest structure Python has for this, by one ``fold``. The
-fold runs once per record, so it is written in C (``_combine.c``: ~150 ns a record less
+fold runs once per record, so it is written in C (``_loops.c``: ~150 ns a record less
 than the Python loop, a third of a WordCount's map task); ``fold_python`` is the same loop
 in Python, used where the extension was not built, and the reference the tests hold the C
 one to. In a shuffle they run inside an ``ExternalAggregator``, which calls them a batch at
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 try:
-    from ember.shuffle._combine import KeyTable as _KeyTable, fold as _fold_in_c
+    from ember.shuffle._loops import KeyTable as _KeyTable, fold as _fold_in_c
 except ImportError:  # installed without a C compiler: fold_python does the same work
     _KeyTable = None
     _fold_in_c = None
@@ -127,7 +127,7 @@ def fold(pairs: Iterable[tuple[Any, Any]], combined: dict, create: Callable[[Any
 
 def fold_python(pairs: Iterable[tuple[Any, Any]], combined: dict, create: Callable[[Any], Any] | None,
                 merge: Combine | None) -> dict:
-    """``fold`` as a Python loop: the fallback, and the reference for ``_combine.c``."""
+    """``fold`` as a Python loop: the fallback, and the reference for ``_loops.c``."""
     get = combined.get
     if create is None and merge is None:
         for key, value in pairs:

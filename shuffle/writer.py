@@ -17,6 +17,7 @@ reduce partition, go to the map-output tracker.
 from __future__ import annotations
 
 import itertools
+import operator
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
 
 from ember.errors import EmberTypeError
@@ -29,6 +30,16 @@ from ember.shuffle.serializers import BatchSizer, Serializer
 
 _ROUTING_BATCH = 4096
 _COPY_BYTES = 1 << 20
+_key_of = operator.itemgetter(0)
+
+try:
+    from ember.shuffle._loops import scatter
+except ImportError:  # installed without a C compiler
+    def scatter(records: list[Any], ids: list[int], buckets: list[list[Any]]) -> None:
+        """Append each record to ``buckets[its id]`` (``_loops.c`` has the same loop in C)."""
+        appenders = [bucket.append for bucket in buckets]
+        for index, record in zip(ids, records):
+            appenders[index](record)
 
 
 class PartitionIds(Protocol):
@@ -93,7 +104,6 @@ class ShuffleWriter(SpillMetrics):
         count = self.num_partitions
         chunks: list[list[bytes]] = [[] for _ in range(count)]
         buckets: list[list[Any]] = [[] for _ in range(count)]
-        appenders = [bucket.append for bucket in buckets]
         consumer = MemoryConsumer(self.memory.budget)
         written = held = since_spill = 0
         try:
@@ -102,8 +112,7 @@ class ShuffleWriter(SpillMetrics):
                 if count == 1:
                     buckets[0].extend(batch)
                 else:
-                    for index, record in zip(self.partitioner.partition_ids([r[0] for r in batch]), batch):
-                        appenders[index](record)
+                    scatter(batch, self.partitioner.partition_ids(list(map(_key_of, batch))), buckets)
                 limit = self.sizer.records
                 for index, bucket in enumerate(buckets):
                     if len(bucket) >= limit:

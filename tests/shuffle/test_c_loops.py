@@ -1,8 +1,9 @@
-"""The by-key fold in C (``ember.shuffle._combine``) against its Python reference.
+"""The shuffle's loops in C (``ember.shuffle._loops``) against their Python references.
 
 ``fold_python`` is the loop every by-key aggregation ran before the C version existed; the
-C fold must leave the same dict (same keys in the same order, values of the same types)
-and raise the same exception with the same message, for every record a user can produce.
+C fold and ``KeyTable`` must leave the same dict (same keys in the same order, values of the
+same types) and raise the same exception with the same message, for every record a user can
+produce. ``scatter`` must route records as the writer's Python loop did.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import signal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ember.shuffle import aggregator
+from ember.shuffle import _loops, aggregator
 from ember.shuffle.aggregator import Aggregator, Combiners, fold, fold_python, identity
 
 Pair = collections.namedtuple("Pair", "key value")
@@ -295,3 +296,26 @@ def test_without_the_c_module_the_python_loops_give_the_same_answers(monkeypatch
     assert exact(Aggregator(identity, operator.add, operator.add).combine_values(records)) == exact(expected)
     combiners.clear()
     assert len(combiners) == 0
+
+
+# --- scatter: the writer's routing ------------------------------------------------------------
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(), st.text(max_size=2)), max_size=60), st.integers(1, 7), st.randoms())
+def test_scatter_appends_each_record_to_its_partitions_bucket_in_order(records, partitions, rng):
+    ids = [rng.randrange(partitions) for _ in records]
+    buckets = [["already here"] for _ in range(partitions)]
+    _loops.scatter(records, ids, buckets)
+    expected = [["already here"] + [r for r, i in zip(records, ids) if i == p] for p in range(partitions)]
+    assert buckets == expected
+
+
+@pytest.mark.parametrize("ids, error, message", [
+    ([0, 2], IndexError, r"partition id 2 of record 1 is not in \[0, 2\)"),
+    ([0, -1], IndexError, r"partition id -1 of record 1"),
+    ([0], ValueError, "got 2 records but 1 partition ids"),
+    ([0, "1"], TypeError, "an integer is required|cannot be interpreted as an integer"),
+])
+def test_scatter_rejects_ids_that_name_no_bucket(ids, error, message):
+    with pytest.raises(error, match=message):
+        _loops.scatter([("a", 1), ("b", 2)], ids, [[], []])
