@@ -77,20 +77,17 @@ combine(PyObject *current, PyObject *value, PyObject *create, PyObject *merge)
     return result;
 }
 
-static PyObject *
-fold(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+/* What folding one (key, value) pair did. */
+enum { FOLDED = 0, FAILED = -1, HANDED_BACK = 1 };
+
+typedef int (*fold_pair_fn)(void *into, PyObject *key, PyObject *value, PyObject *create, PyObject *merge);
+
+/* The loop both folds share: each record unpacked and folded by fold_pair, a record that is
+ * not a pair (or that fold_pair does not take) handed back, signals checked now and then. */
+static inline PyObject *
+fold_records(void *into, fold_pair_fn fold_pair, PyObject *records, PyObject *create, PyObject *merge)
 {
-    if (nargs != 4) {
-        PyErr_Format(PyExc_TypeError, "fold() takes 4 arguments (%zd given)", nargs);
-        return NULL;
-    }
-    PyObject *combined = args[0], *create = args[2], *merge = args[3];
-    if (!PyDict_CheckExact(combined)) {
-        PyErr_Format(PyExc_TypeError, "fold() needs a dict to fold into, not %.100s",
-                     Py_TYPE(combined)->tp_name);
-        return NULL;
-    }
-    PyObject *iterator = PyObject_GetIter(args[1]);
+    PyObject *iterator = PyObject_GetIter(records);
     if (iterator == NULL) {
         return NULL;
     }
@@ -98,23 +95,20 @@ fold(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
     PyObject *record;
     while ((record = PyIter_Next(iterator)) != NULL) {
         PyObject *key, *value;
-        if (!unpack_pair(record, &key, &value)) {
+        int outcome = HANDED_BACK;
+        if (unpack_pair(record, &key, &value)) {
+            outcome = fold_pair(into, key, value, create, merge);
+            Py_DECREF(key);
+            Py_DECREF(value);
+        }
+        if (outcome == HANDED_BACK) {
             Py_DECREF(iterator);
             PyObject *odd = PyTuple_Pack(1, record);
             Py_DECREF(record);
             return odd;
         }
         Py_DECREF(record);
-        PyObject *current = PyDict_GetItemWithError(combined, key);
-        PyObject *result = NULL;
-        if (current != NULL || !PyErr_Occurred()) {
-            result = combine(current, value, create, merge);
-        }
-        int failed = result == NULL || PyDict_SetItem(combined, key, result) < 0;
-        Py_XDECREF(result);
-        Py_DECREF(key);
-        Py_DECREF(value);
-        if (failed || ((++count & SIGNAL_CHECK_MASK) == 0 && PyErr_CheckSignals() < 0)) {
+        if (outcome == FAILED || ((++count & SIGNAL_CHECK_MASK) == 0 && PyErr_CheckSignals() < 0)) {
             Py_DECREF(iterator);
             return NULL;
         }
@@ -124,6 +118,37 @@ fold(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     Py_RETURN_NONE;
+}
+
+static int
+fold_into_dict(void *into, PyObject *key, PyObject *value, PyObject *create, PyObject *merge)
+{
+    PyObject *current = PyDict_GetItemWithError((PyObject *)into, key);
+    if (current == NULL && PyErr_Occurred()) {
+        return FAILED;
+    }
+    PyObject *result = combine(current, value, create, merge);
+    if (result == NULL) {
+        return FAILED;
+    }
+    int stored = PyDict_SetItem((PyObject *)into, key, result);
+    Py_DECREF(result);
+    return stored < 0 ? FAILED : FOLDED;
+}
+
+static PyObject *
+fold(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_Format(PyExc_TypeError, "fold() takes 4 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    if (!PyDict_CheckExact(args[0])) {
+        PyErr_Format(PyExc_TypeError, "fold() needs a dict to fold into, not %.100s",
+                     Py_TYPE(args[0])->tp_name);
+        return NULL;
+    }
+    return fold_records(args[0], fold_into_dict, args[1], args[2], args[3]);
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -438,6 +463,21 @@ add_entry(KeyTable *table, const Key *key, size_t slot, PyObject *value, PyObjec
     return 0;
 }
 
+static int
+fold_into_table(void *into, PyObject *key, PyObject *value, PyObject *create, PyObject *merge)
+{
+    KeyTable *table = into;
+    Key described;
+    if (!describe_key(table, key, &described)) {
+        return HANDED_BACK;
+    }
+    size_t slot;
+    Py_ssize_t number = find(table, &described, &slot);
+    int failed = number >= 0 ? fold_entry(table, number, value, merge)
+                             : add_entry(table, &described, slot, value, create, merge);
+    return failed ? FAILED : FOLDED;
+}
+
 static PyObject *
 KeyTable_fold(KeyTable *table, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -445,47 +485,7 @@ KeyTable_fold(KeyTable *table, PyObject *const *args, Py_ssize_t nargs)
         PyErr_Format(PyExc_TypeError, "fold() takes 3 arguments (%zd given)", nargs);
         return NULL;
     }
-    PyObject *create = args[1], *merge = args[2];
-    PyObject *iterator = PyObject_GetIter(args[0]);
-    if (iterator == NULL) {
-        return NULL;
-    }
-    Py_ssize_t count = 0;
-    PyObject *record;
-    while ((record = PyIter_Next(iterator)) != NULL) {
-        PyObject *key, *value;
-        Key described;
-        if (!unpack_pair(record, &key, &value)) {
-            goto hand_back;
-        }
-        if (!describe_key(table, key, &described)) {
-            Py_DECREF(key);
-            Py_DECREF(value);
-            goto hand_back;
-        }
-        Py_DECREF(record);
-        size_t slot;
-        Py_ssize_t number = find(table, &described, &slot);
-        int failed = number >= 0 ? fold_entry(table, number, value, merge)
-                                 : add_entry(table, &described, slot, value, create, merge);
-        Py_DECREF(key);
-        Py_DECREF(value);
-        if (failed || ((++count & SIGNAL_CHECK_MASK) == 0 && PyErr_CheckSignals() < 0)) {
-            Py_DECREF(iterator);
-            return NULL;
-        }
-        continue;
-    hand_back:
-        Py_DECREF(iterator);
-        PyObject *odd = PyTuple_Pack(1, record);
-        Py_DECREF(record);
-        return odd;
-    }
-    Py_DECREF(iterator);
-    if (PyErr_Occurred()) {
-        return NULL;
-    }
-    Py_RETURN_NONE;
+    return fold_records(table, fold_into_table, args[0], args[1], args[2]);
 }
 
 static PyObject *
