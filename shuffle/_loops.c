@@ -167,6 +167,10 @@ fold(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
  * lookup of a key not in cache costs a miss on the index and one on the entry; keys of up
  * to 16 bytes are compared with a copy kept in the entry, so the key object is not a third.
  *
+ * The hash is not a keyed PRF as siphash is: keys crafted to collide under it (the seed is
+ * random per table, so this would take effort) make a task slow, never wrong, since keys
+ * are always compared by their bytes.
+ *
  * A record whose key is of any other type is handed back like a record that is not a pair:
  * the caller then moves to a dict, because a user's object (a str subclass, say) may equal
  * one of our keys and must land on the same combiner.
