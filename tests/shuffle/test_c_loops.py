@@ -18,6 +18,7 @@ from hypothesis import given, settings, strategies as st
 
 from ember.shuffle import _loops, aggregator
 from ember.shuffle.aggregator import Aggregator, Combiners, fold, fold_python, identity
+from ember.shuffle.serializers import PickleSerializer, record_serializer
 
 Pair = collections.namedtuple("Pair", "key value")
 
@@ -319,3 +320,48 @@ def test_scatter_appends_each_record_to_its_partitions_bucket_in_order(records, 
 def test_scatter_rejects_ids_that_name_no_bucket(ids, error, message):
     with pytest.raises(error, match=message):
         _loops.scatter([("a", 1), ("b", 2)], ids, [[], []])
+
+
+# --- pack_int_pairs: batches of (int, int) records without pickle ------------------------------
+
+
+int64s = st.integers(-2**63, 2**63 - 1)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(int64s, int64s), min_size=1, max_size=50))
+def test_a_batch_of_int_pairs_is_packed_and_reads_back_as_the_same_tuples(batch):
+    packed = _loops.pack_int_pairs(batch)
+    assert packed[0] == 0 and len(packed) == 16 + 16 * len(batch)
+    assert exact(dict(enumerate(_loops.unpack_int_pairs(packed)))) == exact(dict(enumerate(batch)))
+    for serializer in (record_serializer(True), record_serializer(False)):
+        back = serializer.loads(serializer.dumps(batch))
+        assert back == batch and all(type(r) is tuple and type(r[0]) is int and type(r[1]) is int for r in back)
+
+
+@pytest.mark.parametrize("batch", [
+    [(1, 2), (3, True)],            # a bool is not an int here: it must come back a bool
+    [(1, 2), (3, 2**63)],           # beyond 64 bits
+    [(1, 2), (3, 4.0)],
+    [(1, 2), [3, 4]],               # a list record must come back a list
+    [(1, 2), Pair(3, 4)],           # so must a namedtuple
+    [(1, 2, 3)],
+    [("a", 1)],
+    [],
+])
+def test_any_other_batch_is_pickled_and_keeps_its_types(batch):
+    assert _loops.pack_int_pairs(batch) is None
+    serializer = record_serializer()
+    back = serializer.loads(serializer.dumps(batch))
+    assert back == batch and [type(r) for r in back] == [type(r) for r in batch]
+    assert [list(map(type, r)) for r in back] == [list(map(type, r)) for r in batch]
+
+
+def test_files_a_user_keeps_are_plain_pickle():
+    assert PickleSerializer().dumps([(1, 2)])[0] == 0x80
+
+
+@pytest.mark.parametrize("damage", [lambda b: b[:20], lambda b: b[:8], lambda b: b"\x00\x02" + b[2:]])
+def test_a_damaged_batch_of_int_pairs_is_refused(damage):
+    with pytest.raises(ValueError, match="int pairs"):
+        _loops.unpack_int_pairs(damage(_loops.pack_int_pairs([(1, 2), (3, 4)])))
