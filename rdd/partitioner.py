@@ -17,6 +17,7 @@ from ember.shuffle.aggregator import identity
 
 _crc32 = zlib.crc32
 
+
 def portable_hash(value: Any) -> int:
     """A hash that is the same in every Python process.
 

@@ -3,12 +3,12 @@
 ``combineByKey`` is the one building block of every by-key aggregation (``reduceByKey``,
 ``aggregateByKey``, ``groupByKey``, the joins); this object carries its functions to the
 map side (``combine_values``) and the reduce side (``combine_combiners``). Both are hash
-aggregations into a dict, the fastest structure Python has for this, by one ``fold``. The
-fold runs once per record, so it is written in C (``_loops.c``: ~150 ns a record less
-than the Python loop, a third of a WordCount's map task); ``fold_python`` is the same loop
-in Python, used where the extension was not built, and the reference the tests hold the C
-one to. In a shuffle they run inside an ``ExternalAggregator``, which calls them a batch at
-a time into its dict and spills the dict to disk when it outgrows the task's memory budget.
+aggregations into a dict by one ``fold``. The fold runs once per record, so it is written
+in C (``_loops.c``: ~150 ns a record less than the Python loop, a third of a WordCount's map
+task); ``fold_python`` is the same loop in Python, used where the extension was not built,
+and the reference the tests hold the C one to. In a shuffle the fold runs inside an
+``ExternalAggregator``, a batch at a time, into ``Combiners`` (a C ``KeyTable`` for str keys,
+else a dict), which it spills to disk when they outgrow the task's memory budget.
 """
 
 from __future__ import annotations
@@ -62,10 +62,10 @@ class Aggregator:
 class Combiners:
     """Key -> combiner for one aggregation in progress (the ``ExternalAggregator``'s map).
 
-    Held in the C ``KeyTable`` while every key is an exact str or int (which hashes faster
-    than a dict can and keeps integer sums unboxed), and moved into a dict for good the
-    first time another key arrives: a float, a bool or a user's object may equal a str or
-    int key, and only a dict finds it. Both give the same combiners in the same order.
+    Held in the C ``KeyTable`` while every key is an exact str (it hashes them faster than a
+    dict can and keeps sums of ints and floats unboxed), and moved into a dict for good the
+    first time another key arrives: a str subclass or a user's object may equal a str key,
+    and only a dict finds it. Both give the same combiners in the same order.
     """
 
     __slots__ = ("_table", "_dict")
@@ -104,7 +104,7 @@ class Combiners:
         return self._dict if self._table is None else self._table.to_dict()
 
     def clear(self) -> None:
-        """Forget every key; str and int keys go back to the table."""
+        """Forget every key; str keys go back to the table."""
         self._dict = {}
         if _KeyTable is not None:
             self._table = _KeyTable(random.getrandbits(64))

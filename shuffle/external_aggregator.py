@@ -3,8 +3,8 @@
 Algorithm (Spark's ``ExternalAppendOnlyMap``; PySpark's ``ExternalMerger`` for the
 forced-spill tests):
 
-1. Records are folded into ``Combiners`` (key -> combiner: the C ``KeyTable`` for str and
-   int keys, else a dict; see ``aggregator``) with the aggregator's value functions
+1. Records are folded into ``Combiners`` (key -> combiner: the C ``KeyTable`` for str
+   keys, else a dict; see ``aggregator``) with the aggregator's value functions
    (``create_combiner``/``merge_value``) or its ``merge_combiners`` (combiners from the map
    side), a batch at a time, so the per-record loop is the same tight C loop as without
    spilling.

@@ -2,8 +2,8 @@
 
 Payload serializers turn one object into bytes (``Pickle`` keeps every Python type exact;
 ``Record`` is pickle with a C fast path for batches of int pairs; ``Msgpack`` is for control
-data, since it turns tuples into lists). ``Compressed`` wraps any of them with lz4. Records always travel
-as *batches*: ``encode_batches`` groups an iterator into lists of roughly
+data, since it turns tuples into lists). ``Compressed`` wraps any of them with lz4. Records
+always travel as *batches*: ``encode_batches`` groups an iterator into lists of roughly
 ``target_bytes`` serialized bytes (adapting the record count to what it measures, since
 records range from ints to megabyte blobs), and ``decode_batches`` reverses it.
 FACTS.md: ~64 KB batches beat larger ones; lz4 halves the bytes at a quarter of the
@@ -45,7 +45,7 @@ class PickleSerializer:
         return pickle.loads(data)
 
 
-class RecordSerializer(PickleSerializer):
+class RecordSerializer:
     """Batches of records within a session (shuffle blocks, spills, cached blocks, results).
 
     Pickle, except for a batch of (int, int) tuples, the records of numeric shuffles, which
