@@ -32,14 +32,19 @@ _ROUTING_BATCH = 4096
 _COPY_BYTES = 1 << 20
 _key_of = operator.itemgetter(0)
 
+
+def scatter_python(records: list[Any], ids: list[int], buckets: list[list[Any]]) -> None:
+    """Append each record to ``buckets[its id]``: the fallback for, and the reference of,
+    ``_loops.scatter``."""
+    appenders = [bucket.append for bucket in buckets]
+    for index, record in zip(ids, records):
+        appenders[index](record)
+
+
 try:
     from ember.shuffle._loops import scatter
 except ImportError:  # installed without a C compiler
-    def scatter(records: list[Any], ids: list[int], buckets: list[list[Any]]) -> None:
-        """Append each record to ``buckets[its id]`` (``_loops.c`` has the same loop in C)."""
-        appenders = [bucket.append for bucket in buckets]
-        for index, record in zip(ids, records):
-            appenders[index](record)
+    scatter = scatter_python
 
 
 class PartitionIds(Protocol):

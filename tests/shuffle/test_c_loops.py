@@ -19,6 +19,7 @@ from hypothesis import given, settings, strategies as st
 from ember.shuffle import _loops, aggregator
 from ember.shuffle.aggregator import Aggregator, Combiners, fold, fold_python, identity
 from ember.shuffle.serializers import PickleSerializer, record_serializer
+from ember.shuffle.writer import scatter_python
 
 Pair = collections.namedtuple("Pair", "key value")
 
@@ -305,10 +306,11 @@ def test_without_the_c_module_the_python_loops_give_the_same_answers(monkeypatch
 @given(st.lists(st.tuples(st.integers(), st.text(max_size=2)), max_size=60), st.integers(1, 7), st.randoms())
 def test_scatter_appends_each_record_to_its_partitions_bucket_in_order(records, partitions, rng):
     ids = [rng.randrange(partitions) for _ in records]
-    buckets = [["already here"] for _ in range(partitions)]
-    _loops.scatter(records, ids, buckets)
     expected = [["already here"] + [r for r, i in zip(records, ids) if i == p] for p in range(partitions)]
-    assert buckets == expected
+    for scatter in (_loops.scatter, scatter_python):
+        buckets = [["already here"] for _ in range(partitions)]
+        scatter(records, ids, buckets)
+        assert buckets == expected
 
 
 @pytest.mark.parametrize("ids, error, message", [
