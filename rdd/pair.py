@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from ember.closure import check_closure
 from ember.rdd.dependency import KeyOrdering
 from ember.rdd.partitioner import HashPartitioner, RangePartitioner, portable_hash
+from ember.rdd.range_bounds import SAMPLES_PER_PARTITION, partition_sketch, weighted_bounds
 from ember.shuffle.aggregator import Aggregator, identity as _identity
 from ember.shuffle.external_aggregator import combine_in_task
 
@@ -210,16 +211,13 @@ class PairRDDFunctions:
         return ShuffledRDD(self, RangePartitioner(bounds, ascending, keyfunc), key_ordering=ordering)
 
     def _sample_range_bounds(self: RDD, partitions: int, keyfunc: Callable[[Any], Any]) -> list[Any]:
+        """One job: each partition's count and key sample (see ``range_bounds``)."""
         if partitions <= 1:
             return []
-        size = self.count()
-        if size == 0:
-            return []
-        fraction = min(partitions * 20.0 / size, 1.0)
-        samples = sorted(self.sample(False, fraction, 1).map(lambda kv: keyfunc(kv[0])).collect())
-        if not samples:
-            return []
-        return [samples[int(len(samples) * (i + 1) / partitions)] for i in range(partitions - 1)]
+        size = partitions * SAMPLES_PER_PARTITION
+        sketches = self.mapPartitionsWithIndex(
+            lambda index, records: [partition_sketch(index, records, size, keyfunc)]).collect()
+        return weighted_bounds(sketches, partitions)
 
     def sortBy(self: RDD, keyfunc: Callable[[Any], Any], ascending: bool = True,
                numPartitions: int | None = None) -> RDD:
