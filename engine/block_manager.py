@@ -44,6 +44,7 @@ class BlockManager:
         self._memory: OrderedDict[BlockId, _MemoryBlock] = OrderedDict()
         self._disk: set[BlockId] = set()
         self.dropped: list[BlockId] = []
+        self.memory_releases = 0  # blocks whose records left memory: the worker's GC looks again
 
     def get_or_compute(self, rdd: RDD, split: Partition, task_context: TaskContext) -> Iterator[Any]:
         """The cached records of this partition, computing and storing them on a miss."""
@@ -87,7 +88,7 @@ class BlockManager:
         """Forget one block wherever it is stored."""
         block = self._memory.pop(block_id, None)
         if block is not None:
-            self.budget.release(block.size)
+            self._release(block)
         if block_id in self._disk:
             self._disk.discard(block_id)
             try:
@@ -98,7 +99,7 @@ class BlockManager:
 
     def remove_rdd(self, rdd_id: int) -> None:
         for block_id in [b for b in self._memory if b[0] == rdd_id]:
-            self.budget.release(self._memory.pop(block_id).size)
+            self._release(self._memory.pop(block_id))
         for block_id in [b for b in self._disk if b[0] == rdd_id]:
             self._disk.discard(block_id)
             try:
@@ -125,13 +126,17 @@ class BlockManager:
             if self.budget.free >= size:
                 break
             block = self._memory.pop(block_id)
-            self.budget.release(block.size)
+            self._release(block)
             if block.level.useDisk:
                 self._write_disk(block_id, block.records)
             else:
                 self.dropped.append(block_id)
                 log.debug("dropped cached block %s to free memory", block_id)
         return True
+
+    def _release(self, block: _MemoryBlock) -> None:
+        self.budget.release(block.size)
+        self.memory_releases += 1
 
     def _write_disk(self, block_id: BlockId, records: list[Any]) -> None:
         os.makedirs(self.directory, mode=0o700, exist_ok=True)
