@@ -21,7 +21,7 @@ import sys
 import threading
 import time
 
-from ember import worker_gc
+from ember.worker_gc import WorkerCollector
 from ember.block_manager import BlockManager
 from ember.faults import parse_faults
 from ember.scheduler.task import TaskDescription, TaskOutcome
@@ -110,14 +110,6 @@ def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv,
         killer.running = None
 
 
-def _collect_garbage(released: bool) -> None:
-    """Between tasks (``worker_gc``): the whole heap again if cached records left memory."""
-    if released:
-        worker_gc.release()
-    else:
-        worker_gc.settle()
-
-
 def _preload(modules: list[str]) -> None:
     """Import what the driver uses (``ember.sql`` and pyarrow) right after reporting ready.
 
@@ -146,7 +138,8 @@ def serve(channel: MessageChannel) -> None:
     threading.Thread(target=_read_messages, args=(channel, inbox, killer), daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
     _preload(init.get("preload", []))
-    worker_gc.start()
+    collector = WorkerCollector()
+    collector.start()
     binaries: dict[int, bytes] = {}
     while True:
         kind, fields, payload = inbox.get()
@@ -156,7 +149,7 @@ def serve(channel: MessageChannel) -> None:
             outcome = _run(desc, binaries[desc.binary_id], payload, env, killer)
             channel.send(Control.TASK_RESULT, {"task_id": desc.task_id}, pickle.dumps(outcome, protocol=5))
             del outcome
-            _collect_garbage(released=env.block_manager.memory_releases != releases)
+            collector.after_task(released=env.block_manager.memory_releases != releases)
         elif kind is Control.STAGE_BINARY:
             binaries[fields["binary_id"]] = payload
         elif kind is Control.FORGET_BINARY:
@@ -164,7 +157,8 @@ def serve(channel: MessageChannel) -> None:
         elif kind is Control.REMOVE_BLOCKS:
             releases = env.block_manager.memory_releases
             env.block_manager.remove_rdd(fields["rdd_id"])
-            _collect_garbage(released=env.block_manager.memory_releases != releases)
+            if env.block_manager.memory_releases != releases:
+                collector.after_release()
         elif kind is Control.STOP:
             return
 

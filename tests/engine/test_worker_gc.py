@@ -73,3 +73,28 @@ def test_cached_cyclic_records_evicted_by_another_block_are_collected(make_conte
     big = ctx.parallelize(range(1), 1).flatMap(lambda _: (bytes(1_000) for _ in range(1_900))).cache()
     assert big.count() == 1_900  # ~1.9 of the 2 MB for cached blocks: the first block must go
     assert ctx.parallelize([0], 1).mapPartitions(probe_alive).collect() == [False]
+
+
+def keep_cyclic_object_in_a_module_cache(records):
+    class Node:
+        pass
+
+    node = Node()
+    node.self = node
+    sys.ember_gc_cache = [node]
+    sys.ember_gc_probe = weakref.ref(node)
+    return [0]
+
+
+def drop_module_cache(records):
+    del sys.ember_gc_cache
+    return [0]
+
+
+def test_cycles_a_long_lived_object_lets_go_of_are_collected_within_256_tasks(make_context):
+    ctx = make_context("local[1]")
+    ctx.parallelize([0], 1).mapPartitions(keep_cyclic_object_in_a_module_cache).collect()
+    ctx.parallelize([0], 1).mapPartitions(drop_module_cache).collect()
+    assert ctx.parallelize([0], 1).mapPartitions(probe_alive).collect() == [True]  # frozen garbage, for now
+    ctx.parallelize(range(256), 256).count()
+    assert ctx.parallelize([0], 1).mapPartitions(probe_alive).collect() == [False]
