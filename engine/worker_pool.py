@@ -14,9 +14,22 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 
 from ember.shuffle.framing import Control, MessageChannel
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerExit:
+    """How a worker process ended: its exit code (``-N`` for signal N) and peak RSS in bytes."""
+
+    exit_code: int | None
+    peak_rss: int | None
+
+
+# ru_maxrss is in kilobytes on Linux and in bytes on macOS
+_MAXRSS_UNIT = 1 if sys.platform == "darwin" else 1024
 
 
 @dataclass(eq=False)
@@ -49,11 +62,21 @@ class WorkerProcess:
         with self.send_lock:
             self.channel.send(kind, fields, payload)
 
-    def exit_code(self, timeout: float = 5.0) -> int | None:
-        try:
-            return self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return None
+    def wait_for_exit(self, timeout: float = 5.0) -> WorkerExit:
+        """Reap the worker with ``wait4``, which also gives its peak RSS (None if unknown)."""
+        deadline = time.monotonic() + timeout
+        while self.process.returncode is None:
+            try:
+                pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped elsewhere (Popen.wait in stop or kill)
+                break
+            if pid == self.pid:
+                self.process.returncode = os.waitstatus_to_exitcode(status)
+                return WorkerExit(self.process.returncode, usage.ru_maxrss * _MAXRSS_UNIT)
+            if time.monotonic() >= deadline:
+                return WorkerExit(None, None)
+            time.sleep(0.01)
+        return WorkerExit(self.process.returncode, None)
 
     def stop(self, timeout: float = 2.0) -> None:
         """Ask the worker to exit; kill it if it has not within ``timeout`` seconds."""

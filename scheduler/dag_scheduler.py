@@ -164,7 +164,8 @@ class DAGScheduler:
         for task_id in running:
             task_set = self.task_scheduler.task_finished(task_id)
             if task_set is not None:
-                reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task)
+                reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task,
+                                             event.peak_rss, event.memory_budget)
                 self._task_ended(task_set, TaskOutcome(task_id, reason))
             self._task_gone(task_id)
         self.task_scheduler.offer()
@@ -462,8 +463,7 @@ class DAGScheduler:
             error.add_note(f"{where}. The worker's traceback is this error's __cause__.")
             return error
         if isinstance(reason, ExecutorLostFailure):
-            return WorkerLostError(f"{where}: the worker died while running the task "
-                                   f"(exit code {reason.exit_code})")
+            return WorkerLostError(f"{where}: the worker died while running the task ({reason.cause()})")
         return JobAbortedError(f"{where}: {reason.describe()}")
 
     def _abort_stage(self, stage: Stage, error: BaseException) -> None:

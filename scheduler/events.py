@@ -43,6 +43,8 @@ class ExecutorAdded:
 class ExecutorLost:
     executor_id: str
     exit_code: int | None
+    peak_rss: int | None = None       # bytes, when the backend could measure it
+    memory_budget: int | None = None  # spark.executor.memory, bytes
 
 
 @dataclass(frozen=True, slots=True)

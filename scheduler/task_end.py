@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass
 
 
@@ -47,13 +48,40 @@ class ExecutorLostFailure:
     executor_id: str
     exit_code: int | None
     caused_by_task: bool
+    peak_rss: int | None = None       # bytes, from the dead worker's resource usage
+    memory_budget: int | None = None  # spark.executor.memory, in bytes
 
     @property
     def counts_towards_task_failures(self) -> bool:
         return self.caused_by_task
 
     def describe(self) -> str:
-        return f"worker {self.executor_id} died while running the task (exit code {self.exit_code})"
+        return f"worker {self.executor_id} died while running the task ({self.cause()})"
+
+    def cause(self) -> str:
+        """How the worker ended, and whether memory is the likely reason (RELIABILITY 16).
+
+        The kernel's OOM killer sends SIGKILL; a worker killed so after its peak RSS went
+        past ``spark.executor.memory`` most likely ran out of memory.
+        """
+        text = f"exit code {self.exit_code}"
+        if self.exit_code is not None and self.exit_code < 0:
+            try:
+                text += f": killed by {signal.Signals(-self.exit_code).name}"
+            except ValueError:
+                text += f": killed by signal {-self.exit_code}"
+        if self.peak_rss is None:
+            return text
+        peak = f"peak RSS {_mib(self.peak_rss)}"
+        if self.memory_budget:
+            peak += f" of spark.executor.memory {_mib(self.memory_budget)}"
+        if self.exit_code == -signal.SIGKILL and self.memory_budget and self.peak_rss > self.memory_budget:
+            return f"{text}, likely out of memory: {peak}; give workers more memory or the task less data"
+        return f"{text}; {peak}"
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1 << 20):,.0f} MiB"
 
 
 @dataclass(frozen=True, slots=True)

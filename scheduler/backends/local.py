@@ -80,11 +80,12 @@ class LocalProcessBackend:
             stopping = self._stopping
         if stopping:
             return
-        exit_code = worker.exit_code()
-        log.warning("worker %s (pid %d) exited with code %s; starting a replacement",
-                    worker.executor_id, worker.pid, exit_code)
+        ended = worker.wait_for_exit()
+        log.warning("worker %s (pid %d) exited with code %s (peak RSS %s bytes); starting a replacement",
+                    worker.executor_id, worker.pid, ended.exit_code, ended.peak_rss)
         worker.channel.close()
-        self._post(ExecutorLost(worker.executor_id, exit_code))
+        budget = self._init["storage_bytes"] + self._init["execution_bytes"]
+        self._post(ExecutorLost(worker.executor_id, ended.exit_code, ended.peak_rss, budget))
         self._start_worker()
 
     def _send(self, executor_id: str, kind: Control, fields: dict, payload: bytes | None = None) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -237,6 +238,41 @@ def test_a_lost_cached_partition_is_recomputed(make_context, tmp_path):
     assert cached.count() == 100 and calls.value == 100
     assert cached.sum() == sum(x * x for x in range(100))
     assert calls.value == 150  # partition 0 (50 records) was recomputed, partition 1 was not
+    stop_and_assert_clean(context, tmp_path)
+
+
+# --- 16. A worker that runs out of memory is diagnosed ----------------------------------------
+
+def allocate_then_get_killed(x):
+    """What the kernel's OOM killer does to a worker: memory grows, then SIGKILL."""
+    hog = b"x" * (96 << 20)  # written, so resident: 1.5x the 64 MiB budget
+    os.kill(os.getpid(), signal.SIGKILL)
+    return len(hog) + x
+
+
+def test_a_worker_killed_after_outgrowing_its_memory_is_diagnosed_and_retried_once(make_context, tmp_path):
+    context, recorder = faulty_context(make_context, tmp_path, [], master="local[2]",
+                                       **{"spark.executor.memory": "64m"})
+    with pytest.raises(WorkerLostError) as failure:
+        context.parallelize(range(4), 1).map(allocate_then_get_killed).collect()
+    message = str(failure.value)
+    assert "killed by SIGKILL, likely out of memory: peak RSS" in message
+    assert "of spark.executor.memory 64 MiB" in message
+    peak_mib = int(re.search(r"peak RSS ([\d,]+) MiB", message).group(1).replace(",", ""))
+    assert peak_mib >= 96
+    assert "(stage 0, partition 0)" in message and "at map at test_reliability.py" in message
+    assert recorder.count(0, "ExecutorLostFailure") == 2  # retried once (a first SIGKILL is not held against it)
+    assert context.parallelize(range(6), 3).map(lambda x: x * 2).collect() == [0, 2, 4, 6, 8, 10]
+    stop_and_assert_clean(context, tmp_path)
+
+
+def test_a_worker_killed_within_its_memory_is_not_called_out_of_memory(make_context, tmp_path):
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 0, "partition": 1, "action": "sigkill", "attempt": a} for a in range(2)], master="local[2]")
+    with pytest.raises(WorkerLostError, match=r"exit code -9: killed by SIGKILL; peak RSS [\d,]+ MiB of "
+                                              r"spark.executor.memory 1,024 MiB") as failure:
+        context.parallelize(range(6), 3).collect()
+    assert "out of memory" not in str(failure.value)
     stop_and_assert_clean(context, tmp_path)
 
 
