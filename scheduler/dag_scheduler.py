@@ -330,7 +330,13 @@ class DAGScheduler:
         elif isinstance(reason, FetchFailed):
             self._fetch_failed(task_set, outcome.task_id, reason)
         else:
+            excluded = len(task_set.excluded)
             running, abort = task_set.task_failed(outcome.task_id, reason)
+            if len(task_set.excluded) > excluded:
+                log.warning("worker %s excluded from stage %s (attempt %s): %d of its tasks failed",
+                            running.executor_id, task_set.stage.id, task_set.stage_attempt,
+                            task_set.failed_tasks_on[running.executor_id])
+                self.listeners.executor_excluded(task_set.stage, running.executor_id)
             # A retry is worth a warning; a final failure reaches the user as the job's error.
             level = logging.DEBUG if isinstance(reason, TaskKilled) else logging.INFO if abort else logging.WARNING
             log.log(level, "lost task %s of stage %s (attempt %s): %s", running.index, task_set.stage.id,

@@ -32,6 +32,8 @@ class SparkListener:
 
     def on_stage_completed(self, stage: Stage) -> None: ...
 
+    def on_executor_excluded(self, stage: Stage, executor_id: str) -> None: ...
+
 
 class ListenerBus:
     def __init__(self) -> None:
@@ -72,15 +74,20 @@ class ListenerBus:
     def stage_completed(self, stage: Stage) -> None:
         self._emit("on_stage_completed", stage)
 
+    def executor_excluded(self, stage: Stage, executor_id: str) -> None:
+        self._emit("on_executor_excluded", stage, executor_id)
+
 
 @dataclass
 class JobMetricsListener(SparkListener):
-    """Counts what ran: task attempts per stage, failures, submitted stage attempts, spills."""
+    """Counts what ran: task attempts per stage, failures, submitted stage attempts, spills,
+    and the workers excluded from a stage for failing its tasks."""
 
     task_attempts: dict[int, int] = field(default_factory=dict)
     failed_tasks: int = 0
     stage_attempts: dict[int, int] = field(default_factory=dict)
     spill_count: int = 0
+    excluded_executors: dict[int, set[str]] = field(default_factory=dict)
 
     def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
         self.stage_attempts[stage.id] = self.stage_attempts.get(stage.id, 0) + 1
@@ -90,3 +97,6 @@ class JobMetricsListener(SparkListener):
         self.spill_count += outcome.metrics.spill_count
         if type(outcome.reason).__name__ != "Success":
             self.failed_tasks += 1
+
+    def on_executor_excluded(self, stage: Stage, executor_id: str) -> None:
+        self.excluded_executors.setdefault(stage.id, set()).add(executor_id)

@@ -7,8 +7,11 @@ a slot first gets a task that prefers it, then one without preference, and a tas
 prefers another executor only after ``spark.locality.wait`` has passed since this set
 last launched anything (delay scheduling, as Spark does). A partition whose failures
 that count reach ``max_failures`` aborts the set; a worker killed by a signal while
-running a partition counts only from the second time. A zombie set launches nothing more;
-its late results are still accepted, but never re-run.
+running a partition counts only from the second time. A failed partition is not retried on
+an executor it already failed on while there is another one, and an executor on which
+``MAX_FAILED_TASKS_PER_EXECUTOR`` tasks of the set failed is excluded from it while another
+executor is not (Spark's ``spark.excludeOnFailure`` rules, per stage attempt). A zombie set
+launches nothing more; its late results are still accepted, but never re-run.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ember.scheduler.task_end import ExecutorLostFailure
+
+MAX_FAILED_TASKS_PER_EXECUTOR = 2
 
 if TYPE_CHECKING:
     from ember.scheduler.stage import Stage
@@ -47,7 +52,9 @@ class TaskSetManager:
     running: dict[int, RunningTask] = field(default_factory=dict)
     attempts: dict[int, int] = field(default_factory=dict)
     failures: dict[int, int] = field(default_factory=dict)
-    last_failed_on: dict[int, str] = field(default_factory=dict)
+    failed_on: dict[int, set[str]] = field(default_factory=dict)
+    failed_tasks_on: dict[str, int] = field(default_factory=dict)
+    excluded: set[str] = field(default_factory=set)
     killed_workers: dict[int, int] = field(default_factory=dict)
     succeeded: set[int] = field(default_factory=set)
     _pending: set[int] = field(default_factory=set)
@@ -75,8 +82,8 @@ class TaskSetManager:
     def _pop_from(self, queue: deque[int] | None, executor_id: str, executor_count: int) -> int | None:
         """The first pending partition in ``queue`` that may run on ``executor_id``.
 
-        A partition whose last attempt failed on this executor waits for another one,
-        unless this is the only executor (then retrying here is the only way forward).
+        A partition that failed on this executor waits for another one, unless it has failed
+        on as many executors as there are (then retrying here is the only way forward).
         """
         skipped: list[int] = []
         found = None
@@ -84,7 +91,8 @@ class TaskSetManager:
             index = queue.popleft()
             if index not in self._pending:
                 continue
-            if executor_count > 1 and self.last_failed_on.get(index) == executor_id:
+            failed_on = self.failed_on.get(index, ())
+            if executor_id in failed_on and len(failed_on) < executor_count:
                 skipped.append(index)
                 continue
             self._pending.discard(index)
@@ -97,6 +105,8 @@ class TaskSetManager:
     def next_task(self, executor_id: str, now: float, locality_wait: float, executor_count: int = 1) -> int | None:
         """A partition to run on ``executor_id`` now, or None to leave the slot to others."""
         if self.zombie or not self._pending:
+            return None
+        if executor_id in self.excluded and len(self.excluded) < executor_count:
             return None
         index = self._pop_from(self._by_executor.get(executor_id), executor_id, executor_count)
         if index is None:
@@ -119,15 +129,22 @@ class TaskSetManager:
         return running
 
     def task_failed(self, task_id: int, reason: TaskEndReason) -> tuple[RunningTask, bool]:
-        """Record a failure; returns the task and whether the set must abort."""
+        """Record a failure; returns the task and whether the set must abort.
+
+        ``excluded`` gains the task's executor when this failure is its limit's worth.
+        """
         running = self.running.pop(task_id)
-        self.last_failed_on[running.index] = running.executor_id
+        self.failed_on.setdefault(running.index, set()).add(running.executor_id)
         counts = reason.counts_towards_task_failures
         if isinstance(reason, ExecutorLostFailure) and not counts:
             deaths = self.killed_workers.get(running.index, 0) + 1
             self.killed_workers[running.index] = deaths
             counts = deaths > 1  # killed again while running this partition: likely its own doing
         if counts:
+            on_executor = self.failed_tasks_on.get(running.executor_id, 0) + 1
+            self.failed_tasks_on[running.executor_id] = on_executor
+            if on_executor >= MAX_FAILED_TASKS_PER_EXECUTOR:
+                self.excluded.add(running.executor_id)
             self.failures[running.index] = self.failures.get(running.index, 0) + 1
             if self.failures[running.index] >= self.max_failures:
                 return running, True

@@ -24,6 +24,7 @@ from operator import add
 import pytest
 
 from ember import JobAbortedError, JobCancelledError, ResultTooLargeError, TaskContext, WorkerLostError
+from ember.scheduler.listener import JobMetricsListener
 from ember.scheduler.listener import SparkListener
 
 ROWS = 60_000
@@ -351,6 +352,33 @@ def test_a_result_that_cannot_be_pickled_fails_with_a_clear_error(make_context, 
     with pytest.raises(TypeError, match="pickle"):
         context.parallelize([1], 1).map(lambda _: threading.Lock()).collect()
     stop_and_assert_clean(context, tmp_path)
+
+
+# --- 23. A bad worker is excluded ------------------------------------------------------------
+
+def test_a_worker_that_fails_every_task_is_excluded_and_the_job_succeeds(make_context, tmp_path):
+    context = make_context("local[3,4]", {"spark.local.dir": str(tmp_path / "scratch")})
+    metrics = JobMetricsListener()
+    context._listeners.add(metrics)
+    log_path = tmp_path / "attempts.log"
+
+    def on_a_bad_worker_fails(index, records):
+        worker = TaskContext.get().executor_id
+        with open(log_path, "a") as log_file:
+            log_file.write(f"{index} {worker}\n")
+        if worker == "1":
+            raise OSError("disk of worker 1 is broken")
+        time.sleep(0.1)  # the healthy workers are slower, so worker 1 is offered tasks
+        return [sum(records)]
+
+    partials = context.parallelize(range(1200), 12).mapPartitionsWithIndex(on_a_bad_worker_fails).collect()
+    assert sum(partials) == sum(range(1200)) and len(partials) == 12
+    attempts = [line.split() for line in log_path.read_text().splitlines()]
+    on_bad_worker = [index for index, worker in attempts if worker == "1"]
+    assert len(on_bad_worker) == 2  # excluded after its second failure
+    assert len(set(on_bad_worker)) == 2  # and a partition that failed there is never retried there
+    assert metrics.excluded_executors == {0: {"1"}}
+    context.stop()
 
 
 # --- 24. Checkpoints truncate lineage -----------------------------------------------------------
