@@ -8,7 +8,6 @@ produces a double for non-decimal inputs, and division or remainder by zero rais
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -16,20 +15,14 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import ArithmeticException
-from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_spark
+from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression, arrow_errors_as_spark
 from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, is_numeric, is_string, wider_type
 
 __all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "Remainder", "UnaryMinus"]
 
 
-@dataclass(frozen=True, slots=True)
-class BinaryArithmetic(Expression):
-    left: Expression
-    right: Expression
-
-    child_fields = ("left", "right")
-    symbol: ClassVar[str] = "?"
-    kernel: ClassVar[str] = ""
+class BinaryArithmetic(BinaryOperator):
+    __slots__ = ()
 
     def coerce(self) -> Expression:
         lt, rt = self.left.data_type, self.right.data_type
@@ -86,9 +79,6 @@ class BinaryArithmetic(Expression):
     def _compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
         kernel = self.kernel + ("_checked" if isinstance(self.data_type, T.IntegralType) else "")
         return getattr(pc, kernel)(left, right)
-
-    def _fmt(self, args: list[str]) -> str:
-        return f"({args[0]} {self.symbol} {args[1]})"
 
 
 def _narrowed(value: ArrowValue) -> ArrowValue:

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException, ArithmeticException
 
-__all__ = ["Expression", "ArrowValue", "as_array", "arrow_errors_as_spark"]
+__all__ = ["Expression", "BinaryOperator", "ArrowValue", "as_array", "arrow_errors_as_spark"]
 
 ArrowValue = Any  # pa.Array | pa.ChunkedArray | pa.Scalar
 
@@ -138,6 +139,28 @@ class Expression:
 
     def __str__(self) -> str:
         return self.to_string(True)
+
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryOperator(Expression):
+    """``left <symbol> right``: comparisons, boolean connectives and arithmetic.
+
+    Evaluated by the Arrow compute function named ``kernel`` unless a subclass says otherwise.
+    """
+
+    left: Expression
+    right: Expression
+
+    child_fields = ("left", "right")
+    symbol: ClassVar[str] = "?"
+    kernel: ClassVar[str] = ""
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        return getattr(pc, self.kernel)(self.left.eval(batch), self.right.eval(batch))
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"({args[0]} {self.symbol} {args[1]})"
 
 
 def as_array(value: ArrowValue, length: int) -> pa.Array:

@@ -7,14 +7,13 @@ coerce both sides to their wider type first, so ``int = bigint`` compares as ``b
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.base import ArrowValue, Expression
+from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression
 from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, common_type, wider_type
 from ember.sql.expressions.literals import Literal
 
@@ -25,14 +24,8 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class BinaryComparison(Expression):
-    left: Expression
-    right: Expression
-
-    child_fields = ("left", "right")
-    symbol: ClassVar[str] = "?"
-    kernel: ClassVar[str] = ""
+class BinaryComparison(BinaryOperator):
+    __slots__ = ()
 
     def coerce(self) -> Expression:
         lt, rt = self.left.data_type, self.right.data_type
@@ -44,12 +37,6 @@ class BinaryComparison(Expression):
     @property
     def data_type(self) -> T.DataType:
         return T.BooleanType()
-
-    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        return getattr(pc, self.kernel)(self.left.eval(batch), self.right.eval(batch))
-
-    def _fmt(self, args: list[str]) -> str:
-        return f"({args[0]} {self.symbol} {args[1]})"
 
 
 class EqualTo(BinaryComparison):
@@ -99,14 +86,8 @@ class EqualNullSafe(BinaryComparison):
         return pc.or_(both_null, equal)
 
 
-@dataclass(frozen=True, slots=True)
-class _BooleanBinary(Expression):
-    left: Expression
-    right: Expression
-
-    child_fields = ("left", "right")
-    symbol: ClassVar[str] = "?"
-    kernel: ClassVar[str] = ""
+class _BooleanBinary(BinaryOperator):
+    __slots__ = ()
 
     def coerce(self) -> Expression:
         for side in (self.left, self.right):
@@ -121,12 +102,6 @@ class _BooleanBinary(Expression):
     @property
     def data_type(self) -> T.DataType:
         return T.BooleanType()
-
-    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        return getattr(pc, self.kernel)(self.left.eval(batch), self.right.eval(batch))
-
-    def _fmt(self, args: list[str]) -> str:
-        return f"({args[0]} {self.symbol} {args[1]})"
 
 
 class And(_BooleanBinary):
