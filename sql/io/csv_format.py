@@ -25,7 +25,7 @@ import pyarrow.csv as pacsv
 from ember.sql import types as T
 from ember.sql.io import arrow_parse
 from ember.sql.io.files import InputFile
-from ember.sql.io.modes import RecordSink, malformed_error
+from ember.sql.io.modes import RecordSink
 from ember.sql.io.options import Options
 from ember.sql.io.splits import TextSplit, lines_before, read_range
 from ember.sql.io.values import converter, infer_field, merge_types
@@ -194,8 +194,7 @@ def _read_python(split: TextSplit, data: bytes | None, data_schema: T.StructType
     parsers = [converter(f.dataType) for f in data_schema.fields]
     null_value = options.get("nullValue", "")
     width = len(parsers)
-    failfast = options.mode == "FAILFAST"
-    sink = RecordSink(out_schema, positions, options.mode, path)
+    sink = RecordSink(out_schema, positions, options.mode, path, lambda: lines_before(split))
     for fields, line, raw in records(path, options, data, skip_header):
         ok = len(fields) == width
         values: list[Any] = [None] * width
@@ -206,8 +205,6 @@ def _read_python(split: TextSplit, data: bytes | None, data_schema: T.StructType
                 values[i] = parse(text)
             except (ValueError, ArithmeticError):
                 ok = False
-        if not ok and failfast:
-            raise malformed_error(path, line + lines_before(split), raw)
         sink.add(values, ok, line, raw)
         if sink.full():
             yield from sink.flush()

@@ -27,7 +27,7 @@ import pyarrow.json as pajson
 from ember.sql import types as T
 from ember.sql.io import arrow_parse
 from ember.sql.io.files import InputFile
-from ember.sql.io.modes import RecordSink, malformed_error
+from ember.sql.io.modes import RecordSink
 from ember.sql.io.options import Options
 from ember.sql.io.splits import TextSplit, lines_before, read_range
 from ember.sql.io.values import converter
@@ -196,8 +196,7 @@ def _read_python(split: TextSplit, data: bytes | None, fields: list[T.StructFiel
     elif data is None:
         data = read_range(split)
     path = split.file.path
-    failfast = options.mode == "FAILFAST"
-    sink = RecordSink(out_schema, positions, options.mode, path)
+    sink = RecordSink(out_schema, positions, options.mode, path, lambda: lines_before(split))
     for record, line, raw in _records(path, data):
         ok = record is not None
         values: list[Any] = [None] * len(fields)
@@ -208,8 +207,6 @@ def _read_python(split: TextSplit, data: bytes | None, fields: list[T.StructFiel
                     values[i] = _convert(record.get(f.name, lowered.get(f.name.lower())), f.dataType)
                 except _Mismatch:
                     ok = False
-        if not ok and failfast:
-            raise malformed_error(path, line + lines_before(split), raw)
         sink.add(values, ok, line, raw)
         if sink.full():
             yield from sink.flush()

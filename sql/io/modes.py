@@ -15,7 +15,7 @@ The sink accumulates rows column-wise and emits Arrow record batches of the outp
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pyarrow as pa
 
@@ -40,20 +40,24 @@ class RecordSink:
     """Collects parsed records under a parse mode and yields batches of ``schema``.
 
     ``schema`` is the Arrow schema of the columns to emit; ``positions[i]`` says which data
-    value fills output column ``i`` (``-1`` marks the corrupt-record column).
+    value fills output column ``i`` (``-1`` marks the corrupt-record column). Line numbers are
+    counted from the split's start; ``lines_before`` gives the lines before the split, and is
+    called only to name the line of a FAILFAST error (it reads the file up to the split).
     """
 
-    def __init__(self, schema: pa.Schema, positions: list[int], mode: str, path: str):
+    def __init__(self, schema: pa.Schema, positions: list[int], mode: str, path: str,
+                 lines_before: Callable[[], int] = lambda: 0):
         self._schema = schema
         self._positions = positions
         self._mode = mode
         self._path = path
+        self._lines_before = lines_before
         self._columns: list[list[Any]] = [[] for _ in positions]
 
     def add(self, values: tuple[Any, ...] | list[Any], ok: bool, line: int, raw: str) -> None:
         if not ok:
             if self._mode == "FAILFAST":
-                raise malformed_error(self._path, line, raw)
+                raise malformed_error(self._path, line + self._lines_before(), raw)
             if self._mode == "DROPMALFORMED":
                 return
         for column, position in zip(self._columns, self._positions):
