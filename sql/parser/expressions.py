@@ -110,6 +110,12 @@ def _count(node: exp.Count) -> E.Expression:
     return E.Count(_convert(arg))
 
 
+def _window(node: exp.Window) -> E.Expression:
+    from ember.sql.parser.windows import window_expression
+
+    return window_expression(node)
+
+
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
@@ -165,6 +171,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.If: lambda n: E.CaseWhen((_convert(n.this),), (_convert(n.args["true"]),),
                                  _convert(n.args["false"]) if n.args.get("false") is not None else None),
     exp.Count: _count,
+    exp.Window: _window,
     exp.Substring: lambda n: E.Substring(_convert(n.this), _convert(n.args["start"]),
                                          _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
     exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),

@@ -24,9 +24,11 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
+from ember.sql.analyzer.extract_windows import window_not_allowed
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
+from ember.sql.parser.windows import inline_named_windows
 from ember.sql.plan import logical as L
 from ember.sql.plan.set_operations import except_, intersect
 
@@ -157,9 +159,17 @@ class _Hidden:
         return convert(node.copy().transform(visit))
 
 
+def _is_window_function(node: exp.Expression) -> bool:
+    """``node`` is the function of an OVER clause (an aggregate there does not group the query)."""
+    parent = node.parent
+    if isinstance(parent, (exp.IgnoreNulls, exp.RespectNulls)):
+        node, parent = parent, parent.parent
+    return isinstance(parent, exp.Window) and parent.this is node
+
+
 def _is_aggregate(node: exp.Select) -> bool:
     return bool(node.args.get("group") or node.args.get("having")) or any(
-        isinstance(n, exp.AggFunc) for item in node.expressions for n in item.walk())
+        isinstance(n, exp.AggFunc) and not _is_window_function(n) for item in node.expressions for n in item.walk())
 
 
 def _ordinal(node: exp.Expression) -> int | None:
@@ -167,14 +177,15 @@ def _ordinal(node: exp.Expression) -> int | None:
 
 
 def _select(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
+    inline_named_windows(node)
     plan = _from(node, scope)
     if node.args.get("where") is not None:
         plan = analyze(L.Filter(convert(node.args["where"].this), plan))
-    if any(isinstance(n, exp.Window) for item in node.expressions for n in item.walk()):
-        raise ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet (issue 4).")
     items = [convert(e) for e in node.expressions]
     hidden = _Hidden(node.expressions)
     having = node.args.get("having")
+    if having is not None and having.find(exp.Window):
+        raise window_not_allowed("HAVING")
     condition = hidden.lift(having.this) if having is not None else None
     orders = _orders(node, hidden)
     if _is_aggregate(node):

@@ -24,6 +24,7 @@ from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
 from ember.sql.physical.sort import limit_batches, sort_partition
+from ember.sql.physical.window import WindowExec, window_partition
 
 __all__ = ["execute", "collect_table", "local_slices"]
 
@@ -238,6 +239,15 @@ def _limit(node: P.LimitExec, sc: Any) -> Any:
     return execute(node.child, sc).mapPartitions(lambda it: limit_batches(it, n))
 
 
+def _window(node: WindowExec, sc: Any) -> Any:
+    in_schema = arrow_schema(list(node.child.output))
+    out_schema = arrow_schema(list(node.output))
+    keys, orders = list(node.partition_spec), node.order_spec
+    windows = [w.child for w in node.window_expressions]
+    return execute(node.child, sc).mapPartitions(
+        lambda it: window_partition(it, in_schema, keys, orders, windows, out_schema))
+
+
 _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.LocalScanExec: _local_scan,
     P.RangeExec: _range,
@@ -254,6 +264,7 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.LimitExec: _limit,
     P.UnionExec: _union,
     P.CoalesceExec: _coalesce,
+    WindowExec: _window,
 }
 
 

@@ -22,6 +22,7 @@ from ember.sql.io.pushdown import to_arrow_filter
 from ember.sql.io.source import plan_splits
 from ember.sql.physical import plan as P
 from ember.sql.physical.batches import bind
+from ember.sql.physical.window import WindowExec
 from ember.sql.plan import logical as L
 
 __all__ = ["PlannerContext", "plan_physical", "estimate_size"]
@@ -204,6 +205,19 @@ def _distinct(node: L.Distinct, children, ctx) -> P.PhysicalPlan:
     return _plan_aggregate(L.Aggregate(tuple(out), tuple(out), node.child), children[0], ctx)
 
 
+def _window(node: L.Window, children, ctx) -> P.PhysicalPlan:
+    """Hash-exchange on the PARTITION BY keys (all rows to one partition without keys), sort by
+    (keys, orders), then evaluate every window expression of the node over the sorted rows."""
+    child = children[0]
+    keys = tuple(bind(k, _attrs(child)) for k in node.partition_spec)
+    orders = tuple(bind(o, _attrs(child)) for o in node.order_spec)
+    partitioning = P.HashPartitioning(keys, ctx.shuffle_partitions) if keys else P.SinglePartition()
+    exchange = P.ExchangeExec(child.output, partitioning, child)
+    sort = P.SortExec(child.output, tuple(E.SortOrder(k, True, True) for k in keys) + orders, exchange)
+    windows = tuple(bind(w, _attrs(child)) for w in node.window_expressions)
+    return WindowExec(tuple(node.output), windows, keys, orders, sort)
+
+
 def _repartition(node: L.Repartition, children, ctx) -> P.PhysicalPlan:
     child = children[0]
     if node.shuffle:
@@ -228,6 +242,7 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Distinct: _distinct,
     L.SubqueryAlias: lambda n, c, ctx: c[0],
     L.Repartition: _repartition,
+    L.Window: _window,
 }
 
 
