@@ -7,6 +7,8 @@ before conversion, as Spark's ``WindowsSubstitution`` does: ``OVER w`` takes w's
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlglot import exp
 
 from ember.sql import expressions as E
@@ -34,14 +36,14 @@ def inline_named_windows(select: exp.Select) -> None:
                 "about WINDOW clauses, please refer to "
                 "'https://spark.apache.org/docs/latest/sql-ref-syntax-qry-select-window.html'.", "42P20")
         for part in _SPEC_PARTS:
-            if window.args.get(part) is None and definition.args.get(part) is not None:
+            if not window.args.get(part) and definition.args.get(part):
                 window.set(part, definition.args[part].copy())
         window.set("alias", None)
 
 
 def _with_ignore_nulls(fn: E.Expression, node: exp.Expression) -> E.Expression:
     if isinstance(fn, (E.Lead, E.NthValue)):
-        return type(fn)(**{**{f: getattr(fn, f) for f in fn.__dataclass_fields__}, "ignore_nulls": True})
+        return dataclasses.replace(fn, ignore_nulls=True)
     if isinstance(fn, E.First):  # Spark names first_value(x) IGNORE NULLS as first(x)
         return (E.Last if isinstance(fn, E.Last) else E.First)(fn.child, True)
     raise ParseException("UNSUPPORTED_FEATURE", f"IGNORE NULLS is not supported for {node.sql(dialect='spark')!r}.")

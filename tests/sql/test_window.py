@@ -1,0 +1,308 @@
+"""Window functions: SQL and the DataFrame API against DuckDB on the same rows (ORDER BY
+written with explicit NULLS FIRST/LAST, since Spark's ASC default is NULLS FIRST), a few
+results checked on PySpark, column names as Spark derives them, and Spark's error classes."""
+
+from __future__ import annotations
+
+import math
+import random
+
+import duckdb
+import pytest
+
+from ember.sql import AnalysisException, Window
+from ember.sql import functions as F
+
+SCHEMA = "id INT, k INT, v INT, d DOUBLE, s STRING"
+
+
+def _rows(n: int = 240, seed: int = 7) -> list[tuple]:
+    rng = random.Random(seed)
+
+    def maybe(value, p=0.15):
+        return None if rng.random() < p else value
+
+    return [(i, maybe(rng.randrange(6), 0.1), maybe(rng.randrange(10)), maybe(round(rng.uniform(-5, 5), 1)),
+             maybe(rng.choice("abcdefg"))) for i in range(n)]
+
+
+ROWS = _rows()
+
+
+@pytest.fixture(scope="module")
+def duck():
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (id INT, k INT, v INT, d DOUBLE, s VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)", ROWS)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def df(spark):
+    # Three round-robin partitions: each window partition's rows start out on several workers.
+    frame = spark.createDataFrame(ROWS, SCHEMA).repartition(3)
+    frame.createOrReplaceTempView("t")
+    yield frame
+    spark.catalog.dropTempView("t")
+
+
+def _same(got: list[tuple], want: list[tuple]) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert len(g) == len(w), (g, w)
+        for a, b in zip(g, w):
+            if isinstance(a, float) and isinstance(b, float):
+                assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-9, abs=1e-9), (g, w)
+            else:
+                assert a == b, (g, w)
+
+
+BY_ROW = "PARTITION BY k ORDER BY v NULLS FIRST, id"  # a total order: row-based results are deterministic
+SQL = [
+    f"row_number() OVER ({BY_ROW})",
+    "rank() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST)",
+    "dense_rank() OVER (PARTITION BY k ORDER BY v NULLS FIRST)",
+    "percent_rank() OVER (PARTITION BY k ORDER BY v NULLS LAST)",
+    "cume_dist() OVER (PARTITION BY k ORDER BY v DESC NULLS FIRST)",
+    "rank() OVER (ORDER BY k NULLS FIRST, v NULLS FIRST)",
+    f"ntile(4) OVER ({BY_ROW})",
+    "ntile(100) OVER (PARTITION BY k ORDER BY id)",
+    f"lag(d) OVER ({BY_ROW})",
+    f"lag(d, 2, -1.0) OVER ({BY_ROW})",
+    f"lead(d, 3, 0.5) OVER ({BY_ROW})",
+    f"lag(s, 0) OVER ({BY_ROW})",
+    f"lag(d) IGNORE NULLS OVER ({BY_ROW})",
+    f"lead(d, 2) IGNORE NULLS OVER ({BY_ROW})",
+    "sum(v) OVER (PARTITION BY k ORDER BY v NULLS FIRST)",
+    "count(d) OVER (PARTITION BY k ORDER BY v DESC NULLS LAST)",
+    "sum(d) OVER (PARTITION BY k)",
+    "avg(d) OVER (PARTITION BY k)",
+    "count(*) OVER (PARTITION BY k)",
+    "min(s) OVER (PARTITION BY k)",
+    "max(d) OVER ()",
+    "stddev_samp(d) OVER (PARTITION BY k)",
+    f"sum(d) OVER ({BY_ROW} ROWS BETWEEN 2 PRECEDING AND 1 FOLLOWING)",
+    f"sum(v) OVER ({BY_ROW} ROWS BETWEEN 3 PRECEDING AND 1 PRECEDING)",
+    f"avg(v) OVER ({BY_ROW} ROWS BETWEEN 1 FOLLOWING AND 3 FOLLOWING)",
+    f"min(d) OVER ({BY_ROW} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)",
+    f"max(d) OVER ({BY_ROW} ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING)",
+    f"min(s) OVER ({BY_ROW} ROWS BETWEEN 4 PRECEDING AND 2 FOLLOWING)",
+    f"count(v) OVER ({BY_ROW} ROWS BETWEEN 5 PRECEDING AND CURRENT ROW)",
+    f"stddev_samp(d) OVER ({BY_ROW} ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING)",
+    "sum(d) OVER (PARTITION BY k ORDER BY v NULLS FIRST RANGE BETWEEN 2 PRECEDING AND 1 FOLLOWING)",
+    "sum(d) OVER (PARTITION BY k ORDER BY v NULLS LAST RANGE BETWEEN CURRENT ROW AND 3 FOLLOWING)",
+    "count(*) OVER (PARTITION BY k ORDER BY v DESC NULLS LAST RANGE BETWEEN 1 PRECEDING AND 2 FOLLOWING)",
+    "max(id) OVER (PARTITION BY k ORDER BY v DESC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)",
+    "min(id) OVER (ORDER BY d NULLS FIRST RANGE BETWEEN 1.5 PRECEDING AND 0.5 FOLLOWING)",
+    "sum(v) OVER (PARTITION BY k ORDER BY v NULLS FIRST RANGE BETWEEN 3 FOLLOWING AND 5 FOLLOWING)",
+    f"first_value(d) OVER ({BY_ROW} ROWS BETWEEN 1 PRECEDING AND 2 FOLLOWING)",
+    f"last_value(d) OVER ({BY_ROW} ROWS BETWEEN 1 PRECEDING AND 2 FOLLOWING)",
+    f"first_value(d) IGNORE NULLS OVER ({BY_ROW})",
+    f"last_value(d) IGNORE NULLS OVER ({BY_ROW} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
+    f"nth_value(d, 3) OVER ({BY_ROW})",
+    f"nth_value(d, 2) IGNORE NULLS OVER ({BY_ROW} ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING)",
+    "sum(v) OVER (PARTITION BY k ORDER BY v NULLS FIRST) / 2 + count(*) OVER (PARTITION BY s)",
+]
+
+
+def _duckdb_dialect(query: str) -> str:
+    """DuckDB writes IGNORE NULLS inside the call: ``lag(d IGNORE NULLS) OVER``."""
+    return query.replace(") IGNORE NULLS OVER", " IGNORE NULLS) OVER")
+
+
+@pytest.mark.parametrize("window", SQL)
+def test_sql_window_functions_match_duckdb(spark, df, duck, window):
+    query = f"SELECT id, {window} AS w FROM t"
+    got = [tuple(r) for r in spark.sql(query).orderBy("id").collect()]
+    _same(got, duck.execute(_duckdb_dialect(query) + " ORDER BY id").fetchall())
+
+
+AGGREGATE_SQL = [
+    "SELECT k, sum(v) AS total, rank() OVER (ORDER BY sum(v) NULLS FIRST) AS r FROM t GROUP BY k",
+    "SELECT k, sum(sum(v)) OVER (ORDER BY k NULLS FIRST) AS running FROM t GROUP BY k",
+    "SELECT k, s, count(*) AS n, row_number() OVER (PARTITION BY k ORDER BY count(*) DESC, s NULLS FIRST) AS r "
+    "FROM t GROUP BY k, s",
+    "SELECT k, max(d) - avg(max(d)) OVER (ORDER BY k NULLS LAST ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS x "
+    "FROM t GROUP BY k",
+]
+
+
+@pytest.mark.parametrize("query", AGGREGATE_SQL)
+def test_windows_over_aggregates_match_duckdb(spark, df, duck, query):
+    key = lambda r: tuple((v is None, v if v is not None else 0) for v in r[:2])  # noqa: E731
+    got = sorted((tuple(r) for r in spark.sql(query).collect()), key=key)
+    _same(got, sorted(duck.execute(query).fetchall(), key=key))
+
+
+def test_named_window_and_shared_spec(spark, df, duck):
+    query = ("SELECT id, sum(d) OVER w AS a, row_number() OVER w AS b, max(v) OVER (w ROWS BETWEEN 1 PRECEDING "
+             "AND CURRENT ROW) AS c FROM t WINDOW w AS (PARTITION BY k ORDER BY v NULLS FIRST, id)")
+    result = spark.sql(query)
+    _same([tuple(r) for r in result.orderBy("id").collect()], duck.execute(query + " ORDER BY id").fetchall())
+    physical = result._qe.physical.tree_string()
+    assert physical.count("Window [") == 1 and physical.count("hashpartitioning(") == 1
+
+
+def test_dataframe_api_matches_duckdb(df, duck):
+    w = Window.partitionBy("k").orderBy(F.col("v").asc_nulls_first(), "id")
+    result = df.select(
+        "id", F.row_number().over(w), F.rank().over(Window.partitionBy("k").orderBy(F.desc("v"))),
+        F.lag("d", 1, 0.0).over(w), F.lead("s").over(w), F.sum("v").over(w.rowsBetween(-2, Window.currentRow)),
+        F.avg("d").over(w.rowsBetween(Window.unboundedPreceding, Window.unboundedFollowing)),
+        F.max("d").over(Window.partitionBy("k").orderBy("v").rangeBetween(-1, 1)),
+        F.nth_value("d", 2, True).over(w), F.first("d", True).over(w), F.last("d").over(w),
+        F.count("*").over(Window.orderBy("k")),
+    ).orderBy("id")
+    want = duck.execute(
+        "SELECT id, row_number() OVER w, rank() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST), "
+        "lag(d, 1, 0.0) OVER w, lead(s) OVER w, sum(v) OVER (w ROWS 2 PRECEDING), avg(d) OVER (PARTITION BY k), "
+        "max(d) OVER (PARTITION BY k ORDER BY v NULLS FIRST RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING), "
+        "nth_value(d, 2 IGNORE NULLS) OVER w, first_value(d IGNORE NULLS) OVER w, last_value(d) OVER w, "
+        "count(*) OVER (ORDER BY k NULLS FIRST) "
+        "FROM t WINDOW w AS (PARTITION BY k ORDER BY v NULLS FIRST, id) ORDER BY id").fetchall()
+    _same([tuple(r) for r in result.collect()], want)
+
+
+def test_with_column_and_filter_on_a_window_result(df):
+    w = Window.partitionBy("k").orderBy(F.desc("d"), "id")
+    top = df.withColumn("r", F.row_number().over(w)).filter(F.col("r") == 1).select("k", "d")
+    by_key: dict = {}
+    for _, k, _, d, _ in ROWS:
+        if k not in by_key or (d is not None and (by_key[k] is None or d > by_key[k])):
+            by_key[k] = d if k not in by_key or d is not None else by_key[k]
+    assert sorted(((r.k, r.d) for r in top.collect()), key=str) == sorted(by_key.items(), key=str)
+
+
+def test_groupby_agg_with_a_window(df):
+    out = df.groupBy("k").agg(F.count("*").alias("n"), F.rank().over(Window.orderBy(F.count("*"))).alias("r"))
+    counts: dict = {}
+    for row in ROWS:
+        counts[row[1]] = counts.get(row[1], 0) + 1
+    ordered = sorted(counts.values())
+    assert sorted((r.n, r.r) for r in out.collect()) == sorted((n, ordered.index(n) + 1) for n in counts.values())
+
+
+def test_empty_input_gives_no_rows(spark):
+    empty = spark.createDataFrame([], "k INT, v INT")
+    result = empty.select(F.row_number().over(Window.partitionBy("k").orderBy("v")).alias("r"),
+                          F.sum("v").over(Window.orderBy("v")).alias("s"))
+    assert result.collect() == []
+    assert result.columns == ["r", "s"]
+
+
+def test_all_null_frames_give_null_sums_and_zero_counts(spark):
+    data = spark.createDataFrame([(1, None), (1, None), (2, 5)], "k INT, x INT")
+    w = Window.partitionBy("k")
+    out = data.select("k", F.sum("x").over(w).alias("s"), F.avg("x").over(w).alias("a"),
+                      F.min("x").over(w).alias("lo"), F.max("x").over(w).alias("hi"), F.count("x").over(w).alias("n"))
+    assert sorted(tuple(r) for r in out.collect()) == [(1, None, None, None, None, 0), (1, None, None, None, None, 0),
+                                                       (2, 5, 5.0, 5, 5, 1)]
+
+
+def test_infinities_and_nan_in_sliding_sums(spark):
+    data = spark.createDataFrame([(i, x) for i, x in enumerate([1.0, math.inf, 2.0, -math.inf, 3.0, math.nan, 4.0, 5.0])],
+                                 "i INT, x DOUBLE")
+    out = data.select("i", F.sum("x").over(Window.orderBy("i").rowsBetween(-1, 0)).alias("s")).orderBy("i").collect()
+    got = [r.s for r in out]
+    assert got[:5] == [1.0, math.inf, math.inf, -math.inf, -math.inf]
+    assert math.isnan(got[5]) and math.isnan(got[6]) and got[7] == 9.0
+
+
+def test_dates_order_a_range_frame_in_days(spark):
+    import datetime
+
+    days = [datetime.date(2024, 1, d) for d in (1, 2, 2, 4, 7, 8)]
+    data = spark.createDataFrame([(d, i + 1) for i, d in enumerate(days)], "day DATE, x INT")
+    w = Window.orderBy("day").rangeBetween(-1, 0)
+    got = sorted((r.day.day, r.s) for r in data.select("day", F.sum("x").over(w).alias("s")).collect())
+    assert got == [(1, 1), (2, 6), (2, 6), (4, 4), (7, 5), (8, 11)]
+
+
+# Checked on PySpark 4 with this table: k INT, v INT, d DOUBLE over (1,1,1.0), (1,NULL,2.0), (2,3,NULL), (NULL,4,5.0).
+PYSPARK_TABLE = [(1, 1, 1.0), (1, None, 2.0), (2, 3, None), (None, 4, 5.0)]
+
+
+def test_column_names_are_sparks(spark):
+    data = spark.createDataFrame(PYSPARK_TABLE, "k INT, v INT, d DOUBLE")
+    w = Window.partitionBy("k").orderBy("v")
+    names = data.select(F.row_number().over(w), F.cume_dist().over(w), F.lag("d", 2, 0.0).over(w),
+                        F.nth_value("d", 2, True).over(w), F.avg("d").over(Window.partitionBy("k")),
+                        F.min("d").over(w.rowsBetween(-1, 1)), F.count("*").over(w)).columns
+    assert names == [
+        "row_number() OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+        "cume_dist() OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+        "lag(d, 2, 0.0) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST ROWS BETWEEN -2 FOLLOWING AND -2 FOLLOWING)",
+        "nth_value(d, 2) ignore nulls OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST RANGE BETWEEN UNBOUNDED "
+        "PRECEDING AND CURRENT ROW)",
+        "avg(d) OVER (PARTITION BY k ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
+        "min(d) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST ROWS BETWEEN -1 FOLLOWING AND 1 FOLLOWING)",
+        "count(1) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+    ]
+    data.createOrReplaceTempView("p")
+    sql_names = spark.sql("SELECT RANK() OVER (ORDER BY v), sum(v) OVER (ORDER BY v ROWS 1 PRECEDING), "
+                          "sum(v) OVER () FROM p").columns
+    spark.catalog.dropTempView("p")
+    assert sql_names == ["RANK() OVER (ORDER BY v ASC NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
+                         "sum(v) OVER (ORDER BY v ASC NULLS FIRST ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)",
+                         "sum(v) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"]
+
+
+def test_values_checked_on_pyspark(spark):
+    data = spark.createDataFrame(PYSPARK_TABLE, "k INT, v INT, d DOUBLE")
+    data.createOrReplaceTempView("p")
+    try:
+        got = spark.sql("SELECT v, sum(v) OVER (ORDER BY v RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS a, "
+                        "sum(v) OVER (ORDER BY v ROWS BETWEEN 1 PRECEDING AND 2 FOLLOWING) AS b, "
+                        "lag(d) IGNORE NULLS OVER (ORDER BY v) AS c, ntile(3) OVER (ORDER BY v) AS e, "
+                        "nth_value(d, 2) IGNORE NULLS OVER (ORDER BY v) AS f FROM p").collect()
+        assert sorted((tuple(r) for r in got), key=lambda r: (r[0] is not None, r[0] or 0)) == [
+            (None, None, 4, None, 1, None), (1, 1, 8, 2.0, 1, 1.0), (3, 7, 8, 1.0, 2, 1.0), (4, 7, 7, 1.0, 3, 1.0)]
+        ranked = spark.sql("SELECT k, rank() OVER (ORDER BY sum(v) DESC) AS r FROM p GROUP BY k").collect()
+        assert sorted((tuple(r) for r in ranked), key=lambda r: r[1]) == [(None, 1), (2, 2), (1, 3)]
+    finally:
+        spark.catalog.dropTempView("p")
+
+
+ERRORS = [
+    ("SELECT row_number() OVER (PARTITION BY k) FROM t", "WINDOW_FUNCTION_FRAME_NOT_ORDERED"),
+    ("SELECT rank() OVER () FROM t", "WINDOW_FUNCTION_FRAME_NOT_ORDERED"),
+    ("SELECT lag(v) OVER (PARTITION BY k) FROM t", "WINDOW_FUNCTION_FRAME_NOT_ORDERED"),
+    ("SELECT * FROM t WHERE row_number() OVER (ORDER BY v) = 1", "WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE"),
+    ("SELECT k FROM t GROUP BY k HAVING rank() OVER (ORDER BY k) = 1", "WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE"),
+    ("SELECT sum(v) OVER (ORDER BY v ROWS BETWEEN 1 FOLLOWING AND 1 PRECEDING) FROM t",
+     "DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON"),
+    ("SELECT sum(v) OVER (ORDER BY v ROWS BETWEEN UNBOUNDED FOLLOWING AND CURRENT ROW) FROM t",
+     "DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_INVALID_BOUND"),
+    ("SELECT sum(v) OVER (ORDER BY v, d RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
+     "DATATYPE_MISMATCH.RANGE_FRAME_MULTI_ORDER"),
+    ("SELECT sum(v) OVER (ORDER BY s RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t",
+     "DATATYPE_MISMATCH.SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE"),
+    ("SELECT sum(v) OVER (RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "DATATYPE_MISMATCH.RANGE_FRAME_WITHOUT_ORDER"),
+    ("SELECT row_number() OVER (ORDER BY v ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "_LEGACY_ERROR_TEMP_1036"),
+    ("SELECT lag(v) OVER (ORDER BY v ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM t", "_LEGACY_ERROR_TEMP_1035"),
+    ("SELECT upper(s) OVER (ORDER BY v) FROM t", "UNSUPPORTED_EXPR_FOR_WINDOW"),
+    ("SELECT ntile(0) OVER (ORDER BY v) FROM t", "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE"),
+    ("SELECT sum(v) OVER w FROM t", "MISSING_WINDOW_SPECIFICATION"),
+    ("SELECT count(DISTINCT v) OVER (PARTITION BY k) FROM t", "DISTINCT_WINDOW_FUNCTION_UNSUPPORTED"),
+    ("SELECT sum(row_number() OVER (ORDER BY v)) FROM t", "_LEGACY_ERROR_TEMP_1031"),
+    ("SELECT k, sum(v) OVER (ORDER BY v) FROM t GROUP BY k", "MISSING_AGGREGATION"),
+]
+
+
+@pytest.mark.parametrize("query,error_class", ERRORS)
+def test_sql_errors_have_sparks_error_class(spark, df, query, error_class):
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(query)
+    assert info.value.error_class == error_class
+
+
+def test_dataframe_errors_have_sparks_error_class(df):
+    with pytest.raises(AnalysisException, match=r"\[WINDOW_FUNCTION_FRAME_NOT_ORDERED\]"):
+        df.select(F.rank().over(Window.partitionBy("k")))
+    with pytest.raises(AnalysisException, match=r"\[WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE\].*WHERE"):
+        df.filter(F.row_number().over(Window.orderBy("v")) == 1)
+    with pytest.raises(AnalysisException, match=r"SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON.*ROWS BETWEEN 5 FOLLOWING"):
+        df.select(F.sum("v").over(Window.orderBy("v").rowsBetween(5, 1)))
+    with pytest.raises(AnalysisException, match=r"RANGE_FRAME_MULTI_ORDER"):
+        df.select(F.sum("v").over(Window.orderBy("v", "d").rangeBetween(-1, 0)))
