@@ -45,10 +45,9 @@ class WindowSpec:
 
     Examples
     --------
-    >>> from ember.sql import Window
-    >>> spec = Window.partitionBy("k").orderBy("v").rowsBetween(-1, Window.currentRow)
-    >>> spec._spec.frame.sql()
-    'ROWS BETWEEN -1 FOLLOWING AND CURRENT ROW'
+    >>> from ember.sql import Window, functions as F
+    >>> F.sum("x").over(Window.partitionBy("k").orderBy("v").rowsBetween(-1, Window.currentRow))
+    Column<'sum(x) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST ROWS BETWEEN -1 FOLLOWING AND CURRENT ROW)'>
     """
 
     __slots__ = ("_spec",)

@@ -13,8 +13,9 @@ partitions, in order. The task then works on the sorted partition as one Arrow b
   groups, ``ntile`` from the row's position and the partition size.
 * A frame is a half-open row range ``[lo, hi)`` per row. ROWS offsets are ``i + offset``
   clipped to the partition; RANGE ``CURRENT ROW`` is the peer group; RANGE offsets are found by
-  one merged ``lexsort`` of (partition, key) with the (partition, key + offset) targets, i.e. a
-  vectorised searchsorted within each partition (NULL keys frame their NULL peers).
+  a vectorised searchsorted within each partition (integer and date keys fold the partition
+  number into one monotone int64; others merge rows and targets in one ``lexsort``). NULL keys
+  frame their NULL peers.
 * ``sum``/``avg``/``count`` over any frame are differences of prefix sums (±inf and NaN are
   counted apart so one infinity does not poison the differences); ``min``/``max`` answer
   range queries from a sparse table of arg-minima over the values' dense ranks (so any
@@ -134,9 +135,22 @@ def _range_keys(values: pa.Array, order: E.SortOrder, offset: float | int) -> np
 
 def _search(part: np.ndarray, keys: np.ndarray, valid: np.ndarray, targets: np.ndarray, side: str) -> np.ndarray:
     """For each non-NULL row, the first row of its partition whose key is >= (``left``) or >
-    (``right``) its target: one lexsort of the rows merged with the targets."""
+    (``right``) its target. Integer keys become one non-decreasing int64 (partition number times
+    a span wider than the keys and targets, plus the key) for a plain ``searchsorted``; other keys
+    use one lexsort of the rows merged with the targets."""
     rows = np.flatnonzero(valid)
     m = len(rows)
+    if not m:
+        return np.zeros(len(valid), dtype=np.int64)
+    if keys.dtype.kind == "i":
+        low = min(int(keys[rows].min()), int(targets[rows].min()))
+        span = max(int(keys[rows].max()), int(targets[rows].max())) - low + 1
+        if span * (int(part[-1]) + 1) < 2**62:
+            found = np.searchsorted(part[rows] * span + (keys[rows] - low), part[rows] * span + (targets[rows] - low),
+                                    side=side)
+            out = np.zeros(len(valid), dtype=np.int64)
+            out[rows] = np.append(rows, len(valid))[found]
+            return out
     data_tag, query_tag = (1, 0) if side == "left" else (0, 1)
     tags = np.concatenate([np.full(m, data_tag, np.int8), np.full(m, query_tag, np.int8)])
     merged = np.lexsort((tags, np.concatenate([keys[rows], targets[rows]]), np.concatenate([part[rows], part[rows]])))
