@@ -24,10 +24,14 @@ partitions, in order. The task then works on the sorted partition as one Arrow b
   non-NULL rows). Other aggregates (``collect_list``, ``stddev``, ...) run Arrow's hash
   aggregation over the frames' rows, once per distinct frame, in bounded chunks.
 
-Memory: the sort below is in-memory (``SortExec`` holds the whole task partition), so a window
-partition must fit in the task's memory; no spilling sort of Arrow batches exists yet. This
-operator only needs its input grouped by window partition and sorted, so a spilling sort
-feeding it runs of whole window partitions would bound it too (see ``window_partition``).
+Memory: this operator streams. It evaluates the rows it has gathered (about ``_CHUNK_ROWS``)
+up to the start of the last window partition among them, so it holds one window partition
+plus a chunk, never the whole task partition. The sort below it, however, is in-memory
+(``SortExec`` sorts the whole task partition as one table): no spilling sort of Arrow batches
+exists in the engine yet (``ExternalSorter`` sorts pickled Python records). A spilling sort
+that yields sorted batches can replace it with no change here; a single window partition
+larger than memory would further need a spillable row buffer, as Spark's
+``ExternalAppendOnlyUnsafeRowArray``.
 Integer sums wrap on overflow instead of raising as Spark's ANSI mode does.
 """
 
@@ -49,6 +53,7 @@ from ember.sql.physical.plan import PhysicalPlan, _list
 __all__ = ["WindowExec", "window_partition"]
 
 _EXPLODE_LIMIT = 1 << 22  # frame members materialised at once by the generic aggregate path
+_CHUNK_ROWS = 1 << 20  # rows gathered before the complete window partitions among them are evaluated
 
 
 @dataclass(frozen=True, slots=True)
@@ -398,16 +403,10 @@ def _evaluate(window: E.WindowExpression, batch: pa.RecordBatch, layout: Layout,
     return _aggregate(fn, batch, lo, hi)
 
 
-def window_partition(batches: Iterator[pa.RecordBatch], input_schema: pa.Schema,
-                     partition_spec: list[E.Expression], order_spec: tuple[E.SortOrder, ...],
-                     windows: list[E.WindowExpression], output_schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """The input rows (whole window partitions, sorted by partition and order keys) with one
-    column appended per window expression."""
-    table = to_table(batches, input_schema)
-    n = table.num_rows
-    if n == 0:
-        return
-    batch = table.combine_chunks().to_batches()[0]
+def _evaluate_rows(batch: pa.RecordBatch, partition_spec: list[E.Expression], order_spec: tuple[E.SortOrder, ...],
+                   windows: list[E.WindowExpression], output_schema: pa.Schema) -> pa.RecordBatch:
+    """``batch`` (whole window partitions, sorted) with one column appended per window expression."""
+    n = batch.num_rows
     keys = [E.as_array(k.eval(batch), n) for k in partition_spec]
     order_keys = [E.as_array(o.child.eval(batch), n) for o in order_spec]
     layout = Layout.of(keys, order_keys, n)
@@ -415,4 +414,36 @@ def window_partition(batches: Iterator[pa.RecordBatch], input_schema: pa.Schema,
     for window, field in zip(windows, list(output_schema)[len(columns):]):
         value = _evaluate(window, batch, layout, order_spec, order_keys)
         columns.append(value if value.type == field.type else value.cast(field.type))
-    yield pa.RecordBatch.from_arrays(columns, schema=output_schema)
+    return pa.RecordBatch.from_arrays(columns, schema=output_schema)
+
+
+def _last_partition_start(batch: pa.RecordBatch, partition_spec: list[E.Expression]) -> int:
+    keys = [E.as_array(k.eval(batch), batch.num_rows) for k in partition_spec]
+    return int(np.flatnonzero(_changes(keys, batch.num_rows))[-1])
+
+
+def window_partition(batches: Iterator[pa.RecordBatch], input_schema: pa.Schema,
+                     partition_spec: list[E.Expression], order_spec: tuple[E.SortOrder, ...],
+                     windows: list[E.WindowExpression], output_schema: pa.Schema,
+                     chunk_rows: int = _CHUNK_ROWS) -> Iterator[pa.RecordBatch]:
+    """The sorted input rows with the window columns appended, streamed: rows are evaluated
+    once ``chunk_rows`` have arrived, up to the start of the last (possibly incomplete) window
+    partition, which waits for the next rows. So only the largest window partition (plus a
+    chunk) must be held here, whatever the task partition's size."""
+    pending: list[pa.RecordBatch] = []
+    rows = 0
+    for batch in batches:
+        if not batch.num_rows:
+            continue
+        pending.append(batch)
+        rows += batch.num_rows
+        if rows < chunk_rows or not partition_spec:
+            continue
+        table = pa.Table.from_batches(pending, schema=input_schema).combine_chunks().to_batches()[0]
+        cut = _last_partition_start(table, partition_spec)
+        if cut:
+            yield _evaluate_rows(table.slice(0, cut), partition_spec, order_spec, windows, output_schema)
+        pending, rows = [table.slice(cut)], table.num_rows - cut
+    if rows:
+        table = to_table(pending, input_schema).combine_chunks().to_batches()[0]
+        yield _evaluate_rows(table, partition_spec, order_spec, windows, output_schema)

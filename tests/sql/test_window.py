@@ -307,3 +307,33 @@ def test_dataframe_errors_have_sparks_error_class(df):
         df.select(F.sum("v").over(Window.orderBy("v").rowsBetween(5, 1)))
     with pytest.raises(AnalysisException, match=r"RANGE_FRAME_MULTI_ORDER"):
         df.select(F.sum("v").over(Window.orderBy("v", "d").rangeBetween(-1, 0)))
+
+
+def test_streamed_chunks_cut_at_window_partition_boundaries():
+    import pyarrow as pa
+
+    from ember.sql import expressions as E
+    from ember.sql import types as T
+    from ember.sql.physical.window import window_partition
+
+    rng = random.Random(3)
+    pairs = sorted((rng.randrange(20), rng.randrange(50)) for _ in range(500))
+    table = pa.table({"k": [p[0] for p in pairs], "v": [p[1] for p in pairs]})
+    key, value = E.BoundReference(0, T.LongType()), E.BoundReference(1, T.LongType())
+    orders = (E.SortOrder(value),)
+    spec = E.WindowSpecDefinition((key,), orders)
+    windows = [E.WindowExpression(E.RowNumber(), spec).coerce(),
+               E.WindowExpression(E.Sum(value), E.WindowSpecDefinition((key,), orders, E.WindowFrame("rows", -2, 2)))]
+    schema = pa.schema(list(table.schema) + [pa.field("r", pa.int32()), pa.field("s", pa.int64())])
+
+    def run(chunk_rows: int) -> list[pa.RecordBatch]:
+        return list(window_partition(iter(table.to_batches(max_chunksize=37)), table.schema, [key], orders, windows,
+                                     schema, chunk_rows=chunk_rows))
+
+    streamed, whole = run(50), run(10**9)
+    assert len(streamed) > 5 and len(whole) == 1
+    assert pa.Table.from_batches(streamed).equals(pa.Table.from_batches(whole))
+    starts = {}
+    for i, (k, _) in enumerate(pairs):
+        starts.setdefault(k, i)
+    assert pa.Table.from_batches(whole).column("r").to_pylist() == [i - starts[k] + 1 for i, (k, _) in enumerate(pairs)]
