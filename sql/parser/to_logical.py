@@ -152,7 +152,7 @@ class _Hidden:
             if isinstance(n, exp.Column):
                 output = n in self.columns or (not n.table and n.name.lower() in self.names)
                 return n if output else self._hide(n)
-            if any(n == body for body in self.bodies) or isinstance(n, exp.AggFunc):
+            if any(n == body for body in self.bodies) or isinstance(n, (exp.AggFunc, exp.Window)):
                 return self._hide(n)
             return n
 

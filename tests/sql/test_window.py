@@ -136,6 +136,24 @@ def test_windows_over_aggregates_match_duckdb(spark, df, duck, query):
     _same(got, sorted(duck.execute(query).fetchall(), key=key))
 
 
+ORDERED_SQL = [
+    "SELECT id FROM t ORDER BY row_number() OVER (ORDER BY v DESC NULLS LAST, id)",
+    "SELECT k, sum(v) AS x FROM t GROUP BY k ORDER BY rank() OVER (ORDER BY sum(v) NULLS FIRST) DESC",
+    "SELECT id, row_number() OVER (PARTITION BY s ORDER BY id) AS r FROM t ORDER BY r DESC, id LIMIT 5",
+]
+
+
+@pytest.mark.parametrize("query", ORDERED_SQL)
+def test_order_by_a_window_function(spark, df, duck, query):
+    _same([tuple(r) for r in spark.sql(query).collect()], duck.execute(query).fetchall())
+
+
+def test_select_expr_with_over(df, duck):
+    got = df.selectExpr("id", "lead(s, 2) over (partition by k order by id) as n").orderBy("id").collect()
+    want = duck.execute("SELECT id, lead(s, 2) OVER (PARTITION BY k ORDER BY id) FROM t ORDER BY id").fetchall()
+    _same([tuple(r) for r in got], want)
+
+
 def test_named_window_and_shared_spec(spark, df, duck):
     query = ("SELECT id, sum(d) OVER w AS a, row_number() OVER w AS b, max(v) OVER (w ROWS BETWEEN 1 PRECEDING "
              "AND CURRENT ROW) AS c FROM t WINDOW w AS (PARTITION BY k ORDER BY v NULLS FIRST, id)")
