@@ -212,7 +212,9 @@ def _window(node: L.Window, children, ctx) -> P.PhysicalPlan:
     keys = tuple(bind(k, _attrs(child)) for k in node.partition_spec)
     orders = tuple(bind(o, _attrs(child)) for o in node.order_spec)
     partitioning = P.HashPartitioning(keys, ctx.shuffle_partitions) if keys else P.SinglePartition()
-    exchange = P.ExchangeExec(child.output, partitioning, child)
+    # A window over another with the same PARTITION BY finds its rows already partitioned.
+    same_keys = isinstance(child, WindowExec) and child.partition_spec == keys
+    exchange = child if same_keys else P.ExchangeExec(child.output, partitioning, child)
     sort = P.SortExec(child.output, tuple(E.SortOrder(k, True, True) for k in keys) + orders, exchange)
     windows = tuple(bind(w, _attrs(child)) for w in node.window_expressions)
     return WindowExec(tuple(node.output), windows, keys, orders, sort)
