@@ -183,6 +183,17 @@ def test_windows_with_one_partition_spec_share_the_exchange(df):
             assert ranks[row[0]] == len(before) + 1
 
 
+def test_window_input_is_pruned_to_the_columns_it_needs(df):
+    from ember.sql.plan import logical as L
+
+    result = df.select("id", F.sum("d").over(Window.partitionBy("k").orderBy("v")).alias("x"),
+                       F.max("v").over(Window.partitionBy("k").orderBy("id")).alias("y"))
+    windows = [n for n in result._qe.optimized.walk() if isinstance(n, L.Window)]
+    assert len(windows) == 2 and isinstance(windows[0].child, L.Window)
+    assert [a.name for a in windows[1].child.output] == ["id", "k", "v", "d"]  # s is not shuffled
+    assert result._qe.physical.tree_string().count("hashpartitioning(") == 1
+
+
 def test_dataframe_api_matches_duckdb(df, duck):
     w = Window.partitionBy("k").orderBy(F.col("v").asc_nulls_first(), "id")
     result = df.select(
