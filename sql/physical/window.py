@@ -17,7 +17,8 @@ partitions, in order. The task then works on the sorted partition as one Arrow b
   number into one monotone int64; others merge rows and targets in one ``lexsort``). NULL keys
   frame their NULL peers.
 * ``sum``/``avg``/``count`` over any frame are differences of prefix sums (±inf and NaN are
-  counted apart so one infinity does not poison the differences); ``min``/``max`` answer
+  counted apart so one infinity does not poison the differences; long sums are exact and raise
+  Spark's overflow error; double sums may differ from a row-by-row sum in the last bits); ``min``/``max`` answer
   range queries from a sparse table of arg-minima over the values' dense ranks (so any
   orderable type works, NaN ordered last as in Spark); ``first``/``last``/``nth_value`` and
   ``lag``/``lead`` are index arithmetic (with IGNORE NULLS, arithmetic on the positions of the
@@ -32,7 +33,6 @@ exists in the engine yet (``ExternalSorter`` sorts pickled Python records). A sp
 that yields sorted batches can replace it with no change here; a single window partition
 larger than memory would further need a spillable row buffer, as Spark's
 ``ExternalAppendOnlyUnsafeRowArray``.
-Integer sums wrap on overflow instead of raising as Spark's ANSI mode does.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import expressions as E
+from ember.sql.errors import ArithmeticException
 from ember.sql.physical.batches import to_table
 from ember.sql.physical.plan import PhysicalPlan, _list
 
@@ -233,10 +234,17 @@ def _ranking(fn: E.Expression, layout: Layout) -> np.ndarray:
 
 def _take(values: pa.Array, index: np.ndarray, ok: np.ndarray) -> pa.Array:
     """``values[index]`` where ``ok``, NULL elsewhere."""
-    safe = np.where(ok, index, 0) if len(values) else np.zeros(len(index), dtype=np.int64)
     if not len(values):
         return pa.nulls(len(index), values.type)
-    return values.take(pa.array(safe, mask=~ok))
+    return values.take(pa.array(np.where(ok, index, 0), mask=~ok))
+
+
+def _take_non_null(values: pa.Array, valid: np.ndarray, nth: np.ndarray, ok: np.ndarray) -> pa.Array:
+    """The ``nth`` non-NULL value of ``values`` (counted from 0 over the whole batch) where ``ok``."""
+    rows = np.flatnonzero(valid)
+    if not len(rows):
+        return pa.nulls(len(nth), values.type)
+    return _take(values, rows[np.clip(nth, 0, len(rows) - 1)], ok)
 
 
 def _offset_value(fn: E.Lead, values: pa.Array, default: pa.Array, layout: Layout) -> pa.Array:
@@ -250,14 +258,13 @@ def _offset_value(fn: E.Lead, values: pa.Array, default: pa.Array, layout: Layou
     else:
         valid = _valid(values)
         count = _prefix(valid)
-        rows = np.flatnonzero(valid)
         if k > 0:
             nth = count[i + 1] + k - 1
             ok = nth < count[layout.part_end]
         else:
             nth = count[i] + k
             ok = nth >= count[layout.part_start]
-        taken = _take(values, rows[np.clip(nth, 0, max(len(rows) - 1, 0))] if len(rows) else nth, ok)
+        taken = _take_non_null(values, valid, nth, ok)
     return pc.if_else(pa.array(ok), taken, default.cast(values.type))
 
 
@@ -268,12 +275,23 @@ def _nth(values: pa.Array, lo: np.ndarray, hi: np.ndarray, n: int, ignore_nulls:
         return _take(values, index, (index >= lo) & (index < hi))
     valid = _valid(values)
     count = _prefix(valid)
-    rows = np.flatnonzero(valid)
     nth = count[hi] - n if from_end else count[lo] + n - 1
-    ok = (nth >= count[lo]) & (nth < count[hi])
-    if not len(rows):
-        return pa.nulls(len(lo), values.type)
-    return _take(values, rows[np.clip(nth, 0, len(rows) - 1)], ok)
+    return _take_non_null(values, valid, nth, (nth >= count[lo]) & (nth < count[hi]))
+
+
+def _integer_sums(numbers: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Exact frame sums of longs; Spark's ANSI overflow error when a sum leaves the long range.
+    Prefix sums run in int64 when they cannot overflow, else over Python ints."""
+    largest = int(np.abs(numbers).max()) if len(numbers) else 0
+    if largest * len(numbers) < 2**63:
+        sums = np.concatenate([[0], np.cumsum(numbers)])
+        return sums[hi] - sums[lo]
+    exact = np.concatenate([[0], np.cumsum(numbers.astype(object))])
+    totals = exact[hi] - exact[lo]
+    if any(not -(2**63) <= v < 2**63 for v in totals):
+        raise ArithmeticException("ARITHMETIC_OVERFLOW", "long overflow. If necessary set \"spark.sql.ansi.enabled\" "
+                                  "to \"false\" to bypass this error.", "22003")
+    return totals.astype(np.int64)
 
 
 def _sum_and_count(values: pa.Array, lo: np.ndarray, hi: np.ndarray) -> tuple[pa.Array, pa.Array]:
@@ -291,8 +309,7 @@ def _sum_and_count(values: pa.Array, lo: np.ndarray, hi: np.ndarray) -> tuple[pa
         return total, pa.array(counts)
     if pa.types.is_integer(t):
         numbers = pc.fill_null(values.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
-        sums = np.concatenate([[0], np.cumsum(numbers)])
-        return pa.array(sums[hi] - sums[lo], mask=counts == 0), pa.array(counts)
+        return pa.array(_integer_sums(numbers, lo, hi), mask=counts == 0), pa.array(counts)
     numbers = pc.fill_null(values.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
     finite = np.isfinite(numbers)
     sums = np.concatenate([[0.0], np.cumsum(np.where(finite, numbers, 0.0))])

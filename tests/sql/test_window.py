@@ -386,3 +386,17 @@ def test_streamed_chunks_cut_at_window_partition_boundaries():
     for i, (k, _) in enumerate(pairs):
         starts.setdefault(k, i)
     assert pa.Table.from_batches(whole).column("r").to_pylist() == [i - starts[k] + 1 for i, (k, _) in enumerate(pairs)]
+
+
+def test_long_sums_are_exact_and_overflow_raises(spark):
+    from ember.sql.errors import ArithmeticException
+
+    big = 2**62
+    data = spark.createDataFrame([(1, big), (2, big), (3, -big), (4, 5)], "i INT, x LONG")
+    sliding = data.select("i", F.sum("x").over(Window.orderBy("i").rowsBetween(-1, 0)).alias("s"))
+    with pytest.raises(ArithmeticException, match=r"\[ARITHMETIC_OVERFLOW\]"):
+        sliding.collect()  # 2**62 + 2**62 does not fit a long
+    shifted = data.select("i", F.sum("x").over(Window.orderBy("i").rowsBetween(0, 0)).alias("s"))
+    assert [r.s for r in shifted.orderBy("i").collect()] == [big, big, -big, 5]
+    later = data.filter("i >= 2").select("i", F.sum("x").over(Window.orderBy("i")).alias("s"))
+    assert [r.s for r in later.orderBy("i").collect()] == [big, 0, 5]
