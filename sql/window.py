@@ -32,7 +32,7 @@ def _order(col: Any) -> SortOrder:
     return e if isinstance(e, SortOrder) else SortOrder(e, True)
 
 
-def _bound(value: int, lower: bool) -> float | int:
+def _bound(value: int) -> float | int:
     if value <= _PRECEDING_THRESHOLD:
         return UNBOUNDED_PRECEDING
     if value >= _FOLLOWING_THRESHOLD:
@@ -70,11 +70,11 @@ class WindowSpec:
     def rowsBetween(self, start: int, end: int) -> WindowSpec:
         """A frame of rows ``start``..``end`` relative to the current one (``Window.unboundedPreceding``,
         ``Window.currentRow``, ``Window.unboundedFollowing`` or an offset)."""
-        return self._with(frame=WindowFrame("rows", _bound(start, True), _bound(end, False)))
+        return self._with(frame=WindowFrame("rows", _bound(start), _bound(end)))
 
     def rangeBetween(self, start: int, end: int) -> WindowSpec:
         """A frame of the rows whose order key lies within ``start``..``end`` of the current row's."""
-        return self._with(frame=WindowFrame("range", _bound(start, True), _bound(end, False)))
+        return self._with(frame=WindowFrame("range", _bound(start), _bound(end)))
 
 
 class Window:

@@ -22,7 +22,7 @@ from typing import Callable
 from ember.sql import expressions as E
 from ember.sql.analyzer.check_analysis import check_node
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.windows import WindowExpression, has_window
+from ember.sql.expressions.windows import WindowExpression, has_window, window_function_outside_over, without_over
 from ember.sql.plan import logical as L
 
 __all__ = ["extract_windows", "window_not_allowed"]
@@ -121,6 +121,10 @@ def _from_aggregate(node: L.Aggregate) -> L.LogicalPlan:
 
 def extract_windows(node: L.LogicalPlan) -> L.LogicalPlan:
     """Run on a resolved node; returns it unchanged when it has no window expressions."""
+    for e in node.expressions:
+        bare = window_function_outside_over(e)
+        if bare is not None:
+            raise without_over(bare)
     if isinstance(node, L.Window):
         return node
     if isinstance(node, L.Project) and any(has_window(e) for e in node.project_list):

@@ -32,6 +32,7 @@ __all__ = [
     "WindowFrame", "WindowSpecDefinition", "WindowExpression", "WindowFunction", "RowNumber", "Rank",
     "DenseRank", "PercentRank", "CumeDist", "NTile", "Lag", "Lead", "NthValue", "FirstValue", "LastValue",
     "UNBOUNDED_PRECEDING", "UNBOUNDED_FOLLOWING", "CURRENT_ROW", "has_window", "has_aggregate_outside_windows",
+    "window_function_outside_over", "without_over",
 ]
 
 UNBOUNDED_PRECEDING = -math.inf
@@ -126,8 +127,7 @@ class WindowFunction(Expression):
         return self.required_frame
 
     def eval(self, batch: pa.RecordBatch):
-        raise AnalysisException("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE",
-                                f"Window function \"{self.sql()}\" requires an OVER clause.", "42601")
+        raise without_over(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,6 +321,11 @@ class WindowExpression(Expression):
         return f"{self.function.to_string(ids)} OVER ({self.spec.to_string(ids)})"
 
 
+def without_over(fn: Expression) -> AnalysisException:
+    return AnalysisException("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE",
+                             f"Window function \"{fn.sql()}\" requires an OVER clause.", "42601")
+
+
 def _not_ordered(fn: Expression) -> AnalysisException:
     name = fn.sql_name.lower() if isinstance(fn, _RankLike) else fn.pretty_name
     return AnalysisException(
@@ -395,6 +400,21 @@ def _check_frame(frame: WindowFrame, spec: WindowSpecDefinition) -> None:
 
 def has_window(e: Expression) -> bool:
     return any(isinstance(n, WindowExpression) for n in e.walk())
+
+
+def window_function_outside_over(e: Expression) -> WindowFunction | None:
+    """A ranking or offset function of ``e`` that no OVER clause applies to, if any."""
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, WindowFunction):
+            return node
+        if isinstance(node, WindowExpression):
+            stack.extend(node.function.children)
+            stack.append(node.spec)
+        else:
+            stack.extend(node.children)
+    return None
 
 
 def has_aggregate_outside_windows(e: Expression) -> bool:
