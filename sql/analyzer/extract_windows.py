@@ -12,7 +12,8 @@ a grouping column in its PARTITION BY, the argument of ``sum(sum(v)) OVER w``) b
 output of the ``Aggregate``, and the final ``Project`` keeps only the select list:
 ``Project[k, _w0 AS r] <- Window[rank() OVER (ORDER BY _a0) AS _w0] <- Aggregate[k][k, sum(v) AS _a0] <- t``.
 
-Anywhere else (WHERE, GROUP BY, ORDER BY, join conditions) a window function is an error.
+Anywhere else (WHERE, GROUP BY, ORDER BY, join conditions) a window function is an error, as
+in Spark (ORDER BY may name a windowed select item by its alias).
 """
 
 from __future__ import annotations
@@ -25,12 +26,17 @@ from ember.sql.errors import AnalysisException
 from ember.sql.expressions.windows import WindowExpression, has_window, window_function_outside_over, without_over
 from ember.sql.plan import logical as L
 
-__all__ = ["extract_windows", "window_not_allowed"]
+__all__ = ["extract_windows", "window_not_allowed", "window_in_operator"]
 
 
 def window_not_allowed(clause: str) -> AnalysisException:
     return AnalysisException("WINDOW_FUNCTION_NOT_ALLOWED_IN_CLAUSE",
                              f"It is not allowed to use window functions inside {clause} clause.", "42601")
+
+
+def window_in_operator(operator: str) -> AnalysisException:
+    return AnalysisException("UNSUPPORTED_EXPR_FOR_OPERATOR", f"The query operator {operator} contains one or more "
+                             "unsupported expressions.", "42K0E")
 
 
 def _check_no_window_in_aggregates(items: tuple[E.Expression, ...]) -> None:
@@ -136,6 +142,5 @@ def extract_windows(node: L.LogicalPlan) -> L.LogicalPlan:
     if any(has_window(e) for e in node.expressions):
         if isinstance(node, L.Filter):
             raise window_not_allowed("WHERE")
-        raise AnalysisException("UNSUPPORTED_FEATURE", f"Window functions in {type(node).__name__} are not "
-                                "supported; compute them in a select list first.")
+        raise window_in_operator(type(node).__name__)
     return node

@@ -391,8 +391,15 @@ def _check_frame(frame: WindowFrame, spec: WindowSpecDefinition) -> None:
                         "used in a window specification with multiple order by expressions: "
                         f"{','.join(str(o) for o in spec.orders)}.", spec_text)
     key = spec.orders[0].data_type
-    integral_offsets = all(not math.isfinite(b) or isinstance(b, int) for b in (frame.lower, frame.upper))
-    if not (is_numeric(key) or isinstance(key, T.DateType) and integral_offsets):
+    offsets = [b for b in (frame.lower, frame.upper) if math.isfinite(b) and b != 0]
+    if isinstance(key, (T.DateType, T.TimestampType)):
+        if isinstance(key, T.DateType) and all(isinstance(b, int) for b in offsets):
+            return
+        offset_type = "INT" if all(isinstance(b, int) for b in offsets) else "DOUBLE"
+        raise _mismatch("RANGE_FRAME_INVALID_TYPE", frame, f"The data type \"{key.simpleString().upper()}\" used in "
+                        f"the order specification does not support the data type \"{offset_type}\" which is used "
+                        "in the range frame.", spec_text)
+    if not is_numeric(key):
         raise _mismatch("SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", frame,
                         f"The data type of the lower bound \"{key.simpleString().upper()}\" does not match the expected "
                         "data type (\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\").")

@@ -24,7 +24,7 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
-from ember.sql.analyzer.extract_windows import window_not_allowed
+from ember.sql.analyzer.extract_windows import window_in_operator, window_not_allowed
 from ember.sql.analyzer.resolve_references import outer_scope
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert, subqueries_planned_by
@@ -159,7 +159,7 @@ class _Hidden:
             if isinstance(n, exp.Column):
                 output = n in self.columns or (not n.table and n.name.lower() in self.names)
                 return n if output else self._hide(n)
-            if any(n == body for body in self.bodies) or isinstance(n, (exp.AggFunc, exp.Window)):
+            if any(n == body for body in self.bodies) or isinstance(n, exp.AggFunc):
                 return self._hide(n)
             if isinstance(n, _SUBQUERIES):
                 return n.copy()  # a new node: its inside belongs to the subquery, not to this query
@@ -217,6 +217,8 @@ def _select_from(node: exp.Select, plan: L.LogicalPlan) -> L.LogicalPlan:
     having = node.args.get("having")
     if having is not None and having.find(exp.Window):
         raise window_not_allowed("HAVING")
+    if node.args.get("order") is not None and node.args["order"].find(exp.Window):
+        raise window_in_operator("Sort")
     condition = hidden.lift(having.this) if having is not None else None
     orders = _orders(node, hidden)
     if _is_aggregate(node):
