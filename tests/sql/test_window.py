@@ -303,6 +303,14 @@ def test_values_checked_on_pyspark(spark):
                         "nth_value(d, 2) IGNORE NULLS OVER (ORDER BY v) AS f FROM p").collect()
         assert sorted((tuple(r) for r in got), key=lambda r: (r[0] is not None, r[0] or 0)) == [
             (None, None, 4, None, 1, None), (1, 1, 8, 2.0, 1, 1.0), (3, 7, 8, 1.0, 2, 1.0), (4, 7, 7, 1.0, 3, 1.0)]
+        more = spark.sql("SELECT v, stddev(d) OVER (ORDER BY v ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS sd, "
+                         "first_value(d) OVER (ORDER BY v) AS fv, last_value(d) OVER (ORDER BY v) AS lv FROM p")
+        assert sorted((tuple(r) for r in more.collect()), key=lambda r: (r[0] is not None, r[0] or 0)) == [
+            (None, pytest.approx(0.7071067811865476), 2.0, 2.0), (1, pytest.approx(0.7071067811865476), 2.0, 1.0),
+            (3, pytest.approx(2.8284271247461903), 2.0, None), (4, None, 2.0, 5.0)]
+        lists = data.select("v", F.collect_list("d").over(Window.orderBy("v").rowsBetween(1, 2)).alias("l"))
+        assert sorted((tuple(r) for r in lists.collect()), key=lambda r: (r[0] is not None, r[0] or 0)) == [
+            (None, [1.0]), (1, [5.0]), (3, [5.0]), (4, [])]
         ranked = spark.sql("SELECT k, rank() OVER (ORDER BY sum(v) DESC) AS r FROM p GROUP BY k").collect()
         assert sorted((tuple(r) for r in ranked), key=lambda r: r[1]) == [(None, 1), (2, 2), (1, 3)]
     finally:
