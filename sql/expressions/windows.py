@@ -206,7 +206,7 @@ class Lead(WindowFunction):
     ``default`` where there is no such row. It ignores the window's frame (Spark gives it the
     one-row frame ``offset`` rows away). With ``ignore_nulls``, NULL inputs are skipped."""
 
-    input: Expression = None  # type: ignore[assignment]
+    input: Expression
     offset: int = 1
     default: Expression = Literal(None, T.NullType())
     ignore_nulls: bool = False
@@ -244,7 +244,7 @@ class Lag(Lead):
 class NthValue(WindowFunction):
     """``nth_value(input, n)``: the input of the frame's n-th row (n-th non-NULL with ignore_nulls)."""
 
-    input: Expression = None  # type: ignore[assignment]
+    input: Expression
     n: int = 1
     ignore_nulls: bool = False
 
