@@ -107,6 +107,7 @@ SQL = [
     f"nth_value(d, 3) OVER ({BY_ROW})",
     f"nth_value(d, 2) IGNORE NULLS OVER ({BY_ROW} ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING)",
     "sum(v) OVER (PARTITION BY k ORDER BY v NULLS FIRST) / 2 + count(*) OVER (PARTITION BY s)",
+    "sum(v * 2) OVER (PARTITION BY k % 3 ORDER BY d * -1 NULLS FIRST, id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)",
 ]
 
 
