@@ -26,8 +26,8 @@ def inline_named_windows(select: exp.Select) -> None:
     named = {w.name.lower(): w for w in select.args.get("windows") or []}
     for window in list(select.find_all(exp.Window)):
         name = window.args.get("alias")
-        if name is None or window.parent is select and window in (select.args.get("windows") or []):
-            continue
+        if name is None or window.find_ancestor(exp.Select) is not select:
+            continue  # a definition, an inline OVER (...), or a window of a subquery (inlined with it)
         definition = named.get(name.name.lower())
         if definition is None:
             raise AnalysisException(
