@@ -3,7 +3,8 @@
 One bottom-up pass suffices because a node is handled only after its children are resolved:
 joins are de-duplicated and ``USING`` is rewritten, names are resolved against the children's
 output (with implicit casts and generated names), generators move out of select lists into
-``Generate`` nodes, window expressions into ``Window`` nodes, unions are widened, and each node is checked.
+``Generate`` nodes and window expressions into ``Window`` nodes, unions are widened, and each
+node is checked.
 DataFrames are analysed as they are built (as in Spark), so errors point at the line that
 introduced them and every plan a DataFrame holds is already resolved.
 """
