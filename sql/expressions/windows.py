@@ -46,13 +46,16 @@ class WindowFrame:
 
     A bound is ``-inf`` (UNBOUNDED PRECEDING), ``inf`` (UNBOUNDED FOLLOWING), ``0`` (CURRENT
     ROW) or an offset from the current row (negative: before it). ``written_preceding`` says
-    which offsets were written ``n PRECEDING`` in SQL, only so the column name reads as Spark's.
+    which offsets were written ``n PRECEDING`` in SQL and ``cast`` which of those Spark casts to
+    the order key's type; both only make the column name read as Spark's (``1 PRECEDING``,
+    ``(- 1) FOLLOWING``, and ``-1 FOLLOWING`` from the DataFrame API).
     """
 
     frame_type: str  # "rows" | "range"
     lower: float | int
     upper: float | int
     written_preceding: tuple[bool, bool] = (False, False)
+    cast: tuple[bool, bool] = (False, False)
 
     def same_bounds(self, other: WindowFrame) -> bool:
         return (self.frame_type, self.lower, self.upper) == (other.frame_type, other.lower, other.upper)
@@ -62,18 +65,20 @@ class WindowFrame:
         return any(math.isfinite(b) and b != 0 for b in (self.lower, self.upper))
 
     @staticmethod
-    def _bound(value: float | int, preceding: bool) -> str:
+    def _bound(value: float | int, preceding: bool, cast: bool) -> str:
         if value == UNBOUNDED_PRECEDING:
             return "UNBOUNDED PRECEDING"
         if value == UNBOUNDED_FOLLOWING:
             return "UNBOUNDED FOLLOWING"
         if value == 0:
             return "CURRENT ROW"
-        return f"{-value} PRECEDING" if preceding and value < 0 else f"{value} FOLLOWING"
+        if preceding and value < 0:
+            return f"(- {-value}) FOLLOWING" if cast else f"{-value} PRECEDING"
+        return f"{value} FOLLOWING"
 
     def sql(self) -> str:
-        lower = self._bound(self.lower, self.written_preceding[0])
-        upper = self._bound(self.upper, self.written_preceding[1])
+        lower = self._bound(self.lower, self.written_preceding[0], self.cast[0])
+        upper = self._bound(self.upper, self.written_preceding[1], self.cast[1])
         return f"{self.frame_type.upper()} BETWEEN {lower} AND {upper}"
 
 
@@ -310,6 +315,7 @@ class WindowExpression(Expression):
         _check_function(self.function)
         frame = _frame_of(self.function, self.spec)
         _check_frame(frame, self.spec)
+        frame = _with_casts(frame, self.spec)
         if frame == self.spec.frame:
             return self
         return WindowExpression(self.function, replace(self.spec, frame=frame))
@@ -403,6 +409,16 @@ def _check_frame(frame: WindowFrame, spec: WindowSpecDefinition) -> None:
         raise _mismatch("SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", frame,
                         f"The data type of the lower bound \"{key.simpleString().upper()}\" does not match the expected "
                         "data type (\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL\").")
+
+
+def _with_casts(frame: WindowFrame, spec: WindowSpecDefinition) -> WindowFrame:
+    """Mark the RANGE offsets Spark casts to the numeric order key's type (an integer offset
+    over a non-INT key, any fractional offset), as that changes how Spark names the column."""
+    if frame.frame_type != "range" or not frame.has_value_offset or not is_numeric(spec.orders[0].data_type):
+        return frame
+    int_key = isinstance(spec.orders[0].data_type, T.IntegerType)
+    cast = tuple(math.isfinite(b) and b != 0 and not (int_key and isinstance(b, int)) for b in (frame.lower, frame.upper))
+    return replace(frame, cast=cast)
 
 
 def has_window(e: Expression) -> bool:

@@ -227,6 +227,18 @@ def test_groupby_agg_with_a_window(df):
     assert sorted((r.n, r.r) for r in out.collect()) == sorted((n, ordered.index(n) + 1) for n in counts.values())
 
 
+def test_windows_see_the_rows_a_generator_made(spark):
+    data = spark.createDataFrame([(1, [1, 2, 3]), (2, [4])], "k INT, arr ARRAY<INT>")
+    data.createOrReplaceTempView("g")
+    try:
+        got = spark.sql("SELECT k, explode(arr) AS x, row_number() OVER (ORDER BY k) AS r FROM g").collect()
+    finally:
+        spark.catalog.dropTempView("g")
+    # PySpark 4 numbers the four exploded rows 1..4 (the three of k = 1 in some order).
+    assert sorted((r.k, r.r) for r in got) == [(1, 1), (1, 2), (1, 3), (2, 4)]
+    assert sorted(r.x for r in got) == [1, 2, 3, 4]
+
+
 def test_empty_input_gives_no_rows(spark):
     empty = spark.createDataFrame([], "k INT, v INT")
     result = empty.select(F.row_number().over(Window.partitionBy("k").orderBy("v")).alias("r"),
@@ -287,11 +299,14 @@ def test_column_names_are_sparks(spark):
     ]
     data.createOrReplaceTempView("p")
     sql_names = spark.sql("SELECT RANK() OVER (ORDER BY v), sum(v) OVER (ORDER BY v ROWS 1 PRECEDING), "
-                          "sum(v) OVER () FROM p").columns
+                          "sum(v) OVER (), sum(v) OVER (ORDER BY v RANGE BETWEEN 1 PRECEDING AND 2 FOLLOWING), "
+                          "sum(v) OVER (ORDER BY d RANGE BETWEEN 1.5 PRECEDING AND 2 FOLLOWING) FROM p").columns
     spark.catalog.dropTempView("p")
     assert sql_names == ["RANK() OVER (ORDER BY v ASC NULLS FIRST ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)",
                          "sum(v) OVER (ORDER BY v ASC NULLS FIRST ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)",
-                         "sum(v) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)"]
+                         "sum(v) OVER (ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)",
+                         "sum(v) OVER (ORDER BY v ASC NULLS FIRST RANGE BETWEEN 1 PRECEDING AND 2 FOLLOWING)",
+                         "sum(v) OVER (ORDER BY d ASC NULLS FIRST RANGE BETWEEN (- 1.5) FOLLOWING AND 2 FOLLOWING)"]
 
 
 def test_values_checked_on_pyspark(spark):
