@@ -154,6 +154,12 @@ def _window(node: exp.Window) -> E.Expression:
     return window_expression(node)
 
 
+def _ignore_nulls(node: exp.IgnoreNulls) -> E.Expression:
+    from ember.sql.parser.windows import ignore_nulls
+
+    return ignore_nulls(node)
+
+
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
@@ -212,6 +218,8 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
                                  _convert(n.args["false"]) if n.args.get("false") is not None else None),
     exp.Count: _count,
     exp.Window: _window,
+    exp.IgnoreNulls: _ignore_nulls,
+    exp.RespectNulls: lambda n: _convert(n.this),
     exp.Substring: lambda n: E.Substring(_convert(n.this), _convert(n.args["start"]),
                                          _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
     exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),

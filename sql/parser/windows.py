@@ -1,5 +1,7 @@
 """SQL windows → ``WindowExpression``: ``f(...) [IGNORE NULLS] OVER (PARTITION BY ... ORDER BY ... frame)``.
 
+``IGNORE NULLS`` is converted wherever it appears (``first(x, true)`` in a GROUP BY query too).
+
 Named windows (``WINDOW w AS (...)``) are inlined into the ``OVER`` clauses that name them
 before conversion, as Spark's ``WindowsSubstitution`` does: ``OVER w`` takes w's definition and
 ``OVER (w ORDER BY v)`` adds to it.
@@ -16,7 +18,7 @@ from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.expressions.windows import UNBOUNDED_FOLLOWING, UNBOUNDED_PRECEDING, WindowFrame
 from ember.sql.parser.expressions import convert
 
-__all__ = ["window_expression", "inline_named_windows"]
+__all__ = ["window_expression", "inline_named_windows", "ignore_nulls"]
 
 _SPEC_PARTS = ("partition_by", "order", "spec")
 
@@ -41,7 +43,9 @@ def inline_named_windows(select: exp.Select) -> None:
         window.set("alias", None)
 
 
-def _with_ignore_nulls(fn: E.Expression, node: exp.Expression) -> E.Expression:
+def ignore_nulls(node: exp.IgnoreNulls) -> E.Expression:
+    """``f(x) IGNORE NULLS`` (also Spark's ``first(x, true)``): the function skipping NULL inputs."""
+    fn = convert(node.this)
     if isinstance(fn, (E.Lead, E.NthValue)):
         return dataclasses.replace(fn, ignore_nulls=True)
     if isinstance(fn, E.First):  # Spark names first_value(x) IGNORE NULLS as first(x)
@@ -49,7 +53,7 @@ def _with_ignore_nulls(fn: E.Expression, node: exp.Expression) -> E.Expression:
     raise ParseException("UNSUPPORTED_FEATURE", f"IGNORE NULLS is not supported for {node.sql(dialect='spark')!r}.")
 
 
-def _bound(value: object, side: str | None, frame_type: str) -> tuple[float | int, bool]:
+def _bound(value: object, side: str | None) -> tuple[float | int, bool]:
     """A frame bound as (offset, written as PRECEDING)."""
     if isinstance(value, str):
         if value.upper() == "UNBOUNDED":
@@ -66,9 +70,9 @@ def _frame(spec: exp.WindowSpec | None) -> WindowFrame | None:
     if spec is None:
         return None
     kind = spec.args["kind"].lower()
-    lower, lower_preceding = _bound(spec.args.get("start"), spec.args.get("start_side"), kind)
+    lower, lower_preceding = _bound(spec.args.get("start"), spec.args.get("start_side"))
     end = spec.args.get("end")
-    upper, upper_preceding = _bound(end, spec.args.get("end_side"), kind) if end is not None else (0, False)
+    upper, upper_preceding = _bound(end, spec.args.get("end_side")) if end is not None else (0, False)
     return WindowFrame(kind, lower, upper, (lower_preceding, upper_preceding))
 
 
@@ -76,13 +80,7 @@ def window_expression(node: exp.Window) -> E.Expression:
     if node.args.get("alias") is not None:
         raise AnalysisException("MISSING_WINDOW_SPECIFICATION", f"Window specification is not defined in the "
                                 f"WINDOW clause for {node.args['alias'].name}.", "42P20")
-    inner = node.this
-    ignore_nulls = isinstance(inner, exp.IgnoreNulls)
-    if isinstance(inner, (exp.IgnoreNulls, exp.RespectNulls)):
-        inner = inner.this
-    fn = convert(inner)
-    if ignore_nulls:
-        fn = _with_ignore_nulls(fn, node.this)
+    fn = convert(node.this)
     partition = tuple(convert(p) for p in node.args.get("partition_by") or [])
     order = node.args.get("order")
     orders = tuple(E.SortOrder(convert(o.this), not o.args.get("desc"), o.args.get("nulls_first"))

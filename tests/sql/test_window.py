@@ -241,6 +241,17 @@ def test_windows_see_the_rows_a_generator_made(spark):
     assert sorted(r.x for r in got) == [1, 2, 3, 4]
 
 
+def test_ignore_nulls_outside_windows(spark):
+    spark.createDataFrame([(1, None), (1, 3.0), (2, None)], "k INT, d DOUBLE").createOrReplaceTempView("n")
+    try:
+        got = spark.sql("SELECT k, first(d, true) AS f, last(d) IGNORE NULLS AS l FROM n GROUP BY k").collect()
+        assert sorted(tuple(r) for r in got) == [(1, 3.0, 3.0), (2, None, None)]
+        with pytest.raises(AnalysisException, match=r"\[WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE\]"):
+            spark.sql("SELECT lag(d) IGNORE NULLS FROM n")
+    finally:
+        spark.catalog.dropTempView("n")
+
+
 def test_empty_input_gives_no_rows(spark):
     empty = spark.createDataFrame([], "k INT, v INT")
     result = empty.select(F.row_number().over(Window.partitionBy("k").orderBy("v")).alias("r"),
