@@ -24,7 +24,7 @@ from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
 from ember.sql.physical.sort import limit_batches, sort_partition
-from ember.sql.physical.window import WindowExec, window_partition
+from ember.sql.physical.window import WindowExec, window_rows
 
 __all__ = ["execute", "collect_table", "local_slices"]
 
@@ -246,7 +246,7 @@ def _window(node: WindowExec, sc: Any) -> Any:
     keys, orders = list(node.partition_spec), node.order_spec
     windows = [w.child for w in node.window_expressions]
     return execute(node.child, sc).mapPartitions(
-        lambda it: window_partition(it, in_schema, keys, orders, windows, out_schema))
+        lambda it: window_rows(it, in_schema, keys, orders, windows, out_schema))
 
 
 _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {

@@ -204,8 +204,8 @@ def _distinct(node: L.Distinct, children, ctx) -> P.PhysicalPlan:
 
 
 def _window(node: L.Window, children, ctx) -> P.PhysicalPlan:
-    """Hash-exchange on the PARTITION BY keys (all rows to one partition without keys), sort by
-    (keys, orders), then evaluate every window expression of the node over the sorted rows."""
+    """Hash-exchange on the PARTITION BY keys (all rows to one partition without keys); the
+    window operator sorts each task's rows by (keys, orders) itself, so that it can spill."""
     child = children[0]
     keys = tuple(bind(k, _attrs(child)) for k in node.partition_spec)
     orders = tuple(bind(o, _attrs(child)) for o in node.order_spec)
@@ -213,9 +213,8 @@ def _window(node: L.Window, children, ctx) -> P.PhysicalPlan:
     # A window over another with the same PARTITION BY finds its rows already partitioned.
     same_keys = isinstance(child, WindowExec) and child.partition_spec == keys
     exchange = child if same_keys else P.ExchangeExec(child.output, partitioning, child)
-    sort = P.SortExec(child.output, tuple(E.SortOrder(k, True, True) for k in keys) + orders, exchange)
     windows = tuple(bind(w, _attrs(child)) for w in node.window_expressions)
-    return WindowExec(tuple(node.output), windows, keys, orders, sort)
+    return WindowExec(tuple(node.output), windows, keys, orders, exchange)
 
 
 def _repartition(node: L.Repartition, children, ctx) -> P.PhysicalPlan:

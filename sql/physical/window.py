@@ -1,8 +1,10 @@
-"""``WindowExec``: window functions over a partition that arrives sorted, evaluated with numpy.
+"""``WindowExec``: window functions over whole window partitions, evaluated with numpy.
 
-The planner puts a hash exchange on the PARTITION BY keys (one partition without keys) and a
-sort by (partition keys, order keys) below this operator, so each task sees whole window
-partitions, in order. The task then works on the sorted partition as one Arrow batch:
+The planner puts a hash exchange on the PARTITION BY keys below this operator (one partition
+without keys), so each task receives whole window partitions. A task collects its rows in a
+``WindowBuffer`` (which spills them to disk by window partition when the task's memory budget
+runs out), sorts each group it gets back by (partition keys, order keys), and works on the
+sorted rows as Arrow batches:
 
 * Boundaries come from comparing each row with the one before it: a *window partition*
   starts where a partition key changes, a *peer group* (rows tied on every order key) where a
@@ -18,21 +20,18 @@ partitions, in order. The task then works on the sorted partition as one Arrow b
   frame their NULL peers.
 * ``sum``/``avg``/``count`` over any frame are differences of prefix sums (±inf and NaN are
   counted apart so one infinity does not poison the differences; long sums are exact and raise
-  Spark's overflow error; double sums may differ from a row-by-row sum in the last bits); ``min``/``max`` answer
-  range queries from a sparse table of arg-minima over the values' dense ranks (so any
-  orderable type works, NaN ordered last as in Spark); ``first``/``last``/``nth_value`` and
-  ``lag``/``lead`` are index arithmetic (with IGNORE NULLS, arithmetic on the positions of the
-  non-NULL rows). Other aggregates (``collect_list``, ``stddev``, ...) run Arrow's hash
-  aggregation over the frames' rows, once per distinct frame, in bounded chunks.
+  Spark's overflow error; double sums may differ from a row-by-row sum in the last bits);
+  ``min``/``max`` answer range queries from a sparse table of arg-minima over the values' dense
+  ranks (so any orderable type works, NaN ordered last as in Spark); ``first``/``last``/
+  ``nth_value`` and ``lag``/``lead`` are index arithmetic (with IGNORE NULLS, arithmetic on the
+  positions of the non-NULL rows). Other aggregates (``collect_list``, ``stddev``, ...) run
+  Arrow's hash aggregation over the frames' rows, once per distinct frame, in bounded chunks.
 
-Memory: this operator streams. It evaluates the rows it has gathered (about ``_CHUNK_ROWS``)
-up to the start of the last window partition among them, so it holds one window partition
-plus a chunk, never the whole task partition. The sort below it, however, is in-memory
-(``SortExec`` sorts the whole task partition as one table): no spilling sort of Arrow batches
-exists in the engine yet (``ExternalSorter`` sorts pickled Python records). A spilling sort
-that yields sorted batches can replace it with no change here; a single window partition
-larger than memory would further need a spillable row buffer, as Spark's
-``ExternalAppendOnlyUnsafeRowArray``.
+Memory: besides the buffer's spilling, evaluation streams: it evaluates about ``_CHUNK_ROWS``
+sorted rows at a time, up to the start of the last window partition among them, so working
+arrays cover one window partition plus a chunk. A single window partition (or spill bucket)
+larger than the budget is still held whole: it would need a spillable row buffer with random
+access, as Spark's ``ExternalAppendOnlyUnsafeRowArray``.
 """
 
 from __future__ import annotations
@@ -46,12 +45,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ember.memory import TaskMemory
 from ember.sql import expressions as E
 from ember.sql.errors import ArithmeticException
 from ember.sql.physical.batches import to_table
 from ember.sql.physical.plan import PhysicalPlan, _list
+from ember.sql.physical.sort import sort_table
+from ember.sql.physical.window_buffer import WindowBuffer
+from ember.task_context import TaskContext
 
-__all__ = ["WindowExec", "window_partition"]
+__all__ = ["WindowExec", "window_rows", "window_partition"]
 
 _EXPLODE_LIMIT = 1 << 22  # frame members materialised at once by the generic aggregate path
 _CHUNK_ROWS = 1 << 20  # rows gathered before the complete window partitions among them are evaluated
@@ -59,7 +62,11 @@ _CHUNK_ROWS = 1 << 20  # rows gathered before the complete window partitions amo
 
 @dataclass(frozen=True, slots=True)
 class WindowExec(PhysicalPlan):
-    """Append ``window_expressions`` (aliased, bound to the child) to rows sorted by partition and order."""
+    """Append ``window_expressions`` (aliased, bound to the child) to the child's rows.
+
+    The child delivers whole window partitions per task; this operator sorts them itself (by
+    ``partition_spec`` then ``order_spec``), so that it can spill them by window partition.
+    """
 
     window_expressions: tuple[E.Expression, ...] = ()
     partition_spec: tuple[E.Expression, ...] = ()
@@ -464,3 +471,24 @@ def window_partition(batches: Iterator[pa.RecordBatch], input_schema: pa.Schema,
     if rows:
         table = to_table(pending, input_schema).combine_chunks().to_batches()[0]
         yield _evaluate_rows(table, partition_spec, order_spec, windows, output_schema)
+
+
+def window_rows(batches: Iterator[pa.RecordBatch], input_schema: pa.Schema, partition_spec: list[E.Expression],
+                order_spec: tuple[E.SortOrder, ...], windows: list[E.WindowExpression], output_schema: pa.Schema,
+                memory: TaskMemory | None = None) -> Iterator[pa.RecordBatch]:
+    """A task's rows (whole window partitions, in any order) with the window columns appended.
+
+    Rows are buffered under the task's memory budget (spilled by window partition beyond it),
+    then each group of whole window partitions is sorted and evaluated."""
+    context = TaskContext.get()
+    buffer = WindowBuffer(input_schema, partition_spec, memory or TaskMemory.of(context),
+                          context.metrics if context is not None else None)
+    sort_orders = [E.SortOrder(k, True, True) for k in partition_spec] + list(order_spec)
+    try:
+        for batch in batches:
+            buffer.add(batch)
+        for group in buffer.groups():
+            yield from window_partition(iter(sort_table(group, sort_orders).to_batches()), input_schema,
+                                        partition_spec, order_spec, windows, output_schema)
+    finally:
+        buffer.close()

@@ -436,3 +436,89 @@ def test_long_sums_are_exact_and_overflow_raises(spark):
     assert [r.s for r in shifted.orderBy("i").collect()] == [big, big, -big, 5]
     later = data.filter("i >= 2").select("i", F.sum("x").over(Window.orderBy("i")).alias("s"))
     assert [r.s for r in later.orderBy("i").collect()] == [big, 0, 5]
+
+
+# --- spilling: a task's window input beyond its memory budget goes to disk by window partition
+
+def _keyed_batches(rows: int = 60_000, keys: int = 300, per_batch: int = 4_000) -> list:
+    import numpy as np
+    import pyarrow as pa
+
+    rng = np.random.default_rng(5)
+    ids = rng.permutation(rows)
+    return [pa.RecordBatch.from_pydict({"id": ids[i:i + per_batch], "k": ids[i:i + per_batch] % keys})
+            for i in range(0, rows, per_batch)]
+
+
+def test_window_buffer_spills_whole_window_partitions(tmp_path):
+    import os
+
+    from ember.memory import TaskMemory
+    from ember.sql import expressions as E
+    from ember.sql import types as T
+    from ember.sql.physical.window_buffer import WindowBuffer
+    from ember.task_metrics import TaskMetrics
+
+    batches = _keyed_batches()
+    metrics = TaskMetrics()
+    buffer = WindowBuffer(batches[0].schema, [E.BoundReference(1, T.LongType())], TaskMemory(64 << 10, str(tmp_path)),
+                          metrics)
+    for batch in batches:
+        buffer.add(batch)
+    groups = list(buffer.groups())
+    assert buffer.spill_count >= 1 and buffer.bytes_spilled > 0
+    assert (metrics.spill_count, metrics.bytes_spilled) == (buffer.spill_count, buffer.bytes_spilled)
+    assert len(groups) > 1
+    keys_per_group = [set(g.column("k").to_pylist()) for g in groups]
+    assert sum(len(k) for k in keys_per_group) == len(set().union(*keys_per_group)) == 300  # each key in one group
+    assert sorted(i for g in groups for i in g.column("id").to_pylist()) == list(range(60_000))
+    assert os.listdir(tmp_path) == []
+
+
+def test_spilled_windows_equal_in_memory_windows(tmp_path):
+    import pyarrow as pa
+
+    from ember.memory import TaskMemory
+    from ember.sql import expressions as E
+    from ember.sql import types as T
+    from ember.sql.physical.window import window_rows
+
+    batches = _keyed_batches()
+    ident, key = E.BoundReference(0, T.LongType()), E.BoundReference(1, T.LongType())
+    orders = (E.SortOrder(ident),)
+    spec = E.WindowSpecDefinition((key,), orders)
+    windows = [E.WindowExpression(E.RowNumber(), spec).coerce(),
+               E.WindowExpression(E.Sum(ident), E.WindowSpecDefinition((key,), orders, E.WindowFrame("rows", -2, 0)))]
+    schema = pa.schema(list(batches[0].schema) + [pa.field("r", pa.int32()), pa.field("s", pa.int64())])
+
+    def run(memory: TaskMemory) -> pa.Table:
+        out = pa.Table.from_batches(list(window_rows(iter(batches), batches[0].schema, [key], orders, windows, schema,
+                                                     memory)))
+        return out.sort_by("id")
+
+    spilled, whole = run(TaskMemory(64 << 10, str(tmp_path))), run(TaskMemory.unbounded())
+    assert spilled.equals(whole)
+    ids = whole.column("id").to_numpy()
+    assert (whole.column("r").to_numpy() == ids // 300 + 1).all()  # ids of one key are 300 apart
+
+
+def test_windows_on_workers_with_little_memory_are_exact(make_context):
+    from ember.scheduler.listener import JobMetricsListener
+    from ember.sql import SparkSession
+
+    context = make_context("local[2]", {"spark.executor.memory": "1m"})
+    listener = JobMetricsListener()
+    context._listeners.add(listener)
+    session = SparkSession(context)
+    session.conf.set("spark.sql.shuffle.partitions", "2")
+    n = 200_000
+    data = session.range(n, numPartitions=4).select("id", (F.col("id") % 1000).alias("k"))
+    data.repartition(2).toArrow()
+    assert listener.spill_count == 0  # moving the rows alone does not spill, so the spills below are the window's
+    w = Window.partitionBy("k").orderBy("id")
+    got = data.select("id", F.row_number().over(w).alias("r"), F.sum("id").over(w.rowsBetween(-1, 0)).alias("s"))
+    table = got.toArrow().sort_by("id")
+    ids = table.column("id").to_numpy()
+    assert (table.column("r").to_numpy() == ids // 1000 + 1).all()
+    assert (table.column("s").to_numpy() == ids + (ids - 1000) * (ids >= 1000)).all()
+    assert listener.spill_count >= 1
