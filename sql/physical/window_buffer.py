@@ -65,7 +65,8 @@ class WindowBuffer:
             return
         self._batches.append(batch)
         self._bytes += batch.nbytes
-        if self.partition_spec and not self.consumer.grow_to(self._bytes):
+        # Without partition keys the rows cannot be split: they are accounted for but kept.
+        if not self.consumer.grow_to(self._bytes) and self.partition_spec:
             self._spill()
 
     def _spill(self) -> None:
