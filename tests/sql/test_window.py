@@ -522,3 +522,20 @@ def test_windows_on_workers_with_little_memory_are_exact(make_context):
     assert (table.column("r").to_numpy() == ids // 1000 + 1).all()
     assert (table.column("s").to_numpy() == ids + (ids - 1000) * (ids >= 1000)).all()
     assert listener.spill_count >= 1
+
+
+def test_unkeyed_windows_are_kept_in_memory_and_exact(tmp_path):
+    import pyarrow as pa
+
+    from ember.memory import TaskMemory
+    from ember.sql import expressions as E
+    from ember.sql import types as T
+    from ember.sql.physical.window import window_rows
+
+    batches = _keyed_batches(rows=20_000)
+    ident = E.BoundReference(0, T.LongType())
+    windows = [E.WindowExpression(E.Rank(), E.WindowSpecDefinition((), (E.SortOrder(ident, False),))).coerce()]
+    schema = pa.schema(list(batches[0].schema) + [pa.field("r", pa.int32())])
+    out = pa.Table.from_batches(list(window_rows(iter(batches), batches[0].schema, [], windows[0].spec.orders, windows,
+                                                 schema, TaskMemory(16 << 10, str(tmp_path))))).sort_by("id")
+    assert out.column("r").to_pylist() == list(range(20_000, 0, -1))  # one window partition cannot be split
