@@ -72,7 +72,7 @@ def _unsupported(node: exp.Expression) -> ParseException:
 # it is refused by name instead, so that no query runs without a part of its text.
 _HANDLED_CLAUSES: dict[type, set[str]] = {
     exp.Select: {"expressions", "from_", "joins", "where", "group", "having", "order", "limit", "distinct",
-                 "with_", "hint", "kind"},
+                 "with_", "hint", "kind", "windows"},
     exp.Join: {"this", "on", "using", "side", "kind", "hint"},
     exp.Table: {"this", "alias", "db", "catalog"},
     exp.Subquery: {"this", "alias", "limit", "order", "with_"},
