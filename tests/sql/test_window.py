@@ -211,13 +211,13 @@ def test_dataframe_api_matches_duckdb(df, duck):
 
 
 def test_with_column_and_filter_on_a_window_result(df):
-    w = Window.partitionBy("k").orderBy(F.desc("d"), "id")
+    w = Window.partitionBy("k").orderBy(F.desc("d"), "id")  # DESC puts NULLs last: the largest d comes first
     top = df.withColumn("r", F.row_number().over(w)).filter(F.col("r") == 1).select("k", "d")
-    by_key: dict = {}
+    values: dict = {}
     for _, k, _, d, _ in ROWS:
-        if k not in by_key or (d is not None and (by_key[k] is None or d > by_key[k])):
-            by_key[k] = d if k not in by_key or d is not None else by_key[k]
-    assert sorted(((r.k, r.d) for r in top.collect()), key=str) == sorted(by_key.items(), key=str)
+        values.setdefault(k, []).append(d)
+    expected = {k: max((d for d in ds if d is not None), default=None) for k, ds in values.items()}
+    assert sorted(((r.k, r.d) for r in top.collect()), key=str) == sorted(expected.items(), key=str)
 
 
 def test_groupby_agg_with_a_window(df):
