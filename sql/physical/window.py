@@ -98,11 +98,16 @@ class Layout:
         return Layout(part_start, part_end, peer_start, peer_end, np.cumsum(new_peer))
 
 
+def _plain(a: pa.Array) -> pa.Array:
+    """A dictionary-encoded array (a partition column of a Parquet dataset) decoded."""
+    return a.cast(a.type.value_type) if pa.types.is_dictionary(a.type) else a
+
+
 def _changes(arrays: list[pa.Array], n: int) -> np.ndarray:
     """True where a row differs from the row before it in any of ``arrays`` (and at row 0)."""
     out = np.zeros(n, dtype=bool)
     out[:1] = True
-    for a in arrays:
+    for a in map(_plain, arrays):
         if n < 2:
             break
         cur, prev = a.slice(1), a.slice(0, n - 1)
@@ -335,7 +340,7 @@ def _min_max(values: pa.Array, lo: np.ndarray, hi: np.ndarray, is_min: bool) -> 
     """Range minima/maxima from a sparse table of arg-best row indices over dense value ranks."""
     n = len(values)
     valid = _valid(values)
-    ranks = pc.rank(values, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
+    ranks = pc.rank(_plain(values), sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int64)
     ranks = np.where(valid, ranks, n + 2 if is_min else -1)
     better = np.less_equal if is_min else np.greater_equal
 
