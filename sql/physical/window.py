@@ -148,6 +148,7 @@ def _range_keys(values: pa.Array, order: E.SortOrder, offset: float | int) -> np
         keys = pc.fill_null(values.cast(pa.int64()), 0).to_numpy(zero_copy_only=False)
     else:
         keys = pc.fill_null(values.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
+        keys = np.where(np.isnan(keys), np.inf, keys)  # NaN sorts above every number, as in Spark
     return keys if order.ascending else -keys
 
 

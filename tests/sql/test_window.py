@@ -539,3 +539,17 @@ def test_unkeyed_windows_are_kept_in_memory_and_exact(tmp_path):
     out = pa.Table.from_batches(list(window_rows(iter(batches), batches[0].schema, [], windows[0].spec.orders, windows,
                                                  schema, TaskMemory(16 << 10, str(tmp_path))))).sort_by("id")
     assert out.column("r").to_pylist() == list(range(20_000, 0, -1))  # one window partition cannot be split
+
+
+def test_nan_is_above_every_number_in_window_orders(spark):
+    nan = float("nan")
+    data = spark.createDataFrame([(1, 1.0), (2, nan), (3, 2.0), (4, None), (5, nan)], "i INT, d DOUBLE")
+    out = data.select("i", F.rank().over(Window.orderBy(F.desc("d"))).alias("down"),
+                      F.rank().over(Window.orderBy("d")).alias("up"),
+                      F.count("*").over(Window.orderBy(F.desc("d")).rangeBetween(-1, 0)).alias("near"))
+    got = {r.i: (r.down, r.up, r.near) for r in out.collect()}
+    # As PySpark 4 gives: DESC NULLS LAST puts NaN first; ASC NULLS FIRST puts NULL first and NaN
+    # last. NaN rows frame their NaN peers; 2.0 - 1 reaches 1.0.
+    assert got == {2: (1, 4, 2), 5: (1, 4, 2), 3: (3, 3, 1), 1: (4, 2, 2), 4: (5, 1, 1)}
+    ordered = [r.i for r in data.orderBy(F.desc("d"), "i").collect()]
+    assert ordered == [2, 5, 3, 1, 4]
