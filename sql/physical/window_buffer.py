@@ -8,9 +8,11 @@ spill directory, so each window partition lands whole in one file. ``groups()`` 
 the files back one at a time, and the caller sorts and evaluates one bucket at a time instead
 of the whole task partition.
 
-Limits: without PARTITION BY keys the input is a single window partition and cannot be split
-(it stays in memory, as in Spark's in-memory buffer before it spills rows); a bucket larger
-than the budget is read back whole (there is no recursive split). ``spill_count`` and
+A bucket read back that is still larger than the budget is split again the same way on other
+bits of the hash, up to ``_MAX_LEVELS`` deep (so one huge window partition costs a few extra
+passes, then is held whole). Without PARTITION BY keys the input is a single window partition
+and cannot be split: it stays in memory (Spark's row buffer would spill it and read it back
+row by row; here the evaluation needs it in memory). ``spill_count`` and
 ``bytes_spilled`` are kept on the instance and added to the task's metrics; every spill file
 is removed when its bucket has been read, or by ``close()``.
 """
@@ -38,18 +40,20 @@ __all__ = ["WindowBuffer"]
 log = logging.getLogger(__name__)
 
 _IPC_OPTIONS = pa.ipc.IpcWriteOptions(compression="lz4")
+_MAX_LEVELS = 4  # bucket splits (each uses 5 more bits of the 64-bit hash)
 
 
 class WindowBuffer:
     """Collects a task's rows for a window operator; ``groups()`` yields tables of whole window partitions."""
 
     def __init__(self, schema: pa.Schema, partition_spec: list[E.Expression], memory: TaskMemory,
-                 metrics: TaskMetrics | None = None, buckets: int = 16) -> None:
+                 metrics: TaskMetrics | None = None, buckets: int = 16, level: int = 0) -> None:
         self.schema = schema
         self.partition_spec = partition_spec
         self.memory = memory
         self.metrics = metrics
         self.buckets = buckets
+        self.level = level
         self.consumer = MemoryConsumer(memory.budget)
         self.spill_count = 0
         self.bytes_spilled = 0
@@ -86,8 +90,10 @@ class WindowBuffer:
 
     def _write(self, batch: pa.RecordBatch) -> None:
         keys = [E.as_array(k.eval(batch), batch.num_rows) for k in self.partition_spec]
-        # The exchange chose this task by the hash modulo the partition count: use other bits.
-        bucket = ((hash_columns(keys) >> np.uint64(32)) % np.uint64(self.buckets)).astype(np.int64)
+        # The exchange chose this task by the hash modulo the partition count: use other bits,
+        # and other ones again at each level of splitting.
+        shift = np.uint64(32 + 5 * self.level)
+        bucket = ((hash_columns(keys) >> shift) % np.uint64(self.buckets)).astype(np.int64)
         for index, piece in split_by_partition(batch, bucket, self.buckets):
             self._files[index][1].write_batch(piece)
 
@@ -114,9 +120,24 @@ class WindowBuffer:
                     table = pa.ipc.open_stream(source).read_all()
                 os.remove(path)
                 if table.num_rows:
-                    yield table
+                    yield from self._split_further(table)
         finally:
             self.close()
+
+    def _split_further(self, table: pa.Table) -> Iterator[pa.Table]:
+        """A bucket still larger than the budget, split again on other bits of the hash."""
+        if self.level + 1 >= _MAX_LEVELS or table.nbytes <= self.memory.budget.capacity:
+            yield table
+            return
+        inner = WindowBuffer(self.schema, self.partition_spec, self.memory, self.metrics, self.buckets, self.level + 1)
+        try:
+            for batch in table.to_batches():
+                inner.add(batch)
+            yield from inner.groups()
+        finally:
+            inner.close()
+            self.spill_count += inner.spill_count
+            self.bytes_spilled += inner.bytes_spilled
 
     def close(self) -> None:
         for path, writer, sink in self._files or []:

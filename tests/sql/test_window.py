@@ -475,6 +475,23 @@ def test_window_buffer_spills_whole_window_partitions(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
+def test_buckets_larger_than_the_budget_are_split_again(tmp_path):
+    from ember.memory import TaskMemory
+    from ember.sql import expressions as E
+    from ember.sql import types as T
+    from ember.sql.physical.window_buffer import WindowBuffer
+
+    batches = _keyed_batches()
+    buffer = WindowBuffer(batches[0].schema, [E.BoundReference(1, T.LongType())], TaskMemory(8 << 10, str(tmp_path)))
+    for batch in batches:
+        buffer.add(batch)
+    groups = list(buffer.groups())
+    assert len(groups) > 16 and buffer.spill_count > 1  # 16 buckets of ~60 KB each, over an 8 KB budget
+    keys_per_group = [set(g.column("k").to_pylist()) for g in groups]
+    assert sum(len(k) for k in keys_per_group) == len(set().union(*keys_per_group)) == 300
+    assert sum(g.num_rows for g in groups) == 60_000
+
+
 def test_spilled_windows_equal_in_memory_windows(tmp_path):
     import pyarrow as pa
 
@@ -496,8 +513,9 @@ def test_spilled_windows_equal_in_memory_windows(tmp_path):
                                                      memory)))
         return out.sort_by("id")
 
-    spilled, whole = run(TaskMemory(64 << 10, str(tmp_path))), run(TaskMemory.unbounded())
-    assert spilled.equals(whole)
+    whole = run(TaskMemory.unbounded())
+    assert run(TaskMemory(64 << 10, str(tmp_path))).equals(whole)
+    assert run(TaskMemory(8 << 10, str(tmp_path))).equals(whole)  # buckets split again
     ids = whole.column("id").to_numpy()
     assert (whole.column("r").to_numpy() == ids // 300 + 1).all()  # ids of one key are 300 apart
 
