@@ -29,8 +29,8 @@ sorted rows as Arrow batches:
 
 Memory: besides the buffer's spilling, evaluation streams: it evaluates about ``_CHUNK_ROWS``
 sorted rows at a time, up to the start of the last window partition among them, so working
-arrays cover one window partition plus a chunk. A single window partition (or spill bucket)
-larger than the budget is still held whole: it would need a spillable row buffer with random
+arrays cover one window partition plus a chunk. A single window partition larger than the
+budget is still held whole: it would need a spillable row buffer with random
 access, as Spark's ``ExternalAppendOnlyUnsafeRowArray``.
 """
 
