@@ -22,6 +22,7 @@ from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
 from ember.sql.group import GroupedData
 from ember.sql.na import DataFrameNaFunctions
 from ember.sql.plan import logical as L
+from ember.sql.plan.limits import check_limit_like
 from ember.sql.plan.set_operations import except_, intersect
 from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
@@ -200,7 +201,13 @@ class DataFrame:
         return self._with(L.Sort(tuple(_sort_order(c, ascending) for c in cols), self._plan, False))
 
     def limit(self, num: int) -> DataFrame:
+        check_limit_like("limit", num)
         return self._with(L.Limit(num, self._plan))
+
+    def offset(self, num: int) -> DataFrame:
+        """The rows after the first ``num``."""
+        check_limit_like("offset", num)
+        return self._with(L.Offset(num, self._plan))
 
     def distinct(self) -> DataFrame:
         return self._with(L.Distinct(self._plan))

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
+import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
@@ -28,6 +29,7 @@ from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.plan import logical as L
+from ember.sql.plan.limits import check_limit_like
 from ember.sql.plan.set_operations import except_, intersect
 
 if TYPE_CHECKING:
@@ -220,14 +222,31 @@ def _bind_ordinal(order: E.SortOrder | tuple[int, exp.Ordered], output: list[E.A
 
 
 def _limit(node: exp.Expression, plan: L.LogicalPlan) -> L.LogicalPlan:
-    limit = node.args.get("limit")
-    if limit is None:
-        return plan
-    value = convert(limit.expression)
-    if not isinstance(value, E.Literal) or not isinstance(value.value, int) or value.value < 0:
-        raise AnalysisException("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE",
-                                f"The limit like expression \"{limit.expression.sql()}\" is invalid.", "42K0E")
-    return analyze(L.Limit(value.value, plan))
+    """``LIMIT l``, ``OFFSET n`` and ``LIMIT l OFFSET n`` (``Offset n <- Limit l + n``, as Spark plans it)."""
+    limit, offset = node.args.get("limit"), node.args.get("offset")
+    n = _limit_value("limit", limit.expression) if limit is not None else None
+    m = _limit_value("offset", offset.expression) if offset is not None else 0
+    if n is not None:
+        plan = analyze(L.Limit(n + m, plan))
+    return analyze(L.Offset(m, plan)) if m else plan
+
+
+def _limit_value(kind: str, node: exp.Expression) -> int:
+    value = _constant(convert(node))
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise AnalysisException("INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE", f"The limit like expression "
+                                f"\"{node.sql()}\" is invalid. The {kind} expression must be a constant integer.",
+                                "42K0E")
+    check_limit_like(kind, value)
+    return value
+
+
+def _constant(e: E.Expression) -> object:
+    """The value of a constant integer expression (``3``, ``-1``, ``2 + 1``), else ``None``."""
+    if not e.foldable or not isinstance(e.data_type, T.IntegralType):
+        return None
+    value = E.as_array(e.eval(pa.RecordBatch.from_pydict({"_": [None]})), 1)[0]
+    return value.as_py()
 
 
 # ---------------------------------------------------------------------------- set operations

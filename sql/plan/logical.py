@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of", "FileScan", "Generate",
+    "schema_of", "FileScan", "Generate", "Offset", "Expand",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -337,6 +337,24 @@ class Limit(LogicalPlan):
 
     def node_string(self) -> str:
         return f"Limit {self.n}"
+
+
+@dataclass(frozen=True, slots=True)
+class Offset(LogicalPlan):
+    """The child's rows without the first ``n`` (``OFFSET n``); ``LIMIT l OFFSET n`` is
+    ``Offset n <- Limit l + n``, as in Spark."""
+
+    n: int
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"Offset {self.n}"
 
 
 @dataclass(frozen=True, slots=True)
