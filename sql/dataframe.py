@@ -22,7 +22,9 @@ from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
 from ember.sql.group import GroupedData
 from ember.sql.na import DataFrameNaFunctions
 from ember.sql.plan import logical as L
+from ember.sql.plan.grouping_sets import cube_sets, rollup_sets
 from ember.sql.plan.limits import check_limit_like
+from ember.sql.plan.pivot import unpivot
 from ember.sql.plan.set_operations import except_, intersect
 from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
@@ -41,6 +43,14 @@ _JOIN_ALIASES = {
     "rightouter": "right", "right_outer": "right", "semi": "left_semi", "leftsemi": "left_semi",
     "left_semi": "left_semi", "anti": "left_anti", "leftanti": "left_anti", "left_anti": "left_anti",
 }
+
+
+def _as_list(cols: Any) -> list:
+    return list(cols) if isinstance(cols, (list, tuple)) else [cols]
+
+
+def _flatten_columns(cols: tuple) -> list:
+    return list(cols[0]) if len(cols) == 1 and isinstance(cols[0], (list, tuple)) else list(cols)
 
 
 def _sort_order(c: Any, ascending: bool = True) -> E.SortOrder:
@@ -161,6 +171,40 @@ class DataFrame:
         return GroupedData(self, list(cols))
 
     groupby = groupBy
+
+    def rollup(self, *cols: Any) -> GroupedData:
+        """Group by ``cols`` and by each prefix of them, down to the grand total."""
+        cols = _flatten_columns(cols)
+        return GroupedData(self, cols, rollup_sets(range(len(cols))))
+
+    def cube(self, *cols: Any) -> GroupedData:
+        """Group by every subset of ``cols``."""
+        cols = _flatten_columns(cols)
+        return GroupedData(self, cols, cube_sets(range(len(cols))))
+
+    def groupingSets(self, groupingSets: list[list[Any]], *cols: Any) -> GroupedData:
+        """Group by each of ``groupingSets``; ``cols`` are the grouping columns the result shows."""
+        keys = [_col_expr(c) for c in cols]
+        sets = []
+        for members in groupingSets:
+            exprs = [_col_expr(m) for m in members]
+            keys += [e for e in exprs if e not in keys]
+            sets.append(list(dict.fromkeys(keys.index(e) for e in exprs)))
+        return GroupedData(self, [Column(k) for k in keys], sets, shown=len(cols))
+
+    def unpivot(self, ids: Any, values: Any, variableColumnName: str, valueColumnName: str) -> DataFrame:
+        """One row per id columns and value column: ``ids``, the column's name, its value (NULLs kept)."""
+        id_exprs = [_col_expr(c) for c in _as_list(ids)]
+        if values is None:
+            taken = {e.name.lower() for e in id_exprs if isinstance(e, (E.UnresolvedAttribute, E.AttributeReference))}
+            values = [Column(a) for a in self._plan.output if a.name.lower() not in taken]
+        value_exprs = [_col_expr(c) for c in _as_list(values)]
+        names = [E.output_name(e) for e in value_exprs]
+        plan = unpivot(self._plan, id_exprs, [[v] for v in value_exprs], names, variableColumnName,
+                       [valueColumnName], include_nulls=True)
+        return DataFrame(self.sparkSession, plan)
+
+    melt = unpivot
 
     def agg(self, *exprs: Any) -> DataFrame:
         return self.groupBy().agg(*exprs)

@@ -145,6 +145,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Mod: _binary(E.Remainder),
     exp.EQ: _binary(E.EqualTo),
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
+    exp.NullSafeNEQ: lambda n: E.Not(E.EqualNullSafe(_convert(n.left), _convert(n.right))),
     exp.NEQ: lambda n: E.Not(E.EqualTo(_convert(n.left), _convert(n.right))),
     exp.GT: _binary(E.GreaterThan),
     exp.GTE: _binary(E.GreaterThanOrEqual),

@@ -27,8 +27,12 @@ from ember.sql import types as T
 from ember.sql.analyzer import analyze
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert
+from ember.sql.parser.grouping import group_by
+from ember.sql.parser.pivot import apply_pivots
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
+from ember.sql.parser.values import inline_table, table_function
 from ember.sql.plan import logical as L
+from ember.sql.plan.grouping_sets import grouped_aggregate
 from ember.sql.plan.limits import check_limit_like
 from ember.sql.plan.set_operations import except_, intersect
 
@@ -83,6 +87,8 @@ def _with_ctes(node: exp.Expression, scope: _Scope) -> _Scope:
 
 # ---------------------------------------------------------------------------- FROM
 def _table(node: exp.Table, scope: _Scope) -> L.LogicalPlan:
+    if isinstance(node.this, exp.Func):
+        return table_function(node)
     name = node.name
     plan = scope.ctes.get(name.lower()) if not node.db else None
     if plan is None:
@@ -98,6 +104,7 @@ def _subquery(node: exp.Subquery, scope: _Scope) -> L.LogicalPlan:
 _RELATIONS: dict[type, Callable[[exp.Expression, _Scope], L.LogicalPlan]] = {
     exp.Table: _table,
     exp.Subquery: _subquery,
+    exp.Values: lambda n, scope: inline_table(n),
 }
 
 
@@ -105,7 +112,7 @@ def _relation(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
     builder = _RELATIONS.get(type(node))
     if builder is None:
         raise _unsupported(node)
-    return builder(node, scope)
+    return apply_pivots(node, builder(node, scope))
 
 
 def _join_type(join: exp.Join) -> str:
@@ -152,7 +159,7 @@ class _Hidden:
             if isinstance(n, exp.Column):
                 output = n in self.columns or (not n.table and n.name.lower() in self.names)
                 return n if output else self._hide(n)
-            if any(n == body for body in self.bodies) or isinstance(n, exp.AggFunc):
+            if any(n == body for body in self.bodies) or isinstance(n, (exp.AggFunc, exp.Grouping, exp.GroupingId)):
                 return self._hide(n)
             return n
 
@@ -180,10 +187,8 @@ def _select(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
     condition = hidden.lift(having.this) if having is not None else None
     orders = _orders(node, hidden)
     if _is_aggregate(node):
-        group = node.args.get("group")
-        grouping = [convert(node.expressions[i - 1].unalias()) if (i := _ordinal(g)) else convert(g)
-                    for g in (group.expressions if group is not None else [])]
-        plan = analyze(L.Aggregate(tuple(grouping), tuple(items + hidden.items), plan))
+        grouping, sets = group_by(node)
+        plan = grouped_aggregate(grouping, sets, items + hidden.items, plan)
     else:
         plan = analyze(L.Project(tuple(items + hidden.items), plan))
     visible = [a for a in plan.output if not a.name.startswith(_HIDDEN)]
@@ -277,4 +282,5 @@ _QUERIES: dict[type, Callable[[exp.Expression, _Scope], L.LogicalPlan]] = {
     exp.Intersect: _set_operation,
     exp.Except: _set_operation,
     exp.Subquery: lambda n, scope: _limit(n, _query(n.this, scope)),
+    exp.Values: lambda n, scope: inline_table(n),
 }

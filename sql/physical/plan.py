@@ -252,6 +252,17 @@ class LimitExec(PhysicalPlan):
 
 
 @dataclass(frozen=True, slots=True)
+class ExpandExec(PhysicalPlan):
+    """Each input batch evaluated once per projection (grouping sets)."""
+
+    projections: tuple[tuple[E.Expression, ...], ...] = ()
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Expand [{', '.join(_list(p) for p in self.projections)}], {_list(self.output)}"
+
+
+@dataclass(frozen=True, slots=True)
 class OffsetExec(PhysicalPlan):
     """Skip the first ``n`` rows of a child that is one partition in order."""
 

@@ -245,6 +245,8 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Generate: lambda n, c, ctx: P.GenerateExec(tuple(n.output), bind(n.generator, _attrs(c[0])), n.outer, c[0]),
     L.Limit: _limit,
     L.Offset: _offset,
+    L.Expand: lambda n, c, ctx: P.ExpandExec(
+        tuple(n.output), tuple(tuple(bind(e, _attrs(c[0])) for e in p) for p in n.projections), c[0]),
     L.Union: lambda n, c, ctx: P.UnionExec(tuple(n.output), tuple(c)),
     L.Distinct: _distinct,
     L.SubqueryAlias: lambda n, c, ctx: c[0],

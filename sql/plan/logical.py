@@ -308,6 +308,30 @@ class Generate(LogicalPlan):
 
 
 @dataclass(frozen=True, slots=True)
+class Expand(LogicalPlan):
+    """Each child row emitted once per projection (one per grouping set of a ROLLUP, CUBE or
+    GROUPING SETS aggregate): the child's columns, the grouping keys with the keys outside
+    that set NULL, and the set's ``spark_grouping_id``."""
+
+    projections: tuple[tuple[Expression, ...], ...]
+    attributes: tuple[AttributeReference, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def expressions(self) -> list[Expression]:
+        return [e for projection in self.projections for e in projection]
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attributes)
+
+    def node_string(self) -> str:
+        return f"Expand [{', '.join(_attr_list(p) for p in self.projections)}], {_attr_list(self.attributes)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Sort(LogicalPlan):
     orders: tuple[SortOrder, ...]
     child: LogicalPlan

@@ -70,3 +70,244 @@ def test_non_integer_limit_is_rejected(spark, nums):
     with pytest.raises(AnalysisException) as info:
         spark.sql("SELECT id FROM nums LIMIT 'a'")
     assert info.value.getCondition() == "INVALID_LIMIT_LIKE_EXPRESSION.DATA_TYPE"
+
+
+# ---------------------------------------------------------------------------- VALUES
+def test_values_with_alias_names_and_qualifies_columns(spark):
+    df = spark.sql("SELECT t.id, name FROM VALUES (1, 'a'), (2, 'b') AS t(id, name)")
+    assert df.columns == ["id", "name"]
+    assert df.schema.simpleString() == "struct<id:int,name:string>"
+    assert rows(df) == [(1, "a"), (2, "b")]
+
+
+def test_parenthesised_values_in_from(spark):
+    assert sorted_rows(spark.sql("SELECT a + b AS s FROM (VALUES (1, 2), (3, 4)) t(a, b)")) == [(3,), (7,)]
+
+
+def test_bare_values_statement_gets_default_names(spark):
+    df = spark.sql("VALUES (1, 'x'), (2, NULL)")
+    assert df.columns == ["col1", "col2"]
+    assert [f.nullable for f in df.schema.fields] == [False, True]  # PySpark 4: nullable only with a NULL
+    assert rows(df) == [(1, "x"), (2, None)]
+
+
+def test_values_widens_each_column_across_rows(spark):
+    # PySpark 4: (CAST(1 AS TINYINT)), (300) -> int; (1L), (2.5D) -> double; all NULL -> void.
+    assert spark.sql("SELECT * FROM VALUES (CAST(1 AS TINYINT)), (300)").schema.simpleString() == "struct<col1:int>"
+    df = spark.sql("SELECT * FROM VALUES (1L), (2.5D)")
+    assert df.schema.simpleString() == "struct<col1:double>" and rows(df) == [(1.0,), (2.5,)]
+    assert spark.sql("VALUES (NULL), (NULL)").schema.simpleString() == "struct<col1:void>"
+
+
+def test_values_cells_may_be_constant_expressions(spark):
+    assert rows(spark.sql("VALUES (-1 + 2, upper('x'), array(1, 2))")) == [(1, "X", [1, 2])]
+    assert rows(spark.sql("SELECT * FROM VALUES 1, 2, 3")) == [(1,), (2,), (3,)]
+
+
+@pytest.mark.parametrize("query, condition", [
+    ("VALUES (1, 2), (3)", "INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH"),
+    ("SELECT * FROM VALUES (1, 2) AS t(a)", "INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH"),
+    ("SELECT * FROM VALUES (1), ('a')", "INVALID_INLINE_TABLE.INCOMPATIBLE_TYPES_IN_INLINE_TABLE"),
+    ("VALUES (id)", "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION"),
+])
+def test_bad_values_are_rejected(spark, query, condition):
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(query)
+    assert info.value.getCondition() == condition
+
+
+# ---------------------------------------------------------------------------- range(...), predicates
+def test_range_table_function(spark):
+    assert rows(spark.sql("SELECT * FROM range(3)")) == [(0,), (1,), (2,)]
+    assert rows(spark.sql("SELECT r.id FROM range(1, 7, 2) r")) == [(1,), (3,), (5,)]
+    df = spark.sql("SELECT x FROM range(10, 0, -3, 2) AS r(x)")
+    assert df.schema.simpleString() == "struct<x:bigint>" and rows(df) == [(v,) for v in range(10, 0, -3)]
+
+
+@pytest.mark.parametrize("query, condition", [
+    ("SELECT * FROM range(1, 2, 0)", "FAILED_FUNCTION_CALL"),
+    ("SELECT * FROM range(1, 2, 3, 4, 5)", "WRONG_NUM_ARGS.WITHOUT_SUGGESTION"),
+    ("SELECT * FROM no_such_function(1)", "UNRESOLVABLE_TABLE_VALUED_FUNCTION"),
+    ("SELECT * FROM range(3) AS r(x, y)", "NUM_TABLE_VALUE_ALIASES_MISMATCH"),
+])
+def test_bad_table_functions_are_rejected(spark, query, condition):
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(query)
+    assert info.value.getCondition() == condition
+
+
+def test_is_distinct_from_and_regexp(spark):
+    got = rows(spark.sql("SELECT 1 IS DISTINCT FROM NULL, NULL IS NOT DISTINCT FROM NULL, 2 IS DISTINCT FROM 2, "
+                         "NULL <=> NULL, 'abc' RLIKE 'b', 'abc' REGEXP '^b'"))
+    assert got == [(True, True, False, True, True, False)]
+
+
+def test_is_distinct_from_over_columns(spark):
+    df = spark.sql("SELECT a FROM VALUES (1, 1), (1, NULL), (NULL, NULL), (2, 3) t(a, b) WHERE a IS DISTINCT FROM b")
+    assert sorted_rows(df) == [(1,), (2,)]
+
+
+# ---------------------------------------------------------------------------- grouping sets
+KCV = [("a", "x", 1), ("a", "y", 2), ("b", "x", 3), ("b", None, 4), ("b", "x", None)]
+
+
+@pytest.fixture(scope="module")
+def kcv(spark):
+    df = spark.createDataFrame(KCV, "k string, c string, v int")
+    df.createOrReplaceTempView("kcv")
+    return df
+
+
+def expected_sets(sets: list[tuple[str, ...]]) -> list[tuple]:
+    """(k, c, sum(v), grouping_id) per group of each grouping set, computed in plain Python."""
+    out = []
+    for members in sets:
+        groups: dict[tuple, list] = {}
+        for k, c, v in KCV:
+            key = (k if "k" in members else None, c if "c" in members else None)
+            groups.setdefault(key, []).append(v)
+        gid = (0 if "k" in members else 2) + (0 if "c" in members else 1)
+        for (k, c), vs in groups.items():
+            known = [v for v in vs if v is not None]
+            out.append((k, c, sum(known) if known else None, gid))
+    return sorted(out, key=lambda r: tuple((v is None, v if v is not None else 0) for v in r))
+
+
+@pytest.mark.parametrize("group_by, sets", [
+    ("GROUPING SETS ((k, c), (k), ())", [("k", "c"), ("k",), ()]),
+    ("ROLLUP(k, c)", [("k", "c"), ("k",), ()]),
+    ("k, c WITH ROLLUP", [("k", "c"), ("k",), ()]),
+    ("CUBE(k, c)", [("k", "c"), ("k",), ("c",), ()]),
+    ("k, c WITH CUBE", [("k", "c"), ("k",), ("c",), ()]),
+    ("GROUPING SETS (k, c)", [("k",), ("c",)]),
+    ("k, ROLLUP(c)", [("k", "c"), ("k",)]),
+    ("k, c GROUPING SETS ((k, c), (k))", [("k", "c"), ("k",)]),
+    ("ROLLUP(1, 2)", [("k", "c"), ("k",), ()]),
+])
+def test_grouping_sets_in_sql(spark, kcv, group_by, sets):
+    df = spark.sql(f"SELECT k, c, sum(v), grouping_id() FROM kcv GROUP BY {group_by}")
+    assert sorted_rows(df) == expected_sets(sets)
+
+
+def test_grouping_and_grouping_id_types_and_names(spark, kcv):
+    # Names, types and nullability as PySpark 4 gives them.
+    df = spark.sql("SELECT k, c, sum(v), grouping(k), grouping_id(k, c) FROM kcv GROUP BY ROLLUP(k, c)")
+    assert df.schema.simpleString() == ("struct<k:string,c:string,sum(v):bigint,grouping(k):tinyint,"
+                                        "grouping_id(k, c):bigint>")
+    assert [f.nullable for f in df.schema.fields] == [True, True, True, False, False]
+    assert sorted_rows(df.select("k", "grouping(k)").distinct()) == [("a", 0), ("b", 0), (None, 1)]
+
+
+def test_grouping_in_having_and_order_by(spark, kcv):
+    df = spark.sql("SELECT k, sum(v) AS s FROM kcv GROUP BY CUBE(k) HAVING grouping(k) = 1")
+    assert rows(df) == [(None, 10)]
+    df = spark.sql("SELECT k, sum(v) AS s FROM kcv GROUP BY CUBE(k) ORDER BY grouping(k), k")
+    assert rows(df) == [("a", 3), ("b", 7), (None, 10)]
+
+
+def test_aggregates_read_the_original_columns_under_rollup(spark, kcv):
+    # count(k) in the grand-total row counts every non-null k, not the NULLed key.
+    df = spark.sql("SELECT upper(k) AS u, count(k) AS n FROM kcv GROUP BY ROLLUP(upper(k))")
+    assert sorted_rows(df) == [("A", 2), ("B", 3), (None, 5)]
+
+
+@pytest.mark.parametrize("query, condition", [
+    ("SELECT k, grouping(c) FROM kcv GROUP BY k", "UNSUPPORTED_GROUPING_EXPRESSION"),
+    ("SELECT grouping_id() FROM kcv", "UNSUPPORTED_GROUPING_EXPRESSION"),
+    ("SELECT k, grouping(c) FROM kcv GROUP BY ROLLUP(k)", "GROUPING_COLUMN_MISMATCH"),
+    ("SELECT k, grouping_id(c) FROM kcv GROUP BY k, c GROUPING SETS ((k, c), (k))", "GROUPING_ID_COLUMN_MISMATCH"),
+    ("SELECT k, sum(v) FROM kcv GROUP BY 5", "GROUP_BY_POS_OUT_OF_RANGE"),
+    ("SELECT k, sum(v) FROM kcv GROUP BY 2", "GROUP_BY_POS_AGGREGATE"),
+    ("SELECT k, sum(v) FROM kcv GROUP BY ROLLUP(0)", "GROUP_BY_POS_OUT_OF_RANGE"),
+])
+def test_bad_grouping_is_rejected(spark, kcv, query, condition):
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(query)
+    assert info.value.getCondition() == condition
+
+
+def test_dataframe_rollup_cube_and_grouping_sets(spark, kcv):
+    df = kcv.rollup("k", "c").agg(F.sum("v"), F.grouping_id())
+    assert df.columns == ["k", "c", "sum(v)", "grouping_id()"]
+    assert sorted_rows(df) == expected_sets([("k", "c"), ("k",), ()])
+    df = kcv.cube(["k", "c"]).agg(F.sum("v"), F.grouping_id())
+    assert sorted_rows(df) == expected_sets([("k", "c"), ("k",), ("c",), ()])
+    df = kcv.groupingSets([["k", "c"], ["c"]], "k", "c").agg(F.sum("v"), F.grouping_id())
+    assert sorted_rows(df) == expected_sets([("k", "c"), ("c",)])
+    assert kcv.cube("k").count().columns == ["k", "count"]
+
+
+def test_expand_appears_in_the_plan(spark, kcv):
+    from ember.sql.plan import logical as L
+
+    plan = spark.sql("SELECT k, sum(v) FROM kcv GROUP BY ROLLUP(k)")._plan
+    expands = [n for n in plan.walk() if isinstance(n, L.Expand)]
+    assert len(expands) == 1 and len(expands[0].projections) == 2
+    assert expands[0].output[-1].name == "spark_grouping_id"
+
+
+# ---------------------------------------------------------------------------- PIVOT / UNPIVOT
+def test_dataframe_pivot_names_and_values(spark, kcv):
+    # Column names as PySpark 4 gives them; a value with no rows in a group is NULL, even for count.
+    grouped = kcv.groupBy("k").pivot("c", ["x", "y"])
+    assert rows(grouped.sum("v").orderBy("k")) == [("a", 1, 2), ("b", 3, None)]
+    df = grouped.agg(F.sum("v"), F.max("v"))
+    assert df.columns == ["k", "x_sum(v)", "x_max(v)", "y_sum(v)", "y_max(v)"]
+    assert rows(grouped.agg(F.sum("v").alias("s"), F.count("v").alias("n")).orderBy("k")) == [
+        ("a", 1, 1, 2, 1), ("b", 3, 1, None, None)]
+    assert rows(grouped.count().orderBy("k")) == [("a", 1, 1), ("b", 2, None)]
+
+
+def test_dataframe_pivot_finds_the_values(spark, kcv):
+    df = kcv.groupBy("k").pivot("c").agg(F.sum("v"))
+    assert df.columns == ["k", "null", "x", "y"]  # sorted, NULL first, as PySpark 4
+    assert rows(df.orderBy("k")) == [("a", None, 1, 2), ("b", 4, 3, None)]
+
+
+def test_sql_pivot_groups_by_the_unused_columns(spark, kcv):
+    df = spark.sql("SELECT * FROM kcv PIVOT (sum(v) AS s, max(v) FOR c IN ('x' AS xx, 'y')) ORDER BY k")
+    assert df.columns == ["k", "xx_s", "xx_max(v)", "y_s", "y_max(v)"]
+    assert rows(df) == [("a", 1, 1, 2, 2), ("b", 3, 3, None, None)]
+    df = spark.sql("SELECT * FROM kcv PIVOT (count(*) FOR c IN ('x', 'y')) ORDER BY k, v")
+    assert df.columns == ["k", "v", "x", "y"]
+    assert rows(df) == [("a", 1, 1, None), ("a", 2, None, 1), ("b", None, 1, None), ("b", 3, 1, None),
+                        ("b", 4, None, None)]
+
+
+def test_multi_column_pivot_is_rejected(spark, kcv):
+    with pytest.raises(ParseException, match="PIVOT over several columns"):
+        spark.sql("SELECT * FROM kcv PIVOT (sum(v) FOR (c, k) IN (('x', 'a') AS xa))")
+
+
+@pytest.fixture(scope="module")
+def wide(spark):
+    df = spark.createDataFrame([(1, 11, None), (2, 12, 1.5)], "id int, a int, b double")
+    df.createOrReplaceTempView("wide")
+    return df
+
+
+def test_dataframe_unpivot_keeps_nulls(spark, wide):
+    df = wide.unpivot("id", ["a", "b"], "var", "val")
+    assert df.schema.simpleString() == "struct<id:int,var:string,val:double>"
+    assert [f.nullable for f in df.schema.fields] == [True, False, True]
+    assert rows(df) == [(1, "a", 11.0), (1, "b", None), (2, "a", 12.0), (2, "b", 1.5)]
+    assert rows(wide.melt(["id"], None, "var", "val")) == rows(df)
+
+
+def test_sql_unpivot_excludes_nulls_by_default(spark, wide):
+    assert rows(spark.sql("SELECT * FROM wide UNPIVOT (val FOR var IN (a, b))")) == [
+        (1, "a", 11.0), (2, "a", 12.0), (2, "b", 1.5)]
+    assert rows(spark.sql("SELECT * FROM wide UNPIVOT INCLUDE NULLS (val FOR var IN (a AS aa, b))")) == [
+        (1, "aa", 11.0), (1, "b", None), (2, "aa", 12.0), (2, "b", 1.5)]
+    df = spark.sql("SELECT * FROM wide UNPIVOT ((x, y) FOR var IN ((a, b) AS ab, (b, a) AS ba))")
+    assert df.columns == ["id", "var", "x", "y"]
+    assert rows(df) == [(1, "ab", 11.0, None), (1, "ba", None, 11.0), (2, "ab", 12.0, 1.5), (2, "ba", 1.5, 12.0)]
+
+
+def test_bad_unpivots_are_rejected(spark, wide):
+    with pytest.raises(AnalysisException) as info:
+        spark.createDataFrame([(1, 2, "s")], "id int, a int, b string").unpivot("id", ["a", "b"], "var", "val")
+    assert info.value.getCondition() == "UNPIVOT_VALUE_DATA_TYPE_MISMATCH"
+    with pytest.raises(AnalysisException) as info:
+        wide.unpivot(["id", "a", "b"], [], "var", "val")
+    assert info.value.getCondition() == "UNPIVOT_REQUIRES_VALUE_COLUMNS"
