@@ -28,6 +28,7 @@ from ember.sql.analyzer import analyze
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert
 from ember.sql.parser.grouping import group_by
+from ember.sql.parser.lateral import lateral_views
 from ember.sql.parser.pivot import apply_pivots
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.parser.values import inline_table, table_function
@@ -136,7 +137,7 @@ def _from(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
         using = tuple(i.name for i in join.args.get("using") or []) or None
         on = join.args.get("on")
         plan = analyze(L.Join(plan, right, _join_type(join), convert(on) if on is not None else None, using))
-    return plan
+    return lateral_views(node, plan)
 
 
 # ---------------------------------------------------------------------------- SELECT

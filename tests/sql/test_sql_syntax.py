@@ -311,3 +311,47 @@ def test_bad_unpivots_are_rejected(spark, wide):
     with pytest.raises(AnalysisException) as info:
         wide.unpivot(["id", "a", "b"], [], "var", "val")
     assert info.value.getCondition() == "UNPIVOT_REQUIRES_VALUE_COLUMNS"
+
+
+# ---------------------------------------------------------------------------- LATERAL VIEW
+@pytest.fixture(scope="module")
+def arrays(spark):
+    df = spark.createDataFrame([(1, [1, 2]), (2, []), (3, None)], "id int, arr array<int>")
+    df.createOrReplaceTempView("arrays")
+    return df
+
+
+def test_lateral_view_explode(spark, arrays):
+    df = spark.sql("SELECT id, c FROM arrays LATERAL VIEW explode(arr) t AS c")
+    assert rows(df) == [(1, 1), (1, 2)]
+    df = spark.sql("SELECT * FROM arrays LATERAL VIEW explode(arr) t")
+    assert df.columns == ["id", "arr", "col"]
+
+
+def test_lateral_view_outer_keeps_empty_and_null_arrays(spark, arrays):
+    df = spark.sql("SELECT id, c FROM arrays LATERAL VIEW OUTER explode(arr) t AS c")
+    assert rows(df) == [(1, 1), (1, 2), (2, None), (3, None)]
+
+
+def test_lateral_view_posexplode_is_qualified_by_the_view_name(spark, arrays):
+    df = spark.sql("SELECT id, t.p, t.c FROM arrays LATERAL VIEW posexplode(arr) t AS p, c")
+    assert [f.nullable for f in df.schema.fields] == [True, False, True]  # as PySpark 4
+    assert rows(df) == [(1, 0, 1), (1, 1, 2)]
+
+
+def test_chained_lateral_views_with_where_and_group_by(spark, arrays):
+    df = spark.sql("SELECT c, d FROM arrays LATERAL VIEW explode(arr) t AS c LATERAL VIEW explode(arr) u AS d "
+                   "WHERE c = 1")
+    assert rows(df) == [(1, 1), (1, 2)]
+    df = spark.sql("SELECT c, count(*) FROM arrays LATERAL VIEW explode(arr) t AS c GROUP BY c ORDER BY c")
+    assert rows(df) == [(1, 1), (2, 1)]
+
+
+@pytest.mark.parametrize("query, condition", [
+    ("SELECT * FROM arrays LATERAL VIEW explode(arr) t AS c, d", "UDTF_ALIAS_NUMBER_MISMATCH"),
+    ("SELECT * FROM arrays LATERAL VIEW upper('x') t AS c", "UNSUPPORTED_GENERATOR.NOT_GENERATOR"),
+])
+def test_bad_lateral_views_are_rejected(spark, arrays, query, condition):
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(query)
+    assert info.value.getCondition() == condition
