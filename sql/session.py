@@ -108,13 +108,21 @@ class SparkSession:
     def version(self) -> str:
         return "4.3.0"
 
-    def sql(self, sqlQuery: str, args: dict[str, Any] | None = None, **kwargs: Any) -> DataFrame:
-        """The result of one SQL query over this session's temporary views, as a DataFrame."""
+    def sql(self, sqlQuery: str, args: dict[str, Any] | list | None = None, **kwargs: Any) -> DataFrame:
+        """The result of one SQL query over this session's temporary views, as a DataFrame.
+
+        ``args`` binds parameter markers as typed literals: a dict binds ``:name`` markers, a
+        list binds ``?`` markers in order; values are Python values or literal Columns.
+        """
         from ember.sql.parser.to_logical import to_logical
 
-        if args or kwargs:
-            raise EmberTypeError("UNSUPPORTED_FEATURE", "Parameterized SQL queries are not supported yet (issue 4).")
-        return DataFrame(self, to_logical(sqlQuery, self.catalog))
+        if kwargs:
+            raise EmberTypeError("UNSUPPORTED_FEATURE", "Formatting a SQL query with keyword arguments is not "
+                                 "supported; bind values with `args`.")
+        if args is not None and not isinstance(args, (dict, list, tuple)):
+            raise EmberTypeError("INVALID_TYPE", f"Argument `args` should be a dict or list, got "
+                                 f"{type(args).__name__}.")
+        return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
 
     def table(self, tableName: str) -> DataFrame:
         """The temporary view named ``tableName``."""

@@ -15,6 +15,7 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
+from ember.sql.parser.parameters import BoundParameter, unbound
 
 __all__ = ["parse_expression", "convert"]
 
@@ -129,7 +130,13 @@ def _function(node: exp.Func) -> E.Expression:
     return fn(*[Column(a) for a in args])._expr
 
 
+def _unbound_marker(node: exp.Placeholder) -> E.Expression:
+    raise unbound(node.name or "?")
+
+
 _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
+    BoundParameter: lambda n: n.meta["value"],
+    exp.Placeholder: _unbound_marker,
     exp.Column: _column,
     exp.Star: lambda n: E.UnresolvedStar(),
     exp.Literal: _literal,

@@ -16,7 +16,7 @@ items by position.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pyarrow as pa
 import sqlglot
@@ -29,6 +29,7 @@ from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert
 from ember.sql.parser.grouping import group_by
 from ember.sql.parser.lateral import lateral_views
+from ember.sql.parser.parameters import bind_parameters, mark_positional
 from ember.sql.parser.pivot import apply_pivots
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.parser.values import inline_table, table_function
@@ -51,16 +52,18 @@ class _Scope:
     ctes: dict[str, L.LogicalPlan] = field(default_factory=dict)
 
 
-def to_logical(sql: str, catalog: Catalog) -> L.LogicalPlan:
-    """The analysed plan of one SQL query; ``ParseException`` points at the offending text."""
+def to_logical(sql: str, catalog: Catalog, args: dict[str, Any] | list | None = None) -> L.LogicalPlan:
+    """The analysed plan of one SQL query, its parameter markers bound to ``args``;
+    ``ParseException`` points at the offending text."""
     check_statement_start(sql)
+    text = mark_positional(sql) if "?" in sql else sql
     try:
-        trees = [t for t in sqlglot.parse(sql, read="spark") if t is not None]
+        trees = [t for t in sqlglot.parse(text, read="spark") if t is not None]
     except sqlglot.errors.ParseError as e:
-        raise from_sqlglot(sql, e) from None
+        raise from_sqlglot(text, e) from None
     if len(trees) != 1:
         raise ParseException("PARSE_SYNTAX_ERROR", f"Expected one statement, got {len(trees)}.")
-    return _query(trees[0], _Scope(catalog))
+    return _query(bind_parameters(trees[0], args), _Scope(catalog))
 
 
 def _unsupported(node: exp.Expression) -> ParseException:

@@ -355,3 +355,46 @@ def test_bad_lateral_views_are_rejected(spark, arrays, query, condition):
     with pytest.raises(AnalysisException) as info:
         spark.sql(query)
     assert info.value.getCondition() == condition
+
+
+# ---------------------------------------------------------------------------- parameter markers
+def test_named_parameters_are_typed_literals(spark, nums):
+    # Names and types as PySpark 4 gives them.
+    df = spark.sql("SELECT :x + 1 AS y, :s AS s, :f, :n", args={"x": 1, "s": "it's", "f": 1.5, "n": None})
+    assert df.schema.simpleString() == "struct<y:int,s:string,1.5:double,NULL:void>"
+    assert rows(df) == [(2, "it's", 1.5, None)]
+
+
+def test_a_string_parameter_is_never_pasted_into_the_sql(spark, nums):
+    text = "x' OR '1' = '1"
+    assert spark.sql("SELECT id FROM nums WHERE CAST(id AS STRING) = :v", args={"v": text}).count() == 0
+    assert rows(spark.sql("SELECT :v AS v", args={"v": text})) == [(text,)]
+
+
+def test_positional_parameters_bind_in_text_order(spark, nums):
+    df = spark.sql("SELECT id FROM nums WHERE id > ? ORDER BY id LIMIT ?", args=[15, 2])
+    assert rows(df) == [(16,), (17,)]
+    assert rows(spark.sql("SELECT '?' AS q, ? + ? AS v", args=[1, 2])) == [("?", 3)]
+
+
+def test_literal_columns_and_lists_as_parameters(spark):
+    assert rows(spark.sql("SELECT :x, :a", args={"x": F.lit(3), "a": [1, 2]})) == [(3, [1, 2])]
+
+
+@pytest.mark.parametrize("query, args, condition", [
+    ("SELECT :x + ?", {"x": 1}, "INVALID_QUERY_MIXED_QUERY_PARAMETERS"),
+    ("SELECT :y", {"x": 1}, "UNBOUND_SQL_PARAMETER"),
+    ("SELECT ?, ?", [1], "UNBOUND_SQL_PARAMETER"),
+    ("SELECT :x", None, "UNBOUND_SQL_PARAMETER"),
+    ("SELECT ?", {"x": 1}, "UNBOUND_SQL_PARAMETER"),
+    ("SELECT :x", {"x": F.col("a")}, "INVALID_SQL_ARG"),
+])
+def test_bad_parameters_are_rejected(spark, query, args, condition):
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(query, args=args)
+    assert info.value.getCondition() == condition
+
+
+def test_unbound_positional_parameter_is_named_by_its_offset(spark):
+    with pytest.raises(AnalysisException, match="unbound parameter: _10"):  # as PySpark 4 names it
+        spark.sql("SELECT ?, ?", args=[1])
