@@ -398,3 +398,59 @@ def test_bad_parameters_are_rejected(spark, query, args, condition):
 def test_unbound_positional_parameter_is_named_by_its_offset(spark):
     with pytest.raises(AnalysisException, match="unbound parameter: _10"):  # as PySpark 4 names it
         spark.sql("SELECT ?, ?", args=[1])
+
+
+# ---------------------------------------------------------------------------- null ordering
+NULLY = [(i, None if i % 4 == 0 else (float("nan") if i % 7 == 0 else float(i % 5)),
+          None if i % 3 == 0 else f"s{i % 4}") for i in range(40)]
+
+
+@pytest.fixture(scope="module")
+def nully(spark):
+    df = spark.createDataFrame(NULLY, "i int, d double, s string").repartition(4)
+    df.createOrReplaceTempView("nully")
+    return df
+
+
+def duckdb_rows(query: str) -> list[tuple]:
+    """``query`` over NULLY in DuckDB, whose NULL placement the query states explicitly."""
+    import duckdb
+    import pyarrow as pa
+
+    # Arrow keeps NaN apart from NULL (pandas would turn NaN into NULL).
+    nully = pa.table({name: [r[j] for r in NULLY] for j, name in enumerate("ids")})  # noqa: F841 - read by name
+    return [tuple(r) for r in duckdb.sql(query).fetchall()]
+
+
+def same(a: list[tuple], b: list[tuple]) -> bool:
+    """Row lists equal, NaN equal to NaN."""
+    norm = lambda rows: [tuple("NaN" if isinstance(v, float) and v != v else v for v in r) for r in rows]  # noqa: E731
+    return norm(a) == norm(b)
+
+
+@pytest.mark.parametrize("ember_order, duckdb_order", [
+    ("d, i", "d ASC NULLS FIRST, i"),
+    ("d DESC, i", "d DESC NULLS LAST, i"),
+    ("d DESC NULLS FIRST, i", "d DESC NULLS FIRST, i"),
+    ("s NULLS LAST, d DESC, i", "s ASC NULLS LAST, d DESC NULLS LAST, i"),
+])
+@pytest.mark.parametrize("limit", ["", " LIMIT 7", " LIMIT 5 OFFSET 3"])
+def test_sql_order_by_places_nulls_as_spark(spark, nully, ember_order, duckdb_order, limit):
+    got = rows(spark.sql(f"SELECT i, d, s FROM nully ORDER BY {ember_order}{limit}"))
+    assert same(got, duckdb_rows(f"SELECT i, d, s FROM nully ORDER BY {duckdb_order}{limit}"))
+
+
+@pytest.mark.parametrize("orders, duckdb_order", [
+    (["d", "i"], "d ASC NULLS FIRST, i"),
+    ([F.desc("d"), "i"], "d DESC NULLS LAST, i"),
+    ([F.asc_nulls_last("s"), F.desc_nulls_first("d"), "i"], "s ASC NULLS LAST, d DESC NULLS FIRST, i"),
+    ([F.col("d").desc_nulls_last(), F.col("i").asc()], "d DESC NULLS LAST, i"),
+])
+def test_dataframe_sort_places_nulls_as_spark(nully, orders, duckdb_order):
+    assert same(rows(nully.orderBy(*orders)), duckdb_rows(f"SELECT * FROM nully ORDER BY {duckdb_order}"))
+    assert same(rows(nully.sort(*orders).limit(6)), duckdb_rows(f"SELECT * FROM nully ORDER BY {duckdb_order} LIMIT 6"))
+
+
+def test_orderby_ascending_flags(nully):
+    got = rows(nully.orderBy(["d", "i"], ascending=[False, True]))
+    assert same(got, duckdb_rows("SELECT * FROM nully ORDER BY d DESC NULLS LAST, i"))
