@@ -113,16 +113,21 @@ class SparkSession:
 
         ``args`` binds parameter markers as typed literals: a dict binds ``:name`` markers, a
         list binds ``?`` markers in order; values are Python values or literal Columns.
+        ``kwargs`` fill ``{name}`` fields of the text as PySpark does (a DataFrame by a view).
         """
         from ember.sql.parser.to_logical import to_logical
+        from ember.sql.sql_formatter import SQLStringFormatter
 
-        if kwargs:
-            raise EmberTypeError("UNSUPPORTED_FEATURE", "Formatting a SQL query with keyword arguments is not "
-                                 "supported; bind values with `args`.")
         if args is not None and not isinstance(args, (dict, list, tuple)):
             raise EmberTypeError("INVALID_TYPE", f"Argument `args` should be a dict or list, got "
                                  f"{type(args).__name__}.")
-        return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
+        if not kwargs:
+            return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
+        formatter = SQLStringFormatter(self)
+        try:
+            return DataFrame(self, to_logical(formatter.format(sqlQuery, **kwargs), self.catalog, args))
+        finally:
+            formatter.clear()
 
     def table(self, tableName: str) -> DataFrame:
         """The temporary view named ``tableName``."""

@@ -454,3 +454,11 @@ def test_dataframe_sort_places_nulls_as_spark(nully, orders, duckdb_order):
 def test_orderby_ascending_flags(nully):
     got = rows(nully.orderBy(["d", "i"], ascending=[False, True]))
     assert same(got, duckdb_rows("SELECT * FROM nully ORDER BY d DESC NULLS LAST, i"))
+
+
+def test_keyword_arguments_format_the_query_as_pyspark(spark):
+    df = spark.range(5)
+    got = spark.sql("SELECT {c} FROM {t} WHERE {c} > {n} AND {s} = {s}", t=df, c=F.col("id"), n=2, s="it's")
+    assert rows(got) == [(3,), (4,)]
+    assert not [t for t in spark.catalog.listTables() if t.name.startswith("_pyspark_")]  # views dropped
+    assert rows(spark.sql("SELECT * FROM {t} WHERE id > :x", args={"x": 3}, t=df)) == [(4,)]
