@@ -174,7 +174,8 @@ def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
     def split(side: int, keys: list) -> Callable:
         def run(index: int, batches: Iterator[pa.RecordBatch]):
             for batch in batches:
-                for pid, piece in split_by_partition(batch, hash_partition_ids(batch, keys, n), n):
+                pids = hash_partition_ids(batch, keys, n) if keys else np.zeros(batch.num_rows, dtype=np.int64)
+                for pid, piece in split_by_partition(batch, pids, n):
                     yield pid, (side, ArrowIPC(piece))
         return run
 

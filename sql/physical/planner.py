@@ -135,11 +135,9 @@ def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: P
         return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "right")
     if can_build_left and (small_left or not lk):
         return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "left")
-    if not lk:
-        raise AnalysisException(
-            "UNSUPPORTED_FEATURE", f"A {jt} join without equality keys between the two sides is not supported yet (issue 4)."
-        )
-    n = ctx.shuffle_partitions
+    # Without equality keys and with no side to broadcast (a full outer join), both sides meet
+    # in one partition: a nested loop there.
+    n = ctx.shuffle_partitions if lk else 1
     left_ex = P.ExchangeExec(left.output, P.HashPartitioning(lk, n), left)
     right_ex = P.ExchangeExec(right.output, P.HashPartitioning(rk, n), right)
     return P.ShuffledHashJoinExec(output, left_ex, right_ex, jt, lk, rk, bound_residual)
