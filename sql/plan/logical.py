@@ -323,6 +323,10 @@ class Expand(LogicalPlan):
     def expressions(self) -> list[Expression]:
         return [e for projection in self.projections for e in projection]
 
+    def map_expressions(self, fn: Callable[[Expression], Expression]) -> LogicalPlan:
+        projections = tuple(tuple(fn(e) for e in projection) for projection in self.projections)
+        return dataclasses.replace(self, projections=projections)
+
     @property
     def output(self) -> list[AttributeReference]:
         return list(self.attributes)

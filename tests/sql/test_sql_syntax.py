@@ -462,3 +462,11 @@ def test_keyword_arguments_format_the_query_as_pyspark(spark):
     assert rows(got) == [(3,), (4,)]
     assert not [t for t in spark.catalog.listTables() if t.name.startswith("_pyspark_")]  # views dropped
     assert rows(spark.sql("SELECT * FROM {t} WHERE id > :x", args={"x": 3}, t=df)) == [(4,)]
+
+
+def test_views_over_expand_can_be_read_twice(spark, kcv, wide):
+    kcv.rollup("k").agg(F.sum("v").alias("s")).createOrReplaceTempView("rolled")
+    df = spark.sql("SELECT a.k, a.s, b.s FROM rolled a JOIN rolled b ON a.s = b.s ORDER BY a.s")
+    assert rows(df) == [("a", 3, 3), ("b", 7, 7), (None, 10, 10)]
+    wide.unpivot("id", ["a", "b"], "var", "val").createOrReplaceTempView("unpivoted")
+    assert rows(spark.sql("SELECT count(*) FROM unpivoted u JOIN unpivoted w ON u.var = w.var")) == [(8,)]
