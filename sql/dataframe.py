@@ -58,6 +58,13 @@ def _sort_order(c: Any, ascending: bool = True) -> E.SortOrder:
     return e if isinstance(e, E.SortOrder) else E.SortOrder(e, ascending)
 
 
+def _sort_orders(cols: tuple, ascending: bool | list[bool]) -> tuple[E.SortOrder, ...]:
+    """Sort keys with Spark's default NULL placement (first ascending, last descending)."""
+    cols = tuple(_flatten_columns(cols))
+    flags = ascending if isinstance(ascending, list) else [ascending] * len(cols)
+    return tuple(_sort_order(c, bool(a)) for c, a in zip(cols, flags))
+
+
 @public_api
 class DataFrame:
     """A distributed collection of rows with named columns, computed lazily."""
@@ -233,16 +240,12 @@ class DataFrame:
         return self._with(L.Join(self._plan, other._plan, "cross"))
 
     def orderBy(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
-        if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
-            cols = tuple(cols[0])
-        flags = ascending if isinstance(ascending, list) else [ascending] * len(cols)
-        orders = tuple(_sort_order(c, bool(a)) for c, a in zip(cols, flags))
-        return self._with(L.Sort(orders, self._plan, True))
+        return self._with(L.Sort(_sort_orders(cols, ascending), self._plan, True))
 
     sort = orderBy
 
-    def sortWithinPartitions(self, *cols: Any, ascending: bool = True) -> DataFrame:
-        return self._with(L.Sort(tuple(_sort_order(c, ascending) for c in cols), self._plan, False))
+    def sortWithinPartitions(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
+        return self._with(L.Sort(_sort_orders(cols, ascending), self._plan, False))
 
     def limit(self, num: int) -> DataFrame:
         check_limit_like("limit", num)

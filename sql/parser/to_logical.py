@@ -263,6 +263,8 @@ def _bind_ordinal(order: E.SortOrder | tuple[int, exp.Ordered], output: list[E.A
 def _limit(node: exp.Expression, plan: L.LogicalPlan) -> L.LogicalPlan:
     """``LIMIT l``, ``OFFSET n`` and ``LIMIT l OFFSET n`` (``Offset n <- Limit l + n``, as Spark plans it)."""
     limit, offset = node.args.get("limit"), node.args.get("offset")
+    if limit is not None and isinstance(limit.expression, exp.Var) and limit.expression.name.upper() == "ALL":
+        limit = None
     n = _limit_value("limit", limit.expression) if limit is not None else None
     m = _limit_value("offset", offset.expression) if offset is not None else 0
     if n is not None:

@@ -26,6 +26,8 @@ from ember.sql.plan import logical as L
 
 __all__ = ["grouped_aggregate", "rollup_sets", "cube_sets", "combine_sets"]
 
+_MAX_KEYS = 64  # the bits of the grouping id, a long
+
 
 def rollup_sets(keys: Sequence[int]) -> list[list[int]]:
     """``ROLLUP(a, b)``: ``(a, b), (a), ()``."""
@@ -56,17 +58,25 @@ def grouped_aggregate(grouping: Sequence[E.Expression], sets: Sequence[Sequence[
     resolved = resolve_node(L.Aggregate(tuple(grouping), tuple(aggregates), child))
     keys = list(resolved.grouping)
     n = len(keys)
+    if n > _MAX_KEYS:
+        raise AnalysisException("GROUPING_SIZE_LIMIT_EXCEEDED", f"Grouping sets size cannot be greater than "
+                                f"{_MAX_KEYS}.", "54000")
     key_attrs = [E.AttributeReference(E.output_name(k), k.data_type, True, E.new_expr_id()) for k in keys]
     gid = E.AttributeReference("spark_grouping_id", T.LongType(), False, E.new_expr_id())
+    # A set listed twice gives its groups twice, as in Spark: its copies differ by position.
+    repeated = len({tuple(sorted(s)) for s in sets}) < len(sets)
+    position = [E.AttributeReference("_gen_grouping_pos", T.IntegerType(), False, E.new_expr_id())] if repeated else []
     projections = []
-    for members in sets:
+    for p, members in enumerate(sets):
         values = [k if i in members else E.Literal(None, k.data_type) for i, k in enumerate(keys)]
         bits = sum(1 << (n - 1 - i) for i in range(n) if i not in members)
-        projections.append(tuple(child.output) + tuple(values) + (E.Literal(bits, T.LongType()),))
-    expand = L.Expand(tuple(projections), tuple(child.output) + tuple(key_attrs) + (gid,), child)
+        extra = (E.Literal(p, T.IntegerType()),) if repeated else ()
+        projections.append(tuple(child.output) + tuple(values) + (E.Literal(bits, T.LongType()),) + extra)
+    attrs = tuple(child.output) + tuple(key_attrs) + (gid,) + tuple(position)
+    expand = L.Expand(tuple(projections), attrs, child)
     rewrite = _Rewrite(keys, key_attrs, gid)
     items = tuple(rewrite(item) for item in resolved.aggregates)
-    return analyze(L.Aggregate(tuple(key_attrs) + (gid,), items, expand))
+    return analyze(L.Aggregate(tuple(key_attrs) + (gid,) + tuple(position), items, expand))
 
 
 class _Rewrite:

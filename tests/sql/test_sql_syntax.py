@@ -43,6 +43,11 @@ def test_limit_offset_without_order_counts_rows(spark, nums):
     assert spark.sql("SELECT id FROM nums OFFSET 25").count() == 0
 
 
+def test_limit_all_is_no_limit(spark, nums):
+    assert spark.sql("SELECT id FROM nums LIMIT ALL").count() == 20
+    assert rows(spark.sql("SELECT id FROM nums ORDER BY id LIMIT ALL OFFSET 18")) == [(18,), (19,)]
+
+
 def test_limit_offset_on_a_set_operation(spark, nums):
     got = rows(spark.sql("SELECT id FROM nums UNION ALL SELECT id FROM nums ORDER BY id LIMIT 3 OFFSET 1"))
     assert got == [(v,) for v in sorted(nums + nums)[1:4]]
@@ -203,6 +208,29 @@ def test_grouping_in_having_and_order_by(spark, kcv):
     assert rows(df) == [(None, 10)]
     df = spark.sql("SELECT k, sum(v) AS s FROM kcv GROUP BY CUBE(k) ORDER BY grouping(k), k")
     assert rows(df) == [("a", 3), ("b", 7), (None, 10)]
+
+
+def test_a_repeated_grouping_set_repeats_its_groups(spark, kcv):
+    # As PySpark 4: each listing of a set gives its groups once.
+    df = spark.sql("SELECT k, count(*), grouping_id() FROM kcv GROUP BY GROUPING SETS ((k), (k), ())")
+    assert sorted_rows(df) == [("a", 2, 0), ("a", 2, 0), ("b", 3, 0), ("b", 3, 0), (None, 5, 1)]
+    assert sorted_rows(spark.sql("SELECT k, sum(v) FROM kcv GROUP BY k, ROLLUP(k)")) == [
+        ("a", 3), ("a", 3), ("b", 7), ("b", 7)]
+
+
+def test_cube_over_a_repeated_column_repeats_groups(spark, kcv):
+    # Each of the 2**4 sets gives its groups, as in Spark: 15 sets name k, one names nothing.
+    df = spark.sql("SELECT k, count(*) FROM kcv GROUP BY CUBE(k, k, k, k)")
+    assert sorted_rows(df) == sorted_rows(spark.createDataFrame([("a", 2)] * 15 + [("b", 3)] * 15 + [(None, 5)],
+                                                                "k string, n long"))
+
+
+def test_more_than_64_grouping_columns_are_rejected(spark):
+    columns = ", ".join(f"id + {i} AS c{i}" for i in range(65))
+    spark.sql(f"SELECT {columns} FROM range(1)").createOrReplaceTempView("wide65")
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(f"SELECT count(*) FROM wide65 GROUP BY ROLLUP({', '.join(f'c{i}' for i in range(65))})")
+    assert info.value.getCondition() == "GROUPING_SIZE_LIMIT_EXCEEDED"
 
 
 def test_aggregates_read_the_original_columns_under_rollup(spark, kcv):
