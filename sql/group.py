@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ember.sql import expressions as E
 from ember.sql import functions as F
 from ember.sql.column import Column, _col_expr
-from ember.sql import expressions as E
 from ember.sql.errors import EmberTypeError
 from ember.sql.plan.grouping_sets import grouped_aggregate
 from ember.sql.plan.pivot import distinct_pivot_values, pivot_aggregate
@@ -39,9 +39,6 @@ class GroupedData:
         for e in exprs:
             if not isinstance(e, Column):
                 raise EmberTypeError("NOT_COLUMN", f"agg() takes Columns or one dict, got {type(e).__name__}.")
-        if self._pivot is not None and self._sets is not None:
-            raise EmberTypeError("UNSUPPORTED_FEATURE", "pivot() after rollup(), cube() or groupingSets() is not "
-                                 "supported.")
         if self._pivot is not None:
             column, values = self._pivot
             plan = pivot_aggregate(list(self._grouping), column, [(E.Literal.of(v), None) for v in values],
@@ -54,10 +51,14 @@ class GroupedData:
     def pivot(self, pivot_col: str, values: list[Any] | None = None) -> GroupedData:
         """One output column per value of ``pivot_col`` (and per aggregate, when there are several);
         without ``values``, the column's distinct values, sorted, as Spark finds them."""
+        if self._sets is not None:
+            raise EmberTypeError("UNSUPPORTED_FEATURE", "pivot is only supported after a groupBy.")
+        if self._pivot is not None:
+            raise EmberTypeError("UNSUPPORTED_FEATURE", "repeated pivots are not allowed.")
         column = _col_expr(pivot_col)
         if values is None:
             values = distinct_pivot_values(self._df._plan, column, self._df.sparkSession)
-        return GroupedData(self._df, [Column(g) for g in self._grouping], self._sets, pivot=(column, list(values)))
+        return GroupedData(self._df, [Column(g) for g in self._grouping], pivot=(column, list(values)))
 
     def _numeric(self, fn: Any, cols: tuple[str, ...]) -> DataFrame:
         from ember.sql import types as T

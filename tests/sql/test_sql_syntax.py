@@ -498,3 +498,12 @@ def test_views_over_expand_can_be_read_twice(spark, kcv, wide):
     assert rows(df) == [("a", 3, 3), ("b", 7, 7), (None, 10, 10)]
     wide.unpivot("id", ["a", "b"], "var", "val").createOrReplaceTempView("unpivoted")
     assert rows(spark.sql("SELECT count(*) FROM unpivoted u JOIN unpivoted w ON u.var = w.var")) == [(8,)]
+
+
+def test_pivot_only_after_a_plain_group_by(kcv):
+    from ember.sql.errors import EmberTypeError
+
+    with pytest.raises(EmberTypeError, match="only supported after a groupBy"):
+        kcv.rollup("k").pivot("c", ["x"])
+    with pytest.raises(EmberTypeError, match="repeated pivots"):
+        kcv.groupBy("k").pivot("c", ["x"]).pivot("v", [1])
