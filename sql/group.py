@@ -52,7 +52,9 @@ class GroupedData:
         """One output column per value of ``pivot_col`` (and per aggregate, when there are several);
         without ``values``, the column's distinct values, sorted, as Spark finds them."""
         if self._sets is not None:
-            raise EmberTypeError("UNSUPPORTED_FEATURE", "pivot is only supported after a groupBy.")
+            raise EmberTypeError("UNSUPPORTED_FEATURE.PIVOT_AFTER_GROUP_BY", "The feature is not supported: PIVOT "
+                                 "clause following a GROUP BY clause. Consider pushing the GROUP BY into a subquery.",
+                                 "0A000")
         if self._pivot is not None:
             raise EmberTypeError("UNSUPPORTED_FEATURE", "repeated pivots are not allowed.")
         column = _col_expr(pivot_col)
