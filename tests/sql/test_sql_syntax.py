@@ -7,6 +7,8 @@ are written here (noted where so).
 
 from __future__ import annotations
 
+import decimal
+
 import pytest
 
 from ember.sql import functions as F
@@ -102,6 +104,13 @@ def test_values_widens_each_column_across_rows(spark):
     df = spark.sql("SELECT * FROM VALUES (1L), (2.5D)")
     assert df.schema.simpleString() == "struct<col1:double>" and rows(df) == [(1.0,), (2.5,)]
     assert spark.sql("VALUES (NULL), (NULL)").schema.simpleString() == "struct<col1:void>"
+
+
+def test_values_widens_an_integer_and_a_decimal_as_spark(spark):
+    # PySpark 4: VALUES (1, 'a'), (2.5, NULL) -> decimal(11,1); here the decimal is written as a cast.
+    df = spark.sql("SELECT * FROM VALUES (1, 'a'), (CAST(2.5 AS DECIMAL(2,1)), NULL)")
+    assert df.schema.simpleString() == "struct<col1:decimal(11,1),col2:string>"
+    assert rows(df) == [(decimal.Decimal("1.0"), "a"), (decimal.Decimal("2.5"), None)]
 
 
 def test_values_cells_may_be_constant_expressions(spark):
