@@ -17,7 +17,7 @@ from ember.sql import types as T
 from ember.sql.analyzer import analyze
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException, ParseException
-from ember.sql.expressions.coercion import common_type, is_string
+from ember.sql.expressions.coercion import cast_if_needed, common_type, is_string
 from ember.sql.parser.expressions import convert
 from ember.sql.plan import logical as L
 
@@ -111,8 +111,6 @@ def _column_type(name: str, types: list[T.DataType]) -> T.DataType:
 
 
 def _evaluate(cell: E.Expression, target: T.DataType) -> object:
-    from ember.sql.expressions.coercion import cast_if_needed
-
     if isinstance(target, T.NullType):
         return None
     value = E.as_array(cast_if_needed(cell, target).eval(_ONE_ROW), 1)[0]
@@ -120,17 +118,18 @@ def _evaluate(cell: E.Expression, target: T.DataType) -> object:
 
 
 # ---------------------------------------------------------------------------- range(...)
+def _failed_call(function: str) -> AnalysisException:
+    return AnalysisException("FAILED_FUNCTION_CALL", f"Failed preparing of the function `{function}` for call. "
+                             "Please, double check function's arguments.", "38000")
+
+
 def _constant_long(e: E.Expression, function: str) -> int:
     e = analyze(L.Project((E.Alias.make(e, "_v"),), one_row())).project_list[0].child
     if not e.foldable or not isinstance(e.data_type, (T.IntegralType, T.NullType)):
-        raise AnalysisException(
-            "FAILED_FUNCTION_CALL",
-            f"Failed preparing of the function `{function}` for call. Please, double check function's arguments.",
-            "38000")
+        raise _failed_call(function)
     value = E.as_array(e.eval(_ONE_ROW), 1)[0].as_py()
     if value is None:
-        raise AnalysisException("FAILED_FUNCTION_CALL", f"Failed preparing of the function `{function}` for "
-                                "call. Please, double check function's arguments.", "38000")
+        raise _failed_call(function)
     return int(value)
 
 
@@ -144,8 +143,7 @@ def _range(args: list[E.Expression]) -> L.LogicalPlan:
     step = values[2] if len(values) > 2 else 1
     partitions = values[3] if len(values) > 3 else None
     if step == 0 or (partitions is not None and partitions <= 0):
-        raise AnalysisException("FAILED_FUNCTION_CALL", "Failed preparing of the function `range` for call. "
-                                "Please, double check function's arguments.", "38000")
+        raise _failed_call("range")
     return L.Range(start, end, step, partitions, E.AttributeReference("id", T.LongType(), False, E.new_expr_id()))
 
 
