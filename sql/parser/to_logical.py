@@ -5,13 +5,13 @@ and ``_RELATIONS`` maps ``FROM`` items (tables, table functions, subqueries, ``V
 small builders; a FROM item's PIVOT / UNPIVOT clauses follow it (``parser.pivot``), lateral
 views follow the joins (``parser.lateral``), GROUP BY clauses go through ``parser.grouping``,
 and parameter markers are bound before anything is built (``parser.parameters``);
-expressions go through ``parser.expressions``. Each step is analysed as it is built, as a DataFrame's are,
-so a bad name fails with the plan it belongs to.
+expressions go through ``parser.expressions``. Each step is analysed as it is built, as a
+DataFrame's are, so a bad name fails with the plan it belongs to.
 
 A SELECT becomes, bottom-up: FROM and JOINs, ``Filter`` (WHERE), ``Aggregate`` (GROUP BY or
 aggregate calls) or ``Project``, ``Filter`` (HAVING), ``Distinct``, ``Sort`` (ORDER BY),
-``Limit`` / ``Offset``. HAVING and ORDER BY may use what the select list does not output (an aggregate,
-a column): such a term is computed as a hidden column of the Aggregate/Project and dropped
+``Limit`` / ``Offset``. HAVING and ORDER BY may use what the select list does not output (an
+aggregate, a column): such a term is computed as a hidden column of the Aggregate/Project and dropped
 by a final Project, as Spark's analyzer does. ``ORDER BY 2`` and ``GROUP BY 2`` name select
 items by position.
 """
