@@ -11,8 +11,8 @@ DataFrame's are, so a bad name fails with the plan it belongs to.
 A SELECT becomes, bottom-up: FROM and JOINs, ``Filter`` (WHERE), ``Aggregate`` (GROUP BY or
 aggregate calls) or ``Project``, ``Filter`` (HAVING), ``Distinct``, ``Sort`` (ORDER BY),
 ``Limit`` / ``Offset``. HAVING and ORDER BY may use what the select list does not output (an
-aggregate, a column): such a term is computed as a hidden column of the Aggregate/Project and dropped
-by a final Project, as Spark's analyzer does. ``ORDER BY 2`` and ``GROUP BY 2`` name select
+aggregate, a column): such a term is computed as a hidden column of the Aggregate/Project
+and dropped by a final Project, as Spark's analyzer does. ``ORDER BY 2`` and ``GROUP BY 2`` name select
 items by position.
 """
 
