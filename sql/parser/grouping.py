@@ -3,7 +3,8 @@
 Each item of the clause gives a list of sets over the distinct grouping expressions: a plain
 expression one set of itself, ``ROLLUP(a, b)`` its prefixes, ``CUBE(a, b)`` its subsets,
 ``GROUPING SETS (...)`` the sets it lists; the clause's sets are one from each item, joined
-(``GROUP BY a, ROLLUP(b)`` is ``(a, b), (a)``). The Hive forms ``GROUP BY a, b WITH ROLLUP``,
+(``GROUP BY a, ROLLUP(b)`` is ``(a, b), (a)``). ``GROUP BY ALL`` groups by every select
+item without an aggregate. The Hive forms ``GROUP BY a, b WITH ROLLUP``,
 ``WITH CUBE`` and ``GROUP BY a, b GROUPING SETS (...)`` apply to the plain list. An integer
 names a select item by position, as in Spark.
 """
@@ -72,6 +73,8 @@ def group_by(select: exp.Select) -> tuple[list[E.Expression], list[list[int]] | 
     if group is None:
         return [], None
     keys = _Keys(list(select.expressions))
+    if group.args.get("all"):
+        return _group_by_all(select), None
     plain: list[int] = []
     factors: list[list[list[int]]] = []
     for item in group.expressions:
@@ -86,6 +89,16 @@ def group_by(select: exp.Select) -> tuple[list[E.Expression], list[list[int]] | 
         return grouping, None
     plain_factors = [[[i]] for i in plain] if hive is None else [hive]
     return grouping, combine_sets(plain_factors + factors)
+
+
+def _group_by_all(select: exp.Select) -> list[E.Expression]:
+    """``GROUP BY ALL``: every select item without an aggregate function in it."""
+    items = [i.unalias() for i in select.expressions]
+    if any(isinstance(i, exp.Star) or isinstance(i, exp.Column) and isinstance(i.this, exp.Star) for i in items):
+        raise AnalysisException("UNRESOLVED_ALL_IN_GROUP_BY", "Cannot infer grouping columns for GROUP BY ALL "
+                                "based on the select clause. Please explicitly specify the grouping columns.",
+                                "42803")
+    return [convert(i) for i in items if not any(isinstance(n, exp.AggFunc) for n in i.walk())]
 
 
 def _hive_sets(group: exp.Group, plain: list[int], keys: _Keys) -> list[list[int]] | None:

@@ -203,6 +203,14 @@ def test_grouping_sets_in_sql(spark, kcv, group_by, sets):
     assert sorted_rows(df) == expected_sets(sets)
 
 
+def test_group_by_all_groups_by_the_non_aggregate_items(spark, kcv):
+    df = spark.sql("SELECT k, upper(c) AS u, sum(v) FROM kcv GROUP BY ALL")
+    assert sorted_rows(df) == [("a", "X", 1), ("a", "Y", 2), ("b", "X", 3), ("b", None, 4)]  # sums of KCV by hand
+    with pytest.raises(AnalysisException) as info:
+        spark.sql("SELECT * FROM kcv GROUP BY ALL")
+    assert info.value.getCondition() == "UNRESOLVED_ALL_IN_GROUP_BY"
+
+
 def test_grouping_and_grouping_id_types_and_names(spark, kcv):
     # Names, types and nullability as PySpark 4 gives them.
     df = spark.sql("SELECT k, c, sum(v), grouping(k), grouping_id(k, c) FROM kcv GROUP BY ROLLUP(k, c)")
