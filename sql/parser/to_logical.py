@@ -149,7 +149,7 @@ def _from(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
         on = join.args.get("on")
         with subqueries_planned_by(None):
             condition = convert(on) if on is not None else None
-        plan = analyze(L.Join(plan, right, _join_type(join), condition, using))
+        plan = apply_pivots(join, analyze(L.Join(plan, right, _join_type(join), condition, using)))
     return lateral_views(node, plan)
 
 

@@ -525,3 +525,11 @@ def test_pivot_only_after_a_plain_group_by(kcv):
     assert info.value.getCondition() == "UNSUPPORTED_FEATURE.PIVOT_AFTER_GROUP_BY"  # as PySpark 4
     with pytest.raises(EmberTypeError, match="repeated pivots"):
         kcv.groupBy("k").pivot("c", ["x"]).pivot("v", [1])
+
+
+def test_pivot_after_a_join_pivots_the_joined_rows(spark, kcv):
+    spark.createDataFrame([("a", 10), ("b", 20)], "k string, w int").createOrReplaceTempView("weights")
+    df = spark.sql("SELECT * FROM kcv JOIN weights ON kcv.k = weights.k PIVOT (sum(v * w) FOR c IN ('x', 'y'))")
+    # Grouped by the columns neither the aggregate nor the pivot column uses: kcv.k and weights.k.
+    assert df.columns == ["k", "k", "x", "y"]
+    assert sorted_rows(df) == [("a", "a", 10, 20), ("b", "b", 60, None)]
