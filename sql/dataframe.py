@@ -328,7 +328,14 @@ class DataFrame:
         """``describe`` plus the 25%, 50% and 75% percentiles, or the ``statistics`` named."""
         return summary(self, statistics)
 
-    def repartition(self, numPartitions: int, *cols: Any) -> DataFrame:
+    def repartition(self, numPartitions: int | Any, *cols: Any) -> DataFrame:
+        """``numPartitions`` partitions, round-robin, or hash-partitioned by ``cols`` when given
+        (then ``numPartitions`` may be left out: ``spark.sql.shuffle.partitions``)."""
+        if not isinstance(numPartitions, int):
+            numPartitions, cols = None, (numPartitions, *cols)
+        if cols:
+            keys = tuple(_col_expr(c) for c in _flatten_columns(cols))
+            return self._with(L.RepartitionByExpression(keys, numPartitions, self._plan))
         return self._with(L.Repartition(numPartitions, True, self._plan))
 
     def coalesce(self, numPartitions: int) -> DataFrame:

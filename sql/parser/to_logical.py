@@ -33,6 +33,7 @@ from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert, subqueries_planned_by
 from ember.sql.parser.grouping import group_by
 from ember.sql.parser.lateral import lateral_views
+from ember.sql.parser.organization import organize
 from ember.sql.parser.parameters import bind_parameters, mark_positional
 from ember.sql.parser.pivot import apply_pivots
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
@@ -124,6 +125,8 @@ def _relation(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
     builder = _RELATIONS.get(type(node))
     if builder is None:
         raise _unsupported(node)
+    if node.args.get("sample") is not None:
+        raise ParseException("UNSUPPORTED_FEATURE", "TABLESAMPLE is not supported.")
     return apply_pivots(node, builder(node, scope))
 
 
@@ -237,7 +240,7 @@ def _select_from(node: exp.Select, plan: L.LogicalPlan) -> L.LogicalPlan:
         plan = analyze(L.Sort(tuple(_bind_ordinal(o, visible) for o in orders), plan))
     if len(visible) != len(plan.output):
         plan = analyze(L.Project(tuple(visible), plan))
-    return _limit(node, plan)
+    return _limit(node, organize(node, plan))
 
 
 def _orders(node: exp.Expression, hidden: _Hidden | None) -> list[E.SortOrder | tuple[int, exp.Ordered]]:

@@ -249,6 +249,8 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Distinct: _distinct,
     L.SubqueryAlias: lambda n, c, ctx: c[0],
     L.Repartition: _repartition,
+    L.RepartitionByExpression: lambda n, c, ctx: P.ExchangeExec(c[0].output, P.HashPartitioning(
+        tuple(bind(k, _attrs(c[0])) for k in n.keys), n.num_partitions or ctx.shuffle_partitions), c[0]),
 }
 
 

@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of", "FileScan", "Generate", "Offset", "Expand",
+    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -447,6 +447,26 @@ class Repartition(LogicalPlan):
 
     def node_string(self) -> str:
         return f"Repartition {self.num_partitions}, {'true' if self.shuffle else 'false'}"
+
+
+@dataclass(frozen=True, slots=True)
+class RepartitionByExpression(LogicalPlan):
+    """``DISTRIBUTE BY keys`` / ``repartition(n, *cols)``: rows hash-partitioned by ``keys`` into
+    ``num_partitions`` partitions (``None``: ``spark.sql.shuffle.partitions``)."""
+
+    keys: tuple[Expression, ...]
+    num_partitions: int | None
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("keys",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"RepartitionByExpression {_attr_list(self.keys)}, {self.num_partitions}"
 
 
 class CacheSlot:

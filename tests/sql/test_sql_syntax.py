@@ -533,3 +533,46 @@ def test_pivot_after_a_join_pivots_the_joined_rows(spark, kcv):
     # Grouped by the columns neither the aggregate nor the pivot column uses: kcv.k and weights.k.
     assert df.columns == ["k", "k", "x", "y"]
     assert sorted_rows(df) == [("a", "a", 10, 20), ("b", "b", 60, None)]
+
+
+# ---------------------------------------------------------------------------- SORT / DISTRIBUTE / CLUSTER BY
+def partitions(df) -> list[list[tuple]]:
+    """The rows of each partition of ``df``, in order."""
+    import pyarrow as pa
+
+    per_partition = df._qe.to_rdd().map(lambda b: [tuple(r.values()) for r in pa.Table.from_batches([b]).to_pylist()])
+    return [sum(p, []) for p in per_partition.glom().collect()]
+
+
+def test_sort_by_sorts_each_partition(spark, nums):
+    parts = partitions(spark.sql("SELECT id FROM nums SORT BY id DESC"))
+    assert sorted(v for p in parts for v in p) == [(v,) for v in nums]
+    assert all(p == sorted(p, reverse=True) for p in parts) and sum(1 for p in parts if p) > 1
+
+
+def test_distribute_by_puts_each_key_in_one_partition(spark, nums):
+    parts = partitions(spark.sql("SELECT id % 5 AS m, id FROM nums DISTRIBUTE BY m"))
+    assert sorted(r[1] for p in parts for r in p) == nums
+    owners = {m: {i for i, p in enumerate(parts) if any(r[0] == m for r in p)} for m in range(5)}
+    assert all(len(o) == 1 for o in owners.values())
+
+
+def test_cluster_by_distributes_and_sorts(spark, nums):
+    parts = partitions(spark.sql("SELECT id % 5 AS m, id FROM nums CLUSTER BY m"))
+    assert all([r[0] for r in p] == sorted(r[0] for r in p) for p in parts)
+    owners = {m: {i for i, p in enumerate(parts) if any(r[0] == m for r in p)} for m in range(5)}
+    assert all(len(o) == 1 for o in owners.values())
+
+
+def test_dataframe_repartition_by_columns(spark, nums):
+    df = spark.table("nums").repartition(3, F.col("id") % 4)
+    assert df.rdd.getNumPartitions() == 3
+    parts = partitions(df)
+    owners = {m: {i for i, p in enumerate(parts) if any(r[0] % 4 == m for r in p)} for m in range(4)}
+    assert all(len(o) == 1 for o in owners.values())
+    assert spark.table("nums").repartition("id").rdd.getNumPartitions() == 3  # spark.sql.shuffle.partitions
+
+
+def test_tablesample_is_rejected_not_ignored(spark, nums):
+    with pytest.raises(ParseException, match="TABLESAMPLE"):
+        spark.sql("SELECT id FROM nums TABLESAMPLE (50 PERCENT)")
