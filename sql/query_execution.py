@@ -31,7 +31,7 @@ class QueryExecution:
     def optimized(self) -> LogicalPlan:
         conf = self.session.conf
         flags = {r.__name__: conf.get(f"spark.ember.optimizer.{r.__name__}", "true").lower() != "false"
-                 for r in ONCE_RULES + RULES}
+                 for r in set(ONCE_RULES + RULES)}
         return optimize(self.analyzed, flags=flags)
 
     @cached_property

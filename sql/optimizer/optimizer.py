@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 Rule = Callable[[LogicalPlan], LogicalPlan]
 
-ONCE_RULES: tuple[Rule, ...] = (reorder_joins,)
+# Boolean simplification first: it turns OR-ed join conditions into conjuncts reordering can use.
+ONCE_RULES: tuple[Rule, ...] = (simplify_booleans, reorder_joins)
 
 RULES: tuple[Rule, ...] = (
     eliminate_subquery_aliases,

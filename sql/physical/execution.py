@@ -196,7 +196,12 @@ def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
 def _in_memory(node: P.InMemoryScanExec, sc: Any) -> Any:
     if node.slot.rdd is None:
         node.slot.rdd = execute(node.child, sc).cache()
-    return node.slot.rdd
+    cached_names = arrow_schema(list(node.child.output)).names
+    names = arrow_schema(list(node.output)).names
+    if names == cached_names:
+        return node.slot.rdd
+    # A second reference to the cached plan (a self-join in SQL) names the same columns anew.
+    return node.slot.rdd.mapPartitions(lambda batches: (b.rename_columns(names) for b in batches))
 
 
 def _union(node: P.UnionExec, sc: Any) -> Any:
