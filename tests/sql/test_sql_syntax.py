@@ -1,5 +1,6 @@
 """SQL syntax beyond plain SELECT: LIMIT/OFFSET, VALUES, grouping sets, PIVOT/UNPIVOT, LATERAL
-VIEW, parameter markers, table-valued ``range`` and Spark's null ordering.
+VIEW, parameter markers, table-valued ``range``, SORT/DISTRIBUTE/CLUSTER BY and Spark's null
+ordering, with their DataFrame counterparts.
 
 Expected values come from plain Python over the same rows, or were checked on PySpark 4 and
 are written here (noted where so).
