@@ -289,7 +289,7 @@ def _select_from(node: exp.Select, plan: L.LogicalPlan) -> L.LogicalPlan:
     if node.args.get("distinct") is not None:
         plan = analyze(L.Distinct(L.Project(tuple(visible), plan)) if hidden.items else L.Distinct(plan))
     if orders:
-        plan = analyze(L.Sort(tuple(_bind_ordinal(o, visible) for o in orders), plan))
+        plan = analyze(L.Sort(_bind_orders(orders, visible), plan))
     if len(visible) != len(plan.output):
         plan = analyze(L.Project(tuple(visible), plan))
     return _limit(node, organize(node, plan))
@@ -300,12 +300,30 @@ def _orders(node: exp.Expression, hidden: _Hidden | None) -> list[E.SortOrder | 
     out: list[E.SortOrder | tuple[int, exp.Ordered]] = []
     for o in (order.expressions if order is not None else []):
         position = _ordinal(o.this)
+        if isinstance(o.this, exp.Var) and o.this.name.upper() == "ALL":
+            position = _ALL  # ORDER BY ALL: every select item, in order
         if position is not None:
             out.append((position, o))
             continue
         key = hidden.lift(o.this) if hidden is not None else convert(o.this)
         out.append(E.SortOrder(key, not o.args.get("desc"), o.args.get("nulls_first")))
     return out
+
+
+_ALL = 0
+
+
+def _bind_orders(orders: list[E.SortOrder | tuple[int, exp.Ordered]],
+                 output: list[E.AttributeReference]) -> tuple[E.SortOrder, ...]:
+    out: list[E.SortOrder] = []
+    for order in orders:
+        if isinstance(order, tuple) and order[0] == _ALL:
+            named_all = [a for a in output if a.name.lower() == "all"]
+            o = order[1]
+            out.extend(E.SortOrder(a, not o.args.get("desc"), o.args.get("nulls_first")) for a in named_all or output)
+        else:
+            out.append(_bind_ordinal(order, output))
+    return tuple(out)
 
 
 def _bind_ordinal(order: E.SortOrder | tuple[int, exp.Ordered], output: list[E.AttributeReference]) -> E.SortOrder:
@@ -366,7 +384,7 @@ def _set_operation(node: exp.SetOperation, scope: _Scope) -> L.LogicalPlan:
         plan = except_(left, right, not distinct)
     orders = _orders(node, None)
     if orders:
-        plan = analyze(L.Sort(tuple(_bind_ordinal(o, plan.output) for o in orders), plan))
+        plan = analyze(L.Sort(_bind_orders(orders, plan.output), plan))
     return _limit(node, plan)
 
 

@@ -486,6 +486,15 @@ def test_sql_order_by_places_nulls_as_spark(spark, nully, ember_order, duckdb_or
     assert same(got, duckdb_rows(f"SELECT i, d, s FROM nully ORDER BY {duckdb_order}{limit}"))
 
 
+def test_order_by_all_sorts_by_every_select_item(spark):
+    # Results as PySpark 4 gives them.
+    spark.sql("SELECT * FROM VALUES (2, 'b'), (1, 'z'), (2, 'a'), (NULL, 'q') t(x, y)").createOrReplaceTempView("xy")
+    assert rows(spark.sql("SELECT x, y FROM xy ORDER BY ALL")) == [(None, "q"), (1, "z"), (2, "a"), (2, "b")]
+    assert rows(spark.sql("SELECT y, x FROM xy ORDER BY ALL DESC")) == [("z", 1), ("q", None), ("b", 2), ("a", 2)]
+    got = rows(spark.sql("SELECT x FROM xy UNION ALL SELECT 5 ORDER BY ALL DESC NULLS FIRST"))
+    assert got == [(None,), (5,), (2,), (2,), (1,)]
+
+
 @pytest.mark.parametrize("orders, duckdb_order", [
     (["d", "i"], "d ASC NULLS FIRST, i"),
     ([F.desc("d"), "i"], "d DESC NULLS LAST, i"),
