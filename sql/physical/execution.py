@@ -23,6 +23,8 @@ from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
+from ember.sql.physical.expand import expand_batches
+from ember.sql.physical.offset import skip_rows
 from ember.sql.physical.sort import limit_batches, sort_partition
 from ember.sql.physical.window import WindowExec, window_rows
 
@@ -245,6 +247,17 @@ def _limit(node: P.LimitExec, sc: Any) -> Any:
     return execute(node.child, sc).mapPartitions(lambda it: limit_batches(it, n))
 
 
+def _expand(node: P.ExpandExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    projections = [list(p) for p in node.projections]
+    return execute(node.child, sc).mapPartitions(lambda it: expand_batches(it, projections, schema))
+
+
+def _offset(node: P.OffsetExec, sc: Any) -> Any:
+    n = node.n
+    return execute(node.child, sc).mapPartitions(lambda it: skip_rows(it, n))
+
+
 def _window(node: WindowExec, sc: Any) -> Any:
     in_schema = arrow_schema(list(node.child.output))
     out_schema = arrow_schema(list(node.output))
@@ -268,6 +281,8 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.SortExec: _sort,
     P.GenerateExec: _generate,
     P.LimitExec: _limit,
+    P.OffsetExec: _offset,
+    P.ExpandExec: _expand,
     P.UnionExec: _union,
     P.CoalesceExec: _coalesce,
     WindowExec: _window,
