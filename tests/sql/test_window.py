@@ -153,6 +153,17 @@ def test_select_expr_with_over(df, duck):
     _same([tuple(r) for r in got], want)
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT k, s, sum(v) AS x, rank() OVER (PARTITION BY k ORDER BY sum(v) DESC NULLS LAST, s NULLS FIRST) AS r "
+    "FROM t GROUP BY ROLLUP(k, s)",
+    "SELECT k, grouping(s) AS g, sum(sum(v)) OVER (PARTITION BY grouping(s) ORDER BY k NULLS FIRST) AS c "
+    "FROM t GROUP BY CUBE(k, s)",
+])
+def test_windows_over_grouping_sets_match_duckdb(spark, df, duck, query):
+    got = sorted((tuple(r) for r in spark.sql(query).collect()), key=str)
+    _same(got, sorted(duck.execute(query).fetchall(), key=str))
+
+
 def test_named_window_and_shared_spec(spark, df, duck):
     query = ("SELECT id, sum(d) OVER w AS a, row_number() OVER w AS b, max(v) OVER (w ROWS BETWEEN 1 PRECEDING "
              "AND CURRENT ROW) AS c FROM t WINDOW w AS (PARTITION BY k ORDER BY v NULLS FIRST, id)")
