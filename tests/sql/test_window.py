@@ -551,11 +551,6 @@ def test_windows_on_workers_with_little_memory_are_exact(make_context):
     assert (table.column("r").to_numpy() == ids // 1000 + 1).all()
     assert (table.column("s").to_numpy() == ids + (ids - 1000) * (ids >= 1000)).all()
     assert listener.spill_count >= 1
-    import glob
-    import os
-
-    spill_files = glob.glob(os.path.join(context._session_dir.path, "executors", "*", "spill", "**"), recursive=True)
-    assert [p for p in spill_files if os.path.isfile(p)] == []  # every bucket file was removed
 
 
 def test_unkeyed_windows_are_kept_in_memory_and_exact(tmp_path):
