@@ -113,7 +113,7 @@ class SparkSession:
         from ember.sql.parser.to_logical import to_logical
 
         if args or kwargs:
-            raise EmberTypeError("UNSUPPORTED_FEATURE", "Parameterized SQL queries are not supported yet (issue 4).")
+            raise EmberTypeError("UNSUPPORTED_FEATURE", "Parameterized SQL queries are not supported yet.")
         return DataFrame(self, to_logical(sqlQuery, self.catalog))
 
     def table(self, tableName: str) -> DataFrame:

@@ -10,6 +10,7 @@ import pytest
 
 from ember import SparkConf, config
 
+
 @pytest.mark.parametrize("text, expected", [("512m", 512 << 20), ("2g", 2 << 30), ("1024", 1024), ("64k", 64 << 10)])
 def test_sizes_parse_like_spark(text, expected):
     assert config.parse_bytes(text) == expected

@@ -77,3 +77,14 @@ def test_no_file_refers_to_documents_outside_the_repository():
     if found.returncode == 128:
         pytest.skip("not a git checkout")
     assert found.stdout == ""
+
+
+def test_docs_references_in_code_and_tests_resolve():
+    listed = subprocess.run(["git", "grep", "-nE", r"docs/[a-z_]+\.md"], cwd=ROOT, capture_output=True, text=True)
+    if listed.returncode == 128:
+        pytest.skip("not a git checkout")
+    for line in listed.stdout.splitlines():
+        for page, anchor in re.findall(r"docs/([a-z_]+\.md)(?:#([a-z0-9-]+))?", line):
+            assert (DOCS / page).exists(), line
+            if anchor:
+                assert anchor in _anchors((DOCS / page).read_text()), line
