@@ -88,3 +88,14 @@ def test_docs_references_in_code_and_tests_resolve():
             assert (DOCS / page).exists(), line
             if anchor:
                 assert anchor in _anchors((DOCS / page).read_text()), line
+
+
+def test_every_test_the_reliability_page_cites_exists():
+    text = (DOCS / "reliability.md").read_text()
+    short = dict(re.findall(r"`(\w+)` =\s+`(tests/[\w/]+\.py)`", text))
+    cited = re.findall(r"`([\w/.]+)::(test_\w+)`", text)
+    assert len(cited) > 50
+    for file, name in cited:
+        path = ROOT / short.get(file, file)
+        assert path.exists(), file
+        assert re.search(rf"^def {name}\(", path.read_text(), flags=re.MULTILINE), f"{file}::{name}"
