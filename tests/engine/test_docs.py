@@ -99,3 +99,12 @@ def test_every_test_the_reliability_page_cites_exists():
         path = ROOT / short.get(file, file)
         assert path.exists(), file
         assert re.search(rf"^def {name}\(", path.read_text(), flags=re.MULTILINE), f"{file}::{name}"
+
+
+def test_every_key_the_sql_layer_reads_is_on_the_configuration_page():
+    text = (DOCS / "configuration.md").read_text()
+    read = {key for path in (ROOT / "sql").rglob("*.py")
+            for key in re.findall(r"conf\.get\(\s*f?\"(spark\.[\w.]+)", path.read_text())}
+    assert "spark.sql.shuffle.partitions" in read
+    for key in read:
+        assert f"`{key}" in text, f"docs/configuration.md does not list {key}, which sql/ reads"
