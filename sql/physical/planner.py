@@ -12,10 +12,14 @@ input's ordinals as nodes are built.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import decimal
 from dataclasses import dataclass
 from typing import Callable
 
 from ember.sql import expressions as E
+from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_type
 from ember.sql.errors import AnalysisException
 from ember.sql.io.pushdown import to_arrow_filter
@@ -104,19 +108,43 @@ def _plan_aggregate(node: L.Aggregate, child: P.PhysicalPlan, ctx: PlannerContex
 
 
 def _split_join_condition(node: L.Join) -> tuple[list, list, E.Expression | None]:
+    """Equality keys between the sides (``a = b``, and ``a <=> b`` as two keys that match NULL
+    to NULL), and the residual condition."""
     left_ids, right_ids = node.left.output_set, node.right.output_set
     left_keys, right_keys, residual = [], [], []
     for c in (E.split_conjuncts(node.condition) if node.condition is not None else []):
-        if isinstance(c, E.EqualTo):
+        if isinstance(c, (E.EqualTo, E.EqualNullSafe)):
             lr, rr = c.left.references(), c.right.references()
+            sides = None
             if lr and rr and lr <= left_ids and rr <= right_ids:
-                left_keys.append(c.left), right_keys.append(c.right)
+                sides = (c.left, c.right)
+            elif lr and rr and lr <= right_ids and rr <= left_ids:
+                sides = (c.right, c.left)
+            if sides is not None and isinstance(c, E.EqualTo):
+                left_keys.append(sides[0]), right_keys.append(sides[1])
                 continue
-            if lr and rr and lr <= right_ids and rr <= left_ids:
-                left_keys.append(c.right), right_keys.append(c.left)
+            if sides is not None and (keys := _null_safe_keys(*sides)) is not None:
+                left_keys.extend(keys[0]), right_keys.extend(keys[1])
                 continue
         residual.append(c)
     return left_keys, right_keys, E.conjoin(residual)
+
+
+_ZERO = {T.BooleanType: False, T.StringType: "", T.BinaryType: b"", T.DateType: datetime.date(1970, 1, 1)}
+
+
+def _null_safe_keys(left: E.Expression, right: E.Expression) -> tuple[list, list] | None:
+    """``left <=> right`` as hash keys ``(isnull(x), coalesce(x, zero))``: NULL meets NULL
+    (``true, zero``) and never a value. None for a type without a zero here."""
+    dtype = left.data_type
+    if isinstance(dtype, T.NumericType):
+        zero = decimal.Decimal(0) if isinstance(dtype, T.DecimalType) else 0
+    elif type(dtype) in _ZERO:
+        zero = _ZERO[type(dtype)]
+    else:
+        return None
+    return ([E.IsNull(left), E.Coalesce((left, E.Literal(zero, dtype)))],
+            [E.IsNull(right), E.Coalesce((right, E.Literal(zero, right.data_type)))])
 
 
 def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:
@@ -197,6 +225,25 @@ def _limit(node: L.Limit, children, ctx) -> P.PhysicalPlan:
     return P.LimitExec(child.output, node.n, True, _single(local))
 
 
+def _in_one_partition(child: P.PhysicalPlan) -> P.PhysicalPlan:
+    """``child``'s rows in one partition, keeping their order: a global sort is done again
+    within the one partition (a gather keeps no order between partitions)."""
+    if isinstance(child, P.LimitExec) and child.is_global or isinstance(child, P.ExchangeExec) and isinstance(
+            child.partitioning, P.SinglePartition):
+        return child
+    if isinstance(child, (P.ProjectExec, P.FilterExec)):
+        return dataclasses.replace(child, child=_in_one_partition(child.child))
+    if isinstance(child, P.SortExec) and isinstance(child.child, P.ExchangeExec) and isinstance(
+            child.child.partitioning, P.RangePartitioning):
+        return P.SortExec(child.output, child.orders, _single(child.child.child))
+    return _single(child)
+
+
+def _offset(node: L.Offset, children, ctx) -> P.PhysicalPlan:
+    child = _in_one_partition(children[0])
+    return P.OffsetExec(child.output, node.n, child)
+
+
 def _distinct(node: L.Distinct, children, ctx) -> P.PhysicalPlan:
     out = node.child.output
     return _plan_aggregate(L.Aggregate(tuple(out), tuple(out), node.child), children[0], ctx)
@@ -222,10 +269,15 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Sort: _sort,
     L.Generate: lambda n, c, ctx: P.GenerateExec(tuple(n.output), bind(n.generator, _attrs(c[0])), n.outer, c[0]),
     L.Limit: _limit,
+    L.Offset: _offset,
+    L.Expand: lambda n, c, ctx: P.ExpandExec(
+        tuple(n.output), tuple(tuple(bind(e, _attrs(c[0])) for e in p) for p in n.projections), c[0]),
     L.Union: lambda n, c, ctx: P.UnionExec(tuple(n.output), tuple(c)),
     L.Distinct: _distinct,
     L.SubqueryAlias: lambda n, c, ctx: c[0],
     L.Repartition: _repartition,
+    L.RepartitionByExpression: lambda n, c, ctx: P.ExchangeExec(c[0].output, P.HashPartitioning(
+        tuple(bind(k, _attrs(c[0])) for k in n.keys), n.num_partitions or ctx.shuffle_partitions), c[0]),
 }
 
 

@@ -154,3 +154,22 @@ def test_subquery_in_dataframe_expression_text_is_refused_by_name(spark, duck):
 
     with pytest.raises(ParseException, match="Subqueries are supported in SQL queries only"):
         spark.table("sq_t").filter("k IN (SELECT k FROM sq_d)")
+
+
+def test_null_safe_equality_is_a_hash_join_key_that_matches_null_to_null(spark, duck):
+    query = "SELECT sq_t.k FROM sq_t LEFT ANTI JOIN sq_d ON sq_t.k <=> sq_d.k"
+    assert "HashJoin [(input[0] IS NULL), coalesce(input[0], 0)]" in spark.sql(query)._qe.physical.tree_string()
+    _same_as_duckdb(spark, duck, "SELECT sq_t.k FROM sq_t LEFT ANTI JOIN sq_d ON sq_t.k <=> sq_d.k",
+                    "SELECT sq_t.k FROM sq_t ANTI JOIN sq_d ON sq_t.k IS NOT DISTINCT FROM sq_d.k")
+
+
+def test_a_cached_view_read_twice_in_one_query_is_read_from_the_cache_under_both_names(spark):
+    df = spark.range(10).selectExpr("id", "id % 3 AS g").cache()
+    df.createOrReplaceTempView("sq_cached")
+    assert df.count() == 10
+    query = spark.sql("SELECT a.g, count(*) AS n FROM sq_cached a JOIN sq_cached b ON a.id = b.id + 1 "
+                      "WHERE b.g IN (SELECT g FROM sq_cached WHERE id < 2) GROUP BY a.g ORDER BY a.g")
+    assert "InMemory" in query._qe.physical.tree_string()
+    # b.g in (0, 1): b.id in {0, 1, 3, 4, 6, 7, 9}; a.id = b.id + 1 < 10: {1, 2, 4, 5, 7, 8}
+    assert [tuple(r) for r in query.collect()] == [(1, 3), (2, 3)]
+    df.unpersist()
