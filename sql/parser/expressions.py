@@ -161,11 +161,18 @@ def _ignore_nulls(node: exp.IgnoreNulls) -> E.Expression:
     return ignore_nulls(node)
 
 
+# sqlglot parses some Spark functions into nodes named after another dialect's function.
+_SPARK_NAMES: dict[type, str] = {
+    exp.ArrayAgg: "collect_list", exp.ArrayUniqueAgg: "collect_set", exp.DayOfMonth: "dayofmonth",
+    exp.IsNan: "isnan", exp.ArraySize: "size", exp.VariancePop: "var_pop",
+}
+
+
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
 
-    name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
+    name = _SPARK_NAMES.get(type(node)) or (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
     fn = SQL_FUNCTIONS.get(name)
     if fn is None:
         raise ParseException(
