@@ -157,7 +157,16 @@ class Column:
         return Column(Contains(self._expr, _expr(other)))
 
     def substr(self, startPos: int | Column, length: int | Column) -> Column:
+        if isinstance(startPos, Column) != isinstance(length, Column):
+            raise EmberTypeError(
+                "NOT_SAME_TYPE", "Argument `startPos` and `length` should be the same type, got "
+                f"{type(startPos).__name__} and {type(length).__name__}.")
         return Column(Substring(self._expr, _expr(startPos), _expr(length)))
+
+    def ilike(self, other: str) -> Column:
+        from ember.sql.expressions.function_call import FunctionCall
+
+        return Column(FunctionCall("ilike", (self._expr, _expr(other))))
 
     # element access
     def getItem(self, key: Any) -> Column:

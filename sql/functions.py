@@ -257,18 +257,27 @@ def length(col: Any) -> Column:
 
 
 @_sql_name()
-def trim(col: Any) -> Column:
-    return Column(E.Trim(_c(col)))
+def trim(col: Any, trim: Any = None) -> Column:
+    """Strip spaces, or the characters of ``trim``, from the string's ends."""
+    if trim is None:
+        return Column(E.Trim(_c(col)))
+    return _call("trim", _c(col), _c(trim))
 
 
 @_sql_name()
-def ltrim(col: Any) -> Column:
-    return Column(E.LTrim(_c(col)))
+def ltrim(col: Any, trim: Any = None) -> Column:
+    """Strip spaces, or the characters of ``trim``, from the string's ends."""
+    if trim is None:
+        return Column(E.LTrim(_c(col)))
+    return _call("ltrim", _c(col), _c(trim))
 
 
 @_sql_name()
-def rtrim(col: Any) -> Column:
-    return Column(E.RTrim(_c(col)))
+def rtrim(col: Any, trim: Any = None) -> Column:
+    """Strip spaces, or the characters of ``trim``, from the string's ends."""
+    if trim is None:
+        return Column(E.RTrim(_c(col)))
+    return _call("rtrim", _c(col), _c(trim))
 
 
 @_sql_name("substring", "substr")
@@ -531,3 +540,500 @@ def first_value(col: Any, ignoreNulls: Any = None) -> Column:
 def last_value(col: Any, ignoreNulls: Any = None) -> Column:
     """The value of the window frame's last row (last non-NULL value with ``ignoreNulls``)."""
     return Column(E.LastValue(_c(col), bool(_lit_value(ignoreNulls, "ignoreNulls"))))
+
+
+# ---------------------------------------------------------------- functions computed by a FunctionSpec
+def _call(name: str, *args: E.Expression) -> Column:
+    return Column(E.FunctionCall(name, tuple(args)))
+
+
+def _sql_call(name: str) -> Callable[..., Column]:
+    """The SQL form of a ``FunctionCall``: every argument arrives as a Column."""
+    def build(*cols: Column) -> Column:
+        return _call(name, *(_expr(c) for c in cols))
+
+    build.__name__ = name
+    return build
+
+
+for _name in (
+    "instr", "lpad", "rpad", "repeat", "initcap", "translate", "replace", "left", "right", "ascii",
+    "base64", "unbase64", "btrim", "char", "chr", "levenshtein", "substring_index", "soundex", "format_number",
+    "format_string", "printf", "regexp_extract_all", "hex", "unhex", "ilike", "sin", "cos", "tan", "asin",
+    "acos", "atan", "atan2", "sinh", "cosh", "tanh", "cot", "sec", "csc", "asinh", "acosh", "atanh", "degrees",
+    "radians", "log10", "log2", "log1p", "expm1", "cbrt", "hypot", "factorial", "pmod", "greatest", "least",
+    "bround", "conv", "bin", "shiftleft", "shiftright", "shiftrightunsigned", "signum", "sign", "rint", "e",
+    "pi", "nanvl", "nullif", "nvl", "ifnull", "nvl2", "assert_true", "raise_error", "typeof", "array_contains",
+    "array_distinct", "array_join", "array_max", "array_min", "array_position", "array_remove", "array_repeat",
+    "array_union", "array_intersect", "array_except", "arrays_overlap", "arrays_zip", "element_at", "flatten",
+    "sequence", "slice", "sort_array", "map_keys", "map_values", "map_from_arrays",
+):
+    SQL_FUNCTIONS[_name] = _sql_call(_name)
+for _alias, _name in {
+    "to_base64": "base64", "from_base64": "unbase64", "format": "format_string", "bitwiseleftshift": "shiftleft",
+    "bitwiserightshift": "shiftright", "array_to_string": "array_join", "generate_series": "sequence",
+}.items():
+    SQL_FUNCTIONS[_alias] = _sql_call(_name)
+
+
+@_sql_name("str_position")
+def _str_position_sql(string: Column, substr: Column, pos: Column | None = None) -> Column:
+    """sqlglot's one node for ``instr(str, substr)`` and ``locate(substr, str[, pos])``."""
+    if pos is None:
+        return _call("instr", string._expr, substr._expr)
+    return _call("locate", substr._expr, string._expr, pos._expr)
+
+
+@_sql_name("pad")
+def _pad_sql(string: Column, length: Column, *rest: Column) -> Column:
+    """sqlglot's one node for ``lpad``/``rpad``: the last argument says which."""
+    *fill, is_left = rest
+    return _call("lpad" if _lit_value(is_left, "side") else "rpad", string._expr, length._expr,
+                 *(f._expr for f in fill))
+
+
+@_sql_name("array_sort")
+def _array_sort_sql(array: Column, *flags: Column) -> Column:
+    """sqlglot's one node for ``sort_array(a[, asc])`` (NULLs first) and ``array_sort(a)`` (NULLs last)."""
+    *asc, nulls_first = flags
+    if asc or _lit_value(nulls_first, "nulls_first"):
+        return _call("sort_array", array._expr, *([a._expr for a in asc] or [E.Literal.of(True)]))
+    return _call("array_sort", array._expr)
+
+
+@_sql_name("array_slice")
+def _array_slice_sql(array: Column, start: Column, length: Column, *flags: Column) -> Column:
+    return _call("slice", array._expr, start._expr, length._expr)
+
+
+@_sql_name("reverse")
+def reverse(col: Any) -> Column:
+    """A string's characters, or an array's elements, in reverse order."""
+    return _call("reverse", _c(col))
+
+
+def instr(str: Any, substr: Any) -> Column:
+    return _call("instr", _c(str), _expr(substr))
+
+
+def locate(substr: str, str: Any, pos: int = 1) -> Column:
+    return _call("locate", _expr(substr), _c(str), _expr(pos))
+
+
+def lpad(col: Any, len: Any, pad: Any) -> Column:
+    return _call("lpad", _c(col), _expr(len), _expr(pad))
+
+
+def rpad(col: Any, len: Any, pad: Any) -> Column:
+    return _call("rpad", _c(col), _expr(len), _expr(pad))
+
+
+def repeat(col: Any, n: Any) -> Column:
+    return _call("repeat", _c(col), _expr(n))
+
+
+def initcap(col: Any) -> Column:
+    return _call("initcap", _c(col))
+
+
+def translate(srcCol: Any, matching: str, replace: str) -> Column:
+    return _call("translate", _c(srcCol), _expr(matching), _expr(replace))
+
+
+def replace(src: Any, search: Any, replace: Any = None) -> Column:
+    extra = () if replace is None else (_c(replace),)
+    return _call("replace", _c(src), _c(search), *extra)
+
+
+def left(str: Any, len: Any) -> Column:
+    return _call("left", _c(str), _c(len))
+
+
+def right(str: Any, len: Any) -> Column:
+    return _call("right", _c(str), _c(len))
+
+
+def _unary(name: str) -> Callable[[Any], Column]:
+    def fn(col: Any) -> Column:
+        return _call(name, _c(col))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"``{name}(col)``, as Spark's SQL function of that name."
+    return fn
+
+
+ascii = _unary("ascii")
+base64 = _unary("base64")
+unbase64 = _unary("unbase64")
+char = _unary("char")
+soundex = _unary("soundex")
+hex = _unary("hex")
+unhex = _unary("unhex")
+sin, cos, tan, asin, acos, atan = (_unary(n) for n in ("sin", "cos", "tan", "asin", "acos", "atan"))
+sinh, cosh, tanh, asinh, acosh, atanh = (_unary(n) for n in ("sinh", "cosh", "tanh", "asinh", "acosh", "atanh"))
+cot, sec, csc, degrees, radians = (_unary(n) for n in ("cot", "sec", "csc", "degrees", "radians"))
+log10, log2, log1p, expm1, cbrt = (_unary(n) for n in ("log10", "log2", "log1p", "expm1", "cbrt"))
+factorial, signum, sign, rint, bin = (_unary(n) for n in ("factorial", "signum", "sign", "rint", "bin"))
+bitwise_not, typeof = _unary("bitwise_not"), _unary("typeof")
+array_distinct, array_max, array_min = (_unary(n) for n in ("array_distinct", "array_max", "array_min"))
+flatten, map_keys, map_values = (_unary(n) for n in ("flatten", "map_keys", "map_values"))
+
+
+def chr(n: Any) -> Column:
+    return _call("chr", _c(n))
+
+
+def btrim(str: Any, trim: Any = None) -> Column:
+    return _call("btrim", _c(str), *(() if trim is None else (_c(trim),)))
+
+
+def levenshtein(left: Any, right: Any, threshold: int | None = None) -> Column:
+    return _call("levenshtein", _c(left), _c(right), *(() if threshold is None else (_expr(threshold),)))
+
+
+def substring_index(str: Any, delim: str, count: int) -> Column:
+    return _call("substring_index", _c(str), _expr(delim), _expr(count))
+
+
+def format_number(col: Any, d: int) -> Column:
+    return _call("format_number", _c(col), _expr(d))
+
+
+def format_string(format: str, *cols: Any) -> Column:
+    return _call("format_string", _expr(format), *(_c(c) for c in cols))
+
+
+def printf(format: Any, *cols: Any) -> Column:
+    return _call("printf", _c(format), *(_c(c) for c in cols))
+
+
+def regexp_extract_all(str: Any, regexp: Any, idx: Any = None) -> Column:
+    return _call("regexp_extract_all", _c(str), _c(regexp), _expr(1 if idx is None else idx))
+
+
+@_sql_name("regexp_extract_all")
+def _regexp_extract_all_sql(str: Column, regexp: Column, idx: Column | None = None) -> Column:
+    return regexp_extract_all(str, regexp, idx)
+
+
+def ilike(str: Any, pattern: Any, escapeChar: Any = None) -> Column:
+    if escapeChar is not None:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "ilike with an escape character is not supported.")
+    return _call("ilike", _c(str), _c(pattern))
+
+
+def _numeric_pair(name: str) -> Callable[[Any, Any], Column]:
+    def fn(col1: Any, col2: Any) -> Column:
+        return _call(name, *(E.Literal.of(c) if isinstance(c, (int, float)) else _c(c) for c in (col1, col2)))
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+atan2, hypot, pmod = _numeric_pair("atan2"), _numeric_pair("hypot"), _numeric_pair("pmod")
+
+
+def greatest(*cols: Any) -> Column:
+    return _call("greatest", *(_c(c) for c in cols))
+
+
+def least(*cols: Any) -> Column:
+    return _call("least", *(_c(c) for c in cols))
+
+
+def bround(col: Any, scale: Any = None) -> Column:
+    return _call("bround", _c(col), _expr(0 if scale is None else scale))
+
+
+def conv(col: Any, fromBase: int, toBase: int) -> Column:
+    return _call("conv", _c(col), _expr(fromBase), _expr(toBase))
+
+
+def shiftleft(col: Any, numBits: int) -> Column:
+    return _call("shiftleft", _c(col), _expr(numBits))
+
+
+def shiftright(col: Any, numBits: int) -> Column:
+    return _call("shiftright", _c(col), _expr(numBits))
+
+
+def shiftrightunsigned(col: Any, numBits: int) -> Column:
+    return _call("shiftrightunsigned", _c(col), _expr(numBits))
+
+
+def e() -> Column:
+    return _call("e")
+
+
+def pi() -> Column:
+    return _call("pi")
+
+
+def nanvl(col1: Any, col2: Any) -> Column:
+    return _call("nanvl", _c(col1), _c(col2))
+
+
+def nullif(col1: Any, col2: Any) -> Column:
+    return _call("nullif", _c(col1), _c(col2))
+
+
+def nvl(col1: Any, col2: Any) -> Column:
+    return _call("nvl", _c(col1), _c(col2))
+
+
+def ifnull(col1: Any, col2: Any) -> Column:
+    return _call("ifnull", _c(col1), _c(col2))
+
+
+def nvl2(col1: Any, col2: Any, col3: Any) -> Column:
+    return _call("nvl2", _c(col1), _c(col2), _c(col3))
+
+
+def assert_true(col: Any, errMsg: Any = None) -> Column:
+    return _call("assert_true", _c(col), *(() if errMsg is None else (_expr(errMsg),)))
+
+
+def raise_error(errMsg: Any) -> Column:
+    return _call("raise_error", _expr(errMsg))
+
+
+def array_contains(col: Any, value: Any) -> Column:
+    return _call("array_contains", _c(col), _expr(value))
+
+
+def array_join(col: Any, delimiter: str, null_replacement: str | None = None) -> Column:
+    extra = () if null_replacement is None else (_expr(null_replacement),)
+    return _call("array_join", _c(col), _expr(delimiter), *extra)
+
+
+def array_position(col: Any, value: Any) -> Column:
+    return _call("array_position", _c(col), _expr(value))
+
+
+def array_remove(col: Any, element: Any) -> Column:
+    return _call("array_remove", _c(col), _expr(element))
+
+
+def array_repeat(col: Any, count: Any) -> Column:
+    return _call("array_repeat", _c(col), _expr(count) if isinstance(count, int) else _c(count))
+
+
+def _array_pair(name: str) -> Callable[[Any, Any], Column]:
+    def fn(col1: Any, col2: Any) -> Column:
+        return _call(name, _c(col1), _c(col2))
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+array_union, array_intersect = _array_pair("array_union"), _array_pair("array_intersect")
+array_except, arrays_overlap = _array_pair("array_except"), _array_pair("arrays_overlap")
+map_from_arrays = _array_pair("map_from_arrays")
+
+
+def arrays_zip(*cols: Any) -> Column:
+    return _call("arrays_zip", *(_c(c) for c in cols))
+
+
+def element_at(col: Any, extraction: Any) -> Column:
+    return _call("element_at", _c(col), _expr(extraction))
+
+
+def sequence(start: Any, stop: Any, step: Any = None) -> Column:
+    return _call("sequence", _c(start), _c(stop), *(() if step is None else (_c(step),)))
+
+
+def slice(x: Any, start: Any, length: Any) -> Column:
+    def arg(v: Any) -> E.Expression:
+        return _expr(v) if isinstance(v, int) else _c(v)
+
+    return _call("slice", _c(x), arg(start), arg(length))
+
+
+def sort_array(col: Any, asc: bool = True) -> Column:
+    return _call("sort_array", _c(col), _expr(asc))
+
+
+def array_sort(col: Any, comparator: Any = None) -> Column:
+    if comparator is not None:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "array_sort with a comparator is not supported.")
+    return _call("array_sort", _c(col))
+
+
+def substr(str: Any, pos: Any, len: Any = None) -> Column:
+    """``substring`` with the position and length given as columns (or names)."""
+    length = E.Literal.of(2147483647) if len is None else _c(len)
+    return Column(E.Substring(_c(str), _c(pos), length, "substr"))
+
+
+# ---------------------------------------------------------------- more aggregates
+@_sql_name("any_value")
+def any_value(col: Any, ignoreNulls: Any = None) -> Column:
+    return Column(E.AnyValue(_c(col), builtins.bool(_lit_value(ignoreNulls, "ignoreNulls"))))
+
+
+@_sql_name("bool_and", "logical_and")
+def bool_and(col: Any) -> Column:
+    return Column(E.BoolAnd(_c(col)))
+
+
+@_sql_name()
+def every(col: Any) -> Column:
+    return Column(E.BoolAnd(_c(col), "every"))
+
+
+@_sql_name("bool_or", "logical_or")
+def bool_or(col: Any) -> Column:
+    return Column(E.BoolOr(_c(col)))
+
+
+@_sql_name("some")
+def some(col: Any) -> Column:
+    return Column(E.BoolOr(_c(col), "some"))
+
+
+@_sql_name("any")
+def _any_sql(col: Any) -> Column:
+    return Column(E.BoolOr(_c(col), "any"))
+
+
+@_sql_name()
+def count_if(col: Any) -> Column:
+    return Column(E.CountIf(_c(col)))
+
+
+def product(col: Any) -> Column:
+    return Column(E.Product(_c(col)))
+
+
+@_sql_name("approx_count_distinct", "approx_distinct")
+def approx_count_distinct(col: Any, rsd: float | None = None) -> Column:
+    """Counted exactly, so within any relative standard deviation ``rsd``."""
+    return Column(E.ApproxCountDistinct(_c(col)))
+
+
+def _reduction(name: str, child: E.Expression, *params: Any, shown: tuple = (), sql_name: str = "") -> Column:
+    return Column(E.ListReduction(child, name, params, shown, sql_name))
+
+
+@_sql_name()
+def median(col: Any) -> Column:
+    return _reduction("median", _c(col))
+
+
+@_sql_name()
+def mode(col: Any, deterministic: bool = False) -> Column:
+    return _reduction("mode", _c(col))
+
+
+def _fraction(percentage: Any) -> float:
+    value = _lit_value(percentage, "percentage")
+    if isinstance(value, (list, tuple)):
+        raise EmberValueError("UNSUPPORTED_FEATURE", "percentile with an array of percentages is not supported.")
+    if not 0.0 <= value <= 1.0:
+        from ember.sql.errors import AnalysisException
+
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+            f"The percentage must be between 0.0 and 1.0, but got {value}.")
+    return builtins.float(value)
+
+
+@_sql_name("percentile", "quantile")
+def percentile(col: Any, percentage: Any, frequency: Any = 1) -> Column:
+    """Exact percentile, interpolated linearly between the closest ranks."""
+    if _lit_value(frequency, "frequency") != 1:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "percentile with a frequency is not supported.")
+    return _reduction("percentile", _c(col), _fraction(percentage), shown=(1,))
+
+
+@_sql_name("percentile_approx", "approx_quantile")
+def percentile_approx(col: Any, percentage: Any, accuracy: Any = 10000) -> Column:
+    """Computed exactly: the smallest value whose rank reaches ``percentage`` of the group."""
+    return _reduction("percentile_approx", _c(col), _fraction(percentage),
+                      shown=(_lit_value(accuracy, "accuracy"),))
+
+
+@_sql_name()
+def approx_percentile(col: Any, percentage: Any, accuracy: Any = 10000) -> Column:
+    """``percentile_approx`` under its other name."""
+    return _reduction("percentile_approx", _c(col), _fraction(percentage),
+                      shown=(_lit_value(accuracy, "accuracy"),), sql_name="approx_percentile")
+
+
+def _by(name: str) -> Callable[..., Column]:
+    def fn(col: Any, ord: Any, k: int | None = None) -> Column:
+        if k is not None:
+            raise EmberValueError("UNSUPPORTED_FEATURE", f"{name} with k is not supported.")
+        return _reduction(name, E.pair(_c(col), _c(ord)))
+
+    fn.__name__ = fn.__qualname__ = name
+    return fn
+
+
+max_by, min_by = _by("max_by"), _by("min_by")
+SQL_FUNCTIONS["max_by"] = SQL_FUNCTIONS["arg_max"] = max_by
+SQL_FUNCTIONS["min_by"] = SQL_FUNCTIONS["arg_min"] = min_by
+
+
+def _paired(name: str) -> Callable[[Any, Any], Column]:
+    def fn(col1: Any, col2: Any) -> Column:
+        return _reduction(name, E.pair(_c(col1), _c(col2)))
+
+    fn.__name__ = fn.__qualname__ = name
+    SQL_FUNCTIONS[name] = fn
+    return fn
+
+
+corr, covar_pop, covar_samp = _paired("corr"), _paired("covar_pop"), _paired("covar_samp")
+
+
+@_sql_name()
+def kurtosis(col: Any) -> Column:
+    return _reduction("kurtosis", _c(col))
+
+
+@_sql_name()
+def skewness(col: Any) -> Column:
+    return _reduction("skewness", _c(col))
+
+
+def sum_distinct(col: Any) -> Column:
+    """The sum of the distinct values (``sum(DISTINCT col)``)."""
+    return _reduction("sum_distinct", _c(col))
+
+
+sumDistinct = sum_distinct
+
+
+# ---------------------------------------------------------------- maps and structs
+def create_map(*cols: Any) -> Column:
+    """A map from alternating key and value columns: ``create_map(k1, v1, k2, v2)``."""
+    if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+        cols = tuple(cols[0])
+    return _call("map", *(_c(c) for c in cols))
+
+
+SQL_FUNCTIONS["map"] = _sql_call("map")
+SQL_FUNCTIONS["contains"] = contains
+SQL_FUNCTIONS["startswith"] = SQL_FUNCTIONS["starts_with"] = startswith
+SQL_FUNCTIONS["endswith"] = SQL_FUNCTIONS["ends_with"] = endswith
+
+
+@_sql_name("split", "regexp_split")
+def _split_sql(str: Column, regex: Column, limit: Column | None = None) -> Column:
+    return split(str, _lit_value(regex, "The pattern of split"), -1 if limit is None else _lit_value(limit, "limit"))
+
+
+@_sql_name("var_map")
+def _var_map_sql(keys: Column, values: Column) -> Column:
+    """sqlglot's ``map(k1, v1, ...)``: the keys and the values as two arrays."""
+    pairs = [e for kv in zip(keys._expr.items, values._expr.items) for e in kv]
+    return _call("map", *pairs)
+
+
+@_sql_name()
+def named_struct(*cols: Any) -> Column:
+    """A struct from alternating name literals and values: ``named_struct(lit("a"), col("x"))``."""
+    names = [_lit_value(c, "The field name of named_struct") for c in cols[0::2]]
+    return Column(E.CreateStruct(tuple(names), tuple(_c(c) for c in cols[1::2]), "named_struct"))

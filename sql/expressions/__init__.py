@@ -18,3 +18,6 @@ from ember.sql.expressions.sort_order import *  # noqa: F401,F403
 from ember.sql.expressions.strings import *  # noqa: F401,F403
 from ember.sql.expressions.subquery import *  # noqa: F401,F403
 from ember.sql.expressions.windows import *  # noqa: F401,F403
+from ember.sql.expressions.function_call import *  # noqa: F401,F403
+from ember.sql.expressions.aggregates_more import *  # noqa: F401,F403
+from ember.sql.expressions import strings_more, math_more, collections_more, conditional_more  # noqa: F401,E402

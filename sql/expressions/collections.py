@@ -38,6 +38,10 @@ class CreateArray(Expression):
     def nullable(self) -> bool:
         return False
 
+    @property
+    def pretty_name(self) -> str:
+        return "array"
+
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         n, k = batch.num_rows, len(self.items)
         element_type = to_arrow_type(self.data_type.elementType)
@@ -56,6 +60,7 @@ class CreateStruct(Expression):
 
     names: tuple[str, ...]
     items: tuple[Expression, ...]
+    function: str = "struct"  # or ``named_struct``, whose column name lists the field names
 
     child_fields = ("items",)
 
@@ -72,7 +77,9 @@ class CreateStruct(Expression):
         return pa.StructArray.from_arrays(arrays, names=list(self.names))
 
     def _fmt(self, args: list[str]) -> str:
-        return f"struct({', '.join(args)})"
+        if self.function == "named_struct":
+            args = [part for name, arg in zip(self.names, args) for part in (name, arg)]
+        return f"{self.function}({', '.join(args)})"
 
 
 @dataclass(frozen=True, slots=True)

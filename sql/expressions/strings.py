@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.base import ArrowValue, Expression
+from ember.sql.expressions.base import ArrowValue, Expression, as_array
 from ember.sql.expressions.coercion import cast_if_needed
 from ember.sql.expressions.literals import Literal
 
@@ -111,20 +111,23 @@ class Substring(Expression):
     child: Expression
     pos: Expression
     length: Expression
+    name: str = "substring"  # ``substr`` names its column ``substr(...)``
 
     child_fields = ("child", "pos", "length")
 
     def coerce(self) -> Expression:
-        return Substring(cast_if_needed(self.child, T.StringType()), self.pos, self.length)
+        return Substring(cast_if_needed(self.child, T.StringType()), cast_if_needed(self.pos, T.IntegerType()),
+                         cast_if_needed(self.length, T.IntegerType()), self.name)
 
     @property
     def data_type(self) -> T.DataType:
         return T.StringType()
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        pos = _literal_value(self.pos, "position of substring")
-        length = _literal_value(self.length, "length of substring")
         value = self.child.eval(batch)
+        if not (isinstance(self.pos, Literal) and isinstance(self.length, Literal)):
+            return self._eval_rows(batch, value)
+        pos, length = self.pos.value, self.length.value
         if length <= 0:
             return pc.if_else(pc.is_null(value), pa.scalar(None, pa.string()), "")
         start = pos - 1 if pos > 0 else pos
@@ -133,8 +136,23 @@ class Substring(Expression):
             return pc.utf8_slice_codeunits(value, start)
         return pc.utf8_slice_codeunits(value, start, stop)
 
+    def _eval_rows(self, batch: pa.RecordBatch, value: ArrowValue) -> pa.Array:
+        """Positions or lengths given by columns: each row sliced with its own."""
+        columns = [as_array(v, batch.num_rows).to_pylist()
+                   for v in (value, self.pos.eval(batch), self.length.eval(batch))]
+        return pa.array([None if None in row else _substring(*row) for row in zip(*columns)], pa.string())
+
     def _fmt(self, args: list[str]) -> str:
-        return f"substring({', '.join(args)})"
+        return f"{self.name}({', '.join(args)})"
+
+
+def _substring(s: str, pos: int, length: int) -> str:
+    """Spark's substring of one value: 1-based ``pos``, counted from the end when negative."""
+    if length <= 0:
+        return ""
+    start = pos - 1 if pos > 0 else len(s) + pos if pos < 0 else 0
+    stop = start + length
+    return s[max(start, 0):max(stop, 0)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,14 +164,24 @@ class Concat(Expression):
     child_fields = ("items",)
 
     def coerce(self) -> Expression:
+        if self.items and all(isinstance(i.data_type, T.ArrayType) for i in self.items):
+            from ember.sql.expressions.function_call import FunctionCall
+
+            return FunctionCall("array_concat", self.items).coerce()
+        if self.items and all(isinstance(i.data_type, T.BinaryType) for i in self.items):
+            return self
         return Concat(tuple(cast_if_needed(i, T.StringType()) for i in self.items))
 
     @property
     def data_type(self) -> T.DataType:
+        if self.items and all(isinstance(i.data_type, T.BinaryType) for i in self.items):
+            return T.BinaryType()
         return T.StringType()
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        return pc.binary_join_element_wise(*[i.eval(batch) for i in self.items], "", null_handling="emit_null")
+        values = [i.eval(batch) for i in self.items]
+        separator = b"" if isinstance(self.data_type, T.BinaryType) else ""
+        return pc.binary_join_element_wise(*values, separator, null_handling="emit_null")
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,13 +338,21 @@ class _StringPredicate(Expression):
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         value = self.child.eval(batch)
-        pattern = _literal_value(self.pattern, f"pattern of {self.pretty_name}")
+        if not isinstance(self.pattern, Literal):
+            return self._match_rows(as_array(value, batch.num_rows), as_array(self.pattern.eval(batch), batch.num_rows))
+        pattern = self.pattern.value
         if pattern is None:
             return pa.nulls(len(value), pa.bool_()) if not isinstance(value, pa.Scalar) else pa.scalar(None, pa.bool_())
         return self._match(value, pattern)
 
     def _match(self, value: ArrowValue, pattern: str) -> ArrowValue:
         raise NotImplementedError
+
+    def _match_rows(self, values: pa.Array, patterns: pa.Array) -> pa.Array:
+        """A pattern that differs per row (a column): each row matched with its own pattern."""
+        out = [None if v is None or p is None else self._match(pa.array([v], values.type), p)[0].as_py()
+               for v, p in zip(values.to_pylist(), patterns.to_pylist())]
+        return pa.array(out, pa.bool_())
 
 
 class Like(_StringPredicate):

@@ -239,3 +239,8 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
                                          _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
     exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),
 }
+
+
+from ember.sql.parser.function_nodes import function_builders  # noqa: E402  (needs _convert)
+
+_BUILDERS.update(function_builders(_convert))

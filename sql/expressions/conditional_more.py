@@ -1,0 +1,73 @@
+"""NULL-handling and assertion functions as ``FunctionSpec``s (see ``function_call.py``):
+``nullif``, ``nvl``/``ifnull``, ``nvl2``, ``assert_true``, ``raise_error`` and ``typeof``.
+"""
+
+from __future__ import annotations
+
+import pyarrow.compute as pc
+
+from ember.sql import types as T
+from ember.sql.errors import SparkRuntimeException
+from ember.sql.expressions.coercion import cast_to_common_type
+from ember.sql.expressions.function_call import ANY, FunctionCall, FunctionSpec, register
+from ember.sql.expressions.literals import Literal
+
+__all__: list[str] = []
+
+
+def _common(call: FunctionCall) -> tuple:
+    return cast_to_common_type(call, call.args, call.name)
+
+
+def _nvl2_args(call: FunctionCall) -> tuple:
+    return (call.args[0],) + cast_to_common_type(call, call.args[1:], call.name)
+
+
+def _first(types: list[T.DataType]) -> T.DataType:
+    return types[0]
+
+
+def _second(types: list[T.DataType]) -> T.DataType:
+    return types[1]
+
+
+def _user_error(message: str) -> SparkRuntimeException:
+    return SparkRuntimeException("USER_RAISED_EXCEPTION", message, "P0001")
+
+
+def _assert_true(condition, message=None, default=None):
+    if condition is None or condition is False:
+        raise _user_error(message if message is not None else default)
+    return None
+
+
+def _assert_args(call: FunctionCall) -> tuple:
+    """The condition, its message, and the default message Spark derives from the condition's text."""
+    condition = call.args[0]
+    message = call.args[1] if len(call.args) > 1 else Literal(None, T.StringType())
+    return condition, message, Literal(f"'{condition.sql()}' is not true!", T.StringType())
+
+
+def _raise_error(message):
+    raise _user_error(message if message is not None else "null")
+
+
+def _typeof_args(call: FunctionCall) -> tuple:
+    return call.args[0], Literal(call.args[0].data_type.simpleString(), T.StringType())
+
+
+for spec in [
+    FunctionSpec("nullif", (ANY, ANY), _first, coerce_args=_common, null_safe=True,
+                 row=lambda a, b: None if a is not None and a == b else a),
+    FunctionSpec("nvl", (ANY, ANY), _first, coerce_args=_common, vector=pc.coalesce),
+    FunctionSpec("ifnull", (ANY, ANY), _first, coerce_args=_common, vector=pc.coalesce),
+    FunctionSpec("nvl2", (ANY, ANY, ANY), _second, coerce_args=_nvl2_args,
+                 vector=lambda a, b, c: pc.if_else(pc.is_valid(a), b, c)),
+    FunctionSpec("assert_true", (ANY, ANY), T.NullType(), min_args=1, coerce_args=_assert_args,
+                 null_safe=True, row=_assert_true, deterministic=False),
+    FunctionSpec("raise_error", (T.StringType(),), T.NullType(), null_safe=True, row=_raise_error,
+                 deterministic=False),
+    FunctionSpec("typeof", (ANY,), T.StringType(), coerce_args=_typeof_args, nullable=False, null_safe=True,
+                 row=lambda _, name: name, fmt=lambda a: f"typeof({a[0]})"),
+]:
+    register(spec)

@@ -1,0 +1,202 @@
+"""Mathematical and bitwise functions as ``FunctionSpec``s (see ``function_call.py``).
+
+Trigonometry and logarithms run on Arrow or numpy kernels over the whole column; Spark's
+logarithms return NULL (not ``-inf``/NaN) at or below their asymptote. Integer-only functions
+(``factorial``, ``conv``, ``bin``, shifts, ``pmod``) follow Java's integer semantics per row.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from typing import Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ember.sql import types as T
+from ember.sql.errors import ArithmeticException
+from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type
+from ember.sql.expressions.literals import Literal
+from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
+
+__all__: list[str] = []
+
+D, L, I = T.DoubleType(), T.LongType(), T.IntegerType()
+
+
+def _numpy(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[pa.Array], pa.Array]:
+    """An elementwise numpy function over a double array, NULLs kept."""
+    def run(values: pa.Array) -> pa.Array:
+        data = pc.fill_null(values, 0.0).to_numpy(zero_copy_only=False)
+        with np.errstate(all="ignore"):
+            out = pa.array(fn(data), pa.float64())
+        return pc.if_else(pc.is_null(values), pa.scalar(None, pa.float64()), out)
+    return run
+
+
+def _log(kernel: Callable[[pa.Array], pa.Array], asymptote: float) -> Callable[[pa.Array], pa.Array]:
+    """A logarithm returning NULL at or below ``asymptote``, as Spark's."""
+    def run(values: pa.Array) -> pa.Array:
+        return pc.if_else(pc.less_equal(values, asymptote), pa.scalar(None, pa.float64()), kernel(values))
+    return run
+
+
+def _factorial(n: int) -> int | None:
+    return math.factorial(n) if 0 <= n <= 20 else None
+
+
+def _java_rem(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        return math.fmod(a, b)
+    r = abs(a) % abs(b)
+    return -r if a < 0 else r
+
+
+def _pmod(a, b):
+    if b == 0:
+        raise ArithmeticException(
+            "DIVIDE_BY_ZERO",
+            "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary "
+            "set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.", "22012")
+    r = _java_rem(a, b)
+    return _java_rem(r + b, b) if r < 0 else r
+
+
+def _bround(x, d: int = 0):
+    if isinstance(x, float):
+        if math.isnan(x) or math.isinf(x):
+            return x
+        return float(decimal.Decimal(repr(x)).quantize(decimal.Decimal(1).scaleb(-d), decimal.ROUND_HALF_EVEN))
+    if d >= 0:
+        return x
+    step = 10 ** -d
+    return int((decimal.Decimal(x) / step).quantize(decimal.Decimal(1), decimal.ROUND_HALF_EVEN) * step)
+
+
+def _digits(n: int, base: int) -> str:
+    chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    out = ""
+    while True:
+        n, r = divmod(n, base)
+        out = chars[r] + out
+        if n == 0:
+            return out
+
+
+def _conv(num: str, from_base: int, to_base: int) -> str | None:
+    """Spark's ``conv``: parse as unsigned 64-bit in ``from_base``; a negative ``to_base`` prints signed."""
+    text = num.strip()
+    negative = text.startswith("-")
+    digits = text[1:] if negative else text
+    valid = 0
+    for ch in digits.upper():
+        if not ch.isalnum() or int(ch, 36) >= abs(from_base):
+            break
+        valid += 1
+    if valid == 0:
+        return None
+    value = int(digits[:valid], abs(from_base))
+    value &= 0xFFFFFFFFFFFFFFFF
+    if negative:
+        value = (-value) & 0xFFFFFFFFFFFFFFFF
+    if to_base < 0 and value >= 1 << 63:
+        return "-" + _digits((1 << 64) - value, -to_base)
+    return _digits(value, abs(to_base))
+
+
+def _shift(left: bool, unsigned: bool = False) -> Callable[[int, int, int], int]:
+    def run(value: int, n: int, bits: int) -> int:
+        mask = (1 << bits) - 1
+        n %= bits
+        if left:
+            out = (value << n) & mask
+        elif unsigned:
+            out = (value & mask) >> n
+        else:
+            return value >> n
+        return out - (1 << bits) if out >= 1 << (bits - 1) else out
+    return run
+
+
+def _greatest_least(call: FunctionCall) -> tuple:
+    return cast_to_common_type(call, call.args, call.name)
+
+
+def _common_numeric_args(call: FunctionCall) -> tuple:
+    target = common_type([a.data_type for a in call.args]) or D
+    return tuple(cast_if_needed(a, target) for a in call.args)
+
+
+def _same_as_first(types: list[T.DataType]) -> T.DataType:
+    return types[0]
+
+
+# Spark spells these functions' names in capitals in the column names it derives, e.g. ``SIN(d)``.
+_UPPER = {"sinh", "cosh", "tanh", "expm1", "cbrt", "degrees", "radians", "cot", "sec", "csc", "signum",
+          "asinh", "acosh", "atanh"}
+
+
+def _upper(name: str) -> Callable[[list[str]], str]:
+    return lambda args: f"{name.upper()}({', '.join(args)})"
+
+
+for _name, _kernel in [("sin", pc.sin), ("cos", pc.cos), ("tan", pc.tan), ("asin", pc.asin),
+                       ("acos", pc.acos), ("atan", pc.atan)]:
+    register(FunctionSpec(_name, (D,), D, vector=_kernel, fmt=_upper(_name)))
+for _name, _fn in [("sinh", np.sinh), ("cosh", np.cosh), ("tanh", np.tanh), ("expm1", np.expm1),
+                   ("cbrt", np.cbrt), ("degrees", np.degrees), ("radians", np.radians),
+                   ("cot", lambda x: 1 / np.tan(x)), ("sec", lambda x: 1 / np.cos(x)),
+                   ("csc", lambda x: 1 / np.sin(x)), ("signum", np.sign), ("rint", np.rint),
+                   ("asinh", np.arcsinh), ("acosh", np.arccosh), ("atanh", np.arctanh)]:
+    register(FunctionSpec(_name, (D,), D, vector=_numpy(_fn), fmt=_upper(_name) if _name in _UPPER else None))
+register(FunctionSpec("sign", (D,), D, vector=_numpy(np.sign), fmt=lambda a: f"sign({a[0]})"))
+register(FunctionSpec("log10", (D,), D, vector=_log(pc.log10, 0.0), fmt=_upper("log10")))
+register(FunctionSpec("log2", (D,), D, vector=_log(pc.log2, 0.0), fmt=_upper("log2")))
+register(FunctionSpec("log1p", (D,), D, vector=_log(pc.log1p, -1.0), fmt=_upper("log1p")))
+register(FunctionSpec("atan2", (D, D), D, vector=pc.atan2, fmt=_upper("atan2")))
+register(FunctionSpec("hypot", (D, D), D, vector=lambda a, b: _numpy_binary(np.hypot, a, b), fmt=_upper("hypot")))
+register(FunctionSpec("factorial", (I,), L, row=_factorial))
+register(FunctionSpec("pmod", (NUMERIC, NUMERIC), _same_as_first, row=_pmod,
+                      coerce_args=_common_numeric_args))
+register(FunctionSpec("greatest", (ANY,), _same_as_first, variadic=True, min_args=2,
+                      null_safe=True, coerce_args=_greatest_least,
+                      row=lambda *v: max((x for x in v if x is not None), default=None)))
+register(FunctionSpec("least", (ANY,), _same_as_first, variadic=True, min_args=2,
+                      null_safe=True, coerce_args=_greatest_least,
+                      row=lambda *v: min((x for x in v if x is not None), default=None)))
+register(FunctionSpec("bround", (NUMERIC, I), _same_as_first, min_args=1, row=_bround,
+                      fmt=lambda a: f"bround({a[0]}, {a[1] if len(a) > 1 else 0})"))
+register(FunctionSpec("conv", (T.StringType(), I, I), T.StringType(), row=_conv))
+register(FunctionSpec("bin", (L,), T.StringType(), row=lambda v: format(v & 0xFFFFFFFFFFFFFFFF, "b")))
+
+
+def _shift_spec(name: str, run: Callable[[int, int, int], int]) -> FunctionSpec:
+    """A Java shift: ``int`` inputs shift in 32 bits (the width rides along as a third argument)."""
+    def coerce(call: FunctionCall) -> tuple:
+        value, n = call.args[:2]
+        narrow = isinstance(value.data_type, (T.ByteType, T.ShortType, T.IntegerType))
+        return (cast_if_needed(value, I if narrow else L), cast_if_needed(n, I),
+                Literal(32 if narrow else 64, I))
+
+    return FunctionSpec(name, (ANY, I), _same_as_first, coerce_args=coerce, row=run,
+                        fmt=lambda a: f"{name}({a[0]}, {a[1]})")
+
+
+register(_shift_spec("shiftleft", _shift(True)))
+register(_shift_spec("shiftright", _shift(False)))
+register(_shift_spec("shiftrightunsigned", _shift(False, unsigned=True)))
+register(FunctionSpec("bitwise_not", (ANY,), _same_as_first, vector=pc.bit_wise_not,
+                      fmt=lambda a: f"~{a[0]}"))
+register(FunctionSpec("e", (), D, row=lambda: math.e, null_safe=True, nullable=False, fmt=_upper("e")))
+register(FunctionSpec("pi", (), D, row=lambda: math.pi, null_safe=True, nullable=False, fmt=_upper("pi")))
+register(FunctionSpec("nanvl", (D, D), D, null_safe=True,
+                      row=lambda a, b: b if a is not None and math.isnan(a) else a))
+
+
+def _numpy_binary(fn, a: pa.Array, b: pa.Array) -> pa.Array:
+    x = pc.fill_null(a, 0.0).to_numpy(zero_copy_only=False)
+    y = pc.fill_null(b, 0.0).to_numpy(zero_copy_only=False)
+    out = pa.array(fn(x, y), pa.float64())
+    return pc.if_else(pc.or_(pc.is_null(a), pc.is_null(b)), pa.scalar(None, pa.float64()), out)

@@ -1,0 +1,247 @@
+"""String functions beyond the ``utf8_*`` basics, as ``FunctionSpec``s (see ``function_call.py``).
+
+Arrow kernels compute those that have one (``reverse``); the rest follow Spark's definitions per row: ``lpad`` with a multi-character pad, ``initcap``
+splitting on spaces only, ``substring_index``, ``translate``, ``levenshtein``, ``soundex``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import decimal
+import re
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ember.sql import types as T
+from ember.sql.errors import AnalysisException
+from ember.sql.expressions.coercion import cast_if_needed
+from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
+
+__all__: list[str] = []
+
+S, I, L = T.StringType(), T.IntegerType(), T.LongType()
+
+
+def _pad(left: bool):
+    def pad(s: str, n: int, p: str = " ") -> str:
+        if n <= 0:
+            return ""
+        if len(s) >= n or not p:
+            return s[:n]
+        fill = (p * (n // len(p) + 1))[: n - len(s)]
+        return fill + s if left else s + fill
+    return pad
+
+
+def _initcap(s: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in s.lower().split(" "))
+
+
+def _translate(s: str, matching: str, replace: str) -> str:
+    table: dict[str, str | None] = {}
+    for i, ch in enumerate(matching):
+        table.setdefault(ch, replace[i] if i < len(replace) else None)
+    return "".join(table.get(ch, ch) or "" for ch in s)
+
+
+def _substring_index(s: str, delim: str, count: int) -> str:
+    if count == 0 or not delim:
+        return ""
+    parts = s.split(delim)
+    return delim.join(parts[:count]) if count > 0 else delim.join(parts[count:])
+
+
+def _levenshtein(a: str, b: str, threshold: int | None = None) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    distance = previous[-1]
+    return -1 if threshold is not None and distance > threshold else distance
+
+
+def _soundex(s: str) -> str:
+    if not s or not s[0].isalpha() or not s[0].isascii():
+        return s
+    codes = {c: str(d) for d, letters in enumerate(
+        ["AEIOUY", "BFPV", "CGJKQSXZ", "DT", "L", "MN", "R"]) for c in letters}
+    out, last = s[0].upper(), codes.get(s[0].upper(), "")
+    for ch in s[1:].upper():
+        if ch in "HW":
+            continue
+        code = codes.get(ch)
+        if code is None:
+            last = ""
+            continue
+        if code != "0" and code != last:
+            out += code
+        last = code
+        if len(out) == 4:
+            break
+    return out.ljust(4, "0")
+
+
+def _format_number(x, d):
+    if isinstance(d, str):
+        raise NotImplementedError("format_number with a pattern")
+    if d < 0:
+        return None
+    value = decimal.Decimal(repr(x) if isinstance(x, float) else x)
+    quantized = value.quantize(decimal.Decimal(1).scaleb(-d), rounding=decimal.ROUND_HALF_EVEN)
+    return f"{quantized:,.{d}f}"
+
+
+_FORMAT_SPEC = re.compile(r"%(\d+\$)?([-#+ 0,(]*)(\d+)?(\.\d+)?([a-zA-Z%])")
+
+
+def _format_string(fmt, *args):
+    """Java's ``String.format`` for the common conversions; a NULL argument prints ``null``
+    (cut to the precision, as Java does: ``printf('%.2f', NULL)`` is ``nu``)."""
+    if fmt is None:
+        return None
+    out, position, last = [], 0, 0
+    for m in _FORMAT_SPEC.finditer(fmt):
+        out.append(fmt[last:m.start()])
+        last = m.end()
+        index, flags, width, precision, conversion = m.groups()
+        if conversion == "%":
+            out.append("%")
+            continue
+        if conversion == "n":
+            out.append("\n")
+            continue
+        if index:
+            arg = args[int(index[:-1]) - 1]
+        else:
+            arg = args[position]
+            position += 1
+        if arg is None:
+            arg, conversion = "null", "s"
+        elif conversion in "bB":
+            arg, conversion = str(bool(arg)).lower(), "s"
+        text = f"%{flags.replace(',', '')}{width or ''}{precision or ''}{conversion}" % (arg,)
+        if "," in flags and isinstance(arg, (int, float)):
+            text = f"{{:{flags.replace(',', '').replace('(', '')}{width or ''},{precision or ''}{conversion}}}".format(arg)
+        out.append(text.upper() if conversion in "SXE" else text)
+    out.append(fmt[last:])
+    return "".join(out)
+
+
+def _chr(n: int) -> str:
+    return "" if n < 0 else chr(n % 256)
+
+
+def _to_bytes(v) -> bytes:
+    return v.encode() if isinstance(v, str) else v
+
+
+def _unbase64(s: str) -> bytes:
+    return base64.b64decode(s + "=" * (-len(s) % 4))
+
+
+def _regexp_extract_all(s: str, pattern: str, idx: int = 1) -> list[str]:
+    compiled = re.compile(pattern)
+    if idx > compiled.groups:
+        raise AnalysisException(
+            "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX",
+            f"The value of parameter `idx` in `regexp_extract_all` is invalid: expects group index between 0 "
+            f"and {compiled.groups}, but got {idx}.",
+        )
+    return [m.group(idx) or "" for m in compiled.finditer(s)]
+
+
+def _hex(v) -> str:
+    if isinstance(v, (bytes, str)):
+        return _to_bytes(v).hex().upper()
+    return format(v & 0xFFFFFFFFFFFFFFFF, "X")
+
+
+def _unhex(s: str) -> bytes | None:
+    try:
+        return binascii.unhexlify(("0" + s) if len(s) % 2 else s)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _string_or_array(call: FunctionCall) -> tuple:
+    """``reverse`` takes an array as it is and anything else as a string."""
+    arg = call.args[0]
+    if isinstance(arg.data_type, T.ArrayType):
+        return (arg,)
+    if isinstance(arg.data_type, (T.MapType, T.StructType)):
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the first parameter requires the "
+            f"(\"STRING\" or \"ARRAY\") type, however \"{arg.sql()}\" has the type "
+            f"\"{arg.data_type.simpleString().upper()}\".")
+    return (cast_if_needed(arg, S),)
+
+
+def _reverse(values: pa.Array) -> pa.Array:
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return pc.utf8_reverse(values)
+    return pa.array([None if v is None else v[::-1] for v in values.to_pylist()], values.type)
+
+
+def _like_regex(pattern: str) -> str:
+    """A SQL LIKE pattern (``%``, ``_``, ``\\`` escapes) as a Python regex."""
+    out, i = [], 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+for spec in [
+    FunctionSpec("instr", (S, S), I, row=lambda s, sub: s.find(sub) + 1),
+    FunctionSpec("locate", (S, S, I), I, min_args=2, null_safe=True,
+                 row=lambda sub, s, pos=1: None if sub is None or s is None else
+                 (0 if pos is None or pos < 1 else s.find(sub, pos - 1) + 1)),
+    FunctionSpec("lpad", (S, I, S), S, min_args=2, row=_pad(True)),
+    FunctionSpec("rpad", (S, I, S), S, min_args=2, row=_pad(False)),
+    FunctionSpec("repeat", (S, I), S, row=lambda s, n: s * max(n, 0)),
+    FunctionSpec("initcap", (S,), S, row=_initcap),
+    FunctionSpec("translate", (S, S, S), S, row=_translate),
+    FunctionSpec("replace", (S, S, S), S, min_args=2,
+                 row=lambda s, search, rep="": s.replace(search, rep) if search else s),
+    FunctionSpec("left", (S, I), S, row=lambda s, n: s[:n] if n > 0 else ""),
+    FunctionSpec("right", (S, I), S, row=lambda s, n: s[-n:] if n > 0 else ""),
+    FunctionSpec("ascii", (S,), I, row=lambda s: ord(s[0]) if s else 0),
+    FunctionSpec("base64", (ANY,), S, row=lambda b: base64.b64encode(_to_bytes(b)).decode()),
+    FunctionSpec("unbase64", (S,), T.BinaryType(), row=_unbase64),
+    FunctionSpec("btrim", (S, S), S, min_args=1, row=lambda s, chars=" ": s.strip(chars)),
+    FunctionSpec("trim", (S, S), S, min_args=1, row=lambda s, chars=" ": s.strip(chars),
+                 fmt=lambda a: f"trim({a[0]})" if len(a) == 1 else f"TRIM(BOTH {a[1]} FROM {a[0]})"),
+    FunctionSpec("ltrim", (S, S), S, min_args=1, row=lambda s, chars=" ": s.lstrip(chars),
+                 fmt=lambda a: f"ltrim({a[0]})" if len(a) == 1 else f"TRIM(LEADING {a[1]} FROM {a[0]})"),
+    FunctionSpec("rtrim", (S, S), S, min_args=1, row=lambda s, chars=" ": s.rstrip(chars),
+                 fmt=lambda a: f"rtrim({a[0]})" if len(a) == 1 else f"TRIM(TRAILING {a[1]} FROM {a[0]})"),
+    FunctionSpec("char", (L,), S, row=_chr),
+    FunctionSpec("chr", (L,), S, row=_chr),
+    FunctionSpec("levenshtein", (S, S, I), I, min_args=2, row=_levenshtein),
+    FunctionSpec("substring_index", (S, S, I), S, row=_substring_index),
+    FunctionSpec("soundex", (S,), S, row=_soundex),
+    FunctionSpec("format_number", (NUMERIC, ANY), S, row=_format_number),
+    FunctionSpec("format_string", (S, ANY), S, min_args=1, variadic=True, null_safe=True, row=_format_string),
+    FunctionSpec("printf", (S, ANY), S, min_args=1, variadic=True, null_safe=True, row=_format_string),
+    FunctionSpec("regexp_extract_all", (S, S, I), T.ArrayType(S, True), min_args=2, row=_regexp_extract_all),
+    FunctionSpec("hex", (ANY,), S, row=_hex),
+    FunctionSpec("unhex", (S,), T.BinaryType(), row=_unhex),
+    FunctionSpec("reverse", (ANY,), lambda t: t[0], coerce_args=_string_or_array, vector=_reverse),
+    FunctionSpec("ilike", (S, S), T.BooleanType(),
+                 row=lambda s, p: re.fullmatch(_like_regex(p), s, re.IGNORECASE | re.DOTALL) is not None,
+                 fmt=lambda a: f"ilike({a[0]}, {a[1]})"),
+    FunctionSpec("like_column", (S, S), T.BooleanType(),
+                 row=lambda s, p: re.fullmatch(_like_regex(p), s, re.DOTALL) is not None,
+                 fmt=lambda a: f"{a[0]} LIKE {a[1]}"),
+]:
+    register(spec)

@@ -1,0 +1,81 @@
+"""Builders for the sqlglot nodes that fold several Spark functions into one.
+
+sqlglot parses ``lpad``/``rpad`` into one ``Pad`` node, ``element_at`` into a 1-based
+``Bracket``, ``named_struct`` into a ``Struct`` of ``name := value`` pairs, and keeps the side,
+offset or names in flags that the generic function builder cannot see; these builders read
+them. A negated numeric literal becomes a negative literal, as Spark's parser makes it (so
+``-1`` is named ``-1``, not ``(- 1)``).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlglot import exp
+
+from ember.sql import expressions as E
+from ember.sql.errors import ParseException
+
+__all__ = ["function_builders"]
+
+Convert = Callable[[exp.Expression], E.Expression]
+
+
+def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression], E.Expression]]:
+    def call(name: str, *nodes: exp.Expression | None) -> E.Expression:
+        return E.FunctionCall(name, tuple(convert(n) for n in nodes if n is not None))
+
+    def pad(node: exp.Pad) -> E.Expression:
+        side = "lpad" if node.args.get("is_left") else "rpad"
+        return call(side, node.this, node.expression, node.args.get("fill_pattern"))
+
+    def bracket(node: exp.Bracket) -> E.Expression:
+        if node.args.get("offset") == 1 and not node.args.get("safe") and len(node.expressions) == 1:
+            return call("element_at", node.this, node.expressions[0])
+        raise ParseException("UNSUPPORTED_FEATURE",
+                             f"Unsupported SQL construct {node.sql(dialect='spark')!r} (Bracket).")
+
+    def struct(node: exp.Struct) -> E.Expression:
+        items = node.expressions
+        if items and all(isinstance(i, exp.PropertyEQ) for i in items):
+            return E.CreateStruct(tuple(i.this.name for i in items), tuple(convert(i.expression) for i in items),
+                                  "named_struct")
+        from ember.sql.functions import struct as struct_fn
+        from ember.sql.column import Column
+
+        return struct_fn(*(Column(convert(i)) for i in items))._expr
+
+    def negate(node: exp.Neg) -> E.Expression:
+        child = convert(node.this)
+        if isinstance(node.this, exp.Literal) and isinstance(child, E.Literal) and isinstance(child.value, (int, float)):
+            return E.Literal.of(-child.value)
+        return E.UnaryMinus(child)
+
+    def trim(node: exp.Trim) -> E.Expression:
+        side = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(str(node.args.get("position") or "").upper(), "trim")
+        chars = node.expression
+        if chars is None:
+            from ember.sql import functions as F
+
+            return getattr(F, side)(F.Column(convert(node.this)))._expr
+        return call(side, node.this, chars)
+
+    def sum_(node: exp.Sum) -> E.Expression:
+        if isinstance(node.this, exp.Distinct) and len(node.this.expressions) == 1:
+            return E.ListReduction(convert(node.this.expressions[0]), "sum_distinct")
+        return E.Sum(convert(node.this))
+
+    return {
+        exp.Sum: sum_,
+        exp.Map: lambda n: call("map_from_arrays", n.args["keys"], n.args["values"]),
+        exp.Trim: trim,
+        exp.Pad: pad,
+        exp.Bracket: bracket,
+        exp.Struct: struct,
+        exp.Neg: negate,
+        exp.ILike: lambda n: call("ilike", n.this, n.expression),
+        exp.BitwiseLeftShift: lambda n: call("shiftleft", n.this, n.expression),
+        exp.BitwiseRightShift: lambda n: call("shiftright", n.this, n.expression),
+        exp.Initcap: lambda n: call("initcap", n.this),
+        exp.Any: lambda n: E.BoolOr(convert(n.this), "any"),
+    }
