@@ -15,8 +15,10 @@ from ember.sql.expressions import (
     Add, Alias, And, CaseWhen, Cast, Contains, Divide, EndsWith, EqualNullSafe, EqualTo, Expression,
     GetItem, GreaterThan, GreaterThanOrEqual, In, IsNotNull, IsNull, LessThan, LessThanOrEqual,
     Like, Literal, Multiply, Not, Or, Remainder, RLike, SortOrder, StartsWith, Substring, Subtract,
-    UnaryMinus, UnresolvedAttribute, UnresolvedStar,
+    UnresolvedAttribute, UnresolvedStar,
 )
+from ember.sql.expressions.function_call import FunctionCall
+from ember.sql.expressions.math_more import Negative
 
 __all__ = ["Column"]
 
@@ -72,7 +74,7 @@ class Column:
     __rmod__ = _binary(Remainder, reverse=True)
 
     def __neg__(self) -> Column:
-        return Column(UnaryMinus(self._expr))
+        return Column(Negative(self._expr))
 
     def __pow__(self, other: Any) -> Column:
         from ember.sql.expressions import Pow
@@ -161,11 +163,9 @@ class Column:
             raise EmberTypeError(
                 "NOT_SAME_TYPE", "Argument `startPos` and `length` should be the same type, got "
                 f"{type(startPos).__name__} and {type(length).__name__}.")
-        return Column(Substring(self._expr, _expr(startPos), _expr(length)))
+        return Column(Substring(self._expr, _expr(startPos), _expr(length), "substr"))
 
     def ilike(self, other: str) -> Column:
-        from ember.sql.expressions.function_call import FunctionCall
-
         return Column(FunctionCall("ilike", (self._expr, _expr(other))))
 
     # element access

@@ -1037,3 +1037,8 @@ def named_struct(*cols: Any) -> Column:
     """A struct from alternating name literals and values: ``named_struct(lit("a"), col("x"))``."""
     names = [_lit_value(c, "The field name of named_struct") for c in cols[0::2]]
     return Column(E.CreateStruct(tuple(names), tuple(_c(c) for c in cols[1::2]), "named_struct"))
+
+
+@_sql_name("negative")
+def negative(col: Any) -> Column:
+    return Column(E.Negative(_c(col)))

@@ -50,7 +50,7 @@ def _require_boolean(fn: AggregateFunction) -> None:
     if not isinstance(dt, (T.BooleanType, T.NullType)):
         raise AnalysisException(
             "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-            f"Cannot resolve \"{fn.sql()}\" due to data type mismatch: the first parameter requires the "
+            f"Cannot resolve \"{fn.sql()}\" due to data type mismatch: The first parameter requires the "
             f"\"BOOLEAN\" type, however \"{fn.child.sql()}\" has the type \"{dt.simpleString().upper()}\".",
         )
 

@@ -38,7 +38,7 @@ def _require_array(call: FunctionCall, i: int = 0) -> T.ArrayType:
         ordinal = ["first", "second", "third"][i]
         raise AnalysisException(
             "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the {ordinal} parameter requires the "
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: The {ordinal} parameter requires the "
             f"\"ARRAY\" type, however \"{call.args[i].sql()}\" has the type \"{dt.simpleString().upper()}\".",
         )
     return dt
@@ -212,7 +212,7 @@ def _require_map(call: FunctionCall) -> tuple:
     if not isinstance(dt, T.MapType):
         raise AnalysisException(
             "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the first parameter requires the "
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: The first parameter requires the "
             f"\"MAP\" type, however \"{call.args[0].sql()}\" has the type \"{dt.simpleString().upper()}\".",
         )
     return call.args

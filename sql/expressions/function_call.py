@@ -67,7 +67,7 @@ def _mismatch(call: FunctionCall, i: int, arg: Expression, wanted: str) -> Analy
     ordinal = ["first", "second", "third", "fourth", "fifth"][i] if i < 5 else f"{i + 1}th"
     return AnalysisException(
         "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-        f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the {ordinal} parameter requires the "
+        f"Cannot resolve \"{call.sql()}\" due to data type mismatch: The {ordinal} parameter requires the "
         f"\"{wanted}\" type, however \"{arg.sql()}\" has the type \"{_type_name(arg.data_type)}\".",
     )
 
@@ -114,7 +114,7 @@ class FunctionCall(Expression):
             elif target is not ANY:
                 if isinstance(target, T.StringType) and isinstance(dt, (T.ArrayType, T.MapType, T.StructType)):
                     raise _mismatch(self, i, arg, "STRING")
-                if isinstance(target, (T.IntegerType, T.LongType)) and not (
+                if isinstance(target, (T.IntegerType, T.LongType, T.DoubleType)) and not (
                         is_numeric(dt) or is_string(dt) or isinstance(dt, T.NullType)):
                     raise _mismatch(self, i, arg, _type_name(target))
                 if isinstance(target, T.ArrayType) and not isinstance(dt, (T.ArrayType, T.NullType)):

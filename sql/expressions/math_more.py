@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import decimal
 import math
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
@@ -17,13 +18,22 @@ import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.errors import ArithmeticException
+from ember.sql.expressions.arithmetic import UnaryMinus
 from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type
 from ember.sql.expressions.literals import Literal
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
 
-__all__: list[str] = []
+__all__ = ["Negative"]
 
 D, L, I = T.DoubleType(), T.LongType(), T.IntegerType()
+
+
+@dataclass(frozen=True, slots=True)
+class Negative(UnaryMinus):
+    """``-col`` in the Python API (``negative(col)``): SQL's ``-x`` under the name Spark gives it."""
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"negative({args[0]})"
 
 
 def _numpy(fn: Callable[[np.ndarray], np.ndarray]) -> Callable[[pa.Array], pa.Array]:

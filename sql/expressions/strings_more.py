@@ -175,7 +175,7 @@ def _string_or_array(call: FunctionCall) -> tuple:
     if isinstance(arg.data_type, (T.MapType, T.StructType)):
         raise AnalysisException(
             "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the first parameter requires the "
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: The first parameter requires the "
             f"(\"STRING\" or \"ARRAY\") type, however \"{arg.sql()}\" has the type "
             f"\"{arg.data_type.simpleString().upper()}\".")
     return (cast_if_needed(arg, S),)
