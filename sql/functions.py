@@ -312,12 +312,19 @@ def regexp_extract(str: Any, pattern: str, idx: int) -> Column:
     return Column(E.RegexpExtract(_c(str), pattern, idx))
 
 
-def like(str: Any, pattern: Any) -> Column:
-    return Column(E.Like(_c(str), _expr(pattern)))
+def like(str: Any, pattern: Any, escapeChar: Any = None) -> Column:
+    """``str LIKE pattern``; as in PySpark, a pattern given as a string names a column."""
+    if escapeChar is not None:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "like with an escape character is not supported.")
+    return Column(E.Like(_c(str), _c(pattern)))
 
 
 def rlike(str: Any, regexp: Any) -> Column:
-    return Column(E.RLike(_c(str), _expr(regexp)))
+    """``str RLIKE regexp``; as in PySpark, a regexp given as a string names a column."""
+    return Column(E.RLike(_c(str), _c(regexp)))
+
+
+regexp_like = regexp = rlike
 
 
 def startswith(str: Any, prefix: Any) -> Column:
@@ -1042,3 +1049,27 @@ def named_struct(*cols: Any) -> Column:
 @_sql_name("negative")
 def negative(col: Any) -> Column:
     return Column(E.Negative(_c(col)))
+
+
+# ---------------------------------------------------------------- hashes
+md5, sha1, crc32 = _unary("md5"), _unary("sha1"), _unary("crc32")
+for _name in ("md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64"):
+    SQL_FUNCTIONS[_name] = _sql_call(_name)
+
+
+def sha2(col: Any, numBits: int) -> Column:
+    """The SHA-2 digest (``numBits`` of 224, 256, 384 or 512; 0 means 256) as hex."""
+    if numBits not in (0, 224, 256, 384, 512):
+        raise EmberValueError("VALUE_NOT_ALLOWED", "Value for `numBits` has to be amongst the following values: "
+                              "[0, 224, 256, 384, 512].")
+    return _call("sha2", _c(col), _expr(numBits))
+
+
+def hash(*cols: Any) -> Column:
+    """Spark's Murmur3 hash of the columns (seed 42), the same value Spark gives."""
+    return _call("hash", *(_c(c) for c in cols))
+
+
+def xxhash64(*cols: Any) -> Column:
+    """Spark's XXH64 hash of the columns (seed 42), the same value Spark gives."""
+    return _call("xxhash64", *(_c(c) for c in cols))

@@ -303,7 +303,7 @@ for spec in [
     FunctionSpec("array_concat", (ANY,), _first, variadic=True, coerce_args=_arrays,
                  row=lambda *arrays: [x for a in arrays for x in a], fmt=lambda a: f"concat({', '.join(a)})"),
     FunctionSpec("arrays_zip", (ANY,), _zip_type_named, variadic=True, null_safe=True, row=_arrays_zip,
-                 typed_by_args=True, coerce_args=_zip_args, fmt=lambda a: f"arrays_zip({', '.join(a)})"),
+                 typed_by_args=True, coerce_args=_zip_args, hidden_args=1),
     FunctionSpec("element_at", (ANY, ANY), _element, row=_element_at, coerce_args=_element_at_args,
                  fmt=lambda a: f"element_at({a[0]}, {a[1]})"),
     FunctionSpec("flatten", (ANY,), lambda t: t[0].elementType, coerce_args=_one_array, row=_flatten),

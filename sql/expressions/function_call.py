@@ -49,6 +49,7 @@ class FunctionSpec:
     fmt: Callable[[list[str]], str] | None = field(default=None)
     coerce_args: Callable[[FunctionCall], tuple[Expression, ...]] | None = None
     typed_by_args: bool = False  # ``result`` is given the argument expressions, not their types
+    hidden_args: int = 0  # trailing arguments ``coerce_args`` derives, left out of the SQL text
 
 
 FUNCTIONS: dict[str, FunctionSpec] = {}
@@ -166,6 +167,8 @@ class FunctionCall(Expression):
         return pa.array(out, type=to_arrow_type(self.data_type))
 
     def _fmt(self, args: list[str]) -> str:
+        if self.coerced and self.spec.hidden_args:
+            args = args[:-self.spec.hidden_args]
         if self.spec.fmt is not None:
             return self.spec.fmt(args)
         return f"{self.name}({', '.join(args)})"
