@@ -21,9 +21,11 @@ __all__ = [
     "abs", "sqrt", "exp", "log", "pow", "power", "floor", "ceil", "ceiling", "upper", "lower",
     "length", "trim", "ltrim", "rtrim", "substring", "concat", "concat_ws", "split",
     "regexp_replace", "regexp_extract", "like", "rlike", "startswith", "endswith", "contains",
-    "to_date", "to_timestamp", "year", "month", "dayofmonth", "date_add", "date_sub", "datediff",
+    "to_date", "to_timestamp", "year", "month", "dayofmonth", "quarter", "dayofweek", "weekofyear",
+    "dayofyear", "hour", "minute", "second", "extract", "date_part", "datepart", "add_months",
+    "date_add", "date_sub", "datediff",
     "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
-    "posexplode_outer", "asc", "desc", "asc_nulls_first",
+    "posexplode_outer", "typeof", "asc", "desc", "asc_nulls_first",
     "asc_nulls_last", "desc_nulls_first", "desc_nulls_last",
 ]
 
@@ -341,9 +343,68 @@ def month(col: Any) -> Column:
     return Column(E.Month(_c(col)))
 
 
-@_sql_name("dayofmonth", "day")
+@_sql_name("dayofmonth", "day", "day_of_month")
 def dayofmonth(col: Any) -> Column:
     return Column(E.DayOfMonth(_c(col)))
+
+
+@_sql_name()
+def quarter(col: Any) -> Column:
+    return Column(E.Quarter(_c(col)))
+
+
+@_sql_name("dayofweek", "day_of_week")  # the second: sqlglot's name for it
+def dayofweek(col: Any) -> Column:
+    """1 for Sunday through 7 for Saturday."""
+    return Column(E.DayOfWeek(_c(col)))
+
+
+@_sql_name("weekofyear", "week_of_year")  # the second: sqlglot's name for it
+def weekofyear(col: Any) -> Column:
+    """The ISO-8601 week of the year."""
+    return Column(E.WeekOfYear(_c(col)))
+
+
+@_sql_name("dayofyear", "day_of_year")  # the second: sqlglot's name for it
+def dayofyear(col: Any) -> Column:
+    return Column(E.DayOfYear(_c(col)))
+
+
+@_sql_name()
+def hour(col: Any) -> Column:
+    return Column(E.Hour(_c(col)))
+
+
+@_sql_name()
+def minute(col: Any) -> Column:
+    return Column(E.Minute(_c(col)))
+
+
+@_sql_name()
+def second(col: Any) -> Column:
+    return Column(E.Second(_c(col)))
+
+
+def _date_part(form: str) -> Callable[[Any, Any], Column]:
+    def build(field: Any, source: Any) -> Column:
+        name = _lit_value(field, f"The field of {form}")
+        return Column(E.DatePart(str(name), _c(source), form))
+
+    build.__name__ = form
+    build.__doc__ = f"``{form}(field, source)``: a calendar or clock field (YEAR, QUARTER, MONTH, WEEK, DAY, " \
+                    "DAYOFWEEK, DOY, HOUR, MINUTE, SECOND, ...) of a date or timestamp."
+    return build
+
+
+extract = _date_part("extract")
+date_part = _sql_name("date_part")(_date_part("date_part"))
+datepart = _sql_name("datepart")(_date_part("datepart"))
+
+
+@_sql_name()
+def add_months(start: Any, months: Any) -> Column:
+    """``start`` plus ``months`` months; the day is clamped to the last day of the target month."""
+    return Column(E.AddMonths(_c(start), _expr(months)))
 
 
 @_sql_name()
@@ -368,6 +429,12 @@ def current_date() -> Column:
 
 def date_format(date: Any, format: str) -> Column:
     return Column(E.DateFormat(_c(date), format))
+
+
+@_sql_name()
+def typeof(col: Any) -> Column:
+    """The DDL name of ``col``'s type, e.g. ``decimal(8,3)`` or ``interval day``."""
+    return Column(E.TypeOf(_c(col)))
 
 
 # ---------------------------------------------------------------- collections

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -22,29 +22,40 @@ class Cast(Expression):
 
     child: Expression
     to: T.DataType
+    ansi: bool = True
+    implicit: bool = False  # inserted by coercion: Spark's column names do not show it
 
     child_fields = ("child",)
+
+    def coerce(self) -> Expression:
+        from ember.sql.expressions.sql_conf import ansi_enabled
+
+        return replace(self, ansi=ansi_enabled())
 
     @property
     def data_type(self) -> T.DataType:
         return self.to
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        return cast_arrow(self.child.eval(batch), self.child.data_type, self.to)
+        return cast_arrow(self.child.eval(batch), self.child.data_type, self.to, self.ansi)
 
     def to_string(self, ids: bool) -> str:
         if not ids and isinstance(self.child, AttributeReference):
             return self.child.name
+        if not ids and self.implicit:
+            return self.child.to_string(ids)
         inner = self.child.to_string(ids)
         return f"cast({inner} as {self.to.simpleString()})" if ids else (
             f"CAST({inner} AS {self.to.simpleString().upper()})")
 
 
-def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType) -> ArrowValue:
+def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = True) -> ArrowValue:
     """Cast an Arrow value from Spark type ``src`` to ``to`` with Spark's rules."""
     target = to_arrow_type(to)
     if value.type == target:
         return value
+    if isinstance(to, T.DecimalType) and isinstance(src, (T.NumericType, T.StringType)):
+        return _to_decimal(value, src, to, ansi)
     try:
         if isinstance(src, T.StringType) and not isinstance(to, (T.StringType, T.BinaryType)):
             value = pc.utf8_trim_whitespace(value)
@@ -74,3 +85,36 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType) -> ArrowValue
                 "22003",
             ) from None
         raise
+
+
+def _to_decimal(value: ArrowValue, src: T.DataType, to: T.DecimalType, ansi: bool) -> ArrowValue:
+    """A number or numeric string as decimal(to), rounded HALF_UP to its scale; a value with too
+    many integer digits raises ``NUMERIC_VALUE_OUT_OF_RANGE`` (ANSI) or becomes NULL."""
+    from ember.sql.expressions.decimals import rescale
+
+    scalar = isinstance(value, pa.Scalar)
+    array = pa.array([value.as_py()], value.type) if scalar else value
+    if isinstance(src, T.StringType):
+        array = pc.utf8_trim_whitespace(array)
+        wide = pa.decimal256(76, 38)
+    elif isinstance(src, T.DecimalType):
+        wide = None
+    elif isinstance(src, T.IntegralType):
+        wide = pa.decimal128(20, 0)
+    else:
+        wide = pa.decimal256(76, min(76 - 39, to.scale + 8))
+    try:
+        if wide is not None:
+            array = pc.cast(array, wide)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
+        if isinstance(src, T.StringType):
+            raise NumberFormatException(
+                "CAST_INVALID_INPUT",
+                f"The value of the type \"STRING\" cannot be cast to \"{to.simpleString().upper()}\" because it "
+                f"is malformed ({e}). Correct the value as per the syntax, or change its target type. Use "
+                "`try_cast` to tolerate malformed input and return NULL instead.",
+                "22018",
+            ) from None
+        raise
+    out = rescale(array, to, ansi)
+    return out[0] if scalar else out

@@ -83,7 +83,7 @@ def cast_if_needed(expr, to: T.DataType):
 
     if expr.data_type == to:
         return expr
-    return Cast(expr, to)
+    return Cast(expr, to, implicit=True)
 
 
 def cast_to_common_type(expr, items, function: str) -> tuple:

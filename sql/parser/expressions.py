@@ -7,6 +7,7 @@ build identical trees. Anything unsupported raises ``ParseException`` naming the
 
 from __future__ import annotations
 
+import decimal
 from typing import Callable
 
 import sqlglot
@@ -15,6 +16,7 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
+from ember.sql.expressions.intervals import combine_interval_literals, interval_literal
 
 __all__ = ["parse_expression", "convert"]
 
@@ -53,13 +55,78 @@ def _column(node: exp.Column) -> E.Expression:
     return E.UnresolvedAttribute(".".join(p.name for p in node.parts))
 
 
-def _literal(node: exp.Literal) -> E.Expression:
+def _literal(node: exp.Literal) -> E.Literal:
+    """A number is an int, a bigint, or beyond that a decimal; with a point a decimal of exactly
+    its digits (``1.50`` is decimal(3,2)); with an exponent a double, as in Spark SQL."""
     if node.is_string:
         return E.Literal.of(node.this)
     text = node.this
-    if any(c in text.lower() for c in ".e"):
+    if "e" in text.lower():
         return E.Literal.of(float(text))
-    return E.Literal.of(int(text))
+    value = decimal.Decimal(text)
+    if "." not in text and -(2**63) <= value < 2**63:
+        return E.Literal.of(int(text))
+    literal = E.Literal.of(value)
+    return literal if literal.dtype.precision <= 38 else E.Literal.of(float(text))
+
+
+def _negate(node: exp.Neg) -> E.Expression:
+    """``-1.5`` is the literal -1.5 (Spark folds the sign into a number), anything else a negation."""
+    if isinstance(node.this, exp.Literal) and not node.this.is_string:
+        literal = _literal(node.this)
+        return E.Literal.of(-literal.value) if not isinstance(literal.value, float) else E.Literal(-literal.value, literal.dtype)
+    return E.UnaryMinus(_convert(node.this))
+
+
+def _try_cast(node: exp.TryCast) -> E.Expression:
+    """Spark's typed number literals (``10Y``, ``10S``, ``100L``, ``1.5D``, ``1.5F``, ``1.5BD``)
+    reach us as ``TRY_CAST(number AS type)``; they are literals of that type."""
+    cast = _cast(node)
+    if isinstance(node.this, exp.Literal) and isinstance(cast.child, E.Literal) and (
+            isinstance(cast.to, T.NumericType)):
+        from ember.sql.expressions.cast import cast_arrow
+
+        value = cast_arrow(cast.child.to_arrow(), cast.child.dtype, cast.to).as_py()
+        return E.Literal(value, cast.to)
+    return cast
+
+
+def _interval(node: exp.Interval) -> E.Expression:
+    unit = node.args.get("unit")
+    if not isinstance(node.this, exp.Literal) or unit is None:
+        raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported interval {node.sql(dialect='spark')!r}.")
+    if isinstance(unit, exp.IntervalSpan):
+        return interval_literal(node.this.name, unit.this.name, unit.expression.name)
+    return interval_literal(node.this.name, unit.name)
+
+
+def _add(node: exp.Add) -> E.Expression:
+    left, right = _convert(node.left), _convert(node.right)
+    if isinstance(node.right, exp.Interval) and _is_interval_sum(node.left):
+        return combine_interval_literals(left, right)
+    return E.Add(left, right)
+
+
+def _is_interval_sum(node: exp.Expression) -> bool:
+    """``INTERVAL 1 DAY 2 HOURS 3 MINUTES`` parses as a chain of ``+`` of intervals."""
+    return isinstance(node, exp.Interval) or (
+        isinstance(node, exp.Add) and isinstance(node.right, exp.Interval) and _is_interval_sum(node.left))
+
+
+def _extract(node: exp.Extract) -> E.Expression:
+    return E.DatePart(node.this.name, _convert(node.expression), "extract")
+
+
+def _ts_or_ds_add(node: exp.TsOrDsAdd) -> E.Expression:
+    """sqlglot's reading of ``date_add(d, n)`` and of ``date_sub(d, n)`` (as ``n * -1`` days)."""
+    unit = node.args.get("unit")
+    if unit is not None and unit.name.upper() != "DAY":
+        raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported date arithmetic {node.sql(dialect='spark')!r}.")
+    days = node.expression
+    if isinstance(days, exp.Mul) and isinstance(days.expression, exp.Literal) and days.expression.this == "-1" or (
+            isinstance(days, exp.Mul) and isinstance(days.expression, exp.Neg)):
+        return E.DateSub(_convert(node.this), _convert(days.this))
+    return E.DateAdd(_convert(node.this), _convert(days))
 
 
 def _cast(node: exp.Cast) -> E.Expression:
@@ -124,6 +191,8 @@ def _function(node: exp.Func) -> E.Expression:
     for key in node.arg_types:
         value = node.args.get(key)
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, exp.TsOrDsToDate) and item.args.get("format") is None:
+                item = item.this  # sqlglot wraps year(d), datediff(a, b), ... arguments in to_date
             if isinstance(item, exp.Expression):  # not sqlglot's flags such as Concat(safe=True)
                 args.append(_convert(item))
     return fn(*[Column(a) for a in args])._expr
@@ -137,8 +206,8 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Null: lambda n: E.Literal.of(None),
     exp.Paren: lambda n: _convert(n.this),
     exp.Alias: lambda n: E.Alias.make(_convert(n.this), n.alias),
-    exp.Neg: lambda n: E.UnaryMinus(_convert(n.this)),
-    exp.Add: _binary(E.Add),
+    exp.Neg: _negate,
+    exp.Add: _add,
     exp.Sub: _binary(E.Subtract),
     exp.Mul: _binary(E.Multiply),
     exp.Div: _binary(E.Divide),
@@ -160,7 +229,10 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
     exp.RegexpLike: lambda n: E.RLike(_convert(n.this), _convert(n.expression)),
     exp.Cast: _cast,
-    exp.TryCast: _cast,
+    exp.TryCast: _try_cast,
+    exp.Interval: _interval,
+    exp.Extract: _extract,
+    exp.TsOrDsAdd: _ts_or_ds_add,
     exp.Case: _case,
     exp.If: lambda n: E.CaseWhen((_convert(n.this),), (_convert(n.args["true"]),),
                                  _convert(n.args["false"]) if n.args.get("false") is not None else None),

@@ -1,0 +1,284 @@
+"""Spark's decimal arithmetic: result types (``DecimalPrecision``) and exact, vectorised kernels.
+
+Result types. ``a op b`` on decimal(p1, s1) and decimal(p2, s2) has, before bounding,
+
+====  =========================================  ======================
+op    precision                                  scale
+====  =========================================  ======================
++ -   max(s1, s2) + max(p1 - s1, p2 - s2) + 1    max(s1, s2)
+\\*    p1 + p2 + 1                                s1 + s2
+/     p1 - s1 + s2 + scale                       max(6, s1 + p2 + 1)
+%     min(p1 - s1, p2 - s2) + scale              max(s1, s2)
+====  =========================================  ======================
+
+Over 38 digits, ``spark.sql.decimalOperations.allowPrecisionLoss`` (default true) keeps the
+integer digits and gives up scale down to 6 digits (``adjust_precision_scale``); with it off
+the type is simply capped at 38 (and division splits the lost digits between both sides).
+
+Kernels. Arrow's decimal kernels are exact for ``+ - *`` and truncate ``/`` at a scale of their
+own choosing, always finer than Spark's; so the exact (or finely truncated) value is computed
+first, in 128-bit decimals when Arrow's result type fits, then in 256-bit ones, with operands
+narrowed to the digits their values use when the declared ones are too wide, and in Python
+integers as the last resort. ``rescale`` then rounds HALF_UP (half away from zero, as Java's
+``BigDecimal``) to Spark's scale and checks the precision: an overflowing value raises
+``NUMERIC_VALUE_OUT_OF_RANGE`` in ANSI mode and becomes NULL otherwise. Rounding a value
+truncated at a finer scale gives the same answer as rounding the exact one, because every
+rounding boundary is representable at the finer scale.
+"""
+
+from __future__ import annotations
+
+import decimal
+from typing import Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ember.sql import types as T
+from ember.sql.errors import ArithmeticException
+from ember.sql.expressions.base import ArrowValue
+
+__all__ = ["adjust_precision_scale", "decimal_result_type", "integral_as_decimal", "decimal_arithmetic",
+           "rescale", "raise_divide_by_zero", "out_of_range"]
+
+MAX_PRECISION = 38
+MIN_ADJUSTED_SCALE = 6
+
+
+def adjust_precision_scale(precision: int, scale: int) -> T.DecimalType:
+    """Spark's ``adjustPrecisionScale``: over 38 digits keep the integer digits, lose scale (to >= 6)."""
+    if precision <= MAX_PRECISION:
+        return T.DecimalType(precision, scale)
+    int_digits = precision - scale
+    return T.DecimalType(MAX_PRECISION, max(MAX_PRECISION - int_digits, min(scale, MIN_ADJUSTED_SCALE)))
+
+
+def _bounded(precision: int, scale: int) -> T.DecimalType:
+    return T.DecimalType(min(precision, MAX_PRECISION), min(scale, MAX_PRECISION))
+
+
+def decimal_result_type(op: str, lt: T.DecimalType, rt: T.DecimalType, allow_precision_loss: bool = True) -> T.DecimalType:
+    """The type Spark gives ``lt op rt`` (op: add, subtract, multiply, divide, remainder)."""
+    p1, s1, p2, s2 = lt.precision, lt.scale, rt.precision, rt.scale
+    fit = adjust_precision_scale if allow_precision_loss else _bounded
+    if op in ("add", "subtract"):
+        scale = max(s1, s2)
+        return fit(max(p1 - s1, p2 - s2) + scale + 1, scale)
+    if op == "multiply":
+        return fit(p1 + p2 + 1, s1 + s2)
+    if op == "divide":
+        if allow_precision_loss:
+            scale = max(MIN_ADJUSTED_SCALE, s1 + p2 + 1)
+            return fit(p1 - s1 + s2 + scale, scale)
+        int_digits = min(MAX_PRECISION, p1 - s1 + s2)
+        dec_digits = min(MAX_PRECISION, max(MIN_ADJUSTED_SCALE, s1 + p2 + 1))
+        excess = int_digits + dec_digits - MAX_PRECISION
+        if excess > 0:
+            dec_digits -= excess // 2 + 1
+            int_digits = MAX_PRECISION - dec_digits
+        return _bounded(int_digits + dec_digits, dec_digits)
+    if op == "remainder":
+        scale = max(s1, s2)
+        return fit(min(p1 - s1, p2 - s2) + scale, scale)
+    raise ValueError(f"not a decimal operator: {op}")
+
+
+_INTEGRAL_DIGITS = {T.ByteType: 3, T.ShortType: 5, T.IntegerType: 10, T.LongType: 20}
+
+
+def integral_as_decimal(dt: T.DataType, literal_value: int | None = None) -> T.DataType:
+    """The decimal an integral operand of decimal arithmetic becomes: decimal(3/5/10/20, 0) by type,
+    or, for a literal, just its own digits (Spark's ``DecimalType.fromLiteral``)."""
+    if type(dt) not in _INTEGRAL_DIGITS:
+        return dt
+    if literal_value is not None:
+        return T.DecimalType(max(len(str(abs(literal_value))), 1), 0)
+    return T.DecimalType(_INTEGRAL_DIGITS[type(dt)], 0)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def raise_divide_by_zero(op: str) -> None:
+    if op == "remainder":
+        raise ArithmeticException(
+            "REMAINDER_BY_ZERO",
+            "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return NULL instead. "
+            "If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+            "22012",
+        )
+    raise ArithmeticException(
+        "DIVIDE_BY_ZERO",
+        "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. "
+        "If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+        "22012",
+    )
+
+
+def out_of_range(value: object, to: T.DecimalType) -> ArithmeticException:
+    return ArithmeticException(
+        "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION",
+        f"{value} cannot be represented as Decimal({to.precision}, {to.scale}). If necessary set "
+        "\"spark.sql.ansi.enabled\" to \"false\" to bypass this error, and return NULL instead.",
+        "22003",
+    )
+
+
+# --------------------------------------------------------------------------- rescaling
+
+
+def rescale(value: pa.Array, to: T.DecimalType, ansi: bool) -> pa.Array:
+    """A decimal array (any precision and scale) as decimal(to): rounded HALF_UP to ``to.scale``;
+    values with more integer digits than ``to`` allows raise (ANSI) or become NULL."""
+    target = pa.decimal128(to.precision, to.scale)
+    if value.type == target:
+        return value
+    if value.type.scale > to.scale:
+        value = pc.round(value, ndigits=to.scale, round_mode="half_towards_infinity")
+    int_digits = to.precision - to.scale
+    if value.type.precision - value.type.scale > int_digits:
+        limit = pa.scalar(decimal.Decimal(10) ** int_digits, pa.decimal256(int_digits + 1, 0))
+        too_big = pc.fill_null(pc.greater_equal(pc.abs(value), limit), False)
+        if pc.any(too_big).as_py():
+            if ansi:
+                raise out_of_range(pc.filter(value, too_big)[0].as_py(), to)
+            value = pc.if_else(too_big, pa.scalar(None, value.type), value)
+    return value.cast(target)
+
+
+# --------------------------------------------------------------------------- exact kernels
+
+
+def _decimal_type(width: str, precision: int, scale: int) -> pa.DataType:
+    limit = 38 if width == "128" else 76
+    if precision > limit:
+        raise pa.ArrowInvalid(f"Decimal precision out of range [1, {limit}]: {precision}")
+    return (pa.decimal128 if width == "128" else pa.decimal256)(max(precision, 1), scale)
+
+
+def _width(value: ArrowValue) -> str:
+    return "128" if pa.types.is_decimal128(value.type) else "256"
+
+
+def _divide(left: ArrowValue, right: ArrowValue, scale: int) -> ArrowValue:
+    lt = left.type
+    if lt.scale < scale:
+        left = left.cast(_decimal_type(_width(left), lt.precision + scale - lt.scale, scale))
+    return pc.divide(left, right)
+
+
+def _remainder(left: ArrowValue, right: ArrowValue, scale: int) -> ArrowValue:
+    quotient = pc.trunc(pc.divide(left, right))
+    int_digits = quotient.type.precision - quotient.type.scale
+    whole = quotient.cast(_decimal_type(_width(quotient), int_digits, 0))
+    return pc.subtract(left, pc.multiply(whole, right))
+
+
+_KERNELS: dict[str, Callable[[ArrowValue, ArrowValue, int], ArrowValue]] = {
+    "add": lambda l, r, s: pc.add(l, r),
+    "subtract": lambda l, r, s: pc.subtract(l, r),
+    "multiply": lambda l, r, s: pc.multiply(l, r),
+    "divide": _divide,
+    "remainder": _remainder,
+}
+
+
+def _digits(value: ArrowValue) -> int:
+    """Digits of the largest unscaled magnitude in ``value`` (at least its scale, and 1)."""
+    largest = pc.max(pc.abs(value)) if not isinstance(value, pa.Scalar) else pc.abs(value)
+    largest = largest.as_py() if largest.is_valid else decimal.Decimal(0)
+    return max(len(str(int(largest.scaleb(value.type.scale)))), value.type.scale, 1)
+
+
+def _in_width(width: str, narrow: bool) -> Callable[[ArrowValue], ArrowValue]:
+    def prepare(value: ArrowValue) -> ArrowValue:
+        precision = _digits(value) if narrow else value.type.precision
+        return value.cast(_decimal_type(width, precision, value.type.scale))
+
+    return prepare
+
+
+_ATTEMPTS = (lambda v: v, _in_width("128", True), _in_width("256", False), _in_width("256", True))
+
+
+def _python_result(op: str, left: pa.Array, right: pa.Array, result: T.DecimalType, ansi: bool) -> pa.Array:
+    """The last resort for operands too wide for Arrow's kernels: exact integer arithmetic per row."""
+    quantum = decimal.Decimal(1).scaleb(-result.scale)
+    limit = decimal.Decimal(10) ** (result.precision - result.scale)
+    out: list[decimal.Decimal | None] = []
+    with decimal.localcontext() as ctx:
+        ctx.prec = 200
+        for a, b in zip(left.to_pylist(), right.to_pylist()):
+            if a is None or b is None:
+                out.append(None)
+                continue
+            if op == "divide":
+                value = _half_up_quotient(a, b, result.scale)
+            else:
+                value = {"add": a + b, "subtract": a - b, "multiply": a * b, "remainder": a % b}[op]
+                value = value.quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+            if abs(value) >= limit:
+                if ansi:
+                    raise out_of_range(value, result)
+                value = None
+            out.append(value)
+    return pa.array(out, pa.decimal128(result.precision, result.scale))
+
+
+def _half_up_quotient(a: decimal.Decimal, b: decimal.Decimal, scale: int) -> decimal.Decimal:
+    sa, ea = a.as_integer_ratio()
+    sb, eb = b.as_integer_ratio()
+    numerator, denominator = sa * eb * 10**scale, ea * sb
+    q, r = divmod(abs(numerator), abs(denominator))
+    if 2 * r >= abs(denominator):
+        q += 1
+    sign = -1 if (numerator < 0) != (denominator < 0) else 1
+    return decimal.Decimal(sign * q).scaleb(-scale)
+
+
+def _null_zero_divisors(right: ArrowValue, op: str, ansi: bool) -> ArrowValue:
+    zero = pc.equal(right, pa.scalar(0, right.type))
+    if isinstance(zero, pa.Scalar):
+        if zero.as_py():
+            if ansi:
+                raise_divide_by_zero(op)
+            return pa.scalar(None, right.type)
+        return right
+    if pc.any(zero).as_py():
+        if ansi:
+            raise_divide_by_zero(op)
+        return pc.if_else(zero, pa.scalar(None, right.type), right)
+    return right
+
+
+def decimal_arithmetic(op: str, left: ArrowValue, right: ArrowValue, result: T.DecimalType, ansi: bool) -> ArrowValue:
+    """``left op right`` on two decimal values, exactly, as Spark's decimal(result)."""
+    scalars = isinstance(left, pa.Scalar) and isinstance(right, pa.Scalar)
+    if scalars:
+        left, right = pa.array([left.as_py()], left.type), pa.array([right.as_py()], right.type)
+    if isinstance(left, pa.ChunkedArray):
+        left = left.combine_chunks()
+    if isinstance(right, pa.ChunkedArray):
+        right = right.combine_chunks()
+    if op in ("divide", "remainder"):
+        right = _null_zero_divisors(right, op, ansi)
+    out = None
+    for prepare in _ATTEMPTS:
+        try:
+            exact = _KERNELS[op](prepare(left), prepare(right), result.scale)
+        except pa.ArrowInvalid as e:
+            if "precision" not in str(e).lower():
+                raise
+            continue
+        if isinstance(exact, pa.Scalar):
+            exact = pa.array([exact.as_py()] * len(left if not isinstance(left, pa.Scalar) else right), exact.type)
+        out = rescale(exact, result, ansi)
+        break
+    if out is None:
+        length = len(right) if isinstance(left, pa.Scalar) else len(left)
+        out = _python_result(op, _broadcast(left, length), _broadcast(right, length), result, ansi)
+    return out[0] if scalars else out
+
+
+def _broadcast(value: ArrowValue, length: int) -> pa.Array:
+    return pa.array([value.as_py()] * length, value.type) if isinstance(value, pa.Scalar) else value
