@@ -1,0 +1,195 @@
+"""Decimal arithmetic, decimal literals and ANSI mode, against answers checked on PySpark 4."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ember.sql import functions as F
+from ember.sql.errors import ArithmeticException
+from ember.sql.expressions.decimals import decimal_arithmetic, decimal_result_type
+from ember.sql import types as T
+
+
+@pytest.fixture
+def ansi_off(spark):
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    yield spark
+    spark.conf.unset("spark.sql.ansi.enabled")
+
+
+def _pair(spark, a, b, ta: str, tb: str):
+    return spark.createDataFrame([(a, b)], f"a {ta}, b {tb}")
+
+
+def _one(df, *exprs):
+    return tuple(df.selectExpr(*exprs).collect()[0])
+
+
+def test_number_literals_have_spark_types(spark):
+    row = spark.sql("select typeof(1.5), typeof(0.05), typeof(.5), typeof(123.450), typeof(1e3), typeof(1.5e0), "
+                    "typeof(1.5BD), typeof(100L), typeof(10Y), typeof(10S), typeof(1.5D), typeof(1.5F), "
+                    "typeof(12345678901), typeof(-1.5)").collect()[0]
+    assert tuple(row) == ("decimal(2,1)", "decimal(2,2)", "decimal(1,1)", "decimal(6,3)", "double", "double",
+                          "decimal(2,1)", "bigint", "tinyint", "smallint", "double", "float", "bigint",
+                          "decimal(2,1)")
+
+
+def test_decimal_literal_values_and_names(spark):
+    df = spark.sql("select 1.5, 0.05, 123.450, -1.5, 1.5BD, 100L, 10Y")
+    assert df.columns == ["1.5", "0.05", "123.450", "-1.5", "1.5", "100", "10"]
+    assert tuple(df.collect()[0]) == (Decimal("1.5"), Decimal("0.05"), Decimal("123.450"), Decimal("-1.5"),
+                                      Decimal("1.5"), 100, 10)
+
+
+def test_result_types_and_values_of_the_five_operators(spark):
+    df = _pair(spark, Decimal("1.5"), Decimal("2.25"), "decimal(3,1)", "decimal(4,2)")
+    out = df.selectExpr("a * b", "a + b", "a - b", "a / b", "a % b")
+    assert [f.dataType.simpleString() for f in out.schema] == [
+        "decimal(8,3)", "decimal(5,2)", "decimal(5,2)", "decimal(10,6)", "decimal(4,2)"]
+    assert tuple(out.collect()[0]) == (Decimal("3.375"), Decimal("3.75"), Decimal("-0.75"), Decimal("0.666667"),
+                                       Decimal("1.50"))
+
+
+def test_division_rounds_half_up_away_from_zero(spark):
+    df = _pair(spark, Decimal("2"), Decimal("3"), "decimal(10,2)", "decimal(10,2)")
+    out = df.selectExpr("a / b", "-a / b", "typeof(a * b)")
+    assert out.schema[0].dataType == T.DecimalType(23, 13)
+    assert tuple(out.collect()[0]) == (Decimal("0.6666666666667"), Decimal("-0.6666666666667"), "decimal(21,4)")
+
+
+def test_precision_loss_keeps_integer_digits_and_rounds(spark):
+    df = _pair(spark, Decimal("1.0000005"), Decimal("1"), "decimal(38,7)", "decimal(38,0)")
+    out = df.selectExpr("a * b", "-a * b")
+    assert out.schema[0].dataType == T.DecimalType(38, 6)
+    assert tuple(out.collect()[0]) == (Decimal("1.000001"), Decimal("-1.000001"))
+    wide = _pair(spark, Decimal("1.2345678901"), Decimal("2.5"), "decimal(38,10)", "decimal(38,10)")
+    assert _one(wide, "a * b", "typeof(a * b)", "b / a") == (Decimal("3.086420"), "decimal(38,6)", Decimal("2.025000"))
+    thirds = _pair(spark, Decimal("1"), Decimal("3"), "decimal(38,0)", "decimal(38,0)")
+    assert _one(thirds, "a / b", "(a + a) / b", "typeof(a / b)") == (Decimal("0.333333"), Decimal("0.666667"),
+                                                                     "decimal(38,6)")
+    tiny = _pair(spark, Decimal("0.125"), Decimal("1"), "decimal(38,37)", "decimal(38,37)")
+    assert _one(tiny, "a * b", "typeof(a * b)") == (Decimal("0.12500000000000000000000000000000000"),
+                                                    "decimal(38,35)")
+    mixed = _pair(spark, Decimal("1"), Decimal("0.5"), "decimal(38,0)", "decimal(38,38)")
+    assert _one(mixed, "a + b", "typeof(a + b)") == (Decimal("1.500000"), "decimal(38,6)")
+
+
+def test_integers_become_decimals_of_their_type_or_literal_digits(spark):
+    df = spark.createDataFrame([(3, 10, 2, 1, Decimal("1.5"))], "a int, b bigint, c smallint, e tinyint, d decimal(5,2)")
+    types = _one(df, "typeof(a * d)", "typeof(b * d)", "typeof(c * d)", "typeof(e * d)", "typeof(a + d)",
+                 "typeof(a / d)", "typeof(3 * 1.5)", "typeof(a * 1.5)", "typeof(1.5 * 2L)", "typeof(2147483648 * 1.5)")
+    assert types == ("decimal(16,2)", "decimal(26,2)", "decimal(11,2)", "decimal(9,2)", "decimal(13,2)",
+                     "decimal(18,6)", "decimal(4,1)", "decimal(13,1)", "decimal(4,1)", "decimal(13,1)")
+    assert _one(df, "3 * 1.5", "a * 1.5") == (Decimal("4.5"), Decimal("4.5"))
+
+
+def test_decimal_with_double_float_or_string_is_double(spark):
+    df = spark.createDataFrame([(Decimal("1.25"), 2.0)], "d decimal(5,2), f float")
+    assert _one(df, "typeof(d + 1.5D)", "d + 1.5D", "typeof(d * f)", "typeof(d + '1')") == (
+        "double", 2.75, "double", "double")
+
+
+def test_remainder_takes_the_dividends_sign(spark):
+    assert tuple(spark.sql("select typeof(7.5 % 2), 7.5 % 2, -7.5 % 2, 7.5 % -2").collect()[0]) == (
+        "decimal(2,1)", Decimal("1.5"), Decimal("-1.5"), Decimal("1.5"))
+
+
+def test_null_operands_give_null_with_spark_types(spark):
+    df = _pair(spark, None, Decimal("1"), "decimal(5,2)", "decimal(5,2)")
+    out = df.selectExpr("a * b", "a + b", "a / b")
+    assert [f.dataType for f in out.schema] == [T.DecimalType(11, 4), T.DecimalType(6, 2), T.DecimalType(13, 8)]
+    assert tuple(out.collect()[0]) == (None, None, None)
+
+
+def test_overflow_raises_under_ansi(spark):
+    with pytest.raises(ArithmeticException, match="NUMERIC_VALUE_OUT_OF_RANGE") as info:
+        spark.sql("select cast('99999999999999999999999999999999999999' as decimal(38,0)) + 1").collect()
+    assert "Decimal(38, 0)" in str(info.value)
+    df = spark.createDataFrame([(Decimal("9999999999999999999.9"),)], "a decimal(20,1)")
+    with pytest.raises(ArithmeticException, match="NUMERIC_VALUE_OUT_OF_RANGE"):
+        df.selectExpr("a * a").collect()
+
+
+def test_overflow_is_null_without_ansi(ansi_off):
+    spark = ansi_off
+    assert spark.sql("select cast('99999999999999999999999999999999999999' as decimal(38,0)) + 1").collect()[0][0] is None
+    df = spark.createDataFrame([(Decimal("9999999999999999999.9"),), (Decimal("2"),)], "a decimal(20,1)")
+    out = df.selectExpr("a * a", "typeof(a * a)")
+    assert [tuple(r) for r in out.collect()] == [(None, "decimal(38,2)"), (Decimal("4.00"), "decimal(38,2)")]
+
+
+def test_division_by_zero_raises_under_ansi(spark):
+    with pytest.raises(ArithmeticException, match="DIVIDE_BY_ZERO"):
+        spark.sql("select 1.5 / 0").collect()
+    with pytest.raises(ArithmeticException, match="REMAINDER_BY_ZERO"):
+        spark.sql("select 1.5 % 0").collect()
+    df = _pair(spark, Decimal("1"), Decimal("0"), "decimal(5,2)", "decimal(5,2)")
+    with pytest.raises(ArithmeticException, match="DIVIDE_BY_ZERO"):
+        df.select(F.col("a") / F.col("b")).collect()
+
+
+def test_division_by_zero_is_null_without_ansi(ansi_off):
+    row = ansi_off.sql("select 1.5 / 0, 1.5 % 0, 1 / 0, 1 % 0").collect()[0]
+    assert tuple(row) == (None, None, None, None)
+    assert ansi_off.sql("select typeof(1.5 / 0)").collect()[0][0] == "decimal(7,6)"
+
+
+def test_integer_overflow_wraps_without_ansi(ansi_off, spark):
+    assert ansi_off.sql("select 2147483647 + 1").collect()[0][0] == -2147483648
+
+
+def test_sum_and_avg_of_decimals(spark):
+    df = spark.createDataFrame([(Decimal("1.25"),), (Decimal("2.5"),), (Decimal("3.33"),), (None,)], "a decimal(10,2)")
+    out = df.agg(F.sum("a"), F.avg("a"))
+    assert [f.dataType for f in out.schema] == [T.DecimalType(20, 2), T.DecimalType(14, 6)]
+    assert tuple(out.collect()[0]) == (Decimal("7.08"), Decimal("2.360000"))
+    thirds = spark.createDataFrame([(Decimal(1),), (Decimal(2),), (Decimal(2),)], "a decimal(10,2)")
+    assert thirds.agg(F.avg("a")).collect()[0][0] == Decimal("1.666667")
+    wide = spark.createDataFrame([(Decimal(1),), (Decimal(2),)], "a decimal(36,2)")
+    out = wide.agg(F.avg("a"), F.sum("a"))
+    assert [f.dataType for f in out.schema] == [T.DecimalType(38, 6), T.DecimalType(38, 2)]
+    assert out.collect()[0][0] == Decimal("1.500000")
+
+
+def test_dataframe_api_multiplies_decimal_columns(spark):
+    df = spark.createDataFrame([(Decimal("2.5"), Decimal("1.5")), (Decimal("-0.5"), Decimal("0.3"))],
+                               "a decimal(3,1), b decimal(2,1)")
+    out = df.select((F.col("a") * F.col("b")).alias("p"), (F.col("a") + 0).alias("s"))
+    assert [f.dataType for f in out.schema] == [T.DecimalType(6, 2), T.DecimalType(4, 1)]  # 0 is decimal(1,0)
+    assert [tuple(r) for r in out.collect()] == [(Decimal("3.75"), Decimal("2.5")), (Decimal("-0.15"), Decimal("-0.5"))]
+
+
+def test_cast_to_decimal_rounds_half_up(spark):
+    row = spark.sql("select cast(1.25 as decimal(2,1)), cast(-1.25 as decimal(2,1)), cast('1.255' as decimal(3,2)), "
+                    "cast(7 as decimal(3,1))").collect()[0]
+    assert tuple(row) == (Decimal("1.3"), Decimal("-1.3"), Decimal("1.26"), Decimal("7.0"))
+    with pytest.raises(ArithmeticException, match="NUMERIC_VALUE_OUT_OF_RANGE"):
+        spark.sql("select cast(123.4 as decimal(3,1))").collect()
+
+
+@pytest.mark.parametrize("precision_loss, expected", [
+    (True, T.DecimalType(38, 6)), (False, T.DecimalType(38, 18)),
+])
+def test_precision_loss_setting_changes_division_type(precision_loss, expected):
+    # Spark's DecimalPrecision without precision loss splits the excess digits between both sides.
+    lt = rt = T.DecimalType(38, 10)
+    assert decimal_result_type("divide", lt, rt, precision_loss) == expected
+
+
+def test_operands_too_wide_for_arrow_fall_back_to_exact_integers():
+    import pyarrow as pa
+
+    big = Decimal("9" * 38)
+    left = pa.array([big, Decimal(-7)], pa.decimal128(38, 0))
+    right = pa.array([Decimal("0.3" + "3" * 36), Decimal("2.0" + "0" * 36)], pa.decimal128(38, 37))
+    result = decimal_result_type("multiply", T.DecimalType(38, 0), T.DecimalType(38, 37))
+    out = decimal_arithmetic("multiply", left, right, result, ansi=False)
+    assert result == T.DecimalType(38, 6)
+    # 10^38 / 3 has 38 integer digits, more than decimal(38,6) holds: NULL without ANSI.
+    assert out.to_pylist() == [None, Decimal("-14.000000")]
+    with pytest.raises(ArithmeticException, match="NUMERIC_VALUE_OUT_OF_RANGE"):
+        decimal_arithmetic("multiply", left, right, result, ansi=True)
+    quotient = decimal_arithmetic("divide", right, left, T.DecimalType(38, 37), ansi=True)
+    assert quotient.to_pylist()[1] == Decimal("-0.2857142857142857142857142857142857143")
