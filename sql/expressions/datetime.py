@@ -211,8 +211,8 @@ class SecondWithFraction(_TimeField):
         micros = pc.add(pc.multiply(pc.cast(pc.second(value), pa.int64()), 1_000_000),
                         pc.add(pc.multiply(pc.cast(pc.millisecond(value), pa.int64()), 1_000),
                                pc.cast(pc.microsecond(value), pa.int64())))
-        # Exact: the micros as decimal(14,0), scaled down by 10^6 with no rounding needed.
-        return pc.divide(pc.cast(micros, pa.decimal128(14, 0)).cast(pa.decimal128(20, 6)),
+        # Exact: dividing by 10^6 terminates within Arrow's result scale (8 digits here).
+        return pc.divide(pc.cast(micros, pa.decimal128(19, 0)),
                          pa.scalar(1_000_000, pa.decimal128(7, 0))).cast(pa.decimal128(8, 6))
 
 

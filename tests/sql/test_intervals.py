@@ -1,0 +1,161 @@
+"""ANSI interval literals, date/timestamp arithmetic and EXTRACT, against answers checked on PySpark 4."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ember.sql import functions as F
+from ember.sql import types as T
+from ember.sql.errors import AnalysisException, ParseException
+
+
+def _row(spark, sql: str) -> tuple:
+    return tuple(spark.sql(sql).collect()[0])
+
+
+def test_interval_literal_types(spark):
+    assert _row(spark, "select typeof(interval '90' day), typeof(interval 3 months), typeof(interval '1' year), "
+                       "typeof(interval '1-2' year to month), typeof(interval '2 10:00:00' day to second), "
+                       "typeof(interval 1 day 2 hours), typeof(interval '1 day'), typeof(interval 1 hour), "
+                       "typeof(interval 30 minutes), typeof(interval 5 seconds), typeof(interval 1.5 seconds)") == (
+        "interval day", "interval month", "interval year", "interval year to month", "interval day to second",
+        "interval day to hour", "interval day", "interval hour", "interval minute", "interval second",
+        "interval second")
+
+
+def test_interval_literal_names_and_values(spark):
+    df = spark.sql("select interval '90' day, interval '2 10:00:00' day to second, interval 1 day 2 hours, "
+                   "interval -1 day, interval 1 hour, interval 5 seconds, interval 1.5 seconds, interval 2 weeks, "
+                   "interval 7 microseconds, interval '12:30.5' minute to second")
+    assert df.columns == ["INTERVAL '90' DAY", "INTERVAL '2 10:00:00' DAY TO SECOND", "INTERVAL '1 02' DAY TO HOUR",
+                          "INTERVAL '-1' DAY", "INTERVAL '01' HOUR", "INTERVAL '05' SECOND", "INTERVAL '01.5' SECOND",
+                          "INTERVAL '14' DAY", "INTERVAL '00.000007' SECOND",
+                          "INTERVAL '12:30.5' MINUTE TO SECOND"]
+    assert tuple(df.collect()[0]) == (
+        dt.timedelta(days=90), dt.timedelta(days=2, hours=10), dt.timedelta(days=1, hours=2), dt.timedelta(days=-1),
+        dt.timedelta(hours=1), dt.timedelta(seconds=5), dt.timedelta(seconds=1.5), dt.timedelta(days=14),
+        dt.timedelta(microseconds=7), dt.timedelta(minutes=12, seconds=30.5))
+    assert df.schema[1].dataType == T.DayTimeIntervalType(T.DayTimeIntervalType.DAY, T.DayTimeIntervalType.SECOND)
+
+
+def test_year_month_literals_count_months(spark):
+    df = spark.sql("select interval 3 months, interval '1' year, interval '1-2' year to month, "
+                   "interval '-1-2' year to month")
+    assert df.columns == ["INTERVAL '3' MONTH", "INTERVAL '1' YEAR", "INTERVAL '1-2' YEAR TO MONTH",
+                          "INTERVAL '-1-2' YEAR TO MONTH"]
+    assert tuple(df.collect()[0]) == (3, 12, 14, -14)
+    assert df.schema[2].dataType.simpleString() == "interval year to month"
+
+
+def test_mixing_interval_families_is_an_error(spark):
+    with pytest.raises(ParseException, match="year-month and day-time"):
+        spark.sql("select interval 1 month 2 days")
+    with pytest.raises(ParseException, match="INVALID_INTERVAL_FORMAT"):
+        spark.sql("select interval '1-x' year to month")
+
+
+def test_tpch_date_arithmetic(spark):
+    df = spark.sql("select date '1998-12-01' - interval '90' day, date '1994-01-01' + interval '1' year, "
+                   "date '1995-09-01' + interval '1' month, date '1993-10-01' + interval '3' month")
+    assert all(f.dataType == T.DateType() for f in df.schema)
+    assert tuple(df.collect()[0]) == (dt.date(1998, 9, 2), dt.date(1995, 1, 1), dt.date(1995, 10, 1),
+                                      dt.date(1994, 1, 1))
+
+
+def test_month_arithmetic_clamps_to_the_end_of_the_month(spark):
+    assert _row(spark, "select date '2020-01-31' + interval 1 month, date '2020-03-31' - interval 1 month, "
+                       "date '2020-02-29' + interval 1 year, add_months(date '2020-01-31', -2), "
+                       "add_months('2020-01-31', 13), timestamp '2020-01-31 10:00:00' + interval 1 month, "
+                       "timestamp '2020-01-01 00:00:00' + interval '1-1' year to month") == (
+        dt.date(2020, 2, 29), dt.date(2020, 2, 29), dt.date(2021, 2, 28), dt.date(2019, 11, 30),
+        dt.date(2021, 2, 28), dt.datetime(2020, 2, 29, 10), dt.datetime(2021, 2, 1))
+
+
+def test_day_time_intervals_on_dates_and_timestamps(spark):
+    df = spark.sql("select date '2020-01-01' + interval '2 10:00:00' day to second, date '2020-01-01' + interval 1 hour, "
+                   "timestamp '2020-01-31 10:00:00' - interval '1 02:03:04.5' day to second, "
+                   "timestamp '2020-01-31 10:00:00' + interval 1 day, date '2020-01-01' + 1")
+    assert [f.dataType for f in df.schema] == [T.TimestampType()] * 4 + [T.DateType()]
+    assert tuple(df.collect()[0]) == (dt.datetime(2020, 1, 3, 10), dt.datetime(2020, 1, 1, 1),
+                                      dt.datetime(2020, 1, 30, 7, 56, 55, 500000), dt.datetime(2020, 2, 1, 10),
+                                      dt.date(2020, 1, 2))
+
+
+def test_differences_of_dates_and_timestamps_are_intervals(spark):
+    df = spark.sql("select date '2020-03-01' - date '2020-01-01', "
+                   "timestamp '2020-01-02 03:00:00' - timestamp '2020-01-01 00:00:00', "
+                   "datediff(date '2020-03-01', date '2020-01-01')")
+    assert [f.dataType.simpleString() for f in df.schema] == ["interval day", "interval day to second", "int"]
+    assert tuple(df.collect()[0]) == (dt.timedelta(days=60), dt.timedelta(days=1, hours=3), 60)
+
+
+def test_interval_sums_widen_their_fields(spark):
+    df = spark.sql("select interval 1 year + interval 2 months, (interval 1 day) - (interval 1 day)")
+    assert [f.dataType.simpleString() for f in df.schema] == ["interval year to month", "interval day"]
+    assert tuple(df.collect()[0]) == (14, dt.timedelta(0))
+
+
+def test_date_add_sub_and_nulls(spark):
+    assert _row(spark, "select date_add(date '2020-02-28', 2), date_sub(date '2020-03-01', 1), "
+                       "cast(null as date) + interval 1 day, date_add(cast(null as date), 1)") == (
+        dt.date(2020, 3, 1), dt.date(2020, 2, 29), None, None)
+
+
+def test_column_arithmetic_with_intervals_and_nulls(spark):
+    df = spark.createDataFrame([(dt.date(2021, 3, 31),), (None,)], "d date")
+    out = df.select(F.expr("d + interval 1 day").alias("a"), F.expr("d - interval '1' month").alias("b"))
+    assert [tuple(r) for r in out.collect()] == [(dt.date(2021, 4, 1), dt.date(2021, 2, 28)), (None, None)]
+
+
+def test_unsupported_interval_arithmetic_names_the_operator(spark):
+    with pytest.raises(AnalysisException, match=r"\*"):
+        spark.sql("select interval 1 day * 3")
+    with pytest.raises(AnalysisException, match="INTERVAL YEAR"):
+        spark.sql("select (interval '1' year) + (interval '1' day)")
+
+
+def test_extract_fields_of_dates(spark):
+    df = spark.createDataFrame([(dt.date(2020, 3, 4),)], "d date")
+    out = df.selectExpr("extract(YEAR FROM d)", "extract(quarter from d)", "extract(month from d)",
+                        "extract(week from d)", "extract(day from d)", "extract(dayofweek from d)",
+                        "extract(doy from d)", "extract(dow from d)", "extract(dayofweek_iso from d)",
+                        "extract(years from d)", "extract(mon from d)", "extract(hour from d)")
+    assert out.columns[0] == "extract(YEAR FROM d)"
+    assert tuple(out.collect()[0]) == (2020, 1, 3, 10, 4, 4, 64, 4, 3, 2020, 3, 0)
+    assert all(f.dataType == T.IntegerType() for f in out.schema)
+
+
+def test_extract_second_is_a_decimal_with_microseconds(spark):
+    df = spark.createDataFrame([(dt.datetime(2020, 3, 4, 5, 6, 7, 123456), dt.date(2020, 3, 4))], "t timestamp, d date")
+    out = df.selectExpr("extract(hour from t)", "extract(minute from t)", "extract(second from t)",
+                        "date_part('second', t)", "extract(second from d)", "second(t)")
+    assert [f.dataType for f in out.schema] == [T.IntegerType(), T.IntegerType(), T.DecimalType(8, 6),
+                                                T.DecimalType(8, 6), T.DecimalType(8, 6), T.IntegerType()]
+    assert tuple(out.collect()[0]) == (5, 6, Decimal("7.123456"), Decimal("7.123456"), Decimal("0.000000"), 7)
+
+
+def test_date_part_and_field_functions(spark):
+    df = spark.createDataFrame([(dt.date(2021, 1, 1), dt.datetime(2020, 3, 4, 5, 6, 7, 900000)), (None, None)],
+                               "d date, t timestamp")
+    out = df.selectExpr("date_part('year', d)", "date_part('doy', d)", "dayofweek(d)", "weekofyear(d)",
+                        "dayofyear(d)", "quarter(d)", "hour(t)", "minute(t)", "second(t)", "day(d)")
+    assert out.columns[:2] == ["date_part(year, d)", "date_part(doy, d)"]
+    assert [tuple(r) for r in out.collect()] == [(2021, 1, 6, 53, 1, 1, 5, 6, 7, 1), (None,) * 10]
+    assert _row(spark, "select extract(week from date '2020-12-31'), extract(week from date '2024-12-30'), "
+                       "weekofyear(date '2027-01-01'), extract(year from '2020-03-04')") == (53, 1, 53, 2020)
+
+
+def test_dataframe_functions_for_fields(spark):
+    df = spark.createDataFrame([(dt.date(1998, 12, 1),)], "d date")
+    out = df.select(F.year("d"), F.quarter("d"), F.dayofweek("d"), F.date_part(F.lit("doy"), F.col("d")),
+                    F.extract(F.lit("MONTH"), F.col("d")), F.add_months("d", 3))
+    assert tuple(out.collect()[0]) == (1998, 4, 3, 335, 12, dt.date(1999, 3, 1))
+
+
+def test_extract_of_an_unknown_field_is_an_error(spark):
+    df = spark.createDataFrame([(dt.date(2020, 3, 4),)], "d date")
+    with pytest.raises(AnalysisException, match="INVALID_EXTRACT_FIELD"):
+        df.selectExpr("extract(foo from d)")
