@@ -129,21 +129,55 @@ def out_of_range(value: object, to: T.DecimalType) -> ArithmeticException:
 
 def rescale(value: pa.Array, to: T.DecimalType, ansi: bool) -> pa.Array:
     """A decimal array (any precision and scale) as decimal(to): rounded HALF_UP to ``to.scale``;
-    values with more integer digits than ``to`` allows raise (ANSI) or become NULL."""
+    values with more integer digits than ``to`` allows (after rounding) raise (ANSI) or become NULL.
+
+    One min/max pass decides what is needed: values that cannot overflow skip the range check,
+    and rounding gets a digit of headroom only when the largest value carries into a new digit
+    (Arrow's ``round`` wraps silently when its result outgrows the type)."""
     target = pa.decimal128(to.precision, to.scale)
     if value.type == target:
         return value
-    if value.type.scale > to.scale:
-        value = pc.round(value, ndigits=to.scale, round_mode="half_towards_infinity")
-    int_digits = to.precision - to.scale
-    if value.type.precision - value.type.scale > int_digits:
-        limit = pa.scalar(decimal.Decimal(10) ** int_digits, pa.decimal256(int_digits + 1, 0))
-        too_big = pc.fill_null(pc.greater_equal(pc.abs(value), limit), False)
-        if pc.any(too_big).as_py():
-            if ansi:
-                raise out_of_range(pc.filter(value, too_big)[0].as_py(), to)
-            value = pc.if_else(too_big, pa.scalar(None, value.type), value)
+    bounds = pc.min_max(value)
+    if not bounds["min"].is_valid:
+        return pa.nulls(len(value), target)
+    largest = max(abs(bounds["min"].as_py()), abs(bounds["max"].as_py()))
+    precision, scale = value.type.precision, value.type.scale
+    with decimal.localcontext() as ctx:
+        ctx.prec = 100
+        rounded = largest.quantize(decimal.Decimal(1).scaleb(-min(scale, to.scale)), decimal.ROUND_HALF_UP)
+        fits = rounded < decimal.Decimal(10) ** (to.precision - to.scale)
+        carries = rounded >= decimal.Decimal(10) ** (precision - scale)
+    if scale > to.scale:
+        value = pc.round(_with_headroom(value) if carries else value, ndigits=to.scale,
+                         round_mode="half_towards_infinity")
+    if not fits:
+        if scale > to.scale:
+            precision = value.type.precision - (scale - to.scale)
+            value = value.cast(pa.decimal256(precision, to.scale))  # exact: the dropped digits are zeros
+        value = _out_of_range_as_null(value, to, ansi)
     return value.cast(target)
+
+
+def _out_of_range_as_null(value: pa.Array, to: T.DecimalType, ansi: bool) -> pa.Array:
+    """``value`` with NULL where decimal(to) cannot hold it; ANSI mode raises instead."""
+    int_digits = to.precision - to.scale
+    limit = pa.scalar(decimal.Decimal(10) ** int_digits, pa.decimal256(int_digits + 1 + value.type.scale,
+                                                                         value.type.scale))
+    too_big = pc.fill_null(pc.greater_equal(pc.abs(value), limit), False)
+    if not pc.any(too_big).as_py():
+        return value
+    if ansi:
+        raise out_of_range(pc.filter(value, too_big)[0].as_py(), to)
+    return pc.if_else(too_big, pa.scalar(None, value.type), value)
+
+
+def _with_headroom(value: pa.Array) -> pa.Array:
+    precision, scale = value.type.precision, value.type.scale
+    if pa.types.is_decimal128(value.type) and precision < 38:
+        return value.cast(pa.decimal128(precision + 1, scale))
+    if precision < 76:
+        return value.cast(pa.decimal256(precision + 1, scale))
+    return value.cast(pa.decimal256(min(76, _digits(value) + 1), scale))
 
 
 # --------------------------------------------------------------------------- exact kernels
@@ -161,9 +195,12 @@ def _width(value: ArrowValue) -> str:
 
 
 def _divide(left: ArrowValue, right: ArrowValue, scale: int) -> ArrowValue:
-    lt = left.type
-    if lt.scale < scale:
-        left = left.cast(_decimal_type(_width(left), lt.precision + scale - lt.scale, scale))
+    """The quotient truncated at a scale finer than ``scale``: Arrow's result scale is
+    s1 + p2 - s2 + 1, so the dividend is given just enough scale for that to exceed ``scale``."""
+    lt, rt = left.type, right.type
+    needed = scale + rt.scale - rt.precision
+    if lt.scale < needed:
+        left = left.cast(_decimal_type(_width(left), lt.precision + needed - lt.scale, needed))
     return pc.divide(left, right)
 
 
@@ -187,7 +224,9 @@ def _digits(value: ArrowValue) -> int:
     """Digits of the largest unscaled magnitude in ``value`` (at least its scale, and 1)."""
     largest = pc.max(pc.abs(value)) if not isinstance(value, pa.Scalar) else pc.abs(value)
     largest = largest.as_py() if largest.is_valid else decimal.Decimal(0)
-    return max(len(str(int(largest.scaleb(value.type.scale)))), value.type.scale, 1)
+    with decimal.localcontext() as ctx:
+        ctx.prec = 100
+        return max(len(str(int(largest.scaleb(value.type.scale)))), value.type.scale, 1)
 
 
 def _in_width(width: str, narrow: bool) -> Callable[[ArrowValue], ArrowValue]:
@@ -270,8 +309,6 @@ def decimal_arithmetic(op: str, left: ArrowValue, right: ArrowValue, result: T.D
             if "precision" not in str(e).lower():
                 raise
             continue
-        if isinstance(exact, pa.Scalar):
-            exact = pa.array([exact.as_py()] * len(left if not isinstance(left, pa.Scalar) else right), exact.type)
         out = rescale(exact, result, ansi)
         break
     if out is None:

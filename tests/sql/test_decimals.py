@@ -193,3 +193,52 @@ def test_operands_too_wide_for_arrow_fall_back_to_exact_integers():
         decimal_arithmetic("multiply", left, right, result, ansi=True)
     quotient = decimal_arithmetic("divide", right, left, T.DecimalType(38, 37), ansi=True)
     assert quotient.to_pylist()[1] == Decimal("-0.2857142857142857142857142857142857143")
+
+
+# --------------------------------------------------------------------------- property: exact, HALF_UP
+
+from fractions import Fraction  # noqa: E402
+
+import pyarrow as pa  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@st.composite
+def _decimal_columns(draw):
+    precision = draw(st.integers(1, 38))
+    scale = draw(st.integers(0, precision))
+    unscaled = st.integers(-(10**precision) + 1, 10**precision - 1)
+    values = draw(st.lists(st.one_of(st.none(), unscaled), min_size=1, max_size=6))
+    return T.DecimalType(precision, scale), [None if v is None else Decimal(f"{v}E-{scale}") for v in values]
+
+
+def _half_up(x: Fraction, scale: int) -> Decimal:
+    scaled = abs(x) * 10**scale
+    q = int(scaled + Fraction(1, 2))  # floor(|x| * 10^s + 1/2): ties go away from zero
+    return Decimal(f"{q if x >= 0 else -q}E-{scale}")
+
+
+_OPS = {"add": lambda a, b: a + b, "subtract": lambda a, b: a - b, "multiply": lambda a, b: a * b,
+        "divide": lambda a, b: a / b,
+        "remainder": lambda a, b: a - b * int(a / b)}  # int() truncates toward zero, as Java does
+
+
+@settings(max_examples=150, deadline=None)
+@given(left=_decimal_columns(), right=_decimal_columns(), op=st.sampled_from(sorted(_OPS)))
+def test_decimal_kernels_match_exact_rational_arithmetic(left, right, op):
+    (lt, lvalues), (rt, rvalues) = left, right
+    n = min(len(lvalues), len(rvalues))
+    lvalues, rvalues = lvalues[:n], rvalues[:n]
+    if op in ("divide", "remainder"):
+        rvalues = [None if v == 0 else v for v in rvalues]
+    result = decimal_result_type(op, lt, rt)
+    out = decimal_arithmetic(op, pa.array(lvalues, pa.decimal128(lt.precision, lt.scale)),
+                             pa.array(rvalues, pa.decimal128(rt.precision, rt.scale)), result, ansi=False)
+    expected = []
+    for a, b in zip(lvalues, rvalues):
+        if a is None or b is None:
+            expected.append(None)
+            continue
+        value = _half_up(_OPS[op](Fraction(a), Fraction(b)), result.scale)
+        expected.append(None if abs(value) >= Decimal(f"1E{result.precision - result.scale}") else value)
+    assert out.to_pylist() == expected
