@@ -7,6 +7,7 @@ build identical trees. Anything unsupported raises ``ParseException`` naming the
 
 from __future__ import annotations
 
+import datetime
 import decimal
 from typing import Callable
 
@@ -80,9 +81,10 @@ def _negate(node: exp.Neg) -> E.Expression:
 
 def _try_cast(node: exp.TryCast) -> E.Expression:
     """Spark's typed number literals (``10Y``, ``10S``, ``100L``, ``1.5D``, ``1.5F``, ``1.5BD``)
-    reach us as ``TRY_CAST(number AS type)``; they are literals of that type."""
+    reach us as a ``TryCast`` of the number that, unlike one parsed from ``CAST(...)``, has no
+    ``format`` argument; they are literals of that type."""
     cast = _cast(node)
-    if isinstance(node.this, exp.Literal) and isinstance(cast.child, E.Literal) and (
+    if "format" not in node.args and isinstance(node.this, exp.Literal) and isinstance(cast.child, E.Literal) and (
             isinstance(cast.to, T.NumericType)):
         from ember.sql.expressions.cast import cast_arrow
 
@@ -131,6 +133,22 @@ def _ts_or_ds_add(node: exp.TsOrDsAdd) -> E.Expression:
 
 def _cast(node: exp.Cast) -> E.Expression:
     return E.Cast(_convert(node.this), T._parse_datatype_string(node.to.sql(dialect="spark")))
+
+
+def _typed_literal(node: exp.Cast) -> E.Expression:
+    """``DATE '1998-12-01'`` and ``TIMESTAMP '...'`` (sqlglot's ``Cast``; ``CAST(...)`` in Spark SQL
+    parses as ``TryCast``) are literals, checked as they are parsed."""
+    to = T._parse_datatype_string(node.to.sql(dialect="spark"))
+    if not (isinstance(node.this, exp.Literal) and node.this.is_string and isinstance(to, (T.DateType, T.TimestampType))):
+        return _cast(node)
+    text = node.this.this.strip()
+    try:
+        if isinstance(to, T.DateType):
+            return E.Literal(datetime.date.fromisoformat(text), to)
+        return E.Literal(datetime.datetime.fromisoformat(text).replace(tzinfo=None), to)
+    except ValueError:
+        raise ParseException("INVALID_TYPED_LITERAL", f"The value of the typed literal \"{to.simpleString().upper()}\" "
+                             f"is invalid: '{node.this.this}'.") from None
 
 
 def _in(node: exp.In) -> E.Expression:
@@ -228,7 +246,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
     exp.RegexpLike: lambda n: E.RLike(_convert(n.this), _convert(n.expression)),
-    exp.Cast: _cast,
+    exp.Cast: _typed_literal,
     exp.TryCast: _try_cast,
     exp.Interval: _interval,
     exp.Extract: _extract,

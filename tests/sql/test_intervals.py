@@ -159,3 +159,19 @@ def test_extract_of_an_unknown_field_is_an_error(spark):
     df = spark.createDataFrame([(dt.date(2020, 3, 4),)], "d date")
     with pytest.raises(AnalysisException, match="INVALID_EXTRACT_FIELD"):
         df.selectExpr("extract(foo from d)")
+
+
+def test_column_names_are_sparks(spark):
+    df = spark.sql("select date '1998-12-01' - interval '90' day, date '1994-01-01' + interval '1' year, "
+                   "date '2020-03-01' - date '2020-01-01', timestamp '2020-01-31 10:00:00' + interval 1 day, "
+                   "cast(2.5 as decimal(3,1)) * cast(1.5 as decimal(2,1))")
+    assert df.columns == [
+        "date_add(DATE '1998-12-01', (- extractansiintervaldays(INTERVAL '90' DAY)))",
+        "DATE '1994-01-01' + INTERVAL '1' YEAR", "(DATE '2020-03-01' - DATE '2020-01-01')",
+        "TIMESTAMP '2020-01-31 10:00:00' + INTERVAL '1' DAY",
+        "(CAST(2.5 AS DECIMAL(3,1)) * CAST(1.5 AS DECIMAL(2,1)))"]
+
+
+def test_invalid_typed_literal_is_a_parse_error(spark):
+    with pytest.raises(ParseException, match="INVALID_TYPED_LITERAL"):
+        spark.sql("select date '2020-13-01'")
