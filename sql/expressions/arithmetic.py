@@ -23,11 +23,11 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression, arrow_errors_as_spark
 from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, is_numeric, wider_type
-from ember.sql.expressions.decimals import (adjust_precision_scale, decimal_arithmetic, decimal_result_type,
-                                            integral_as_decimal, raise_divide_by_zero)
+from ember.sql.expressions.decimals import (adjust_precision_scale, decimal_arithmetic, decimal_integral_divide,
+                                            decimal_result_type, integral_as_decimal, raise_divide_by_zero)
 from ember.sql.expressions.sql_conf import ansi_enabled, decimal_precision_loss
 
-__all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "Remainder", "UnaryMinus",
+__all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "IntegralDivide", "Remainder", "UnaryMinus",
            "bounded_decimal", "decimal_result_type"]
 
 bounded_decimal = adjust_precision_scale
@@ -158,6 +158,33 @@ class Divide(BinaryArithmetic):
 
     def _compute(self, left: ArrowValue, right: ArrowValue) -> ArrowValue:
         return pc.divide(left, _zero_divisor(right, self.op, self.ansi))
+
+
+class IntegralDivide(BinaryArithmetic):
+    """``a div b``: the quotient truncated toward zero, a bigint (of integral or decimal operands)."""
+
+    __slots__ = ()
+    symbol = "div"
+    kernel = "divide"
+    op = "div"
+
+    def _operand_type(self, target: T.DataType) -> T.DataType:
+        if not isinstance(target, T.IntegralType):
+            raise binary_type_mismatch(self, self.left.data_type, self.right.data_type)
+        return T.LongType()
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.LongType()
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        left, right = self.left.eval(batch), self.right.eval(batch)
+        if isinstance(self.left.data_type, T.DecimalType):
+            return decimal_integral_divide(left, right, self.ansi)
+        right = _zero_divisor(right, "divide", self.ansi)
+        if self.ansi:
+            return arrow_errors_as_spark(lambda: pc.divide_checked(left, right), "integral divide")
+        return pc.divide(left, right)
 
 
 class Remainder(BinaryArithmetic):

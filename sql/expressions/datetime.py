@@ -227,6 +227,10 @@ for _names, _cls in (
     _EXTRACT_FIELDS.update(dict.fromkeys(_names, _cls))
 
 
+_INTERVAL_UNITS: dict[type, str] = {Year: "year", Month: "month", DayOfMonth: "day", Hour: "hour", Minute: "minute",
+                                    SecondWithFraction: "second"}
+
+
 @dataclass(frozen=True, slots=True)
 class DatePart(Expression):
     """``EXTRACT(field FROM source)`` / ``date_part('field', source)``: evaluated as the field's
@@ -244,6 +248,12 @@ class DatePart(Expression):
             return self
         cls = _EXTRACT_FIELDS.get(self.field.upper())
         dt = self.source.data_type
+        if isinstance(dt, (T.YearMonthIntervalType, T.DayTimeIntervalType)) and cls is not None:
+            from ember.sql.expressions.intervals import IntervalField
+
+            unit = _INTERVAL_UNITS.get(cls)
+            if unit is not None and IntervalField.accepts(unit, dt):
+                return DatePart(self.field, self.source, self.form, IntervalField(self.source, unit))
         if cls is None or not isinstance(dt, (T.DateType, T.TimestampType, T.TimestampNTZType, T.StringType,
                                               T.NullType)):
             raise AnalysisException(

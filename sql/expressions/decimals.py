@@ -29,6 +29,7 @@ rounding boundary is representable at the finer scale.
 from __future__ import annotations
 
 import decimal
+from fractions import Fraction
 from typing import Callable
 
 import pyarrow as pa
@@ -39,6 +40,7 @@ from ember.sql.errors import ArithmeticException
 from ember.sql.expressions.base import ArrowValue
 
 __all__ = ["adjust_precision_scale", "decimal_result_type", "integral_as_decimal", "decimal_arithmetic",
+           "decimal_integral_divide",
            "rescale", "raise_divide_by_zero", "out_of_range"]
 
 MAX_PRECISION = 38
@@ -290,8 +292,8 @@ def _null_zero_divisors(right: ArrowValue, op: str, ansi: bool) -> ArrowValue:
     return right
 
 
-def decimal_arithmetic(op: str, left: ArrowValue, right: ArrowValue, result: T.DecimalType, ansi: bool) -> ArrowValue:
-    """``left op right`` on two decimal values, exactly, as Spark's decimal(result)."""
+def _operands(left: ArrowValue, right: ArrowValue) -> tuple[ArrowValue, ArrowValue, bool]:
+    """Both operands as arrays or scalars (never chunked); whether both were scalars."""
     scalars = isinstance(left, pa.Scalar) and isinstance(right, pa.Scalar)
     if scalars:
         left, right = pa.array([left.as_py()], left.type), pa.array([right.as_py()], right.type)
@@ -299,21 +301,57 @@ def decimal_arithmetic(op: str, left: ArrowValue, right: ArrowValue, result: T.D
         left = left.combine_chunks()
     if isinstance(right, pa.ChunkedArray):
         right = right.combine_chunks()
-    if op in ("divide", "remainder"):
-        right = _null_zero_divisors(right, op, ansi)
-    out = None
+    return left, right, scalars
+
+
+def _in_arrow(op: str, left: ArrowValue, right: ArrowValue, scale: int) -> pa.Array | None:
+    """The exact (or, for ``/``, finely truncated) result from Arrow, or ``None`` if too wide."""
     for prepare in _ATTEMPTS:
         try:
-            exact = _KERNELS[op](prepare(left), prepare(right), result.scale)
+            return _KERNELS[op](prepare(left), prepare(right), scale)
         except pa.ArrowInvalid as e:
             if "precision" not in str(e).lower():
                 raise
-            continue
+    return None
+
+
+def decimal_arithmetic(op: str, left: ArrowValue, right: ArrowValue, result: T.DecimalType, ansi: bool) -> ArrowValue:
+    """``left op right`` on two decimal values, exactly, as Spark's decimal(result)."""
+    left, right, scalars = _operands(left, right)
+    if op in ("divide", "remainder"):
+        right = _null_zero_divisors(right, op, ansi)
+    exact = _in_arrow(op, left, right, result.scale)
+    if exact is not None:
         out = rescale(exact, result, ansi)
-        break
-    if out is None:
+    else:
         length = len(right) if isinstance(left, pa.Scalar) else len(left)
         out = _python_result(op, _broadcast(left, length), _broadcast(right, length), result, ansi)
+    return out[0] if scalars else out
+
+
+def decimal_integral_divide(left: ArrowValue, right: ArrowValue, ansi: bool) -> ArrowValue:
+    """``left div right`` on decimals: the quotient truncated toward zero, as a bigint."""
+    left, right, scalars = _operands(left, right)
+    right = _null_zero_divisors(right, "divide", ansi)
+    exact = _in_arrow("divide", left, right, 0)
+    if exact is not None:
+        whole = pc.trunc(exact)
+        whole = whole.cast(_decimal_type(_width(whole), max(1, whole.type.precision - whole.type.scale), 0))
+    else:
+        length = len(right) if isinstance(left, pa.Scalar) else len(left)
+        quotients = [None if a is None or b is None else int(Fraction(a) / Fraction(b))
+                     for a, b in zip(_broadcast(left, length).to_pylist(), _broadcast(right, length).to_pylist())]
+        whole = pa.array(quotients, pa.decimal256(76, 0))
+    limit = pa.scalar(2**63, pa.decimal256(20, 0))
+    too_big = pc.fill_null(pc.or_(pc.greater_equal(whole, limit), pc.less(whole, pc.negate(limit))), False)
+    if pc.any(too_big).as_py():
+        if ansi:
+            raise ArithmeticException(
+                "ARITHMETIC_OVERFLOW", "Overflow in integral divide. Use 'try_divide' to tolerate overflow and "
+                "return NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                "22003")
+        whole = pc.if_else(too_big, pa.scalar(None, whole.type), whole)
+    out = whole.cast(pa.int64())
     return out[0] if scalars else out
 
 

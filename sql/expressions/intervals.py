@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
+from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.expressions.base import ArrowValue, Expression
 from ember.sql.expressions.coercion import cast_if_needed
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 __all__ = ["interval_literal", "combine_interval_literals", "format_interval", "datetime_arithmetic",
            "ExtractAnsiIntervalDays", "AddYearMonthInterval", "AddDayTimeInterval", "DatetimeDifference",
-           "IntervalArithmetic", "add_months_to_days"]
+           "IntervalArithmetic", "IntervalTimesNumber", "IntervalField", "add_months_to_days"]
 
 MICROS_PER_SECOND = 1_000_000
 MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND
@@ -347,6 +348,10 @@ def datetime_arithmetic(expr: BinaryArithmetic) -> Expression | None:
     adding = isinstance(expr, A.Add)
     if adding and (_is_interval(lt) or isinstance(lt, T.IntegralType)) and _is_datetime(rt):
         left, right, lt, rt = right, left, rt, lt
+    if isinstance(expr, A.Multiply) and _is_interval(rt) and isinstance(lt, T.NumericType):
+        left, right, lt, rt = right, left, rt, lt
+    if isinstance(expr, (A.Multiply, A.Divide)) and _is_interval(lt) and isinstance(rt, T.NumericType):
+        return IntervalTimesNumber(left, right, isinstance(expr, A.Divide))
     if isinstance(expr, (A.Add, A.Subtract)):
         sign = 1 if adding else -1
         if _is_datetime(lt) and isinstance(rt, T.YearMonthIntervalType):
@@ -392,3 +397,95 @@ class IntervalArithmetic(Expression):
 
     def _fmt(self, args: list[str]) -> str:
         return f"({args[0]} {'+' if self.sign > 0 else '-'} {args[1]})"
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalTimesNumber(Expression):
+    """``interval * number`` or ``interval / number``: the months or microseconds scaled and
+    rounded HALF_UP to a whole unit; the type is the family's widest (``interval day to second``,
+    ``interval year to month``)."""
+
+    interval: Expression
+    number: Expression
+    divide: bool = False
+
+    child_fields = ("interval", "number")
+
+    @property
+    def data_type(self) -> T.DataType:
+        return type(self.interval.data_type)()
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        from ember.sql.expressions.decimals import decimal_arithmetic
+
+        interval, number = self.interval.eval(batch), self.number.eval(batch)
+        zero = pc.equal(number, pa.scalar(0, number.type))
+        if self.divide and (zero.as_py() if isinstance(zero, pa.Scalar) else pc.any(zero).as_py()):
+            from ember.sql.errors import ArithmeticException
+
+            raise ArithmeticException("INTERVAL_DIVIDED_BY_ZERO", "Division by zero. Use `try_divide` to tolerate "
+                                      "divisor being 0 and return NULL instead.", "22012")
+        units = pc.cast(interval, pa.int64())
+        op = "divide" if self.divide else "multiply"
+        if isinstance(self.number.data_type, (T.FloatType, T.DoubleType)):
+            scaled = getattr(pc, op)(pc.cast(units, pa.float64()), pc.cast(number, pa.float64()))
+            out = pc.cast(pc.round(scaled, round_mode="half_towards_infinity"), pa.int64())
+        else:
+            as_decimal = (lambda v, t: pc.cast(v, pa.decimal128(20, 0)) if isinstance(t, T.IntegralType) else v)
+            number_type = self.number.data_type
+            result = decimal_arithmetic(op, pc.cast(units, pa.decimal128(20, 0)), as_decimal(number, number_type),
+                                        T.DecimalType(38, 0), ansi=True)
+            out = pc.cast(result, pa.int64())
+        target = pa.duration("us") if isinstance(self.data_type, T.DayTimeIntervalType) else pa.int32()
+        return pc.cast(out, target)
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"({args[0]} {'/' if self.divide else '*'} {args[1]})"
+
+
+def _truncated_rem(value: ArrowValue, divisor: int) -> ArrowValue:
+    """Java's ``%``: the remainder of division truncated toward zero (it has the dividend's sign)."""
+    return pc.subtract(value, pc.multiply(pc.divide(value, divisor), divisor))
+
+
+_INTERVAL_FIELDS: dict[str, tuple[type, T.DataType]] = {
+    "year": (T.YearMonthIntervalType, T.IntegerType()), "month": (T.YearMonthIntervalType, T.ByteType()),
+    "day": (T.DayTimeIntervalType, T.IntegerType()), "hour": (T.DayTimeIntervalType, T.ByteType()),
+    "minute": (T.DayTimeIntervalType, T.ByteType()), "second": (T.DayTimeIntervalType, T.DecimalType(8, 6)),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalField(Expression):
+    """One field of an interval, as ``EXTRACT`` gives it: ``year``, ``month`` (of a year-month
+    interval) or ``day``, ``hour``, ``minute``, ``second`` (of a day-time one), each with the
+    interval's sign."""
+
+    child: Expression
+    unit: str
+
+    child_fields = ("child",)
+
+    @staticmethod
+    def accepts(unit: str, dtype: T.DataType) -> bool:
+        family = _INTERVAL_FIELDS.get(unit)
+        return family is not None and isinstance(dtype, family[0])
+
+    @property
+    def data_type(self) -> T.DataType:
+        return _INTERVAL_FIELDS[self.unit][1]
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        units = pc.cast(self.child.eval(batch), pa.int64())
+        if self.unit == "year":
+            out = pc.divide(units, 12)
+        elif self.unit == "month":
+            out = _truncated_rem(units, 12)
+        elif self.unit == "second":
+            micros = pc.cast(_truncated_rem(units, 60 * MICROS_PER_SECOND), pa.decimal128(19, 0))
+            return pc.divide(micros, pa.scalar(MICROS_PER_SECOND, pa.decimal128(7, 0))).cast(pa.decimal128(8, 6))
+        else:
+            out = pc.divide(units, _DAY_TIME_MICROS[self.unit])
+            if self.unit != "day":
+                out = _truncated_rem(out, {"hour": 24, "minute": 60}[self.unit])
+        return pc.cast(out, to_arrow_type(self.data_type))

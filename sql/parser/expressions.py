@@ -230,6 +230,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Mul: _binary(E.Multiply),
     exp.Div: _binary(E.Divide),
     exp.Mod: _binary(E.Remainder),
+    exp.IntDiv: _binary(E.IntegralDivide),
     exp.EQ: _binary(E.EqualTo),
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
     exp.NEQ: lambda n: E.Not(E.EqualTo(_convert(n.left), _convert(n.right))),

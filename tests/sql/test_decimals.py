@@ -242,3 +242,15 @@ def test_decimal_kernels_match_exact_rational_arithmetic(left, right, op):
         value = _half_up(_OPS[op](Fraction(a), Fraction(b)), result.scale)
         expected.append(None if abs(value) >= Decimal(f"1E{result.precision - result.scale}") else value)
     assert out.to_pylist() == expected
+
+
+def test_integral_divide_truncates_to_bigint(spark):
+    df = spark.sql("select 7 div 2, -7 div 2, 7.5 div 2, typeof(7.5 div 2)")
+    assert df.columns[:2] == ["(7 div 2)", "(-7 div 2)"]
+    assert tuple(df.collect()[0]) == (3, -3, 3, "bigint")
+    with pytest.raises(ArithmeticException, match="DIVIDE_BY_ZERO"):
+        spark.sql("select 1 div 0").collect()
+
+
+def test_integral_divide_by_zero_is_null_without_ansi(ansi_off):
+    assert tuple(ansi_off.sql("select 1 div 0, 7L div 0L, 7.5 div 0").collect()[0]) == (None, None, None)

@@ -111,8 +111,8 @@ def test_column_arithmetic_with_intervals_and_nulls(spark):
 
 
 def test_unsupported_interval_arithmetic_names_the_operator(spark):
-    with pytest.raises(AnalysisException, match=r"\*"):
-        spark.sql("select interval 1 day * 3")
+    with pytest.raises(AnalysisException, match=r"operator % does not support \"INTERVAL DAY\""):
+        spark.sql("select interval 1 day % 3")
     with pytest.raises(AnalysisException, match="INTERVAL YEAR"):
         spark.sql("select (interval '1' year) + (interval '1' day)")
 
@@ -175,3 +175,40 @@ def test_column_names_are_sparks(spark):
 def test_invalid_typed_literal_is_a_parse_error(spark):
     with pytest.raises(ParseException, match="INVALID_TYPED_LITERAL"):
         spark.sql("select date '2020-13-01'")
+
+
+def test_intervals_scale_by_numbers_rounding_half_up(spark):
+    df = spark.sql("select interval 1 day * 3, interval 3 days / 2, interval '10' hour * 1.5, interval 1 second / 3, "
+                   "3 * interval 2 hours, interval 5 months * 1.5, interval 5 months / 2, "
+                   "interval '1-2' year to month * 2, interval -5 months / 2, interval 5 months * 1.5D")
+    assert df.columns[4] == "(INTERVAL '02' HOUR * 3)"
+    assert [f.dataType.simpleString() for f in df.schema] == ["interval day to second"] * 5 + [
+        "interval year to month"] * 5
+    assert tuple(df.collect()[0]) == (dt.timedelta(days=3), dt.timedelta(days=1, hours=12), dt.timedelta(hours=15),
+                                      dt.timedelta(microseconds=333333), dt.timedelta(hours=6), 8, 3, 28, -3, 8)
+
+
+def test_interval_divided_by_zero_is_an_error(spark):
+    from ember.sql.errors import ArithmeticException
+
+    with pytest.raises(ArithmeticException, match="INTERVAL_DIVIDED_BY_ZERO"):
+        spark.sql("select interval 1 day / 0").collect()
+
+
+def test_intervals_compare_across_their_fields(spark):
+    assert _row(spark, "select interval 1 day > interval 23 hours, -interval '1' year < interval 0 month, "
+                       "-interval 1 day") == (True, True, dt.timedelta(days=-1))
+
+
+def test_extract_fields_of_intervals(spark):
+    df = spark.sql("select extract(day from interval '5 10:11:12.5' day to second), "
+                   "extract(hour from interval '5 10:11:12.5' day to second), "
+                   "extract(minute from interval '5 10:11:12.5' day to second), "
+                   "extract(second from interval '5 10:11:12.5' day to second), "
+                   "extract(year from interval '-1-2' year to month), extract(month from interval '-1-2' year to month), "
+                   "extract(hour from interval '-5 10:00:00' day to second)")
+    assert [f.dataType for f in df.schema] == [T.IntegerType(), T.ByteType(), T.ByteType(), T.DecimalType(8, 6),
+                                               T.IntegerType(), T.ByteType(), T.ByteType()]
+    assert tuple(df.collect()[0]) == (5, 10, 11, Decimal("12.500000"), -1, -2, -10)
+    with pytest.raises(AnalysisException, match="INVALID_EXTRACT_FIELD"):
+        spark.sql("select extract(year from interval 5 days)")
