@@ -41,7 +41,7 @@ from ember.sql.expressions.base import ArrowValue
 
 __all__ = ["adjust_precision_scale", "decimal_result_type", "integral_as_decimal", "decimal_arithmetic",
            "decimal_integral_divide",
-           "rescale", "raise_divide_by_zero", "out_of_range"]
+           "rescale", "out_of_range_as_null", "raise_divide_by_zero", "out_of_range"]
 
 MAX_PRECISION = 38
 MIN_ADJUSTED_SCALE = 6
@@ -156,11 +156,11 @@ def rescale(value: pa.Array, to: T.DecimalType, ansi: bool) -> pa.Array:
         if scale > to.scale:
             precision = value.type.precision - (scale - to.scale)
             value = value.cast(pa.decimal256(precision, to.scale))  # exact: the dropped digits are zeros
-        value = _out_of_range_as_null(value, to, ansi)
+        value = out_of_range_as_null(value, to, ansi)
     return value.cast(target)
 
 
-def _out_of_range_as_null(value: pa.Array, to: T.DecimalType, ansi: bool) -> pa.Array:
+def out_of_range_as_null(value: pa.Array, to: T.DecimalType, ansi: bool) -> pa.Array:
     """``value`` with NULL where decimal(to) cannot hold it; ANSI mode raises instead."""
     int_digits = to.precision - to.scale
     limit = pa.scalar(decimal.Decimal(10) ** int_digits, pa.decimal256(int_digits + 1 + value.type.scale,

@@ -254,3 +254,22 @@ def test_integral_divide_truncates_to_bigint(spark):
 
 def test_integral_divide_by_zero_is_null_without_ansi(ansi_off):
     assert tuple(ansi_off.sql("select 1 div 0, 7L div 0L, 7.5 div 0").collect()[0]) == (None, None, None)
+
+
+def test_avg_of_decimals_is_exact_in_one_phase_aggregates_too(spark):
+    # count(DISTINCT) makes the whole aggregate single-phase.
+    df = spark.createDataFrame([("x", Decimal(1)), ("x", Decimal(2)), ("x", Decimal(2)), ("y", None),
+                                ("z", Decimal("-0.01")), ("z", Decimal("-0.02"))], "k string, a decimal(10,2)")
+    out = df.groupBy("k").agg(F.avg("a"), F.count_distinct("a")).orderBy("k")
+    assert [tuple(r) for r in out.collect()] == [("x", Decimal("1.666667"), 2), ("y", None, 0),
+                                                 ("z", Decimal("-0.015000"), 2)]
+
+
+def test_sum_beyond_38_digits_overflows(spark, ansi_off):
+    big = Decimal("6" + "0" * 37)
+    rows = [(big,), (big,)]
+    with_ansi_off = ansi_off.createDataFrame(rows, "a decimal(38,0)").agg(F.sum("a"))
+    assert with_ansi_off.collect()[0][0] is None
+    ansi_off.conf.set("spark.sql.ansi.enabled", "true")
+    with pytest.raises(ArithmeticException, match="NUMERIC_VALUE_OUT_OF_RANGE"):
+        spark.createDataFrame(rows, "a decimal(38,0)").agg(F.sum("a")).collect()
