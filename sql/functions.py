@@ -25,7 +25,8 @@ __all__ = [
     "dayofyear", "hour", "minute", "second", "extract", "date_part", "datepart", "add_months",
     "date_add", "date_sub", "datediff",
     "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
-    "posexplode_outer", "typeof", "asc", "desc", "asc_nulls_first",
+    "posexplode_outer", "typeof", "try_add", "try_subtract", "try_multiply", "try_divide", "try_mod",
+    "asc", "desc", "asc_nulls_first",
     "asc_nulls_last", "desc_nulls_first", "desc_nulls_last",
 ]
 
@@ -429,6 +430,23 @@ def current_date() -> Column:
 
 def date_format(date: Any, format: str) -> Column:
     return Column(E.DateFormat(_c(date), format))
+
+
+def _try(name: str, operator: type) -> Callable[[Any, Any], Column]:
+    def build(left: Any, right: Any) -> Column:
+        return Column(E.TryArithmetic(operator(_c(left), _c(right)), name))
+
+    build.__name__ = name
+    build.__doc__ = f"``{name}(left, right)``: as the operator in ANSI mode, but NULL where it fails."
+    return build
+
+
+# The second names are sqlglot's for them.
+try_add = _sql_name("try_add", "safe_add")(_try("try_add", E.Add))
+try_subtract = _sql_name("try_subtract", "safe_subtract")(_try("try_subtract", E.Subtract))
+try_multiply = _sql_name("try_multiply", "safe_multiply")(_try("try_multiply", E.Multiply))
+try_divide = _sql_name("try_divide", "safe_divide")(_try("try_divide", E.Divide))
+try_mod = _sql_name("try_mod")(_try("try_mod", E.Remainder))
 
 
 @_sql_name()

@@ -14,20 +14,22 @@ others give NULL.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import ClassVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
-from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression, arrow_errors_as_spark
+from ember.sql.errors import ArithmeticException
+from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression, arrow_errors_as_spark, as_array
 from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, is_numeric, wider_type
 from ember.sql.expressions.decimals import (adjust_precision_scale, decimal_arithmetic, decimal_integral_divide,
                                             decimal_result_type, integral_as_decimal, raise_divide_by_zero)
 from ember.sql.expressions.sql_conf import ansi_enabled, decimal_precision_loss
 
 __all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "IntegralDivide", "Remainder", "UnaryMinus",
+           "TryArithmetic",
            "bounded_decimal", "decimal_result_type"]
 
 bounded_decimal = adjust_precision_scale
@@ -227,3 +229,53 @@ class UnaryMinus(Expression):
 
     def _fmt(self, args: list[str]) -> str:
         return f"(- {args[0]})"
+
+
+@dataclass(frozen=True, slots=True)
+class TryArithmetic(Expression):
+    """``try_add``/``try_subtract``/``try_multiply``/``try_divide``/``try_mod``: the operation in
+    ANSI mode, with NULL for the rows where it fails (overflow, division by zero).
+
+    The whole batch is computed at once; only a batch with a failing row is redone row by row."""
+
+    child: Expression
+    name: str
+
+    child_fields = ("child",)
+
+    def coerce(self) -> Expression:
+        if any(f.name == "ansi" for f in fields(self.child)) and not self.child.ansi:
+            return TryArithmetic(replace(self.child, ansi=True), self.name)
+        return self
+
+    @property
+    def data_type(self) -> T.DataType:
+        return self.child.data_type
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        try:
+            return self.child.eval(batch)
+        except ArithmeticException:
+            pass
+        target = pa.null() if isinstance(self.data_type, T.NullType) else None
+        rows = []
+        for i in range(max(batch.num_rows, 1)):
+            try:
+                rows.append(as_array(self.child.eval(batch.slice(i, 1)), 1))
+            except ArithmeticException:
+                rows.append(None)
+        arrow_type = target or next((r.type for r in rows if r is not None), None)
+        if arrow_type is None:
+            from ember.sql.arrow_types import to_arrow_type
+
+            arrow_type = to_arrow_type(self.data_type)
+        out = pa.concat_arrays([r if r is not None else pa.nulls(1, arrow_type) for r in rows])
+        return out[0] if batch.num_rows == 0 or self.child.foldable else out
+
+    def _fmt(self, args: list[str]) -> str:
+        inner = self.child.children
+        return f"{self.name}({', '.join(c.to_string(False) for c in inner)})"

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import ArithmeticException, NumberFormatException
-from ember.sql.expressions.base import ArrowValue, Expression
+from ember.sql.expressions.base import ArrowValue, Expression, as_array
 from ember.sql.expressions.named import AttributeReference
 
 __all__ = ["Cast"]
@@ -87,34 +87,55 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
         raise
 
 
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
 def _to_decimal(value: ArrowValue, src: T.DataType, to: T.DecimalType, ansi: bool) -> ArrowValue:
-    """A number or numeric string as decimal(to), rounded HALF_UP to its scale; a value with too
-    many integer digits raises ``NUMERIC_VALUE_OUT_OF_RANGE`` (ANSI) or becomes NULL."""
-    from ember.sql.expressions.decimals import rescale
+    """A number or numeric string as decimal(to), rounded HALF_UP to its scale (a float is read
+    as the double it widens to, as Spark does). A value with too many integer digits, an infinity
+    or NaN raises ``NUMERIC_VALUE_OUT_OF_RANGE``, a malformed string ``CAST_INVALID_INPUT``
+    (ANSI mode); without ANSI mode they are NULL."""
+    from ember.sql.expressions.decimals import out_of_range, rescale
 
     scalar = isinstance(value, pa.Scalar)
-    array = pa.array([value.as_py()], value.type) if scalar else value
+    array = pa.array([value.as_py()], value.type) if scalar else as_array(value, len(value))
     if isinstance(src, T.StringType):
         array = pc.utf8_trim_whitespace(array)
-        wide = pa.decimal256(76, 38)
-    elif isinstance(src, T.DecimalType):
-        wide = None
+        bad = pc.invert(pc.fill_null(pc.match_substring_regex(array, _NUMBER), True))
+        if pc.any(bad).as_py():
+            if ansi:
+                raise _malformed(pc.filter(array, bad)[0].as_py(), to)
+            array = pc.if_else(bad, pa.scalar(None, pa.string()), array)
+        too_long = pc.fill_null(pc.greater(pc.utf8_length(array), 70), False)
+        if pc.any(too_long).as_py():  # beyond what a decimal256 parse can hold
+            if ansi:
+                raise out_of_range(pc.filter(array, too_long)[0].as_py(), to)
+            array = pc.if_else(too_long, pa.scalar(None, pa.string()), array)
+        array = pc.cast(array, pa.decimal256(76, 38))
     elif isinstance(src, T.IntegralType):
-        wide = pa.decimal128(20, 0)
-    else:
-        wide = pa.decimal256(76, min(76 - 39, to.scale + 8))
-    try:
-        if wide is not None:
-            array = pc.cast(array, wide)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
-        if isinstance(src, T.StringType):
-            raise NumberFormatException(
-                "CAST_INVALID_INPUT",
-                f"The value of the type \"STRING\" cannot be cast to \"{to.simpleString().upper()}\" because it "
-                f"is malformed ({e}). Correct the value as per the syntax, or change its target type. Use "
-                "`try_cast` to tolerate malformed input and return NULL instead.",
-                "22018",
-            ) from None
-        raise
+        array = pc.cast(array, pa.decimal128(20, 0))
+    elif not isinstance(src, T.DecimalType):
+        array = pc.cast(array, pa.float64())
+        limit = 10.0 ** (to.precision - to.scale)
+        bad = pc.fill_null(pc.invert(pc.less(pc.abs(array), limit)), False)  # also NaN and infinities
+        if pc.any(bad).as_py():
+            if ansi:
+                raise out_of_range(pc.filter(array, bad)[0].as_py(), to)
+            array = pc.if_else(bad, pa.scalar(None, pa.float64()), array)
+        # Spark reads a double as its shortest decimal text (Java's Double.toString); values
+        # too small to show at the target scale are zero (and beyond the parse's 38 digits).
+        tiny = pc.fill_null(pc.less(pc.abs(array), 10.0 ** -(to.scale + 2)), False)
+        array = pc.if_else(tiny, pa.scalar(0.0), array)
+        array = pc.cast(pc.cast(array, pa.string()), pa.decimal256(76, 38))
     out = rescale(array, to, ansi)
     return out[0] if scalar else out
+
+
+def _malformed(text: str, to: T.DataType) -> NumberFormatException:
+    return NumberFormatException(
+        "CAST_INVALID_INPUT",
+        f"The value '{text}' of the type \"STRING\" cannot be cast to \"{to.simpleString().upper()}\" because "
+        "it is malformed. Correct the value as per the syntax, or change its target type. Use `try_cast` to "
+        "tolerate malformed input and return NULL instead.",
+        "22018",
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -273,3 +274,34 @@ def test_sum_beyond_38_digits_overflows(spark, ansi_off):
     ansi_off.conf.set("spark.sql.ansi.enabled", "true")
     with pytest.raises(ArithmeticException, match="NUMERIC_VALUE_OUT_OF_RANGE"):
         spark.createDataFrame(rows, "a decimal(38,0)").agg(F.sum("a")).collect()
+
+
+def test_cast_from_double_and_float_rounds_like_spark(spark):
+    row = spark.sql("select cast(1.005D as decimal(5,2)), cast(0.125D as decimal(5,2)), cast(-2.5E0 as decimal(2,0)), "
+                    "cast(0.1D as decimal(20,19)), cast(1.1F as decimal(10,9))").collect()[0]
+    assert tuple(row) == (Decimal("1.01"), Decimal("0.13"), Decimal("-3"), Decimal("0.1000000000000000000"),
+                          Decimal("1.100000024"))
+    with pytest.raises(ArithmeticException, match="NUMERIC_VALUE_OUT_OF_RANGE"):
+        spark.sql("select cast(1e20 as decimal(5,2))").collect()
+
+
+def test_malformed_string_to_decimal(spark, ansi_off):
+    from ember.sql.errors import NumberFormatException
+
+    assert tuple(ansi_off.sql("select cast('abc' as decimal(5,2)), cast(' 1.5 ' as decimal(5,2)), "
+                              "cast(1e20 as decimal(5,2)), cast(123.456 as decimal(4,2))").collect()[0]) == (
+        None, Decimal("1.50"), None, None)
+    ansi_off.conf.set("spark.sql.ansi.enabled", "true")
+    with pytest.raises(NumberFormatException, match="The value 'abc' of the type \"STRING\""):
+        spark.sql("select cast('abc' as decimal(5,2))").collect()
+
+
+def test_try_arithmetic_gives_null_where_the_operator_fails(spark):
+    df = spark.sql("select try_divide(1.5, 0), try_divide(3, 2), try_mod(3, 0), try_add(2147483647, 1), "
+                   "try_multiply(2147483647, 2), try_subtract(1, 2), typeof(try_add(1.5, 1)), "
+                   "try_add(date '2020-01-31', interval 1 month)")
+    assert df.columns[:2] == ["try_divide(1.5, 0)", "try_divide(3, 2)"]
+    assert tuple(df.collect()[0]) == (None, 1.5, None, None, None, -1, "decimal(3,1)", datetime.date(2020, 2, 29))
+    rows = spark.createDataFrame([(2147483647, 1), (5, 0), (1, 2)], "a int, b int")
+    out = rows.select(F.try_add("a", "b"), F.try_divide("a", "b"))
+    assert [tuple(r) for r in out.collect()] == [(None, 2147483647.0), (5, None), (3, 0.5)]
