@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 import decimal
-from typing import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator
 
 import sqlglot
 from sqlglot import exp
@@ -19,7 +21,22 @@ from ember.sql import types as T
 from ember.sql.errors import ParseException
 from ember.sql.expressions.intervals import combine_interval_literals, interval_literal
 
-__all__ = ["parse_expression", "convert"]
+__all__ = ["parse_expression", "convert", "subqueries_planned_by"]
+
+# Plans the query of a subquery found in an expression; set by the SQL front end, which knows
+# the tables and the enclosing query. Expression text outside SQL (``expr()``) has none.
+_SUBQUERY_PLANNER: ContextVar[Callable[[exp.Expression], Any] | None] = ContextVar("subquery_planner", default=None)
+
+
+@contextmanager
+def subqueries_planned_by(planner: Callable[[exp.Expression], Any] | None) -> Iterator[None]:
+    """Within the block, subqueries in converted expressions are planned by ``planner``
+    (``None``: refused, where the SQL front end does not plan them)."""
+    token = _SUBQUERY_PLANNER.set(planner)
+    try:
+        yield
+    finally:
+        _SUBQUERY_PLANNER.reset(token)
 
 
 def parse_expression(text: str) -> E.Expression:
@@ -40,7 +57,9 @@ def convert(node: exp.Expression) -> E.Expression:
 def _convert(node: exp.Expression) -> E.Expression:
     builder = _BUILDERS.get(type(node))
     if builder is not None:
-        return builder(node)
+        result = builder(node)
+        # sqlglot marks "a NOT LIKE b" (and NOT ILIKE / RLIKE ...) as a flag on the node.
+        return E.Not(result) if node.args.get("negate") else result
     if isinstance(node, exp.Func):
         return _function(node)
     raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported SQL construct {node.sql(dialect='spark')!r} ({type(node).__name__}).")
@@ -151,8 +170,27 @@ def _typed_literal(node: exp.Cast) -> E.Expression:
                              f"is invalid: '{node.this.this}'.") from None
 
 
+def _subquery_plan(query: exp.Expression, source: exp.Expression) -> Any:
+    planner = _SUBQUERY_PLANNER.get()
+    if planner is None:
+        raise ParseException("UNSUPPORTED_FEATURE", f"Subqueries are supported in SQL queries only, not in "
+                             f"expression text: {source.sql(dialect='spark')!r}.")
+    return planner(query)
+
+
 def _in(node: exp.In) -> E.Expression:
+    query = node.args.get("query")
+    if query is not None:
+        values = node.this.expressions if isinstance(node.this, exp.Tuple) else [node.this]
+        return E.InSubquery(_subquery_plan(query.unnest(), node), values=tuple(_convert(v) for v in values))
     return E.In(_convert(node.this), tuple(_convert(e) for e in node.expressions))
+
+
+def _equal_any(node: exp.EQ) -> E.Expression:
+    """``a = ANY (SELECT ...)`` is ``a IN (SELECT ...)``; other comparisons with ANY/ALL are refused."""
+    if isinstance(node.expression, exp.Any) and isinstance(node.expression.this, exp.Subquery):
+        return _in(exp.In(this=node.this, query=node.expression.this))
+    return E.EqualTo(_convert(node.left), _convert(node.right))
 
 
 def _between(node: exp.Between) -> E.Expression:
@@ -231,7 +269,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Div: _binary(E.Divide),
     exp.Mod: _binary(E.Remainder),
     exp.IntDiv: _binary(E.IntegralDivide),
-    exp.EQ: _binary(E.EqualTo),
+    exp.EQ: _equal_any,
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
     exp.NEQ: lambda n: E.Not(E.EqualTo(_convert(n.left), _convert(n.right))),
     exp.GT: _binary(E.GreaterThan),
@@ -243,6 +281,8 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Not: _not,
     exp.Is: _is,
     exp.In: _in,
+    exp.Subquery: lambda n: E.ScalarSubquery(_subquery_plan(n.this, n)),
+    exp.Exists: lambda n: E.Exists(_subquery_plan(n.this, n)),
     exp.Between: _between,
     exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),

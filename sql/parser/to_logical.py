@@ -24,11 +24,15 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
+from ember.sql.analyzer.resolve_references import outer_scope
 from ember.sql.errors import AnalysisException, ParseException
-from ember.sql.parser.expressions import convert
+from ember.sql.parser.expressions import convert, subqueries_planned_by
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.plan import logical as L
+from ember.sql.plan.fresh_ids import with_fresh_ids
 from ember.sql.plan.set_operations import except_, intersect
+
+from ember.sql.catalog import table_not_found
 
 if TYPE_CHECKING:
     from ember.sql.catalog import Catalog
@@ -61,7 +65,43 @@ def _unsupported(node: exp.Expression) -> ParseException:
                           f"{node.sql(dialect='spark')[:200]!r}.")
 
 
+# The arguments of each sqlglot node that its builder reads. Any other argument that is set
+# is a clause this translator would silently drop (QUALIFY, TABLESAMPLE, NATURAL JOIN, ...):
+# it is refused by name instead, so that no query runs without a part of its text.
+_HANDLED_CLAUSES: dict[type, set[str]] = {
+    exp.Select: {"expressions", "from_", "joins", "where", "group", "having", "order", "limit", "distinct",
+                 "with_", "hint", "kind"},
+    exp.Join: {"this", "on", "using", "side", "kind", "hint"},
+    exp.Table: {"this", "alias", "db", "catalog"},
+    exp.Subquery: {"this", "alias", "limit", "order", "with_"},
+    exp.Union: {"this", "expression", "distinct", "order", "limit", "with_"},
+    exp.Intersect: {"this", "expression", "distinct", "order", "limit", "with_"},
+    exp.Except: {"this", "expression", "distinct", "order", "limit", "with_"},
+}
+_CLAUSE_NAMES = {
+    "qualify": "QUALIFY", "sample": "TABLESAMPLE", "cluster": "CLUSTER BY", "distribute": "DISTRIBUTE BY",
+    "sort": "SORT BY", "method": "NATURAL JOIN", "laterals": "LATERAL VIEW", "pivots": "PIVOT/UNPIVOT",
+    "windows": "WINDOW", "offset": "OFFSET", "into": "INTO", "prewhere": "PREWHERE", "settings": "SETTINGS",
+    "connect": "CONNECT BY", "match": "MATCH_RECOGNIZE", "locks": "FOR UPDATE", "by_name": "BY NAME",
+}
+
+
+def _check_clauses(node: exp.Expression) -> None:
+    handled = _HANDLED_CLAUSES.get(type(node))
+    if handled is None:
+        return
+    for key, value in node.args.items():
+        if key not in handled and value not in (None, False, []):
+            clause = _CLAUSE_NAMES.get(key, key.rstrip("_").upper())
+            raise ParseException("UNSUPPORTED_FEATURE", f"The {clause} clause is not supported: "
+                                 f"{node.sql(dialect='spark')[:200]!r}.")
+    if isinstance(node, exp.Select) and isinstance(node.args.get("distinct"), exp.Distinct) \
+            and node.args["distinct"].args.get("on") is not None:
+        raise ParseException("UNSUPPORTED_FEATURE", "SELECT DISTINCT ON is not supported.")
+
+
 def _query(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
+    _check_clauses(node)
     scope = _with_ctes(node, scope)
     builder = _QUERIES.get(type(node))
     if builder is None:
@@ -81,15 +121,32 @@ def _with_ctes(node: exp.Expression, scope: _Scope) -> _Scope:
 
 # ---------------------------------------------------------------------------- FROM
 def _table(node: exp.Table, scope: _Scope) -> L.LogicalPlan:
+    """A table or CTE reference; each reference gets its own attribute ids, so a table read
+    twice (a self-join, a subquery over the outer query's table) has two distinct sets."""
     name = node.name
-    plan = scope.ctes.get(name.lower()) if not node.db else None
+    if node.db or node.catalog:
+        # Temporary views and CTEs live in no database: a qualified name is some other table.
+        raise table_not_found(".".join(p for p in (node.catalog, node.db, name) if p))
+    plan = scope.ctes.get(name.lower())
     if plan is None:
         plan = scope.catalog.lookup(name)
-    return analyze(L.SubqueryAlias(node.alias, plan)) if node.alias else plan
+    return _aliased(with_fresh_ids(plan), node)
 
 
 def _subquery(node: exp.Subquery, scope: _Scope) -> L.LogicalPlan:
-    plan = _query(node.this, scope)
+    return _aliased(_query(node.this, scope), node)
+
+
+def _aliased(plan: L.LogicalPlan, node: exp.Expression) -> L.LogicalPlan:
+    """``plan`` under the FROM item's alias; ``AS t(a, b)`` also renames its columns."""
+    alias = node.args.get("alias")
+    columns = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    if columns:
+        if len(columns) != len(plan.output):
+            raise AnalysisException(
+                "ASSIGNMENT_ARITY_MISMATCH", f"The number of columns or variables assigned or aliased: "
+                f"{len(plan.output)} does not match the number of source expressions: {len(columns)}.", "42802")
+        plan = analyze(L.Project(tuple(E.Alias.make(a, c) for a, c in zip(plan.output, columns)), plan))
     return analyze(L.SubqueryAlias(node.alias, plan)) if node.alias else plan
 
 
@@ -100,6 +157,7 @@ _RELATIONS: dict[type, Callable[[exp.Expression, _Scope], L.LogicalPlan]] = {
 
 
 def _relation(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
+    _check_clauses(node)
     builder = _RELATIONS.get(type(node))
     if builder is None:
         raise _unsupported(node)
@@ -123,10 +181,13 @@ def _from(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
         return L.Range(0, 1, 1, 1, E.AttributeReference("id", T.LongType(), False, E.new_expr_id()))
     plan = _relation(source.this, scope)
     for join in node.args.get("joins") or []:
+        _check_clauses(join)
         right = _relation(join.this, scope)
         using = tuple(i.name for i in join.args.get("using") or []) or None
         on = join.args.get("on")
-        plan = analyze(L.Join(plan, right, _join_type(join), convert(on) if on is not None else None, using))
+        with subqueries_planned_by(None):
+            condition = convert(on) if on is not None else None
+        plan = analyze(L.Join(plan, right, _join_type(join), condition, using))
     return plan
 
 
@@ -152,14 +213,32 @@ class _Hidden:
                 return n if output else self._hide(n)
             if any(n == body for body in self.bodies) or isinstance(n, exp.AggFunc):
                 return self._hide(n)
+            if isinstance(n, _SUBQUERIES):
+                return n.copy()  # a new node: its inside belongs to the subquery, not to this query
             return n
 
         return convert(node.copy().transform(visit))
 
 
+_SUBQUERIES = (exp.Subquery, exp.Exists)
+
+
+def _walk_outside_subqueries(node: exp.Expression):
+    return node.walk(prune=lambda n: isinstance(n, _SUBQUERIES))
+
+
 def _is_aggregate(node: exp.Select) -> bool:
     return bool(node.args.get("group") or node.args.get("having")) or any(
-        isinstance(n, exp.AggFunc) for item in node.expressions for n in item.walk())
+        isinstance(n, exp.AggFunc) for item in node.expressions for n in _walk_outside_subqueries(item))
+
+
+def _subquery_planner(scope: _Scope, outer: list[E.AttributeReference]) -> Callable[[exp.Expression], L.LogicalPlan]:
+    """Plans a subquery of a query whose FROM clause outputs ``outer`` (its correlated names)."""
+    def plan(query: exp.Expression) -> L.LogicalPlan:
+        with outer_scope(outer):
+            return _query(query, scope)
+
+    return plan
 
 
 def _ordinal(node: exp.Expression) -> int | None:
@@ -168,9 +247,14 @@ def _ordinal(node: exp.Expression) -> int | None:
 
 def _select(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
     plan = _from(node, scope)
+    with subqueries_planned_by(_subquery_planner(scope, plan.output)):
+        return _select_from(node, plan)
+
+
+def _select_from(node: exp.Select, plan: L.LogicalPlan) -> L.LogicalPlan:
     if node.args.get("where") is not None:
         plan = analyze(L.Filter(convert(node.args["where"].this), plan))
-    if any(isinstance(n, exp.Window) for item in node.expressions for n in item.walk()):
+    if any(isinstance(n, exp.Window) for item in node.expressions for n in _walk_outside_subqueries(item)):
         raise ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet (issue 4).")
     items = [convert(e) for e in node.expressions]
     hidden = _Hidden(node.expressions)
