@@ -212,3 +212,23 @@ def test_extract_fields_of_intervals(spark):
     assert tuple(df.collect()[0]) == (5, 10, 11, Decimal("12.500000"), -1, -2, -10)
     with pytest.raises(AnalysisException, match="INVALID_EXTRACT_FIELD"):
         spark.sql("select extract(year from interval 5 days)")
+
+
+def test_interval_types_in_schemas_and_ddl():
+    assert T._parse_datatype_string("interval day to second") == T.DayTimeIntervalType(0, 3)
+    assert T._parse_datatype_string("a interval year, b interval hour to minute") == T.StructType([
+        T.StructField("a", T.YearMonthIntervalType(0, 0)), T.StructField("b", T.DayTimeIntervalType(1, 2))])
+    assert T.DayTimeIntervalType().simpleString() == "interval day to second"
+    assert T.YearMonthIntervalType(1).simpleString() == "interval month"
+    assert T._infer_type(dt.timedelta(days=1)) == T.DayTimeIntervalType()
+    with pytest.raises(ValueError):
+        T.DayTimeIntervalType(3, 1)
+
+
+def test_intervals_show_and_print_as_spark_does(spark, capsys):
+    df = spark.createDataFrame([(dt.timedelta(days=1, hours=2), 14)], "i interval day to second, m int")
+    df.selectExpr("i", "interval 1 year", "i * 2").show()
+    df.printSchema()
+    out = capsys.readouterr().out
+    assert "|INTERVAL '1 02:00...|INTERVAL '1' YEAR|INTERVAL '2 04:00...|" in out
+    assert " |-- i: interval day to second (nullable = true)" in out
