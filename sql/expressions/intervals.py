@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException, ParseException
-from ember.sql.expressions.base import ArrowValue, Expression
+from ember.sql.expressions.base import ArrowValue, Expression, as_array
 from ember.sql.expressions.coercion import cast_if_needed
 
 if TYPE_CHECKING:
@@ -201,17 +201,18 @@ def add_months_to_days(days: pa.Array, months: ArrowValue) -> pa.Array:
     return pa.array(out, pa.int64(), mask=missing.to_numpy(zero_copy_only=False))
 
 
-def _as_array(value: ArrowValue, length: int) -> pa.Array:
-    from ember.sql.expressions.base import as_array
-
-    return as_array(value, length)
-
-
-def _length(batch: pa.RecordBatch, *values: ArrowValue) -> int:
+def _length(*values: ArrowValue) -> int:
     for v in values:
         if not isinstance(v, pa.Scalar):
             return len(v)
     return 1
+
+
+def _floor_divide(values: ArrowValue, divisor: int) -> ArrowValue:
+    """Integer division rounding toward negative infinity (Arrow's ``divide`` truncates)."""
+    quotient = pc.divide(values, divisor)
+    inexact = pc.not_equal(pc.multiply(quotient, divisor), values)
+    return pc.if_else(pc.and_(pc.less(values, 0), inexact), pc.subtract(quotient, 1), quotient)
 
 
 def _rescalar(result: pa.Array, values: tuple) -> ArrowValue:
@@ -256,14 +257,12 @@ class AddYearMonthInterval(Expression):
         start, months = self.start.eval(batch), self.interval.eval(batch)
         if self.sign < 0:
             months = pc.negate_checked(months)
-        n = _length(batch, start, months)
-        values = _as_array(start, n)
+        values = as_array(start, _length(start, months))
         if isinstance(self.data_type, T.DateType):
             out = add_months_to_days(pc.cast(values, pa.int32()), months)
             return _rescalar(pc.cast(pc.cast(out, pa.int32()), pa.date32()), (start, months))
         micros = pc.cast(values, pa.int64())
-        days = pc.floor(pc.divide(pc.cast(micros, pa.float64()), MICROS_PER_DAY))
-        days = pc.cast(days, pa.int64())
+        days = _floor_divide(micros, MICROS_PER_DAY)
         time_of_day = pc.subtract(micros, pc.multiply(days, MICROS_PER_DAY))
         moved = add_months_to_days(pc.cast(days, pa.int32()), months)
         out = pc.add(pc.multiply(moved, MICROS_PER_DAY), time_of_day)

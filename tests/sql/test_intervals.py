@@ -232,3 +232,39 @@ def test_intervals_show_and_print_as_spark_does(spark, capsys):
     out = capsys.readouterr().out
     assert "|INTERVAL '1 02:00...|INTERVAL '1' YEAR|INTERVAL '2 04:00...|" in out
     assert " |-- i: interval day to second (nullable = true)" in out
+
+
+def test_month_arithmetic_before_the_epoch(spark):
+    assert _row(spark, "select timestamp '1969-12-31 23:00:00.5' + interval 1 month, "
+                       "date '1600-02-29' + interval 12 months, date '1900-01-31' + interval '1-1' year to month") == (
+        dt.datetime(1970, 1, 31, 23, 0, 0, 500000), dt.date(1601, 2, 28), dt.date(1901, 2, 28))
+
+
+# --------------------------------------------------------------------------- property: calendar months
+
+import calendar  # noqa: E402
+
+import pyarrow as pa  # noqa: E402
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from ember.sql.expressions.intervals import add_months_to_days  # noqa: E402
+
+
+def _python_add_months(day: dt.date, months: int) -> dt.date | None:
+    total = day.year * 12 + day.month - 1 + months
+    year, month = divmod(total, 12)
+    if not 1 <= year <= 9999:
+        return None
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)), st.integers(-2000, 2000)),
+                min_size=1, max_size=8))
+def test_add_months_matches_the_calendar(pairs):
+    expected = [_python_add_months(day, n) for day, n in pairs]
+    pairs = [(day, n) for (day, n), e in zip(pairs, expected) if e is not None]
+    days = pa.array([day for day, _ in pairs], pa.date32()).cast(pa.int32())
+    months = pa.array([n for _, n in pairs], pa.int32())
+    out = add_months_to_days(days, months).cast(pa.int32()).cast(pa.date32())
+    assert out.to_pylist() == [e for e in expected if e is not None]
