@@ -21,7 +21,6 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.arithmetic import bounded_decimal
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
 from ember.sql.expressions.decimals import out_of_range, out_of_range_as_null
@@ -206,7 +205,8 @@ class Average(AggregateFunction):
     @property
     def data_type(self) -> T.DataType:
         dt = self._decimal_input
-        return T.DoubleType() if dt is None else bounded_decimal(dt.precision + 4, dt.scale + 4)
+        # Spark caps both at 38 here (``DecimalType.bounded``) rather than trading scale for digits.
+        return T.DoubleType() if dt is None else T.DecimalType(min(38, dt.precision + 4), min(38, dt.scale + 4))
 
     @property
     def nullable(self) -> bool:

@@ -24,15 +24,13 @@ from ember.sql import types as T
 from ember.sql.errors import ArithmeticException
 from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression, arrow_errors_as_spark, as_array
 from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, is_numeric, wider_type
-from ember.sql.expressions.decimals import (adjust_precision_scale, decimal_arithmetic, decimal_integral_divide,
-                                            decimal_result_type, integral_as_decimal, raise_divide_by_zero)
+from ember.sql.expressions.decimals import (decimal_arithmetic, decimal_integral_divide, decimal_result_type,
+                                            integral_as_decimal, raise_divide_by_zero)
 from ember.sql.expressions.sql_conf import ansi_enabled, decimal_precision_loss
 
 __all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "IntegralDivide", "Remainder", "UnaryMinus",
            "TryArithmetic",
-           "bounded_decimal", "decimal_result_type"]
-
-bounded_decimal = adjust_precision_scale
+           "decimal_result_type"]
 
 
 def _literal_int(expr: Expression) -> int | None:

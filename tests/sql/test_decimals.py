@@ -305,3 +305,26 @@ def test_try_arithmetic_gives_null_where_the_operator_fails(spark):
     rows = spark.createDataFrame([(2147483647, 1), (5, 0), (1, 2)], "a int, b int")
     out = rows.select(F.try_add("a", "b"), F.try_divide("a", "b"))
     assert [tuple(r) for r in out.collect()] == [(None, 2147483647.0), (5, None), (3, 0.5)]
+
+
+def test_avg_caps_precision_and_scale_at_38_separately(spark):
+    df = spark.createDataFrame([(Decimal(1),), (Decimal(2),)], "a decimal(38,10)")
+    out = df.agg(F.avg("a"))
+    assert out.schema[0].dataType == T.DecimalType(38, 14)
+    assert out.collect()[0][0] == Decimal("1.50000000000000")
+
+
+@pytest.fixture
+def no_precision_loss(spark):
+    spark.conf.set("spark.sql.decimalOperations.allowPrecisionLoss", "false")
+    yield spark
+    spark.conf.unset("spark.sql.decimalOperations.allowPrecisionLoss")
+
+
+def test_without_precision_loss_types_are_capped_at_38(no_precision_loss):
+    df = _pair(no_precision_loss, Decimal(1), Decimal(3), "decimal(38,10)", "decimal(38,10)")
+    assert _one(df, "typeof(a * b)", "typeof(a / b)", "typeof(a + b)", "a / b", "a * b") == (
+        "decimal(38,20)", "decimal(38,18)", "decimal(38,10)", Decimal("0.333333333333333333"),
+        Decimal("3.00000000000000000000"))
+    small = _pair(no_precision_loss, Decimal(2), Decimal(3), "decimal(10,2)", "decimal(10,2)")
+    assert _one(small, "typeof(a / b)", "a / b") == ("decimal(23,13)", Decimal("0.6666666666667"))
