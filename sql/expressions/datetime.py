@@ -266,7 +266,7 @@ class DatePart(Expression):
 
     @property
     def data_type(self) -> T.DataType:
-        return self.replacement.data_type
+        return (self.replacement or self.coerce().replacement).data_type
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         return self.replacement.eval(batch)

@@ -21,7 +21,11 @@ timestamp ± day-time interval      microsecond arithmetic                   tim
 date - date                        days between                             interval day
 timestamp - timestamp              microseconds between                     interval day to second
 interval ± interval (same family)  sum                                      widened fields
+interval * number, interval / num  months or microseconds, HALF_UP          the family's widest
 =================================  =======================================  ===========
+
+``EXTRACT`` of an interval's fields is ``IntervalField``; ``format_interval`` gives the SQL text
+Spark uses for interval values in column names and ``show()``.
 """
 
 from __future__ import annotations
