@@ -40,7 +40,7 @@ from ember.sql.errors import ArithmeticException
 from ember.sql.expressions.base import ArrowValue
 
 __all__ = ["adjust_precision_scale", "decimal_result_type", "integral_as_decimal", "decimal_arithmetic",
-           "decimal_integral_divide",
+           "decimal_integral_divide", "round_decimal", "round_result_type",
            "rescale", "out_of_range_as_null", "raise_divide_by_zero", "out_of_range"]
 
 MAX_PRECISION = 38
@@ -357,3 +357,25 @@ def decimal_integral_divide(left: ArrowValue, right: ArrowValue, ansi: bool) -> 
 
 def _broadcast(value: ArrowValue, length: int) -> pa.Array:
     return pa.array([value.as_py()] * length, value.type) if isinstance(value, pa.Scalar) else value
+
+
+def round_result_type(dt: T.DecimalType, scale: int) -> T.DecimalType:
+    """The type of ``round(decimal(p, s), scale)``: one more integer digit for the carry."""
+    integral = dt.precision - dt.scale + 1
+    if scale < 0:
+        return T.DecimalType(min(max(integral, 1 - scale), MAX_PRECISION), 0)
+    kept = min(dt.scale, scale)
+    return T.DecimalType(min(integral + kept, MAX_PRECISION), kept)
+
+
+def round_decimal(value: ArrowValue, scale: int, ansi: bool) -> ArrowValue:
+    """``round(value, scale)`` HALF_UP on decimals (``scale`` may be negative: tens, hundreds...)."""
+    array, _, scalar = _operands(value, value)
+    to = round_result_type(T.DecimalType(array.type.precision, array.type.scale), scale)
+    if scale < 0:  # room for the carry (950 -> 1000) and for the rounded-to digit itself
+        p, s = array.type.precision, array.type.scale
+        wide = max(p + 1, s - scale + 1)
+        array = array.cast(pa.decimal128(wide, s) if wide <= 38 else pa.decimal256(min(wide, 76), s))
+        array = pc.round(array, ndigits=scale, round_mode="half_towards_infinity")
+    out = rescale(array, to, ansi)
+    return out[0] if scalar else out

@@ -12,6 +12,7 @@ from ember.sql import types as T
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_spark
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
+from ember.sql.expressions.decimals import round_decimal, round_result_type
 
 __all__ = ["Abs", "Sqrt", "Exp", "Log", "Pow", "Floor", "Ceil", "Round"]
 
@@ -179,7 +180,8 @@ class Ceil(_RoundingFunction):
 
 @dataclass(frozen=True, slots=True)
 class Round(Expression):
-    """``round(x, scale)``: half away from zero (Spark's HALF_UP), keeping the input type."""
+    """``round(x, scale)``: half away from zero (Spark's HALF_UP), keeping the input type; a
+    decimal(p, s) becomes decimal(p - s + 1 + min(s, scale), min(s, scale)) as in Spark."""
 
     child: Expression
     scale: int = 0
@@ -192,10 +194,14 @@ class Round(Expression):
 
     @property
     def data_type(self) -> T.DataType:
-        return self.child.data_type
+        dt = self.child.data_type
+        return round_result_type(dt, self.scale) if isinstance(dt, T.DecimalType) else dt
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         value = self.child.eval(batch)
+        if isinstance(self.child.data_type, T.DecimalType):
+            # Arrow's round wraps silently when a carry outgrows the type (9.99 -> 0.0).
+            return round_decimal(value, self.scale, ansi=True)
         rounded = pc.round(value, ndigits=self.scale, round_mode="half_towards_infinity")
         return rounded.cast(value.type) if rounded.type != value.type else rounded
 

@@ -298,5 +298,5 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Count: _count,
     exp.Substring: lambda n: E.Substring(_convert(n.this), _convert(n.args["start"]),
                                          _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
-    exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),
+    exp.Round: lambda n: E.Round(_convert(n.this), int(_convert(n.args["decimals"]).value) if n.args.get("decimals") else 0),
 }

@@ -328,3 +328,12 @@ def test_without_precision_loss_types_are_capped_at_38(no_precision_loss):
         Decimal("3.00000000000000000000"))
     small = _pair(no_precision_loss, Decimal(2), Decimal(3), "decimal(10,2)", "decimal(10,2)")
     assert _one(small, "typeof(a / b)", "a / b") == ("decimal(23,13)", Decimal("0.6666666666667"))
+
+
+def test_round_of_decimals_has_sparks_type_and_carries(spark):
+    df = spark.sql("select round(2.345, 2), round(-2.345, 2), round(2.5), round(9.99, 1), round(949.5, -3), "
+                   "round(2.345D, 2)")
+    assert [f.dataType for f in df.schema] == [T.DecimalType(4, 2), T.DecimalType(4, 2), T.DecimalType(2, 0),
+                                               T.DecimalType(3, 1), T.DecimalType(4, 0), T.DoubleType()]
+    assert tuple(df.collect()[0]) == (Decimal("2.35"), Decimal("-2.35"), Decimal("3"), Decimal("10.0"),
+                                      Decimal("1000"), 2.35)
