@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
+from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_spark
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
@@ -155,6 +156,10 @@ class _RoundingFunction(Expression):
         value = self.child.eval(batch)
         if pa.types.is_integer(value.type):
             return value
+        if pa.types.is_decimal(value.type):  # one more digit for the carry: ceil(9.9) = 10
+            p, s = value.type.precision, value.type.scale
+            wide = value.cast(pa.decimal128(p + 1, s) if p < 38 else pa.decimal256(p + 1, s))
+            return getattr(pc, self.kernel)(wide).cast(to_arrow_type(self.data_type))
         from ember.sql.expressions.cast import cast_arrow
 
         return cast_arrow(getattr(pc, self.kernel)(value), T.DoubleType(), self.data_type)

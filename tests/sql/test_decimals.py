@@ -337,3 +337,8 @@ def test_round_of_decimals_has_sparks_type_and_carries(spark):
                                                T.DecimalType(3, 1), T.DecimalType(4, 0), T.DoubleType()]
     assert tuple(df.collect()[0]) == (Decimal("2.35"), Decimal("-2.35"), Decimal("3"), Decimal("10.0"),
                                       Decimal("1000"), 2.35)
+
+
+def test_floor_and_ceil_of_decimals_carry_into_a_new_digit(spark):
+    row = spark.sql("select ceil(9.9), floor(-9.9), ceil(cast(99.99 as decimal(4,2))), floor(1.5), ceil(-1.5)").collect()[0]
+    assert tuple(row) == (Decimal("10"), Decimal("-10"), Decimal("100"), Decimal("1"), Decimal("-1"))
