@@ -56,6 +56,10 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
         return value
     if isinstance(to, T.DecimalType) and isinstance(src, (T.NumericType, T.StringType)):
         return _to_decimal(value, src, to, ansi)
+    if isinstance(src, T.DecimalType) and isinstance(to, T.IntegralType):
+        return _decimal_to_integral(value, src, to, ansi)
+    if isinstance(src, T.DecimalType) and isinstance(to, T.FloatType):  # Arrow's direct cast is off by an ulp
+        return pc.cast(pc.cast(value, pa.float64()), pa.float32())
     try:
         if isinstance(src, T.StringType) and not isinstance(to, (T.StringType, T.BinaryType)):
             value = pc.utf8_trim_whitespace(value)
@@ -139,3 +143,29 @@ def _malformed(text: str, to: T.DataType) -> NumberFormatException:
         "tolerate malformed input and return NULL instead.",
         "22018",
     )
+
+
+def _decimal_to_integral(value: ArrowValue, src: T.DecimalType, to: T.DataType, ansi: bool) -> ArrowValue:
+    """The decimal truncated toward zero; outside the integer type's range it raises
+    ``CAST_OVERFLOW`` (ANSI mode) or, as Spark's legacy cast does, wraps around (two's complement)."""
+    target = to_arrow_type(to)
+    bits = target.bit_width - 1
+    p, s = value.type.precision, value.type.scale
+    room = p + 1 if p < 38 else p  # Arrow wants a digit before the point to truncate into
+    whole = pc.trunc(value.cast(pa.decimal128(room, s) if room <= 38 else pa.decimal256(room, s)))
+    inside = pc.and_(pc.greater_equal(whole, pa.scalar(-(2**bits), pa.decimal256(40, 0))),
+                     pc.less(whole, pa.scalar(2**bits, pa.decimal256(40, 0))))
+    inside = pc.fill_null(inside, True)
+    if not (inside.as_py() if isinstance(inside, pa.Scalar) else pc.all(inside).as_py()):
+        if ansi:
+            raise ArithmeticException(
+                "CAST_OVERFLOW",
+                f"The value of type \"{src.simpleString().upper()}\" cannot be cast to \"{to.simpleString().upper()}\" "
+                "due to an overflow. Use `try_cast` to tolerate overflow and return NULL instead.",
+                "22003",
+            )
+        span = 2 ** (bits + 1)  # rare: each overflowing value wrapped in Python
+        wrapped = [None if v is None else (int(v) + span // 2) % span - span // 2
+                   for v in (whole.to_pylist() if not isinstance(whole, pa.Scalar) else [whole.as_py()])]
+        return pa.scalar(wrapped[0], target) if isinstance(whole, pa.Scalar) else pa.array(wrapped, target)
+    return pc.cast(whole, target)

@@ -342,3 +342,17 @@ def test_round_of_decimals_has_sparks_type_and_carries(spark):
 def test_floor_and_ceil_of_decimals_carry_into_a_new_digit(spark):
     row = spark.sql("select ceil(9.9), floor(-9.9), ceil(cast(99.99 as decimal(4,2))), floor(1.5), ceil(-1.5)").collect()[0]
     assert tuple(row) == (Decimal("10"), Decimal("-10"), Decimal("100"), Decimal("1"), Decimal("-1"))
+
+
+def test_cast_from_decimal_truncates_toward_zero(spark):
+    row = spark.sql("select cast(1.5 as int), cast(-1.5 as int), cast(1.5 as double), cast(1.50 as string), "
+                    "cast(-0.5 as bigint), cast(2.99 as tinyint), cast(0.10 as float)").collect()[0]
+    assert tuple(row) == (1, -1, 1.5, "1.50", 0, 2, 0.10000000149011612)
+    with pytest.raises(ArithmeticException, match="CAST_OVERFLOW"):
+        spark.sql("select cast(cast(1e10 as decimal(11,0)) as int)").collect()
+
+
+def test_cast_from_decimal_wraps_without_ansi(ansi_off):
+    # Spark's legacy cast keeps the low bits, as Java's narrowing does.
+    row = ansi_off.sql("select cast(cast(1e10 as decimal(11,0)) as int), cast(-2147483648.9 as int)").collect()[0]
+    assert tuple(row) == (1410065408, -2147483648)
