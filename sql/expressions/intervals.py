@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from ember.sql.expressions.arithmetic import BinaryArithmetic
     from ember.sql.expressions.literals import Literal
 
-__all__ = ["interval_literal", "combine_interval_literals", "format_interval", "datetime_arithmetic",
+__all__ = ["interval_literal", "unit_pairs_literal", "combine_interval_literals", "format_interval", "datetime_arithmetic",
            "ExtractAnsiIntervalDays", "AddYearMonthInterval", "AddDayTimeInterval", "DatetimeDifference",
            "IntervalArithmetic", "IntervalTimesNumber", "IntervalField", "add_months_to_days"]
 
@@ -125,9 +125,26 @@ def _span_literal(text: str, start: str, end: str) -> Literal:
     m = re.fullmatch(pattern, body)
     if not m:
         raise _bad_interval(text, f"it does not match {start.upper()} TO {end.upper()}")
+    for name, v in list(zip(names, m.groups()))[1:]:  # only the leading field may overflow its unit
+        if decimal.Decimal(v) >= _FIELD_LIMITS[name]:
+            raise _bad_interval(text, f"{name} {v} outside range [0, {_FIELD_LIMITS[name] - 1}]")
     micros = sum(decimal.Decimal(v) * _DAY_TIME_MICROS[n] for n, v in zip(names, m.groups()))
     return Literal(datetime.timedelta(microseconds=sign * int(micros)),
                    T.DayTimeIntervalType(fields.index(start), fields.index(end)))
+
+
+_FIELD_LIMITS = {"hour": 24, "minute": 60, "second": 60}
+
+
+def unit_pairs_literal(text: str) -> Literal:
+    """``INTERVAL '1 day 2 hours'``: number-unit pairs inside the string, one family only."""
+    pairs = re.findall(r"([+-]?\d+(?:\.\d+)?)\s+([A-Za-z]+)", text)
+    if not pairs or re.sub(r"([+-]?\d+(?:\.\d+)?)\s+([A-Za-z]+)", "", text).strip():
+        raise _bad_interval(text, "expected pairs of a number and a unit")
+    literal = interval_literal(*pairs[0])
+    for number, unit in pairs[1:]:
+        literal = combine_interval_literals(literal, interval_literal(number, unit))
+    return literal
 
 
 def combine_interval_literals(left: Literal, right: Literal) -> Literal:

@@ -19,7 +19,7 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
-from ember.sql.expressions.intervals import combine_interval_literals, interval_literal
+from ember.sql.expressions.intervals import combine_interval_literals, interval_literal, unit_pairs_literal
 
 __all__ = ["parse_expression", "convert", "subqueries_planned_by"]
 
@@ -114,8 +114,10 @@ def _try_cast(node: exp.TryCast) -> E.Expression:
 
 def _interval(node: exp.Interval) -> E.Expression:
     unit = node.args.get("unit")
-    if not isinstance(node.this, exp.Literal) or unit is None:
+    if not isinstance(node.this, exp.Literal):
         raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported interval {node.sql(dialect='spark')!r}.")
+    if unit is None:
+        return unit_pairs_literal(node.this.name)
     if isinstance(unit, exp.IntervalSpan):
         return interval_literal(node.this.name, unit.this.name, unit.expression.name)
     return interval_literal(node.this.name, unit.name)

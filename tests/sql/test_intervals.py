@@ -268,3 +268,17 @@ def test_add_months_matches_the_calendar(pairs):
     months = pa.array([n for _, n in pairs], pa.int32())
     out = add_months_to_days(days, months).cast(pa.int32()).cast(pa.date32())
     assert out.to_pylist() == [e for e in expected if e is not None]
+
+
+def test_unit_pairs_inside_the_string(spark):
+    df = spark.sql("select interval '1 day 2 hours', interval '-1 day', interval '1 year 2 months'")
+    assert df.columns == ["INTERVAL '1 02' DAY TO HOUR", "INTERVAL '-1' DAY", "INTERVAL '1-2' YEAR TO MONTH"]
+    assert tuple(df.collect()[0]) == (dt.timedelta(days=1, hours=2), dt.timedelta(days=-1), 14)
+    with pytest.raises(ParseException, match="monkeys"):
+        spark.sql("select interval '1 day 2 monkeys'")
+
+
+def test_only_the_leading_field_may_exceed_its_unit(spark):
+    assert _row(spark, "select interval '25:00' hour to minute") == (dt.timedelta(hours=25),)
+    with pytest.raises(ParseException, match="hour 25 outside range"):
+        spark.sql("select interval '1 25' day to hour")
