@@ -21,12 +21,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
-from ember.sql.errors import ArithmeticException
-from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression, arrow_errors_as_spark, as_array
+from ember.sql.expressions.base import ArrowValue, BinaryOperator, Expression, arrow_errors_as_spark
 from ember.sql.expressions.coercion import binary_type_mismatch, cast_if_needed, is_numeric, wider_type
 from ember.sql.expressions.decimals import (decimal_arithmetic, decimal_integral_divide, decimal_result_type,
                                             integral_as_decimal, raise_divide_by_zero)
 from ember.sql.expressions.sql_conf import ansi_enabled, decimal_precision_loss
+from ember.sql.expressions.try_eval import eval_or_null
 
 __all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "IntegralDivide", "Remainder", "UnaryMinus",
            "TryArithmetic",
@@ -232,9 +232,7 @@ class UnaryMinus(Expression):
 @dataclass(frozen=True, slots=True)
 class TryArithmetic(Expression):
     """``try_add``/``try_subtract``/``try_multiply``/``try_divide``/``try_mod``: the operation in
-    ANSI mode, with NULL for the rows where it fails (overflow, division by zero).
-
-    The whole batch is computed at once; only a batch with a failing row is redone row by row."""
+    ANSI mode, with NULL for the rows where it fails (overflow, division by zero)."""
 
     child: Expression
     name: str
@@ -255,24 +253,7 @@ class TryArithmetic(Expression):
         return True
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        try:
-            return self.child.eval(batch)
-        except ArithmeticException:
-            pass
-        target = pa.null() if isinstance(self.data_type, T.NullType) else None
-        rows = []
-        for i in range(max(batch.num_rows, 1)):
-            try:
-                rows.append(as_array(self.child.eval(batch.slice(i, 1)), 1))
-            except ArithmeticException:
-                rows.append(None)
-        arrow_type = target or next((r.type for r in rows if r is not None), None)
-        if arrow_type is None:
-            from ember.sql.arrow_types import to_arrow_type
-
-            arrow_type = to_arrow_type(self.data_type)
-        out = pa.concat_arrays([r if r is not None else pa.nulls(1, arrow_type) for r in rows])
-        return out[0] if batch.num_rows == 0 or self.child.foldable else out
+        return eval_or_null(self.child, batch)
 
     def _fmt(self, args: list[str]) -> str:
         inner = self.child.children

@@ -13,7 +13,7 @@ from ember.sql.errors import ArithmeticException, NumberFormatException
 from ember.sql.expressions.base import ArrowValue, Expression, as_array
 from ember.sql.expressions.named import AttributeReference
 
-__all__ = ["Cast"]
+__all__ = ["Cast", "TryCast"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,25 @@ class Cast(Expression):
         inner = self.child.to_string(ids)
         return f"cast({inner} as {self.to.simpleString()})" if ids else (
             f"CAST({inner} AS {self.to.simpleString().upper()})")
+
+
+class TryCast(Cast):
+    """``TRY_CAST(child AS to)``: NULL where the ANSI cast fails (malformed input, overflow)."""
+
+    __slots__ = ()
+
+    def coerce(self) -> Expression:
+        return self
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        from ember.sql.expressions.try_eval import eval_or_null
+
+        return eval_or_null(Cast(self.child, self.to), batch)
+
+    def to_string(self, ids: bool) -> str:
+        inner = self.child.to_string(ids)
+        return f"try_cast({inner} as {self.to.simpleString()})" if ids else (
+            f"TRY_CAST({inner} AS {self.to.simpleString().upper()})")
 
 
 def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = True) -> ArrowValue:

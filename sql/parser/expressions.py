@@ -109,6 +109,8 @@ def _try_cast(node: exp.TryCast) -> E.Expression:
 
         value = cast_arrow(cast.child.to_arrow(), cast.child.dtype, cast.to).as_py()
         return E.Literal(value, cast.to)
+    if node.args.get("safe"):  # TRY_CAST(...), not CAST(...)
+        return E.TryCast(cast.child, cast.to)
     return cast
 
 

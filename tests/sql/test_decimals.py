@@ -356,3 +356,12 @@ def test_cast_from_decimal_wraps_without_ansi(ansi_off):
     # Spark's legacy cast keeps the low bits, as Java's narrowing does.
     row = ansi_off.sql("select cast(cast(1e10 as decimal(11,0)) as int), cast(-2147483648.9 as int)").collect()[0]
     assert tuple(row) == (1410065408, -2147483648)
+
+
+def test_try_cast_gives_null_for_what_cast_rejects(spark):
+    df = spark.sql("select try_cast('abc' as int), try_cast('12' as int), try_cast('1.255' as decimal(3,2)), "
+                   "try_cast(1e20 as decimal(5,2)), try_cast('2020-13-01' as date)")
+    assert df.columns[:2] == ["TRY_CAST(abc AS INT)", "TRY_CAST(12 AS INT)"]
+    assert tuple(df.collect()[0]) == (None, 12, Decimal("1.26"), None, None)
+    rows = spark.createDataFrame([("1.5",), ("x",), (None,)], "s string")
+    assert [r[0] for r in rows.selectExpr("try_cast(s as decimal(2,1))").collect()] == [Decimal("1.5"), None, None]
