@@ -13,6 +13,7 @@ from ember.sql.catalog import Catalog
 from ember.sql.conversion import infer_schema, rows_to_table
 from ember.sql.dataframe import DataFrame
 from ember.sql.errors import EmberTypeError
+from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
 
@@ -114,7 +115,8 @@ class SparkSession:
 
         if args or kwargs:
             raise EmberTypeError("UNSUPPORTED_FEATURE", "Parameterized SQL queries are not supported yet (issue 4).")
-        return DataFrame(self, to_logical(sqlQuery, self.catalog))
+        with analysed_by(self):
+            return DataFrame(self, to_logical(sqlQuery, self.catalog))
 
     def table(self, tableName: str) -> DataFrame:
         """The temporary view named ``tableName``."""

@@ -132,7 +132,7 @@ class Sum(AggregateFunction):
         limit = decimal.Decimal(10) ** (dt.precision - dt.scale)
         values = total.to_pylist()
         for i, v in enumerate(values):
-            if v is not None and abs(v) >= limit:
+            if v is not None and v.copy_abs() >= limit:  # abs() would round to 28 digits
                 if self.ansi:
                     raise out_of_range(v, dt)
                 values[i] = None

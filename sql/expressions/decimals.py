@@ -142,7 +142,7 @@ def rescale(value: pa.Array, to: T.DecimalType, ansi: bool) -> pa.Array:
     bounds = pc.min_max(value)
     if not bounds["min"].is_valid:
         return pa.nulls(len(value), target)
-    largest = max(abs(bounds["min"].as_py()), abs(bounds["max"].as_py()))
+    largest = max(bounds["min"].as_py().copy_abs(), bounds["max"].as_py().copy_abs())  # abs() would round
     precision, scale = value.type.precision, value.type.scale
     with decimal.localcontext() as ctx:
         ctx.prec = 100

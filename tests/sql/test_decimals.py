@@ -241,7 +241,8 @@ def test_decimal_kernels_match_exact_rational_arithmetic(left, right, op):
             expected.append(None)
             continue
         value = _half_up(_OPS[op](Fraction(a), Fraction(b)), result.scale)
-        expected.append(None if abs(value) >= Decimal(f"1E{result.precision - result.scale}") else value)
+        # copy_abs, not abs(): abs() rounds to the context's 28 digits.
+        expected.append(None if value.copy_abs() >= Decimal(f"1E{result.precision - result.scale}") else value)
     assert out.to_pylist() == expected
 
 
@@ -365,3 +366,15 @@ def test_try_cast_gives_null_for_what_cast_rejects(spark):
     assert tuple(df.collect()[0]) == (None, 12, Decimal("1.26"), None, None)
     rows = spark.createDataFrame([("1.5",), ("x",), (None,)], "s string")
     assert [r[0] for r in rows.selectExpr("try_cast(s as decimal(2,1))").collect()] == [Decimal("1.5"), None, None]
+
+
+def test_settings_come_from_the_session_that_analyses(spark, ansi_off):
+    from ember.sql import SparkSession
+
+    other = SparkSession(spark.sparkContext)  # now the active session, with ANSI mode on
+    try:
+        assert ansi_off.sql("select 1 / 0").collect()[0][0] is None
+        with pytest.raises(ArithmeticException, match="DIVIDE_BY_ZERO"):
+            other.sql("select 1 / 0").collect()
+    finally:
+        SparkSession._active = spark
