@@ -255,6 +255,5 @@ class TryArithmetic(Expression):
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         return eval_or_null(self.child, batch)
 
-    def _fmt(self, args: list[str]) -> str:
-        inner = self.child.children
-        return f"{self.name}({', '.join(c.to_string(False) for c in inner)})"
+    def to_string(self, ids: bool) -> str:
+        return f"{self.name}({', '.join(c.to_string(ids) for c in self.child.children)})"
