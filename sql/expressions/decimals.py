@@ -207,7 +207,13 @@ def _divide(left: ArrowValue, right: ArrowValue, scale: int) -> ArrowValue:
 
 
 def _remainder(left: ArrowValue, right: ArrowValue, scale: int) -> ArrowValue:
-    quotient = pc.trunc(pc.divide(left, right))
+    """``left - right * trunc(left / right)``, exactly (the integer part of Arrow's truncated
+    quotient is the exact one)."""
+    quotient = pc.divide(left, right)
+    qt = quotient.type
+    if qt.precision == qt.scale:  # Arrow's trunc wants a digit before the point
+        quotient = quotient.cast(_decimal_type(_width(quotient), qt.precision + 1, qt.scale))
+    quotient = pc.trunc(quotient)
     int_digits = quotient.type.precision - quotient.type.scale
     whole = quotient.cast(_decimal_type(_width(quotient), int_digits, 0))
     return pc.subtract(left, pc.multiply(whole, right))
