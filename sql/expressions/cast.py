@@ -77,6 +77,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
         return _to_decimal(value, src, to, ansi)
     if isinstance(src, T.DecimalType) and isinstance(to, T.IntegralType):
         return _decimal_to_integral(value, src, to, ansi)
+    if isinstance(src, (T.YearMonthIntervalType, T.DayTimeIntervalType)) and isinstance(to, T.StringType):
+        return _interval_text(value, src)
     if isinstance(src, T.DecimalType) and isinstance(to, T.FloatType):  # Arrow's direct cast is off by an ulp
         return pc.cast(pc.cast(value, pa.float64()), pa.float32())
     try:
@@ -188,3 +190,12 @@ def _decimal_to_integral(value: ArrowValue, src: T.DecimalType, to: T.DataType, 
                    for v in (whole.to_pylist() if not isinstance(whole, pa.Scalar) else [whole.as_py()])]
         return pa.scalar(wrapped[0], target) if isinstance(whole, pa.Scalar) else pa.array(wrapped, target)
     return pc.cast(whole, target)
+
+
+def _interval_text(value: ArrowValue, src: T.DataType) -> ArrowValue:
+    """Intervals as Spark writes them, e.g. ``INTERVAL '1-2' YEAR TO MONTH`` (one value at a time)."""
+    from ember.sql.expressions.intervals import format_interval
+
+    if isinstance(value, pa.Scalar):
+        return pa.scalar(None if not value.is_valid else format_interval(value.as_py(), src), pa.string())
+    return pa.array([None if v is None else format_interval(v, src) for v in value.to_pylist()], pa.string())

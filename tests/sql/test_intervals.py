@@ -282,3 +282,9 @@ def test_only_the_leading_field_may_exceed_its_unit(spark):
     assert _row(spark, "select interval '25:00' hour to minute") == (dt.timedelta(hours=25),)
     with pytest.raises(ParseException, match="hour 25 outside range"):
         spark.sql("select interval '1 25' day to hour")
+
+
+def test_intervals_cast_to_spark_text(spark):
+    assert _row(spark, "select cast(interval '1-2' year to month as string), "
+                       "cast(interval '-2 10:00:00.5' day to second as string), cast(interval 5 months / 2 as string)") == (
+        "INTERVAL '1-2' YEAR TO MONTH", "INTERVAL '-2 10:00:00.5' DAY TO SECOND", "INTERVAL '0-3' YEAR TO MONTH")
