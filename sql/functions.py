@@ -25,7 +25,7 @@ __all__ = [
     "dayofyear", "hour", "minute", "second", "extract", "date_part", "datepart", "add_months",
     "date_add", "date_sub", "datediff",
     "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
-    "posexplode_outer", "typeof", "try_add", "try_subtract", "try_multiply", "try_divide", "try_mod",
+    "posexplode_outer", "typeof", "mod", "pmod", "try_add", "try_subtract", "try_multiply", "try_divide", "try_mod",
     "asc", "desc", "asc_nulls_first",
     "asc_nulls_last", "desc_nulls_first", "desc_nulls_last", "grouping", "grouping_id",
 ]
@@ -430,6 +430,18 @@ def current_date() -> Column:
 
 def date_format(date: Any, format: str) -> Column:
     return Column(E.DateFormat(_c(date), format))
+
+
+@_sql_name()
+def mod(dividend: Any, divisor: Any) -> Column:
+    """``dividend % divisor``, with the dividend's sign."""
+    return Column(E.Mod(_c(dividend), _c(divisor)))
+
+
+@_sql_name()
+def pmod(dividend: Any, divisor: Any) -> Column:
+    """The positive remainder of ``dividend`` by ``divisor``."""
+    return Column(E.Pmod(_c(dividend), _c(divisor)))
 
 
 def _try(name: str, operator: type) -> Callable[[Any, Any], Column]:

@@ -29,7 +29,7 @@ from ember.sql.expressions.sql_conf import ansi_enabled, decimal_precision_loss
 from ember.sql.expressions.try_eval import eval_or_null
 
 __all__ = ["BinaryArithmetic", "Add", "Subtract", "Multiply", "Divide", "IntegralDivide", "Remainder", "UnaryMinus",
-           "TryArithmetic",
+           "Mod", "Pmod", "TryArithmetic",
            "decimal_result_type"]
 
 
@@ -201,6 +201,35 @@ class Remainder(BinaryArithmetic):
         if not pa.types.is_integer(quotient.type):
             quotient = pc.trunc(quotient)
         return pc.subtract(left, pc.multiply(quotient, right))
+
+
+class Mod(Remainder):
+    """``mod(a, b)``: ``a % b`` under the function's name."""
+
+    __slots__ = ()
+
+    def to_string(self, ids: bool) -> str:
+        return f"mod({self.left.to_string(ids)}, {self.right.to_string(ids)})"
+
+
+class Pmod(Remainder):
+    """``pmod(a, n)``: the remainder made non-negative for a positive ``n`` ((a % n + n) % n)."""
+
+    __slots__ = ()
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        remainder = Remainder(self.left, self.right, self.ansi, self.precision_loss)
+        r, n = remainder.eval(batch), self.right.eval(batch)
+        if isinstance(self.data_type, T.DecimalType):
+            wrapped = decimal_arithmetic("add", r, n, decimal_result_type("add", self.data_type, self.right.data_type),
+                                         self.ansi)
+            wrapped = decimal_arithmetic("remainder", wrapped, n, self.data_type, self.ansi)
+        else:
+            wrapped = Remainder._compute(self, pc.add(r, n), n)
+        return pc.if_else(pc.less(r, pa.scalar(0, r.type)), wrapped, r)
+
+    def to_string(self, ids: bool) -> str:
+        return f"pmod({self.left.to_string(ids)}, {self.right.to_string(ids)})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -378,3 +378,10 @@ def test_settings_come_from_the_session_that_analyses(spark, ansi_off):
             other.sql("select 1 / 0").collect()
     finally:
         SparkSession._active = spark
+
+
+def test_mod_and_pmod(spark):
+    df = spark.sql("select mod(7.5, 2), pmod(-7.5, 2), pmod(-7, 3), pmod(7, -3), pmod(-7, -3), pmod(null, 2)")
+    assert df.columns[:2] == ["mod(7.5, 2)", "pmod(-7.5, 2)"]
+    assert df.schema[1].dataType == T.DecimalType(2, 1)
+    assert tuple(df.collect()[0]) == (Decimal("1.5"), Decimal("0.5"), 2, 1, -1, None)
