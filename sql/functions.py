@@ -21,7 +21,7 @@ __all__ = [
     "abs", "sqrt", "exp", "log", "pow", "power", "floor", "ceil", "ceiling", "upper", "lower",
     "length", "trim", "ltrim", "rtrim", "substring", "concat", "concat_ws", "split",
     "regexp_replace", "regexp_extract", "like", "rlike", "startswith", "endswith", "contains",
-    "to_date", "to_timestamp", "year", "month", "dayofmonth", "quarter", "dayofweek", "weekofyear",
+    "to_date", "to_timestamp", "year", "month", "dayofmonth", "day", "quarter", "dayofweek", "weekofyear",
     "dayofyear", "hour", "minute", "second", "extract", "date_part", "datepart", "add_months",
     "date_add", "date_sub", "datediff",
     "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
@@ -344,9 +344,15 @@ def month(col: Any) -> Column:
     return Column(E.Month(_c(col)))
 
 
-@_sql_name("dayofmonth", "day", "day_of_month")
+@_sql_name("dayofmonth", "day_of_month")
 def dayofmonth(col: Any) -> Column:
     return Column(E.DayOfMonth(_c(col)))
+
+
+@_sql_name()
+def day(col: Any) -> Column:
+    """The day of the month, as ``dayofmonth``."""
+    return Column(E.Day(_c(col)))
 
 
 @_sql_name()

@@ -22,7 +22,7 @@ from ember.sql.expressions.base import ArrowValue, Expression
 from ember.sql.expressions.coercion import cast_if_needed
 
 __all__ = [
-    "ToDate", "ToTimestamp", "Year", "Month", "DayOfMonth", "Quarter", "DayOfWeek", "DayOfWeekIso",
+    "ToDate", "ToTimestamp", "Year", "Month", "DayOfMonth", "Day", "Quarter", "DayOfWeek", "DayOfWeekIso",
     "WeekOfYear", "DayOfYear", "Hour", "Minute", "Second", "SecondWithFraction", "DatePart", "AddMonths",
     "DateAdd", "DateSub", "DateDiff", "CurrentDate", "DateFormat", "java_to_strftime",
 ]
@@ -136,6 +136,12 @@ class Month(_DateField):
 class DayOfMonth(_DateField):
     __slots__ = ()
     kernel = "day"
+
+
+class Day(DayOfMonth):
+    """``day(d)``: ``dayofmonth`` under its other name."""
+
+    __slots__ = ()
 
 
 class Quarter(_DateField):

@@ -142,7 +142,7 @@ def test_date_part_and_field_functions(spark):
                                "d date, t timestamp")
     out = df.selectExpr("date_part('year', d)", "date_part('doy', d)", "dayofweek(d)", "weekofyear(d)",
                         "dayofyear(d)", "quarter(d)", "hour(t)", "minute(t)", "second(t)", "day(d)")
-    assert out.columns[:2] == ["date_part(year, d)", "date_part(doy, d)"]
+    assert out.columns[:2] == ["date_part(year, d)", "date_part(doy, d)"] and out.columns[-1] == "day(d)"
     assert [tuple(r) for r in out.collect()] == [(2021, 1, 6, 53, 1, 1, 5, 6, 7, 1), (None,) * 10]
     assert _row(spark, "select extract(week from date '2020-12-31'), extract(week from date '2024-12-30'), "
                        "weekofyear(date '2027-01-01'), extract(year from '2020-03-04')") == (53, 1, 53, 2020)
