@@ -272,7 +272,7 @@ def _select_from(node: exp.Select, plan: L.LogicalPlan) -> L.LogicalPlan:
     if node.args.get("where") is not None:
         plan = analyze(L.Filter(convert(node.args["where"].this), plan))
     if any(isinstance(n, exp.Window) for item in node.expressions for n in _walk_outside_subqueries(item)):
-        raise ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet (issue 4).")
+        raise ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet.")
     items = [convert(e) for e in node.expressions]
     hidden = _Hidden(node.expressions)
     having = node.args.get("having")
