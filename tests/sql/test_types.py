@@ -117,6 +117,6 @@ def test_public_names_are_pysparks():
 
     expected = {"SparkSession", "DataFrame", "Column", "Row", "GroupedData", "functions", "types",
                 "AnalysisException", "ParseException", "DataFrameReader", "DataFrameWriter",
-                "DataFrameNaFunctions", "Catalog"}
+                "DataFrameNaFunctions", "Catalog", "Window", "WindowSpec"}
     assert set(ember.sql.__all__) == expected
     assert all(hasattr(ember.sql, name) for name in expected)
