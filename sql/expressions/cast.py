@@ -37,6 +37,11 @@ class Cast(Expression):
         return self.to
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        if not self.ansi and isinstance(self.child.data_type, T.StringType):
+            # Spark's legacy cast reads malformed text as NULL.
+            from ember.sql.expressions.try_eval import eval_or_null
+
+            return eval_or_null(Cast(self.child, self.to), batch)
         return cast_arrow(self.child.eval(batch), self.child.data_type, self.to, self.ansi)
 
     def to_string(self, ids: bool) -> str:

@@ -388,3 +388,9 @@ def test_mod_and_pmod(spark):
     named = spark.range(1).select(F.mod(F.lit(7), F.lit(2)), F.pmod(F.lit(-7), F.lit(3)))
     assert named.columns == ["mod(7, 2)", "pmod(-7, 3)"]
     assert tuple(named.collect()[0]) == (1, 2)
+
+
+def test_malformed_strings_cast_to_null_without_ansi(ansi_off):
+    row = ansi_off.sql("select cast('abc' as int), cast(' 12 ' as int), cast('2020-13-01' as date), "
+                       "cast('x' as double), cast('1.5' as decimal(3,1))").collect()[0]
+    assert tuple(row) == (None, 12, None, None, Decimal("1.5"))
