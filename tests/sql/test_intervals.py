@@ -288,3 +288,28 @@ def test_intervals_cast_to_spark_text(spark):
     assert _row(spark, "select cast(interval '1-2' year to month as string), "
                        "cast(interval '-2 10:00:00.5' day to second as string), cast(interval 5 months / 2 as string)") == (
         "INTERVAL '1-2' YEAR TO MONTH", "INTERVAL '-2 10:00:00.5' DAY TO SECOND", "INTERVAL '0-3' YEAR TO MONTH")
+
+
+from ember.sql.expressions.intervals import format_interval, interval_literal  # noqa: E402
+
+_UNIT_MICROS = {0: 86_400_000_000, 1: 3_600_000_000, 2: 60_000_000, 3: 1}
+
+
+@st.composite
+def _day_time_values(draw):
+    start = draw(st.integers(0, 3))
+    end = draw(st.integers(start, 3))
+    micros = draw(st.integers(-(10**15), 10**15)) // _UNIT_MICROS[end] * _UNIT_MICROS[end]
+    return T.DayTimeIntervalType(start, end), dt.timedelta(microseconds=micros)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_day_time_values())
+def test_interval_text_reads_back_as_the_same_value(typed):
+    # The SQL text Spark writes for an interval (column names, show()) parses back to it.
+    dtype, value = typed
+    text = format_interval(value, dtype)
+    body, units = text[len("INTERVAL '"):].split("' ", 1)
+    start, _, end = units.partition(" TO ")
+    literal = interval_literal(body, start, end or None)
+    assert (literal.value, literal.dtype) == (value, dtype)
