@@ -99,13 +99,7 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
         text = str(e)
         if isinstance(src, T.StringType):
-            raise NumberFormatException(
-                "CAST_INVALID_INPUT",
-                f"The value of the type \"STRING\" cannot be cast to \"{to.simpleString().upper()}\" "
-                f"because it is malformed ({text}). Correct the value as per the syntax, or change its "
-                "target type. Use `try_cast` to tolerate malformed input and return NULL instead.",
-                "22018",
-            ) from None
+            raise _malformed(_first_malformed(value, target), to) from None
         if "overflow" in text.lower() or "out of bounds" in text.lower() or "truncated" in text.lower():
             raise ArithmeticException(
                 "CAST_OVERFLOW",
@@ -159,6 +153,16 @@ def _to_decimal(value: ArrowValue, src: T.DataType, to: T.DecimalType, ansi: boo
         array = pc.cast(pc.cast(array, pa.string()), pa.decimal256(76, 38))
     out = rescale(array, to, ansi)
     return out[0] if scalar else out
+
+
+def _first_malformed(value: ArrowValue, target: pa.DataType) -> str:
+    """The first string Arrow cannot cast (the error path only: one value at a time)."""
+    for text in ([value.as_py()] if isinstance(value, pa.Scalar) else value.to_pylist()):
+        try:
+            pc.cast(pa.array([text], pa.string()), target)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return text
+    return ""
 
 
 def _malformed(text: str, to: T.DataType) -> NumberFormatException:

@@ -394,3 +394,11 @@ def test_malformed_strings_cast_to_null_without_ansi(ansi_off):
     row = ansi_off.sql("select cast('abc' as int), cast(' 12 ' as int), cast('2020-13-01' as date), "
                        "cast('x' as double), cast('1.5' as decimal(3,1))").collect()[0]
     assert tuple(row) == (None, 12, None, None, Decimal("1.5"))
+
+
+def test_malformed_cast_names_the_value(spark):
+    from ember.sql.errors import NumberFormatException
+
+    df = spark.createDataFrame([("1",), ("x3",)], "s string")
+    with pytest.raises(NumberFormatException, match="The value 'x3' of the type \\"STRING\\" cannot be cast to \\"INT\\""):
+        df.selectExpr("cast(s as int)").collect()
