@@ -400,5 +400,5 @@ def test_malformed_cast_names_the_value(spark):
     from ember.sql.errors import NumberFormatException
 
     df = spark.createDataFrame([("1",), ("x3",)], "s string")
-    with pytest.raises(NumberFormatException, match="The value 'x3' of the type \\"STRING\\" cannot be cast to \\"INT\\""):
+    with pytest.raises(NumberFormatException, match="The value 'x3' of the type \"STRING\" cannot be cast to \"INT\""):
         df.selectExpr("cast(s as int)").collect()
