@@ -15,7 +15,7 @@ output already exists from an earlier job is skipped. Only missing partitions ru
 Task ends are handled by reason: success registers output or a result; an exception
 is retried by the task set up to ``spark.task.maxFailures``, then aborts the jobs that
 need the stage with the user's own exception; a fetch failure unregisters the lost map
-output and resubmits the parent stage for the missing partitions only (one delayed
+output (and every other output of that shuffle whose files are gone) and resubmits the parent stage for the missing partitions only (one delayed
 resubmit absorbs a burst), at most ``spark.stage.maxConsecutiveAttempts`` times in a row;
 a lost executor fails the tasks it was running and forgets its cached blocks.
 
@@ -381,6 +381,10 @@ class DAGScheduler:
         task_set.task_failed(task_id, reason)
         stage = task_set.stage
         self.tracker.unregister_map_output(reason.shuffle_id, reason.map_id)
+        lost = self.tracker.unregister_lost_outputs(reason.shuffle_id)
+        if lost:
+            log.warning("shuffle %s: the files of map outputs %s are missing or truncated too; "
+                        "they will be rebuilt with map %s", reason.shuffle_id, lost, reason.map_id)
         if task_set.stage_attempt != stage.attempt or stage not in self.running_stages:
             return  # a stale attempt; its stage is already being resubmitted
         log.warning("fetch failed in stage %s: %s; resubmitting", stage.id, reason.message)

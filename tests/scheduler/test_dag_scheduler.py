@@ -29,6 +29,7 @@ from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.task import TaskOutcome
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
+from ember.shuffle.index_file import write_map_output
 
 
 class RecordingBackend:
@@ -97,9 +98,18 @@ class Harness:
         outcome = TaskOutcome(desc.task_id, reason or Success())
         if desc.is_shuffle_map:
             outcome.map_sizes = sizes or [1, 1]
+            if reason is None:  # the files a real map task leaves, checked after a fetch failure
+                self.write_map_output(desc, outcome.map_sizes)
         else:
             outcome.value_bytes = cloudpickle.dumps(value)
         self.loop.post(TaskCompleted(executor, outcome))
+
+    def write_map_output(self, desc, sizes) -> None:
+        stage = self.dag.stages_by_id[desc.stage_id]
+        resolver = self.dag.tracker.resolver
+        resolver.ensure_shuffle_dir(stage.shuffle_id)
+        write_map_output(resolver.files_for(stage.shuffle_id, desc.partition_index),
+                         [[b"x" * size] for size in sizes], ".tmp")
 
     def run_until_idle(self, value_of=lambda desc: desc.partition_index) -> None:
         """Complete every launched task successfully until nothing more is launched."""
