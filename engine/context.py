@@ -46,7 +46,7 @@ from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
 from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
-                                    ShuffleReleased)
+                                    RDDUnpersisted, ShuffleReleased)
 from ember.scheduler.listener import ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
@@ -440,10 +440,14 @@ class SparkContext:
         if not self._stopped:
             self._event_loop.post(ShuffleReleased(shuffle_id))
 
-    def _remove_rdd_blocks(self, rdd_id: int) -> None:
-        if not self._stopped:
-            self._dag.blocks.remove_rdd(rdd_id)
-            self._backend.remove_rdd_blocks(rdd_id)
+    def _remove_rdd_blocks(self, rdd_id: int, blocking: bool = False) -> None:
+        """Forget an RDD's cached blocks, on the scheduler's thread (it reads the block map)."""
+        if self._stopped:
+            return
+        done: Future | None = Future() if blocking else None
+        self._event_loop.post(RDDUnpersisted(rdd_id, done))
+        if done is not None:
+            _wait_interruptibly(done)
 
     def executor_pids(self) -> dict[str, int]:
         """Process ids of the live executors (Ember's addition, for monitoring and tests)."""

@@ -38,7 +38,7 @@ from ember.closure import dumps_closure
 from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError, RemoteTraceback,
                           ResultTooLargeError, WorkerLostError)
 from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
-                                    JobGroupCancelled, JobSubmitted, KillTimeout,
+                                    JobGroupCancelled, JobSubmitted, KillTimeout, RDDUnpersisted,
                                     ResubmitFailedStages, ShuffleReleased, TaskCompleted, Tick)
 from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
@@ -201,6 +201,13 @@ class DAGScheduler:
     def _shuffle_released(self, event: ShuffleReleased) -> None:
         if event.shuffle_id not in self.map_stage_by_shuffle_id:  # no active job still needs it
             self.tracker.unregister_shuffle(event.shuffle_id)
+
+    @handle.register(RDDUnpersisted)
+    def _rdd_unpersisted(self, event: RDDUnpersisted) -> None:
+        self.blocks.remove_rdd(event.rdd_id)
+        self.task_scheduler.backend.remove_rdd_blocks(event.rdd_id)
+        if event.done is not None:
+            event.done.set_result(None)
 
     @handle.register(KillTimeout)
     def _kill_timeout(self, event: KillTimeout) -> None:
