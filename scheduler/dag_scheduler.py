@@ -357,6 +357,10 @@ class DAGScheduler:
         self._merge_accumulators(outcome.accumulator_updates)
         self.blocks.update(running.executor_id, outcome.new_blocks, outcome.dropped_blocks)
         if isinstance(stage, ShuffleMapStage):
+            if task_set.stage_attempt < stage.first_valid_attempt:
+                log.info("ignoring the output of task %s of stage %s: its attempt %s was rolled back",
+                         running.index, stage.id, task_set.stage_attempt)
+                return
             self.tracker.register_map_output(stage.shuffle_id, running.index,
                                              MapStatus(running.executor_id, tuple(outcome.map_sizes)))
             if stage in self.running_stages and self.tracker.is_available(stage.shuffle_id):
@@ -418,7 +422,7 @@ class DAGScheduler:
         """A nondeterministic map stage lost output: re-run it whole, never mix two runs.
 
         Every output of the map stage is dropped, and so is every output its consumer
-        already wrote; a result stage that already returned partitions cannot be rolled
+        already wrote (and will still write: tasks of their current attempts still run); a result stage that already returned partitions cannot be rolled
         back, so its jobs fail instead. Returns whether the stages may be resubmitted.
         """
         job = self.jobs_by_id.get(stage.job_id) if isinstance(stage, ResultStage) else None
@@ -429,11 +433,14 @@ class DAGScheduler:
                 f"had returned results; an indeterminate stage cannot be partially retried, so the job "
                 f"fails rather than mix two runs. Most recent failure: {reason.message}"))
             return False
-        for map_id in range(map_stage.num_partitions):
-            self.tracker.unregister_map_output(map_stage.shuffle_id, map_id)
-        if isinstance(stage, ShuffleMapStage):
-            for map_id in range(stage.num_partitions):
-                self.tracker.unregister_map_output(stage.shuffle_id, map_id)
+        rolled_back = [map_stage, stage] if isinstance(stage, ShuffleMapStage) else [map_stage]
+        for rolled in rolled_back:
+            for map_id in range(rolled.num_partitions):
+                self.tracker.unregister_map_output(rolled.shuffle_id, map_id)
+            rolled.first_valid_attempt = rolled.attempt + 1  # late successes of older attempts
+            if rolled in self.running_stages:  # re-running for another job: start it over too
+                self._end_task_set(rolled)
+                self.running_stages.discard(rolled)
         return True
 
     def _stage_finished(self, stage: Stage) -> None:

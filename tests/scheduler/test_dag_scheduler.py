@@ -285,3 +285,35 @@ def test_stage_failures_separated_by_a_success_do_not_add_up(tmp_path, context):
             harness.complete(executor, desc, reason=failure, value="ok", sizes=[5])
     assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == ["ok"]
     harness.dag.assert_empty()
+
+
+def test_a_late_success_of_a_rolled_back_attempt_registers_no_output(tmp_path, context):
+    """Stage 1 reads an indeterminate stage 0; one of its tasks fails to fetch, so both
+    stages are rolled back and re-run whole. A task of stage 1's first attempt that was
+    still running, and read stage 0's first run, succeeds late: its output is ignored,
+    else the re-run would mix both runs of stage 0."""
+    harness = Harness(tmp_path)
+    source = ParallelCollectionRDD(context, [(i % 5, i) for i in range(30)], 2)
+    source.is_deterministic = False  # as an unseeded sample
+    middle = ShuffledRDD(ShuffledRDD(source, HashPartitioner(2)), HashPartitioner(2))
+    future = harness.submit(middle)
+    for executor, desc in harness.take_launched():
+        assert desc.stage_id == 0
+        harness.complete(executor, desc)
+    (first_executor, first), (late_executor, late) = harness.take_launched()
+    assert (first.stage_id, late.stage_id) == (1, 1)
+    harness.complete(first_executor, first, reason=FetchFailed(0, 0, first.partition_index, "map 0 lost"))
+    rerun = harness.take_launched()
+    assert {(d.stage_id, d.stage_attempt) for _, d in rerun} == {(0, 1)}
+    harness.complete(late_executor, late)  # attempt 0 of stage 1, from stage 0's first run
+    assert harness.dag.tracker.missing_map_ids(1) == [0, 1]
+    stage_1_reruns = []
+    while launched := harness.take_launched() + rerun:
+        rerun = []
+        for executor, desc in launched:
+            if desc.stage_id == 1:
+                stage_1_reruns.append((desc.stage_attempt, desc.partition_index))
+            harness.complete(executor, desc, value=desc.partition_index)
+    assert sorted(stage_1_reruns) == [(1, 0), (1, 1)]
+    assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
+    harness.dag.assert_empty()
