@@ -130,6 +130,7 @@ class DAGScheduler:
         try:
             stage = self._create_result_stage(event)
         except Exception as exc:
+            self._forget_stages(event.job_id)  # the map stages registered before it raised
             event.future.set_exception(exc)
             return
         job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties)
@@ -531,11 +532,15 @@ class DAGScheduler:
 
     def _cleanup_job(self, job: ActiveJob) -> set[int]:
         """Forget a finished job and the stages only it needed; returns the tasks asked to stop."""
-        killed: set[int] = set()
         self.jobs_by_id.pop(job.job_id, None)
-        for stage_id in self.stage_ids_by_job_id.pop(job.job_id, set()):
+        return self._forget_stages(job.job_id)
+
+    def _forget_stages(self, job_id: int) -> set[int]:
+        """Forget the stages only job ``job_id`` needed; returns the tasks asked to stop."""
+        killed: set[int] = set()
+        for stage_id in self.stage_ids_by_job_id.pop(job_id, set()):
             stage = self.stages_by_id[stage_id]
-            stage.job_ids.discard(job.job_id)
+            stage.job_ids.discard(job_id)
             if stage.job_ids:
                 continue
             killed |= self._end_task_set(stage, kill_running=True)

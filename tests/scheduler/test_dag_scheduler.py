@@ -317,3 +317,21 @@ def test_a_late_success_of_a_rolled_back_attempt_registers_no_output(tmp_path, c
     assert sorted(stage_1_reruns) == [(1, 0), (1, 1)]
     assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
     harness.dag.assert_empty()
+
+
+class UncountableShuffledRDD(ShuffledRDD):
+    def getNumPartitions(self) -> int:
+        raise ValueError("cannot list the partitions")
+
+
+def test_a_job_whose_result_stage_cannot_be_created_leaves_no_stage_behind(tmp_path, context):
+    harness = Harness(tmp_path)
+    source = ParallelCollectionRDD(context, [(i % 5, i) for i in range(30)], 2)
+    rdd = UncountableShuffledRDD(ShuffledRDD(source, HashPartitioner(2)), HashPartitioner(2))
+    future: Future = Future()
+    harness.loop.post(JobSubmitted(0, rdd, list, (0,), future, capture_call_site(), {}))
+    with pytest.raises(ValueError, match="cannot list the partitions"):
+        future.result(timeout=1)
+    assert harness.take_launched() == []
+    assert harness.dag.tracker.statuses_by_shuffle == {}
+    harness.dag.assert_empty()
