@@ -578,9 +578,15 @@ class FailingJob:
 
 
 def _load_exception(reason: ExceptionFailure) -> BaseException:
-    if reason.exception_bytes is not None:
-        try:
-            return pickle.loads(reason.exception_bytes)
-        except Exception:
-            pass
-    return EmberRuntimeError(f"{reason.type_name}: {reason.message}")
+    """The worker's exception as itself or, when it cannot be rebuilt here, as an
+    ``EmberRuntimeError`` naming its type and message and saying why it could not."""
+    if reason.exception_bytes is None:
+        return EmberRuntimeError(f"{reason.type_name}: {reason.message}")
+    try:
+        return pickle.loads(reason.exception_bytes)
+    except Exception as exc:
+        log.warning("cannot unpickle the %s a task raised: %s: %s", reason.type_name, type(exc).__name__, exc)
+        error = EmberRuntimeError(f"{reason.type_name}: {reason.message}")
+        error.add_note(f"The task's {reason.type_name} could not be unpickled on the driver "
+                       f"({type(exc).__name__}: {exc}), so it is reported as this EmberRuntimeError.")
+        return error

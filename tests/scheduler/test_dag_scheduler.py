@@ -16,7 +16,7 @@ import pytest
 
 from ember.block_manager_master import BlockManagerMaster
 from ember.call_site import capture_call_site
-from ember.errors import JobAbortedError, JobCancelledError
+from ember.errors import EmberRuntimeError, JobAbortedError, JobCancelledError
 from ember.rdd.partitioner import HashPartitioner
 from ember.rdd.shuffled import ShuffledRDD
 from ember.rdd.sources import ParallelCollectionRDD
@@ -334,4 +334,16 @@ def test_a_job_whose_result_stage_cannot_be_created_leaves_no_stage_behind(tmp_p
         future.result(timeout=1)
     assert harness.take_launched() == []
     assert harness.dag.tracker.statuses_by_shuffle == {}
+    harness.dag.assert_empty()
+
+
+def test_an_exception_that_cannot_be_unpickled_is_reported_with_the_reason(tmp_path, context):
+    harness = Harness(tmp_path, executors=("a",), max_task_failures=1)
+    future = harness.submit(ParallelCollectionRDD(context, [1], 1))
+    [(executor, desc)] = harness.take_launched()
+    harness.complete(executor, desc, reason=ExceptionFailure(
+        "OddError", "bad", "Traceback...\nOddError: bad\n", b"not a pickle"))
+    with pytest.raises(EmberRuntimeError, match="^OddError: bad\n") as info:
+        future.result(timeout=1)
+    assert any("could not be unpickled on the driver (UnpicklingError" in note for note in info.value.__notes__)
     harness.dag.assert_empty()
