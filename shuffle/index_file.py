@@ -87,7 +87,7 @@ def read_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: i
             raise failed(f"index corrupted (block {reduce_id} ends before it starts)")
         with open(files.data_path, "rb") as data:
             if offsets[1] > os.fstat(data.fileno()).st_size:
-                raise failed(f"data file shorter than its index says (truncated, or the index corrupted)")
+                raise failed("data file shorter than its index says (truncated, or the index corrupted)")
             data.seek(offsets[0])
             block = data.read(offsets[1] - offsets[0])
     except FileNotFoundError as exc:
