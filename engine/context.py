@@ -51,6 +51,7 @@ from ember.scheduler.listener import ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
 from ember.shuffle.block_resolver import ShuffleBlockResolver
+from ember.status import StatusListener, StatusTracker
 from ember.temp_dirs import SessionDirectory
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,8 @@ class SparkContext:
         self._local = threading.local()
         self._stopped = False
         self._listeners = ListenerBus()
+        self._status = StatusListener()
+        self._listeners.add(self._status)
         self._progress = None
         if config.SHOW_CONSOLE_PROGRESS.read(conf):
             self._progress = ConsoleProgressBar()
@@ -264,6 +267,10 @@ class SparkContext:
         import getpass
 
         return getpass.getuser()
+
+    def statusTracker(self) -> StatusTracker:
+        """Status of recent jobs and stages: ids, states and task counts (PySpark's ``StatusTracker``)."""
+        return StatusTracker(self._status)
 
     def setLogLevel(self, logLevel: str) -> None:
         """Show Ember's log at ``logLevel`` and above on stderr: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE or WARN.

@@ -102,7 +102,7 @@ class DAGScheduler:
         self.max_task_failures = max_task_failures
         self.max_stage_attempts = max_stage_attempts
         self.max_result_size = max_result_size
-        self.task_scheduler = TaskScheduler(backend, locality_wait)
+        self.task_scheduler = TaskScheduler(backend, locality_wait, on_launch=listeners.task_started)
         self.stages_by_id: dict[int, Stage] = {}
         self.map_stage_by_shuffle_id: dict[int, ShuffleMapStage] = {}
         self.stage_ids_by_job_id: dict[int, set[int]] = {}
@@ -133,7 +133,8 @@ class DAGScheduler:
             self._forget_stages(event.job_id)  # the map stages registered before it raised
             event.future.set_exception(exc)
             return
-        job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties)
+        job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties,
+                        stage_ids=tuple(sorted(self.stage_ids_by_job_id[event.job_id])))
         self.jobs_by_id[job.job_id] = job
         self.listeners.job_started(job)
         self._submit_stage(stage)

@@ -21,6 +21,7 @@ class ActiveJob:
     finished: list[bool] = field(default_factory=list)
     position_of: dict[int, int] = field(default_factory=dict)  # partition -> index in results
     done_count: int = 0
+    stage_ids: tuple[int, ...] = ()  # every stage the job needs, skipped ones included
     result_bytes: int = 0
 
     def __post_init__(self) -> None:

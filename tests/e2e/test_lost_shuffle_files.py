@@ -15,8 +15,6 @@ from operator import add
 
 import pytest
 
-from ember.scheduler.listener import JobMetricsListener
-
 MAPS = 8
 
 
@@ -27,12 +25,14 @@ def shuffled_sums(make_context, tmp_path):
 
 
 def second_action(context, sums):
-    """Collect again, counting the stage attempts and map tasks this second job ran."""
-    metrics = JobMetricsListener()
-    context._listeners.add(metrics)
+    """Collect again; returns the result, the map stage's info, and the result stage's attempt."""
+    context.setJobGroup("second", "after the damage")
     result = sorted(sums.collect())
-    map_stage, result_stage = sorted(metrics.stage_attempts)
-    return result, metrics.stage_attempts, metrics.task_attempts.get(map_stage, 0)
+    context.setLocalProperty("spark.jobGroup.id", None)
+    tracker = context.statusTracker()
+    [job_id] = tracker.getJobIdsForGroup("second")
+    map_stage, result_stage = (tracker.getStageInfo(s) for s in tracker.getJobInfo(job_id).stageIds)
+    return result, map_stage, result_stage.currentAttemptId
 
 
 def shuffle_files(tmp_path, suffix):
@@ -48,10 +48,10 @@ def test_deleted_shuffle_files_are_all_rebuilt_by_one_resubmit(make_context, tmp
     assert len(data_files) == MAPS
     for path in data_files[::-1][:deleted]:  # the data files of the last maps
         os.remove(path)
-    result, stage_attempts, map_tasks = second_action(context, sums)
+    result, map_stage, result_attempt = second_action(context, sums)
     assert result == expected
-    assert sorted(stage_attempts.values()) == [1, 2]  # the map stage resubmitted once, the result stage rerun
-    assert map_tasks == deleted  # only the lost outputs ran again
+    assert (map_stage.currentAttemptId, result_attempt) == (0, 1)  # one resubmit of the map stage
+    assert map_stage.numTasks == map_stage.numCompletedTasks == deleted  # only the lost outputs ran again
 
 
 def test_truncated_and_deleted_index_files_are_all_rebuilt_by_one_resubmit(make_context, tmp_path):
@@ -62,10 +62,10 @@ def test_truncated_and_deleted_index_files_are_all_rebuilt_by_one_resubmit(make_
         with open(path, "r+b") as index:
             index.truncate(10)
     os.remove(index_files[6])
-    result, stage_attempts, map_tasks = second_action(context, sums)
+    result, map_stage, result_attempt = second_action(context, sums)
     assert result == expected
-    assert sorted(stage_attempts.values()) == [1, 2]  # the map stage resubmitted once, the result stage rerun
-    assert map_tasks == 4  # only the lost outputs ran again
+    assert (map_stage.currentAttemptId, result_attempt) == (0, 1)
+    assert map_stage.numTasks == map_stage.numCompletedTasks == 4
 
 
 def test_an_index_overwritten_in_place_is_detected_by_its_checksums_and_rebuilt(make_context, tmp_path):
@@ -76,6 +76,6 @@ def test_an_index_overwritten_in_place_is_detected_by_its_checksums_and_rebuilt(
     with open(path, "r+b") as index:
         index.seek(size - 4)  # the last block's checksum: same size, wrong content
         index.write(b"\xff\xff\xff\xff")
-    result, _, map_tasks = second_action(context, sums)
+    result, map_stage, _ = second_action(context, sums)
     assert result == expected
-    assert map_tasks == 1
+    assert map_stage.numCompletedTasks == 1
