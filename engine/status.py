@@ -4,8 +4,8 @@ A ``StatusListener`` on the listener bus records each job's stages and status an
 stage attempt's task counts, on the scheduler's thread; a ``StatusTracker`` reads them
 from any thread. As in Spark, the answers are weakly consistent snapshots, and only the
 most recent jobs and stages are kept (Spark's ``spark.ui.retainedJobs`` and
-``spark.ui.retainedStages`` defaults). A stage that was skipped (its shuffle output
-already existed) has no stage info.
+``spark.ui.retainedStages`` defaults). A stage not submitted yet, or skipped because its
+shuffle output already exists, is reported as attempt 0 with no task run, as in Spark.
 """
 
 from __future__ import annotations
@@ -75,10 +75,13 @@ class StatusListener(SparkListener):
 
     def on_job_start(self, job: ActiveJob) -> None:
         with self.lock:
-            self.jobs[job.job_id] = _JobRecord(sorted(job.stage_ids), job.group_id)
-            for stage_id in job.stage_ids:
-                self._stage_jobs.setdefault(stage_id, set()).add(job.job_id)
+            self.jobs[job.job_id] = _JobRecord(job.stage_ids, job.group_id)
+            for stage in job.stages:
+                self._stage_jobs.setdefault(stage.id, set()).add(job.job_id)
+                if stage.id not in self.stages:  # pending, or skipped: its output exists
+                    self.stages[stage.id] = _StageRecord(stage.name, 0, stage.num_partitions, running=False)
             _trim(self.jobs, RETAINED_JOBS)
+            _trim(self.stages, RETAINED_STAGES)
 
     def on_job_end(self, job: ActiveJob, succeeded: bool) -> None:
         with self.lock:

@@ -133,8 +133,9 @@ class DAGScheduler:
             self._forget_stages(event.job_id)  # the map stages registered before it raised
             event.future.set_exception(exc)
             return
+        stages = tuple(self.stages_by_id[s] for s in sorted(self.stage_ids_by_job_id[event.job_id]))
         job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties,
-                        stage_ids=tuple(sorted(self.stage_ids_by_job_id[event.job_id])))
+                        stages=stages)
         self.jobs_by_id[job.job_id] = job
         self.listeners.job_started(job)
         self._submit_stage(stage)

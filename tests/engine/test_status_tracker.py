@@ -93,3 +93,17 @@ def test_a_failed_job_is_reported_failed_with_its_failed_task(make_context):
     assert job.status == "FAILED"
     assert tracker.getStageInfo(job.stageIds[0])[3:] == (1, 0, 0, 1)
     assert tracker.getActiveJobsIds() == [] and tracker.getActiveStageIds() == []
+
+
+def test_a_stage_skipped_because_its_shuffle_output_exists_is_reported_with_no_task_run(make_context):
+    """PySpark reports a skipped stage as ``SparkStageInfo(id, 0, name, 3, 0, 0, 0)``."""
+    context = make_context("local[2]")
+    tracker = context.statusTracker()
+    sums = context.parallelize([(i % 3, i) for i in range(30)], 3).reduceByKey(add, 2)
+    sums.collect()
+    context.setJobGroup("again", "second collect")
+    sums.collect()
+    job = job_of_group(tracker, "again")
+    skipped, result = (tracker.getStageInfo(s) for s in job.stageIds)
+    assert skipped[3:] == (3, 0, 0, 0) and skipped.currentAttemptId == 0
+    assert result[3:] == (2, 0, 2, 0)
