@@ -15,8 +15,8 @@ output already exists from an earlier job is skipped. Only missing partitions ru
 Task ends are handled by reason: success registers output or a result; an exception
 is retried by the task set up to ``spark.task.maxFailures``, then aborts the jobs that
 need the stage with the user's own exception; a fetch failure unregisters the lost map
-output (and every other output of that shuffle whose files are gone) and resubmits the parent stage for the missing partitions only (one delayed
-resubmit absorbs a burst), at most ``spark.stage.maxConsecutiveAttempts`` times in a row;
+output, and every other output of that shuffle whose files are gone, and resubmits the
+parent stage for the missing partitions only (one delayed resubmit absorbs a burst), at most ``spark.stage.maxConsecutiveAttempts`` times in a row;
 a lost executor fails the tasks it was running and forgets its cached blocks.
 
 State. Only ``handle()`` (on the scheduler's logic thread) reads or mutates the maps
@@ -425,8 +425,9 @@ class DAGScheduler:
         """A nondeterministic map stage lost output: re-run it whole, never mix two runs.
 
         Every output of the map stage is dropped, and so is every output its consumer
-        already wrote (and will still write: tasks of their current attempts still run); a result stage that already returned partitions cannot be rolled
-        back, so its jobs fail instead. Returns whether the stages may be resubmitted.
+        already wrote or will still write (tasks of the superseded attempts may still
+        succeed); a result stage that already returned partitions cannot be rolled back,
+        so its jobs fail instead. Returns whether the stages may be resubmitted.
         """
         job = self.jobs_by_id.get(stage.job_id) if isinstance(stage, ResultStage) else None
         if job is not None and job.done_count:
