@@ -16,8 +16,8 @@ Task ends are handled by reason: success registers output or a result; an except
 is retried by the task set up to ``spark.task.maxFailures``, then aborts the jobs that
 need the stage with the user's own exception; a fetch failure unregisters the lost map
 output, and every other output of that shuffle whose files are gone, and resubmits the
-parent stage for the missing partitions only (one delayed resubmit absorbs a burst), at most ``spark.stage.maxConsecutiveAttempts`` times in a row;
-a lost executor fails the tasks it was running and forgets its cached blocks.
+parent stage for the missing partitions only (one delayed resubmit absorbs a burst), at
+most ``spark.stage.maxConsecutiveAttempts`` times in a row; a lost executor fails the tasks it was running and forgets its cached blocks.
 
 State. Only ``handle()`` (on the scheduler's logic thread) reads or mutates the maps
 below; public methods post events. Checklist when changing this class: every map must be
