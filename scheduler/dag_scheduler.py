@@ -395,10 +395,12 @@ class DAGScheduler:
         task_set.task_failed(task_id, reason)
         stage = task_set.stage
         self.tracker.unregister_map_output(reason.shuffle_id, reason.map_id)
-        lost = self.tracker.unregister_lost_outputs(reason.shuffle_id)
-        if lost:
-            log.warning("shuffle %s: the files of map outputs %s are missing or truncated too; "
-                        "they will be rebuilt with map %s", reason.shuffle_id, lost, reason.map_id)
+        if reason.shuffle_id not in task_set.checked_shuffles:  # once per attempt: a stat per file
+            task_set.checked_shuffles.add(reason.shuffle_id)
+            lost = self.tracker.unregister_lost_outputs(reason.shuffle_id)
+            if lost:
+                log.warning("shuffle %s: the files of map outputs %s are missing or truncated too; "
+                            "they will be rebuilt with map %s", reason.shuffle_id, lost, reason.map_id)
         if task_set.stage_attempt != stage.attempt or stage not in self.running_stages:
             return  # a stale attempt; its stage is already being resubmitted
         log.warning("fetch failed in stage %s: %s; resubmitting", stage.id, reason.message)

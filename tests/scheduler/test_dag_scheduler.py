@@ -9,6 +9,7 @@ the scheduler's maps are empty.
 from __future__ import annotations
 
 import itertools
+import os
 from concurrent.futures import Future
 
 import cloudpickle
@@ -346,4 +347,35 @@ def test_an_exception_that_cannot_be_unpickled_is_reported_with_the_reason(tmp_p
     with pytest.raises(EmberRuntimeError, match="^OddError: bad\n") as info:
         future.result(timeout=1)
     assert any("could not be unpickled on the driver (UnpicklingError" in note for note in info.value.__notes__)
+    harness.dag.assert_empty()
+
+
+def test_a_fetch_failure_also_reruns_every_map_output_whose_files_are_gone(tmp_path, context):
+    harness = Harness(tmp_path)
+    future = harness.submit(two_stage_rdd(context, maps=4))
+    while True:
+        launched = harness.take_launched()
+        for executor, desc in launched:
+            if desc.is_shuffle_map:
+                harness.complete(executor, desc)
+        reduces = [(e, d) for e, d in launched if not d.is_shuffle_map]
+        if reduces:
+            break
+    resolver = harness.dag.tracker.resolver
+    os.remove(resolver.files_for(0, 1).data_path)
+    with open(resolver.files_for(0, 3).index_path, "r+b") as index:
+        index.truncate(4)
+    executor, desc = reduces[0]
+    harness.complete(executor, desc, reason=FetchFailed(0, 1, desc.partition_index, "map 1 lost"))
+    assert harness.dag.tracker.missing_map_ids(0) == [1, 3]  # map 3's truncated index, found by a stat
+    for executor, other in reduces[1:]:  # the failed attempt's other task reads map 1 or 3 first
+        harness.complete(executor, other, reason=FetchFailed(0, 3, other.partition_index, "map 3 lost"))
+    rerun = []
+    while launched := harness.take_launched():
+        rerun += [d.partition_index for _, d in launched if d.is_shuffle_map]
+        for executor, task in launched:
+            harness.complete(executor, task, value=task.partition_index)
+    assert sorted(rerun) == [1, 3]
+    assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
+    assert harness.metrics.stage_attempts == {0: 2, 1: 2}
     harness.dag.assert_empty()
