@@ -10,6 +10,7 @@ only for stages still running after half a second, so quick jobs stay quiet;
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,14 @@ def someone_watches(stream) -> bool:
         return False
 
 
+def _terminal_columns(stream) -> int:
+    """The width of the terminal behind ``stream``; -1 when it is not one (a notebook)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return -1
+
+
 class ConsoleProgressBar(SparkListener):
     def __init__(self, delay_seconds: float = 0.5) -> None:
         self.delay_seconds = delay_seconds
@@ -54,9 +63,12 @@ class ConsoleProgressBar(SparkListener):
         if not someone_watches(sys.stderr):
             return
         tqdm = _bar_class()
+        # A terminal that reports no size (0 x 0) gets 80 x 24: tqdm would hide the bar.
+        sized = _terminal_columns(sys.stderr) != 0
         self._bars[stage.id] = tqdm(total=num_tasks, desc=f"Stage {stage.id} ({stage.name})",
                                     unit="task", delay=self.delay_seconds, leave=False,
-                                    dynamic_ncols=True)
+                                    dynamic_ncols=sized, ncols=None if sized else 80,
+                                    nrows=None if sized else 24)
 
     def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
         bar = self._bars.get(stage.id)

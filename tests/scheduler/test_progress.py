@@ -16,6 +16,8 @@ import sys
 import termios
 import time
 
+import pytest
+
 SLOW_JOB = """
 import time
 from ember import SparkConf, SparkContext
@@ -41,9 +43,11 @@ def _run_slow_job(stderr) -> str:
     return result.stdout
 
 
-def test_a_slow_stage_shows_a_progress_bar_on_a_terminal():
+def _run_on_a_terminal(size: tuple[int, int] | None) -> str:
+    """Run SLOW_JOB with a pseudo-terminal of ``size`` (rows, columns) as stderr; returns what it shows."""
     controller, terminal = pty.openpty()
-    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))  # a terminal's size
+    if size is not None:
+        fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", *size, 0, 0))
     try:
         process = subprocess.Popen([sys.executable, "-c", SLOW_JOB], stdout=subprocess.PIPE, stderr=terminal)
         os.close(terminal)
@@ -60,7 +64,12 @@ def test_a_slow_stage_shows_a_progress_bar_on_a_terminal():
         assert process.wait(timeout=60) == 0
     finally:
         os.close(controller)
-    text = seen.decode(errors="replace")
+    return seen.decode(errors="replace")
+
+
+@pytest.mark.parametrize("size", [(24, 80), None], ids=["sized", "no-size"])
+def test_a_slow_stage_shows_a_progress_bar_on_a_terminal(size):
+    text = _run_on_a_terminal(size)
     assert "Stage 0 (collect at <string>" in text
     assert "task" in text
 
