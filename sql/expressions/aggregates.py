@@ -20,10 +20,11 @@ import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
-from ember.sql.errors import AnalysisException
-from ember.sql.expressions.arithmetic import bounded_decimal
+from ember.sql.errors import AnalysisException, ArithmeticException
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
+from ember.sql.expressions.decimals import out_of_range, out_of_range_as_null
+from ember.sql.expressions.sql_conf import ansi_enabled
 
 __all__ = [
     "AggregateFunction", "Sum", "Average", "Count", "CountDistinct", "Min", "Max", "First", "Last",
@@ -52,6 +53,11 @@ class AggregateFunction(Expression):
 
     def complete(self) -> AggSpec:
         raise NotImplementedError
+
+    @property
+    def aggregated_input(self) -> Expression | None:
+        """What the Arrow kernels aggregate (``child`` unless a wider type keeps it exact)."""
+        return self.child
 
     def partial(self) -> list[AggSpec]:
         return [self.complete()]
@@ -99,13 +105,68 @@ def _numeric_input(fn: AggregateFunction, to: T.DataType | None = None) -> Expre
     return fn.child if is_numeric(dt) else cast_if_needed(fn.child, T.DoubleType())
 
 
+@dataclass(frozen=True, slots=True)
 class Sum(AggregateFunction):
-    """``sum``: a long for integral input, a double for floating, NULL for no non-NULL input."""
+    """``sum``: a long for integral input, a double for floating, NULL for no non-NULL input;
+    decimal(p, s) sums to decimal(p + 10, s), and a sum with more digits raises
+    ``NUMERIC_VALUE_OUT_OF_RANGE`` (ANSI mode, captured at analysis) or is NULL.
 
-    __slots__ = ()
+    Arrow sums decimal128 in 128 bits, so inputs of more than 28 digits could wrap around
+    unnoticed past 1.7e38. Arrow's int64 sums wrap silently, so integers are summed as
+    decimal(20, 0) (in 38 digits) and checked: past a long, ``ARITHMETIC_OVERFLOW`` under ANSI
+    mode, as Spark, else the long wraps around as Spark's does."""
+
+    ansi: bool = True
 
     def coerce(self) -> Expression:
-        return Sum(_numeric_input(self))
+        return Sum(_numeric_input(self), ansi_enabled())
+
+    @property
+    def aggregated_input(self) -> Expression | None:
+        if isinstance(self.child.data_type, T.IntegralType):
+            return cast_if_needed(self.child, T.DecimalType(20, 0))
+        return self.child
+
+    def partial_types(self) -> list[pa.DataType]:
+        dt = self.child.data_type
+        if isinstance(dt, (T.DecimalType, T.IntegralType)):
+            return [pa.decimal128(38, dt.scale if isinstance(dt, T.DecimalType) else 0)]
+        return [to_arrow_type(self.data_type)]
+
+    def finish(self, states: list[pa.Array]) -> pa.Array:
+        dt = self.data_type
+        if isinstance(dt, T.DecimalType):
+            return self._checked_decimal(states[0], dt)
+        if isinstance(dt, T.LongType):
+            return self._checked_long(states[0])
+        return _cast(states[0], dt)
+
+    def _checked_long(self, total: pa.Array) -> pa.Array:
+        total = total.cast(pa.decimal128(38, 0)) if total.type != pa.decimal128(38, 0) else total
+        low, high = pa.scalar(-2**63, pa.decimal128(38, 0)), pa.scalar(2**63 - 1, pa.decimal128(38, 0))
+        outside = pc.or_(pc.less(total, low), pc.greater(total, high))
+        if not pc.any(outside).as_py():
+            return total.cast(pa.int64())
+        if self.ansi:
+            raise ArithmeticException(
+                "ARITHMETIC_OVERFLOW", "overflow. Use 'try_add' to tolerate overflow and return NULL "
+                "instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.", "22003")
+        wrapped = [None if v is None else (int(v) + 2**63) % 2**64 - 2**63 for v in total.to_pylist()]
+        return pa.array(wrapped, pa.int64())
+
+    def _checked_decimal(self, total: pa.Array, dt: T.DecimalType) -> pa.Array:
+        """Arrow's decimal128(38, s) sums may hold more digits than decimal(dt) allows."""
+        if dt.precision < 38:
+            return out_of_range_as_null(total, dt, self.ansi).cast(to_arrow_type(dt))
+        # Past 38 digits Arrow's own casts and comparisons reject the value: check per group.
+        limit = decimal.Decimal(10) ** (dt.precision - dt.scale)
+        values = total.to_pylist()
+        for i, v in enumerate(values):
+            if v is not None and v.copy_abs() >= limit:  # abs() would round to 28 digits
+                if self.ansi:
+                    raise out_of_range(v, dt)
+                values[i] = None
+        return pa.array(values, to_arrow_type(dt))
 
     @property
     def data_type(self) -> T.DataType:
@@ -174,7 +235,8 @@ class Average(AggregateFunction):
     @property
     def data_type(self) -> T.DataType:
         dt = self._decimal_input
-        return T.DoubleType() if dt is None else bounded_decimal(dt.precision + 4, dt.scale + 4)
+        # Spark caps both at 38 here (``DecimalType.bounded``) rather than trading scale for digits.
+        return T.DoubleType() if dt is None else T.DecimalType(min(38, dt.precision + 4), min(38, dt.scale + 4))
 
     @property
     def nullable(self) -> bool:
@@ -185,7 +247,8 @@ class Average(AggregateFunction):
         return "avg"
 
     def complete(self) -> AggSpec:
-        return ("mean", None)
+        # Arrow's decimal mean keeps the input's scale; decimals are averaged from their values.
+        return ("mean", None) if self._decimal_input is None else ("list", None)
 
     def partial(self) -> list[AggSpec]:
         return [("sum", pc.ScalarAggregateOptions(min_count=1)), ("count", pc.CountOptions("only_valid"))]
@@ -216,7 +279,15 @@ class Average(AggregateFunction):
         return pa.array(values, target)
 
     def finish_complete(self, result: pa.Array) -> pa.Array:
-        return _cast(result, self.data_type)
+        if self._decimal_input is None:
+            return _cast(result, self.data_type)
+        # ``result`` holds each group's values as a list: sum and count them per group, vectorised.
+        groups = pa.table({"g": pc.cast(pc.list_parent_indices(result), pa.int64()), "v": pc.list_flatten(result)})
+        states = groups.group_by("g").aggregate([("v", "sum", pc.ScalarAggregateOptions(min_count=1)),
+                                                 ("v", "count", pc.CountOptions("only_valid"))])
+        every = pa.table({"g": pa.array(np.arange(len(result)), pa.int64())})
+        states = every.join(states, "g", join_type="left outer").sort_by("g")
+        return self._finish_decimal(states.column("v_sum").combine_chunks(), states.column("v_count").combine_chunks())
 
 
 class _SameTypeAggregate(AggregateFunction):
