@@ -670,9 +670,9 @@ for _name in (
     "base64", "unbase64", "btrim", "char", "chr", "levenshtein", "substring_index", "soundex", "format_number",
     "format_string", "printf", "regexp_extract_all", "hex", "unhex", "ilike", "sin", "cos", "tan", "asin",
     "acos", "atan", "atan2", "sinh", "cosh", "tanh", "cot", "sec", "csc", "asinh", "acosh", "atanh", "degrees",
-    "radians", "log10", "log2", "log1p", "expm1", "cbrt", "hypot", "factorial", "pmod", "greatest", "least",
+    "radians", "log10", "log2", "log1p", "expm1", "cbrt", "hypot", "factorial", "greatest", "least",
     "bround", "conv", "bin", "shiftleft", "shiftright", "shiftrightunsigned", "signum", "sign", "rint", "e",
-    "pi", "nanvl", "nullif", "nvl", "ifnull", "nvl2", "assert_true", "raise_error", "typeof", "array_contains",
+    "pi", "nanvl", "nullif", "nvl", "ifnull", "nvl2", "assert_true", "raise_error", "array_contains",
     "array_distinct", "array_join", "array_max", "array_min", "array_position", "array_remove", "array_repeat",
     "array_union", "array_intersect", "array_except", "arrays_overlap", "arrays_zip", "element_at", "flatten",
     "sequence", "slice", "sort_array", "map_keys", "map_values", "map_from_arrays",
@@ -783,7 +783,7 @@ sinh, cosh, tanh, asinh, acosh, atanh = (_unary(n) for n in ("sinh", "cosh", "ta
 cot, sec, csc, degrees, radians = (_unary(n) for n in ("cot", "sec", "csc", "degrees", "radians"))
 log10, log2, log1p, expm1, cbrt = (_unary(n) for n in ("log10", "log2", "log1p", "expm1", "cbrt"))
 factorial, signum, sign, rint, bin = (_unary(n) for n in ("factorial", "signum", "sign", "rint", "bin"))
-bitwise_not, typeof = _unary("bitwise_not"), _unary("typeof")
+bitwise_not = _unary("bitwise_not")
 array_distinct, array_max, array_min = (_unary(n) for n in ("array_distinct", "array_max", "array_min"))
 flatten, map_keys, map_values = (_unary(n) for n in ("flatten", "map_keys", "map_values"))
 
@@ -839,7 +839,7 @@ def _numeric_pair(name: str) -> Callable[[Any, Any], Column]:
     return fn
 
 
-atan2, hypot, pmod = _numeric_pair("atan2"), _numeric_pair("hypot"), _numeric_pair("pmod")
+atan2, hypot = _numeric_pair("atan2"), _numeric_pair("hypot")
 
 
 def greatest(*cols: Any) -> Column:

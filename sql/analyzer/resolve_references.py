@@ -79,17 +79,13 @@ def coerce(expr: E.Expression) -> E.Expression:
     return expr.transform_up(lambda e: e.coerce() if e.resolved and e.children else e)
 
 
-def _resolve_names(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
+def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
     def resolve(e: E.Expression) -> E.Expression:
         if isinstance(e, E.UnresolvedAttribute):
             return _lookup_outer(e.name, attrs, plan)
         return e
 
-    return expr.transform_up(resolve)
-
-
-def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
-    return coerce(_resolve_names(expr, attrs, plan))
+    return coerce(expr.transform_up(resolve))
 
 
 def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) -> list[E.Expression]:
@@ -109,14 +105,10 @@ def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) 
     return out
 
 
-def _resolve_named(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
-    """A select-list item resolved and coerced, named from its text before the implicit casts
-    (Spark names ``age + 1`` as ``(age + 1)``, not ``(age + CAST(1 AS BIGINT))``)."""
-    written = _resolve_names(expr, attrs, plan)
-    e = coerce(written)
+def _named(e: E.Expression) -> E.Expression:
     if isinstance(e, (E.Alias, E.AttributeReference)):
         return e
-    return E.Alias.make(e, E.output_name(written))
+    return E.Alias.make(e, E.output_name(e))
 
 
 def _has_aggregate(e: E.Expression) -> bool:
@@ -127,14 +119,14 @@ def resolve_node(node: L.LogicalPlan) -> L.LogicalPlan:
     """Resolve one node whose children are resolved."""
     if isinstance(node, L.Project):
         attrs = node.child.output
-        items = tuple(_resolve_named(e, attrs, node) for e in _expand(node.project_list, attrs))
+        items = tuple(_named(resolve_expression(e, attrs, node)) for e in _expand(node.project_list, attrs))
         if any(_has_aggregate(e) for e in items):
             return L.Aggregate((), items, node.child)
         return L.Project(items, node.child)
     if isinstance(node, L.Aggregate):
         attrs = node.child.output
         grouping = tuple(resolve_expression(e, attrs, node) for e in _expand(node.grouping, attrs))
-        items = tuple(_resolve_named(e, attrs, node) for e in _expand(node.aggregates, attrs))
+        items = tuple(_named(resolve_expression(e, attrs, node)) for e in _expand(node.aggregates, attrs))
         return L.Aggregate(grouping, items, node.child)
     attrs = [a for c in node.children for a in c.output]
     return node.map_expressions(lambda e: resolve_expression(e, attrs, node))

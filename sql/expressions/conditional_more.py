@@ -1,5 +1,5 @@
 """NULL-handling and assertion functions as ``FunctionSpec``s (see ``function_call.py``):
-``nullif``, ``nvl``/``ifnull``, ``nvl2``, ``assert_true``, ``raise_error`` and ``typeof``.
+``nullif``, ``nvl``/``ifnull``, ``nvl2``, ``assert_true`` and ``raise_error``.
 """
 
 from __future__ import annotations
@@ -35,25 +35,22 @@ def _user_error(message: str) -> SparkRuntimeException:
     return SparkRuntimeException("USER_RAISED_EXCEPTION", message, "P0001")
 
 
-def _assert_true(condition, message=None, default=None):
+def _assert_true(condition, message):
     if condition is None or condition is False:
-        raise _user_error(message if message is not None else default)
+        raise _user_error(message)
     return None
 
 
 def _assert_args(call: FunctionCall) -> tuple:
-    """The condition, its message, and the default message Spark derives from the condition's text."""
+    """The condition and its message: the default one Spark derives from the condition's text."""
     condition = call.args[0]
-    message = call.args[1] if len(call.args) > 1 else Literal(None, T.StringType())
-    return condition, message, Literal(f"'{condition.sql()}' is not true!", T.StringType())
+    if len(call.args) > 1:
+        return condition, call.args[1]
+    return condition, Literal(f"'{condition.sql()}' is not true!", T.StringType())
 
 
 def _raise_error(message):
     raise _user_error(message if message is not None else "null")
-
-
-def _typeof_args(call: FunctionCall) -> tuple:
-    return call.args[0], Literal(call.args[0].data_type.simpleString(), T.StringType())
 
 
 for spec in [
@@ -67,7 +64,5 @@ for spec in [
                  null_safe=True, row=_assert_true, deterministic=False),
     FunctionSpec("raise_error", (T.StringType(),), T.NullType(), null_safe=True, row=_raise_error,
                  deterministic=False),
-    FunctionSpec("typeof", (ANY,), T.StringType(), coerce_args=_typeof_args, nullable=False, null_safe=True,
-                 row=lambda _, name: name, fmt=lambda a: f"typeof({a[0]})"),
 ]:
     register(spec)

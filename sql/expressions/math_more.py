@@ -2,7 +2,7 @@
 
 Trigonometry and logarithms run on Arrow or numpy kernels over the whole column; Spark's
 logarithms return NULL (not ``-inf``/NaN) at or below their asymptote. Integer-only functions
-(``factorial``, ``conv``, ``bin``, shifts, ``pmod``) follow Java's integer semantics per row.
+(``factorial``, ``conv``, ``bin``, shifts) follow Java's integer semantics per row.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
-from ember.sql.errors import ArithmeticException
 from ember.sql.expressions.arithmetic import UnaryMinus
 from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type
 from ember.sql.expressions.literals import Literal
@@ -55,23 +54,6 @@ def _log(kernel: Callable[[pa.Array], pa.Array], asymptote: float) -> Callable[[
 
 def _factorial(n: int) -> int | None:
     return math.factorial(n) if 0 <= n <= 20 else None
-
-
-def _java_rem(a, b):
-    if isinstance(a, float) or isinstance(b, float):
-        return math.fmod(a, b)
-    r = abs(a) % abs(b)
-    return -r if a < 0 else r
-
-
-def _pmod(a, b):
-    if b == 0:
-        raise ArithmeticException(
-            "DIVIDE_BY_ZERO",
-            "Division by zero. Use `try_divide` to tolerate divisor being 0 and return NULL instead. If necessary "
-            "set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.", "22012")
-    r = _java_rem(a, b)
-    return _java_rem(r + b, b) if r < 0 else r
 
 
 def _bround(x, d: int = 0):
@@ -168,8 +150,6 @@ register(FunctionSpec("log1p", (D,), D, vector=_log(pc.log1p, -1.0), fmt=_upper(
 register(FunctionSpec("atan2", (D, D), D, vector=pc.atan2, fmt=_upper("atan2")))
 register(FunctionSpec("hypot", (D, D), D, vector=lambda a, b: _numpy_binary(np.hypot, a, b), fmt=_upper("hypot")))
 register(FunctionSpec("factorial", (I,), L, row=_factorial))
-register(FunctionSpec("pmod", (NUMERIC, NUMERIC), _same_as_first, row=_pmod,
-                      coerce_args=_common_numeric_args))
 register(FunctionSpec("greatest", (ANY,), _same_as_first, variadic=True, min_args=2,
                       null_safe=True, coerce_args=_greatest_least,
                       row=lambda *v: max((x for x in v if x is not None), default=None)))

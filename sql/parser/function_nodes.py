@@ -3,8 +3,7 @@
 sqlglot parses ``lpad``/``rpad`` into one ``Pad`` node, ``element_at`` into a 1-based
 ``Bracket``, ``named_struct`` into a ``Struct`` of ``name := value`` pairs, and keeps the side,
 offset or names in flags that the generic function builder cannot see; these builders read
-them. A negated numeric literal becomes a negative literal, as Spark's parser makes it (so
-``-1`` is named ``-1``, not ``(- 1)``).
+them.
 """
 
 from __future__ import annotations
@@ -45,12 +44,6 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
 
         return struct_fn(*(Column(convert(i)) for i in items))._expr
 
-    def negate(node: exp.Neg) -> E.Expression:
-        child = convert(node.this)
-        if isinstance(node.this, exp.Literal) and isinstance(child, E.Literal) and isinstance(child.value, (int, float)):
-            return E.Literal.of(-child.value)
-        return E.UnaryMinus(child)
-
     def trim(node: exp.Trim) -> E.Expression:
         side = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(str(node.args.get("position") or "").upper(), "trim")
         chars = node.expression
@@ -72,7 +65,6 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
         exp.Pad: pad,
         exp.Bracket: bracket,
         exp.Struct: struct,
-        exp.Neg: negate,
         exp.ILike: lambda n: call("ilike", n.this, n.expression),
         exp.BitwiseLeftShift: lambda n: call("shiftleft", n.this, n.expression),
         exp.BitwiseRightShift: lambda n: call("shiftright", n.this, n.expression),
