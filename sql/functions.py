@@ -29,6 +29,21 @@ __all__ = [
     "asc", "desc", "asc_nulls_first",
     "asc_nulls_last", "desc_nulls_first", "desc_nulls_last", "grouping", "grouping_id", "row_number", "rank",
     "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "nth_value", "first_value", "last_value",
+    "substr", "reverse", "instr", "locate", "lpad", "rpad", "repeat", "initcap", "translate", "replace",
+    "left", "right", "ascii", "base64", "unbase64", "char", "chr", "btrim", "levenshtein", "substring_index",
+    "soundex", "format_number", "format_string", "printf", "regexp_extract_all", "ilike", "regexp_like",
+    "regexp", "hex", "unhex", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh",
+    "asinh", "acosh", "atanh", "cot", "sec", "csc", "degrees", "radians", "log10", "log2", "log1p", "expm1",
+    "cbrt", "hypot", "factorial", "signum", "sign", "rint", "bin", "greatest", "least", "bround", "conv",
+    "shiftleft", "shiftright", "shiftrightunsigned", "bitwise_not", "e", "pi", "nanvl", "negative", "nullif",
+    "nvl", "ifnull", "nvl2", "assert_true", "raise_error", "array_contains", "array_distinct", "array_join",
+    "array_max", "array_min", "array_position", "array_remove", "array_repeat", "array_union",
+    "array_intersect", "array_except", "arrays_overlap", "arrays_zip", "element_at", "flatten", "sequence",
+    "slice", "sort_array", "array_sort", "map_keys", "map_values", "map_from_arrays", "create_map",
+    "named_struct", "any_value", "bool_and", "every", "bool_or", "some", "count_if", "product",
+    "approx_count_distinct", "median", "mode", "percentile", "percentile_approx", "approx_percentile",
+    "max_by", "min_by", "corr", "covar_pop", "covar_samp", "kurtosis", "skewness", "sum_distinct",
+    "sumDistinct", "md5", "sha1", "sha2", "crc32", "hash", "xxhash64"
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
