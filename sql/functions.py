@@ -246,13 +246,19 @@ power = pow
 
 
 @_sql_name()
-def floor(col: Any) -> Column:
-    return Column(E.Floor(_c(col)))
+def floor(col: Any, scale: Any = None) -> Column:
+    """Round down; with ``scale``, to that many decimal places as a decimal (negative: to tens…)."""
+    if scale is None:
+        return Column(E.Floor(_c(col)))
+    return _call("floor", _c(col), _expr(scale))
 
 
 @_sql_name("ceil", "ceiling")
-def ceil(col: Any) -> Column:
-    return Column(E.Ceil(_c(col)))
+def ceil(col: Any, scale: Any = None) -> Column:
+    """Round up; with ``scale``, to that many decimal places as a decimal (negative: to tens…)."""
+    if scale is None:
+        return Column(E.Ceil(_c(col)))
+    return _call("ceil", _c(col), _expr(scale))
 
 
 ceiling = ceil

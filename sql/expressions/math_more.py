@@ -17,10 +17,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
+from ember.sql.errors import AnalysisException
 from ember.sql.expressions.arithmetic import UnaryMinus
-from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type
-from ember.sql.expressions.literals import Literal
+from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type, is_numeric
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
+from ember.sql.expressions.literals import Literal
 
 __all__ = ["Negative"]
 
@@ -65,6 +66,49 @@ def _bround(x, d: int = 0):
         return x
     step = 10 ** -d
     return int((decimal.Decimal(x) / step).quantize(decimal.Decimal(1), decimal.ROUND_HALF_EVEN) * step)
+
+
+def _decimal_of(dt: T.DataType) -> T.DecimalType:
+    """The decimal type Spark converts a numeric type to before rounding it to a scale."""
+    if isinstance(dt, T.DecimalType):
+        return dt
+    return {T.ByteType: T.DecimalType(3, 0), T.ShortType: T.DecimalType(5, 0), T.IntegerType: T.DecimalType(10, 0),
+            T.LongType: T.DecimalType(20, 0), T.FloatType: T.DecimalType(14, 7)}.get(type(dt), T.DecimalType(30, 15))
+
+
+def _rounded_type(args: list) -> T.DataType:
+    """``ceil(x, s)``/``floor(x, s)``: x as a decimal, its scale cut to ``s`` (0 when negative)."""
+    source = _decimal_of(args[0].data_type)
+    scale = args[1].value if isinstance(args[1], Literal) and args[1].value is not None else 0
+    new_scale = max(0, min(scale, source.scale))
+    return T.DecimalType(min(38, source.precision - source.scale + new_scale + 1), new_scale)
+
+
+def _round_to_scale(rounding: str) -> Callable:
+    def run(x, scale: int):
+        if isinstance(x, float) and (math.isnan(x) or math.isinf(x)):
+            return None
+        value = decimal.Decimal(repr(x)) if isinstance(x, float) else decimal.Decimal(x)
+        step = decimal.Decimal(1).scaleb(-scale)
+        return value.quantize(step, rounding=rounding) if scale >= 0 else \
+            (value / step).quantize(decimal.Decimal(1), rounding=rounding) * step
+    return run
+
+
+def _scale_args(call: FunctionCall) -> tuple:
+    value, scale = call.args
+    if not isinstance(scale, Literal):
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the input `scale` should be a foldable "
+            f"\"INT\" expression; however, got \"{scale.sql()}\".")
+    if not (is_numeric(value.data_type) or isinstance(value.data_type, T.NullType)):
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: The first parameter requires the "
+            f"\"NUMERIC\" type, however \"{value.sql()}\" has the type "
+            f"\"{value.data_type.simpleString().upper()}\".")
+    return value, cast_if_needed(scale, I)
 
 
 def _digits(n: int, base: int) -> str:
@@ -158,6 +202,10 @@ register(FunctionSpec("least", (ANY,), _same_as_first, variadic=True, min_args=2
                       row=lambda *v: min((x for x in v if x is not None), default=None)))
 register(FunctionSpec("bround", (NUMERIC, I), _same_as_first, min_args=1, row=_bround,
                       fmt=lambda a: f"bround({a[0]}, {a[1] if len(a) > 1 else 0})"))
+register(FunctionSpec("ceil", (ANY, I), _rounded_type, typed_by_args=True, coerce_args=_scale_args,
+                      row=_round_to_scale(decimal.ROUND_CEILING)))
+register(FunctionSpec("floor", (ANY, I), _rounded_type, typed_by_args=True, coerce_args=_scale_args,
+                      row=_round_to_scale(decimal.ROUND_FLOOR)))
 register(FunctionSpec("conv", (T.StringType(), I, I), T.StringType(), row=_conv))
 register(FunctionSpec("bin", (L,), T.StringType(), row=lambda v: format(v & 0xFFFFFFFFFFFFFFFF, "b")))
 

@@ -8,6 +8,7 @@ binary), aggregates per group, and Spark's error classes for wrong argument type
 
 from __future__ import annotations
 
+import decimal
 import math
 
 import pytest
@@ -252,3 +253,18 @@ def test_unsupported_arguments_name_what_is_unsupported(t):
         F.array_sort("a", lambda x, y: x - y)
     with pytest.raises(ValueError, match="max_by with k"):
         F.max_by("s", "n", 2)
+
+
+def test_ceil_and_floor_with_a_scale_give_sparks_decimals(spark):
+    df = spark.sql(
+        "SELECT ceil(d, 1) AS a, floor(d, 1) AS b, ceil(d, -1) AS c, floor(i, -1) AS f, ceil(i, 1) AS g, "
+        "ceil(dec, 1) AS h, floor(d) AS k, ceil(cast(-2.55 as float), 1) AS l FROM VALUES "
+        "(2.25D, 15, CAST(2.25 AS DECIMAL(5,2))), (-2.25D, -15, CAST(-2.25 AS DECIMAL(5,2))) AS t(d, i, dec)")
+    assert df.schema.simpleString() == ("struct<a:decimal(17,1),b:decimal(17,1),c:decimal(16,0),f:decimal(11,0),"
+                                        "g:decimal(11,0),h:decimal(5,1),k:bigint,l:decimal(9,1)>")
+    D = decimal.Decimal
+    assert [tuple(r) for r in df.collect()] == [
+        (D("2.3"), D("2.2"), D("10"), D("10"), D("15"), D("2.3"), 2, D("-2.5")),
+        (D("-2.2"), D("-2.3"), D("0"), D("-20"), D("-15"), D("-2.2"), -3, D("-2.5"))]
+    t = spark.createDataFrame([(2.25,)], "d double")
+    check(t.select(F.ceil("d", 1), F.floor("d", -1)), ["ceil(d, 1)", "floor(d, -1)"], [(D("2.3"), D("0"))])
