@@ -43,7 +43,7 @@ __all__ = [
     "named_struct", "any_value", "bool_and", "every", "bool_or", "some", "count_if", "product",
     "approx_count_distinct", "median", "mode", "percentile", "percentile_approx", "approx_percentile",
     "max_by", "min_by", "corr", "covar_pop", "covar_samp", "kurtosis", "skewness", "sum_distinct",
-    "sumDistinct", "md5", "sha1", "sha2", "crc32", "hash", "xxhash64"
+    "sumDistinct", "md5", "sha1", "sha2", "crc32", "hash", "xxhash64", "rand", "randn"
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -1176,7 +1176,7 @@ def negative(col: Any) -> Column:
 
 # ---------------------------------------------------------------- hashes
 md5, sha1, crc32 = _unary("md5"), _unary("sha1"), _unary("crc32")
-for _name in ("md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64"):
+for _name in ("md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64", "rand", "randn"):
     SQL_FUNCTIONS[_name] = _sql_call(_name)
 
 
@@ -1196,3 +1196,22 @@ def hash(*cols: Any) -> Column:
 def xxhash64(*cols: Any) -> Column:
     """Spark's XXH64 hash of the columns (seed 42), the same value Spark gives."""
     return _call("xxhash64", *(_c(c) for c in cols))
+
+
+def _seed(seed: Any) -> int:
+    import random
+
+    value = _lit_value(seed, "seed")
+    return random.randrange(-(1 << 63), 1 << 63) if value is None else int(value)
+
+
+@_sql_name()
+def rand(seed: Any = None) -> Column:
+    """Uniform random numbers in [0, 1), the same for a seed and partition on every run."""
+    return Column(E.Rand(_seed(seed)))
+
+
+@_sql_name()
+def randn(seed: Any = None) -> Column:
+    """Standard normal random numbers, the same for a seed and partition on every run."""
+    return Column(E.Rand(_seed(seed), gaussian=True))

@@ -19,11 +19,12 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.arithmetic import UnaryMinus
+from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type, is_numeric
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
 from ember.sql.expressions.literals import Literal
 
-__all__ = ["Negative"]
+__all__ = ["Negative", "Rand"]
 
 D, L, I = T.DoubleType(), T.LongType(), T.IntegerType()
 
@@ -238,3 +239,59 @@ def _numpy_binary(fn, a: pa.Array, b: pa.Array) -> pa.Array:
     y = pc.fill_null(b, 0.0).to_numpy(zero_copy_only=False)
     out = pa.array(fn(x, y), pa.float64())
     return pc.if_else(pc.or_(pc.is_null(a), pc.is_null(b)), pa.scalar(None, pa.float64()), out)
+
+
+# ---------------------------------------------------------------- random numbers
+_GENERATORS: dict[tuple[int, int], np.random.Generator] = {}
+
+
+def _generator(expr: Rand) -> np.random.Generator:
+    """The expression's generator in the running task, seeded by ``seed`` and the partition: a
+    partition's values depend only on the seed and the rows' order, as Spark promises."""
+    from ember.task_context import TaskContext
+
+    context = TaskContext.get()
+    task = context.task_attempt_id if context is not None else -1
+    key = (task, id(expr))
+    if key not in _GENERATORS:
+        if any(k[0] != task for k in _GENERATORS):
+            _GENERATORS.clear()  # a new task: the previous task's generators are done
+        partition = context.partition_id if context is not None else 0
+        _GENERATORS[key] = np.random.default_rng([expr.seed & 0xFFFFFFFFFFFFFFFF, partition])
+    return _GENERATORS[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Rand(Expression):
+    """``rand(seed)`` (uniform in [0, 1)) or ``randn(seed)`` (standard normal), per row.
+
+    Deterministic per partition for a seed, as Spark's contract; the values are numpy's, not
+    the ones Spark's XORShift generator draws.
+    """
+
+    seed: int
+    gaussian: bool = False
+
+    @property
+    def data_type(self) -> T.DataType:
+        return D
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    @property
+    def foldable(self) -> bool:
+        return False
+
+    @property
+    def deterministic(self) -> bool:
+        return False
+
+    def eval(self, batch: pa.RecordBatch) -> pa.Array:
+        generator = _generator(self)
+        n = batch.num_rows
+        return pa.array(generator.standard_normal(n) if self.gaussian else generator.random(n), pa.float64())
+
+    def _fmt(self, args: list[str]) -> str:
+        return f"{'randn' if self.gaussian else 'rand'}({self.seed})"

@@ -268,3 +268,13 @@ def test_ceil_and_floor_with_a_scale_give_sparks_decimals(spark):
         (D("-2.2"), D("-2.3"), D("0"), D("-20"), D("-15"), D("-2.2"), -3, D("-2.5"))]
     t = spark.createDataFrame([(2.25,)], "d double")
     check(t.select(F.ceil("d", 1), F.floor("d", -1)), ["ceil(d, 1)", "floor(d, -1)"], [(D("2.3"), D("0"))])
+
+
+def test_rand_and_randn_are_deterministic_for_a_seed(spark):
+    df = spark.range(40).repartition(3).select("id", F.rand(7).alias("r"), F.randn(7).alias("g"),
+                                               F.rand(7).alias("again"), F.rand(8).alias("other"))
+    first, second = sorted(map(tuple, df.collect())), sorted(map(tuple, df.collect()))
+    assert first == second
+    assert all(0.0 <= r < 1.0 and r == again and r != other for _, r, _, again, other in first)
+    assert len({g for _, _, g, _, _ in first}) == 40 and any(g < 0 for _, _, g, _, _ in first)
+    assert spark.sql("SELECT rand(1), randn(2) FROM range(3)").columns == ["rand(1)", "randn(2)"]
