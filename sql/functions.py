@@ -759,7 +759,7 @@ def rpad(col: Any, len: Any, pad: Any) -> Column:
 
 
 def repeat(col: Any, n: Any) -> Column:
-    return _call("repeat", _c(col), _expr(n))
+    return _call("repeat", _c(col), _c(n) if isinstance(n, (str, Column)) else _expr(n))
 
 
 def initcap(col: Any) -> Column:

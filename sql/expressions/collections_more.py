@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException, SparkRuntimeException
 from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type
@@ -198,6 +201,13 @@ def _map_values_type(types: list[T.DataType]) -> T.DataType:
     return T.ArrayType(types[0].valueType, types[0].valueContainsNull)
 
 
+def _map_part(maps: pa.MapArray, keys: bool) -> pa.ListArray:
+    """A map column's keys or values as arrays, sharing the map's offsets (no copy per row).
+    ``keys``/``items`` are the whole child arrays, which a sliced map's offsets index into."""
+    lists = pa.ListArray.from_arrays(maps.offsets, maps.keys if keys else maps.items)
+    return pc.if_else(pc.is_valid(maps), lists, pa.scalar(None, lists.type))
+
+
 def _map_from_arrays(keys: list, values: list) -> list:
     if len(keys) != len(values):
         raise SparkRuntimeException("INVALID_PARAMETER_VALUE", "The key array and value array of MapData must have the "
@@ -313,9 +323,9 @@ for spec in [
     FunctionSpec("sort_array", (ANY, T.BooleanType()), _first, min_args=1, coerce_args=_one_array,
                  row=_sort_array),
     FunctionSpec("array_sort", (ANY,), _first, coerce_args=_one_array, row=_array_sort, fmt=_array_sort_name),
-    FunctionSpec("map_keys", (ANY,), _map_keys_type, coerce_args=_require_map, row=lambda m: [k for k, _ in m]),
+    FunctionSpec("map_keys", (ANY,), _map_keys_type, coerce_args=_require_map, vector=lambda m: _map_part(m, True)),
     FunctionSpec("map_values", (ANY,), _map_values_type, coerce_args=_require_map,
-                 row=lambda m: [v for _, v in m]),
+                 vector=lambda m: _map_part(m, False)),
     FunctionSpec("map_from_arrays", (ANY, ANY), lambda t: T.MapType(t[0].elementType, t[1].elementType, True),
                  row=_map_from_arrays),
 ]:

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
@@ -54,8 +55,8 @@ def _raise_error(message):
 
 
 for spec in [
-    FunctionSpec("nullif", (ANY, ANY), _first, coerce_args=_common, null_safe=True,
-                 row=lambda a, b: None if a is not None and a == b else a),
+    FunctionSpec("nullif", (ANY, ANY), _first, coerce_args=_common,
+                 vector=lambda a, b: pc.if_else(pc.fill_null(pc.equal(a, b), False), pa.scalar(None, a.type), a)),
     FunctionSpec("nvl", (ANY, ANY), _first, coerce_args=_common, vector=pc.coalesce),
     FunctionSpec("ifnull", (ANY, ANY), _first, coerce_args=_common, vector=pc.coalesce),
     FunctionSpec("nvl2", (ANY, ANY, ANY), _second, coerce_args=_nvl2_args,

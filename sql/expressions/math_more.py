@@ -195,12 +195,10 @@ register(FunctionSpec("log1p", (D,), D, vector=_log(pc.log1p, -1.0), fmt=_upper(
 register(FunctionSpec("atan2", (D, D), D, vector=pc.atan2, fmt=_upper("atan2")))
 register(FunctionSpec("hypot", (D, D), D, vector=lambda a, b: _numpy_binary(np.hypot, a, b), fmt=_upper("hypot")))
 register(FunctionSpec("factorial", (I,), L, row=_factorial))
-register(FunctionSpec("greatest", (ANY,), _same_as_first, variadic=True, min_args=2,
-                      null_safe=True, coerce_args=_greatest_least,
-                      row=lambda *v: max((x for x in v if x is not None), default=None)))
-register(FunctionSpec("least", (ANY,), _same_as_first, variadic=True, min_args=2,
-                      null_safe=True, coerce_args=_greatest_least,
-                      row=lambda *v: min((x for x in v if x is not None), default=None)))
+register(FunctionSpec("greatest", (ANY,), _same_as_first, variadic=True, min_args=2, coerce_args=_greatest_least,
+                      vector=lambda *v: pc.max_element_wise(*v, skip_nulls=True)))
+register(FunctionSpec("least", (ANY,), _same_as_first, variadic=True, min_args=2, coerce_args=_greatest_least,
+                      vector=lambda *v: pc.min_element_wise(*v, skip_nulls=True)))
 register(FunctionSpec("bround", (NUMERIC, I), _same_as_first, min_args=1, row=_bround,
                       fmt=lambda a: f"bround({a[0]}, {a[1] if len(a) > 1 else 0})"))
 register(FunctionSpec("ceil", (ANY, I), _rounded_type, typed_by_args=True, coerce_args=_scale_args,
@@ -230,8 +228,7 @@ register(FunctionSpec("bitwise_not", (ANY,), _same_as_first, vector=pc.bit_wise_
                       fmt=lambda a: f"~{a[0]}"))
 register(FunctionSpec("e", (), D, row=lambda: math.e, null_safe=True, nullable=False, fmt=_upper("e")))
 register(FunctionSpec("pi", (), D, row=lambda: math.pi, null_safe=True, nullable=False, fmt=_upper("pi")))
-register(FunctionSpec("nanvl", (D, D), D, null_safe=True,
-                      row=lambda a, b: b if a is not None and math.isnan(a) else a))
+register(FunctionSpec("nanvl", (D, D), D, vector=lambda a, b: pc.if_else(pc.is_nan(a), b, a)))
 
 
 def _numpy_binary(fn, a: pa.Array, b: pa.Array) -> pa.Array:

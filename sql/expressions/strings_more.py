@@ -1,6 +1,7 @@
 """String functions beyond the ``utf8_*`` basics, as ``FunctionSpec``s (see ``function_call.py``).
 
-Arrow kernels compute those that have one (``reverse``); the rest follow Spark's definitions per row: ``lpad`` with a multi-character pad, ``initcap``
+Arrow kernels compute those that have one (``reverse``, ``repeat``, and ``lpad``/``rpad``/``left``/
+``right`` when the length is the same on every row); the rest follow Spark's definitions per row: ``lpad`` with a multi-character pad, ``initcap``
 splitting on spaces only, ``substring_index``, ``translate``, ``levenshtein``, ``soundex``.
 """
 
@@ -33,6 +34,52 @@ def _pad(left: bool):
         fill = (p * (n // len(p) + 1))[: n - len(s)]
         return fill + s if left else s + fill
     return pad
+
+
+def _constant(values: pa.Array):
+    """The one value every row holds (no NULLs), else ``None``: kernels take such arguments."""
+    if len(values) == 0 or values.null_count:
+        return None
+    first = values[0].as_py()
+    return first if pc.all(pc.equal(values, first)).as_py() else None
+
+
+def _rows(fn, out_type: pa.DataType, *arrays: pa.Array) -> pa.Array:
+    columns = [a.to_pylist() for a in arrays]
+    return pa.array([None if None in row else fn(*row) for row in zip(*columns)], out_type)
+
+
+def _pad_vector(left: bool):
+    """``lpad``/``rpad``: Arrow's pad kernel for one width and a one-character pad, else per row."""
+    row = _pad(left)
+
+    def run(s: pa.Array, n: pa.Array, p: pa.Array | None = None) -> pa.Array:
+        width = _constant(n)
+        pad = " " if p is None else _constant(p)
+        if width is None or pad is None or len(pad) != 1 or width <= 0:
+            return _rows(row, pa.string(), s, n, *(() if p is None else (p,)))
+        padded = (pc.utf8_lpad if left else pc.utf8_rpad)(s, width=width, padding=pad)
+        return pc.utf8_slice_codeunits(padded, 0, width)
+    return run
+
+
+def _slice_vector(from_left: bool):
+    """``left``/``right``: Arrow's slice kernel for one length, else per row."""
+    def row(s: str, n: int) -> str:
+        return "" if n <= 0 else s[:n] if from_left else s[-n:]
+
+    def run(s: pa.Array, n: pa.Array) -> pa.Array:
+        length = _constant(n)
+        if length is None:
+            return _rows(row, pa.string(), s, n)
+        if length <= 0:
+            return pc.if_else(pc.is_null(s), pa.scalar(None, pa.string()), "")
+        return pc.utf8_slice_codeunits(s, 0, length) if from_left else pc.utf8_slice_codeunits(s, -length)
+    return run
+
+
+def _repeat(s: pa.Array, n: pa.Array) -> pa.Array:
+    return pc.binary_repeat(s, pc.max_element_wise(n.cast(pa.int64()), 0))
 
 
 def _initcap(s: str) -> str:
@@ -206,15 +253,15 @@ for spec in [
     FunctionSpec("locate", (S, S, I), I, min_args=2, null_safe=True,
                  row=lambda sub, s, pos=1: None if sub is None or s is None else
                  (0 if pos is None or pos < 1 else s.find(sub, pos - 1) + 1)),
-    FunctionSpec("lpad", (S, I, S), S, min_args=2, row=_pad(True)),
-    FunctionSpec("rpad", (S, I, S), S, min_args=2, row=_pad(False)),
-    FunctionSpec("repeat", (S, I), S, row=lambda s, n: s * max(n, 0)),
+    FunctionSpec("lpad", (S, I, S), S, min_args=2, vector=_pad_vector(True)),
+    FunctionSpec("rpad", (S, I, S), S, min_args=2, vector=_pad_vector(False)),
+    FunctionSpec("repeat", (S, I), S, vector=_repeat),
     FunctionSpec("initcap", (S,), S, row=_initcap),
     FunctionSpec("translate", (S, S, S), S, row=_translate),
     FunctionSpec("replace", (S, S, S), S, min_args=2,
                  row=lambda s, search, rep="": s.replace(search, rep) if search else s),
-    FunctionSpec("left", (S, I), S, row=lambda s, n: s[:n] if n > 0 else ""),
-    FunctionSpec("right", (S, I), S, row=lambda s, n: s[-n:] if n > 0 else ""),
+    FunctionSpec("left", (S, I), S, vector=_slice_vector(True)),
+    FunctionSpec("right", (S, I), S, vector=_slice_vector(False)),
     FunctionSpec("ascii", (S,), I, row=lambda s: ord(s[0]) if s else 0),
     FunctionSpec("base64", (ANY,), S, row=lambda b: base64.b64encode(_to_bytes(b)).decode()),
     FunctionSpec("unbase64", (S,), T.BinaryType(), row=_unbase64),

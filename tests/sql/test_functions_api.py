@@ -278,3 +278,25 @@ def test_rand_and_randn_are_deterministic_for_a_seed(spark):
     assert all(0.0 <= r < 1.0 and r == again and r != other for _, r, _, again, other in first)
     assert len({g for _, _, g, _, _ in first}) == 40 and any(g < 0 for _, _, g, _, _ in first)
     assert spark.sql("SELECT rand(1), randn(2) FROM range(3)").columns == ["rand(1)", "randn(2)"]
+
+
+def test_kernel_paths_agree_with_per_row_semantics(spark):
+    rows = [(i, None if i % 4 == 0 else {f"k{i}": i, "z": -i}, None if i % 5 == 0 else "ab" * (i % 3), i % 4)
+            for i in range(30)]
+    df = spark.createDataFrame(rows, "i int, m map<string,int>, s string, w int").repartition(3)
+    got = {r.i: tuple(r)[1:] for r in df.select(
+        "i", F.map_keys("m"), F.map_values("m"), F.lpad("s", 3, "-"), F.lpad("s", F.col("w"), "xy"), F.right("s", "w"),
+        F.left("s", F.lit(1)), F.repeat("s", "w"), F.greatest("i", "w"), F.nullif("w", F.lit(0))).collect()}
+
+    def lpad(s, n, p):
+        return "" if n <= 0 else s[:n] if len(s) >= n else ((p * n)[: n - len(s)] + s)
+
+    for i, m, s, w in rows:
+        keys = None if m is None else sorted(m)
+        values = None if m is None else sorted(m.values())
+        expected = (keys, values, None if s is None else lpad(s, 3, "-"), None if s is None else lpad(s, w, "xy"),
+                    None if s is None else (s[-w:] if w > 0 else ""), None if s is None else s[:1],
+                    None if s is None else s * w, max(i, w), None if w == 0 else w)
+        actual = got[i]
+        assert (None if actual[0] is None else sorted(actual[0]), None if actual[1] is None else sorted(actual[1]),
+                *actual[2:]) == expected
