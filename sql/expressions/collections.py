@@ -79,7 +79,21 @@ class CreateStruct(Expression):
     def _fmt(self, args: list[str]) -> str:
         if self.function == "named_struct":
             args = [part for name, arg in zip(self.names, args) for part in (name, arg)]
+        else:  # an aliased input shows its alias, as in Spark's ``struct((k + 1) AS x, k)``
+            args = [arg if name == self._default_name(i) else f"{arg} AS {name}"
+                    for i, (name, arg) in enumerate(zip(self.names, args))]
         return f"{self.function}({', '.join(args)})"
+
+    def _default_name(self, i: int) -> str:
+        """The field name ``struct`` gives an input it was not told: a column's name, else ``col<n>``."""
+        from ember.sql.expressions.named import AttributeReference, UnresolvedAttribute
+
+        item = self.items[i]
+        if isinstance(item, AttributeReference):
+            return item.name
+        if isinstance(item, UnresolvedAttribute):
+            return item.name_parts[-1]
+        return f"col{i + 1}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,8 +37,13 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
     def struct(node: exp.Struct) -> E.Expression:
         items = node.expressions
         if items and all(isinstance(i, exp.PropertyEQ) for i in items):
-            return E.CreateStruct(tuple(i.this.name for i in items), tuple(convert(i.expression) for i in items),
-                                  "named_struct")
+            # sqlglot spells both ``struct(k, k + 1)`` and ``named_struct('k', k, 'col2', k + 1)`` this way:
+            # names that ``struct`` would have given itself mean ``struct``.
+            names = tuple(i.this.name for i in items)
+            defaults = tuple(i.expression.name if isinstance(i.expression, exp.Column) else f"col{n + 1}"
+                             for n, i in enumerate(items))
+            function = "struct" if names == defaults else "named_struct"
+            return E.CreateStruct(names, tuple(convert(i.expression) for i in items), function)
         from ember.sql.functions import struct as struct_fn
         from ember.sql.column import Column
 

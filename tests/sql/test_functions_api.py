@@ -300,3 +300,15 @@ def test_kernel_paths_agree_with_per_row_semantics(spark):
         actual = got[i]
         assert (None if actual[0] is None else sorted(actual[0]), None if actual[1] is None else sorted(actual[1]),
                 *actual[2:]) == expected
+
+
+def test_struct_column_name_shows_aliases_as_spark(spark):
+    df = spark.createDataFrame([(1, "a")], "k int, s string")
+    out = df.select(F.struct((F.col("k") + 1).alias("x"), F.col("k"), F.col("k").alias("kk"), F.col("k") + 2, F.lit(3)))
+    assert out.columns == ["struct((k + 1) AS x, k, k AS kk, (k + 2), 3)"]
+    assert out.schema.simpleString() == ("struct<struct((k + 1) AS x, k, k AS kk, (k + 2), 3):"
+                                         "struct<x:int,k:int,kk:int,col4:int,col5:int>>")
+    sql = spark.sql("SELECT struct(k, k + 1), named_struct('f', k) FROM VALUES (1) AS t(k)")
+    assert sql.columns == ["struct(k, (k + 1))", "named_struct(f, k)"]
+    assert [r.asDict(recursive=True) for r in sql.collect()] == [
+        {"struct(k, (k + 1))": {"k": 1, "col2": 2}, "named_struct(f, k)": {"f": 1}}]
