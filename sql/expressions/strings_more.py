@@ -1,8 +1,9 @@
 """String functions beyond the ``utf8_*`` basics, as ``FunctionSpec``s (see ``function_call.py``).
 
-Arrow kernels compute those that have one (``reverse``, ``repeat``, and ``lpad``/``rpad``/``left``/
-``right`` when the length is the same on every row); the rest follow Spark's definitions per row: ``lpad`` with a multi-character pad, ``initcap``
-splitting on spaces only, ``substring_index``, ``translate``, ``levenshtein``, ``soundex``.
+Arrow kernels compute those that have one (``reverse``, ``repeat``, and ``lpad``/``rpad``/
+``left``/``right`` when the length is the same on every row); the rest follow Spark's
+definitions per row: ``lpad`` with a multi-character pad, ``initcap`` splitting on spaces only,
+``substring_index``, ``translate``, ``levenshtein``, ``soundex``, Java's ``format_string``.
 """
 
 from __future__ import annotations
@@ -145,6 +146,18 @@ def _format_number(x, d):
 _FORMAT_SPEC = re.compile(r"%(\d+\$)?([-#+ 0,(]*)(\d+)?(\.\d+)?([a-zA-Z%])")
 
 
+def _format_one(arg, flags: str, width: str, precision: str, conversion: str) -> str:
+    """One ``%`` conversion of Java's formatter: NULL prints ``null`` (``false`` for ``%b``)."""
+    conv = conversion.lower()
+    if arg is None:
+        arg, conv = ("false" if conv == "b" else "null"), "s"
+    elif conv == "b":
+        arg, conv = str(bool(arg)).lower(), "s"
+    if "," in flags and isinstance(arg, (int, float)) and conv in "df":
+        return format(arg, f"{flags.replace(',', '').replace('(', '')}{width},{precision}{conv}")
+    return f"%{flags.replace(',', '')}{width}{precision}{conv}" % (arg,)
+
+
 def _format_string(fmt, *args):
     """Java's ``String.format`` for the common conversions; a NULL argument prints ``null``
     (cut to the precision, as Java does: ``printf('%.2f', NULL)`` is ``nu``)."""
@@ -166,14 +179,8 @@ def _format_string(fmt, *args):
         else:
             arg = args[position]
             position += 1
-        if arg is None:
-            arg, conversion = "null", "s"
-        elif conversion in "bB":
-            arg, conversion = str(bool(arg)).lower(), "s"
-        text = f"%{flags.replace(',', '')}{width or ''}{precision or ''}{conversion}" % (arg,)
-        if "," in flags and isinstance(arg, (int, float)):
-            text = f"{{:{flags.replace(',', '').replace('(', '')}{width or ''},{precision or ''}{conversion}}}".format(arg)
-        out.append(text.upper() if conversion in "SXE" else text)
+        text = _format_one(arg, flags, width or "", precision or "", conversion)
+        out.append(text.upper() if conversion in "SXEGB" else text)
     out.append(fmt[last:])
     return "".join(out)
 
