@@ -43,7 +43,11 @@ __all__ = [
     "named_struct", "any_value", "bool_and", "every", "bool_or", "some", "count_if", "product",
     "approx_count_distinct", "median", "mode", "percentile", "percentile_approx", "approx_percentile",
     "max_by", "min_by", "corr", "covar_pop", "covar_samp", "kurtosis", "skewness", "sum_distinct",
-    "sumDistinct", "md5", "sha1", "sha2", "crc32", "hash", "xxhash64", "rand", "randn"
+    "sumDistinct", "md5", "sha1", "sha2", "crc32", "hash", "xxhash64", "rand", "randn", "split_part", "regexp_substr", "regexp_count",
+    "octet_length", "bit_length", "char_length", "character_length", "lcase", "ucase", "encode", "decode",
+    "isnotnull", "equal_null", "zeroifnull", "nullifzero", "ln", "positive", "bit_count", "array_append",
+    "array_prepend", "array_compact", "array_size", "map_contains_key", "map_entries", "map_from_entries",
+    "map_concat", "try_element_at", "get"
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -1176,7 +1180,11 @@ def negative(col: Any) -> Column:
 
 # ---------------------------------------------------------------- hashes
 md5, sha1, crc32 = _unary("md5"), _unary("sha1"), _unary("crc32")
-for _name in ("md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64", "rand", "randn"):
+for _name in ("md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64", "rand", "randn", "split_part", "regexp_substr", "regexp_count",
+    "octet_length", "bit_length", "char_length", "character_length", "lcase", "ucase", "encode", "decode",
+    "isnotnull", "equal_null", "zeroifnull", "nullifzero", "ln", "positive", "bit_count", "array_append",
+    "array_prepend", "array_compact", "array_size", "map_contains_key", "map_entries", "map_from_entries",
+    "map_concat", "try_element_at", "get"):
     SQL_FUNCTIONS[_name] = _sql_call(_name)
 
 
@@ -1215,3 +1223,65 @@ def rand(seed: Any = None) -> Column:
 def randn(seed: Any = None) -> Column:
     """Standard normal random numbers, the same for a seed and partition on every run."""
     return Column(E.Rand(_seed(seed), gaussian=True))
+
+
+# ---------------------------------------------------------------- more strings, NULL tests, arrays and maps
+for _name in (
+    "split_part", "regexp_substr", "regexp_count", "octet_length", "bit_length", "char_length", "character_length",
+    "lcase", "ucase", "encode", "decode", "isnotnull", "equal_null", "zeroifnull", "nullifzero", "ln", "positive",
+    "bit_count", "array_append", "array_prepend", "array_compact", "array_size", "map_contains_key", "map_entries",
+    "map_from_entries", "map_concat", "try_element_at", "get",
+):
+    SQL_FUNCTIONS[_name] = _sql_call(_name)
+    SQL_FUNCTIONS["bitwise_count"] = _sql_call("bit_count")
+    if _name not in ("encode", "decode", "get", "try_element_at", "array_append", "array_prepend", "map_contains_key",
+                     "split_part", "regexp_substr", "regexp_count", "equal_null"):
+        globals()[_name] = _unary(_name)
+
+
+def split_part(src: Any, delimiter: Any, partNum: Any) -> Column:
+    return _call("split_part", _c(src), _c(delimiter), _c(partNum))
+
+
+def regexp_substr(str: Any, regexp: Any) -> Column:
+    return _call("regexp_substr", _c(str), _c(regexp))
+
+
+def regexp_count(str: Any, regexp: Any) -> Column:
+    return _call("regexp_count", _c(str), _c(regexp))
+
+
+def encode(col: Any, charset: str) -> Column:
+    return _call("encode", _c(col), _expr(charset))
+
+
+def decode(col: Any, charset: str) -> Column:
+    return _call("decode", _c(col), _expr(charset))
+
+
+def equal_null(col1: Any, col2: Any) -> Column:
+    return _call("equal_null", _c(col1), _c(col2))
+
+
+def get(col: Any, index: Any) -> Column:
+    return _call("get", _c(col), _expr(index) if isinstance(index, int) else _c(index))
+
+
+def try_element_at(col: Any, extraction: Any) -> Column:
+    return _call("try_element_at", _c(col), _c(extraction))
+
+
+def array_append(col: Any, value: Any) -> Column:
+    return _call("array_append", _c(col), _expr(value))
+
+
+def array_prepend(col: Any, value: Any) -> Column:
+    return _call("array_prepend", _c(col), _expr(value))
+
+
+def map_contains_key(col: Any, value: Any) -> Column:
+    return _call("map_contains_key", _c(col), _expr(value))
+
+
+def map_concat(*cols: Any) -> Column:
+    return _call("map_concat", *(_c(c) for c in cols))

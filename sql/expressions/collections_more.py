@@ -286,7 +286,80 @@ def _array_sort_name(args: list[str]) -> str:
     return f"array_sort({args[0]}, lambdafunction({comparator}, {v}, {v}))"
 
 
+def _entries_type(types: list[T.DataType]) -> T.DataType:
+    m = types[0]
+    return T.ArrayType(T.StructType([T.StructField("key", m.keyType, False),
+                                     T.StructField("value", m.valueType, m.valueContainsNull)]), False)
+
+
+def _from_entries_type(types: list[T.DataType]) -> T.DataType:
+    entry = types[0].elementType
+    return T.MapType(entry.fields[0].dataType, entry.fields[1].dataType, True)
+
+
+def _map_from_entries(entries: list) -> list | None:
+    if any(e is None for e in entries):
+        return None
+    pairs = [tuple(e.values()) for e in entries]
+    if any(k is None for k, _ in pairs):
+        raise SparkRuntimeException("NULL_MAP_KEY", "Cannot use null as map key.")
+    return pairs
+
+
+def _maps(call: FunctionCall) -> tuple:
+    for arg in call.args:
+        if not isinstance(arg.data_type, T.MapType):
+            _require_map(FunctionCall(call.name, (arg,)))
+    target = common_type([a.data_type for a in call.args])
+    if target is None:
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: Input to `map_concat` should all be the "
+            "same type.")
+    return tuple(cast_if_needed(a, target) for a in call.args)
+
+
+def _map_concat(*maps) -> list | None:
+    if any(m is None for m in maps):
+        return None
+    merged: dict = {}
+    for m in maps:
+        for k, v in m:
+            if k in merged:
+                raise SparkRuntimeException(
+                    "DUPLICATED_MAP_KEY", f"Duplicate map key {k} was found, please check the input data.")
+            merged[k] = v
+    return list(merged.items())
+
+
+def _get(values: list, index: int):
+    return values[index] if 0 <= index < len(values) else None
+
+
+def _try_element_at(container, key, is_map):
+    if not is_map and (key == 0 or abs(key) > len(container)):
+        return None
+    return _element_at(container, key, is_map)
+
+
 for spec in [
+    FunctionSpec("array_append", (ANY, ANY), _first, coerce_args=_array_and_element, null_safe=True,
+                 row=lambda a, v: None if a is None else a + [v]),
+    FunctionSpec("array_prepend", (ANY, ANY), _first, coerce_args=_array_and_element, null_safe=True,
+                 row=lambda a, v: None if a is None else [v] + a),
+    FunctionSpec("array_compact", (ANY,), _first, coerce_args=_one_array,
+                 row=lambda a: [v for v in a if v is not None]),
+    FunctionSpec("array_size", (ANY,), I, coerce_args=_one_array, vector=lambda a: pc.list_value_length(a).cast(
+        pa.int32())),
+    FunctionSpec("map_contains_key", (ANY, ANY), T.BooleanType(), row=lambda m, k, _: any(x == k for x, _ in m),
+                 coerce_args=_element_at_args, fmt=lambda a: f"map_contains_key({a[0]}, {a[1]})"),
+    FunctionSpec("map_entries", (ANY,), _entries_type, coerce_args=_require_map,
+                 row=lambda m: [{"key": k, "value": v} for k, v in m]),
+    FunctionSpec("map_from_entries", (ANY,), _from_entries_type, coerce_args=_one_array, row=_map_from_entries),
+    FunctionSpec("map_concat", (ANY,), _first, variadic=True, coerce_args=_maps, row=_map_concat),
+    FunctionSpec("try_element_at", (ANY, ANY), _element, row=_try_element_at, coerce_args=_element_at_args,
+                 fmt=lambda a: f"try_element_at({a[0]}, {a[1]})"),
+    FunctionSpec("get", (ANY, I), _element, coerce_args=_one_array, row=_get),
     FunctionSpec("map", (ANY,), _map_type, variadic=True, min_args=0, null_safe=True, nullable=False,
                  coerce_args=_map_args, row=_create_map),
     FunctionSpec("array_contains", (ANY, ANY), T.BooleanType(), coerce_args=_array_and_element,

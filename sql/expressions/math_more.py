@@ -112,6 +112,20 @@ def _scale_args(call: FunctionCall) -> tuple:
     return value, cast_if_needed(scale, I)
 
 
+def _with_bit_width(call: FunctionCall) -> tuple:
+    """An integral or boolean value and the width in bits of its type (Java's ``bitCount``)."""
+    value = call.args[0]
+    widths = {T.BooleanType: 1, T.ByteType: 8, T.ShortType: 16, T.IntegerType: 32, T.LongType: 64}
+    bits = widths.get(type(value.data_type))
+    if bits is None and not isinstance(value.data_type, T.NullType):
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: The first parameter requires the "
+            f"(\"INTEGRAL\" or \"BOOLEAN\") type, however \"{value.sql()}\" has the type "
+            f"\"{value.data_type.simpleString().upper()}\".")
+    return value, Literal(bits or 64, I)
+
+
 def _digits(n: int, base: int) -> str:
     chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     out = ""
@@ -189,6 +203,10 @@ for _name, _fn in [("sinh", np.sinh), ("cosh", np.cosh), ("tanh", np.tanh), ("ex
                    ("asinh", np.arcsinh), ("acosh", np.arccosh), ("atanh", np.arctanh)]:
     register(FunctionSpec(_name, (D,), D, vector=_numpy(_fn), fmt=_upper(_name) if _name in _UPPER else None))
 register(FunctionSpec("sign", (D,), D, vector=_numpy(np.sign), fmt=lambda a: f"sign({a[0]})"))
+register(FunctionSpec("ln", (D,), D, vector=_log(pc.ln, 0.0)))
+register(FunctionSpec("positive", (NUMERIC,), _same_as_first, vector=lambda a: a, fmt=lambda a: f"(+ {a[0]})"))
+register(FunctionSpec("bit_count", (ANY,), I, coerce_args=_with_bit_width, hidden_args=1,
+                      row=lambda v, bits: bin(int(v) & ((1 << bits) - 1)).count("1")))
 register(FunctionSpec("log10", (D,), D, vector=_log(pc.log10, 0.0), fmt=_upper("log10")))
 register(FunctionSpec("log2", (D,), D, vector=_log(pc.log2, 0.0), fmt=_upper("log2")))
 register(FunctionSpec("log1p", (D,), D, vector=_log(pc.log1p, -1.0), fmt=_upper("log1p")))

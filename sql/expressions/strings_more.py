@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
-from ember.sql.errors import AnalysisException
+from ember.sql.errors import AnalysisException, SparkRuntimeException
 from ember.sql.expressions.coercion import cast_if_needed
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
 
@@ -81,6 +81,20 @@ def _slice_vector(from_left: bool):
 
 def _repeat(s: pa.Array, n: pa.Array) -> pa.Array:
     return pc.binary_repeat(s, pc.max_element_wise(n.cast(pa.int64()), 0))
+
+
+def _split_part(s: str, delimiter: str, part: int) -> str:
+    if part == 0:
+        raise SparkRuntimeException("INVALID_INDEX_OF_ZERO", "The index 0 is invalid. An index shall be either < 0 "
+                                    "or > 0 (the first element has index 1).", "22003")
+    pieces = s.split(delimiter) if delimiter else [s]
+    index = part - 1 if part > 0 else len(pieces) + part
+    return pieces[index] if 0 <= index < len(pieces) else ""
+
+
+def _regexp_substr(s: str, pattern: str) -> str | None:
+    match = re.search(pattern, s)
+    return None if match is None else match.group(0)
 
 
 def _initcap(s: str) -> str:
@@ -257,6 +271,17 @@ def _like_regex(pattern: str) -> str:
 
 for spec in [
     FunctionSpec("instr", (S, S), I, row=lambda s, sub: s.find(sub) + 1),
+    FunctionSpec("split_part", (S, S, I), S, row=_split_part),
+    FunctionSpec("regexp_substr", (S, S), S, row=_regexp_substr),
+    FunctionSpec("regexp_count", (S, S), I, row=lambda s, p: len(re.findall(p, s))),
+    FunctionSpec("octet_length", (S,), I, vector=lambda s: pc.binary_length(s).cast(pa.int32())),
+    FunctionSpec("bit_length", (S,), I, vector=lambda s: pc.multiply(pc.binary_length(s).cast(pa.int32()), 8)),
+    FunctionSpec("char_length", (S,), I, vector=lambda s: pc.utf8_length(s).cast(pa.int32())),
+    FunctionSpec("character_length", (S,), I, vector=lambda s: pc.utf8_length(s).cast(pa.int32())),
+    FunctionSpec("lcase", (S,), S, vector=pc.utf8_lower),
+    FunctionSpec("ucase", (S,), S, vector=pc.utf8_upper),
+    FunctionSpec("encode", (S, S), T.BinaryType(), row=lambda s, charset: s.encode(charset)),
+    FunctionSpec("decode", (T.BinaryType(), S), S, row=lambda b, charset: bytes(b).decode(charset)),
     FunctionSpec("locate", (S, S, I), I, min_args=2, null_safe=True,
                  row=lambda sub, s, pos=1: None if sub is None or s is None else
                  (0 if pos is None or pos < 1 else s.find(sub, pos - 1) + 1)),

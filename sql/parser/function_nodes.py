@@ -1,7 +1,7 @@
 """Builders for the sqlglot nodes that fold several Spark functions into one.
 
-sqlglot parses ``lpad``/``rpad`` into one ``Pad`` node, ``element_at`` into a 1-based
-``Bracket``, ``named_struct`` into a ``Struct`` of ``name := value`` pairs, and keeps the side,
+sqlglot parses ``lpad``/``rpad`` into one ``Pad`` node, ``element_at``/``try_element_at`` into a
+1-based ``Bracket``, ``named_struct`` into a ``Struct`` of ``name := value`` pairs, and keeps the side,
 offset or names in flags that the generic function builder cannot see; these builders read
 them.
 """
@@ -29,8 +29,8 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
         return call(side, node.this, node.expression, node.args.get("fill_pattern"))
 
     def bracket(node: exp.Bracket) -> E.Expression:
-        if node.args.get("offset") == 1 and not node.args.get("safe") and len(node.expressions) == 1:
-            return call("element_at", node.this, node.expressions[0])
+        if node.args.get("offset") == 1 and len(node.expressions) == 1:
+            return call("try_element_at" if node.args.get("safe") else "element_at", node.this, node.expressions[0])
         raise ParseException("UNSUPPORTED_FEATURE",
                              f"Unsupported SQL construct {node.sql(dialect='spark')!r} (Bracket).")
 

@@ -182,3 +182,63 @@ def test_sql_aggregate_gives_pysparks_value_and_name(spark, table, call, name, e
     if name is not None:
         assert df.columns == [name]
     assert same([r[0] for r in df.collect()], expected)
+
+
+# A second table for the functions added with Spark 3.4-4.0 names (same conventions as SCALAR).
+MORE_ROWS = [("a,b,,c", 3, [1, None, 2], {"x": 1}, 0.0), (None, None, None, None, None), ("héllo", 0, [], {}, 2.5)]
+MORE_SCHEMA = "s string, n int, a array<int>, m map<string,int>, d double"
+MORE = [
+    ("split_part(s, ',', 2)", 'split_part(s, ,, 2)', ['b', None, '']),
+    ("split_part(s, ',', -1)", 'split_part(s, ,, -1)', ['c', None, 'héllo']),
+    ("split_part(s, ',', 9)", 'split_part(s, ,, 9)', ['', None, '']),
+    ("regexp_substr(s, '[a-z]+')", 'regexp_substr(s, [a-z]+)', ['a', None, 'h']),
+    ("regexp_count(s, '[a-z]')", 'regexp_count(s, [a-z])', [3, None, 4]),
+    ('octet_length(s)', 'octet_length(s)', [6, None, 6]),
+    ('bit_length(s)', 'bit_length(s)', [48, None, 48]),
+    ('char_length(s)', None, [6, None, 5]),
+    ('character_length(s)', None, [6, None, 5]),
+    ('lcase(s)', None, ['a,b,,c', None, 'héllo']),
+    ('ucase(s)', None, ['A,B,,C', None, 'HÉLLO']),
+    ('isnotnull(n)', '(n IS NOT NULL)', [True, False, True]),
+    ('equal_null(n, 3)', 'equal_null(n, 3)', [True, False, False]),
+    ('zeroifnull(n)', 'zeroifnull(n)', [3, 0, 0]),
+    ('nullifzero(n)', 'nullifzero(n)', [3, None, None]),
+    ('ln(d)', 'ln(d)', [None, None, 0.9162907318741551]),
+    ('positive(n)', '(+ n)', [3, None, 0]),
+    ('bit_count(n)', 'bit_count(n)', [2, None, 0]),
+    ('array_append(a, 9)', 'array_append(a, 9)', [[1, None, 2, 9], None, [9]]),
+    ('array_prepend(a, 9)', 'array_prepend(a, 9)', [[9, 1, None, 2], None, [9]]),
+    ('array_compact(a)', 'array_compact(a)', [[1, 2], None, []]),
+    ('array_size(a)', None, [3, None, 0]),
+    ("map_contains_key(m, 'x')", 'map_contains_key(m, x)', [True, None, False]),
+    ('map_entries(m)', 'map_entries(m)', [[{'key': 'x', 'value': 1}], None, []]),
+    ("map_from_entries(array(struct(1, 'a'), struct(2, 'b')))", 'map_from_entries(array(struct(1, a), struct(2, b)))', [{1: 'a', 2: 'b'}, {1: 'a', 2: 'b'}, {1: 'a', 2: 'b'}]),
+    ("map_concat(m, map('y', 2))", 'map_concat(m, map(y, 2))', [{'x': 1, 'y': 2}, None, {'y': 2}]),
+    ('try_element_at(a, 5)', 'try_element_at(a, 5)', [None, None, None]),
+    ('get(a, 0)', 'get(a, 0)', [1, None, None]),
+    ('get(a, 5)', 'get(a, 5)', [None, None, None]),
+    ('ltrim(s)', 'ltrim(s)', ['a,b,,c', None, 'héllo']),
+    ("encode(s, 'UTF-8')", 'encode(s, UTF-8)', [b'a,b,,c', None, b'h\xc3\xa9llo']),
+    ("decode(encode(s, 'UTF-8'), 'UTF-8')", 'decode(encode(s, UTF-8), UTF-8)', ['a,b,,c', None, 'héllo']),
+]
+
+
+@pytest.mark.parametrize("call,name,expected", MORE, ids=[c for c, _, _ in MORE])
+def test_more_sql_functions_give_pysparks_value_and_name(spark, call, name, expected):
+    spark.createDataFrame(MORE_ROWS, MORE_SCHEMA).createOrReplaceTempView("fm_more")
+    df = spark.sql(f"SELECT {call} FROM fm_more")
+    if name is not None:
+        assert df.columns == [name]
+    assert same([r[0] for r in df.collect()], expected)
+
+
+def test_split_part_of_part_zero_raises_sparks_error_class(spark):
+    with pytest.raises(SparkRuntimeException, match="INVALID_INDEX_OF_ZERO"):
+        spark.sql("SELECT split_part('a,b', ',', 0)").collect()
+
+
+def test_wrong_number_of_arguments_raises_sparks_error_class(spark, table):
+    with pytest.raises(AnalysisException) as info:
+        spark.sql(f"SELECT instr(s) FROM {table}")
+    assert info.value.error_class == "WRONG_NUM_ARGS.WITHOUT_SUGGESTION"
+    assert "The `instr` requires 2 parameters but the actual number is 1." in str(info.value)
