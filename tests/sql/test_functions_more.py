@@ -239,6 +239,6 @@ def test_split_part_of_part_zero_raises_sparks_error_class(spark):
 
 def test_wrong_number_of_arguments_raises_sparks_error_class(spark, table):
     with pytest.raises(AnalysisException) as info:
-        spark.sql(f"SELECT instr(s) FROM {table}")
+        spark.sql(f"SELECT hypot(d) FROM {table}")
     assert info.value.error_class == "WRONG_NUM_ARGS.WITHOUT_SUGGESTION"
-    assert "The `instr` requires 2 parameters but the actual number is 1." in str(info.value)
+    assert "The `hypot` requires 2 parameters but the actual number is 1." in str(info.value)
