@@ -47,7 +47,12 @@ __all__ = [
     "octet_length", "bit_length", "char_length", "character_length", "lcase", "ucase", "encode", "decode",
     "isnotnull", "equal_null", "zeroifnull", "nullifzero", "ln", "positive", "bit_count", "array_append",
     "array_prepend", "array_compact", "array_size", "map_contains_key", "map_entries", "map_from_entries",
-    "map_concat", "try_element_at", "get"
+    "map_concat", "try_element_at", "get", "string_agg", "listagg", "string_agg_distinct",
+    "listagg_distinct", "bit_and", "bit_or", "bit_xor", "regr_count", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy",
+    "regr_sxy", "regr_slope", "regr_intercept", "regr_r2", "approxCountDistinct", "bitwiseNOT", "toDegrees",
+    "toRadians", "shiftLeft", "shiftRight", "shiftRightUnsigned", "negate", "std", "array_agg", "cardinality",
+    "random", "sha", "elt", "find_in_set", "url_encode", "url_decode", "quote", "str_to_map", "regexp_instr",
+    "getbit", "bit_get", "position"
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -1180,11 +1185,7 @@ def negative(col: Any) -> Column:
 
 # ---------------------------------------------------------------- hashes
 md5, sha1, crc32 = _unary("md5"), _unary("sha1"), _unary("crc32")
-for _name in ("md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64", "rand", "randn", "split_part", "regexp_substr", "regexp_count",
-    "octet_length", "bit_length", "char_length", "character_length", "lcase", "ucase", "encode", "decode",
-    "isnotnull", "equal_null", "zeroifnull", "nullifzero", "ln", "positive", "bit_count", "array_append",
-    "array_prepend", "array_compact", "array_size", "map_contains_key", "map_entries", "map_from_entries",
-    "map_concat", "try_element_at", "get"):
+for _name in ("md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64"):
     SQL_FUNCTIONS[_name] = _sql_call(_name)
 
 
@@ -1285,3 +1286,104 @@ def map_contains_key(col: Any, value: Any) -> Column:
 
 def map_concat(*cols: Any) -> Column:
     return _call("map_concat", *(_c(c) for c in cols))
+
+
+# ---------------------------------------------------------------- string and bit aggregates, regressions
+def _string_agg(name: str, col: Any, delimiter: Any, distinct: bool) -> Column:
+    value = _lit_value(delimiter, "delimiter") if delimiter is not None else None
+    params = () if value is None else (value,)
+    return _reduction("string_agg_distinct" if distinct else "string_agg", _c(col), *params,
+                      shown=("NULL",) if value is None else (), sql_name=name)
+
+
+def string_agg(col: Any, delimiter: Any = None) -> Column:
+    """The group's non-NULL strings joined by ``delimiter`` (none by default), in row order."""
+    return _string_agg("string_agg", col, delimiter, False)
+
+
+def listagg(col: Any, delimiter: Any = None) -> Column:
+    """``string_agg`` under its other name."""
+    return _string_agg("listagg", col, delimiter, False)
+
+
+def string_agg_distinct(col: Any, delimiter: Any = None) -> Column:
+    return _string_agg("string_agg", col, delimiter, True)
+
+
+def listagg_distinct(col: Any, delimiter: Any = None) -> Column:
+    return _string_agg("listagg", col, delimiter, True)
+
+
+SQL_FUNCTIONS["string_agg"] = string_agg
+SQL_FUNCTIONS["listagg"] = listagg
+
+
+def _bit_aggregate(name: str) -> Callable[[Any], Column]:
+    def fn(col: Any) -> Column:
+        return _reduction(name, _c(col))
+
+    fn.__name__ = fn.__qualname__ = name
+    SQL_FUNCTIONS[name] = fn
+    return fn
+
+
+bit_and, bit_or, bit_xor = _bit_aggregate("bit_and"), _bit_aggregate("bit_or"), _bit_aggregate("bit_xor")
+SQL_FUNCTIONS.update(bitwise_and_agg=bit_and, bitwise_or_agg=bit_or, bitwise_xor_agg=bit_xor)
+
+
+def _regression(stat: str) -> Callable[[Any, Any], Column]:
+    def fn(y: Any, x: Any) -> Column:
+        return _reduction(f"regr_{stat}", E.pair(_c(y), _c(x)))
+
+    fn.__name__ = fn.__qualname__ = f"regr_{stat}"
+    SQL_FUNCTIONS[f"regr_{stat}"] = fn
+    return fn
+
+
+regr_count, regr_avgx, regr_avgy = _regression("count"), _regression("avgx"), _regression("avgy")
+regr_sxx, regr_syy, regr_sxy = _regression("sxx"), _regression("syy"), _regression("sxy")
+regr_slope, regr_intercept, regr_r2 = _regression("slope"), _regression("intercept"), _regression("r2")
+
+# PySpark's other spellings of functions above.
+approxCountDistinct, bitwiseNOT, toDegrees, toRadians = approx_count_distinct, bitwise_not, degrees, radians
+shiftLeft, shiftRight, shiftRightUnsigned, negate = shiftleft, shiftright, shiftrightunsigned, negative
+std, array_agg, cardinality, random = stddev, collect_list, size, rand
+SQL_FUNCTIONS["std"] = stddev
+
+
+def sha(col: Any) -> Column:
+    return _call("sha", _c(col))
+for _name in ("elt", "find_in_set", "url_encode", "url_decode", "quote", "str_to_map", "regexp_instr", "getbit",
+              "bit_get"):
+    SQL_FUNCTIONS[_name] = _sql_call(_name)
+url_encode, url_decode, quote = _unary("url_encode"), _unary("url_decode"), _unary("quote")
+
+
+def elt(*inputs: Any) -> Column:
+    return _call("elt", *(_c(c) for c in inputs))
+
+
+def find_in_set(str: Any, str_array: Any) -> Column:
+    return _call("find_in_set", _c(str), _c(str_array))
+
+
+def str_to_map(text: Any, pairDelim: Any = None, keyValueDelim: Any = None) -> Column:
+    return _call("str_to_map", _c(text), _expr(pairDelim) if pairDelim is not None else E.Literal.of(","),
+                 _expr(keyValueDelim) if keyValueDelim is not None else E.Literal.of(":"))
+
+
+def regexp_instr(str: Any, regexp: Any, idx: Any = None) -> Column:
+    return _call("regexp_instr", _c(str), _c(regexp), _expr(0 if idx is None else idx))
+
+
+def getbit(col: Any, pos: Any) -> Column:
+    return _call("getbit", _c(col), _c(pos) if isinstance(pos, (str, Column)) else _expr(pos))
+
+
+bit_get = getbit
+
+
+@_sql_name("position")
+def position(substr: Any, str: Any, start: Any = None) -> Column:
+    """``locate`` with the start last, named ``position(substr, str, start)``."""
+    return Column(E.FunctionCall("locate", (_c(substr), _c(str), _expr(1) if start is None else _c(start))))

@@ -255,6 +255,42 @@ def _kurtosis(values: list) -> float | None:
     return None if m2 == 0 else m4 / m2 ** 2 - 3.0
 
 
+def _string_agg(values: list, delimiter: str | None = None) -> str | None:
+    return None if not values else (delimiter or "").join(values)
+
+
+def _bits(op: Callable[[int, int], int]) -> Callable[[list], int | None]:
+    def run(values: list) -> int | None:
+        if not values:
+            return None
+        out = values[0]
+        for v in values[1:]:
+            out = op(out, v)
+        return out
+    return run
+
+
+def _regression(stat: str) -> Callable[[list], Any]:
+    """``regr_*(y, x)`` over the pairs where both are non-NULL."""
+    def run(pairs: list) -> Any:
+        both = [(x, y) for y, x in pairs if x is not None and y is not None]
+        n = len(both)
+        if stat == "count":
+            return n
+        if not n:
+            return None
+        mx, my = sum(x for x, _ in both) / n, sum(y for _, y in both) / n
+        sxx = sum((x - mx) ** 2 for x, _ in both)
+        syy = sum((y - my) ** 2 for _, y in both)
+        sxy = sum((x - mx) * (y - my) for x, y in both)
+        if stat in ("slope", "intercept", "r2") and sxx == 0:
+            return None
+        return {"avgx": mx, "avgy": my, "sxx": sxx, "syy": syy, "sxy": sxy, "slope": sxy / sxx if sxx else None,
+                "intercept": my - (sxy / sxx) * mx if sxx else None,
+                "r2": 1.0 if syy == 0 else sxy * sxy / (sxx * syy)}[stat]
+    return run
+
+
 def _sum_distinct(values: list) -> Any:
     return sum(set(values)) if values else None
 
@@ -272,10 +308,19 @@ _REDUCERS: dict[str, Callable[..., Any]] = {
     "skewness": _skewness,
     "kurtosis": _kurtosis,
     "sum_distinct": _sum_distinct,
+    "string_agg": _string_agg,
+    "string_agg_distinct": lambda v, d=None: _string_agg(list(dict.fromkeys(v)), d),
+    "bit_and": _bits(lambda a, b: a & b),
+    "bit_or": _bits(lambda a, b: a | b),
+    "bit_xor": _bits(lambda a, b: a ^ b),
+    **{f"regr_{stat}": _regression(stat) for stat in
+       ("count", "avgx", "avgy", "sxx", "syy", "sxy", "slope", "intercept", "r2")},
 }
 _NUMERIC_INPUT = {"median", "percentile", "skewness", "kurtosis"}
-_PAIRED = {"max_by", "min_by", "corr", "covar_pop", "covar_samp"}
-_DOUBLE_RESULT = {"median", "percentile", "corr", "covar_pop", "covar_samp", "skewness", "kurtosis"}
+_REGRESSIONS = {f"regr_{stat}" for stat in ("count", "avgx", "avgy", "sxx", "syy", "sxy", "slope", "intercept", "r2")}
+_PAIRED = {"max_by", "min_by", "corr", "covar_pop", "covar_samp"} | _REGRESSIONS
+_DOUBLE_RESULT = {"median", "percentile", "corr", "covar_pop", "covar_samp", "skewness", "kurtosis"} | (
+    _REGRESSIONS - {"regr_count"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +341,7 @@ class ListReduction(AggregateFunction):
         child = self.child
         if self.name in _NUMERIC_INPUT:
             child = _numeric_input(self, T.DoubleType())
-        elif self.name in ("corr", "covar_pop", "covar_samp"):
+        elif self.name in ("corr", "covar_pop", "covar_samp") or self.name in _REGRESSIONS:
             for item in child.args:
                 if not (is_numeric(item.data_type) or isinstance(item.data_type, T.NullType)):
                     raise AnalysisException(
@@ -305,6 +350,15 @@ class ListReduction(AggregateFunction):
                         f"\"DOUBLE\" type, however \"{item.sql()}\" has the type "
                         f"\"{item.data_type.simpleString().upper()}\".")
             child = pair(*(cast_if_needed(i, T.DoubleType()) for i in child.args))
+        elif self.name.startswith("string_agg"):
+            child = cast_if_needed(child, T.StringType())
+        elif self.name.startswith("bit_"):
+            if not isinstance(child.data_type, (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.NullType)):
+                raise AnalysisException(
+                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                    f"Cannot resolve \"{self.sql()}\" due to data type mismatch: The first parameter requires the "
+                    f"\"INTEGRAL\" type, however \"{child.sql()}\" has the type "
+                    f"\"{child.data_type.simpleString().upper()}\".")
         elif self.name == "sum_distinct":
             _numeric_input(self)
             if isinstance(child.data_type, (T.ByteType, T.ShortType, T.IntegerType)):
@@ -321,6 +375,10 @@ class ListReduction(AggregateFunction):
             return T.DoubleType()
         if self.name in ("max_by", "min_by"):
             return self.child.args[0].data_type
+        if self.name == "regr_count":
+            return T.LongType()
+        if self.name.startswith("string_agg"):
+            return T.StringType()
         return self.child.data_type
 
     @property
@@ -346,5 +404,7 @@ class ListReduction(AggregateFunction):
         args = [i.to_string(ids) for i in inputs]
         if self.name == "sum_distinct":
             return f"sum(DISTINCT {args[0]})"
+        if self.name == "string_agg_distinct":
+            args = [f"DISTINCT {args[0]}"]
         shown = [str(p) for p in self.params + self.shown]
         return f"{self.sql_name or self.name}({', '.join(args + shown)})"

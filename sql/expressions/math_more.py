@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
-from ember.sql.errors import AnalysisException
+from ember.sql.errors import AnalysisException, SparkRuntimeException
 from ember.sql.expressions.arithmetic import UnaryMinus
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type, is_numeric
@@ -126,6 +126,15 @@ def _with_bit_width(call: FunctionCall) -> tuple:
     return value, Literal(bits or 64, I)
 
 
+def _getbit(value: int, position: int) -> int:
+    if not 0 <= position < 64:
+        raise SparkRuntimeException(
+            "INVALID_PARAMETER_VALUE.BIT_POSITION_RANGE",
+            f"The value of parameter(s) `pos` in `getbit` is invalid: expects an integer value in [0, 64), but got "
+            f"{position}.", "22023")
+    return (value >> position) & 1
+
+
 def _digits(n: int, base: int) -> str:
     chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     out = ""
@@ -207,6 +216,8 @@ register(FunctionSpec("ln", (D,), D, vector=_log(pc.ln, 0.0)))
 register(FunctionSpec("positive", (NUMERIC,), _same_as_first, vector=lambda a: a, fmt=lambda a: f"(+ {a[0]})"))
 register(FunctionSpec("bit_count", (ANY,), I, coerce_args=_with_bit_width, hidden_args=1,
                       row=lambda v, bits: bin(int(v) & ((1 << bits) - 1)).count("1")))
+register(FunctionSpec("getbit", (L, I), T.ByteType(), row=_getbit))
+register(FunctionSpec("bit_get", (L, I), T.ByteType(), row=_getbit))
 register(FunctionSpec("log10", (D,), D, vector=_log(pc.log10, 0.0), fmt=_upper("log10")))
 register(FunctionSpec("log2", (D,), D, vector=_log(pc.log2, 0.0), fmt=_upper("log2")))
 register(FunctionSpec("log1p", (D,), D, vector=_log(pc.log1p, -1.0), fmt=_upper("log1p")))

@@ -12,6 +12,7 @@ import base64
 import binascii
 import decimal
 import re
+import urllib.parse
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -95,6 +96,39 @@ def _split_part(s: str, delimiter: str, part: int) -> str:
 def _regexp_substr(s: str, pattern: str) -> str | None:
     match = re.search(pattern, s)
     return None if match is None else match.group(0)
+
+
+def _elt(n, *values):
+    if n is None:
+        return None
+    if not 1 <= n <= len(values):
+        raise SparkRuntimeException(
+            "INVALID_ARRAY_INDEX", f"The index {n} is out of bounds. The array has {len(values)} elements. Use the "
+            "SQL function `get()` to tolerate accessing element at invalid index and return NULL instead.", "22003")
+    return values[n - 1]
+
+
+def _find_in_set(s: str, items: str) -> int:
+    if "," in s:
+        return 0
+    parts = items.split(",")
+    return parts.index(s) + 1 if s in parts else 0
+
+
+def _str_to_map(s: str, pair_delim: str = ",", key_delim: str = ":") -> list:
+    pairs = []
+    for item in re.split(pair_delim, s):
+        key, *value = re.split(key_delim, item, maxsplit=1)
+        if any(k == key for k, _ in pairs):
+            raise SparkRuntimeException(
+                "DUPLICATED_MAP_KEY", f"Duplicate map key {key} was found, please check the input data.")
+        pairs.append((key, value[0] if value else None))
+    return pairs
+
+
+def _regexp_instr(s: str, pattern: str, idx: int = 0) -> int:
+    match = re.search(pattern, s)
+    return 0 if match is None else match.start(idx) + 1
 
 
 def _initcap(s: str) -> str:
@@ -272,6 +306,15 @@ def _like_regex(pattern: str) -> str:
 for spec in [
     FunctionSpec("instr", (S, S), I, row=lambda s, sub: s.find(sub) + 1),
     FunctionSpec("split_part", (S, S, I), S, row=_split_part),
+    FunctionSpec("elt", (I, S), S, variadic=True, min_args=2, null_safe=True, row=_elt),
+    FunctionSpec("find_in_set", (S, S), I, row=_find_in_set),
+    FunctionSpec("url_encode", (S,), S, row=lambda s: urllib.parse.quote_plus(s)),
+    FunctionSpec("url_decode", (S,), S, row=lambda s: urllib.parse.unquote_plus(s)),
+    FunctionSpec("quote", (S,), S, row=lambda s: "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"),
+    FunctionSpec("str_to_map", (S, S, S), T.MapType(S, S, True), min_args=1, row=_str_to_map,
+                 fmt=lambda a: f"str_to_map({', '.join(a + [',', ':'][len(a) - 1:])})"),
+    FunctionSpec("regexp_instr", (S, S, I), I, min_args=2, row=_regexp_instr,
+                 fmt=lambda a: f"regexp_instr({', '.join(a if len(a) == 3 else a + ['0'])})"),
     FunctionSpec("regexp_substr", (S, S), S, row=_regexp_substr),
     FunctionSpec("regexp_count", (S, S), I, row=lambda s, p: len(re.findall(p, s))),
     FunctionSpec("octet_length", (S,), I, vector=lambda s: pc.binary_length(s).cast(pa.int32())),

@@ -63,7 +63,21 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
             return E.ListReduction(convert(node.this.expressions[0]), "sum_distinct")
         return E.Sum(convert(node.this))
 
+    def group_concat(node: exp.GroupConcat) -> E.Expression:
+        """``string_agg``/``listagg``, one node in sqlglot (named ``string_agg`` when a separator is given)."""
+        from ember.sql import functions as F
+
+        value, distinct = node.this, isinstance(node.this, exp.Distinct)
+        if distinct:
+            value = node.this.expressions[0]
+        separator = node.args.get("separator")
+        build = F.string_agg if separator is not None else F.listagg
+        if distinct:
+            build = F.string_agg_distinct if separator is not None else F.listagg_distinct
+        return build(F.Column(convert(value)), None if separator is None else F.Column(convert(separator)))._expr
+
     return {
+        exp.GroupConcat: group_concat,
         exp.Sum: sum_,
         exp.Map: lambda n: call("map_from_arrays", n.args["keys"], n.args["values"]),
         exp.Trim: trim,

@@ -242,3 +242,54 @@ def test_wrong_number_of_arguments_raises_sparks_error_class(spark, table):
         spark.sql(f"SELECT hypot(d) FROM {table}")
     assert info.value.error_class == "WRONG_NUM_ARGS.WITHOUT_SUGGESTION"
     assert "The `hypot` requires 2 parameters but the actual number is 1." in str(info.value)
+
+
+# Aggregates and scalars over a four-row table (same conventions as SCALAR).
+THIRD_ROWS = [("b", 3, 1.0, 2.0), (None, None, None, 5.0), ("a", 6, 3.0, 7.0), ("b", 5, 4.0, None)]
+THIRD_SCHEMA = "s string, n int, x double, y double"
+THIRD = [
+    ("string_agg(s, '-')", 'string_agg(s, -)', ['b-a-b']),
+    ('listagg(s)', 'listagg(s, NULL)', ['bab']),
+    ("listagg(DISTINCT s, ',')", None, ['b,a']),
+    ('bit_and(n)', 'bit_and(n)', [0]),
+    ('bit_or(n)', 'bit_or(n)', [7]),
+    ('bit_xor(n)', 'bit_xor(n)', [0]),
+    ('regr_count(y, x)', 'regr_count(y, x)', [2]),
+    ('regr_avgx(y, x)', 'regr_avgx(y, x)', [2.0]),
+    ('regr_avgy(y, x)', 'regr_avgy(y, x)', [4.5]),
+    ('regr_sxx(y, x)', 'regr_sxx(y, x)', [2.0]),
+    ('regr_syy(y, x)', 'regr_syy(y, x)', [12.5]),
+    ('regr_sxy(y, x)', 'regr_sxy(y, x)', [5.0]),
+    ('regr_slope(y, x)', 'regr_slope(y, x)', [2.5]),
+    ('regr_intercept(y, x)', 'regr_intercept(y, x)', [-0.5]),
+    ('regr_r2(y, x)', 'regr_r2(y, x)', [1.0]),
+    ('array_agg(n)', 'collect_list(n)', [[3, 6, 5]]),
+    ('std(x)', None, [1.5275252316519468]),
+    ("elt(2, 'a', 'b', s)", 'elt(2, a, b, s)', ['b', 'b', 'b', 'b']),
+    ("find_in_set(s, 'a,b,c')", 'find_in_set(s, a,b,c)', [2, None, 1, 2]),
+    ("position('b', s)", None, [1, None, 0, 1]),
+    ("url_encode('a b&c')", 'url_encode(a b&c)', ['a+b%26c', 'a+b%26c', 'a+b%26c', 'a+b%26c']),
+    ("url_decode('a+b%26c')", 'url_decode(a+b%26c)', ['a b&c', 'a b&c', 'a b&c', 'a b&c']),
+    ('getbit(n, 1)', 'getbit(n, 1)', [1, None, 1, 0]),
+    ('bit_get(n, 0)', None, [1, None, 0, 1]),
+    ("str_to_map('a:1,b:2')", 'str_to_map(a:1,b:2, ,, :)', [{'a': '1', 'b': '2'}, {'a': '1', 'b': '2'}, {'a': '1', 'b': '2'}, {'a': '1', 'b': '2'}]),
+    ('quote(s)', 'quote(s)', ["'b'", None, "'a'", "'b'"]),
+    ("regexp_instr(s, 'b')", 'regexp_instr(s, b, 0)', [1, None, 0, 1]),
+    ('cardinality(array(1,2))', None, [2, 2, 2, 2]),
+    ('negative(n)', 'negative(n)', [-3, None, -6, -5]),
+    ('shiftleft(n, 1)', 'shiftleft(n, 1)', [6, None, 12, 10]),
+]
+
+
+@pytest.mark.parametrize("call,name,expected", THIRD, ids=[c for c, _, _ in THIRD])
+def test_string_bit_and_regression_functions_give_pysparks_value_and_name(spark, call, name, expected):
+    spark.createDataFrame(THIRD_ROWS, THIRD_SCHEMA).createOrReplaceTempView("fm_third")
+    df = spark.sql(f"SELECT {call} FROM fm_third")
+    if name is not None:
+        assert df.columns == [name]
+    assert same([r[0] for r in df.collect()], expected)
+
+
+def test_elt_out_of_range_raises_sparks_error_class(spark):
+    with pytest.raises(SparkRuntimeException, match="INVALID_ARRAY_INDEX"):
+        spark.sql("SELECT elt(5, 'a')").collect()
