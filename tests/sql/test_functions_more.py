@@ -293,3 +293,12 @@ def test_string_bit_and_regression_functions_give_pysparks_value_and_name(spark,
 def test_elt_out_of_range_raises_sparks_error_class(spark):
     with pytest.raises(SparkRuntimeException, match="INVALID_ARRAY_INDEX"):
         spark.sql("SELECT elt(5, 'a')").collect()
+
+
+def test_every_sql_function_name_builds_a_known_function():
+    from ember.sql import expressions as E
+    from ember.sql import functions as F
+
+    assert all(hasattr(F, name) for name in F.__all__)
+    generic = {name: fn.__name__ for name, fn in F.SQL_FUNCTIONS.items() if "_sql_call" in fn.__qualname__}
+    assert generic and all(target in E.FUNCTIONS for target in generic.values())
