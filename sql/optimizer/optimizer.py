@@ -4,6 +4,9 @@ Each rule is a pure ``plan -> plan`` function in its own module. A rule is skipp
 flag is false (``flags={"push_down_predicates": False}``; the session reads them from
 ``spark.ember.optimizer.<rule>``). A rule set that keeps rewriting the plan past
 ``max_iterations`` passes is a bug, reported as such rather than looping forever.
+
+Subquery expressions are rewritten into joins first, whatever the flags: no plan can run
+with them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from ember.sql.optimizer.prune_columns import prune_columns
 from ember.sql.optimizer.push_down_into_scans import push_down_into_scans
 from ember.sql.optimizer.push_down_limit import push_down_limit
 from ember.sql.optimizer.push_down_predicates import push_down_predicates
+from ember.sql.optimizer.rewrite_subqueries import rewrite_subqueries
 from ember.sql.optimizer.simplify_booleans import simplify_booleans
 from ember.sql.plan.logical import LogicalPlan
 
@@ -45,6 +49,7 @@ class OptimizerDidNotConverge(RuntimeError):
 
 def optimize(plan: LogicalPlan, rules: tuple[Rule, ...] = RULES, flags: Mapping[str, bool] | None = None,
              max_iterations: int = 100) -> LogicalPlan:
+    plan = rewrite_subqueries(plan)
     active = [r for r in rules if (flags or {}).get(r.__name__, True)]
     for _ in range(max_iterations):
         changed_by = None

@@ -7,7 +7,9 @@ build identical trees. Anything unsupported raises ``ParseException`` naming the
 
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator
 
 import sqlglot
 from sqlglot import exp
@@ -16,7 +18,22 @@ from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
 
-__all__ = ["parse_expression", "convert"]
+__all__ = ["parse_expression", "convert", "subqueries_planned_by"]
+
+# Plans the query of a subquery found in an expression; set by the SQL front end, which knows
+# the tables and the enclosing query. Expression text outside SQL (``expr()``) has none.
+_SUBQUERY_PLANNER: ContextVar[Callable[[exp.Expression], Any] | None] = ContextVar("subquery_planner", default=None)
+
+
+@contextmanager
+def subqueries_planned_by(planner: Callable[[exp.Expression], Any] | None) -> Iterator[None]:
+    """Within the block, subqueries in converted expressions are planned by ``planner``
+    (``None``: refused, where the SQL front end does not plan them)."""
+    token = _SUBQUERY_PLANNER.set(planner)
+    try:
+        yield
+    finally:
+        _SUBQUERY_PLANNER.reset(token)
 
 
 def parse_expression(text: str) -> E.Expression:
@@ -66,8 +83,27 @@ def _cast(node: exp.Cast) -> E.Expression:
     return E.Cast(_convert(node.this), T._parse_datatype_string(node.to.sql(dialect="spark")))
 
 
+def _subquery_plan(query: exp.Expression, source: exp.Expression) -> Any:
+    planner = _SUBQUERY_PLANNER.get()
+    if planner is None:
+        raise ParseException("UNSUPPORTED_FEATURE", f"Subqueries are supported in SQL queries only, not in "
+                             f"expression text: {source.sql(dialect='spark')!r}.")
+    return planner(query)
+
+
 def _in(node: exp.In) -> E.Expression:
+    query = node.args.get("query")
+    if query is not None:
+        values = node.this.expressions if isinstance(node.this, exp.Tuple) else [node.this]
+        return E.InSubquery(_subquery_plan(query.unnest(), node), values=tuple(_convert(v) for v in values))
     return E.In(_convert(node.this), tuple(_convert(e) for e in node.expressions))
+
+
+def _equal_any(node: exp.EQ) -> E.Expression:
+    """``a = ANY (SELECT ...)`` is ``a IN (SELECT ...)``; other comparisons with ANY/ALL are refused."""
+    if isinstance(node.expression, exp.Any) and isinstance(node.expression.this, exp.Subquery):
+        return _in(exp.In(this=node.this, query=node.expression.this))
+    return E.EqualTo(_convert(node.left), _convert(node.right))
 
 
 def _between(node: exp.Between) -> E.Expression:
@@ -143,7 +179,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Mul: _binary(E.Multiply),
     exp.Div: _binary(E.Divide),
     exp.Mod: _binary(E.Remainder),
-    exp.EQ: _binary(E.EqualTo),
+    exp.EQ: _equal_any,
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
     exp.NEQ: lambda n: E.Not(E.EqualTo(_convert(n.left), _convert(n.right))),
     exp.GT: _binary(E.GreaterThan),
@@ -155,6 +191,8 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Not: _not,
     exp.Is: _is,
     exp.In: _in,
+    exp.Subquery: lambda n: E.ScalarSubquery(_subquery_plan(n.this, n)),
+    exp.Exists: lambda n: E.Exists(_subquery_plan(n.this, n)),
     exp.Between: _between,
     exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),

@@ -24,10 +24,12 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
+from ember.sql.analyzer.resolve_references import outer_scope
 from ember.sql.errors import AnalysisException, ParseException
-from ember.sql.parser.expressions import convert
+from ember.sql.parser.expressions import convert, subqueries_planned_by
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.plan import logical as L
+from ember.sql.plan.fresh_ids import with_fresh_ids
 from ember.sql.plan.set_operations import except_, intersect
 
 if TYPE_CHECKING:
@@ -81,10 +83,13 @@ def _with_ctes(node: exp.Expression, scope: _Scope) -> _Scope:
 
 # ---------------------------------------------------------------------------- FROM
 def _table(node: exp.Table, scope: _Scope) -> L.LogicalPlan:
+    """A table or CTE reference; each reference gets its own attribute ids, so a table read
+    twice (a self-join, a subquery over the outer query's table) has two distinct sets."""
     name = node.name
     plan = scope.ctes.get(name.lower()) if not node.db else None
     if plan is None:
         plan = scope.catalog.lookup(name)
+    plan = with_fresh_ids(plan)
     return analyze(L.SubqueryAlias(node.alias, plan)) if node.alias else plan
 
 
@@ -126,7 +131,9 @@ def _from(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
         right = _relation(join.this, scope)
         using = tuple(i.name for i in join.args.get("using") or []) or None
         on = join.args.get("on")
-        plan = analyze(L.Join(plan, right, _join_type(join), convert(on) if on is not None else None, using))
+        with subqueries_planned_by(None):
+            condition = convert(on) if on is not None else None
+        plan = analyze(L.Join(plan, right, _join_type(join), condition, using))
     return plan
 
 
@@ -152,14 +159,32 @@ class _Hidden:
                 return n if output else self._hide(n)
             if any(n == body for body in self.bodies) or isinstance(n, exp.AggFunc):
                 return self._hide(n)
+            if isinstance(n, _SUBQUERIES):
+                return n.copy()  # a new node: its inside belongs to the subquery, not to this query
             return n
 
         return convert(node.copy().transform(visit))
 
 
+_SUBQUERIES = (exp.Subquery, exp.Exists)
+
+
+def _walk_outside_subqueries(node: exp.Expression):
+    return node.walk(prune=lambda n: isinstance(n, _SUBQUERIES))
+
+
 def _is_aggregate(node: exp.Select) -> bool:
     return bool(node.args.get("group") or node.args.get("having")) or any(
-        isinstance(n, exp.AggFunc) for item in node.expressions for n in item.walk())
+        isinstance(n, exp.AggFunc) for item in node.expressions for n in _walk_outside_subqueries(item))
+
+
+def _subquery_planner(scope: _Scope, outer: list[E.AttributeReference]) -> Callable[[exp.Expression], L.LogicalPlan]:
+    """Plans a subquery of a query whose FROM clause outputs ``outer`` (its correlated names)."""
+    def plan(query: exp.Expression) -> L.LogicalPlan:
+        with outer_scope(outer):
+            return _query(query, scope)
+
+    return plan
 
 
 def _ordinal(node: exp.Expression) -> int | None:
@@ -168,9 +193,14 @@ def _ordinal(node: exp.Expression) -> int | None:
 
 def _select(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
     plan = _from(node, scope)
+    with subqueries_planned_by(_subquery_planner(scope, plan.output)):
+        return _select_from(node, plan)
+
+
+def _select_from(node: exp.Select, plan: L.LogicalPlan) -> L.LogicalPlan:
     if node.args.get("where") is not None:
         plan = analyze(L.Filter(convert(node.args["where"].this), plan))
-    if any(isinstance(n, exp.Window) for item in node.expressions for n in item.walk()):
+    if any(isinstance(n, exp.Window) for item in node.expressions for n in _walk_outside_subqueries(item)):
         raise ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet (issue 4).")
     items = [convert(e) for e in node.expressions]
     hidden = _Hidden(node.expressions)
