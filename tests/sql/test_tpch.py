@@ -79,9 +79,12 @@ MISSING: dict[int, str] = {
     5: INTERVAL.format("1994-01-01", "+", 1, "year") + "; then " + COMMA_JOIN,
     6: INTERVAL.format("1994-01-01", "+", 1, "year") + "; then decimal literals are doubles: "
        "l_discount between 0.06 - 0.01 and 0.06 + 0.01 leaves out 0.07",
-    7: "extract(year from l_shipdate) (and year(l_shipdate): no function ts_or_ds_to_date)",
-    8: "extract(year from o_orderdate) (and year(o_orderdate): no function ts_or_ds_to_date)",
-    9: "extract(year from o_orderdate) (and year(o_orderdate): no function ts_or_ds_to_date)",
+    7: "extract(year from l_shipdate) (and year(l_shipdate): no function ts_or_ds_to_date); then "
+       + COMMA_JOIN,
+    8: "extract(year from o_orderdate) (and year(o_orderdate): no function ts_or_ds_to_date); then "
+       + COMMA_JOIN,
+    9: "extract(year from o_orderdate) (and year(o_orderdate): no function ts_or_ds_to_date); then "
+       + COMMA_JOIN,
     10: INTERVAL.format("1993-10-01", "+", 3, "month") + "; then " + COMMA_JOIN,
     11: COMMA_JOIN,
     12: INTERVAL.format("1994-01-01", "+", 1, "year") + "; then " + COMMA_JOIN,
