@@ -122,7 +122,7 @@ def count(col: Any) -> Column:
 def count_distinct(col: Any, *cols: Any) -> Column:
     if cols:
         raise EmberValueError(
-            "UNSUPPORTED_FEATURE", "count_distinct of several columns is not supported yet (issue 4)."
+            "UNSUPPORTED_FEATURE", "count_distinct of several columns is not supported."
         )
     return Column(E.CountDistinct(_c(col)))
 

@@ -69,9 +69,14 @@ def _unsupported(message: str) -> AnalysisException:
 
 # ---------------------------------------------------------------------------- filters
 def _rewrite_filter(node: L.Filter) -> L.LogicalPlan:
-    plan = node.child
+    """Conjuncts without subqueries filter first (where join reordering can still use them:
+    they may be the join conditions of a comma join below), then semi and anti joins, then
+    conjuncts whose subqueries become columns of joins."""
+    conjuncts = E.split_conjuncts(node.condition)
+    plain = [c for c in conjuncts if not _has_subquery(c)]
+    plan = L.Filter(E.conjoin(plain), node.child) if plain else node.child
     kept: list[E.Expression] = []
-    for conjunct in E.split_conjuncts(node.condition):
+    for conjunct in (c for c in conjuncts if _has_subquery(c)):
         negated = isinstance(conjunct, E.Not)
         inner = conjunct.child if negated else conjunct
         if isinstance(inner, E.Exists):
@@ -82,9 +87,8 @@ def _rewrite_filter(node: L.Filter) -> L.LogicalPlan:
         else:
             plan, rewritten = _rewrite_expression(conjunct, plan)
             kept.append(rewritten)
-    condition = E.conjoin(kept)
-    if condition is not None:
-        plan = L.Filter(condition, plan)
+    if kept:
+        plan = L.Filter(E.conjoin(kept), plan)
     if plan.output_set != node.child.output_set:
         plan = L.Project(tuple(node.child.output), plan)
     return plan

@@ -54,7 +54,9 @@ def convert(node: exp.Expression) -> E.Expression:
 def _convert(node: exp.Expression) -> E.Expression:
     builder = _BUILDERS.get(type(node))
     if builder is not None:
-        return builder(node)
+        result = builder(node)
+        # sqlglot marks "a NOT LIKE b" (and NOT ILIKE / RLIKE ...) as a flag on the node.
+        return E.Not(result) if node.args.get("negate") else result
     if isinstance(node, exp.Func):
         return _function(node)
     raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported SQL construct {node.sql(dialect='spark')!r} ({type(node).__name__}).")

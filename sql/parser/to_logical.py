@@ -32,6 +32,8 @@ from ember.sql.plan import logical as L
 from ember.sql.plan.fresh_ids import with_fresh_ids
 from ember.sql.plan.set_operations import except_, intersect
 
+from ember.sql.catalog import table_not_found
+
 if TYPE_CHECKING:
     from ember.sql.catalog import Catalog
 
@@ -63,7 +65,43 @@ def _unsupported(node: exp.Expression) -> ParseException:
                           f"{node.sql(dialect='spark')[:200]!r}.")
 
 
+# The arguments of each sqlglot node that its builder reads. Any other argument that is set
+# is a clause this translator would silently drop (QUALIFY, TABLESAMPLE, NATURAL JOIN, ...):
+# it is refused by name instead, so that no query runs without a part of its text.
+_HANDLED_CLAUSES: dict[type, set[str]] = {
+    exp.Select: {"expressions", "from_", "joins", "where", "group", "having", "order", "limit", "distinct",
+                 "with_", "hint", "kind"},
+    exp.Join: {"this", "on", "using", "side", "kind", "hint"},
+    exp.Table: {"this", "alias", "db", "catalog"},
+    exp.Subquery: {"this", "alias", "limit", "order", "with_"},
+    exp.Union: {"this", "expression", "distinct", "order", "limit", "with_"},
+    exp.Intersect: {"this", "expression", "distinct", "order", "limit", "with_"},
+    exp.Except: {"this", "expression", "distinct", "order", "limit", "with_"},
+}
+_CLAUSE_NAMES = {
+    "qualify": "QUALIFY", "sample": "TABLESAMPLE", "cluster": "CLUSTER BY", "distribute": "DISTRIBUTE BY",
+    "sort": "SORT BY", "method": "NATURAL JOIN", "laterals": "LATERAL VIEW", "pivots": "PIVOT/UNPIVOT",
+    "windows": "WINDOW", "offset": "OFFSET", "into": "INTO", "prewhere": "PREWHERE", "settings": "SETTINGS",
+    "connect": "CONNECT BY", "match": "MATCH_RECOGNIZE", "locks": "FOR UPDATE", "by_name": "BY NAME",
+}
+
+
+def _check_clauses(node: exp.Expression) -> None:
+    handled = _HANDLED_CLAUSES.get(type(node))
+    if handled is None:
+        return
+    for key, value in node.args.items():
+        if key not in handled and value not in (None, False, []):
+            clause = _CLAUSE_NAMES.get(key, key.rstrip("_").upper())
+            raise ParseException("UNSUPPORTED_FEATURE", f"The {clause} clause is not supported: "
+                                 f"{node.sql(dialect='spark')[:200]!r}.")
+    if isinstance(node, exp.Select) and isinstance(node.args.get("distinct"), exp.Distinct) \
+            and node.args["distinct"].args.get("on") is not None:
+        raise ParseException("UNSUPPORTED_FEATURE", "SELECT DISTINCT ON is not supported.")
+
+
 def _query(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
+    _check_clauses(node)
     scope = _with_ctes(node, scope)
     builder = _QUERIES.get(type(node))
     if builder is None:
@@ -86,15 +124,29 @@ def _table(node: exp.Table, scope: _Scope) -> L.LogicalPlan:
     """A table or CTE reference; each reference gets its own attribute ids, so a table read
     twice (a self-join, a subquery over the outer query's table) has two distinct sets."""
     name = node.name
-    plan = scope.ctes.get(name.lower()) if not node.db else None
+    if node.db or node.catalog:
+        # Temporary views and CTEs live in no database: a qualified name is some other table.
+        raise table_not_found(".".join(p for p in (node.catalog, node.db, name) if p))
+    plan = scope.ctes.get(name.lower())
     if plan is None:
         plan = scope.catalog.lookup(name)
-    plan = with_fresh_ids(plan)
-    return analyze(L.SubqueryAlias(node.alias, plan)) if node.alias else plan
+    return _aliased(with_fresh_ids(plan), node)
 
 
 def _subquery(node: exp.Subquery, scope: _Scope) -> L.LogicalPlan:
-    plan = _query(node.this, scope)
+    return _aliased(_query(node.this, scope), node)
+
+
+def _aliased(plan: L.LogicalPlan, node: exp.Expression) -> L.LogicalPlan:
+    """``plan`` under the FROM item's alias; ``AS t(a, b)`` also renames its columns."""
+    alias = node.args.get("alias")
+    columns = [c.name for c in alias.columns] if isinstance(alias, exp.TableAlias) else []
+    if columns:
+        if len(columns) != len(plan.output):
+            raise AnalysisException(
+                "ASSIGNMENT_ARITY_MISMATCH", f"The number of columns or variables assigned or aliased: "
+                f"{len(plan.output)} does not match the number of source expressions: {len(columns)}.", "42802")
+        plan = analyze(L.Project(tuple(E.Alias.make(a, c) for a, c in zip(plan.output, columns)), plan))
     return analyze(L.SubqueryAlias(node.alias, plan)) if node.alias else plan
 
 
@@ -105,6 +157,7 @@ _RELATIONS: dict[type, Callable[[exp.Expression, _Scope], L.LogicalPlan]] = {
 
 
 def _relation(node: exp.Expression, scope: _Scope) -> L.LogicalPlan:
+    _check_clauses(node)
     builder = _RELATIONS.get(type(node))
     if builder is None:
         raise _unsupported(node)
@@ -128,6 +181,7 @@ def _from(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
         return L.Range(0, 1, 1, 1, E.AttributeReference("id", T.LongType(), False, E.new_expr_id()))
     plan = _relation(source.this, scope)
     for join in node.args.get("joins") or []:
+        _check_clauses(join)
         right = _relation(join.this, scope)
         using = tuple(i.name for i in join.args.get("using") or []) or None
         on = join.args.get("on")

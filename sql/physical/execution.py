@@ -172,7 +172,8 @@ def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
     def split(side: int, keys: list) -> Callable:
         def run(index: int, batches: Iterator[pa.RecordBatch]):
             for batch in batches:
-                for pid, piece in split_by_partition(batch, hash_partition_ids(batch, keys, n), n):
+                pids = hash_partition_ids(batch, keys, n) if keys else np.zeros(batch.num_rows, dtype=np.int64)
+                for pid, piece in split_by_partition(batch, pids, n):
                     yield pid, (side, ArrowIPC(piece))
         return run
 
@@ -193,7 +194,12 @@ def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
 def _in_memory(node: P.InMemoryScanExec, sc: Any) -> Any:
     if node.slot.rdd is None:
         node.slot.rdd = execute(node.child, sc).cache()
-    return node.slot.rdd
+    cached_names = arrow_schema(list(node.child.output)).names
+    names = arrow_schema(list(node.output)).names
+    if names == cached_names:
+        return node.slot.rdd
+    # A second reference to the cached plan (a self-join in SQL) names the same columns anew.
+    return node.slot.rdd.mapPartitions(lambda batches: (b.rename_columns(names) for b in batches))
 
 
 def _union(node: P.UnionExec, sc: Any) -> Any:

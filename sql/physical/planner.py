@@ -12,10 +12,13 @@ input's ordinals as nodes are built.
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from dataclasses import dataclass
 from typing import Callable
 
 from ember.sql import expressions as E
+from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_type
 from ember.sql.errors import AnalysisException
 from ember.sql.io.pushdown import to_arrow_filter
@@ -104,19 +107,43 @@ def _plan_aggregate(node: L.Aggregate, child: P.PhysicalPlan, ctx: PlannerContex
 
 
 def _split_join_condition(node: L.Join) -> tuple[list, list, E.Expression | None]:
+    """Equality keys between the sides (``a = b``, and ``a <=> b`` as two keys that match NULL
+    to NULL), and the residual condition."""
     left_ids, right_ids = node.left.output_set, node.right.output_set
     left_keys, right_keys, residual = [], [], []
     for c in (E.split_conjuncts(node.condition) if node.condition is not None else []):
-        if isinstance(c, E.EqualTo):
+        if isinstance(c, (E.EqualTo, E.EqualNullSafe)):
             lr, rr = c.left.references(), c.right.references()
+            sides = None
             if lr and rr and lr <= left_ids and rr <= right_ids:
-                left_keys.append(c.left), right_keys.append(c.right)
+                sides = (c.left, c.right)
+            elif lr and rr and lr <= right_ids and rr <= left_ids:
+                sides = (c.right, c.left)
+            if sides is not None and isinstance(c, E.EqualTo):
+                left_keys.append(sides[0]), right_keys.append(sides[1])
                 continue
-            if lr and rr and lr <= right_ids and rr <= left_ids:
-                left_keys.append(c.right), right_keys.append(c.left)
+            if sides is not None and (keys := _null_safe_keys(*sides)) is not None:
+                left_keys.extend(keys[0]), right_keys.extend(keys[1])
                 continue
         residual.append(c)
     return left_keys, right_keys, E.conjoin(residual)
+
+
+_ZERO = {T.BooleanType: False, T.StringType: "", T.BinaryType: b"", T.DateType: datetime.date(1970, 1, 1)}
+
+
+def _null_safe_keys(left: E.Expression, right: E.Expression) -> tuple[list, list] | None:
+    """``left <=> right`` as hash keys ``(isnull(x), coalesce(x, zero))``: NULL meets NULL
+    (``true, zero``) and never a value. None for a type without a zero here."""
+    dtype = left.data_type
+    if isinstance(dtype, T.NumericType):
+        zero = decimal.Decimal(0) if isinstance(dtype, T.DecimalType) else 0
+    elif type(dtype) in _ZERO:
+        zero = _ZERO[type(dtype)]
+    else:
+        return None
+    return ([E.IsNull(left), E.Coalesce((left, E.Literal(zero, dtype)))],
+            [E.IsNull(right), E.Coalesce((right, E.Literal(zero, right.data_type)))])
 
 
 def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:
@@ -134,11 +161,9 @@ def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: P
         return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "right")
     if can_build_left and (small_left or not lk):
         return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "left")
-    if not lk:
-        raise AnalysisException(
-            "UNSUPPORTED_FEATURE", f"A {jt} join without equality keys between the two sides is not supported yet (issue 4)."
-        )
-    n = ctx.shuffle_partitions
+    # Without equality keys and with no side to broadcast (a full outer join), both sides meet
+    # in one partition: a nested loop there.
+    n = ctx.shuffle_partitions if lk else 1
     left_ex = P.ExchangeExec(left.output, P.HashPartitioning(lk, n), left)
     right_ex = P.ExchangeExec(right.output, P.HashPartitioning(rk, n), right)
     return P.ShuffledHashJoinExec(output, left_ex, right_ex, jt, lk, rk, bound_residual)
