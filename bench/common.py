@@ -339,7 +339,8 @@ def _measure(bench: Benchmark, engine: Engine, args: argparse.Namespace, argv: l
             return run
         runs.append(run)
     return Measurement(engine.name, "ok", result=runs[-1].result,
-                       phases={k: statistics.median(r.phases[k] for r in runs) for k in runs[0].phases},
+                       phases={k: statistics.median(r.phases[k] for r in runs if k in r.phases)
+                               for k in runs[0].phases},
                        peak_mb=max(r.peak_mb or 0.0 for r in runs),
                        notes=list(dict.fromkeys(n for r in runs for n in r.notes)))
 
