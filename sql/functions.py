@@ -24,7 +24,7 @@ __all__ = [
     "to_date", "to_timestamp", "year", "month", "dayofmonth", "date_add", "date_sub", "datediff",
     "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
     "posexplode_outer", "asc", "desc", "asc_nulls_first",
-    "asc_nulls_last", "desc_nulls_first", "desc_nulls_last",
+    "asc_nulls_last", "desc_nulls_first", "desc_nulls_last", "grouping", "grouping_id",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -442,3 +442,20 @@ def desc_nulls_first(col: Any) -> Column:
 
 def desc_nulls_last(col: Any) -> Column:
     return Column(E.SortOrder(_c(col), False, False))
+
+
+# ---------------------------------------------------------------- grouping sets
+@_sql_name()
+def grouping(col: Any) -> Column:
+    """1 when ``col`` is aggregated away in the row's grouping set (ROLLUP, CUBE, GROUPING SETS), else 0."""
+    from ember.sql.expressions.grouping import Grouping
+
+    return Column(Grouping(_c(col)))
+
+
+@_sql_name()
+def grouping_id(*cols: Any) -> Column:
+    """The ``grouping`` bits of all grouping columns as one long, the first column's bit highest."""
+    from ember.sql.expressions.grouping import GroupingID
+
+    return Column(GroupingID(tuple(_c(c) for c in cols)))

@@ -17,6 +17,7 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
+from ember.sql.parser.parameters import BoundParameter, unbound
 
 __all__ = ["parse_expression", "convert", "subqueries_planned_by"]
 
@@ -167,7 +168,13 @@ def _function(node: exp.Func) -> E.Expression:
     return fn(*[Column(a) for a in args])._expr
 
 
+def _unbound_marker(node: exp.Placeholder) -> E.Expression:
+    raise unbound(node.name or "?")
+
+
 _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
+    BoundParameter: lambda n: n.meta["value"],
+    exp.Placeholder: _unbound_marker,
     exp.Column: _column,
     exp.Star: lambda n: E.UnresolvedStar(),
     exp.Literal: _literal,
@@ -183,6 +190,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Mod: _binary(E.Remainder),
     exp.EQ: _equal_any,
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
+    exp.NullSafeNEQ: lambda n: E.Not(E.EqualNullSafe(_convert(n.left), _convert(n.right))),
     exp.NEQ: lambda n: E.Not(E.EqualTo(_convert(n.left), _convert(n.right))),
     exp.GT: _binary(E.GreaterThan),
     exp.GTE: _binary(E.GreaterThanOrEqual),

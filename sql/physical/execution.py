@@ -23,6 +23,8 @@ from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
+from ember.sql.physical.expand import expand_batches
+from ember.sql.physical.offset import skip_rows
 from ember.sql.physical.sort import limit_batches, sort_partition
 
 __all__ = ["execute", "collect_table", "local_slices"]
@@ -244,6 +246,17 @@ def _limit(node: P.LimitExec, sc: Any) -> Any:
     return execute(node.child, sc).mapPartitions(lambda it: limit_batches(it, n))
 
 
+def _expand(node: P.ExpandExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    projections = [list(p) for p in node.projections]
+    return execute(node.child, sc).mapPartitions(lambda it: expand_batches(it, projections, schema))
+
+
+def _offset(node: P.OffsetExec, sc: Any) -> Any:
+    n = node.n
+    return execute(node.child, sc).mapPartitions(lambda it: skip_rows(it, n))
+
+
 _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.LocalScanExec: _local_scan,
     P.RangeExec: _range,
@@ -258,6 +271,8 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.SortExec: _sort,
     P.GenerateExec: _generate,
     P.LimitExec: _limit,
+    P.OffsetExec: _offset,
+    P.ExpandExec: _expand,
     P.UnionExec: _union,
     P.CoalesceExec: _coalesce,
 }

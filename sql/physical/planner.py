@@ -12,6 +12,7 @@ input's ordinals as nodes are built.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import decimal
 from dataclasses import dataclass
@@ -224,6 +225,25 @@ def _limit(node: L.Limit, children, ctx) -> P.PhysicalPlan:
     return P.LimitExec(child.output, node.n, True, _single(local))
 
 
+def _in_one_partition(child: P.PhysicalPlan) -> P.PhysicalPlan:
+    """``child``'s rows in one partition, keeping their order: a global sort is done again
+    within the one partition (a gather keeps no order between partitions)."""
+    if isinstance(child, P.LimitExec) and child.is_global or isinstance(child, P.ExchangeExec) and isinstance(
+            child.partitioning, P.SinglePartition):
+        return child
+    if isinstance(child, (P.ProjectExec, P.FilterExec)):
+        return dataclasses.replace(child, child=_in_one_partition(child.child))
+    if isinstance(child, P.SortExec) and isinstance(child.child, P.ExchangeExec) and isinstance(
+            child.child.partitioning, P.RangePartitioning):
+        return P.SortExec(child.output, child.orders, _single(child.child.child))
+    return _single(child)
+
+
+def _offset(node: L.Offset, children, ctx) -> P.PhysicalPlan:
+    child = _in_one_partition(children[0])
+    return P.OffsetExec(child.output, node.n, child)
+
+
 def _distinct(node: L.Distinct, children, ctx) -> P.PhysicalPlan:
     out = node.child.output
     return _plan_aggregate(L.Aggregate(tuple(out), tuple(out), node.child), children[0], ctx)
@@ -249,10 +269,15 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Sort: _sort,
     L.Generate: lambda n, c, ctx: P.GenerateExec(tuple(n.output), bind(n.generator, _attrs(c[0])), n.outer, c[0]),
     L.Limit: _limit,
+    L.Offset: _offset,
+    L.Expand: lambda n, c, ctx: P.ExpandExec(
+        tuple(n.output), tuple(tuple(bind(e, _attrs(c[0])) for e in p) for p in n.projections), c[0]),
     L.Union: lambda n, c, ctx: P.UnionExec(tuple(n.output), tuple(c)),
     L.Distinct: _distinct,
     L.SubqueryAlias: lambda n, c, ctx: c[0],
     L.Repartition: _repartition,
+    L.RepartitionByExpression: lambda n, c, ctx: P.ExchangeExec(c[0].output, P.HashPartitioning(
+        tuple(bind(k, _attrs(c[0])) for k in n.keys), n.num_partitions or ctx.shuffle_partitions), c[0]),
 }
 
 

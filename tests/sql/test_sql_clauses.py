@@ -16,9 +16,6 @@ def views(spark):
 @pytest.mark.parametrize("query,clause", [
     ("SELECT * FROM cl_a NATURAL JOIN cl_b", "NATURAL JOIN"),
     ("SELECT * FROM cl_a TABLESAMPLE (10 PERCENT)", "TABLESAMPLE"),
-    ("SELECT id FROM cl_a CLUSTER BY id", "CLUSTER BY"),
-    ("SELECT id FROM cl_a DISTRIBUTE BY id", "DISTRIBUTE BY"),
-    ("SELECT id FROM cl_a SORT BY id", "SORT BY"),
 ])
 def test_a_clause_ember_does_not_run_is_refused_by_name(spark, views, query, clause):
     with pytest.raises(ParseException, match=f"The {clause} clause is not supported") as info:
