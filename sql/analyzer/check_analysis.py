@@ -75,7 +75,7 @@ def check_node(node: L.LogicalPlan) -> None:
         _check_aggregate(node)
     if not isinstance(node, L.Aggregate):
         for e in node.expressions:
-            if any(isinstance(n, E.AggregateFunction) for n in e.walk()):
+            if E.has_aggregate_outside_windows(e):
                 raise AnalysisException(
                     "INVALID_WHERE_CONDITION" if isinstance(node, L.Filter) else "UNSUPPORTED_EXPR_FOR_OPERATOR",
                     f"Aggregate function \"{e.sql()}\" is not allowed in {type(node).__name__}.",

@@ -112,7 +112,7 @@ def _named(e: E.Expression) -> E.Expression:
 
 
 def _has_aggregate(e: E.Expression) -> bool:
-    return any(isinstance(n, E.AggregateFunction) for n in e.walk())
+    return E.has_aggregate_outside_windows(e)
 
 
 def resolve_node(node: L.LogicalPlan) -> L.LogicalPlan:

@@ -149,11 +149,30 @@ def _count(node: exp.Count) -> E.Expression:
     return E.Count(_convert(arg))
 
 
+def _window(node: exp.Window) -> E.Expression:
+    from ember.sql.parser.windows import window_expression
+
+    return window_expression(node)
+
+
+def _ignore_nulls(node: exp.IgnoreNulls) -> E.Expression:
+    from ember.sql.parser.windows import ignore_nulls
+
+    return ignore_nulls(node)
+
+
+# sqlglot parses some Spark functions into nodes named after another dialect's function.
+_SPARK_NAMES: dict[type, str] = {
+    exp.ArrayAgg: "collect_list", exp.ArrayUniqueAgg: "collect_set", exp.DayOfMonth: "dayofmonth",
+    exp.IsNan: "isnan", exp.ArraySize: "size", exp.VariancePop: "var_pop",
+}
+
+
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
 
-    name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
+    name = _SPARK_NAMES.get(type(node)) or (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
     fn = SQL_FUNCTIONS.get(name)
     if fn is None:
         raise ParseException(
@@ -213,6 +232,9 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.If: lambda n: E.CaseWhen((_convert(n.this),), (_convert(n.args["true"]),),
                                  _convert(n.args["false"]) if n.args.get("false") is not None else None),
     exp.Count: _count,
+    exp.Window: _window,
+    exp.IgnoreNulls: _ignore_nulls,
+    exp.RespectNulls: lambda n: _convert(n.this),
     exp.Substring: lambda n: E.Substring(_convert(n.this), _convert(n.args["start"]),
                                          _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
     exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),

@@ -28,6 +28,7 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
+from ember.sql.analyzer.extract_windows import window_in_operator, window_not_allowed
 from ember.sql.analyzer.resolve_references import outer_scope
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert, subqueries_planned_by
@@ -38,6 +39,7 @@ from ember.sql.parser.parameters import bind_parameters, mark_positional
 from ember.sql.parser.pivot import apply_pivots
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.parser.values import inline_table, table_function
+from ember.sql.parser.windows import inline_named_windows
 from ember.sql.plan import logical as L
 from ember.sql.plan.fresh_ids import with_fresh_ids
 from ember.sql.plan.grouping_sets import grouped_aggregate
@@ -84,7 +86,7 @@ def _unsupported(node: exp.Expression) -> ParseException:
 # it is refused by name instead, so that no query runs without a part of its text.
 _HANDLED_CLAUSES: dict[type, set[str]] = {
     exp.Select: {"expressions", "from_", "joins", "where", "group", "having", "order", "limit", "distinct",
-                 "with_", "hint", "kind", "offset", "laterals", "sort", "cluster", "distribute"},
+                 "with_", "hint", "kind", "offset", "laterals", "sort", "cluster", "distribute", "windows"},
     exp.Join: {"this", "on", "using", "side", "kind", "hint", "pivots"},
     exp.Table: {"this", "alias", "db", "catalog", "pivots"},
     exp.Subquery: {"this", "alias", "limit", "order", "with_", "offset", "pivots"},
@@ -237,6 +239,14 @@ class _Hidden:
         return convert(node.copy().transform(visit))
 
 
+def _is_window_function(node: exp.Expression) -> bool:
+    """``node`` is the function of an OVER clause (an aggregate there does not group the query)."""
+    parent = node.parent
+    if isinstance(parent, (exp.IgnoreNulls, exp.RespectNulls)):
+        node, parent = parent, parent.parent
+    return isinstance(parent, exp.Window) and parent.this is node
+
+
 _SUBQUERIES = (exp.Subquery, exp.Exists)
 
 
@@ -246,7 +256,8 @@ def _walk_outside_subqueries(node: exp.Expression):
 
 def _is_aggregate(node: exp.Select) -> bool:
     return bool(node.args.get("group") or node.args.get("having")) or any(
-        isinstance(n, exp.AggFunc) for item in node.expressions for n in _walk_outside_subqueries(item))
+        isinstance(n, exp.AggFunc) and not _is_window_function(n)
+        for item in node.expressions for n in _walk_outside_subqueries(item))
 
 
 def _subquery_planner(scope: _Scope, outer: list[E.AttributeReference]) -> Callable[[exp.Expression], L.LogicalPlan]:
@@ -263,6 +274,7 @@ def _ordinal(node: exp.Expression) -> int | None:
 
 
 def _select(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
+    inline_named_windows(node)
     plan = _from(node, scope)
     with subqueries_planned_by(_subquery_planner(scope, plan.output)):
         return _select_from(node, plan)
@@ -271,11 +283,13 @@ def _select(node: exp.Select, scope: _Scope) -> L.LogicalPlan:
 def _select_from(node: exp.Select, plan: L.LogicalPlan) -> L.LogicalPlan:
     if node.args.get("where") is not None:
         plan = analyze(L.Filter(convert(node.args["where"].this), plan))
-    if any(isinstance(n, exp.Window) for item in node.expressions for n in _walk_outside_subqueries(item)):
-        raise ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet (issue 4).")
     items = [convert(e) for e in node.expressions]
     hidden = _Hidden(node.expressions)
     having = node.args.get("having")
+    if having is not None and having.find(exp.Window):
+        raise window_not_allowed("HAVING")
+    if node.args.get("order") is not None and node.args["order"].find(exp.Window):
+        raise window_in_operator("Sort")
     condition = hidden.lift(having.this) if having is not None else None
     orders = _orders(node, hidden)
     if _is_aggregate(node):

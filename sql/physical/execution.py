@@ -26,6 +26,7 @@ from ember.sql.physical.project_filter import filter_batches, project_batches
 from ember.sql.physical.expand import expand_batches
 from ember.sql.physical.offset import skip_rows
 from ember.sql.physical.sort import limit_batches, sort_partition
+from ember.sql.physical.window import WindowExec, window_rows
 
 __all__ = ["execute", "collect_table", "local_slices"]
 
@@ -257,6 +258,15 @@ def _offset(node: P.OffsetExec, sc: Any) -> Any:
     return execute(node.child, sc).mapPartitions(lambda it: skip_rows(it, n))
 
 
+def _window(node: WindowExec, sc: Any) -> Any:
+    in_schema = arrow_schema(list(node.child.output))
+    out_schema = arrow_schema(list(node.output))
+    keys, orders = list(node.partition_spec), node.order_spec
+    windows = [w.child for w in node.window_expressions]
+    return execute(node.child, sc).mapPartitions(
+        lambda it: window_rows(it, in_schema, keys, orders, windows, out_schema))
+
+
 _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.LocalScanExec: _local_scan,
     P.RangeExec: _range,
@@ -275,6 +285,7 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.ExpandExec: _expand,
     P.UnionExec: _union,
     P.CoalesceExec: _coalesce,
+    WindowExec: _window,
 }
 
 

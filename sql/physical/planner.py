@@ -26,6 +26,7 @@ from ember.sql.io.pushdown import to_arrow_filter
 from ember.sql.io.source import plan_splits
 from ember.sql.physical import plan as P
 from ember.sql.physical.batches import bind
+from ember.sql.physical.window import WindowExec
 from ember.sql.plan import logical as L
 
 __all__ = ["PlannerContext", "plan_physical", "estimate_size"]
@@ -249,6 +250,20 @@ def _distinct(node: L.Distinct, children, ctx) -> P.PhysicalPlan:
     return _plan_aggregate(L.Aggregate(tuple(out), tuple(out), node.child), children[0], ctx)
 
 
+def _window(node: L.Window, children, ctx) -> P.PhysicalPlan:
+    """Hash-exchange on the PARTITION BY keys (all rows to one partition without keys); the
+    window operator sorts each task's rows by (keys, orders) itself, so that it can spill."""
+    child = children[0]
+    keys = tuple(bind(k, _attrs(child)) for k in node.partition_spec)
+    orders = tuple(bind(o, _attrs(child)) for o in node.order_spec)
+    partitioning = P.HashPartitioning(keys, ctx.shuffle_partitions) if keys else P.SinglePartition()
+    # A window over another with the same PARTITION BY finds its rows already partitioned.
+    same_keys = isinstance(child, WindowExec) and child.partition_spec == keys
+    exchange = child if same_keys else P.ExchangeExec(child.output, partitioning, child)
+    windows = tuple(bind(w, _attrs(child)) for w in node.window_expressions)
+    return WindowExec(tuple(node.output), windows, keys, orders, exchange)
+
+
 def _repartition(node: L.Repartition, children, ctx) -> P.PhysicalPlan:
     child = children[0]
     if node.shuffle:
@@ -278,6 +293,7 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Repartition: _repartition,
     L.RepartitionByExpression: lambda n, c, ctx: P.ExchangeExec(c[0].output, P.HashPartitioning(
         tuple(bind(k, _attrs(c[0])) for k in n.keys), n.num_partitions or ctx.shuffle_partitions), c[0]),
+    L.Window: _window,
 }
 
 

@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression",
+    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression", "Window",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -493,3 +493,28 @@ class InMemoryRelation(LogicalPlan):
 
     def node_string(self) -> str:
         return f"InMemoryRelation {_attr_list(self.attributes)}, StorageLevel({self.storage_level})"
+
+
+@dataclass(frozen=True, slots=True)
+class Window(LogicalPlan):
+    """The child's rows with ``window_expressions`` (aliased ``f OVER (...)``) appended.
+
+    Every expression shares ``partition_spec`` and ``order_spec`` (the analyzer groups them so),
+    so one exchange and one sort serve them all; their frames may differ.
+    """
+
+    window_expressions: tuple[Expression, ...]
+    partition_spec: tuple[Expression, ...]
+    order_spec: tuple[SortOrder, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("window_expressions", "partition_spec", "order_spec")
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output + _named_output(self.window_expressions)
+
+    def node_string(self) -> str:
+        return (f"Window {_attr_list(self.window_expressions)}, {_attr_list(self.partition_spec)}, "
+                f"{_attr_list(self.order_spec)}")
