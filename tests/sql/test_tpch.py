@@ -8,9 +8,10 @@ Numbers are compared as floats with a relative tolerance of 1e-9 and an absolute
 because DuckDB's ``avg`` of decimals is a double where Spark keeps a decimal rounded to 6
 digits; DuckDB is set to Spark's null ordering.
 
-A query that does not work yet is a strict xfail naming what it lacks: when the feature lands
-the test passes, XPASS fails the run, and the marker must go. A plan with a cartesian product
-fails before it runs: it would take minutes and gigabytes even at SF 0.01.
+A plan with a cartesian product fails before it runs: it would take minutes and gigabytes even
+at SF 0.01. A query that stops working again should be marked
+``pytest.mark.xfail(strict=True, reason=...)`` naming the construct it lacks, so that the fix
+turns it XPASS and the marker goes.
 """
 
 from __future__ import annotations
@@ -65,31 +66,6 @@ SPARK_TYPES: dict[int, str] = {
     21: "string, bigint",
     22: "string, bigint, decimal(25,2)",
 }
-
-# What each query lacks today: the first construct on its way that Ember rejects or gets wrong,
-# then (after "; then") what goes wrong behind it when that construct is worked around. A query
-# without "; then" gave DuckDB's answer with its blocker worked around.
-INTERVAL = "interval literal: date '{}' {} interval '{}' {}"
-EXTRACT = "extract(year from {0}) (and year({0}): no function ts_or_ds_to_date)"
-MISSING: dict[int, str] = {
-    1: INTERVAL.format("1998-12-01", "-", 90, "day"),
-    4: INTERVAL.format("1993-07-01", "+", 3, "month"),
-    5: INTERVAL.format("1994-01-01", "+", 1, "year"),
-    6: INTERVAL.format("1994-01-01", "+", 1, "year") + "; then wrong answer, decimal literals are "
-       "doubles: l_discount between 0.06 - 0.01 and 0.06 + 0.01 leaves out 0.07",
-    7: EXTRACT.format("l_shipdate"),
-    8: EXTRACT.format("o_orderdate"),
-    9: EXTRACT.format("o_orderdate"),
-    10: INTERVAL.format("1993-10-01", "+", 3, "month"),
-    12: INTERVAL.format("1994-01-01", "+", 1, "year"),
-    14: INTERVAL.format("1995-09-01", "+", 1, "month") + "; then decimal literal read as a double: "
-        "100.00 * sum(...) / sum(...) is a double, Spark's decimal(38,6)",
-    15: INTERVAL.format("1996-01-01", "+", 3, "month"),
-    17: "decimal literal read as a double: sum(l_extendedprice) / 7.0 is a double, Spark's "
-        "decimal(30,6)",
-    20: INTERVAL.format("1994-01-01", "+", 1, "year"),
-}
-
 
 def _tpchgen() -> str | None:
     beside = Path(sysconfig.get_path("scripts")) / "tpchgen-cli"
@@ -183,12 +159,7 @@ def _differences(expected: list[tuple], actual: list[tuple]) -> list[str]:
             if len(e) != len(a) or not all(_same(x, y) for x, y in zip(e, a))]
 
 
-def _case(n: int) -> Any:
-    marks = [pytest.mark.xfail(strict=True, reason=MISSING[n])] if n in MISSING else []
-    return pytest.param(n, id=f"q{n:02d}", marks=marks)
-
-
-@pytest.mark.parametrize("n", [_case(n) for n in tpch.QUERIES])
+@pytest.mark.parametrize("n", tpch.QUERIES, ids=lambda n: f"q{n:02d}")
 def test_tpch_query_gives_duckdbs_answer(n, tpch_spark, duck):
     text = tpch.query(n)
     result = duck.execute(text)
