@@ -43,6 +43,7 @@ class Features:
     decimal_literals: bool = True
     null_safe_equal: bool = True
     like: bool = True
+    not_like: bool = False  # ``x NOT LIKE p``; ``NOT (x LIKE p)`` is always used
     in_list: bool = True
     between: bool = True
     joins: bool = True
@@ -535,8 +536,14 @@ class QueryGenerator:
         if f.like and roll < 0.72:
             self.used.add("like")
             pattern = rng.choice(("a%", "%b%", "_", "%", "x_y", "%y", "H%", "", "é%"))
-            neg = rng.choice(("", "NOT "))
-            return fmt("({} " + neg + f"LIKE '{pattern}')", self.expr(scope, "str", depth - 1), type_="bool")
+            like = fmt(f"({{}} LIKE '{pattern}')", self.expr(scope, "str", depth - 1), type_="bool")
+            if rng.random() < 0.5:
+                return like
+            if self.f.not_like and rng.random() < 0.5:
+                self.used.add("not_like")
+                return Sql(like.spark.replace(" LIKE ", " NOT LIKE "), like.duck.replace(" LIKE ", " NOT LIKE "),
+                           "bool", like.aggregate)
+            return fmt("(NOT {})", like, type_="bool")
         sub = self._subquery_predicate(scope)
         if sub is not None:
             return sub
