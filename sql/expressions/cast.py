@@ -54,6 +54,11 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType) -> ArrowValue
             return pc.cast(value, target, safe=False)
         if isinstance(src, T.BooleanType) and isinstance(to, T.StringType):
             return pc.if_else(value, pa.scalar("true"), pa.scalar("false"))
+        if isinstance(src, T.DecimalType):
+            value = _round_decimal(value, src, to)
+        if isinstance(src, T.IntegralType) and isinstance(to, T.DecimalType):
+            # Arrow sizes an integer by its type (an int needs 10 digits); Spark by its value.
+            value = pc.cast(value, pa.decimal128(38, to.scale))
         return pc.cast(value, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
         text = str(e)
@@ -65,7 +70,7 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType) -> ArrowValue
                 "target type. Use `try_cast` to tolerate malformed input and return NULL instead.",
                 "22018",
             ) from None
-        if "overflow" in text.lower() or "out of bounds" in text.lower() or "truncated" in text.lower():
+        if any(word in text.lower() for word in ("overflow", "out of bounds", "truncated", "does not fit")):
             raise ArithmeticException(
                 "CAST_OVERFLOW",
                 f"The value of type \"{src.simpleString().upper()}\" cannot be cast to "
@@ -74,3 +79,12 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType) -> ArrowValue
                 "22003",
             ) from None
         raise
+
+
+def _round_decimal(value: ArrowValue, src: T.DecimalType, to: T.DataType) -> ArrowValue:
+    """Drop the digits ``to`` cannot hold as Spark does: towards zero for integers, HALF_UP for decimals."""
+    if isinstance(to, T.IntegralType) and src.scale > 0:
+        return pc.trunc(value)
+    if isinstance(to, T.DecimalType) and to.scale < src.scale:
+        return pc.round(value, to.scale, round_mode="half_towards_infinity")
+    return value
