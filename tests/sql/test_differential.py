@@ -82,11 +82,11 @@ def test_order_by_keys_must_come_out_in_the_same_sequence():
 
 def test_only_switched_off_constructs_may_be_refused():
     from ember.sql import ParseException
-    from tests.sql.differential.oracle import _is_honest_refusal
+    from tests.sql.differential.oracle import is_honest_refusal
 
     refusal = ParseException("UNSUPPORTED_FEATURE", "Window functions are not supported yet.")
     window_query = Query(Select([same("x")], same("t")), features_used=frozenset({"window_functions"}))
     plain_query = Query(Select([same("x")], same("t")), features_used=frozenset({"joins"}))
-    assert _is_honest_refusal(refusal, window_query)
-    assert not _is_honest_refusal(refusal, plain_query)
-    assert not _is_honest_refusal(ValueError("boom"), window_query)
+    assert is_honest_refusal(refusal, window_query)
+    assert not is_honest_refusal(refusal, plain_query)
+    assert not is_honest_refusal(ValueError("boom"), window_query)

@@ -25,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--metamorphic-every", type=int, default=4, help="0 turns the metamorphic checks off")
     parser.add_argument("--all-settings", action="store_true", help="every optimizer rule off, one at a time")
     parser.add_argument("--no-shrink", action="store_true")
+    parser.add_argument("--trace", action="store_true", help="print each query before running it (finds hangs)")
     args = parser.parse_args(argv)
 
     from ember import SparkConf, SparkContext
@@ -36,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         spark.conf.set("spark.sql.shuffle.partitions", "3")
         summary = run_cases(spark, args.cases, args.seed, Features.parse(args.features),
                             metamorphic_every=args.metamorphic_every, all_settings=args.all_settings,
-                            shrink=not args.no_shrink, log=lambda line: print(line, file=sys.stderr, flush=True))
+                            shrink=not args.no_shrink, log=lambda line: print(line, file=sys.stderr, flush=True),
+                            trace=(lambda line: print(line, file=sys.stderr, flush=True)) if args.trace else None)
     finally:
         sc.stop()
     print(summary.text())

@@ -17,7 +17,7 @@ import contextlib
 import random
 from typing import Any, Iterator
 
-from tests.sql.differential.oracle import Oracle, Outcome, compare
+from tests.sql.differential.oracle import Oracle, Outcome, compare, is_honest_refusal
 from tests.sql.differential.queries import Query, QueryGenerator, Select, Sql, fmt
 
 __all__ = ["settings_variants", "with_settings", "check_tlp_where", "check_tlp_aggregate", "check_settings"]
@@ -47,20 +47,25 @@ def with_settings(spark: Any, settings: dict[str, str]) -> Iterator[None]:
             spark.conf.unset(k) if v is None else spark.conf.set(k, v)
 
 
-def _ember(oracle: Oracle, sql: str) -> tuple[list[tuple[Any, ...]] | None, str]:
+def _ember(oracle: Oracle, sql: str) -> tuple[list[tuple[Any, ...]] | None, Exception | None]:
     try:
-        return oracle.run_ember(sql), ""
+        return oracle.run_ember(sql), None
     except Exception as e:  # noqa: BLE001 - reported as the outcome
-        return None, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+        return None, e
+
+
+def _failed(error: Exception, query: Query, context: str) -> Outcome:
+    kind = "unsupported" if is_honest_refusal(error, query) else "ember_error"
+    return Outcome(kind, f"{context}\n  {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}")
 
 
 def _agree(oracle: Oracle, reference: str, variant: str, query: Query, label: str) -> Outcome:
-    want, want_error = _ember(oracle, reference)
+    want, error = _ember(oracle, reference)
     if want is None:
-        return Outcome("skipped", want_error)
+        return Outcome("skipped", str(error))
     got, error = _ember(oracle, variant)
     if got is None:
-        return Outcome("ember_error", f"{label}: {variant}\n  {error}")
+        return _failed(error, query, f"{label}: {variant}")
     outcome = compare(got, want, query)
     if outcome.kind == "same":
         return outcome
@@ -85,18 +90,20 @@ def _spark_union(branches: list[Select]) -> str:
 
 def check_tlp_where(oracle: Oracle, gen: QueryGenerator) -> Outcome:
     """``q`` against the UNION ALL of its three partitions by a random predicate."""
+    gen.used = set()
     from_, scope, with_ = gen.from_clause()
     items = [gen.expr(scope, gen.rng.choice(("num", "str", "date", "bool")), 2) for _ in range(gen.rng.randint(1, 3))]
     where = gen.predicate(scope, 2) if gen.rng.random() < 0.5 else None
     base = Select(items, from_, where, with_=with_)
     p = gen.predicate(scope, 2)
     union = _spark_union(_partitions(base, p))
-    return _agree(oracle, base.text("spark"), union, Query(base), "TLP (WHERE)")
+    return _agree(oracle, base.text("spark"), union, Query(base, features_used=frozenset(gen.used)), "TLP (WHERE)")
 
 
 def check_tlp_aggregate(oracle: Oracle, gen: QueryGenerator) -> Outcome:
     """``max``/``min``/``sum``/``count`` of ``q`` against the same aggregate over its partitions."""
     rng = gen.rng
+    gen.used = set()
     from_, scope, with_ = gen.from_clause()
     fn = rng.choice(("max", "min", "sum", "count"))
     arg = gen.expr(scope, "num" if fn == "sum" else rng.choice(("num", "str", "date")), 1)
@@ -105,20 +112,20 @@ def check_tlp_aggregate(oracle: Oracle, gen: QueryGenerator) -> Outcome:
     p = gen.predicate(scope, 2)
     outer = {"max": "max", "min": "min", "sum": "sum", "count": "sum"}[fn]
     union = f"SELECT {outer}(c0) AS c0 FROM ({_spark_union(_partitions(base, p))}) u"
-    return _agree(oracle, base.text("spark"), union, Query(base), f"TLP ({fn})")
+    return _agree(oracle, base.text("spark"), union, Query(base, features_used=frozenset(gen.used)), f"TLP ({fn})")
 
 
 def check_settings(oracle: Oracle, query: Query, variants: list[dict[str, str]]) -> Outcome:
     """``query`` under each settings variant against the default settings."""
     want, error = _ember(oracle, query.spark)
     if want is None:
-        return Outcome("skipped", error)
+        return Outcome("skipped", str(error))
     for settings in variants:
         with with_settings(oracle.spark, settings):
             got, error = _ember(oracle, query.spark)
         label = ", ".join(f"{k}={v}" for k, v in settings.items())
         if got is None:
-            return Outcome("ember_error", f"with {label}:\n  {error}")
+            return _failed(error, query, f"with {label}:")
         outcome = compare(got, want, query)
         if outcome.kind != "same":
             return Outcome("wrong_result", f"with {label} (vs default settings):\n{outcome.detail}")

@@ -41,12 +41,12 @@ import duckdb
 from tests.sql.differential.queries import Query
 from tests.sql.differential.tables import Table, register_duckdb, register_ember, values_sql
 
-__all__ = ["Outcome", "Oracle", "normalise_rows", "rows_match", "reproduction", "EXPECTED_UNSUPPORTED"]
+__all__ = ["Outcome", "Oracle", "normalise_rows", "rows_match", "reproduction", "EXPECTED_UNSUPPORTED", "is_honest_refusal", "compare"]
 
 #: constructs Ember may refuse (with an UNSUPPORTED_* error naming them) without it being a bug
 EXPECTED_UNSUPPORTED = frozenset({
     "in_subqueries", "exists_subqueries", "scalar_subqueries", "correlated_subqueries", "window_functions",
-    "limit_offset",
+    "limit_offset", "sum_distinct",
 })
 REL_TOL = ABS_TOL = 1e-6
 
@@ -107,7 +107,7 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}[{cls}]: {first[:300]}"
 
 
-def _is_honest_refusal(error: BaseException, query: Query) -> bool:
+def is_honest_refusal(error: BaseException, query: Query) -> bool:
     from ember.sql.errors import AnalysisException
 
     condition = getattr(error, "getCondition", lambda: None)() or ""
@@ -125,9 +125,13 @@ class Oracle:
         self.tables: list[Table] = []
 
     def load(self, tables: list[Table]) -> None:
-        self.tables = tables
-        register_ember(self.spark, tables)
-        register_duckdb(self.duck, tables)
+        """Register ``tables`` in both engines, skipping those already registered with the same rows."""
+        loaded = {t.name: t for t in self.tables}
+        changed = [t for t in tables if t.name not in loaded or not (
+            t is loaded[t.name] or (t.ddl == loaded[t.name].ddl and t.arrow.equals(loaded[t.name].arrow)))]
+        register_ember(self.spark, changed)
+        register_duckdb(self.duck, changed)
+        self.tables = [*[t for t in self.tables if t.name not in {c.name for c in tables}], *tables]
 
     def run_ember(self, sql: str) -> list[tuple[Any, ...]]:
         return normalise_rows([tuple(r) for r in self.spark.sql(sql).collect()])
@@ -146,7 +150,7 @@ class Oracle:
         except Exception as e:  # noqa: BLE001 - every Ember failure is classified below
             if duck_error is not None:
                 return Outcome("both_failed", _describe(e))
-            if _is_honest_refusal(e, query):
+            if is_honest_refusal(e, query):
                 return Outcome("unsupported", _describe(e))
             return Outcome("ember_error", _describe(e))
         if duck_error is not None:
@@ -174,17 +178,21 @@ def _diff(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]], limit: int = 
     return f"  ember : {show(got)}\n  duckdb: {show(want)}"
 
 
-def shrink_tables(tables: list[Table], fails: Callable[[list[Table]], bool]) -> list[Table]:
-    """Drop rows (in halving chunks) from each table while ``fails`` still holds: a smaller repro."""
+def shrink_tables(tables: list[Table], fails: Callable[[list[Table]], bool], budget: int = 150) -> list[Table]:
+    """Drop rows (in halving chunks) from each table while ``fails`` still holds: a smaller repro.
+
+    At most ``budget`` calls of ``fails``, so one failure cannot eat a whole run.
+    """
     tables = list(tables)
     for j in range(len(tables)):
         rows = tables[j].rows
         chunk = max(len(rows) // 2, 1)
-        while rows and chunk >= 1:
+        while rows and chunk >= 1 and budget > 0:
             start, shrunk = 0, False
-            while start < len(rows):
+            while start < len(rows) and budget > 0:
                 candidate = rows[:start] + rows[start + chunk:]
                 trial = tables[:j] + [tables[j].with_rows(candidate)] + tables[j + 1:]
+                budget -= 1
                 if fails(trial):
                     rows, tables, shrunk = candidate, trial, True
                 else:

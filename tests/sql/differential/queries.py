@@ -35,6 +35,9 @@ class Features:
 
     arithmetic: bool = True
     division: bool = True
+    column_divisors: bool = True
+    casts: bool = True
+    rounding: bool = True
     case_when: bool = True
     coalesce: bool = True
     string_functions: bool = True
@@ -54,6 +57,7 @@ class Features:
     derived_tables: bool = True
     ctes: bool = True
     group_by: bool = True
+    group_by_expressions: bool = True
     count_distinct: bool = True
     having: bool = True
     distinct: bool = True
@@ -70,6 +74,7 @@ class Features:
     scalar_subqueries: bool = False
     correlated_subqueries: bool = False
     window_functions: bool = False
+    sum_distinct: bool = False
     limit_offset: bool = False
 
     @classmethod
@@ -264,6 +269,9 @@ class QueryGenerator:
         rng = self.rng
         self.used.add("group_by")
         keys = [c.sql() for c in rng.sample(scope, rng.randint(0, min(2, len(scope))))]
+        if self.f.group_by_expressions and rng.random() < 0.2:
+            self.used.add("group_by_expressions")
+            keys.append(self.expr(scope, rng.choice(("num", "str")), 1))
         n = len(types) if types else rng.randint(1, 4)
         items = []
         for j in range(n):
@@ -443,7 +451,23 @@ class QueryGenerator:
         if f.division and roll < 0.55:
             self.used.add("division")
             divisor = same(rng.choice(("2", "3", "-4", "7", "0.5", "CAST(2.0 AS DOUBLE)")))
+            if f.column_divisors and rng.random() < 0.4:
+                # Spark (ANSI) raises on a zero divisor, DuckDB does not: divide by NULL instead.
+                self.used.add("column_divisors")
+                column = self.column(scope, "num") or divisor
+                divisor = fmt("CASE WHEN {} = 0 THEN NULL ELSE {} END", column, column, type_="num")
             return fmt("({} " + rng.choice(("/", "/", "%")) + " {})", a, divisor, type_="num")
+        if f.casts and roll < 0.6:
+            self.used.add("casts")
+            target = rng.choice(("INT", "BIGINT", "DOUBLE", "DECIMAL(12,3)", "DECIMAL(20,1)"))
+            if target in ("INT", "BIGINT"):
+                # Spark truncates a fraction towards zero; DuckDB rounds it.
+                return Sql(f"CAST({a.spark} AS {target})", f"CAST(trunc({a.duck}) AS {target})", "num", a.aggregate)
+            return fmt(f"CAST({{}} AS {target})", a, type_="num")
+        if f.rounding and roll < 0.65:
+            self.used.add("rounding")
+            # Only to whole numbers: Spark rounds doubles HALF_UP on their decimal text, DuckDB in binary.
+            return fmt(rng.choice(("round({})", "round({}, 0)", "floor({})", "ceil({})")), a, type_="num")
         if roll < 0.65:
             return fmt("(- {})", a, type_="num")
         if roll < 0.75:
@@ -560,6 +584,10 @@ class QueryGenerator:
         roll = rng.random()
         if roll < 0.15:
             return same("count(*)", "num", True)
+        if f.sum_distinct and roll < 0.2:
+            self.used.add("sum_distinct")
+            return fmt(rng.choice(("sum(DISTINCT {})", "avg(DISTINCT {})")), self.expr(scope, "num", 1),
+                       type_="num", aggregate=True)
         if f.count_distinct and roll < 0.25:
             self.used.add("count_distinct")
             arg = self.expr(scope, rng.choice(("num", "str", "date")), 1)

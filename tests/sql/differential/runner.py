@@ -80,7 +80,8 @@ def _record(summary: Summary, case: int, check: str, outcome: Outcome, tables: l
 
 def run_cases(spark: Any, cases: int, seed: int, features: Features | None = None,
               queries_per_tables: int = 25, metamorphic_every: int = 4, all_settings: bool = False,
-              shrink: bool = True, log: Callable[[str], None] | None = None) -> Summary:
+              shrink: bool = True, log: Callable[[str], None] | None = None,
+              trace: Callable[[str], None] | None = None) -> Summary:
     features = features or Features()
     oracle = Oracle(spark)
     summary = Summary()
@@ -93,6 +94,8 @@ def run_cases(spark: Any, cases: int, seed: int, features: Features | None = Non
             oracle.load(tables)
         gen = QueryGenerator(random.Random(rng.getrandbits(64)), [t.name for t in tables], features)
         query = gen.query()
+        if trace:
+            trace(f"case {case}: {query.spark}")
 
         def retry(t: list[Table], q=query) -> Outcome:
             oracle.load(t)
