@@ -7,6 +7,8 @@ produces a double for non-decimal inputs, and division or remainder by zero rais
 
 from __future__ import annotations
 
+import decimal
+
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -85,7 +87,7 @@ def _narrowed(value: ArrowValue) -> ArrowValue:
     """``value`` as a decimal128 of just the precision its largest value needs."""
     scale = value.type.scale
     largest = pc.max(pc.abs(value)) if not isinstance(value, pa.Scalar) else pc.abs(value)
-    largest = largest.as_py() if largest.is_valid else 0
+    largest = largest.as_py() if largest.is_valid else decimal.Decimal(0)  # all NULL, or no rows
     digits = max(1, len(str(int(abs(largest).scaleb(scale)))))
     precision = min(38, max(digits, scale + 1))
     return value.cast(pa.decimal128(precision, scale))

@@ -126,3 +126,13 @@ def test_cast_overflow_to_a_decimal_is_an_arithmetic_error(spark, money):
 
     with pytest.raises(ArithmeticException, match="CAST_OVERFLOW"):
         spark.sql("SELECT CAST(i * 100 AS DECIMAL(3,1)) FROM money").collect()
+
+
+def test_decimal_arithmetic_with_an_all_null_operand_is_null(spark):
+    spark.createDataFrame([(Decimal("1.5000"), None), (Decimal("-2.2500"), None)], "m DECIMAL(18,4), kb BIGINT") \
+        .createOrReplaceTempView("null_operand")
+    try:
+        rows = spark.sql("SELECT m / kb AS q, m * kb AS p FROM null_operand").collect()
+    finally:
+        spark.catalog.dropTempView("null_operand")
+    assert [(r.q, r.p) for r in rows] == [(None, None), (None, None)]
