@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -41,7 +42,7 @@ import duckdb
 from tests.sql.differential.queries import Query
 from tests.sql.differential.tables import Table, register_duckdb, register_ember, values_sql
 
-__all__ = ["Outcome", "Oracle", "normalise_rows", "rows_match", "reproduction", "EXPECTED_UNSUPPORTED", "is_honest_refusal", "compare"]
+__all__ = ["Outcome", "Oracle", "QueryHung", "normalise_rows", "rows_match", "reproduction", "EXPECTED_UNSUPPORTED", "is_honest_refusal", "compare"]
 
 #: constructs Ember may refuse (with an UNSUPPORTED_* error naming them) without it being a bug
 EXPECTED_UNSUPPORTED = frozenset({
@@ -49,6 +50,10 @@ EXPECTED_UNSUPPORTED = frozenset({
     "limit_offset", "sum_distinct",
 })
 REL_TOL = ABS_TOL = 1e-6
+
+
+class QueryHung(RuntimeError):
+    """Ember did not finish a query in time (the job was cancelled): always a bug."""
 
 
 @dataclass(frozen=True)
@@ -118,8 +123,10 @@ def is_honest_refusal(error: BaseException, query: Query) -> bool:
 class Oracle:
     """Holds one Ember session and one DuckDB connection; ``load`` tables, then ``check`` queries."""
 
-    def __init__(self, spark: Any):
+    def __init__(self, spark: Any, timeout: float = 60.0):
         self.spark = spark
+        self.timeout = timeout
+        self.timed_out = False
         self.duck = duckdb.connect()
         self.duck.execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'")
         self.tables: list[Table] = []
@@ -134,7 +141,22 @@ class Oracle:
         self.tables = [*[t for t in self.tables if t.name not in {c.name for c in tables}], *tables]
 
     def run_ember(self, sql: str) -> list[tuple[Any, ...]]:
-        return normalise_rows([tuple(r) for r in self.spark.sql(sql).collect()])
+        """The rows of ``sql`` on Ember; a query still running after ``timeout`` s is cancelled (a hang)."""
+        timer = threading.Timer(self.timeout, self._cancel)
+        self.timed_out = False
+        timer.start()
+        try:
+            return normalise_rows([tuple(r) for r in self.spark.sql(sql).collect()])
+        except Exception as e:
+            if self.timed_out:
+                raise QueryHung(f"the query still ran after {self.timeout:.0f}s and was cancelled") from e
+            raise
+        finally:
+            timer.cancel()
+
+    def _cancel(self) -> None:
+        self.timed_out = True
+        self.spark.sparkContext.cancelAllJobs()
 
     def run_duckdb(self, sql: str) -> list[tuple[Any, ...]]:
         return normalise_rows(self.duck.execute(sql).fetchall())
@@ -178,7 +200,7 @@ def _diff(got: list[tuple[Any, ...]], want: list[tuple[Any, ...]], limit: int = 
     return f"  ember : {show(got)}\n  duckdb: {show(want)}"
 
 
-def shrink_tables(tables: list[Table], fails: Callable[[list[Table]], bool], budget: int = 150) -> list[Table]:
+def shrink_tables(tables: list[Table], fails: Callable[[list[Table]], bool], budget: int = 80) -> list[Table]:
     """Drop rows (in halving chunks) from each table while ``fails`` still holds: a smaller repro.
 
     At most ``budget`` calls of ``fails``, so one failure cannot eat a whole run.
