@@ -27,6 +27,10 @@ side is normalised (or the generator avoids the difference):
    plus one non-ASCII letter, and never ``CAST(double AS STRING)``, whose text differs.
 6. Spelling: ``<=>``, ``date_add``, ``datediff`` and ``substring(s, 0, n)`` are printed in
    DuckDB's dialect by ``queries.py``. INTERSECT/EXCEPT without ALL are set operations in both.
+7. ``CAST(x AS INT)`` truncates a fraction in Spark and rounds it in DuckDB, so DuckDB gets
+   ``CAST(trunc(x) AS INT)``; ``round`` is only to whole numbers (Spark rounds a double
+   HALF_UP on its decimal text, DuckDB on its binary value).
+8. A query that runs past ``Oracle.timeout`` is cancelled and reported as a hang.
 """
 
 from __future__ import annotations
