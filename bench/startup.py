@@ -1,7 +1,7 @@
 """Start-up cost: fresh interpreter → import → local[2] context → ``count()`` of 1000 ints → stop.
 
 This is what a user feels on every script and notebook kernel start, and where PySpark pays
-for its JVM (~7.5 s in ../shared/FACTS.md). Each run is a fresh interpreter. The table shows
+for its JVM (~7.5 s for PySpark 4.3 local[2]). Each run is a fresh interpreter. The table shows
 the phases measured inside it (import, session, the count, stop), the time from the parent's
 launch of the process to the first result, and the parent-measured wall time of the whole
 process ("process"), which is the total the ratio compares. The reference row ``python-mp2``

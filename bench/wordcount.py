@@ -1,10 +1,11 @@
 """WordCount over a Zipf-distributed text corpus: Ember vs PySpark vs plain Python and friends.
 
 The classic first Spark program, and the one where PySpark's RDD API loses to a single Python
-process (see ../shared/FACTS.md): per-record Python work, a string-keyed shuffle with a
-map-side combine, and a small result. Ember and PySpark run the identical RDD code; the plain
-baselines show what one core (`collections.Counter`) and two processes get, and DuckDB and
-Dask bag (when installed) what other tools do with the same file.
+process (on 304 MB, PySpark 4.3's job takes 17.6 s, one core's `Counter` 7.7 s): per-record
+Python work, a string-keyed shuffle with a map-side combine, and a small result. Ember and
+PySpark run the identical RDD code; the plain baselines show what one core
+(`collections.Counter`) and two processes get, and DuckDB and Dask bag (when installed) what
+other tools do with the same file.
 
 The corpus (~300 MB at ``--scale 1``, ~10 words a line, single spaces, words drawn from a fixed
 vocabulary of 200,000 with Zipf exponent 1.1, seed 42) is generated with numpy in seconds and

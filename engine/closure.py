@@ -9,6 +9,7 @@ transformation is built and explains it, instead of failing later inside a task.
 from __future__ import annotations
 
 import dis
+import functools
 import sys
 import types
 from typing import Any
@@ -64,12 +65,15 @@ def _captured_values(func: types.FunctionType, path: str) -> list[tuple[Any, str
     return found
 
 
-def _global_names(code: types.CodeType) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _global_names(code: types.CodeType) -> frozenset[str]:
+    """The global names ``code`` (and the code nested in it) may load: decoding bytecode is
+    slow, and the same functions are checked for every query, so the answer is kept."""
     names = {ins.argval for ins in dis.get_instructions(code) if ins.opname in _GLOBAL_LOADS}
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
             names |= _global_names(const)
-    return names
+    return frozenset(names)
 
 
 def _raise_misuse(obj: Any, path: str, where: str) -> None:

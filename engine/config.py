@@ -3,7 +3,8 @@
 ``SparkConf`` stays string-keyed for PySpark compatibility; internal code reads settings
 only through the ``ConfigEntry`` constants below (``TASK_MAX_FAILURES.read(conf)``), so
 every setting has one type, one default and one line of documentation. The table in
-README.md is checked against ``ENTRIES`` by a test.
+docs/configuration.md is generated from ``ENTRIES`` (``python docs/generate_configuration.py``)
+and a test fails when it is out of date.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class ConfigEntry:
     parse: Callable[[Any], Any]
     default: Any
     doc: str
+    shown_default: str | None = None  # the default as the docs show it, when the value alone says too little
 
     def read(self, conf: SparkConf) -> Any:
         raw = conf.get(self.key)
@@ -72,8 +74,9 @@ class ConfigEntry:
 ENTRIES: dict[str, ConfigEntry] = {}
 
 
-def _entry(key: str, parse: Callable[[Any], Any], default: Any, doc: str) -> ConfigEntry:
-    entry = ConfigEntry(key, parse, default, doc)
+def _entry(key: str, parse: Callable[[Any], Any], default: Any, doc: str,
+           shown_default: str | None = None) -> ConfigEntry:
+    entry = ConfigEntry(key, parse, default, doc, shown_default)
     ENTRIES[key] = entry
     return entry
 
@@ -83,10 +86,12 @@ APP_NAME = _entry("spark.app.name", str, "ember", "The application's name, shown
 DEFAULT_PARALLELISM = _entry(
     "spark.default.parallelism", int, None,
     "Default number of partitions for parallelize and shuffles; defaults to the number of worker cores.",
+    shown_default="number of workers",
 )
 TASK_MAX_FAILURES = _entry(
     "spark.task.maxFailures", int, 4,
     "Attempts of one task before its job fails; local masters try once unless this is set, and local[N,F] sets it to F.",
+    shown_default="`4` (local masters: `1`)",
 )
 STAGE_MAX_CONSECUTIVE_ATTEMPTS = _entry(
     "spark.stage.maxConsecutiveAttempts", int, 4,
@@ -115,6 +120,7 @@ SHOW_CONSOLE_PROGRESS = _entry(
 LOCAL_DIR = _entry(
     "spark.local.dir", str, None,
     "Parent directory of the session's private scratch directory (shuffle, spill, broadcast files).",
+    shown_default="system temp dir",
 )
 SHUFFLE_COMPRESS = _entry(
     "spark.shuffle.compress", parse_bool, True, "Compress shuffle blocks with lz4.",
@@ -130,4 +136,5 @@ WORKER_START_TIMEOUT = _entry(
 TESTING_FAULTS = _entry(
     "ember.testing.faults", str, None,
     "For Ember's own tests: faults to inject, as JSON keyed by stage, partition and attempt.",
+    shown_default="none",
 )

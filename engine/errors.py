@@ -19,6 +19,7 @@ fits, the error is also an instance of it, so ``except ValueError`` keeps workin
         │   ├── ParseException       DDL and SQL text that does not parse (PySpark's name)
         │   └── PathAlreadyExistsError   an output path exists (also a FileExistsError)
         ├── ArithmeticException      ANSI overflow, division by zero (also an ArithmeticError)
+        ├── SparkRuntimeException    a query's data broke a rule, e.g. a scalar subquery's rows (also a RuntimeError)
         └── NumberFormatException    ANSI casts of malformed strings (also a ValueError)
 
 Errors may carry a Spark error class (``UNRESOLVED_COLUMN.WITH_SUGGESTION``): built as
@@ -137,6 +138,11 @@ class PathAlreadyExistsError(AnalysisException, FileExistsError):
 
 class ArithmeticException(EmberSQLException, ArithmeticError):
     """ANSI-mode arithmetic failure: overflow, division by zero."""
+
+
+class SparkRuntimeException(EmberSQLException, RuntimeError):
+    """A query that failed while running for a reason of its data, e.g. a scalar subquery
+    that returned more than one row (PySpark's ``SparkRuntimeException``)."""
 
 
 class NumberFormatException(EmberSQLException, ValueError):

@@ -2,7 +2,7 @@
 
 ``map``, ``filter`` and ``flatMap`` build it around builtin ``map``/``filter``/``chain``,
 so a chain of narrow steps runs as nested C iterators inside one task: records are never
-materialised between steps (FACTS.md: builtins push 13–16 M records/s per core).
+materialised between steps (builtins push 13–16 M records/s per core; a generator per step ~12 M/s).
 """
 
 from __future__ import annotations

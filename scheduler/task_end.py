@@ -59,7 +59,7 @@ class ExecutorLostFailure:
         return f"worker {self.executor_id} died while running the task ({self.cause()})"
 
     def cause(self) -> str:
-        """How the worker ended, and whether memory is the likely reason (RELIABILITY 16).
+        """How the worker ended, and whether memory is the likely reason (docs/reliability.md#worker-oom).
 
         The kernel's OOM killer sends SIGKILL; a worker killed so after its peak RSS went
         past ``spark.executor.memory`` most likely ran out of memory.

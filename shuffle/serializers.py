@@ -6,7 +6,7 @@ data, since it turns tuples into lists). ``Compressed`` wraps any of them with l
 always travel as *batches*: ``encode_batches`` groups an iterator into lists of roughly
 ``target_bytes`` serialized bytes (adapting the record count to what it measures, since
 records range from ints to megabyte blobs), and ``decode_batches`` reverses it.
-FACTS.md: ~64 KB batches beat larger ones; lz4 halves the bytes at a quarter of the
+Measured: ~64 KB batches beat larger ones; lz4 halves the bytes at a quarter of the
 serialize speed.
 """
 

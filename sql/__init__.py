@@ -12,9 +12,10 @@ from ember.sql.na import DataFrameNaFunctions
 from ember.sql.readwriter import DataFrameReader, DataFrameWriter
 from ember.sql.row import Row
 from ember.sql.session import SparkSession
+from ember.sql.window import Window, WindowSpec
 
 __all__ = [
     "SparkSession", "DataFrame", "Column", "Row", "GroupedData", "functions", "types",
     "AnalysisException", "ParseException", "DataFrameReader", "DataFrameWriter",
-    "DataFrameNaFunctions", "Catalog",
+    "DataFrameNaFunctions", "Catalog", "Window", "WindowSpec",
 ]

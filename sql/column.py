@@ -210,6 +210,17 @@ class Column:
             )
         return Column(CaseWhen(e.conditions, e.values, _expr(value)))
 
+    # windows
+    def over(self, window: Any) -> Column:
+        """This function evaluated over ``window`` (a ``WindowSpec``), e.g. ``F.rank().over(w)``."""
+        from ember.sql.expressions.windows import WindowExpression
+        from ember.sql.window import WindowSpec
+
+        if not isinstance(window, WindowSpec):
+            raise EmberTypeError("NOT_WINDOWSPEC", f"Argument `window` should be a WindowSpec, got "
+                                 f"{type(window).__name__}.")
+        return Column(WindowExpression(self._expr, window._spec))
+
     def __repr__(self) -> str:
         return f"Column<'{self._expr.sql()}'>"
 

@@ -119,7 +119,7 @@ def _first_bad(column: list[Any], arrow_type: pa.DataType) -> tuple[int, Excepti
 
 
 def _unacceptable(column: list[Any], field: T.StructField) -> Exception:
-    """RELIABILITY 29: name the column, the row, the value and its type; an integer too large
+    """docs/reliability.md#create-dataframe-types: name the column, the row, the value and its type; an integer too large
     for the column is an overflow, never a silent NULL."""
     index, error = _first_bad(column, to_arrow_type(field.dataType))
     value = column[index] if index >= 0 else None

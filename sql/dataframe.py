@@ -22,6 +22,9 @@ from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
 from ember.sql.group import GroupedData
 from ember.sql.na import DataFrameNaFunctions
 from ember.sql.plan import logical as L
+from ember.sql.plan.grouping_sets import cube_sets, rollup_sets
+from ember.sql.plan.limits import check_limit_like
+from ember.sql.plan.pivot import unpivot
 from ember.sql.plan.set_operations import except_, intersect
 from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
@@ -42,9 +45,24 @@ _JOIN_ALIASES = {
 }
 
 
+def _as_list(cols: Any) -> list:
+    return list(cols) if isinstance(cols, (list, tuple)) else [cols]
+
+
+def _flatten_columns(cols: tuple) -> list:
+    return list(cols[0]) if len(cols) == 1 and isinstance(cols[0], (list, tuple)) else list(cols)
+
+
 def _sort_order(c: Any, ascending: bool = True) -> E.SortOrder:
     e = _col_expr(c)
     return e if isinstance(e, E.SortOrder) else E.SortOrder(e, ascending)
+
+
+def _sort_orders(cols: tuple, ascending: bool | list[bool]) -> tuple[E.SortOrder, ...]:
+    """Sort keys with Spark's default NULL placement (first ascending, last descending)."""
+    cols = tuple(_flatten_columns(cols))
+    flags = ascending if isinstance(ascending, list) else [ascending] * len(cols)
+    return tuple(_sort_order(c, bool(a)) for c, a in zip(cols, flags))
 
 
 @public_api
@@ -161,6 +179,40 @@ class DataFrame:
 
     groupby = groupBy
 
+    def rollup(self, *cols: Any) -> GroupedData:
+        """Group by ``cols`` and by each prefix of them, down to the grand total."""
+        cols = _flatten_columns(cols)
+        return GroupedData(self, cols, rollup_sets(range(len(cols))))
+
+    def cube(self, *cols: Any) -> GroupedData:
+        """Group by every subset of ``cols``."""
+        cols = _flatten_columns(cols)
+        return GroupedData(self, cols, cube_sets(range(len(cols))))
+
+    def groupingSets(self, groupingSets: list[list[Any]], *cols: Any) -> GroupedData:
+        """Group by each of ``groupingSets``; ``cols`` are the grouping columns the result shows."""
+        keys = [_col_expr(c) for c in cols]
+        sets = []
+        for members in groupingSets:
+            exprs = [_col_expr(m) for m in members]
+            keys += [e for e in exprs if e not in keys]
+            sets.append(list(dict.fromkeys(keys.index(e) for e in exprs)))
+        return GroupedData(self, [Column(k) for k in keys], sets, shown=len(cols))
+
+    def unpivot(self, ids: Any, values: Any, variableColumnName: str, valueColumnName: str) -> DataFrame:
+        """One row per id columns and value column: ``ids``, the column's name, its value (NULLs kept)."""
+        id_exprs = [_col_expr(c) for c in _as_list(ids)]
+        if values is None:
+            taken = {e.name.lower() for e in id_exprs if isinstance(e, (E.UnresolvedAttribute, E.AttributeReference))}
+            values = [Column(a) for a in self._plan.output if a.name.lower() not in taken]
+        value_exprs = [_col_expr(c) for c in _as_list(values)]
+        names = [E.output_name(e) for e in value_exprs]
+        plan = unpivot(self._plan, id_exprs, [[v] for v in value_exprs], names, variableColumnName,
+                       [valueColumnName], include_nulls=True)
+        return DataFrame(self.sparkSession, plan)
+
+    melt = unpivot
+
     def agg(self, *exprs: Any) -> DataFrame:
         return self.groupBy().agg(*exprs)
 
@@ -188,19 +240,21 @@ class DataFrame:
         return self._with(L.Join(self._plan, other._plan, "cross"))
 
     def orderBy(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
-        if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
-            cols = tuple(cols[0])
-        flags = ascending if isinstance(ascending, list) else [ascending] * len(cols)
-        orders = tuple(_sort_order(c, bool(a)) for c, a in zip(cols, flags))
-        return self._with(L.Sort(orders, self._plan, True))
+        return self._with(L.Sort(_sort_orders(cols, ascending), self._plan, True))
 
     sort = orderBy
 
-    def sortWithinPartitions(self, *cols: Any, ascending: bool = True) -> DataFrame:
-        return self._with(L.Sort(tuple(_sort_order(c, ascending) for c in cols), self._plan, False))
+    def sortWithinPartitions(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
+        return self._with(L.Sort(_sort_orders(cols, ascending), self._plan, False))
 
     def limit(self, num: int) -> DataFrame:
+        check_limit_like("limit", num)
         return self._with(L.Limit(num, self._plan))
+
+    def offset(self, num: int) -> DataFrame:
+        """The rows after the first ``num``."""
+        check_limit_like("offset", num)
+        return self._with(L.Offset(num, self._plan))
 
     def distinct(self) -> DataFrame:
         return self._with(L.Distinct(self._plan))
@@ -274,7 +328,14 @@ class DataFrame:
         """``describe`` plus the 25%, 50% and 75% percentiles, or the ``statistics`` named."""
         return summary(self, statistics)
 
-    def repartition(self, numPartitions: int, *cols: Any) -> DataFrame:
+    def repartition(self, numPartitions: int | Any, *cols: Any) -> DataFrame:
+        """``numPartitions`` partitions, round-robin, or hash-partitioned by ``cols`` when given
+        (then ``numPartitions`` may be left out: ``spark.sql.shuffle.partitions``)."""
+        if not isinstance(numPartitions, int):
+            numPartitions, cols = None, (numPartitions, *cols)
+        if cols:
+            keys = tuple(_col_expr(c) for c in _flatten_columns(cols))
+            return self._with(L.RepartitionByExpression(keys, numPartitions, self._plan))
         return self._with(L.Repartition(numPartitions, True, self._plan))
 
     def coalesce(self, numPartitions: int) -> DataFrame:

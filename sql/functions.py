@@ -24,7 +24,8 @@ __all__ = [
     "to_date", "to_timestamp", "year", "month", "dayofmonth", "date_add", "date_sub", "datediff",
     "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
     "posexplode_outer", "asc", "desc", "asc_nulls_first",
-    "asc_nulls_last", "desc_nulls_first", "desc_nulls_last",
+    "asc_nulls_last", "desc_nulls_first", "desc_nulls_last", "grouping", "grouping_id", "row_number", "rank",
+    "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "nth_value", "first_value", "last_value",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -122,7 +123,7 @@ def count(col: Any) -> Column:
 def count_distinct(col: Any, *cols: Any) -> Column:
     if cols:
         raise EmberValueError(
-            "UNSUPPORTED_FEATURE", "count_distinct of several columns is not supported yet (issue 4)."
+            "UNSUPPORTED_FEATURE", "count_distinct of several columns is not supported."
         )
     return Column(E.CountDistinct(_c(col)))
 
@@ -442,3 +443,91 @@ def desc_nulls_first(col: Any) -> Column:
 
 def desc_nulls_last(col: Any) -> Column:
     return Column(E.SortOrder(_c(col), False, False))
+
+
+# ---------------------------------------------------------------- grouping sets
+@_sql_name()
+def grouping(col: Any) -> Column:
+    """1 when ``col`` is aggregated away in the row's grouping set (ROLLUP, CUBE, GROUPING SETS), else 0."""
+    from ember.sql.expressions.grouping import Grouping
+
+    return Column(Grouping(_c(col)))
+
+
+@_sql_name()
+def grouping_id(*cols: Any) -> Column:
+    """The ``grouping`` bits of all grouping columns as one long, the first column's bit highest."""
+    from ember.sql.expressions.grouping import GroupingID
+
+    return Column(GroupingID(tuple(_c(c) for c in cols)))
+
+
+# ---------------------------------------------------------------- window functions (use with .over)
+@_sql_name()
+def row_number() -> Column:
+    """The row's position in its window partition, from 1."""
+    return Column(E.RowNumber())
+
+
+@_sql_name()
+def rank() -> Column:
+    """1 + the number of rows ordered before the row's peers (ties share a rank, leaving gaps)."""
+    return Column(E.Rank())
+
+
+@_sql_name()
+def dense_rank() -> Column:
+    """Like ``rank`` without gaps: 1 + the number of distinct order values before the row."""
+    return Column(E.DenseRank())
+
+
+@_sql_name()
+def percent_rank() -> Column:
+    """``(rank - 1) / (rows in partition - 1)``, 0 for a one-row partition."""
+    return Column(E.PercentRank())
+
+
+@_sql_name()
+def cume_dist() -> Column:
+    """The fraction of the partition's rows ordered before the row or tied with it."""
+    return Column(E.CumeDist())
+
+
+@_sql_name()
+def ntile(n: int) -> Column:
+    """The bucket (1..n) of the row when the ordered partition is cut into ``n`` near-equal parts."""
+    return Column(E.NTile(_lit_value(n, "The buckets of ntile")))
+
+
+def _offset_function(cls: type, col: Any, offset: Any, default: Any) -> Column:
+    return Column(cls(_c(col), _lit_value(offset, "The offset"), _expr(default)))
+
+
+@_sql_name()
+def lag(col: Any, offset: int = 1, default: Any = None) -> Column:
+    """The value ``offset`` rows before the current row in the window partition, else ``default``."""
+    return _offset_function(E.Lag, col, offset, default)
+
+
+@_sql_name()
+def lead(col: Any, offset: int = 1, default: Any = None) -> Column:
+    """The value ``offset`` rows after the current row in the window partition, else ``default``."""
+    return _offset_function(E.Lead, col, offset, default)
+
+
+@_sql_name()
+def nth_value(col: Any, offset: int, ignoreNulls: bool = False) -> Column:
+    """The value of the window frame's ``offset``-th row (its ``offset``-th non-NULL value with ``ignoreNulls``)."""
+    return Column(E.NthValue(_c(col), _lit_value(offset, "The offset"), bool(_lit_value(ignoreNulls, "ignoreNulls"))))
+
+
+@_sql_name()
+def first_value(col: Any, ignoreNulls: Any = None) -> Column:
+    """The value of the window frame's first row (first non-NULL value with ``ignoreNulls``)."""
+    return Column(E.FirstValue(_c(col), bool(_lit_value(ignoreNulls, "ignoreNulls"))))
+
+
+@_sql_name()
+def last_value(col: Any, ignoreNulls: Any = None) -> Column:
+    """The value of the window frame's last row (last non-NULL value with ``ignoreNulls``)."""
+    return Column(E.LastValue(_c(col), bool(_lit_value(ignoreNulls, "ignoreNulls"))))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ember.sql import expressions as E
 from ember.sql import functions as F
 from ember.sql.column import Column, _col_expr
 from ember.sql.errors import EmberTypeError
-from ember.sql.plan import logical as L
+from ember.sql.plan.grouping_sets import grouped_aggregate
+from ember.sql.plan.pivot import distinct_pivot_values, pivot_aggregate
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -20,9 +22,15 @@ _BY_NAME = {"sum": F.sum, "avg": F.avg, "mean": F.avg, "count": F.count, "min": 
 
 
 class GroupedData:
-    def __init__(self, df: DataFrame, grouping: list[Any]):
+    """Grouping columns, and the grouping sets over them (``rollup``/``cube``/``groupingSets``) or a pivot."""
+
+    def __init__(self, df: DataFrame, grouping: list[Any], sets: list[list[int]] | None = None,
+                 pivot: tuple[E.Expression, list[Any]] | None = None, shown: int | None = None):
         self._df = df
         self._grouping = tuple(_col_expr(g) for g in grouping)
+        self._sets = sets
+        self._pivot = pivot
+        self._shown = self._grouping[:shown] if shown is not None else self._grouping
 
     def agg(self, *exprs: Column | dict[str, str]) -> DataFrame:
         """Aggregate with Columns (``F.sum("x")``) or a ``{column: function}`` dict."""
@@ -31,8 +39,28 @@ class GroupedData:
         for e in exprs:
             if not isinstance(e, Column):
                 raise EmberTypeError("NOT_COLUMN", f"agg() takes Columns or one dict, got {type(e).__name__}.")
-        items = self._grouping + tuple(e._expr for e in exprs)
-        return self._df._with(L.Aggregate(self._grouping, items, self._df._plan))
+        if self._pivot is not None:
+            column, values = self._pivot
+            plan = pivot_aggregate(list(self._grouping), column, [(E.Literal.of(v), None) for v in values],
+                                   [e._expr for e in exprs], self._df._plan)
+            return self._df._with(plan)
+        items = self._shown + tuple(e._expr for e in exprs)
+        plan = grouped_aggregate(self._grouping, self._sets, items, self._df._plan)
+        return self._df._with(plan)
+
+    def pivot(self, pivot_col: str, values: list[Any] | None = None) -> GroupedData:
+        """One output column per value of ``pivot_col`` (and per aggregate, when there are several);
+        without ``values``, the column's distinct values, sorted, as Spark finds them."""
+        if self._sets is not None:
+            raise EmberTypeError("UNSUPPORTED_FEATURE.PIVOT_AFTER_GROUP_BY", "The feature is not supported: PIVOT "
+                                 "clause following a GROUP BY clause. Consider pushing the GROUP BY into a subquery.",
+                                 "0A000")
+        if self._pivot is not None:
+            raise EmberTypeError("UNSUPPORTED_FEATURE", "repeated pivots are not allowed.")
+        column = _col_expr(pivot_col)
+        if values is None:
+            values = distinct_pivot_values(self._df._plan, column, self._df.sparkSession)
+        return GroupedData(self._df, [Column(g) for g in self._grouping], pivot=(column, list(values)))
 
     def _numeric(self, fn: Any, cols: tuple[str, ...]) -> DataFrame:
         from ember.sql import types as T

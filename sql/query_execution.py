@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from ember.sql.optimizer import RULES, optimize
+from ember.sql.optimizer import ONCE_RULES, RULES, optimize
 from ember.sql.physical.execution import collect_table, execute
 from ember.sql.physical.planner import PlannerContext, plan_physical
 from ember.sql.plan.logical import LogicalPlan, schema_of
@@ -31,7 +31,7 @@ class QueryExecution:
     def optimized(self) -> LogicalPlan:
         conf = self.session.conf
         flags = {r.__name__: conf.get(f"spark.ember.optimizer.{r.__name__}", "true").lower() != "false"
-                 for r in RULES}
+                 for r in set(ONCE_RULES + RULES)}
         return optimize(self.analyzed, flags=flags)
 
     @cached_property

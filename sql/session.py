@@ -108,13 +108,26 @@ class SparkSession:
     def version(self) -> str:
         return "4.3.0"
 
-    def sql(self, sqlQuery: str, args: dict[str, Any] | None = None, **kwargs: Any) -> DataFrame:
-        """The result of one SQL query over this session's temporary views, as a DataFrame."""
-        from ember.sql.parser.to_logical import to_logical
+    def sql(self, sqlQuery: str, args: dict[str, Any] | list | None = None, **kwargs: Any) -> DataFrame:
+        """The result of one SQL query over this session's temporary views, as a DataFrame.
 
-        if args or kwargs:
-            raise EmberTypeError("UNSUPPORTED_FEATURE", "Parameterized SQL queries are not supported yet (issue 4).")
-        return DataFrame(self, to_logical(sqlQuery, self.catalog))
+        ``args`` binds parameter markers as typed literals: a dict binds ``:name`` markers, a
+        list binds ``?`` markers in order; values are Python values or literal Columns.
+        ``kwargs`` fill ``{name}`` fields of the text as PySpark does (a DataFrame by a view).
+        """
+        from ember.sql.parser.to_logical import to_logical
+        from ember.sql.sql_formatter import SQLStringFormatter
+
+        if args is not None and not isinstance(args, (dict, list, tuple)):
+            raise EmberTypeError("INVALID_TYPE", f"Argument `args` should be a dict or list, got "
+                                 f"{type(args).__name__}.")
+        if not kwargs:
+            return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
+        formatter = SQLStringFormatter(self)
+        try:
+            return DataFrame(self, to_logical(formatter.format(sqlQuery, **kwargs), self.catalog, args))
+        finally:
+            formatter.clear()
 
     def table(self, tableName: str) -> DataFrame:
         """The temporary view named ``tableName``."""

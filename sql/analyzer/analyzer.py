@@ -3,7 +3,8 @@
 One bottom-up pass suffices because a node is handled only after its children are resolved:
 joins are de-duplicated and ``USING`` is rewritten, names are resolved against the children's
 output (with implicit casts and generated names), generators move out of select lists into
-``Generate`` nodes, unions are widened, and each node is checked.
+``Generate`` nodes and then window expressions into ``Window`` nodes (so windows see the
+generated rows, as in Spark), unions are widened, and each node is checked.
 DataFrames are analysed as they are built (as in Spark), so errors point at the line that
 introduced them and every plan a DataFrame holds is already resolved.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from ember.sql import expressions as E
 from ember.sql.analyzer.check_analysis import check_node
 from ember.sql.analyzer.extract_generators import extract_generators
+from ember.sql.analyzer.extract_windows import extract_windows
 from ember.sql.analyzer.resolve_joins import dedup_right, resolve_using
 from ember.sql.analyzer.resolve_references import resolve_node
 from ember.sql.expressions.coercion import cast_if_needed, common_type
@@ -54,7 +56,7 @@ def _analyze_node(node: L.LogicalPlan) -> L.LogicalPlan:
             return resolve_using(node)
     if isinstance(node, L.Union):
         return _widen_union(node)
-    node = extract_generators(resolve_node(node))
+    node = extract_windows(extract_generators(resolve_node(node)))
     check_node(node)
     return node
 

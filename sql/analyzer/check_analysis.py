@@ -5,6 +5,7 @@ from __future__ import annotations
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException
+from ember.sql.expressions.grouping import Grouping, GroupingID, misplaced_grouping
 from ember.sql.plan import logical as L
 
 __all__ = ["check_node"]
@@ -62,6 +63,8 @@ def _check_references(node: L.LogicalPlan) -> None:
 
 def check_node(node: L.LogicalPlan) -> None:
     _check_references(node)
+    if any(isinstance(n, (Grouping, GroupingID)) for e in node.expressions for n in e.walk()):
+        raise misplaced_grouping()
     if isinstance(node, L.Filter) and not isinstance(node.condition.data_type, (T.BooleanType, T.NullType)):
         raise AnalysisException(
             "DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN",
@@ -72,7 +75,7 @@ def check_node(node: L.LogicalPlan) -> None:
         _check_aggregate(node)
     if not isinstance(node, L.Aggregate):
         for e in node.expressions:
-            if any(isinstance(n, E.AggregateFunction) for n in e.walk()):
+            if E.has_aggregate_outside_windows(e):
                 raise AnalysisException(
                     "INVALID_WHERE_CONDITION" if isinstance(node, L.Filter) else "UNSUPPORTED_EXPR_FOR_OPERATOR",
                     f"Aggregate function \"{e.sql()}\" is not allowed in {type(node).__name__}.",

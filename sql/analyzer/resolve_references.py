@@ -8,12 +8,47 @@ qualified column or a struct field, each resolved expression node applies its im
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Iterator
+
 from ember.sql import expressions as E
 from ember.sql.analyzer.suggestions import unresolved_column
 from ember.sql.errors import AnalysisException
 from ember.sql.plan import logical as L
 
-__all__ = ["resolve_expression", "resolve_node", "coerce"]
+__all__ = ["resolve_expression", "resolve_node", "coerce", "outer_scope"]
+
+# The columns of the queries enclosing the subquery being analysed, innermost last.
+_OUTER_SCOPES: ContextVar[tuple[list[E.AttributeReference], ...]] = ContextVar("outer_scopes", default=())
+
+
+@contextmanager
+def outer_scope(attrs: list[E.AttributeReference]) -> Iterator[None]:
+    """Within the block, a name that no child outputs may name one of ``attrs`` (a correlated
+    reference of a subquery to its enclosing query's columns)."""
+    token = _OUTER_SCOPES.set(_OUTER_SCOPES.get() + (list(attrs),))
+    try:
+        yield
+    finally:
+        _OUTER_SCOPES.reset(token)
+
+
+def _lookup_outer(name: str, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
+    """``name`` in the node's own columns, else in the enclosing queries', innermost first."""
+    try:
+        return _lookup(name, attrs, plan)
+    except AnalysisException as local_error:
+        if not local_error.error_class or not local_error.error_class.startswith("UNRESOLVED_COLUMN"):
+            raise
+        for scope in reversed(_OUTER_SCOPES.get()):
+            try:
+                found = _lookup(name, scope, plan)
+            except AnalysisException:
+                continue
+            return found.transform_up(
+                lambda e: E.OuterReference(e) if isinstance(e, E.AttributeReference) else e)
+        raise local_error from None
 
 
 def _lookup(name: str, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
@@ -47,7 +82,7 @@ def coerce(expr: E.Expression) -> E.Expression:
 def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
     def resolve(e: E.Expression) -> E.Expression:
         if isinstance(e, E.UnresolvedAttribute):
-            return _lookup(e.name, attrs, plan)
+            return _lookup_outer(e.name, attrs, plan)
         return e
 
     return coerce(expr.transform_up(resolve))
@@ -77,7 +112,7 @@ def _named(e: E.Expression) -> E.Expression:
 
 
 def _has_aggregate(e: E.Expression) -> bool:
-    return any(isinstance(n, E.AggregateFunction) for n in e.walk())
+    return E.has_aggregate_outside_windows(e)
 
 
 def resolve_node(node: L.LogicalPlan) -> L.LogicalPlan:

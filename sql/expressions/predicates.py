@@ -82,6 +82,8 @@ class EqualNullSafe(BinaryComparison):
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         left, right = self.left.eval(batch), self.right.eval(batch)
         both_null = pc.and_(pc.is_null(left), pc.is_null(right))
+        if pa.types.is_null(left.type) or pa.types.is_null(right.type):  # Arrow has no equal(null, x)
+            return both_null
         equal = pc.fill_null(pc.equal(left, right), False)
         return pc.or_(both_null, equal)
 

@@ -3,7 +3,7 @@
 Schema: every file's footer is read on the driver. Without ``mergeSchema`` the first file
 gives the columns; with it, the columns of all files are united. As in Spark, types never
 widen: either way a column whose type differs between two files raises ``CANNOT_MERGE_SCHEMAS`` naming both files, the column and
-both types: reading on would drop or corrupt one file's rows (RELIABILITY 14; SPARK-23822).
+both types: reading on would drop or corrupt one file's rows (docs/reliability.md#schema-conflicts; SPARK-23822).
 
 Splits: each file's row groups that may hold matching rows (the pushed filters checked
 against row-group statistics by ``pyarrow.dataset``) are packed into splits of about

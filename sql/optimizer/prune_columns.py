@@ -6,7 +6,8 @@ after: ``Project[l.a] <- Join(Project[a] <- l, Project[c] <- r, l.a = r.c)`` (li
 Aggregate, so ``count()`` of a join shuffles only the join keys).
 Before: ``Project[b] <- Project[a, b, c * 2 AS c2] <- t``; after: ``Project[b] <- Project[b] <- t``
 (a projection or aggregate narrows the projection below it, so pruning reaches a join under a
-``USING`` projection). A narrowed input keeps at least one column, so row counts survive.
+``USING`` projection). A projection over a ``Window`` narrows the window's input, so the
+window's exchange and sort carry only the columns read above and by the window expressions. A narrowed input keeps at least one column, so row counts survive.
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def _narrow_join(j: L.Join, needed: set[int]) -> L.Join:
                   j.using, j.broadcast_hint)
 
 
+def _narrow_windows(w: L.Window, needed: set[int]) -> L.Window:
+    """Narrow the input of a chain of windows (not between them: stacked windows with one
+    PARTITION BY share an exchange only when nothing separates them)."""
+    needed = needed | _refs(w.expressions)
+    child = _narrow_windows(w.child, needed) if isinstance(w.child, L.Window) else _narrow(w.child, needed)
+    return L.Window(w.window_expressions, w.partition_spec, w.order_spec, child)
+
+
 def prune_columns(plan: L.LogicalPlan) -> L.LogicalPlan:
     def rule(node: L.LogicalPlan) -> L.LogicalPlan:
         if isinstance(node, L.Aggregate):
@@ -45,6 +54,8 @@ def prune_columns(plan: L.LogicalPlan) -> L.LogicalPlan:
             return L.Aggregate(node.grouping, node.aggregates, _narrow(child, needed))
         if isinstance(node, L.Project) and isinstance(node.child, L.Join):
             return L.Project(node.project_list, _narrow_join(node.child, _refs(list(node.project_list))))
+        if isinstance(node, L.Project) and isinstance(node.child, L.Window):
+            return L.Project(node.project_list, _narrow_windows(node.child, _refs(list(node.project_list))))
         if isinstance(node, L.Project) and isinstance(node.child, L.Project):
             return L.Project(node.project_list, _narrow(node.child, _refs(list(node.project_list))))
         return node

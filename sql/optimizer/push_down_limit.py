@@ -2,6 +2,8 @@
 
 Before: ``Limit 5 <- Project[...] <- t``; after: ``Project[...] <- Limit 5 <- t``.
 Before: ``Limit 5 <- Union(a, b)``; after: ``Limit 5 <- Union(Limit 5 <- a, Limit 5 <- b)``.
+Before: ``Limit 5 <- Offset 2 <- t``; after: ``Offset 2 <- Limit 7 <- t`` (so only 7 rows, not all
+of ``t``, are gathered to skip 2).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ def push_down_limit(plan: L.LogicalPlan) -> L.LogicalPlan:
     def rule(node: L.LogicalPlan) -> L.LogicalPlan:
         if isinstance(node, L.Limit):
             child = node.child
+            if isinstance(child, L.Offset):
+                return L.Offset(child.n, L.Limit(node.n + child.n, child.child))
             if isinstance(child, L.Project) and all(e.deterministic for e in child.project_list):
                 return L.Project(child.project_list, L.Limit(node.n, child.child))
             if isinstance(child, L.Union) and not all(isinstance(c, L.Limit) and c.n <= node.n for c in child.inputs):

@@ -7,7 +7,9 @@ build identical trees. Anything unsupported raises ``ParseException`` naming the
 
 from __future__ import annotations
 
-from typing import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Callable, Iterator
 
 import sqlglot
 from sqlglot import exp
@@ -15,8 +17,24 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
+from ember.sql.parser.parameters import BoundParameter, unbound
 
-__all__ = ["parse_expression", "convert"]
+__all__ = ["parse_expression", "convert", "subqueries_planned_by"]
+
+# Plans the query of a subquery found in an expression; set by the SQL front end, which knows
+# the tables and the enclosing query. Expression text outside SQL (``expr()``) has none.
+_SUBQUERY_PLANNER: ContextVar[Callable[[exp.Expression], Any] | None] = ContextVar("subquery_planner", default=None)
+
+
+@contextmanager
+def subqueries_planned_by(planner: Callable[[exp.Expression], Any] | None) -> Iterator[None]:
+    """Within the block, subqueries in converted expressions are planned by ``planner``
+    (``None``: refused, where the SQL front end does not plan them)."""
+    token = _SUBQUERY_PLANNER.set(planner)
+    try:
+        yield
+    finally:
+        _SUBQUERY_PLANNER.reset(token)
 
 
 def parse_expression(text: str) -> E.Expression:
@@ -37,7 +55,9 @@ def convert(node: exp.Expression) -> E.Expression:
 def _convert(node: exp.Expression) -> E.Expression:
     builder = _BUILDERS.get(type(node))
     if builder is not None:
-        return builder(node)
+        result = builder(node)
+        # sqlglot marks "a NOT LIKE b" (and NOT ILIKE / RLIKE ...) as a flag on the node.
+        return E.Not(result) if node.args.get("negate") else result
     if isinstance(node, exp.Func):
         return _function(node)
     raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported SQL construct {node.sql(dialect='spark')!r} ({type(node).__name__}).")
@@ -66,8 +86,27 @@ def _cast(node: exp.Cast) -> E.Expression:
     return E.Cast(_convert(node.this), T._parse_datatype_string(node.to.sql(dialect="spark")))
 
 
+def _subquery_plan(query: exp.Expression, source: exp.Expression) -> Any:
+    planner = _SUBQUERY_PLANNER.get()
+    if planner is None:
+        raise ParseException("UNSUPPORTED_FEATURE", f"Subqueries are supported in SQL queries only, not in "
+                             f"expression text: {source.sql(dialect='spark')!r}.")
+    return planner(query)
+
+
 def _in(node: exp.In) -> E.Expression:
+    query = node.args.get("query")
+    if query is not None:
+        values = node.this.expressions if isinstance(node.this, exp.Tuple) else [node.this]
+        return E.InSubquery(_subquery_plan(query.unnest(), node), values=tuple(_convert(v) for v in values))
     return E.In(_convert(node.this), tuple(_convert(e) for e in node.expressions))
+
+
+def _equal_any(node: exp.EQ) -> E.Expression:
+    """``a = ANY (SELECT ...)`` is ``a IN (SELECT ...)``; other comparisons with ANY/ALL are refused."""
+    if isinstance(node.expression, exp.Any) and isinstance(node.expression.this, exp.Subquery):
+        return _in(exp.In(this=node.this, query=node.expression.this))
+    return E.EqualTo(_convert(node.left), _convert(node.right))
 
 
 def _between(node: exp.Between) -> E.Expression:
@@ -110,6 +149,18 @@ def _count(node: exp.Count) -> E.Expression:
     return E.Count(_convert(arg))
 
 
+def _window(node: exp.Window) -> E.Expression:
+    from ember.sql.parser.windows import window_expression
+
+    return window_expression(node)
+
+
+def _ignore_nulls(node: exp.IgnoreNulls) -> E.Expression:
+    from ember.sql.parser.windows import ignore_nulls
+
+    return ignore_nulls(node)
+
+
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
@@ -129,7 +180,13 @@ def _function(node: exp.Func) -> E.Expression:
     return fn(*[Column(a) for a in args])._expr
 
 
+def _unbound_marker(node: exp.Placeholder) -> E.Expression:
+    raise unbound(node.name or "?")
+
+
 _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
+    BoundParameter: lambda n: n.meta["value"],
+    exp.Placeholder: _unbound_marker,
     exp.Column: _column,
     exp.Star: lambda n: E.UnresolvedStar(),
     exp.Literal: _literal,
@@ -143,8 +200,9 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Mul: _binary(E.Multiply),
     exp.Div: _binary(E.Divide),
     exp.Mod: _binary(E.Remainder),
-    exp.EQ: _binary(E.EqualTo),
+    exp.EQ: _equal_any,
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
+    exp.NullSafeNEQ: lambda n: E.Not(E.EqualNullSafe(_convert(n.left), _convert(n.right))),
     exp.NEQ: lambda n: E.Not(E.EqualTo(_convert(n.left), _convert(n.right))),
     exp.GT: _binary(E.GreaterThan),
     exp.GTE: _binary(E.GreaterThanOrEqual),
@@ -155,6 +213,8 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Not: _not,
     exp.Is: _is,
     exp.In: _in,
+    exp.Subquery: lambda n: E.ScalarSubquery(_subquery_plan(n.this, n)),
+    exp.Exists: lambda n: E.Exists(_subquery_plan(n.this, n)),
     exp.Between: _between,
     exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
@@ -165,6 +225,9 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.If: lambda n: E.CaseWhen((_convert(n.this),), (_convert(n.args["true"]),),
                                  _convert(n.args["false"]) if n.args.get("false") is not None else None),
     exp.Count: _count,
+    exp.Window: _window,
+    exp.IgnoreNulls: _ignore_nulls,
+    exp.RespectNulls: lambda n: _convert(n.this),
     exp.Substring: lambda n: E.Substring(_convert(n.this), _convert(n.args["start"]),
                                          _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
     exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),

@@ -106,7 +106,7 @@ def split_by_partition(batch: pa.RecordBatch, pids: np.ndarray,
     """``(pid, rows of batch for pid)`` for each non-empty target partition.
 
     One stable sort by partition id and one ``take``, then a zero-copy slice per target
-    (FACTS.md: ~70 M rows/s, against one filter per target). The slices share the sorted
+    (measured ~70 M rows/s, against one filter per target). The slices share the sorted
     batch's buffers; ``ArrowIPC`` writes only each slice's own rows when it is shuffled.
     """
     if batch.num_rows == 0:

@@ -23,7 +23,10 @@ from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
+from ember.sql.physical.expand import expand_batches
+from ember.sql.physical.offset import skip_rows
 from ember.sql.physical.sort import limit_batches, sort_partition
+from ember.sql.physical.window import WindowExec, window_rows
 
 __all__ = ["execute", "collect_table", "local_slices"]
 
@@ -172,7 +175,8 @@ def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
     def split(side: int, keys: list) -> Callable:
         def run(index: int, batches: Iterator[pa.RecordBatch]):
             for batch in batches:
-                for pid, piece in split_by_partition(batch, hash_partition_ids(batch, keys, n), n):
+                pids = hash_partition_ids(batch, keys, n) if keys else np.zeros(batch.num_rows, dtype=np.int64)
+                for pid, piece in split_by_partition(batch, pids, n):
                     yield pid, (side, ArrowIPC(piece))
         return run
 
@@ -193,7 +197,12 @@ def _shuffled_join(node: P.ShuffledHashJoinExec, sc: Any) -> Any:
 def _in_memory(node: P.InMemoryScanExec, sc: Any) -> Any:
     if node.slot.rdd is None:
         node.slot.rdd = execute(node.child, sc).cache()
-    return node.slot.rdd
+    cached_names = arrow_schema(list(node.child.output)).names
+    names = arrow_schema(list(node.output)).names
+    if names == cached_names:
+        return node.slot.rdd
+    # A second reference to the cached plan (a self-join in SQL) names the same columns anew.
+    return node.slot.rdd.mapPartitions(lambda batches: (b.rename_columns(names) for b in batches))
 
 
 def _union(node: P.UnionExec, sc: Any) -> Any:
@@ -238,6 +247,26 @@ def _limit(node: P.LimitExec, sc: Any) -> Any:
     return execute(node.child, sc).mapPartitions(lambda it: limit_batches(it, n))
 
 
+def _expand(node: P.ExpandExec, sc: Any) -> Any:
+    schema = arrow_schema(list(node.output))
+    projections = [list(p) for p in node.projections]
+    return execute(node.child, sc).mapPartitions(lambda it: expand_batches(it, projections, schema))
+
+
+def _offset(node: P.OffsetExec, sc: Any) -> Any:
+    n = node.n
+    return execute(node.child, sc).mapPartitions(lambda it: skip_rows(it, n))
+
+
+def _window(node: WindowExec, sc: Any) -> Any:
+    in_schema = arrow_schema(list(node.child.output))
+    out_schema = arrow_schema(list(node.output))
+    keys, orders = list(node.partition_spec), node.order_spec
+    windows = [w.child for w in node.window_expressions]
+    return execute(node.child, sc).mapPartitions(
+        lambda it: window_rows(it, in_schema, keys, orders, windows, out_schema))
+
+
 _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.LocalScanExec: _local_scan,
     P.RangeExec: _range,
@@ -252,8 +281,11 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.SortExec: _sort,
     P.GenerateExec: _generate,
     P.LimitExec: _limit,
+    P.OffsetExec: _offset,
+    P.ExpandExec: _expand,
     P.UnionExec: _union,
     P.CoalesceExec: _coalesce,
+    WindowExec: _window,
 }
 
 

@@ -16,7 +16,7 @@ __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
     "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
     "LimitExec", "UnionExec", "HashPartitioning", "RangePartitioning", "SinglePartition", "RoundRobinPartitioning",
-    "CoalesceExec", "FileScanExec", "GenerateExec",
+    "CoalesceExec", "FileScanExec", "GenerateExec", "OffsetExec", "ExpandExec",
 ]
 
 
@@ -249,6 +249,28 @@ class LimitExec(PhysicalPlan):
 
     def node_string(self) -> str:
         return f"{'Global' if self.is_global else 'Local'}Limit {self.n}"
+
+
+@dataclass(frozen=True, slots=True)
+class ExpandExec(PhysicalPlan):
+    """Each input batch evaluated once per projection (grouping sets)."""
+
+    projections: tuple[tuple[E.Expression, ...], ...] = ()
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"Expand [{', '.join(_list(p) for p in self.projections)}], {_list(self.output)}"
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetExec(PhysicalPlan):
+    """Skip the first ``n`` rows of a child that is one partition in order."""
+
+    n: int = 0
+    child: PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"GlobalOffset {self.n}"
 
 
 @dataclass(frozen=True, slots=True)

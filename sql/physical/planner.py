@@ -12,16 +12,21 @@ input's ordinals as nodes are built.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import decimal
 from dataclasses import dataclass
 from typing import Callable
 
 from ember.sql import expressions as E
+from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_type
 from ember.sql.errors import AnalysisException
 from ember.sql.io.pushdown import to_arrow_filter
 from ember.sql.io.source import plan_splits
 from ember.sql.physical import plan as P
 from ember.sql.physical.batches import bind
+from ember.sql.physical.window import WindowExec
 from ember.sql.plan import logical as L
 
 __all__ = ["PlannerContext", "plan_physical", "estimate_size"]
@@ -104,19 +109,43 @@ def _plan_aggregate(node: L.Aggregate, child: P.PhysicalPlan, ctx: PlannerContex
 
 
 def _split_join_condition(node: L.Join) -> tuple[list, list, E.Expression | None]:
+    """Equality keys between the sides (``a = b``, and ``a <=> b`` as two keys that match NULL
+    to NULL), and the residual condition."""
     left_ids, right_ids = node.left.output_set, node.right.output_set
     left_keys, right_keys, residual = [], [], []
     for c in (E.split_conjuncts(node.condition) if node.condition is not None else []):
-        if isinstance(c, E.EqualTo):
+        if isinstance(c, (E.EqualTo, E.EqualNullSafe)):
             lr, rr = c.left.references(), c.right.references()
+            sides = None
             if lr and rr and lr <= left_ids and rr <= right_ids:
-                left_keys.append(c.left), right_keys.append(c.right)
+                sides = (c.left, c.right)
+            elif lr and rr and lr <= right_ids and rr <= left_ids:
+                sides = (c.right, c.left)
+            if sides is not None and isinstance(c, E.EqualTo):
+                left_keys.append(sides[0]), right_keys.append(sides[1])
                 continue
-            if lr and rr and lr <= right_ids and rr <= left_ids:
-                left_keys.append(c.right), right_keys.append(c.left)
+            if sides is not None and (keys := _null_safe_keys(*sides)) is not None:
+                left_keys.extend(keys[0]), right_keys.extend(keys[1])
                 continue
         residual.append(c)
     return left_keys, right_keys, E.conjoin(residual)
+
+
+_ZERO = {T.BooleanType: False, T.StringType: "", T.BinaryType: b"", T.DateType: datetime.date(1970, 1, 1)}
+
+
+def _null_safe_keys(left: E.Expression, right: E.Expression) -> tuple[list, list] | None:
+    """``left <=> right`` as hash keys ``(isnull(x), coalesce(x, zero))``: NULL meets NULL
+    (``true, zero``) and never a value. None for a type without a zero here."""
+    dtype = left.data_type
+    if isinstance(dtype, T.NumericType):
+        zero = decimal.Decimal(0) if isinstance(dtype, T.DecimalType) else 0
+    elif type(dtype) in _ZERO:
+        zero = _ZERO[type(dtype)]
+    else:
+        return None
+    return ([E.IsNull(left), E.Coalesce((left, E.Literal(zero, dtype)))],
+            [E.IsNull(right), E.Coalesce((right, E.Literal(zero, right.data_type)))])
 
 
 def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:
@@ -134,11 +163,9 @@ def _plan_join(node: L.Join, left: P.PhysicalPlan, right: P.PhysicalPlan, ctx: P
         return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "right")
     if can_build_left and (small_left or not lk):
         return P.BroadcastHashJoinExec(output, left, right, jt, lk, rk, bound_residual, "left")
-    if not lk:
-        raise AnalysisException(
-            "UNSUPPORTED_FEATURE", f"A {jt} join without equality keys between the two sides is not supported yet (issue 4)."
-        )
-    n = ctx.shuffle_partitions
+    # Without equality keys and with no side to broadcast (a full outer join), both sides meet
+    # in one partition: a nested loop there.
+    n = ctx.shuffle_partitions if lk else 1
     left_ex = P.ExchangeExec(left.output, P.HashPartitioning(lk, n), left)
     right_ex = P.ExchangeExec(right.output, P.HashPartitioning(rk, n), right)
     return P.ShuffledHashJoinExec(output, left_ex, right_ex, jt, lk, rk, bound_residual)
@@ -199,9 +226,42 @@ def _limit(node: L.Limit, children, ctx) -> P.PhysicalPlan:
     return P.LimitExec(child.output, node.n, True, _single(local))
 
 
+def _in_one_partition(child: P.PhysicalPlan) -> P.PhysicalPlan:
+    """``child``'s rows in one partition, keeping their order: a global sort is done again
+    within the one partition (a gather keeps no order between partitions)."""
+    if isinstance(child, P.LimitExec) and child.is_global or isinstance(child, P.ExchangeExec) and isinstance(
+            child.partitioning, P.SinglePartition):
+        return child
+    if isinstance(child, (P.ProjectExec, P.FilterExec)):
+        return dataclasses.replace(child, child=_in_one_partition(child.child))
+    if isinstance(child, P.SortExec) and isinstance(child.child, P.ExchangeExec) and isinstance(
+            child.child.partitioning, P.RangePartitioning):
+        return P.SortExec(child.output, child.orders, _single(child.child.child))
+    return _single(child)
+
+
+def _offset(node: L.Offset, children, ctx) -> P.PhysicalPlan:
+    child = _in_one_partition(children[0])
+    return P.OffsetExec(child.output, node.n, child)
+
+
 def _distinct(node: L.Distinct, children, ctx) -> P.PhysicalPlan:
     out = node.child.output
     return _plan_aggregate(L.Aggregate(tuple(out), tuple(out), node.child), children[0], ctx)
+
+
+def _window(node: L.Window, children, ctx) -> P.PhysicalPlan:
+    """Hash-exchange on the PARTITION BY keys (all rows to one partition without keys); the
+    window operator sorts each task's rows by (keys, orders) itself, so that it can spill."""
+    child = children[0]
+    keys = tuple(bind(k, _attrs(child)) for k in node.partition_spec)
+    orders = tuple(bind(o, _attrs(child)) for o in node.order_spec)
+    partitioning = P.HashPartitioning(keys, ctx.shuffle_partitions) if keys else P.SinglePartition()
+    # A window over another with the same PARTITION BY finds its rows already partitioned.
+    same_keys = isinstance(child, WindowExec) and child.partition_spec == keys
+    exchange = child if same_keys else P.ExchangeExec(child.output, partitioning, child)
+    windows = tuple(bind(w, _attrs(child)) for w in node.window_expressions)
+    return WindowExec(tuple(node.output), windows, keys, orders, exchange)
 
 
 def _repartition(node: L.Repartition, children, ctx) -> P.PhysicalPlan:
@@ -224,10 +284,16 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Sort: _sort,
     L.Generate: lambda n, c, ctx: P.GenerateExec(tuple(n.output), bind(n.generator, _attrs(c[0])), n.outer, c[0]),
     L.Limit: _limit,
+    L.Offset: _offset,
+    L.Expand: lambda n, c, ctx: P.ExpandExec(
+        tuple(n.output), tuple(tuple(bind(e, _attrs(c[0])) for e in p) for p in n.projections), c[0]),
     L.Union: lambda n, c, ctx: P.UnionExec(tuple(n.output), tuple(c)),
     L.Distinct: _distinct,
     L.SubqueryAlias: lambda n, c, ctx: c[0],
     L.Repartition: _repartition,
+    L.RepartitionByExpression: lambda n, c, ctx: P.ExchangeExec(c[0].output, P.HashPartitioning(
+        tuple(bind(k, _attrs(c[0])) for k in n.keys), n.num_partitions or ctx.shuffle_partitions), c[0]),
+    L.Window: _window,
 }
 
 

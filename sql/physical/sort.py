@@ -2,7 +2,9 @@
 
 Arrow's sort takes one NULL placement for all keys, while Spark places NULLs per key (first
 for ascending, last for descending by default). Each key is therefore preceded by a boolean
-"is null" key sorted in the direction that puts NULLs where that key wants them.
+"is null" key sorted in the direction that puts NULLs where that key wants them. Arrow also
+puts NaN last in both directions, while Spark orders it as the largest value, so a floating
+key gets an "is NaN" key too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ def sort_keys(columns: list[pa.Array], orders: list[E.SortOrder]) -> tuple[dict[
         keys[f"n{i}"] = pc.is_null(value)
         keys[f"v{i}"] = value
         spec.append((f"n{i}", "descending" if order.nulls_go_first else "ascending"))
+        if pa.types.is_floating(value.type):  # NaN is the largest value (Arrow puts it last either way)
+            keys[f"nan{i}"] = pc.is_nan(value)
+            spec.append((f"nan{i}", "ascending" if order.ascending else "descending"))
         spec.append((f"v{i}", "ascending" if order.ascending else "descending"))
     return keys, spec
 

@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of", "FileScan", "Generate",
+    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression", "Window",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -308,6 +308,34 @@ class Generate(LogicalPlan):
 
 
 @dataclass(frozen=True, slots=True)
+class Expand(LogicalPlan):
+    """Each child row emitted once per projection (one per grouping set of a ROLLUP, CUBE or
+    GROUPING SETS aggregate): the child's columns, the grouping keys with the keys outside
+    that set NULL, and the set's ``spark_grouping_id``."""
+
+    projections: tuple[tuple[Expression, ...], ...]
+    attributes: tuple[AttributeReference, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def expressions(self) -> list[Expression]:
+        return [e for projection in self.projections for e in projection]
+
+    def map_expressions(self, fn: Callable[[Expression], Expression]) -> LogicalPlan:
+        projections = tuple(tuple(fn(e) for e in projection) for projection in self.projections)
+        return dataclasses.replace(self, projections=projections)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attributes)
+
+    def node_string(self) -> str:
+        return f"Expand [{', '.join(_attr_list(p) for p in self.projections)}], {_attr_list(self.attributes)}"
+
+
+@dataclass(frozen=True, slots=True)
 class Sort(LogicalPlan):
     orders: tuple[SortOrder, ...]
     child: LogicalPlan
@@ -337,6 +365,24 @@ class Limit(LogicalPlan):
 
     def node_string(self) -> str:
         return f"Limit {self.n}"
+
+
+@dataclass(frozen=True, slots=True)
+class Offset(LogicalPlan):
+    """The child's rows without the first ``n`` (``OFFSET n``); ``LIMIT l OFFSET n`` is
+    ``Offset n <- Limit l + n``, as in Spark."""
+
+    n: int
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"Offset {self.n}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +449,26 @@ class Repartition(LogicalPlan):
         return f"Repartition {self.num_partitions}, {'true' if self.shuffle else 'false'}"
 
 
+@dataclass(frozen=True, slots=True)
+class RepartitionByExpression(LogicalPlan):
+    """``DISTRIBUTE BY keys`` / ``repartition(n, *cols)``: rows hash-partitioned by ``keys`` into
+    ``num_partitions`` partitions (``None``: ``spark.sql.shuffle.partitions``)."""
+
+    keys: tuple[Expression, ...]
+    num_partitions: int | None
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("keys",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"RepartitionByExpression {_attr_list(self.keys)}, {self.num_partitions}"
+
+
 class CacheSlot:
     """The mutable holder of a cached plan's persisted RDD, shared by every plan that scans it."""
 
@@ -427,3 +493,28 @@ class InMemoryRelation(LogicalPlan):
 
     def node_string(self) -> str:
         return f"InMemoryRelation {_attr_list(self.attributes)}, StorageLevel({self.storage_level})"
+
+
+@dataclass(frozen=True, slots=True)
+class Window(LogicalPlan):
+    """The child's rows with ``window_expressions`` (aliased ``f OVER (...)``) appended.
+
+    Every expression shares ``partition_spec`` and ``order_spec`` (the analyzer groups them so),
+    so one exchange and one sort serve them all; their frames may differ.
+    """
+
+    window_expressions: tuple[Expression, ...]
+    partition_spec: tuple[Expression, ...]
+    order_spec: tuple[SortOrder, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("window_expressions", "partition_spec", "order_spec")
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output + _named_output(self.window_expressions)
+
+    def node_string(self) -> str:
+        return (f"Window {_attr_list(self.window_expressions)}, {_attr_list(self.partition_spec)}, "
+                f"{_attr_list(self.order_spec)}")

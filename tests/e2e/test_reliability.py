@@ -1,4 +1,4 @@
-"""RELIABILITY.md scenarios in local mode: inject a fault, compare with the fault-free result.
+"""The scenarios of docs/reliability.md in local mode: inject a fault, compare with the fault-free result.
 
 Faults are injected deterministically by (stage, partition, attempt) through
 ``ember.testing.faults``. Stage ids are assigned in order within a fresh context: a job's

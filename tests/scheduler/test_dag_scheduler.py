@@ -255,7 +255,7 @@ def test_a_failed_task_is_retried_on_another_executor(tmp_path, context):
 
 
 def test_stage_failures_separated_by_a_success_do_not_add_up(tmp_path, context):
-    """RELIABILITY 6(b): only consecutive failed attempts count towards the stage limit.
+    """docs/reliability.md#stage-attempt-limit: only consecutive failed attempts count towards the stage limit.
 
     Stage 1 (the middle map stage) fails to fetch, then completes, and later, re-run for
     the result stage's lost input, fails to fetch again: two failures, never two in a row.

@@ -1,4 +1,4 @@
-"""Spilling shuffles (RELIABILITY 10 and 20): exact results under tiny budgets, and no files left.
+"""Spilling shuffles (docs/reliability.md#spill, #spill-cleanup): exact results under tiny budgets, and no files left.
 
 Unit tests drive ``ExternalAggregator``, ``ExternalSorter`` and the shuffle writer/reader
 directly with a tiny ``TaskMemory`` (or the ``spill_every_n_records`` knob) so that they
@@ -255,7 +255,7 @@ def test_writer_map_side_combine_and_reader_aggregation_spill(tmp_path):
     assert _spill_files(tmp_path) == []
 
 
-def test_a_writer_that_raises_after_three_spills_leaves_no_file(tmp_path):  # RELIABILITY 20
+def test_a_writer_that_raises_after_three_spills_leaves_no_file(tmp_path):  # docs/reliability.md#spill-cleanup
     def records():
         for i in range(10_000):
             if i == 9_000:
@@ -388,7 +388,7 @@ class _FailedTaskSpills(SparkListener):
             self.spills.append(outcome.metrics.spill_count)
 
 
-def test_a_task_that_raises_after_spilling_three_runs_leaves_no_file(tiny):  # RELIABILITY 20
+def test_a_task_that_raises_after_spilling_three_runs_leaves_no_file(tiny):  # docs/reliability.md#spill-cleanup
     context, _ = tiny
     failed = _FailedTaskSpills()
     context._listeners.add(failed)

@@ -1,5 +1,5 @@
 """Readers and writers end to end: CSV, JSON, text and Parquet against DuckDB/pandas, parse
-modes (RELIABILITY 15), schema conflicts (RELIABILITY 14), pruning, and atomic commits."""
+modes (docs/reliability.md#parse-modes), schema conflicts (#schema-conflicts), pruning, and atomic commits."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_csv_permissive_keeps_every_row_and_the_raw_record(spark, tmp_path):
 
 
 def test_csv_dropmalformed_count_is_the_same_for_every_projection(spark, tmp_path):
-    # RELIABILITY 15 / SPARK-28058: PySpark 4.3 answers 5 for count() and 2 for collect().
+    # docs/reliability.md#parse-modes / SPARK-28058: PySpark 4.3 answers 5 for count() and 2 for collect().
     path = _write(tmp_path / "d.csv", BAD_CSV)
     for schema in (SCHEMA, SCHEMA + ", _corrupt_record STRING"):
         df = spark.read.csv(path, header=True, schema=schema, mode="DROPMALFORMED")
@@ -163,7 +163,7 @@ def test_parquet_pruning_shows_in_explain_and_skips_row_groups(spark, sales, cap
 
 
 def test_parquet_schema_conflict_names_both_files(spark, tmp_path):
-    # RELIABILITY 14: never read on silently, with or without mergeSchema.
+    # docs/reliability.md#schema-conflicts: never read on silently, with or without mergeSchema.
     pq.write_table(pa.table({"a": pa.array([1], pa.int64())}), tmp_path / "one.parquet")
     pq.write_table(pa.table({"a": pa.array(["x"])}), tmp_path / "two.parquet")
     for merge in (False, True):

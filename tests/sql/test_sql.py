@@ -1,5 +1,5 @@
 """``spark.sql``: queries over temporary views compared with DuckDB on the same rows, the
-catalog, and Spark's parse and analysis errors (RELIABILITY 28)."""
+catalog, and Spark's parse and analysis errors (docs/reliability.md#sql-errors)."""
 
 from __future__ import annotations
 

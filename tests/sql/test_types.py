@@ -98,7 +98,7 @@ def test_infer_type():
 
 
 def test_create_data_frame_errors_point_at_the_datum(spark):
-    # RELIABILITY 29: the column, the row index, the value and its type; overflow is an error.
+    # docs/reliability.md#create-dataframe-types: the column, the row index, the value and its type; overflow is an error.
     from ember.sql.errors import EmberTypeError, EmberValueError
 
     rows = [(i,) for i in range(7)] + [("x",)]
@@ -117,6 +117,6 @@ def test_public_names_are_pysparks():
 
     expected = {"SparkSession", "DataFrame", "Column", "Row", "GroupedData", "functions", "types",
                 "AnalysisException", "ParseException", "DataFrameReader", "DataFrameWriter",
-                "DataFrameNaFunctions", "Catalog"}
+                "DataFrameNaFunctions", "Catalog", "Window", "WindowSpec"}
     assert set(ember.sql.__all__) == expected
     assert all(hasattr(ember.sql, name) for name in expected)
