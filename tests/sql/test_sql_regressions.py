@@ -20,7 +20,6 @@ def words(spark):
     spark.catalog.dropTempView("words")
 
 
-@pytest.mark.xfail(strict=True, reason="`x NOT LIKE p` is parsed as `x LIKE p`: sqlglot's Like(negate=True) flag is ignored")
 def test_not_like_negates_the_match(spark, words):
     rows = spark.sql("SELECT s, s NOT LIKE 'h%' AS n FROM words").collect()
     assert sorted((r.s, r.n) for r in rows if r.s is not None) == [("", True), ("a", True), ("hello", False)]
@@ -86,13 +85,11 @@ def pairs(spark):
     spark.catalog.dropTempView("pairs")
 
 
-@pytest.mark.xfail(strict=True, reason="self-join of a temp view under two aliases: the right side's alias is lost")
 def test_self_join_of_a_view_under_two_aliases(spark, pairs):
     rows = spark.sql("SELECT x.v AS a, y.v AS b FROM pairs x JOIN pairs y ON x.k = y.k AND x.v < y.v").collect()
     assert [(r.a, r.b) for r in rows] == [(20, 21)]
 
 
-@pytest.mark.xfail(strict=True, reason="EXISTS (subquery) fails as an unknown routine `exists` instead of running")
 def test_exists_subquery(spark, pairs):
     rows = spark.sql("SELECT k FROM pairs p WHERE EXISTS (SELECT 1 FROM pairs q WHERE q.v > 20)").collect()
     assert sorted(r.k for r in rows) == [1, 2, 2]
