@@ -46,7 +46,7 @@ class Features:
     decimal_literals: bool = True
     null_safe_equal: bool = True
     like: bool = True
-    not_like: bool = False  # ``x NOT LIKE p``; ``NOT (x LIKE p)`` is always used
+    not_like: bool = True  # ``x NOT LIKE p`` (``NOT (x LIKE p)`` is used either way)
     in_list: bool = True
     between: bool = True
     joins: bool = True
@@ -68,7 +68,7 @@ class Features:
     # Off until Ember supports them or they are fixed:
     comma_joins: bool = False
     left_join_extra_on: bool = False
-    self_joins: bool = False
+    self_joins: bool = True
     in_subqueries: bool = False
     exists_subqueries: bool = False
     scalar_subqueries: bool = False
@@ -84,8 +84,9 @@ class Features:
     @classmethod
     def parse(cls, text: str) -> Features:
         """``"+window_functions,-joins"`` (or ``"all"``) applied to the defaults."""
-        features = cls.everything() if text.strip() == "all" else cls()
-        for item in filter(None, (p.strip() for p in text.split(","))):
+        items = [p.strip() for p in text.split(",") if p.strip()]
+        features = cls.everything() if "all" in items else cls()
+        for item in items:
             if item != "all":
                 name = item.lstrip("+-")
                 if name not in {f.name for f in fields(cls)}:
