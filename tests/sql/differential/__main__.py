@@ -39,9 +39,9 @@ def main(argv: list[str] | None = None) -> int:
                             metamorphic_every=args.metamorphic_every, all_settings=args.all_settings,
                             shrink=not args.no_shrink, log=lambda line: print(line, file=sys.stderr, flush=True),
                             trace=(lambda line: print(line, file=sys.stderr, flush=True)) if args.trace else None)
+        print(summary.text(), flush=True)  # before stopping: a hung session may not stop
     finally:
         sc.stop()
-    print(summary.text())
     return 1 if summary.failures else 0
 
 

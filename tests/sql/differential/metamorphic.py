@@ -17,7 +17,7 @@ import contextlib
 import random
 from typing import Any, Iterator
 
-from tests.sql.differential.oracle import Oracle, Outcome, compare, is_honest_refusal
+from tests.sql.differential.oracle import Oracle, Outcome, SessionHung, compare, is_honest_refusal
 from tests.sql.differential.queries import Query, QueryGenerator, Select, Sql, fmt
 
 __all__ = ["settings_variants", "with_settings", "check_tlp_where", "check_tlp_aggregate", "check_settings"]
@@ -50,6 +50,8 @@ def with_settings(spark: Any, settings: dict[str, str]) -> Iterator[None]:
 def _ember(oracle: Oracle, sql: str) -> tuple[list[tuple[Any, ...]] | None, Exception | None]:
     try:
         return oracle.run_ember(sql), None
+    except SessionHung:
+        raise
     except Exception as e:  # noqa: BLE001 - reported as the outcome
         return None, e
 

@@ -46,7 +46,7 @@ import duckdb
 from tests.sql.differential.queries import Query
 from tests.sql.differential.tables import Table, register_duckdb, register_ember, values_sql
 
-__all__ = ["Outcome", "Oracle", "QueryHung", "normalise_rows", "rows_match", "reproduction", "EXPECTED_UNSUPPORTED", "is_honest_refusal", "compare"]
+__all__ = ["Outcome", "Oracle", "QueryHung", "SessionHung", "normalise_rows", "rows_match", "reproduction", "EXPECTED_UNSUPPORTED", "is_honest_refusal", "compare"]
 
 #: constructs Ember may refuse (with an UNSUPPORTED_* error naming them) without it being a bug
 EXPECTED_UNSUPPORTED = frozenset({
@@ -58,6 +58,10 @@ REL_TOL = ABS_TOL = 1e-6
 
 class QueryHung(RuntimeError):
     """Ember did not finish a query in time (the job was cancelled): always a bug."""
+
+
+class SessionHung(QueryHung):
+    """Not even cancelling ended the query: the session is unusable, so the run must stop."""
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,6 @@ class Oracle:
     def __init__(self, spark: Any, timeout: float = 60.0):
         self.spark = spark
         self.timeout = timeout
-        self.timed_out = False
         self.duck = duckdb.connect()
         self.duck.execute("SET default_null_order = 'nulls_first_on_asc_last_on_desc'")
         self.tables: list[Table] = []
@@ -145,22 +148,29 @@ class Oracle:
         self.tables = [*[t for t in self.tables if t.name not in {c.name for c in tables}], *tables]
 
     def run_ember(self, sql: str) -> list[tuple[Any, ...]]:
-        """The rows of ``sql`` on Ember; a query still running after ``timeout`` s is cancelled (a hang)."""
-        timer = threading.Timer(self.timeout, self._cancel)
-        self.timed_out = False
-        timer.start()
-        try:
-            return normalise_rows([tuple(r) for r in self.spark.sql(sql).collect()])
-        except Exception as e:
-            if self.timed_out:
-                raise QueryHung(f"the query still ran after {self.timeout:.0f}s and was cancelled") from e
-            raise
-        finally:
-            timer.cancel()
+        """The rows of ``sql`` on Ember, collected on a helper thread so that a hang cannot block
+        the run: past ``timeout`` seconds the jobs are cancelled, and if even that does not end
+        the query the session is unusable and ``SessionHung`` stops the run."""
+        result: dict[str, Any] = {}
 
-    def _cancel(self) -> None:
-        self.timed_out = True
-        self.spark.sparkContext.cancelAllJobs()
+        def collect() -> None:
+            try:
+                result["rows"] = normalise_rows([tuple(r) for r in self.spark.sql(sql).collect()])
+            except Exception as e:  # noqa: BLE001 - re-raised on the caller's thread
+                result["error"] = e
+
+        worker = threading.Thread(target=collect, name="differential-query", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            self.spark.sparkContext.cancelAllJobs()
+            worker.join(10)
+            if worker.is_alive():
+                raise SessionHung(f"the query still ran after {self.timeout:.0f}s, and cancelling it did not end it")
+            raise QueryHung(f"the query still ran after {self.timeout:.0f}s and was cancelled")
+        if "error" in result:
+            raise result["error"]
+        return result["rows"]
 
     def run_duckdb(self, sql: str) -> list[tuple[Any, ...]]:
         return normalise_rows(self.duck.execute(sql).fetchall())
@@ -173,6 +183,8 @@ class Oracle:
             want, duck_error = [], e
         try:
             got = self.run_ember(query.spark)
+        except SessionHung:
+            raise
         except Exception as e:  # noqa: BLE001 - every Ember failure is classified below
             if duck_error is not None:
                 return Outcome("both_failed", _describe(e))

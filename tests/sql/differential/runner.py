@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from tests.sql.differential import metamorphic
-from tests.sql.differential.oracle import Oracle, Outcome, reproduction, shrink_tables
+from tests.sql.differential.oracle import Oracle, Outcome, SessionHung, reproduction, shrink_tables
 from tests.sql.differential.queries import Features, QueryGenerator
 from tests.sql.differential.tables import Table, random_tables
 
@@ -101,12 +101,17 @@ def run_cases(spark: Any, cases: int, seed: int, features: Features | None = Non
             oracle.load(t)
             return oracle.check(q)
 
-        outcome = oracle.check(query)
-        _record(summary, case, "oracle", outcome, tables, query.spark, retry, shrink)
-        if outcome.is_bug and shrink:
-            oracle.load(tables)  # the shrinking replaced them
-        if metamorphic_every and case % metamorphic_every == 0:
-            _run_metamorphic(summary, oracle, gen, query, case, tables, all_settings)
+        try:
+            outcome = oracle.check(query)
+            _record(summary, case, "oracle", outcome, tables, query.spark, retry, shrink)
+            if outcome.is_bug and shrink:
+                oracle.load(tables)  # the shrinking replaced them
+            if metamorphic_every and case % metamorphic_every == 0:
+                _run_metamorphic(summary, oracle, gen, query, case, tables, all_settings)
+        except SessionHung as e:
+            hung = Outcome("ember_error", f"{type(e).__name__}: {e} (the run stops here)")
+            _record(summary, case, "oracle", hung, oracle.tables, query.spark, None, False)
+            break
         summary.cases += 1
         if log and (case + 1) % 100 == 0:
             log(f"{case + 1} cases, {len(summary.failures)} failures, {time.monotonic() - start:.0f}s")
