@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, fields
-from tests.sql.differential.tables import COLUMN_TYPES, DECIMAL_SHAPES, STRINGS
+
+from tests.sql.differential.tables import COLUMN_TYPES, STRINGS
 
 __all__ = ["Features", "Sql", "Select", "SetOperation", "Query", "QueryGenerator"]
 
