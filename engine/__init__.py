@@ -20,11 +20,13 @@ from ember.errors import (AnalysisException, EmberException, JobAbortedError, Jo
                           ParseException, ResultTooLargeError, WorkerLostError)
 from ember.rdd.numeric import StatCounter
 from ember.rdd.rdd import RDD
+from ember.status import SparkJobInfo, SparkStageInfo, StatusTracker
 from ember.storage_level import StorageLevel
 from ember.task_context import TaskContext
 
 __all__ = [
     "Accumulator", "AccumulatorParam", "AnalysisException", "Broadcast", "EmberException",
     "JobAbortedError", "JobCancelledError", "ParseException", "RDD", "ResultTooLargeError",
-    "SparkConf", "SparkContext", "StatCounter", "StorageLevel", "TaskContext", "WorkerLostError",
+    "SparkConf", "SparkContext", "SparkJobInfo", "SparkStageInfo", "StatCounter", "StatusTracker",
+    "StorageLevel", "TaskContext", "WorkerLostError",
 ]

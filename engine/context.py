@@ -46,11 +46,12 @@ from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
 from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
-                                    ShuffleReleased)
+                                    RDDUnpersisted, ShuffleReleased)
 from ember.scheduler.listener import ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
 from ember.shuffle.block_resolver import ShuffleBlockResolver
+from ember.status import StatusListener, StatusTracker
 from ember.temp_dirs import SessionDirectory
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,8 @@ class SparkContext:
         self._local = threading.local()
         self._stopped = False
         self._listeners = ListenerBus()
+        self._status = StatusListener()
+        self._listeners.add(self._status)
         self._progress = None
         if config.SHOW_CONSOLE_PROGRESS.read(conf):
             self._progress = ConsoleProgressBar()
@@ -264,6 +267,10 @@ class SparkContext:
         import getpass
 
         return getpass.getuser()
+
+    def statusTracker(self) -> StatusTracker:
+        """Status of recent jobs and stages: ids, states and task counts (PySpark's ``StatusTracker``)."""
+        return StatusTracker(self._status)
 
     def setLogLevel(self, logLevel: str) -> None:
         """Show Ember's log at ``logLevel`` and above on stderr: ALL, DEBUG, ERROR, FATAL, INFO, OFF, TRACE or WARN.
@@ -440,10 +447,14 @@ class SparkContext:
         if not self._stopped:
             self._event_loop.post(ShuffleReleased(shuffle_id))
 
-    def _remove_rdd_blocks(self, rdd_id: int) -> None:
-        if not self._stopped:
-            self._dag.blocks.remove_rdd(rdd_id)
-            self._backend.remove_rdd_blocks(rdd_id)
+    def _remove_rdd_blocks(self, rdd_id: int, blocking: bool = False) -> None:
+        """Forget an RDD's cached blocks, on the scheduler's thread (it reads the block map)."""
+        if self._stopped:
+            return
+        done: Future | None = Future() if blocking else None
+        self._event_loop.post(RDDUnpersisted(rdd_id, done))
+        if done is not None:
+            _wait_interruptibly(done)
 
     def executor_pids(self) -> dict[str, int]:
         """Process ids of the live executors (Ember's addition, for monitoring and tests)."""

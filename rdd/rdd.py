@@ -182,9 +182,9 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         return self
 
     def unpersist(self, blocking: bool = False) -> RDD:
-        """Drop the cached partitions and stop caching them."""
+        """Drop the cached partitions and stop caching them; ``blocking`` waits until the driver forgot them."""
         self._storage_level = StorageLevel.NONE
-        self.ctx._remove_rdd_blocks(self.id_)
+        self.ctx._remove_rdd_blocks(self.id_, blocking)
         return self
 
     def getStorageLevel(self) -> StorageLevel:

@@ -15,9 +15,9 @@ output already exists from an earlier job is skipped. Only missing partitions ru
 Task ends are handled by reason: success registers output or a result; an exception
 is retried by the task set up to ``spark.task.maxFailures``, then aborts the jobs that
 need the stage with the user's own exception; a fetch failure unregisters the lost map
-output and resubmits the parent stage for the missing partitions only (one delayed
-resubmit absorbs a burst), at most ``spark.stage.maxConsecutiveAttempts`` times in a row;
-a lost executor fails the tasks it was running and forgets its cached blocks.
+output, and every other output of that shuffle whose files are gone, and resubmits the
+parent stage for the missing partitions only (one delayed resubmit absorbs a burst), at
+most ``spark.stage.maxConsecutiveAttempts`` times in a row; a lost executor fails the tasks it was running and forgets its cached blocks.
 
 State. Only ``handle()`` (on the scheduler's logic thread) reads or mutates the maps
 below; public methods post events. Checklist when changing this class: every map must be
@@ -38,7 +38,7 @@ from ember.closure import dumps_closure
 from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError, RemoteTraceback,
                           ResultTooLargeError, WorkerLostError)
 from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
-                                    JobGroupCancelled, JobSubmitted, KillTimeout,
+                                    JobGroupCancelled, JobSubmitted, KillTimeout, RDDUnpersisted,
                                     ResubmitFailedStages, ShuffleReleased, TaskCompleted, Tick)
 from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
@@ -102,7 +102,7 @@ class DAGScheduler:
         self.max_task_failures = max_task_failures
         self.max_stage_attempts = max_stage_attempts
         self.max_result_size = max_result_size
-        self.task_scheduler = TaskScheduler(backend, locality_wait)
+        self.task_scheduler = TaskScheduler(backend, locality_wait, on_launch=listeners.task_started)
         self.stages_by_id: dict[int, Stage] = {}
         self.map_stage_by_shuffle_id: dict[int, ShuffleMapStage] = {}
         self.stage_ids_by_job_id: dict[int, set[int]] = {}
@@ -130,9 +130,12 @@ class DAGScheduler:
         try:
             stage = self._create_result_stage(event)
         except Exception as exc:
+            self._forget_stages(event.job_id)  # the map stages registered before it raised
             event.future.set_exception(exc)
             return
-        job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties)
+        stages = tuple(self.stages_by_id[s] for s in sorted(self.stage_ids_by_job_id[event.job_id]))
+        job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties,
+                        stages=stages)
         self.jobs_by_id[job.job_id] = job
         self.listeners.job_started(job)
         self._submit_stage(stage)
@@ -201,6 +204,13 @@ class DAGScheduler:
     def _shuffle_released(self, event: ShuffleReleased) -> None:
         if event.shuffle_id not in self.map_stage_by_shuffle_id:  # no active job still needs it
             self.tracker.unregister_shuffle(event.shuffle_id)
+
+    @handle.register(RDDUnpersisted)
+    def _rdd_unpersisted(self, event: RDDUnpersisted) -> None:
+        self.blocks.remove_rdd(event.rdd_id)
+        self.task_scheduler.backend.remove_rdd_blocks(event.rdd_id)
+        if event.done is not None:
+            event.done.set_result(None)
 
     @handle.register(KillTimeout)
     def _kill_timeout(self, event: KillTimeout) -> None:
@@ -350,6 +360,10 @@ class DAGScheduler:
         self._merge_accumulators(outcome.accumulator_updates)
         self.blocks.update(running.executor_id, outcome.new_blocks, outcome.dropped_blocks)
         if isinstance(stage, ShuffleMapStage):
+            if task_set.stage_attempt < stage.first_valid_attempt:
+                log.info("ignoring the output of task %s of stage %s: its attempt %s was rolled back",
+                         running.index, stage.id, task_set.stage_attempt)
+                return
             self.tracker.register_map_output(stage.shuffle_id, running.index,
                                              MapStatus(running.executor_id, tuple(outcome.map_sizes)))
             if stage in self.running_stages and self.tracker.is_available(stage.shuffle_id):
@@ -381,6 +395,12 @@ class DAGScheduler:
         task_set.task_failed(task_id, reason)
         stage = task_set.stage
         self.tracker.unregister_map_output(reason.shuffle_id, reason.map_id)
+        if reason.shuffle_id not in task_set.checked_shuffles:  # once per attempt: a stat per file
+            task_set.checked_shuffles.add(reason.shuffle_id)
+            lost = self.tracker.unregister_lost_outputs(reason.shuffle_id)
+            if lost:
+                log.warning("shuffle %s: the files of map outputs %s are missing or truncated too; "
+                            "they will be rebuilt with map %s", reason.shuffle_id, lost, reason.map_id)
         if task_set.stage_attempt != stage.attempt or stage not in self.running_stages:
             return  # a stale attempt; its stage is already being resubmitted
         log.warning("fetch failed in stage %s: %s; resubmitting", stage.id, reason.message)
@@ -407,8 +427,9 @@ class DAGScheduler:
         """A nondeterministic map stage lost output: re-run it whole, never mix two runs.
 
         Every output of the map stage is dropped, and so is every output its consumer
-        already wrote; a result stage that already returned partitions cannot be rolled
-        back, so its jobs fail instead. Returns whether the stages may be resubmitted.
+        already wrote or will still write (tasks of the superseded attempts may still
+        succeed); a result stage that already returned partitions cannot be rolled back,
+        so its jobs fail instead. Returns whether the stages may be resubmitted.
         """
         job = self.jobs_by_id.get(stage.job_id) if isinstance(stage, ResultStage) else None
         if job is not None and job.done_count:
@@ -418,11 +439,14 @@ class DAGScheduler:
                 f"had returned results; an indeterminate stage cannot be partially retried, so the job "
                 f"fails rather than mix two runs. Most recent failure: {reason.message}"))
             return False
-        for map_id in range(map_stage.num_partitions):
-            self.tracker.unregister_map_output(map_stage.shuffle_id, map_id)
-        if isinstance(stage, ShuffleMapStage):
-            for map_id in range(stage.num_partitions):
-                self.tracker.unregister_map_output(stage.shuffle_id, map_id)
+        rolled_back = [map_stage, stage] if isinstance(stage, ShuffleMapStage) else [map_stage]
+        for rolled in rolled_back:
+            for map_id in range(rolled.num_partitions):
+                self.tracker.unregister_map_output(rolled.shuffle_id, map_id)
+            rolled.first_valid_attempt = rolled.attempt + 1  # late successes of older attempts
+            if rolled in self.running_stages:  # re-running for another job: start it over too
+                self._end_task_set(rolled)
+                self.running_stages.discard(rolled)
         return True
 
     def _stage_finished(self, stage: Stage) -> None:
@@ -513,11 +537,15 @@ class DAGScheduler:
 
     def _cleanup_job(self, job: ActiveJob) -> set[int]:
         """Forget a finished job and the stages only it needed; returns the tasks asked to stop."""
-        killed: set[int] = set()
         self.jobs_by_id.pop(job.job_id, None)
-        for stage_id in self.stage_ids_by_job_id.pop(job.job_id, set()):
+        return self._forget_stages(job.job_id)
+
+    def _forget_stages(self, job_id: int) -> set[int]:
+        """Forget the stages only job ``job_id`` needed; returns the tasks asked to stop."""
+        killed: set[int] = set()
+        for stage_id in self.stage_ids_by_job_id.pop(job_id, set()):
             stage = self.stages_by_id[stage_id]
-            stage.job_ids.discard(job.job_id)
+            stage.job_ids.discard(job_id)
             if stage.job_ids:
                 continue
             killed |= self._end_task_set(stage, kill_running=True)
@@ -555,9 +583,15 @@ class FailingJob:
 
 
 def _load_exception(reason: ExceptionFailure) -> BaseException:
-    if reason.exception_bytes is not None:
-        try:
-            return pickle.loads(reason.exception_bytes)
-        except Exception:
-            pass
-    return EmberRuntimeError(f"{reason.type_name}: {reason.message}")
+    """The worker's exception as itself or, when it cannot be rebuilt here, as an
+    ``EmberRuntimeError`` naming its type and message and saying why it could not."""
+    if reason.exception_bytes is None:
+        return EmberRuntimeError(f"{reason.type_name}: {reason.message}")
+    try:
+        return pickle.loads(reason.exception_bytes)
+    except Exception as exc:
+        log.warning("cannot unpickle the %s a task raised: %s: %s", reason.type_name, type(exc).__name__, exc)
+        error = EmberRuntimeError(f"{reason.type_name}: {reason.message}")
+        error.add_note(f"The task's {reason.type_name} could not be unpickled on the driver "
+                       f"({type(exc).__name__}: {exc}), so it is reported as this EmberRuntimeError.")
+        return error

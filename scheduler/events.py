@@ -76,6 +76,14 @@ class ShuffleReleased:
 
 
 @dataclass(frozen=True, slots=True)
+class RDDUnpersisted:
+    """The user unpersisted an RDD: forget its cached blocks; ``done`` is set once forgotten."""
+
+    rdd_id: int
+    done: Future | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class KillTimeout:
     """A killed task's grace period is over: if it still runs, kill its worker."""
 
@@ -89,5 +97,6 @@ class Tick:
 
 
 SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
-                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | KillTimeout
+                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | RDDUnpersisted
+                  | KillTimeout
                   | Tick)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ember.call_site import CallSite
+    from ember.scheduler.stage import Stage
 
 
 @dataclass(eq=False)
@@ -21,6 +22,7 @@ class ActiveJob:
     finished: list[bool] = field(default_factory=list)
     position_of: dict[int, int] = field(default_factory=dict)  # partition -> index in results
     done_count: int = 0
+    stages: tuple[Stage, ...] = ()  # every stage the job needs, skipped ones included
     result_bytes: int = 0
 
     def __post_init__(self) -> None:
@@ -31,6 +33,10 @@ class ActiveJob:
     @property
     def all_done(self) -> bool:
         return self.done_count == len(self.partitions)
+
+    @property
+    def stage_ids(self) -> list[int]:
+        return [stage.id for stage in self.stages]
 
     @property
     def group_id(self) -> str | None:

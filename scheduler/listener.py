@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ember.scheduler.job import ActiveJob
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task import TaskOutcome
+    from ember.scheduler.task import TaskDescription, TaskOutcome
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ class SparkListener:
     def on_job_end(self, job: ActiveJob, succeeded: bool) -> None: ...
 
     def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None: ...
+
+    def on_task_start(self, stage: Stage, desc: TaskDescription) -> None: ...
 
     def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None: ...
 
@@ -67,6 +69,9 @@ class ListenerBus:
 
     def stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
         self._emit("on_stage_submitted", stage, attempt, num_tasks)
+
+    def task_started(self, stage: Stage, desc: TaskDescription) -> None:
+        self._emit("on_task_start", stage, desc)
 
     def task_ended(self, stage: Stage, outcome: TaskOutcome) -> None:
         self._emit("on_task_end", stage, outcome)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ember.shuffle.block_resolver import ShuffleBlockResolver
+from ember.shuffle.index_file import looks_intact
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,22 @@ class MapOutputTracker:
         if statuses is not None and statuses[map_id] is not None:
             statuses[map_id] = None
             self._missing_count[shuffle_id] += 1
+
+    def unregister_lost_outputs(self, shuffle_id: int) -> list[int]:
+        """Unregister every map output of a shuffle whose files are gone or truncated.
+
+        Called when a reduce task could not read one: a reduce task stops at the first
+        block it cannot read, so without this each stage attempt would rebuild a single
+        lost output. Every worker of a local session writes into the one session
+        directory, so all of the shuffle's outputs are checked (one ``stat`` per file).
+        """
+        statuses = self.statuses_by_shuffle.get(shuffle_id, [])
+        lost = [map_id for map_id, status in enumerate(statuses)
+                if status is not None and not looks_intact(self.resolver.files_for(shuffle_id, map_id),
+                                                           status.sizes)]
+        for map_id in lost:
+            self.unregister_map_output(shuffle_id, map_id)
+        return lost
 
     def missing_map_ids(self, shuffle_id: int) -> list[int]:
         return [i for i, s in enumerate(self.statuses_by_shuffle[shuffle_id]) if s is None]

@@ -1,12 +1,16 @@
 """A progress bar per stage (tasks done / total), in terminals and notebooks.
 
-Bars appear only for stages still running after half a second, so quick jobs stay quiet;
+Bars are for a person watching: they appear only when stderr is a terminal or the
+driver runs in a Jupyter kernel. Redirected to a file or captured (CI, pytest) they
+print nothing, rather than fill a log with carriage-return-separated bars. They appear
+only for stages still running after half a second, so quick jobs stay quiet;
 ``spark.ui.showConsoleProgress=false`` turns them off.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -26,17 +30,45 @@ def _bar_class():
     return tqdm
 
 
+def in_jupyter() -> bool:
+    """Whether the driver runs in a Jupyter kernel (whose stderr is not a terminal)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and "ipykernel" in sys.modules else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
+def someone_watches(stream) -> bool:
+    """Whether ``stream`` reaches a person: a terminal, or a notebook's output."""
+    try:
+        return stream.isatty() or in_jupyter()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def _terminal_columns(stream) -> int:
+    """The width of the terminal behind ``stream``; -1 when it is not one (a notebook)."""
+    try:
+        return os.get_terminal_size(stream.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        return -1
+
+
 class ConsoleProgressBar(SparkListener):
     def __init__(self, delay_seconds: float = 0.5) -> None:
         self.delay_seconds = delay_seconds
         self._bars: dict[int, object] = {}
 
     def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
-        tqdm = _bar_class()
         self._close(stage.id)
+        if not someone_watches(sys.stderr):
+            return
+        tqdm = _bar_class()
+        # A terminal that reports no size (0 x 0) gets 80 x 24: tqdm would hide the bar.
+        sized = _terminal_columns(sys.stderr) != 0
         self._bars[stage.id] = tqdm(total=num_tasks, desc=f"Stage {stage.id} ({stage.name})",
                                     unit="task", delay=self.delay_seconds, leave=False,
-                                    dynamic_ncols=True)
+                                    dynamic_ncols=sized, ncols=None if sized else 80,
+                                    nrows=None if sized else 24)
 
     def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
         bar = self._bars.get(stage.id)

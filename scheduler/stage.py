@@ -44,6 +44,7 @@ class Stage:
 @dataclass(eq=False)
 class ShuffleMapStage(Stage):
     dependency: ShuffleDependency | None = None
+    first_valid_attempt: int = 0  # outputs of earlier attempts were rolled back: ignore them
 
     @property
     def shuffle_id(self) -> int:

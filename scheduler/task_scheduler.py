@@ -11,12 +11,13 @@ from __future__ import annotations
 import itertools
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ember.scheduler.task import TaskDescription
 
 if TYPE_CHECKING:
     from ember.scheduler.backends.base import SchedulerBackend
+    from ember.scheduler.stage import Stage
     from ember.scheduler.task_set_manager import TaskSetManager
 
 
@@ -28,8 +29,10 @@ class ExecutorSlot:
 
 
 class TaskScheduler:
-    def __init__(self, backend: SchedulerBackend, locality_wait: float) -> None:
+    def __init__(self, backend: SchedulerBackend, locality_wait: float,
+                 on_launch: Callable[[Stage, TaskDescription], None] | None = None) -> None:
         self.backend = backend
+        self.on_launch = on_launch
         self.locality_wait = locality_wait
         self.task_sets: list[TaskSetManager] = []
         self.task_set_by_task_id: dict[int, TaskSetManager] = {}
@@ -93,4 +96,6 @@ class TaskScheduler:
             slot.binaries.add(task_set.binary_id)
             self.backend.send_binary(slot.executor_id, task_set.binary_id, task_set.binary)
         self.backend.launch_task(slot.executor_id, desc, task_set.partition_bytes[index])
+        if self.on_launch is not None:
+            self.on_launch(stage, desc)
 

@@ -57,6 +57,7 @@ class TaskSetManager:
     excluded: set[str] = field(default_factory=set)
     killed_workers: dict[int, int] = field(default_factory=dict)
     succeeded: set[int] = field(default_factory=set)
+    checked_shuffles: set[int] = field(default_factory=set)  # whose files a fetch failure had checked
     _pending: set[int] = field(default_factory=set)
     _by_executor: dict[str, deque[int]] = field(default_factory=dict)
     _no_pref: deque[int] = field(default_factory=deque)

@@ -42,34 +42,59 @@ def write_map_output(files: MapOutputFiles, blocks: Sequence[Sequence[bytes]], s
     return [end - start for start, end in zip(offsets, offsets[1:])]
 
 
+def index_size(num_partitions: int) -> int:
+    """Bytes in the index of a map output with ``num_partitions`` blocks."""
+    return (num_partitions + 1) * 8 + num_partitions * 4
+
+
+def looks_intact(files: MapOutputFiles, sizes: Sequence[int]) -> bool:
+    """Whether both files of a map output exist with the sizes it was written with.
+
+    Two ``stat`` calls, no reading: it finds deleted and truncated files, not bytes
+    changed in place (the block checksums catch those when the block is read).
+    """
+    try:
+        return (os.stat(files.index_path).st_size == index_size(len(sizes))
+                and os.stat(files.data_path).st_size == sum(sizes))
+    except OSError:
+        return False
+
+
 def read_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: int) -> bytes:
     """Read and verify reduce partition ``reduce_id``'s block of one map output.
 
     Raises ``FetchFailedError`` when a file is missing, truncated or corrupted, so the
-    scheduler can rebuild that map output from lineage.
+    scheduler can rebuild that map output from lineage. Any other ``OSError`` (no
+    permission, a directory in a file's place, a failing disk) is not something a rebuild
+    fixes: it is raised as itself, with a note naming the block, and fails the task.
     """
+    where = f"shuffle {shuffle_id} map {map_id} block for reduce partition {reduce_id}"
+
     def failed(reason: str) -> FetchFailedError:
-        return FetchFailedError(
-            f"cannot read shuffle {shuffle_id} map {map_id} block for reduce partition "
-            f"{reduce_id}: {reason}", shuffle_id, map_id, reduce_id)
+        return FetchFailedError(f"cannot read {where}: {reason}", shuffle_id, map_id, reduce_id)
 
     try:
         with open(files.index_path, "rb") as index:
             header = index.read()
         num_partitions = (len(header) - 8) // 12
-        if not 0 <= reduce_id < num_partitions or len(header) != num_partitions * 12 + 8:
-            raise ValueError(f"index of {len(header)} bytes has no block {reduce_id}")
+        if not 0 <= reduce_id < num_partitions or len(header) != index_size(num_partitions):
+            raise failed(f"index of {len(header)} bytes has no block {reduce_id} (truncated or corrupted)")
         offsets = unpack_offsets(header, 2, reduce_id * 8)
         (expected,) = unpack_checksums(header, 1, (num_partitions + 1) * 8 + reduce_id * 4)
         if offsets[0] == offsets[1]:
             return b""
+        if offsets[0] > offsets[1]:
+            raise failed(f"index corrupted (block {reduce_id} ends before it starts)")
         with open(files.data_path, "rb") as data:
+            if offsets[1] > os.fstat(data.fileno()).st_size:
+                raise failed("data file shorter than its index says (truncated, or the index corrupted)")
             data.seek(offsets[0])
             block = data.read(offsets[1] - offsets[0])
     except FileNotFoundError as exc:
         raise failed(f"file missing ({exc.filename})") from None
-    except Exception as exc:  # struct.error on a truncated index, OSError on I/O
-        raise failed(f"{type(exc).__name__}: {exc}") from None
+    except OSError as exc:
+        exc.add_note(f"while reading {where}")
+        raise
     if len(block) != offsets[1] - offsets[0] or zlib.crc32(block) != expected:
         raise failed(f"shuffle block corrupted (checksum mismatch in {files.data_path})")
     return block

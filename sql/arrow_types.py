@@ -3,6 +3,8 @@
 Ember's DataFrame partitions are Arrow record batches, so every Spark type has exactly one
 Arrow type it is stored as. Spark's ``TimestampType`` is stored as a zone-less microsecond
 timestamp holding session-local wall time, which is how Python ``datetime`` values arrive.
+ANSI intervals are stored as Spark stores them: a day-time interval as a microsecond
+duration (a Python ``timedelta``), a year-month interval as an int32 count of months.
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ def to_arrow_type(dt: T.DataType) -> pa.DataType:
         return simple
     if isinstance(dt, T.DecimalType):
         return pa.decimal128(dt.precision, dt.scale)
+    if isinstance(dt, T.DayTimeIntervalType):
+        return pa.duration("us")
+    if isinstance(dt, T.YearMonthIntervalType):
+        return pa.int32()  # a count of months, as Spark stores it
     if isinstance(dt, T.ArrayType):
         return pa.list_(pa.field("element", to_arrow_type(dt.elementType), dt.containsNull))
     if isinstance(dt, T.MapType):
@@ -66,6 +72,8 @@ def from_arrow_type(at: pa.DataType) -> T.DataType:
             return spark_type()
     if pa.types.is_string_view(at):
         return T.StringType()
+    if pa.types.is_duration(at):
+        return T.DayTimeIntervalType()
     if pa.types.is_decimal(at):
         return T.DecimalType(at.precision, at.scale)
     if pa.types.is_map(at):

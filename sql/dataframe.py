@@ -19,6 +19,7 @@ from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.conversion import table_to_rows
 from ember.sql.display import html_table, schema_tree_string, show_string
 from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
+from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.group import GroupedData
 from ember.sql.na import DataFrameNaFunctions
 from ember.sql.plan import logical as L
@@ -74,7 +75,8 @@ class DataFrame:
         self._plan = plan
 
     def _with(self, plan: L.LogicalPlan) -> DataFrame:
-        return DataFrame(self.sparkSession, analyze(plan))
+        with analysed_by(self.sparkSession):
+            return DataFrame(self.sparkSession, analyze(plan))
 
     @property
     def _qe(self) -> QueryExecution:
@@ -289,7 +291,9 @@ class DataFrame:
                 items.append(E.Alias.make(E.Cast(E.Literal.of(None), a.data_type), a.name))
             else:
                 items.append(match)
-        return self.union(DataFrame(self.sparkSession, analyze(L.Project(tuple(items), other._plan))))
+        with analysed_by(self.sparkSession):
+            aligned = analyze(L.Project(tuple(items), other._plan))
+        return self.union(DataFrame(self.sparkSession, aligned))
 
     def intersect(self, other: DataFrame) -> DataFrame:
         """Distinct rows found in both (NULLs match NULLs)."""

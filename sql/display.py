@@ -56,6 +56,10 @@ def format_value(value: Any, dt: T.DataType | None = None, nested: bool = False)
         return "true" if value else "false"
     if isinstance(value, float):
         return format_double(value, isinstance(dt, T.FloatType))
+    if isinstance(dt, (T.YearMonthIntervalType, T.DayTimeIntervalType)):
+        from ember.sql.expressions.intervals import format_interval
+
+        return format_interval(value, dt)
     if isinstance(value, (bytes, bytearray)):
         return "[" + " ".join(f"{b:02X}" for b in value) + "]"
     if isinstance(value, datetime.datetime):
@@ -142,7 +146,8 @@ def _type_lines(dt: T.DataType, prefix: str, level: int | None, depth: int) -> l
     if isinstance(dt, T.StructType):
         out = []
         for f in dt.fields:
-            name = f.dataType.simpleString() if isinstance(f.dataType, T.DecimalType) else f.dataType.typeName()
+            spelled_out = (T.DecimalType, T.YearMonthIntervalType, T.DayTimeIntervalType)
+            name = f.dataType.simpleString() if isinstance(f.dataType, spelled_out) else f.dataType.typeName()
             out.append(f"{prefix}-- {f.name}: {name} (nullable = {str(f.nullable).lower()})")
             out += _type_lines(f.dataType, child_prefix, level, depth + 1)
         return out

@@ -21,9 +21,12 @@ __all__ = [
     "abs", "sqrt", "exp", "log", "pow", "power", "floor", "ceil", "ceiling", "upper", "lower",
     "length", "trim", "ltrim", "rtrim", "substring", "concat", "concat_ws", "split",
     "regexp_replace", "regexp_extract", "like", "rlike", "startswith", "endswith", "contains",
-    "to_date", "to_timestamp", "year", "month", "dayofmonth", "date_add", "date_sub", "datediff",
+    "to_date", "to_timestamp", "year", "month", "dayofmonth", "day", "quarter", "dayofweek", "weekofyear",
+    "dayofyear", "hour", "minute", "second", "extract", "date_part", "datepart", "add_months",
+    "date_add", "date_sub", "datediff",
     "current_date", "date_format", "array", "struct", "size", "explode", "explode_outer", "posexplode",
-    "posexplode_outer", "asc", "desc", "asc_nulls_first",
+    "posexplode_outer", "typeof", "mod", "pmod", "try_add", "try_subtract", "try_multiply", "try_divide", "try_mod",
+    "asc", "desc", "asc_nulls_first",
     "asc_nulls_last", "desc_nulls_first", "desc_nulls_last", "grouping", "grouping_id", "row_number", "rank",
     "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead", "nth_value", "first_value", "last_value",
 ]
@@ -342,9 +345,74 @@ def month(col: Any) -> Column:
     return Column(E.Month(_c(col)))
 
 
-@_sql_name("dayofmonth", "day")
+@_sql_name("dayofmonth")
 def dayofmonth(col: Any) -> Column:
     return Column(E.DayOfMonth(_c(col)))
+
+
+@_sql_name()
+def day(col: Any) -> Column:
+    """The day of the month, as ``dayofmonth``."""
+    return Column(E.Day(_c(col)))
+
+
+@_sql_name()
+def quarter(col: Any) -> Column:
+    return Column(E.Quarter(_c(col)))
+
+
+@_sql_name()
+def dayofweek(col: Any) -> Column:
+    """1 for Sunday through 7 for Saturday."""
+    return Column(E.DayOfWeek(_c(col)))
+
+
+@_sql_name()
+def weekofyear(col: Any) -> Column:
+    """The ISO-8601 week of the year."""
+    return Column(E.WeekOfYear(_c(col)))
+
+
+@_sql_name()
+def dayofyear(col: Any) -> Column:
+    return Column(E.DayOfYear(_c(col)))
+
+
+@_sql_name()
+def hour(col: Any) -> Column:
+    return Column(E.Hour(_c(col)))
+
+
+@_sql_name()
+def minute(col: Any) -> Column:
+    return Column(E.Minute(_c(col)))
+
+
+@_sql_name()
+def second(col: Any) -> Column:
+    return Column(E.Second(_c(col)))
+
+
+def _date_part(form: str) -> Callable[[Any, Any], Column]:
+    def build(field: Any, source: Any) -> Column:
+        name = _lit_value(field, f"The field of {form}")
+        return Column(E.DatePart(str(name), _c(source), form))
+
+    build.__name__ = form
+    build.__doc__ = f"``{form}(field, source)``: a calendar or clock field (YEAR, QUARTER, MONTH, WEEK, DAY, " \
+                    "DAYOFWEEK, DOY, HOUR, MINUTE, SECOND, ...) of a date or timestamp."
+    return build
+
+
+extract = _date_part("extract")
+date_part = _sql_name("date_part")(_date_part("date_part"))
+datepart = _sql_name("datepart")(_date_part("datepart"))
+
+
+@_sql_name()
+def add_months(start: Any, months: Any) -> Column:
+    """``start`` plus ``months`` months; the day is clamped to the last day of the target month."""
+    return Column(E.AddMonths(_c(start), _expr(months)))
 
 
 @_sql_name()
@@ -369,6 +437,40 @@ def current_date() -> Column:
 
 def date_format(date: Any, format: str) -> Column:
     return Column(E.DateFormat(_c(date), format))
+
+
+@_sql_name()
+def mod(dividend: Any, divisor: Any) -> Column:
+    """``dividend % divisor``, with the dividend's sign."""
+    return Column(E.Mod(_c(dividend), _c(divisor)))
+
+
+@_sql_name()
+def pmod(dividend: Any, divisor: Any) -> Column:
+    """The positive remainder of ``dividend`` by ``divisor``."""
+    return Column(E.Pmod(_c(dividend), _c(divisor)))
+
+
+def _try(name: str, operator: type) -> Callable[[Any, Any], Column]:
+    def build(left: Any, right: Any) -> Column:
+        return Column(E.TryArithmetic(operator(_c(left), _c(right)), name))
+
+    build.__name__ = name
+    build.__doc__ = f"``{name}(left, right)``: as the operator in ANSI mode, but NULL where it fails."
+    return build
+
+
+try_add = _sql_name("try_add")(_try("try_add", E.Add))
+try_subtract = _sql_name("try_subtract")(_try("try_subtract", E.Subtract))
+try_multiply = _sql_name("try_multiply")(_try("try_multiply", E.Multiply))
+try_divide = _sql_name("try_divide")(_try("try_divide", E.Divide))
+try_mod = _sql_name("try_mod")(_try("try_mod", E.Remainder))
+
+
+@_sql_name()
+def typeof(col: Any) -> Column:
+    """The DDL name of ``col``'s type, e.g. ``decimal(8,3)`` or ``interval day``."""
+    return Column(E.TypeOf(_c(col)))
 
 
 # ---------------------------------------------------------------- collections

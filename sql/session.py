@@ -13,6 +13,7 @@ from ember.sql.catalog import Catalog
 from ember.sql.conversion import infer_schema, rows_to_table
 from ember.sql.dataframe import DataFrame
 from ember.sql.errors import EmberTypeError
+from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
 
@@ -121,13 +122,14 @@ class SparkSession:
         if args is not None and not isinstance(args, (dict, list, tuple)):
             raise EmberTypeError("INVALID_TYPE", f"Argument `args` should be a dict or list, got "
                                  f"{type(args).__name__}.")
-        if not kwargs:
-            return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
-        formatter = SQLStringFormatter(self)
-        try:
-            return DataFrame(self, to_logical(formatter.format(sqlQuery, **kwargs), self.catalog, args))
-        finally:
-            formatter.clear()
+        with analysed_by(self):
+            if not kwargs:
+                return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
+            formatter = SQLStringFormatter(self)
+            try:
+                return DataFrame(self, to_logical(formatter.format(sqlQuery, **kwargs), self.catalog, args))
+            finally:
+                formatter.clear()
 
     def table(self, tableName: str) -> DataFrame:
         """The temporary view named ``tableName``."""

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 __all__ = [
     "DataType", "NullType", "BooleanType", "ByteType", "ShortType", "IntegerType", "LongType",
     "FloatType", "DoubleType", "DecimalType", "StringType", "BinaryType", "DateType",
-    "TimestampType", "TimestampNTZType", "ArrayType", "MapType", "StructField", "StructType",
+    "TimestampType", "TimestampNTZType", "YearMonthIntervalType", "DayTimeIntervalType", "ArrayType", "MapType", "StructField", "StructType",
     "NumericType", "IntegralType", "FractionalType", "AtomicType",
 ]
 
@@ -161,6 +161,50 @@ class TimestampNTZType(AtomicType):
     @classmethod
     def typeName(cls) -> str:
         return "timestamp_ntz"
+
+
+class _AnsiIntervalType(AtomicType):
+    """An ANSI interval type: a range of ``_fields`` from ``startField`` to ``endField``."""
+
+    __slots__ = ("startField", "endField")
+    _fields: tuple[str, ...] = ()
+
+    def __init__(self, startField: int | None = None, endField: int | None = None):
+        if startField is None and endField is None:
+            startField, endField = 0, len(self._fields) - 1
+        elif endField is None:
+            endField = startField
+        if not 0 <= startField <= endField < len(self._fields):
+            raise ValueError(f"{type(self).__name__}({startField}, {endField}): fields must satisfy "
+                             f"0 <= startField <= endField <= {len(self._fields) - 1}")
+        self.startField = startField
+        self.endField = endField
+
+    def _params(self) -> tuple:
+        return (self.startField, self.endField)
+
+    def simpleString(self) -> str:
+        start, end = self._fields[self.startField], self._fields[self.endField]
+        return f"interval {start}" if start == end else f"interval {start} to {end}"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.startField}, {self.endField})"
+
+
+class YearMonthIntervalType(_AnsiIntervalType):
+    """``INTERVAL YEAR TO MONTH`` and its sub-ranges: a whole number of months."""
+
+    __slots__ = ()
+    YEAR, MONTH = 0, 1
+    _fields = ("year", "month")
+
+
+class DayTimeIntervalType(_AnsiIntervalType):
+    """``INTERVAL DAY TO SECOND`` and its sub-ranges: a number of microseconds."""
+
+    __slots__ = ()
+    DAY, HOUR, MINUTE, SECOND = 0, 1, 2, 3
+    _fields = ("day", "hour", "minute", "second")
 
 
 class ArrayType(DataType):
@@ -374,6 +418,8 @@ class _DDLParser:
                 self.take(")")
                 return DecimalType(precision, scale)
             return DecimalType(10, 0)
+        if name == "interval":
+            return self.interval_type()
         if name in ("varchar", "char") and self.peek() == "(":
             self.take("(")
             self.take()
@@ -383,6 +429,20 @@ class _DDLParser:
 
             raise ParseException("UNSUPPORTED_DATATYPE", f"Unsupported data type \"{name.upper()}\".")
         return _ATOMIC_NAMES[name]
+
+    def interval_type(self) -> DataType:
+        """``INTERVAL <start> [TO <end>]`` after the word ``interval``."""
+        start = self.take().lower()
+        end = start
+        if self.peek() and self.peek().lower() == "to":
+            self.take("to")
+            end = self.take().lower()
+        for cls in (YearMonthIntervalType, DayTimeIntervalType):
+            if start in cls._fields and end in cls._fields:
+                return cls(cls._fields.index(start), cls._fields.index(end))
+        from ember.sql.errors import ParseException
+
+        raise ParseException("UNSUPPORTED_DATATYPE", f"Unsupported data type \"INTERVAL {start.upper()} TO {end.upper()}\".")
 
     def fields(self, closing: str | None = None) -> list[StructField]:
         out = [self.field()]
@@ -448,6 +508,8 @@ def _infer_type(value: Any) -> DataType:
         return BinaryType()
     if isinstance(value, decimal.Decimal):
         return DecimalType(38, 18)
+    if isinstance(value, datetime.timedelta):
+        return DayTimeIntervalType()
     if isinstance(value, datetime.datetime):
         return TimestampType()
     if isinstance(value, datetime.date):

@@ -52,7 +52,12 @@ class LocalProcessBackend:
         executor_id = str(next(self._ids))
         worker = WorkerProcess.spawn(executor_id, self._init)
         with self._lock:
-            self._workers[executor_id] = worker
+            stopping = self._stopping
+            if not stopping:
+                self._workers[executor_id] = worker
+        if stopping:  # stop() collected the workers while this one started: it must not outlive it
+            worker.stop()
+            return
         threading.Thread(target=self._read, args=(worker,), name=f"ember-worker-{executor_id}",
                          daemon=True).start()
 

@@ -10,6 +10,7 @@ from ember.sql.expressions.collections import *  # noqa: F401,F403
 from ember.sql.expressions.conditional import *  # noqa: F401,F403
 from ember.sql.expressions.datetime import *  # noqa: F401,F403
 from ember.sql.expressions.generators import *  # noqa: F401,F403
+from ember.sql.expressions.intervals import *  # noqa: F401,F403
 from ember.sql.expressions.literals import *  # noqa: F401,F403
 from ember.sql.expressions.mathematical import *  # noqa: F401,F403
 from ember.sql.expressions.named import *  # noqa: F401,F403

@@ -21,9 +21,10 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.arithmetic import bounded_decimal
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
+from ember.sql.expressions.decimals import out_of_range, out_of_range_as_null
+from ember.sql.expressions.sql_conf import ansi_enabled
 
 __all__ = [
     "AggregateFunction", "Sum", "Average", "Count", "CountDistinct", "Min", "Max", "First", "Last",
@@ -99,13 +100,43 @@ def _numeric_input(fn: AggregateFunction, to: T.DataType | None = None) -> Expre
     return fn.child if is_numeric(dt) else cast_if_needed(fn.child, T.DoubleType())
 
 
+@dataclass(frozen=True, slots=True)
 class Sum(AggregateFunction):
-    """``sum``: a long for integral input, a double for floating, NULL for no non-NULL input."""
+    """``sum``: a long for integral input, a double for floating, NULL for no non-NULL input;
+    decimal(p, s) sums to decimal(p + 10, s), and a sum with more digits raises
+    ``NUMERIC_VALUE_OUT_OF_RANGE`` (ANSI mode, captured at analysis) or is NULL.
 
-    __slots__ = ()
+    Arrow sums decimal128 in 128 bits, so inputs of more than 28 digits could wrap around
+    unnoticed past 1.7e38."""
+
+    ansi: bool = True
 
     def coerce(self) -> Expression:
-        return Sum(_numeric_input(self))
+        return Sum(_numeric_input(self), ansi_enabled())
+
+    def partial_types(self) -> list[pa.DataType]:
+        dt = self.child.data_type
+        return [pa.decimal128(38, dt.scale)] if isinstance(dt, T.DecimalType) else [to_arrow_type(self.data_type)]
+
+    def finish(self, states: list[pa.Array]) -> pa.Array:
+        dt = self.data_type
+        if isinstance(dt, T.DecimalType):
+            return self._checked_decimal(states[0], dt)
+        return _cast(states[0], dt)
+
+    def _checked_decimal(self, total: pa.Array, dt: T.DecimalType) -> pa.Array:
+        """Arrow's decimal128(38, s) sums may hold more digits than decimal(dt) allows."""
+        if dt.precision < 38:
+            return out_of_range_as_null(total, dt, self.ansi).cast(to_arrow_type(dt))
+        # Past 38 digits Arrow's own casts and comparisons reject the value: check per group.
+        limit = decimal.Decimal(10) ** (dt.precision - dt.scale)
+        values = total.to_pylist()
+        for i, v in enumerate(values):
+            if v is not None and v.copy_abs() >= limit:  # abs() would round to 28 digits
+                if self.ansi:
+                    raise out_of_range(v, dt)
+                values[i] = None
+        return pa.array(values, to_arrow_type(dt))
 
     @property
     def data_type(self) -> T.DataType:
@@ -174,7 +205,8 @@ class Average(AggregateFunction):
     @property
     def data_type(self) -> T.DataType:
         dt = self._decimal_input
-        return T.DoubleType() if dt is None else bounded_decimal(dt.precision + 4, dt.scale + 4)
+        # Spark caps both at 38 here (``DecimalType.bounded``) rather than trading scale for digits.
+        return T.DoubleType() if dt is None else T.DecimalType(min(38, dt.precision + 4), min(38, dt.scale + 4))
 
     @property
     def nullable(self) -> bool:
@@ -185,7 +217,8 @@ class Average(AggregateFunction):
         return "avg"
 
     def complete(self) -> AggSpec:
-        return ("mean", None)
+        # Arrow's decimal mean keeps the input's scale; decimals are averaged from their values.
+        return ("mean", None) if self._decimal_input is None else ("list", None)
 
     def partial(self) -> list[AggSpec]:
         return [("sum", pc.ScalarAggregateOptions(min_count=1)), ("count", pc.CountOptions("only_valid"))]
@@ -216,7 +249,15 @@ class Average(AggregateFunction):
         return pa.array(values, target)
 
     def finish_complete(self, result: pa.Array) -> pa.Array:
-        return _cast(result, self.data_type)
+        if self._decimal_input is None:
+            return _cast(result, self.data_type)
+        # ``result`` holds each group's values as a list: sum and count them per group, vectorised.
+        groups = pa.table({"g": pc.cast(pc.list_parent_indices(result), pa.int64()), "v": pc.list_flatten(result)})
+        states = groups.group_by("g").aggregate([("v", "sum", pc.ScalarAggregateOptions(min_count=1)),
+                                                 ("v", "count", pc.CountOptions("only_valid"))])
+        every = pa.table({"g": pa.array(np.arange(len(result)), pa.int64())})
+        states = every.join(states, "g", join_type="left outer").sort_by("g")
+        return self._finish_decimal(states.column("v_sum").combine_chunks(), states.column("v_count").combine_chunks())
 
 
 class _SameTypeAggregate(AggregateFunction):

@@ -57,6 +57,8 @@ def wider_type(a: T.DataType, b: T.DataType) -> T.DataType | None:
         num = b if is_string(a) else a
         return T.DoubleType() if isinstance(num, (T.FloatType, T.DoubleType)) else (
             num if isinstance(num, T.DecimalType) else T.LongType())
+    if isinstance(a, (T.YearMonthIntervalType, T.DayTimeIntervalType)) and type(a) is type(b):
+        return type(a)(min(a.startField, b.startField), max(a.endField, b.endField))
     if {type(a), type(b)} == {T.DateType, T.TimestampType}:
         return T.TimestampType()
     if is_string(a) and isinstance(b, (T.DateType, T.TimestampType)):
@@ -83,7 +85,7 @@ def cast_if_needed(expr, to: T.DataType):
 
     if expr.data_type == to:
         return expr
-    return Cast(expr, to)
+    return Cast(expr, to, implicit=True)
 
 
 def cast_to_common_type(expr, items, function: str) -> tuple:

@@ -13,7 +13,7 @@ from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.expressions.base import ArrowValue, Expression
 
-__all__ = ["Literal"]
+__all__ = ["Literal", "TypeOf"]
 
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
@@ -37,7 +37,7 @@ class Literal(Expression):
         if isinstance(value, decimal.Decimal):
             sign, digits, exponent = value.as_tuple()
             scale = max(0, -int(exponent))
-            precision = max(len(digits), scale, 1)
+            precision = max(len(digits) + max(0, int(exponent)), scale, 1)
             return Literal(value, T.DecimalType(precision, scale))
         if isinstance(value, (list, tuple)):
             items = [Literal.of(v) for v in value]
@@ -78,8 +78,13 @@ class Literal(Expression):
             from ember.sql.display import format_double
 
             return format_double(v)
+        if isinstance(self.dtype, (T.YearMonthIntervalType, T.DayTimeIntervalType)):
+            from ember.sql.expressions.intervals import format_interval
+
+            return format_interval(v, self.dtype)
         if isinstance(v, datetime.datetime):
-            return f"TIMESTAMP '{v}'"
+            fraction = f".{v.microsecond:06d}".rstrip("0") if v.microsecond else ""
+            return f"TIMESTAMP '{v:%Y-%m-%d %H:%M:%S}{fraction}'"
         if isinstance(v, datetime.date):
             return f"DATE '{v}'"
         if isinstance(v, tuple):
@@ -87,3 +92,23 @@ class Literal(Expression):
         if isinstance(self.dtype, T.LongType) and ids:
             return f"{v}L"
         return str(v)
+
+
+@dataclass(frozen=True, slots=True)
+class TypeOf(Expression):
+    """``typeof(child)``: the DDL name of the child's type, e.g. ``decimal(8,3)``."""
+
+    child: Expression
+
+    child_fields = ("child",)
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.StringType()
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        return pa.scalar(self.child.data_type.simpleString(), pa.string())

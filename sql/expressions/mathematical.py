@@ -9,9 +9,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
+from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_spark
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
+from ember.sql.expressions.decimals import round_decimal, round_result_type
 
 __all__ = ["Abs", "Sqrt", "Exp", "Log", "Pow", "Floor", "Ceil", "Round"]
 
@@ -154,6 +156,10 @@ class _RoundingFunction(Expression):
         value = self.child.eval(batch)
         if pa.types.is_integer(value.type):
             return value
+        if pa.types.is_decimal(value.type):  # one more digit for the carry: ceil(9.9) = 10
+            p, s = value.type.precision, value.type.scale
+            wide = value.cast(pa.decimal128(p + 1, s) if p < 38 else pa.decimal256(p + 1, s))
+            return getattr(pc, self.kernel)(wide).cast(to_arrow_type(self.data_type))
         from ember.sql.expressions.cast import cast_arrow
 
         return cast_arrow(getattr(pc, self.kernel)(value), T.DoubleType(), self.data_type)
@@ -179,7 +185,8 @@ class Ceil(_RoundingFunction):
 
 @dataclass(frozen=True, slots=True)
 class Round(Expression):
-    """``round(x, scale)``: half away from zero (Spark's HALF_UP), keeping the input type."""
+    """``round(x, scale)``: half away from zero (Spark's HALF_UP), keeping the input type; a
+    decimal(p, s) becomes decimal(p - s + 1 + min(s, scale), min(s, scale)) as in Spark."""
 
     child: Expression
     scale: int = 0
@@ -192,10 +199,14 @@ class Round(Expression):
 
     @property
     def data_type(self) -> T.DataType:
-        return self.child.data_type
+        dt = self.child.data_type
+        return round_result_type(dt, self.scale) if isinstance(dt, T.DecimalType) else dt
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         value = self.child.eval(batch)
+        if isinstance(self.child.data_type, T.DecimalType):
+            # Arrow's round wraps silently when a carry outgrows the type (9.99 -> 0.0).
+            return round_decimal(value, self.scale, ansi=True)
         rounded = pc.round(value, ndigits=self.scale, round_mode="half_towards_infinity")
         return rounded.cast(value.type) if rounded.type != value.type else rounded
 

@@ -7,6 +7,8 @@ build identical trees. Anything unsupported raises ``ParseException`` naming the
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Callable, Iterator
@@ -17,6 +19,7 @@ from sqlglot import exp
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import ParseException
+from ember.sql.expressions.intervals import combine_interval_literals, interval_literal, unit_pairs_literal
 from ember.sql.parser.parameters import BoundParameter, unbound
 
 __all__ = ["parse_expression", "convert", "subqueries_planned_by"]
@@ -73,17 +76,103 @@ def _column(node: exp.Column) -> E.Expression:
     return E.UnresolvedAttribute(".".join(p.name for p in node.parts))
 
 
-def _literal(node: exp.Literal) -> E.Expression:
+def _literal(node: exp.Literal) -> E.Literal:
+    """A number is an int, a bigint, or beyond that a decimal; with a point a decimal of exactly
+    its digits (``1.50`` is decimal(3,2)); with an exponent a double, as in Spark SQL."""
     if node.is_string:
         return E.Literal.of(node.this)
     text = node.this
-    if any(c in text.lower() for c in ".e"):
+    if "e" in text.lower():
         return E.Literal.of(float(text))
-    return E.Literal.of(int(text))
+    value = decimal.Decimal(text)
+    if "." not in text and -(2**63) <= value < 2**63:
+        return E.Literal.of(int(text))
+    literal = E.Literal.of(value)
+    return literal if literal.dtype.precision <= 38 else E.Literal.of(float(text))
+
+
+def _negate(node: exp.Neg) -> E.Expression:
+    """``-1.5`` is the literal -1.5 (Spark folds the sign into a number), anything else a negation."""
+    if isinstance(node.this, exp.Literal) and not node.this.is_string:
+        literal = _literal(node.this)
+        return E.Literal.of(-literal.value) if not isinstance(literal.value, float) else E.Literal(-literal.value, literal.dtype)
+    return E.UnaryMinus(_convert(node.this))
+
+
+def _try_cast(node: exp.TryCast) -> E.Expression:
+    """Spark's typed number literals (``10Y``, ``10S``, ``100L``, ``1.5D``, ``1.5F``, ``1.5BD``)
+    reach us as a ``TryCast`` of the number that, unlike one parsed from ``CAST(...)``, has no
+    ``format`` argument; they are literals of that type."""
+    cast = _cast(node)
+    if "format" not in node.args and isinstance(node.this, exp.Literal) and isinstance(cast.child, E.Literal) and (
+            isinstance(cast.to, T.NumericType)):
+        from ember.sql.expressions.cast import cast_arrow
+
+        value = cast_arrow(cast.child.to_arrow(), cast.child.dtype, cast.to).as_py()
+        return E.Literal(value, cast.to)
+    if node.args.get("safe"):  # TRY_CAST(...), not CAST(...)
+        return E.TryCast(cast.child, cast.to)
+    return cast
+
+
+def _interval(node: exp.Interval) -> E.Expression:
+    unit = node.args.get("unit")
+    if not isinstance(node.this, exp.Literal):
+        raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported interval {node.sql(dialect='spark')!r}.")
+    if unit is None:
+        return unit_pairs_literal(node.this.name)
+    if isinstance(unit, exp.IntervalSpan):
+        return interval_literal(node.this.name, unit.this.name, unit.expression.name)
+    return interval_literal(node.this.name, unit.name)
+
+
+def _add(node: exp.Add) -> E.Expression:
+    left, right = _convert(node.left), _convert(node.right)
+    if isinstance(node.right, exp.Interval) and _is_interval_sum(node.left):
+        return combine_interval_literals(left, right)
+    return E.Add(left, right)
+
+
+def _is_interval_sum(node: exp.Expression) -> bool:
+    """``INTERVAL 1 DAY 2 HOURS 3 MINUTES`` parses as a chain of ``+`` of intervals."""
+    return isinstance(node, exp.Interval) or (
+        isinstance(node, exp.Add) and isinstance(node.right, exp.Interval) and _is_interval_sum(node.left))
+
+
+def _extract(node: exp.Extract) -> E.Expression:
+    return E.DatePart(node.this.name, _convert(node.expression), "extract")
+
+
+def _ts_or_ds_add(node: exp.TsOrDsAdd) -> E.Expression:
+    """sqlglot's reading of ``date_add(d, n)`` and of ``date_sub(d, n)`` (as ``n * -1`` days)."""
+    unit = node.args.get("unit")
+    if unit is not None and unit.name.upper() != "DAY":
+        raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported date arithmetic {node.sql(dialect='spark')!r}.")
+    days = node.expression
+    if isinstance(days, exp.Mul) and isinstance(days.expression, exp.Literal) and days.expression.this == "-1" or (
+            isinstance(days, exp.Mul) and isinstance(days.expression, exp.Neg)):
+        return E.DateSub(_convert(node.this), _convert(days.this))
+    return E.DateAdd(_convert(node.this), _convert(days))
 
 
 def _cast(node: exp.Cast) -> E.Expression:
     return E.Cast(_convert(node.this), T._parse_datatype_string(node.to.sql(dialect="spark")))
+
+
+def _typed_literal(node: exp.Cast) -> E.Expression:
+    """``DATE '1998-12-01'`` and ``TIMESTAMP '...'`` (sqlglot's ``Cast``; ``CAST(...)`` in Spark SQL
+    parses as ``TryCast``) are literals, checked as they are parsed."""
+    to = T._parse_datatype_string(node.to.sql(dialect="spark"))
+    if not (isinstance(node.this, exp.Literal) and node.this.is_string and isinstance(to, (T.DateType, T.TimestampType))):
+        return _cast(node)
+    text = node.this.this.strip()
+    try:
+        if isinstance(to, T.DateType):
+            return E.Literal(datetime.date.fromisoformat(text), to)
+        return E.Literal(datetime.datetime.fromisoformat(text).replace(tzinfo=None), to)
+    except ValueError:
+        raise ParseException("INVALID_TYPED_LITERAL", f"The value of the typed literal \"{to.simpleString().upper()}\" "
+                             f"is invalid: '{node.this.this}'.") from None
 
 
 def _subquery_plan(query: exp.Expression, source: exp.Expression) -> Any:
@@ -161,11 +250,21 @@ def _ignore_nulls(node: exp.IgnoreNulls) -> E.Expression:
     return ignore_nulls(node)
 
 
+# sqlglot parses some Spark functions into nodes named after another dialect's function.
+_SPARK_NAMES: dict[type, str] = {
+    exp.ArrayAgg: "collect_list", exp.ArrayUniqueAgg: "collect_set", exp.DayOfMonth: "dayofmonth",
+    exp.IsNan: "isnan", exp.ArraySize: "size", exp.VariancePop: "var_pop",
+    exp.DayOfWeek: "dayofweek", exp.WeekOfYear: "weekofyear", exp.DayOfYear: "dayofyear",
+    exp.SafeAdd: "try_add", exp.SafeSubtract: "try_subtract", exp.SafeMultiply: "try_multiply",
+    exp.SafeDivide: "try_divide",
+}
+
+
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
 
-    name = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
+    name = _SPARK_NAMES.get(type(node)) or (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
     fn = SQL_FUNCTIONS.get(name)
     if fn is None:
         raise ParseException(
@@ -175,6 +274,8 @@ def _function(node: exp.Func) -> E.Expression:
     for key in node.arg_types:
         value = node.args.get(key)
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, exp.TsOrDsToDate) and item.args.get("format") is None:
+                item = item.this  # sqlglot wraps year(d), datediff(a, b), ... arguments in to_date
             if isinstance(item, exp.Expression):  # not sqlglot's flags such as Concat(safe=True)
                 args.append(_convert(item))
     return fn(*[Column(a) for a in args])._expr
@@ -194,12 +295,13 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Null: lambda n: E.Literal.of(None),
     exp.Paren: lambda n: _convert(n.this),
     exp.Alias: lambda n: E.Alias.make(_convert(n.this), n.alias),
-    exp.Neg: lambda n: E.UnaryMinus(_convert(n.this)),
-    exp.Add: _binary(E.Add),
+    exp.Neg: _negate,
+    exp.Add: _add,
     exp.Sub: _binary(E.Subtract),
     exp.Mul: _binary(E.Multiply),
     exp.Div: _binary(E.Divide),
     exp.Mod: _binary(E.Remainder),
+    exp.IntDiv: _binary(E.IntegralDivide),
     exp.EQ: _equal_any,
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
     exp.NullSafeNEQ: lambda n: E.Not(E.EqualNullSafe(_convert(n.left), _convert(n.right))),
@@ -219,8 +321,11 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
     exp.RegexpLike: lambda n: E.RLike(_convert(n.this), _convert(n.expression)),
-    exp.Cast: _cast,
-    exp.TryCast: _cast,
+    exp.Cast: _typed_literal,
+    exp.TryCast: _try_cast,
+    exp.Interval: _interval,
+    exp.Extract: _extract,
+    exp.TsOrDsAdd: _ts_or_ds_add,
     exp.Case: _case,
     exp.If: lambda n: E.CaseWhen((_convert(n.this),), (_convert(n.args["true"]),),
                                  _convert(n.args["false"]) if n.args.get("false") is not None else None),
@@ -230,5 +335,5 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.RespectNulls: lambda n: _convert(n.this),
     exp.Substring: lambda n: E.Substring(_convert(n.this), _convert(n.args["start"]),
                                          _convert(n.args["length"]) if n.args.get("length") else E.Literal.of(2**31 - 1)),
-    exp.Round: lambda n: E.Round(_convert(n.this), int(n.args["decimals"].this) if n.args.get("decimals") else 0),
+    exp.Round: lambda n: E.Round(_convert(n.this), int(_convert(n.args["decimals"]).value) if n.args.get("decimals") else 0),
 }

@@ -10,6 +10,7 @@ before conversion, as Spark's ``WindowsSubstitution`` does: ``OVER w`` takes w's
 from __future__ import annotations
 
 import dataclasses
+import decimal
 
 from sqlglot import exp
 
@@ -60,10 +61,11 @@ def _bound(value: object, side: str | None) -> tuple[float | int, bool]:
             return (UNBOUNDED_PRECEDING if (side or "").upper() == "PRECEDING" else UNBOUNDED_FOLLOWING), False
         return 0, False  # CURRENT ROW
     literal = convert(value)
-    if not isinstance(literal, E.Literal) or not isinstance(literal.value, (int, float)):
+    if not isinstance(literal, E.Literal) or not isinstance(literal.value, (int, float, decimal.Decimal)):
         raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported window frame bound {value.sql(dialect='spark')!r}.")
     preceding = (side or "").upper() == "PRECEDING"
-    return (-literal.value if preceding else literal.value), preceding
+    offset = float(literal.value) if isinstance(literal.value, decimal.Decimal) else literal.value  # 1.5 is a decimal
+    return (-offset if preceding else offset), preceding
 
 
 def _frame(spec: exp.WindowSpec | None) -> WindowFrame | None:

@@ -6,7 +6,8 @@ import ember
 
 # The names of pyspark's top-level package that Ember provides, with the same meaning.
 PYSPARK_NAMES = ["SparkConf", "SparkContext", "RDD", "StorageLevel", "Broadcast", "Accumulator",
-                 "AccumulatorParam", "TaskContext", "StatCounter"]
+                 "AccumulatorParam", "TaskContext", "StatCounter", "StatusTracker", "SparkJobInfo",
+                 "SparkStageInfo"]
 
 
 def test_every_exported_name_exists():
@@ -39,7 +40,7 @@ saveAsTextFile saveAsPickleFile getNumPartitions id name setName toDebugString p
 getStorageLevel is_cached checkpoint localCheckpoint isCheckpointed getCheckpointFile""".split()
 CONTEXT_METHODS = """getOrCreate parallelize range textFile wholeTextFiles pickleFile emptyRDD union broadcast
 accumulator defaultParallelism setLogLevel setJobGroup setJobDescription stop cancelJobGroup cancelAllJobs
-setCheckpointDir getCheckpointDir runJob""".split()
+setCheckpointDir getCheckpointDir runJob statusTracker""".split()
 
 
 def test_every_rdd_and_context_method_of_the_issue_exists():

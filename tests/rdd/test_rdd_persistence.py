@@ -8,6 +8,7 @@ shows up as a second round of updates.
 from __future__ import annotations
 
 import operator
+import threading
 
 import pytest
 
@@ -110,6 +111,20 @@ def test_unpersist_clears_the_level_and_the_next_action_recomputes(sc):
     assert rdd.getStorageLevel() == StorageLevel.NONE
     assert rdd.collect() == [x * 2 for x in data]
     assert calls.value == 2 * len(data)
+
+
+def test_unpersist_changes_the_drivers_block_map_on_the_scheduler_thread(sc, monkeypatch):
+    rdd = sc.parallelize(range(12), 3).cache()
+    rdd.count()
+    blocks = sc._dag.blocks
+    assert blocks.cached_partitions(rdd.id_) == 3
+    threads = []
+    remove_rdd = blocks.remove_rdd
+    monkeypatch.setattr(blocks, "remove_rdd",
+                        lambda rdd_id: (threads.append(threading.current_thread().name), remove_rdd(rdd_id)))
+    rdd.unpersist(blocking=True)
+    assert threads == ["ember-scheduler"]  # the thread that reads the map while scheduling
+    assert blocks.cached_partitions(rdd.id_) == 0
 
 
 def test_a_cached_shuffled_rdd_is_not_recomputed(sc):

@@ -9,6 +9,7 @@ the scheduler's maps are empty.
 from __future__ import annotations
 
 import itertools
+import os
 from concurrent.futures import Future
 
 import cloudpickle
@@ -16,7 +17,7 @@ import pytest
 
 from ember.block_manager_master import BlockManagerMaster
 from ember.call_site import capture_call_site
-from ember.errors import JobAbortedError, JobCancelledError
+from ember.errors import EmberRuntimeError, JobAbortedError, JobCancelledError
 from ember.rdd.partitioner import HashPartitioner
 from ember.rdd.shuffled import ShuffledRDD
 from ember.rdd.sources import ParallelCollectionRDD
@@ -29,6 +30,7 @@ from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.task import TaskOutcome
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
+from ember.shuffle.index_file import write_map_output
 
 
 class RecordingBackend:
@@ -97,9 +99,18 @@ class Harness:
         outcome = TaskOutcome(desc.task_id, reason or Success())
         if desc.is_shuffle_map:
             outcome.map_sizes = sizes or [1, 1]
+            if reason is None:  # the files a real map task leaves, checked after a fetch failure
+                self.write_map_output(desc, outcome.map_sizes)
         else:
             outcome.value_bytes = cloudpickle.dumps(value)
         self.loop.post(TaskCompleted(executor, outcome))
+
+    def write_map_output(self, desc, sizes) -> None:
+        stage = self.dag.stages_by_id[desc.stage_id]
+        resolver = self.dag.tracker.resolver
+        resolver.ensure_shuffle_dir(stage.shuffle_id)
+        write_map_output(resolver.files_for(stage.shuffle_id, desc.partition_index),
+                         [[b"x" * size] for size in sizes], ".tmp")
 
     def run_until_idle(self, value_of=lambda desc: desc.partition_index) -> None:
         """Complete every launched task successfully until nothing more is launched."""
@@ -274,4 +285,97 @@ def test_stage_failures_separated_by_a_success_do_not_add_up(tmp_path, context):
             failure = pending.pop(0) if pending else None
             harness.complete(executor, desc, reason=failure, value="ok", sizes=[5])
     assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == ["ok"]
+    harness.dag.assert_empty()
+
+
+def test_a_late_success_of_a_rolled_back_attempt_registers_no_output(tmp_path, context):
+    """Stage 1 reads an indeterminate stage 0; one of its tasks fails to fetch, so both
+    stages are rolled back and re-run whole. A task of stage 1's first attempt that was
+    still running, and read stage 0's first run, succeeds late: its output is ignored,
+    else the re-run would mix both runs of stage 0."""
+    harness = Harness(tmp_path)
+    source = ParallelCollectionRDD(context, [(i % 5, i) for i in range(30)], 2)
+    source.is_deterministic = False  # as an unseeded sample
+    middle = ShuffledRDD(ShuffledRDD(source, HashPartitioner(2)), HashPartitioner(2))
+    future = harness.submit(middle)
+    for executor, desc in harness.take_launched():
+        assert desc.stage_id == 0
+        harness.complete(executor, desc)
+    (first_executor, first), (late_executor, late) = harness.take_launched()
+    assert (first.stage_id, late.stage_id) == (1, 1)
+    harness.complete(first_executor, first, reason=FetchFailed(0, 0, first.partition_index, "map 0 lost"))
+    rerun = harness.take_launched()
+    assert {(d.stage_id, d.stage_attempt) for _, d in rerun} == {(0, 1)}
+    harness.complete(late_executor, late)  # attempt 0 of stage 1, from stage 0's first run
+    assert harness.dag.tracker.missing_map_ids(1) == [0, 1]
+    stage_1_reruns = []
+    while launched := harness.take_launched() + rerun:
+        rerun = []
+        for executor, desc in launched:
+            if desc.stage_id == 1:
+                stage_1_reruns.append((desc.stage_attempt, desc.partition_index))
+            harness.complete(executor, desc, value=desc.partition_index)
+    assert sorted(stage_1_reruns) == [(1, 0), (1, 1)]
+    assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
+    harness.dag.assert_empty()
+
+
+class UncountableShuffledRDD(ShuffledRDD):
+    def getNumPartitions(self) -> int:
+        raise ValueError("cannot list the partitions")
+
+
+def test_a_job_whose_result_stage_cannot_be_created_leaves_no_stage_behind(tmp_path, context):
+    harness = Harness(tmp_path)
+    source = ParallelCollectionRDD(context, [(i % 5, i) for i in range(30)], 2)
+    rdd = UncountableShuffledRDD(ShuffledRDD(source, HashPartitioner(2)), HashPartitioner(2))
+    future: Future = Future()
+    harness.loop.post(JobSubmitted(0, rdd, list, (0,), future, capture_call_site(), {}))
+    with pytest.raises(ValueError, match="cannot list the partitions"):
+        future.result(timeout=1)
+    assert harness.take_launched() == []
+    assert harness.dag.tracker.statuses_by_shuffle == {}
+    harness.dag.assert_empty()
+
+
+def test_an_exception_that_cannot_be_unpickled_is_reported_with_the_reason(tmp_path, context):
+    harness = Harness(tmp_path, executors=("a",), max_task_failures=1)
+    future = harness.submit(ParallelCollectionRDD(context, [1], 1))
+    [(executor, desc)] = harness.take_launched()
+    harness.complete(executor, desc, reason=ExceptionFailure(
+        "OddError", "bad", "Traceback...\nOddError: bad\n", b"not a pickle"))
+    with pytest.raises(EmberRuntimeError, match="^OddError: bad\n") as info:
+        future.result(timeout=1)
+    assert any("could not be unpickled on the driver (UnpicklingError" in note for note in info.value.__notes__)
+    harness.dag.assert_empty()
+
+
+def test_a_fetch_failure_also_reruns_every_map_output_whose_files_are_gone(tmp_path, context):
+    harness = Harness(tmp_path)
+    future = harness.submit(two_stage_rdd(context, maps=4))
+    while True:
+        launched = harness.take_launched()
+        for executor, desc in launched:
+            if desc.is_shuffle_map:
+                harness.complete(executor, desc)
+        reduces = [(e, d) for e, d in launched if not d.is_shuffle_map]
+        if reduces:
+            break
+    resolver = harness.dag.tracker.resolver
+    os.remove(resolver.files_for(0, 1).data_path)
+    with open(resolver.files_for(0, 3).index_path, "r+b") as index:
+        index.truncate(4)
+    executor, desc = reduces[0]
+    harness.complete(executor, desc, reason=FetchFailed(0, 1, desc.partition_index, "map 1 lost"))
+    assert harness.dag.tracker.missing_map_ids(0) == [1, 3]  # map 3's truncated index, found by a stat
+    for executor, other in reduces[1:]:  # the failed attempt's other task reads map 1 or 3 first
+        harness.complete(executor, other, reason=FetchFailed(0, 3, other.partition_index, "map 3 lost"))
+    rerun = []
+    while launched := harness.take_launched():
+        rerun += [d.partition_index for _, d in launched if d.is_shuffle_map]
+        for executor, task in launched:
+            harness.complete(executor, task, value=task.partition_index)
+    assert sorted(rerun) == [1, 3]
+    assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
+    assert harness.metrics.stage_attempts == {0: 2, 1: 2}
     harness.dag.assert_empty()

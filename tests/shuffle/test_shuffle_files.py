@@ -17,6 +17,7 @@ from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.reader import ShuffleReader
 from ember.shuffle.serializers import (CompressedSerializer, MsgpackSerializer, PickleSerializer,
                                        decode_batches, encode_batches, record_serializer)
+from ember.shuffle import index_file
 from ember.shuffle.framing import frame
 from ember.shuffle.writer import ShuffleWriter
 from ember.task_metrics import TaskMetrics
@@ -137,3 +138,23 @@ def test_summing_by_key_with_operator_add_matches_the_generic_merge(values):
     summing = Aggregator(identity, add, add)
     assert summing.combine_values(pairs) == generic.combine_values(pairs)
     assert summing.combine_combiners(pairs) == generic.combine_values(pairs)
+
+
+def test_a_truncated_index_is_a_fetch_failure(tmp_path):
+    resolver, _ = _write(tmp_path, 0, [(1, 1)], partitions=2)
+    with open(resolver.files_for(0, 0).index_path, "r+b") as index:
+        index.truncate(20)
+    with pytest.raises(FetchFailedError, match="map 0.*truncated or corrupted"):
+        _read(resolver, 1, [0])
+
+
+def test_an_unreadable_map_output_is_raised_as_itself_not_retried_as_a_fetch_failure(tmp_path, monkeypatch):
+    resolver, _ = _write(tmp_path, 0, [(1, 1)], partitions=2)
+
+    def no_permission(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(index_file, "open", no_permission, raising=False)
+    with pytest.raises(PermissionError) as info:
+        _read(resolver, 1, [0])
+    assert "while reading shuffle 0 map 0 block for reduce partition 1" in info.value.__notes__

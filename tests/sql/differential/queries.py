@@ -42,8 +42,8 @@ class Features:
     case_when: bool = True
     coalesce: bool = True
     string_functions: bool = True
-    date_add: bool = False
-    date_functions: bool = False
+    date_add: bool = True
+    date_functions: bool = True
     decimal_literals: bool = True
     null_safe_equal: bool = True
     like: bool = True

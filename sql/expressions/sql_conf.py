@@ -1,0 +1,50 @@
+"""The SQL settings an expression captures when it is analysed.
+
+Spark fixes an arithmetic node's evaluation mode (ANSI or legacy) and its decimal result type
+when the query is analysed, from the active session's configuration; the node then carries
+that choice to the workers, which never read configuration themselves. Ember does the same:
+``coerce()`` calls these readers and stores the answer in the node. The settings are those of
+the session analysing the query (``analysed_by``, as Spark's ``withActive``), else of the
+active session.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from ember.sql.session import SparkSession
+
+__all__ = ["analysed_by", "ansi_enabled", "decimal_precision_loss"]
+
+_ANALYSING: ContextVar[SparkSession | None] = ContextVar("analysing_session", default=None)
+
+
+@contextmanager
+def analysed_by(session: SparkSession) -> Iterator[None]:
+    """Within the block, expressions take their settings from ``session``."""
+    token = _ANALYSING.set(session)
+    try:
+        yield
+    finally:
+        _ANALYSING.reset(token)
+
+
+def _setting(key: str, default: str) -> str:
+    from ember.sql.session import SparkSession
+
+    session = _ANALYSING.get() or SparkSession.getActiveSession()
+    value = session.conf.get(key) if session is not None else None
+    return (value or default).strip().lower()
+
+
+def ansi_enabled() -> bool:
+    """``spark.sql.ansi.enabled`` (default true, as in Spark 4): errors instead of NULL or wrap-around."""
+    return _setting("spark.sql.ansi.enabled", "true") != "false"
+
+
+def decimal_precision_loss() -> bool:
+    """``spark.sql.decimalOperations.allowPrecisionLoss`` (default true): over 38 digits, give up scale."""
+    return _setting("spark.sql.decimalOperations.allowPrecisionLoss", "true") != "false"
