@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
-from ember.sql.errors import AnalysisException
+from ember.sql.errors import AnalysisException, ArithmeticException
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
 from ember.sql.expressions.decimals import out_of_range, out_of_range_as_null
@@ -53,6 +53,11 @@ class AggregateFunction(Expression):
 
     def complete(self) -> AggSpec:
         raise NotImplementedError
+
+    @property
+    def aggregated_input(self) -> Expression | None:
+        """What the Arrow kernels aggregate (``child`` unless a wider type keeps it exact)."""
+        return self.child
 
     def partial(self) -> list[AggSpec]:
         return [self.complete()]
@@ -107,22 +112,47 @@ class Sum(AggregateFunction):
     ``NUMERIC_VALUE_OUT_OF_RANGE`` (ANSI mode, captured at analysis) or is NULL.
 
     Arrow sums decimal128 in 128 bits, so inputs of more than 28 digits could wrap around
-    unnoticed past 1.7e38."""
+    unnoticed past 1.7e38. Arrow's int64 sums wrap silently, so integers are summed as
+    decimal(20, 0) (in 38 digits) and checked: past a long, ``ARITHMETIC_OVERFLOW`` under ANSI
+    mode, as Spark, else the long wraps around as Spark's does."""
 
     ansi: bool = True
 
     def coerce(self) -> Expression:
         return Sum(_numeric_input(self), ansi_enabled())
 
+    @property
+    def aggregated_input(self) -> Expression | None:
+        if isinstance(self.child.data_type, T.IntegralType):
+            return cast_if_needed(self.child, T.DecimalType(20, 0))
+        return self.child
+
     def partial_types(self) -> list[pa.DataType]:
         dt = self.child.data_type
-        return [pa.decimal128(38, dt.scale)] if isinstance(dt, T.DecimalType) else [to_arrow_type(self.data_type)]
+        if isinstance(dt, (T.DecimalType, T.IntegralType)):
+            return [pa.decimal128(38, dt.scale if isinstance(dt, T.DecimalType) else 0)]
+        return [to_arrow_type(self.data_type)]
 
     def finish(self, states: list[pa.Array]) -> pa.Array:
         dt = self.data_type
         if isinstance(dt, T.DecimalType):
             return self._checked_decimal(states[0], dt)
+        if isinstance(dt, T.LongType):
+            return self._checked_long(states[0])
         return _cast(states[0], dt)
+
+    def _checked_long(self, total: pa.Array) -> pa.Array:
+        total = total.cast(pa.decimal128(38, 0)) if total.type != pa.decimal128(38, 0) else total
+        low, high = pa.scalar(-2**63, pa.decimal128(38, 0)), pa.scalar(2**63 - 1, pa.decimal128(38, 0))
+        outside = pc.or_(pc.less(total, low), pc.greater(total, high))
+        if not pc.any(outside).as_py():
+            return total.cast(pa.int64())
+        if self.ansi:
+            raise ArithmeticException(
+                "ARITHMETIC_OVERFLOW", "overflow. Use 'try_add' to tolerate overflow and return NULL "
+                "instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.", "22003")
+        wrapped = [None if v is None else (int(v) + 2**63) % 2**64 - 2**63 for v in total.to_pylist()]
+        return pa.array(wrapped, pa.int64())
 
     def _checked_decimal(self, total: pa.Array, dt: T.DecimalType) -> pa.Array:
         """Arrow's decimal128(38, s) sums may hold more digits than decimal(dt) allows."""

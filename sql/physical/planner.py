@@ -73,7 +73,7 @@ def _plan_aggregate(node: L.Aggregate, child: P.PhysicalPlan, ctx: PlannerContex
             if isinstance(e, E.AggregateFunction) and e not in functions:
                 functions.append(e)
     key_aliases = [E.Alias.make(g, E.output_name(g)) for g in node.grouping]
-    input_aliases = [E.Alias.make(f.child if f.child is not None else E.Literal.of(1), f"_in{i}")
+    input_aliases = [E.Alias.make(f.aggregated_input if f.child is not None else E.Literal.of(1), f"_in{i}")
                      for i, f in enumerate(functions)]
     pre = _project(key_aliases + input_aliases, child)
     keys = [a.to_attribute() for a in key_aliases]

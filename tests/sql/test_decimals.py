@@ -402,3 +402,20 @@ def test_malformed_cast_names_the_value(spark):
     df = spark.createDataFrame([("1",), ("x3",)], "s string")
     with pytest.raises(NumberFormatException, match="The value 'x3' of the type \"STRING\" cannot be cast to \"INT\""):
         df.selectExpr("cast(s as int)").collect()
+
+
+def test_a_long_sum_past_the_long_range_fails_as_pysparks_and_wraps_with_ansi_off(spark):
+    df = spark.createDataFrame([(2**62,), (2**62,), (None,)], "x LONG")
+    for query in (df.agg(F.sum("x")), df.groupBy(F.lit(1)).agg(F.sum("x"))):
+        with pytest.raises(ArithmeticException) as info:
+            query.collect()
+        # PySpark 4.3's text for the same input:
+        assert str(info.value).startswith("[ARITHMETIC_OVERFLOW] overflow. Use 'try_add' to tolerate overflow")
+    assert df.filter("x IS NULL OR x < 0").agg(F.sum("x")).collect()[0][0] is None
+    assert spark.createDataFrame([(2**62,), (2**62 - 1,), (-5,)], "x LONG").agg(F.sum("x")).collect()[0][0] \
+        == 2**63 - 6
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    try:
+        assert df.agg(F.sum("x")).collect()[0][0] == -(2**63)
+    finally:
+        spark.conf.set("spark.sql.ansi.enabled", "true")
