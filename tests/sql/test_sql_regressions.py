@@ -181,3 +181,10 @@ def test_correlated_not_exists_in_a_cte(spark):
         spark.catalog.dropTempView("outer_rows")
         spark.catalog.dropTempView("inner_keys")
     assert [r.s for r in rows] == ["b"]
+
+
+@pytest.mark.xfail(strict=True, reason="avg(decimal) beside count(DISTINCT) over no rows: "
+                                       "ArrowKeyError 'No function registered with name: list'")
+def test_decimal_average_beside_a_distinct_count_over_no_rows(spark, money):
+    row = spark.sql("SELECT avg(m) AS a, count(DISTINCT i) AS n FROM money WHERE i > 100").collect()[0]
+    assert (row.a, row.n) == (None, 0)
