@@ -167,8 +167,6 @@ def test_rerunning_a_failed_outer_join_aggregate_fails_again_instead_of_hanging(
     assert done.stdout.split() == ["DIVIDE_BY_ZERO"] * 40, done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="a correlated NOT EXISTS in a CTE's filter (under OR): "
-                                       "INTERNAL_ERROR Couldn't find m#N (the same filter in a derived table works)")
 def test_correlated_not_exists_in_a_cte(spark):
     spark.createDataFrame([(1, 1, "a"), (2, 3, "b"), (3, 4, "c")], "k INT, m INT, s STRING") \
         .createOrReplaceTempView("outer_rows")
@@ -183,8 +181,6 @@ def test_correlated_not_exists_in_a_cte(spark):
     assert [r.s for r in rows] == ["b"]
 
 
-@pytest.mark.xfail(strict=True, reason="avg(decimal) beside count(DISTINCT) over no rows: "
-                                       "ArrowKeyError 'No function registered with name: list'")
 def test_decimal_average_beside_a_distinct_count_over_no_rows(spark, money):
     row = spark.sql("SELECT avg(m) AS a, count(DISTINCT i) AS n FROM money WHERE i > 100").collect()[0]
     assert (row.a, row.n) == (None, 0)
