@@ -25,14 +25,18 @@ on ``PYTHONPATH`` that maps ``engine/`` etc. as pyproject.toml does (the row say
 from __future__ import annotations
 
 import argparse
+import datetime
+import decimal
 import importlib
 import importlib.util
 import json
 import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import traceback
@@ -99,6 +103,8 @@ class Benchmark:
     compare: Callable[[Any, Any], str | None] = lambda a, b: None if a == b else f"{a!r} != {b!r}"
     describe: Callable[[Any], str] = repr  # one line showing the reference result
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    reference: str = "python"  # the engine whose result the others are compared with, if it ran
+    report: Callable[[Sequence[Measurement]], str] | None = None  # more, printed after the table
 
 
 @dataclass(slots=True)
@@ -175,6 +181,65 @@ def same_ranking(a: Sequence[Sequence[Any]], b: Sequence[Sequence[Any]], rank_in
         if x[other] != y[other] or not math.isclose(x[rank_index], y[rank_index], rel_tol=rel_tol):
             return f"{tuple(x)} vs {tuple(y)}"
     return None if len(settled[0]) == len(settled[1]) else "different items above the last tie"
+
+
+# ---------------------------------------------------------------------------- TPC-H data
+
+TPCH_TABLES = ("customer", "lineitem", "nation", "orders", "part", "partsupp", "region", "supplier")
+
+
+def tpch_dir(args: argparse.Namespace) -> Path:
+    """Where the Parquet tables of scale factor ``--scale`` live: ``<data-dir>/tpch-sf<scale>``."""
+    return args.data_dir / f"tpch-sf{args.scale:g}"
+
+
+def prepare_tpch(args: argparse.Namespace) -> str:
+    """Generate the eight TPC-H tables as Parquet once (tpchgen-cli: about 10 s for SF1)."""
+    folder = tpch_dir(args)
+    if any(not (folder / f"{t}.parquet").exists() for t in TPCH_TABLES):
+        beside = Path(sysconfig.get_path("scripts")) / "tpchgen-cli"
+        exe = str(beside) if beside.exists() else shutil.which("tpchgen-cli")
+        if exe is None:
+            raise SystemExit("tpchgen-cli is not installed: pip install tpchgen-cli (or '.[bench]')")
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run([exe, "parquet", "-s", f"{args.scale:g}", f"--output-dir={folder}"], check=True)
+    size = sum((folder / f"{t}.parquet").stat().st_size for t in TPCH_TABLES) / 2**20
+    return f"TPC-H SF{args.scale:g} Parquet from tpchgen-cli, {size:.0f} MiB in {folder}"
+
+
+def plain_cell(value: Any) -> Any:
+    """A JSON-able, comparable cell: decimals as floats rounded to cents, dates as text.
+
+    Cents, because DuckDB's ``avg`` of decimals is a double where Spark and Ember keep a
+    decimal of 6 more digits.
+    """
+    if isinstance(value, (decimal.Decimal, float)):
+        return round(float(value), 2)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def plain_rows(rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    return [[plain_cell(v) for v in row] for row in rows]
+
+
+def same_cells(a: Any, b: Any) -> bool:
+    """Equal, or (numbers) within 1e-9 relative or a cent, as rounding to cents may differ."""
+    if isinstance(a, float) or isinstance(b, float):
+        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(
+            a, b, rel_tol=1e-9, abs_tol=0.011)
+    return a == b
+
+
+def rows_difference(a: Sequence[Sequence[Any]], b: Sequence[Sequence[Any]]) -> str | None:
+    """None if two results of `plain_rows` agree row by row, else the first difference."""
+    if len(a) != len(b):
+        return f"{len(a)} rows vs {len(b)}"
+    for i, (x, y) in enumerate(zip(a, b)):
+        if len(x) != len(y) or not all(same_cells(p, q) for p, q in zip(x, y)):
+            return f"row {i}: {x} vs {y}"
+    return None
 
 
 # ---------------------------------------------------------------------------- parent side
@@ -274,7 +339,8 @@ def _measure(bench: Benchmark, engine: Engine, args: argparse.Namespace, argv: l
             return run
         runs.append(run)
     return Measurement(engine.name, "ok", result=runs[-1].result,
-                       phases={k: statistics.median(r.phases[k] for r in runs) for k in runs[0].phases},
+                       phases={k: statistics.median(r.phases[k] for r in runs if k in r.phases)
+                               for k in runs[0].phases},
                        peak_mb=max(r.peak_mb or 0.0 for r in runs),
                        notes=list(dict.fromkeys(n for r in runs for n in r.notes)))
 
@@ -314,7 +380,7 @@ def _check_results(bench: Benchmark, rows: Sequence[Measurement]) -> list[str]:
     done = [r for r in rows if r.status == "ok"]
     if len(done) < 2:
         return ["results: fewer than two engines finished; nothing to compare"]
-    ref = next((r for r in done if r.engine == "python"), done[0])
+    ref = next((r for r in done if r.engine == bench.reference), done[0])
     problems = [(r.engine, bench.compare(ref.result, r.result)) for r in done if r is not ref]
     lines = [f"MISMATCH: {name} differs from {ref.engine}: {p}" for name, p in problems if p]
     agree = [] if lines else [f"results agree: {', '.join(r.engine for r in done)}"]
@@ -375,6 +441,8 @@ def main(bench: Benchmark, argv: Sequence[str] | None = None) -> int:
     title = (f"{bench.name}  (scale {args.scale:g}, {MASTER}, repeat {args.repeat}; "
              "times are medians in seconds, peak MB = RSS summed over the process tree)")
     print(format_table(title, rows, [*bench.columns, (TOTAL, "process (s)")], bench.ratio_keys))
+    if bench.report:
+        print(bench.report(rows))
     if summary:
         print(f"\ninput: {summary}")
     for row in rows:

@@ -19,12 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import decimal
-import math
-import shutil
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any, Callable
 
 import common
@@ -32,27 +27,6 @@ import common
 TABLES = ("customer", "lineitem", "nation", "orders", "region", "supplier")
 QUERIES = ("q1", "q3", "q5", "q6", "q10")
 SHUFFLE_PARTITIONS = 8
-
-
-# ---------------------------------------------------------------------------- data
-
-
-def data_dir(args: argparse.Namespace) -> Path:
-    return args.data_dir / f"tpch-sf{args.scale:g}"
-
-
-def prepare(args: argparse.Namespace) -> str:
-    """Generate the Parquet tables once (tpchgen-cli is fast: about 10 s for SF1)."""
-    folder = data_dir(args)
-    missing = [t for t in TABLES if not (folder / f"{t}.parquet").exists()]
-    if missing:
-        exe = shutil.which("tpchgen-cli")
-        if exe is None:
-            raise SystemExit("tpchgen-cli is not installed: pip install tpchgen-cli (or '.[bench]')")
-        folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run([exe, "parquet", "-s", f"{args.scale:g}", f"--output-dir={folder}"], check=True)
-    size = sum((folder / f"{t}.parquet").stat().st_size for t in TABLES) / 2**20
-    return f"TPC-H SF{args.scale:g} Parquet from tpchgen-cli, {size:.0f} MiB in {folder}"
 
 
 # ---------------------------------------------------------------------------- the queries
@@ -174,19 +148,6 @@ SQL_QUERIES = {
 # ---------------------------------------------------------------------------- engines
 
 
-def _plain(value: Any) -> Any:
-    """A JSON-able, comparable cell: decimals as floats rounded to cents, dates as text."""
-    if isinstance(value, (decimal.Decimal, float)):
-        return round(float(value), 2)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return value
-
-
-def _rows(rows: list[Any]) -> list[list[Any]]:
-    return [[_plain(v) for v in row] for row in rows]
-
-
 def _run_spark(module: str, args: argparse.Namespace, watch: common.Stopwatch) -> dict[str, Any]:
     sql = __import__(f"{module}.sql", fromlist=["SparkSession", "functions"])
     with watch.time("session"):
@@ -196,11 +157,11 @@ def _run_spark(module: str, args: argparse.Namespace, watch: common.Stopwatch) -
                  .config("spark.driver.memory", "4g").getOrCreate())
     results = {}
     try:
-        folder = data_dir(args)
+        folder = common.tpch_dir(args)
         for name in QUERIES:
             with watch.time(name):
                 tables = {t: spark.read.parquet(str(folder / f"{t}.parquet")) for t in TABLES}
-                results[name] = _rows(DATAFRAME_QUERIES[name](tables, sql.functions).collect())
+                results[name] = common.plain_rows(DATAFRAME_QUERIES[name](tables, sql.functions).collect())
     finally:
         spark.stop()
     return results
@@ -212,31 +173,20 @@ def _run_duckdb(args: argparse.Namespace, watch: common.Stopwatch) -> dict[str, 
     with watch.time("session"):
         con = duckdb.connect()
         con.execute("SET threads TO 2")
-    folder = data_dir(args)
+    folder = common.tpch_dir(args)
     results = {}
     for name in QUERIES:
         with watch.time(name):
             for t in TABLES:
                 con.execute(f"CREATE OR REPLACE VIEW {t} AS SELECT * FROM read_parquet('{folder / t}.parquet')")
-            results[name] = _rows(con.execute(SQL_QUERIES[name]).fetchall())
+            results[name] = common.plain_rows(con.execute(SQL_QUERIES[name]).fetchall())
     return results
-
-
-def _close(a: Any, b: Any) -> bool:
-    if isinstance(a, float) or isinstance(b, float):
-        return isinstance(a, (int, float)) and isinstance(b, (int, float)) and math.isclose(
-            a, b, rel_tol=1e-9, abs_tol=0.011)
-    return a == b
 
 
 def compare(a: dict[str, Any], b: dict[str, Any]) -> str | None:
     for name in QUERIES:
-        x, y = a[name], b[name]
-        if len(x) != len(y):
-            return f"{name}: {len(x)} rows vs {len(y)}"
-        for i, (rx, ry) in enumerate(zip(x, y)):
-            if len(rx) != len(ry) or not all(_close(p, q) for p, q in zip(rx, ry)):
-                return f"{name} row {i}: {rx} vs {ry}"
+        if (problem := common.rows_difference(a[name], b[name])) is not None:
+            return f"{name}: {problem}"
     return None
 
 
@@ -246,7 +196,7 @@ BENCHMARK = common.Benchmark(
     engines=[*common.spark_engines(_run_spark), common.Engine("duckdb", _run_duckdb, "duckdb")],
     columns=[("session", "session (s)"), *((q, f"{q.upper()} (s)") for q in QUERIES)],
     ratio_keys=list(QUERIES),
-    prepare=prepare,
+    prepare=common.prepare_tpch,
     compare=compare,
     describe=lambda r: "; ".join(f"{q}: {len(r[q])} rows" for q in QUERIES) + f"; q6 = {r['q6']}",
 )

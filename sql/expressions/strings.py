@@ -26,13 +26,20 @@ __all__ = [
 ]
 
 
+_ONE_ROW = pa.RecordBatch.from_pydict({"_": [None]})
+
+
 def _literal_value(expr: Expression, what: str):
-    if not isinstance(expr, Literal):
+    """The value of a constant argument; Spark asks for *foldable* ones, so ``-1`` counts, folded or not."""
+    if isinstance(expr, Literal):
+        return expr.value
+    if not expr.foldable:
         raise AnalysisException(
             "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
             f"The {what} must be a constant, but got \"{expr.sql()}\".",
         )
-    return expr.value
+    value = expr.eval(_ONE_ROW)
+    return (value if isinstance(value, pa.Scalar) else value[0]).as_py()
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,9 @@ class SubqueryExpression(Expression):
                    for e in x.walk())
 
     def with_plan(self, plan: Any) -> SubqueryExpression:
-        return dataclasses.replace(self, plan=plan)
+        """This subquery over ``plan``, with a new id: equality leaves plans out, so without one
+        a tree rewrite would take the node for unchanged and keep the old plan."""
+        return dataclasses.replace(self, plan=plan, subquery_id=new_expr_id())
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         raise AnalysisException("INTERNAL_ERROR", f"The subquery {self.sql()} was not rewritten into a join.")

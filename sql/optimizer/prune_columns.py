@@ -7,7 +7,9 @@ Aggregate, so ``count()`` of a join shuffles only the join keys).
 Before: ``Project[b] <- Project[a, b, c * 2 AS c2] <- t``; after: ``Project[b] <- Project[b] <- t``
 (a projection or aggregate narrows the projection below it, so pruning reaches a join under a
 ``USING`` projection). A projection over a ``Window`` narrows the window's input, so the
-window's exchange and sort carry only the columns read above and by the window expressions. A narrowed input keeps at least one column, so row counts survive.
+window's exchange and sort carry only the columns read above and by the window expressions. A
+projection over a filter over a join narrows the join to the columns both read. A narrowed
+input keeps at least one column, so row counts survive.
 """
 
 from __future__ import annotations
@@ -58,6 +60,12 @@ def prune_columns(plan: L.LogicalPlan) -> L.LogicalPlan:
             return L.Project(node.project_list, _narrow_windows(node.child, _refs(list(node.project_list))))
         if isinstance(node, L.Project) and isinstance(node.child, L.Project):
             return L.Project(node.project_list, _narrow(node.child, _refs(list(node.project_list))))
+        if isinstance(node, L.Project) and isinstance(node.child, L.Filter) and isinstance(node.child.child, L.Join):
+            # A filter that stays above a join (it reads both sides, as a rewritten scalar
+            # subquery's comparison does) must not keep the join's unread columns alive.
+            f = node.child
+            needed = _refs(list(node.project_list)) | f.condition.references()
+            return L.Project(node.project_list, L.Filter(f.condition, _narrow_join(f.child, needed)))
         return node
 
     return plan.transform_down(rule)

@@ -31,16 +31,23 @@ def _group(table: pa.Table, num_keys: int, specs: list[tuple[int | None, str, ob
         columns[name] = table.column(source)
         aggregations.append((name, func, options) if options is not None else (name, func))
     work = pa.table(columns) if columns else pa.table({"_": pa.nulls(table.num_rows)})
+    out_names = keys + [
+        (f"s{j}_{func}" if source is not None else func) for j, (source, func, _) in enumerate(specs)
+    ]
     if not keys and table.num_rows:
         # One constant key: Acero's hash kernels cover more functions (collect_list's "list")
         # than its scalar ones.
         work = work.append_column("__all", pa.repeat(pa.scalar(0, pa.int8()), table.num_rows))
         result = work.group_by(["__all"], use_threads=use_threads).aggregate(aggregations)
+    elif not keys and any(func == "list" for _, func, _ in specs):
+        # A global aggregate of no rows is one row; Acero has no scalar "list": it is empty.
+        scalar = [(a, spec) for a, spec in zip(aggregations, specs) if spec[1] != "list"]
+        result = work.group_by([], use_threads=use_threads).aggregate([a for a, _ in scalar]) if scalar else None
+        return [pa.array([[]], pa.list_(work.column(f"s{j}").type)) if func == "list"
+                else result.column(name).combine_chunks()
+                for j, ((_, func, _), name) in enumerate(zip(specs, out_names))]
     else:
         result = work.group_by(keys, use_threads=use_threads).aggregate(aggregations)
-    out_names = keys + [
-        (f"s{j}_{func}" if source is not None else func) for j, (source, func, _) in enumerate(specs)
-    ]
     return [result.column(n).combine_chunks() for n in out_names]
 
 

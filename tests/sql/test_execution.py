@@ -7,6 +7,7 @@ import pickle
 import cloudpickle
 import numpy as np
 import pyarrow as pa
+import pytest
 
 from ember.sql.physical.batches import ArrowIPC
 from ember.sql.physical.exchange import split_by_partition
@@ -36,3 +37,13 @@ def test_shuffled_pieces_do_not_carry_their_parent_batch():
     assert sum(len(data) for data in shuffled) < batch.nbytes * 1.2
     assert [pickle.loads(data) for data in shuffled] == [b for _, b in pieces]
     assert sorted(x for _, b in pieces for x in b.column("x").to_pylist()) == list(range(100_000))
+
+
+@pytest.mark.parametrize("num_partitions", [3, 300, 70_000])
+def test_split_keeps_each_partitions_rows_in_their_order(num_partitions):
+    batch = _table(20_000).to_batches()[0]
+    pids = np.random.default_rng(7).integers(0, num_partitions, batch.num_rows)
+    pieces = dict(split_by_partition(batch, pids, num_partitions))
+    assert sorted(pieces) == sorted(set(pids.tolist()))
+    for pid, piece in pieces.items():
+        assert piece.column("x").to_pylist() == batch.column("x").filter(pa.array(pids == pid)).to_pylist()

@@ -173,3 +173,12 @@ def test_a_cached_view_read_twice_in_one_query_is_read_from_the_cache_under_both
     # b.g in (0, 1): b.id in {0, 1, 3, 4, 6, 7, 9}; a.id = b.id + 1 < 10: {1, 2, 4, 5, 7, 8}
     assert [tuple(r) for r in query.collect()] == [(1, 3), (2, 3)]
     df.unpersist()
+
+
+def test_a_scalar_subquery_comparison_does_not_keep_unread_columns_of_the_outer_table(spark, tmp_path):
+    spark.createDataFrame(T.to_pylist(), "k INT, v BIGINT, s STRING").write.parquet(str(tmp_path / "wide"))
+    spark.read.parquet(str(tmp_path / "wide")).createOrReplaceTempView("sq_wide")
+    df = spark.sql("SELECT k FROM sq_wide WHERE v > (SELECT avg(v) FROM sq_wide)")
+    scans = [line for line in df._qe.physical.tree_string().splitlines() if "FileScan" in line]
+    assert len(scans) == 2 and all("s#" not in line.split("]")[0] for line in scans), scans
+    assert sorted((r[0] for r in df.collect()), key=str) == [5, None]  # v 40 and 60 exceed the mean 32
