@@ -52,7 +52,7 @@ __all__ = [
     "regr_sxy", "regr_slope", "regr_intercept", "regr_r2", "approxCountDistinct", "bitwiseNOT", "toDegrees",
     "toRadians", "shiftLeft", "shiftRight", "shiftRightUnsigned", "negate", "std", "array_agg", "cardinality",
     "random", "sha", "elt", "find_in_set", "url_encode", "url_decode", "quote", "str_to_map", "regexp_instr",
-    "getbit", "bit_get", "position"
+    "getbit", "bit_get", "position", "spark_partition_id", "monotonically_increasing_id"
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -1387,3 +1387,15 @@ bit_get = getbit
 def position(substr: Any, str: Any, start: Any = None) -> Column:
     """``locate`` with the start last, named ``position(substr, str, start)``."""
     return Column(E.FunctionCall("locate", (_c(substr), _c(str), _expr(1) if start is None else _c(start))))
+
+
+@_sql_name()
+def spark_partition_id() -> Column:
+    """The partition each row is in."""
+    return Column(E.SparkPartitionId())
+
+
+@_sql_name()
+def monotonically_increasing_id() -> Column:
+    """Unique, increasing 64-bit ids: the partition in the upper 31 bits, the row's position in it below."""
+    return Column(E.MonotonicallyIncreasingId())

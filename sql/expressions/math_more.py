@@ -24,7 +24,7 @@ from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, 
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
 from ember.sql.expressions.literals import Literal
 
-__all__ = ["Negative", "Rand"]
+__all__ = ["Negative", "Rand", "SparkPartitionId", "MonotonicallyIncreasingId"]
 
 D, L, I = T.DoubleType(), T.LongType(), T.IntegerType()
 
@@ -321,3 +321,79 @@ class Rand(Expression):
 
     def _fmt(self, args: list[str]) -> str:
         return f"{'randn' if self.gaussian else 'rand'}({self.seed})"
+
+
+# ---------------------------------------------------------------- where a row is
+_ROW_COUNTERS: dict[tuple[int, int], int] = {}
+
+
+def _partition_id() -> int:
+    from ember.task_context import TaskContext
+
+    context = TaskContext.get()
+    return context.partition_id if context is not None else 0
+
+
+@dataclass(frozen=True, slots=True)
+class SparkPartitionId(Expression):
+    """``spark_partition_id()``: the partition the row is in."""
+
+    @property
+    def data_type(self) -> T.DataType:
+        return I
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    @property
+    def foldable(self) -> bool:
+        return False
+
+    @property
+    def deterministic(self) -> bool:
+        return False
+
+    def eval(self, batch: pa.RecordBatch) -> pa.Array:
+        return pa.repeat(pa.scalar(_partition_id(), pa.int32()), batch.num_rows)
+
+    def _fmt(self, args: list[str]) -> str:
+        return "SPARK_PARTITION_ID()"
+
+
+@dataclass(frozen=True, slots=True)
+class MonotonicallyIncreasingId(Expression):
+    """``monotonically_increasing_id()``: Spark's layout, the partition in the upper 31 bits and
+    the row's position within its partition in the lower 33."""
+
+    @property
+    def data_type(self) -> T.DataType:
+        return L
+
+    @property
+    def nullable(self) -> bool:
+        return False
+
+    @property
+    def foldable(self) -> bool:
+        return False
+
+    @property
+    def deterministic(self) -> bool:
+        return False
+
+    def eval(self, batch: pa.RecordBatch) -> pa.Array:
+        from ember.task_context import TaskContext
+
+        context = TaskContext.get()
+        task = context.task_attempt_id if context is not None else -1
+        key = (task, id(self))
+        if key not in _ROW_COUNTERS and any(k[0] != task for k in _ROW_COUNTERS):
+            _ROW_COUNTERS.clear()  # a new task: start counting again
+        start = _ROW_COUNTERS.get(key, 0)
+        _ROW_COUNTERS[key] = start + batch.num_rows
+        base = (_partition_id() << 33) + start
+        return pa.array(np.arange(base, base + batch.num_rows, dtype=np.int64))
+
+    def _fmt(self, args: list[str]) -> str:
+        return "monotonically_increasing_id()"

@@ -312,3 +312,14 @@ def test_struct_column_name_shows_aliases_as_spark(spark):
     assert sql.columns == ["struct(k, (k + 1))", "named_struct(f, k)"]
     assert [r.asDict(recursive=True) for r in sql.collect()] == [
         {"struct(k, (k + 1))": {"k": 1, "col2": 2}, "named_struct(f, k)": {"f": 1}}]
+
+
+def test_partition_id_and_monotonically_increasing_id_follow_sparks_layout(spark):
+    df = spark.range(0, 6, 1, 3).select("id", F.spark_partition_id(), F.monotonically_increasing_id())
+    check(df, ["id", "SPARK_PARTITION_ID()", "monotonically_increasing_id()"],
+          [(0, 0, 0), (1, 0, 1), (2, 1, 8589934592), (3, 1, 8589934593), (4, 2, 17179869184), (5, 2, 17179869185)])
+    big = spark.range(0, 300_000, 1, 2).select(F.spark_partition_id().alias("p"),
+                                               F.monotonically_increasing_id().alias("m")).collect()
+    for p in (0, 1):
+        ids = [r.m for r in big if r.p == p]
+        assert ids == list(range(p << 33, (p << 33) + len(ids)))
