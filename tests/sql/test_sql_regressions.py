@@ -44,7 +44,6 @@ def test_decimal_literals_add_exactly(spark):
     assert row.eq is True and row.s == Decimal("0.3")
 
 
-@pytest.mark.xfail(strict=True, reason="a table alias that is also a column name: `b.m` is read as field m of column b")
 def test_alias_qualified_column_wins_over_a_column_of_the_same_name(spark):
     spark.createDataFrame([(1, 5)], "b BIGINT, m INT").createOrReplaceTempView("alias_clash")
     try:
