@@ -150,8 +150,6 @@ sc.stop()
 """
 
 
-@pytest.mark.xfail(strict=True, reason="a query whose task failed (FULL JOIN with an empty side, then GROUP BY) "
-                                       "hangs, about one run in three: the job never ends")
 def test_rerunning_a_failed_outer_join_aggregate_fails_again_instead_of_hanging():
     import subprocess
     import sys
