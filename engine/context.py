@@ -184,6 +184,7 @@ class SparkContext:
     def _scheduler_crashed(self, error: BaseException) -> None:
         for job in list(self._dag.jobs_by_id.values()):
             self._dag._fail_job(job, error)
+        self._dag.release_failing_jobs()  # no task end may ever be handled for them now
 
     # --- lifecycle -----------------------------------------------------------------
 

@@ -145,9 +145,11 @@ class DAGScheduler:
     def _task_completed(self, event: TaskCompleted) -> None:
         outcome = event.outcome
         task_set = self.task_scheduler.task_finished(outcome.task_id)
-        if task_set is not None:
-            self._task_ended(task_set, outcome)
-        self._task_gone(outcome.task_id)
+        try:
+            if task_set is not None:
+                self._task_ended(task_set, outcome)
+        finally:
+            self._task_gone(outcome.task_id)  # a failing job waiting for it must hear of it
         self.task_scheduler.offer()
 
     @handle.register(ExecutorAdded)
@@ -360,6 +362,11 @@ class DAGScheduler:
         self._merge_accumulators(outcome.accumulator_updates)
         self.blocks.update(running.executor_id, outcome.new_blocks, outcome.dropped_blocks)
         if isinstance(stage, ShuffleMapStage):
+            if self.stages_by_id.get(stage.id) is not stage:
+                # Its job failed while this task ran (the task was asked to stop, and finished
+                # first): the stage and its shuffle are forgotten, and so is this output.
+                log.debug("ignoring the output of task %s of forgotten stage %s", running.index, stage.id)
+                return
             if task_set.stage_attempt < stage.first_valid_attempt:
                 log.info("ignoring the output of task %s of stage %s: its attempt %s was rolled back",
                          running.index, stage.id, task_set.stage_attempt)

@@ -53,9 +53,9 @@ def _lookup_outer(name: str, attrs: list[E.AttributeReference], plan: L.LogicalP
 
 def _lookup(name: str, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
     parts = E.UnresolvedAttribute(name).name_parts
-    for n_qualifier in (0, 1):
+    for n_qualifier in (1, 0):  # "t.c" is table t's column c before column t's field c, as in Spark
         if len(parts) <= n_qualifier:
-            break
+            continue
         qualifier = [p.lower() for p in parts[:n_qualifier]]
         column = parts[n_qualifier].lower()
         matches = [a for a in attrs if a.name.lower() == column

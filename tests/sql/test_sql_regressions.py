@@ -44,7 +44,6 @@ def test_decimal_literals_add_exactly(spark):
     assert row.eq is True and row.s == Decimal("0.3")
 
 
-@pytest.mark.xfail(strict=True, reason="a table alias that is also a column name: `b.m` is read as field m of column b")
 def test_alias_qualified_column_wins_over_a_column_of_the_same_name(spark):
     spark.createDataFrame([(1, 5)], "b BIGINT, m INT").createOrReplaceTempView("alias_clash")
     try:
@@ -151,8 +150,6 @@ sc.stop()
 """
 
 
-@pytest.mark.xfail(strict=True, reason="a query whose task failed (FULL JOIN with an empty side, then GROUP BY) "
-                                       "hangs, about one run in three: the job never ends")
 def test_rerunning_a_failed_outer_join_aggregate_fails_again_instead_of_hanging():
     import subprocess
     import sys
