@@ -43,16 +43,17 @@ __all__ = [
     "named_struct", "any_value", "bool_and", "every", "bool_or", "some", "count_if", "product",
     "approx_count_distinct", "median", "mode", "percentile", "percentile_approx", "approx_percentile",
     "max_by", "min_by", "corr", "covar_pop", "covar_samp", "kurtosis", "skewness", "sum_distinct",
-    "sumDistinct", "md5", "sha1", "sha2", "crc32", "hash", "xxhash64", "rand", "randn", "split_part", "regexp_substr", "regexp_count",
-    "octet_length", "bit_length", "char_length", "character_length", "lcase", "ucase", "encode", "decode",
-    "isnotnull", "equal_null", "zeroifnull", "nullifzero", "ln", "positive", "bit_count", "array_append",
-    "array_prepend", "array_compact", "array_size", "map_contains_key", "map_entries", "map_from_entries",
-    "map_concat", "try_element_at", "get", "string_agg", "listagg", "string_agg_distinct",
-    "listagg_distinct", "bit_and", "bit_or", "bit_xor", "regr_count", "regr_avgx", "regr_avgy", "regr_sxx", "regr_syy",
-    "regr_sxy", "regr_slope", "regr_intercept", "regr_r2", "approxCountDistinct", "bitwiseNOT", "toDegrees",
-    "toRadians", "shiftLeft", "shiftRight", "shiftRightUnsigned", "negate", "std", "array_agg", "cardinality",
-    "random", "sha", "elt", "find_in_set", "url_encode", "url_decode", "quote", "str_to_map", "regexp_instr",
-    "getbit", "bit_get", "position", "spark_partition_id", "monotonically_increasing_id"
+    "sumDistinct", "md5", "sha1", "sha2", "crc32", "hash", "xxhash64", "rand", "randn", "split_part",
+    "regexp_substr", "regexp_count", "octet_length", "bit_length", "char_length", "character_length", "lcase",
+    "ucase", "encode", "decode", "isnotnull", "equal_null", "zeroifnull", "nullifzero", "ln", "positive",
+    "bit_count", "array_append", "array_prepend", "array_compact", "array_size", "map_contains_key",
+    "map_entries", "map_from_entries", "map_concat", "try_element_at", "get", "string_agg", "listagg",
+    "string_agg_distinct", "listagg_distinct", "bit_and", "bit_or", "bit_xor", "regr_count", "regr_avgx",
+    "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy", "regr_slope", "regr_intercept", "regr_r2",
+    "approxCountDistinct", "bitwiseNOT", "toDegrees", "toRadians", "shiftLeft", "shiftRight",
+    "shiftRightUnsigned", "negate", "std", "array_agg", "cardinality", "random", "sha", "elt", "find_in_set",
+    "url_encode", "url_decode", "quote", "str_to_map", "regexp_instr", "getbit", "bit_get", "position",
+    "spark_partition_id", "monotonically_increasing_id"
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
