@@ -53,7 +53,8 @@ __all__ = [
     "approxCountDistinct", "bitwiseNOT", "toDegrees", "toRadians", "shiftLeft", "shiftRight",
     "shiftRightUnsigned", "negate", "std", "array_agg", "cardinality", "random", "sha", "elt", "find_in_set",
     "url_encode", "url_decode", "quote", "str_to_map", "regexp_instr", "getbit", "bit_get", "position",
-    "spark_partition_id", "monotonically_increasing_id"
+    "spark_partition_id", "monotonically_increasing_id", "overlay",
+    "width_bucket",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -1400,3 +1401,17 @@ def spark_partition_id() -> Column:
 def monotonically_increasing_id() -> Column:
     """Unique, increasing 64-bit ids: the partition in the upper 31 bits, the row's position in it below."""
     return Column(E.MonotonicallyIncreasingId())
+SQL_FUNCTIONS["overlay"] = _sql_call("overlay")
+SQL_FUNCTIONS["width_bucket"] = _sql_call("width_bucket")
+
+
+def overlay(src: Any, replace: Any, pos: Any, len: Any = -1) -> Column:
+    """``src`` with ``len`` characters from ``pos`` (1-based) replaced by ``replace`` (``len`` -1: its length)."""
+    return _call("overlay", _c(src), _c(replace), _expr(pos) if isinstance(pos, int) else _c(pos),
+                 _expr(len) if isinstance(len, int) else _c(len))
+
+
+def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
+    """The bucket (1..numBucket) of ``v`` in equal-width buckets over [min, max); 0 below, numBucket + 1 above."""
+    buckets = _expr(numBucket) if isinstance(numBucket, int) else _c(numBucket)
+    return _call("width_bucket", _c(v), _c(min), _c(max), buckets)

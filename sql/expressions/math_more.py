@@ -135,6 +135,23 @@ def _getbit(value: int, position: int) -> int:
     return (value >> position) & 1
 
 
+def _width_bucket(value: float, low: float, high: float, buckets: int) -> int | None:
+    """Spark's ``width_bucket``: 0 below the range, ``buckets + 1`` above it, NULL for no range."""
+    if buckets <= 0 or low == high or any(math.isnan(v) or math.isinf(v) for v in (value, low, high)):
+        return None
+    if low < high:
+        if value < low:
+            return 0
+        if value >= high:
+            return buckets + 1
+        return int((value - low) / (high - low) * buckets) + 1
+    if value > low:
+        return 0
+    if value <= high:
+        return buckets + 1
+    return int((low - value) / (low - high) * buckets) + 1
+
+
 def _digits(n: int, base: int) -> str:
     chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
     out = ""
@@ -216,6 +233,7 @@ register(FunctionSpec("ln", (D,), D, vector=_log(pc.ln, 0.0)))
 register(FunctionSpec("positive", (NUMERIC,), _same_as_first, vector=lambda a: a, fmt=lambda a: f"(+ {a[0]})"))
 register(FunctionSpec("bit_count", (ANY,), I, coerce_args=_with_bit_width, hidden_args=1,
                       row=lambda v, bits: bin(int(v) & ((1 << bits) - 1)).count("1")))
+register(FunctionSpec("width_bucket", (D, D, D, L), L, row=_width_bucket))
 register(FunctionSpec("getbit", (L, I), T.ByteType(), row=_getbit))
 register(FunctionSpec("bit_get", (L, I), T.ByteType(), row=_getbit))
 register(FunctionSpec("log10", (D,), D, vector=_log(pc.log10, 0.0), fmt=_upper("log10")))

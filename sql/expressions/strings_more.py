@@ -131,6 +131,12 @@ def _regexp_instr(s: str, pattern: str, idx: int = 0) -> int:
     return 0 if match is None else match.start(idx) + 1
 
 
+def _overlay(s: str, replacement: str, pos: int, length: int = -1) -> str:
+    length = len(replacement) if length < 0 else length
+    start = max(pos - 1, 0)
+    return s[:start] + replacement + s[start + length:]
+
+
 def _initcap(s: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in s.lower().split(" "))
 
@@ -306,6 +312,8 @@ def _like_regex(pattern: str) -> str:
 for spec in [
     FunctionSpec("instr", (S, S), I, row=lambda s, sub: s.find(sub) + 1),
     FunctionSpec("split_part", (S, S, I), S, row=_split_part),
+    FunctionSpec("overlay", (S, S, I, I), S, min_args=3, row=_overlay,
+                 fmt=lambda a: f"overlay({', '.join(a if len(a) == 4 else a + ['-1'])})"),
     FunctionSpec("elt", (I, S), S, variadic=True, min_args=2, null_safe=True, row=_elt),
     FunctionSpec("find_in_set", (S, S), I, row=_find_in_set),
     FunctionSpec("url_encode", (S,), S, row=lambda s: urllib.parse.quote_plus(s)),

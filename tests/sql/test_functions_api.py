@@ -323,3 +323,11 @@ def test_partition_id_and_monotonically_increasing_id_follow_sparks_layout(spark
     for p in (0, 1):
         ids = [r.m for r in big if r.p == p]
         assert ids == list(range(p << 33, (p << 33) + len(ids)))
+
+
+def test_overlay_and_width_bucket_in_the_python_api(spark):
+    df = spark.createDataFrame([("SPARK_SQL", 5.3), ("ab", -1.0), (None, 12.0)], "s string, v double")
+    check(df.select(F.overlay("s", F.lit("CORE"), 7), F.overlay("s", F.lit("_"), 6, 0),
+                    F.width_bucket("v", F.lit(0.0), F.lit(10.0), 5)),
+          ["overlay(s, CORE, 7, -1)", "overlay(s, _, 6, 0)", "width_bucket(v, 0.0, 10.0, 5)"],
+          [("SPARK_CORE", "SPARK__SQL", 3), ("abCORE", "ab_", 0), (None, None, 6)])

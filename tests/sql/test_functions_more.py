@@ -273,6 +273,8 @@ THIRD = [
     ('getbit(n, 1)', 'getbit(n, 1)', [1, None, 1, 0]),
     ('bit_get(n, 0)', None, [1, None, 0, 1]),
     ("str_to_map('a:1,b:2')", 'str_to_map(a:1,b:2, ,, :)', [{'a': '1', 'b': '2'}, {'a': '1', 'b': '2'}, {'a': '1', 'b': '2'}, {'a': '1', 'b': '2'}]),
+    ('width_bucket(x, 0, 10, 5)', 'width_bucket(x, 0, 10, 5)', [1, None, 2, 3]),
+    ("overlay(s, 'XY', 1, 1)", 'overlay(s, XY, 1, 1)', ['XY', None, 'XY', 'XY']),
     ('quote(s)', 'quote(s)', ["'b'", None, "'a'", "'b'"]),
     ("regexp_instr(s, 'b')", 'regexp_instr(s, b, 0)', [1, None, 0, 1]),
     ('cardinality(array(1,2))', None, [2, 2, 2, 2]),
