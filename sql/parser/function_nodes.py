@@ -31,6 +31,9 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
     def bracket(node: exp.Bracket) -> E.Expression:
         if node.args.get("offset") == 1 and len(node.expressions) == 1:
             return call("try_element_at" if node.args.get("safe") else "element_at", node.this, node.expressions[0])
+        if not node.args.get("offset") and len(node.expressions) == 1 and isinstance(node.expressions[0], exp.Literal):
+            key = convert(node.expressions[0])
+            return E.GetItem(convert(node.this), key.value)  # ``a[0]`` (0-based), ``m['k']``
         raise ParseException("UNSUPPORTED_FEATURE",
                              f"Unsupported SQL construct {node.sql(dialect='spark')!r} (Bracket).")
 

@@ -304,3 +304,10 @@ def test_every_sql_function_name_builds_a_known_function():
     assert all(hasattr(F, name) for name in F.__all__)
     generic = {name: fn.__name__ for name, fn in F.SQL_FUNCTIONS.items() if "_sql_call" in fn.__qualname__}
     assert generic and all(target in E.FUNCTIONS for target in generic.values())
+
+
+def test_sql_subscripts_read_arrays_maps_and_structs(spark):
+    row = spark.sql("SELECT array(1, 2)[1], map('a', 1)['a'], map('a', 1)['b'], named_struct('f', 3)['f']").collect()[0]
+    assert tuple(row) == (2, 1, None, 3)
+    with pytest.raises(ValueError, match="INVALID_ARRAY_INDEX"):  # Ember's GetItem raises EmberValueError
+        spark.sql("SELECT array(1, 2)[5]").collect()
