@@ -325,8 +325,11 @@ def _sum_and_count(values: pa.Array, lo: np.ndarray, hi: np.ndarray) -> tuple[pa
         return pa.array(_integer_sums(numbers, lo, hi), mask=counts == 0), pa.array(counts)
     numbers = pc.fill_null(values.cast(pa.float64()), 0.0).to_numpy(zero_copy_only=False)
     finite = np.isfinite(numbers)
-    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, numbers, 0.0))])
-    total = sums[hi] - sums[lo]
+    # Prefix sums in extended precision: a frame's sum is a difference of two of them, and in
+    # doubles that difference carries the rounding of every earlier row (two partitions with the
+    # same values could sum to 3.85 and 3.8500000000000005, which DISTINCT tells apart).
+    sums = np.concatenate([[0.0], np.cumsum(np.where(finite, numbers, 0.0), dtype=np.longdouble)])
+    total = (sums[hi] - sums[lo]).astype(np.float64)
     if not finite.all():
         def within(mask: np.ndarray) -> np.ndarray:
             p = _prefix(mask)

@@ -66,17 +66,17 @@ class Features:
     set_operations_all: bool = True
     order_by: bool = True
     limit: bool = True
-    # Off until Ember supports them or they are fixed:
-    comma_joins: bool = False
-    left_join_extra_on: bool = False
+    comma_joins: bool = True
+    left_join_extra_on: bool = True
     self_joins: bool = True
-    in_subqueries: bool = False
-    exists_subqueries: bool = False
-    scalar_subqueries: bool = False
-    correlated_subqueries: bool = False
-    window_functions: bool = False
+    in_subqueries: bool = True
+    exists_subqueries: bool = True
+    scalar_subqueries: bool = True
+    correlated_subqueries: bool = True
+    window_functions: bool = True
+    limit_offset: bool = True
+    # Off: Ember refuses sum(DISTINCT) / avg(DISTINCT) by name.
     sum_distinct: bool = False
-    limit_offset: bool = False
 
     @classmethod
     def everything(cls) -> Features:
