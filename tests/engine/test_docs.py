@@ -104,7 +104,7 @@ def test_every_test_the_reliability_page_cites_exists():
 def test_every_key_the_sql_layer_reads_is_on_the_configuration_page():
     text = (DOCS / "configuration.md").read_text()
     read = {key for path in (ROOT / "sql").rglob("*.py")
-            for key in re.findall(r"conf\.get\(\s*f?\"(spark\.[\w.]+)", path.read_text())}
+            for key in re.findall(r"(?:conf\.get\(|_setting\(conf,)\s*f?\"(spark\.[\w.]+)", path.read_text())}
     assert "spark.sql.shuffle.partitions" in read
     for key in read:
         assert f"`{key}" in text, f"docs/configuration.md does not list {key}, which sql/ reads"

@@ -47,3 +47,27 @@ def test_split_keeps_each_partitions_rows_in_their_order(num_partitions):
     assert sorted(pieces) == sorted(set(pids.tolist()))
     for pid, piece in pieces.items():
         assert piece.column("x").to_pylist() == batch.column("x").filter(pa.array(pids == pid)).to_pylist()
+
+
+@pytest.mark.parametrize("value,broadcast", [("10m", True), ("10MB", True), ("1048576", True), ("-1", False)])
+def test_size_settings_take_spark_size_strings(spark, value, broadcast):
+    df = spark.createDataFrame([(1, 2)], "a INT, b INT")
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", value)
+    try:
+        joined = df.join(df, "a")
+        assert ("BroadcastHashJoin" in joined._qe.physical.tree_string()) is broadcast
+        assert [tuple(r) for r in joined.collect()] == [(1, 2, 2)]
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+
+
+def test_a_bad_size_setting_names_its_key(spark):
+    from ember.errors import EmberValueError
+
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "lots")
+    try:
+        with pytest.raises(EmberValueError, match="invalid value 'lots' for spark.sql.files.maxPartitionBytes"):
+            spark.range(3).collect()
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    assert spark.range(3).count() == 3
