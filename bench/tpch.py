@@ -22,10 +22,7 @@ Usage: python bench/tpch.py [--scale 0.01] [--queries 1,3,5] [--engines ember,py
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
 import math
-import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -35,9 +32,6 @@ import common
 QUERY_DIR = common.REPO_DIR / "engine" / "examples" / "tpch"
 SHUFFLE_PARTITIONS = 8
 REFERENCE = "duckdb"
-# An inner or cross join without keys in a line of ``explain()``'s text.
-CARTESIAN_PRODUCT = re.compile(
-    r"CartesianProduct|NestedLoopJoin.*\b(Cross|Inner)\b|Join \[\], \[\], (Cross|Inner)\b")
 
 
 def query_text(n: int) -> str:
@@ -79,37 +73,10 @@ class CartesianProduct(Exception):
 
 
 def _refuse_cartesian_products(df: Any) -> None:
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        df.explain()
-    if joins := cartesian_products(out.getvalue()):
-        raise CartesianProduct(f"{len(joins)} join(s) without keys, e.g. {joins[0]}")
+    from ember.sql.physical.plan import cartesian_products
 
-
-def cartesian_products(plan: str) -> list[str]:
-    """The inner and cross joins without keys in an ``explain()`` text, except those with a
-    one-row side (a global aggregate: how scalar subqueries and NOT IN's null check join)."""
-    nodes = [((len(line) - len(line.lstrip(" :+-"))) // 3, line.lstrip(" :+-"))
-             for line in plan.splitlines() if line.strip() and not line.startswith("==")]
-    found = []
-    for i, (depth, text) in enumerate(nodes):
-        if not CARTESIAN_PRODUCT.search(text):
-            continue
-        children = []
-        for j in range(i + 1, len(nodes)):
-            if nodes[j][0] <= depth:
-                break
-            if nodes[j][0] == depth + 1:
-                children.append(j)
-        if not any(_one_row(nodes, j) for j in children):
-            found.append(text)
-    return found
-
-
-def _one_row(nodes: list[tuple[int, str]], i: int) -> bool:
-    while nodes[i][1].startswith(("Project", "Filter")) and i + 1 < len(nodes):
-        i += 1  # their only child is the next line
-    return nodes[i][1].startswith("HashAggregate(keys=[],")
+    if joins := cartesian_products(df._qe.physical):
+        raise CartesianProduct(f"{len(joins)} join(s) without keys, e.g. {joins[0].node_string()}")
 
 
 def _run_spark(module: str, args: argparse.Namespace, watch: common.Stopwatch) -> dict[str, Any]:

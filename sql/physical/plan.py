@@ -16,7 +16,7 @@ __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
     "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
     "LimitExec", "UnionExec", "HashPartitioning", "RangePartitioning", "SinglePartition", "RoundRobinPartitioning",
-    "CoalesceExec", "FileScanExec", "GenerateExec", "OffsetExec", "ExpandExec",
+    "CoalesceExec", "FileScanExec", "GenerateExec", "cartesian_products", "OffsetExec", "ExpandExec",
 ]
 
 
@@ -279,3 +279,27 @@ class UnionExec(PhysicalPlan):
 
     def node_string(self) -> str:
         return "Union"
+
+
+def cartesian_products(plan: PhysicalPlan) -> list[PhysicalPlan]:
+    """The inner and cross joins without keys in ``plan`` whose sides may both hold many rows.
+
+    A join with a one-row side (a global aggregate, as scalar subqueries and NOT IN's null
+    check are planned) is not counted. Tests and benchmarks use this to refuse a plan that
+    would multiply tables out, before running it.
+    """
+    found = []
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        stack.extend(node.children)
+        if (isinstance(node, _JoinExec) and node.join_type in ("inner", "cross") and not node.left_keys
+                and not (_one_row(node.left) or _one_row(node.right))):
+            found.append(node)
+    return found
+
+
+def _one_row(plan: PhysicalPlan) -> bool:
+    while isinstance(plan, (ProjectExec, FilterExec)):
+        plan = plan.child
+    return isinstance(plan, HashAggregateExec) and plan.num_keys == 0 and plan.mode != "partial"

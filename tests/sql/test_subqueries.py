@@ -182,3 +182,13 @@ def test_a_scalar_subquery_comparison_does_not_keep_unread_columns_of_the_outer_
     scans = [line for line in df._qe.physical.tree_string().splitlines() if "FileScan" in line]
     assert len(scans) == 2 and all("s#" not in line.split("]")[0] for line in scans), scans
     assert sorted((r[0] for r in df.collect()), key=str) == [5, None]  # v 40 and 60 exceed the mean 32
+
+
+def test_cartesian_products_finds_keyless_joins_of_many_rows_but_not_one_row_sides(spark, duck):
+    from ember.sql.physical.plan import cartesian_products
+
+    cross = spark.sql("SELECT a.k, b.w FROM sq_t a, sq_d b WHERE a.k < b.w")
+    assert len(cartesian_products(cross._qe.physical)) == 1
+    scalar = spark.sql("SELECT k FROM sq_t WHERE v > (SELECT avg(w) FROM sq_d) AND k NOT IN (SELECT k FROM sq_d)")
+    assert cartesian_products(scalar._qe.physical) == []
+    assert cartesian_products(spark.sql("SELECT a.k FROM sq_t a, sq_d b WHERE a.k = b.k")._qe.physical) == []
