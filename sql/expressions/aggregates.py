@@ -27,7 +27,7 @@ from ember.sql.expressions.decimals import out_of_range, out_of_range_as_null
 from ember.sql.expressions.sql_conf import ansi_enabled
 
 __all__ = [
-    "AggregateFunction", "Sum", "Average", "Count", "CountDistinct", "Min", "Max", "First", "Last",
+    "AggregateFunction", "Sum", "Average", "Count", "DistinctValueCount", "CountDistinct", "Min", "Max", "First", "Last",
     "CollectList", "CollectSet", "StddevSamp", "VarianceSamp", "StddevPop", "VariancePop",
 ]
 
@@ -398,8 +398,8 @@ class CollectSet(CollectList):
         return "collect_set"
 
 
-class CountDistinct(AggregateFunction):
-    """``count(DISTINCT col)``: distinct non-NULL values."""
+class DistinctValueCount(AggregateFunction):
+    """The number of distinct non-NULL values, in one phase (partial counts do not add up)."""
 
     __slots__ = ()
 
@@ -417,6 +417,12 @@ class CountDistinct(AggregateFunction):
 
     def complete(self) -> AggSpec:
         return ("count_distinct", pc.CountOptions("only_valid"))
+
+
+class CountDistinct(DistinctValueCount):
+    """``count(DISTINCT col)``: distinct non-NULL values."""
+
+    __slots__ = ()
 
     def to_string(self, ids: bool) -> str:
         return f"count(DISTINCT {self.child.to_string(ids)})"

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.aggregates import AggregateFunction, AggSpec, First, _cast, _numeric_input
+from ember.sql.expressions.aggregates import AggregateFunction, AggSpec, DistinctValueCount, First, _cast, _numeric_input
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric
 from ember.sql.expressions.function_call import ANY, FunctionCall, FunctionSpec, register
@@ -147,24 +147,10 @@ class Product(AggregateFunction):
         return ("product", pc.ScalarAggregateOptions(min_count=1))
 
 
-@dataclass(frozen=True, slots=True)
-class ApproxCountDistinct(AggregateFunction):
+class ApproxCountDistinct(DistinctValueCount):
     """``approx_count_distinct(col)``, computed exactly (so within any ``rsd``)."""
 
-    @property
-    def supports_partial(self) -> bool:
-        return False
-
-    @property
-    def data_type(self) -> T.DataType:
-        return T.LongType()
-
-    @property
-    def nullable(self) -> bool:
-        return False
-
-    def complete(self) -> AggSpec:
-        return ("count_distinct", pc.CountOptions("only_valid"))
+    __slots__ = ()
 
     def _fmt(self, args: list[str]) -> str:
         return f"approx_count_distinct({args[0]})"
