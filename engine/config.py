@@ -125,9 +125,13 @@ LOCAL_DIR = _entry(
 SHUFFLE_COMPRESS = _entry(
     "spark.shuffle.compress", parse_bool, True, "Compress shuffle blocks with lz4.",
 )
+RDD_COMPRESS = _entry(
+    "spark.rdd.compress", parse_bool, False,
+    "Compress the disk blocks of persisted RDDs (MEMORY_AND_DISK overflow, DISK_ONLY) with lz4.",
+)
 SHUFFLE_BATCH_BYTES = _entry(
     "ember.shuffle.batchBytes", parse_bytes, 64 << 10,
-    "Target size of one serialized record batch in shuffle files and task results.",
+    "Target size of one serialized record batch in shuffle files, cached blocks and task results.",
 )
 WORKER_START_TIMEOUT = _entry(
     "ember.worker.startTimeout", parse_seconds, 60.0,
