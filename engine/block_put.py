@@ -1,9 +1,9 @@
 """``BlockPut``: cache a partition *as it is computed*, never holding more than the budget.
 
 A ``BlockPut`` sits between a persisted RDD's ``compute`` and the task that consumes it. It
-pulls the records in batches (``BatchSizer``, ~``ember.shuffle.batchBytes`` each, starting
-small), stores each batch, then hands its records on: the consumer runs while the block is
-being written, and no more than one batch is held on the consumer's behalf.
+pulls the records in batches (``BatchSizer``, ~``ember.shuffle.batchBytes`` of estimated
+memory each, starting small), stores each batch, then hands its records on: the consumer
+runs while the block is being written, and no more than one batch is held on its behalf.
 
 Where a batch goes depends on the storage level and on memory, as in Spark's
 ``MemoryStore.putIteratorAsValues`` and ``DiskStore.put``:
@@ -100,9 +100,11 @@ class BlockPut:
         return batch
 
     def _store(self, batch: list[Any]) -> None:
+        # Batches are sized by their estimated bytes in memory, whatever the sink: that is
+        # what the consumer waits on, and compressed bytes would say little about it.
+        size = sizeof_sampled(batch)
+        self._sizer.observe(len(batch), size)
         if self._sink is _Sink.MEMORY:
-            size = sizeof_sampled(batch)
-            self._sizer.observe(len(batch), size)
             if self._manager.reserve_unroll_memory(size, self.block_id[0]):
                 self._reserved += size
                 self._batches.append(batch)
@@ -111,7 +113,7 @@ class BlockPut:
         if self._sink is _Sink.DISK:
             if self._writer is None:
                 self._writer = self._manager.disk.writer(self.block_id)
-            self._sizer.observe(len(batch), self._writer.write(batch))
+            self._writer.write(batch)
 
     def _spill_unrolled(self) -> None:
         """The partition outgrew memory: move what was unrolled to disk, or give up caching it."""
