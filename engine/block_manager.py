@@ -47,6 +47,8 @@ class _MemoryBlock:
 
 
 class BlockManager:
+    """One worker's cache: the memory LRU, the disk store and the running task's puts."""
+
     def __init__(self, directory: str, capacity: int, serializer: Serializer, batch_bytes: int) -> None:
         self.directory = directory
         self.budget = MemoryBudget(capacity)

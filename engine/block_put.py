@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from itertools import islice
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ember.memory import sizeof_sampled
@@ -70,8 +70,11 @@ class BlockPut:
         self.done = False
 
     def __iter__(self) -> Iterator[Any]:
+        return chain.from_iterable(self._batches_as_stored())  # records flow at C speed
+
+    def _batches_as_stored(self) -> Iterator[list[Any]]:
         while (batch := self._next_batch()) is not None:
-            yield from batch
+            yield batch
 
     def finish(self) -> None:
         """Store the records the consumer did not read, and commit the block."""
