@@ -63,7 +63,7 @@ class UserDefinedFunction:
                  name: str | None = None, evalType: int = PythonEvalType.SQL_BATCHED_UDF,
                  deterministic: bool = True):
         if not callable(func):
-            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `func` should be a callable, got "
+            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `func` should be callable, got "
                                  f"{type(func).__name__}.")
         if evalType not in _COLUMN_UDFS:
             raise EmberValueError("INVALID_UDF_EVAL_TYPE", f"Ember does not evaluate UDFs of eval type {evalType}.")
@@ -189,7 +189,8 @@ class UDFRegistration:
         self._functions: dict[str, UserDefinedFunction] = {}
 
     def register(self, name: str, f: Callable[..., Any], returnType: T.DataType | str | None = None) -> Any:
-        """Make ``f`` callable as ``name`` in SQL; returns the UDF (to use from the DataFrame API too)."""
+        """Make ``f`` callable as ``name`` in SQL; returns the ``UserDefinedFunction`` (usable from the
+        DataFrame API too, under ``name``)."""
         source = getattr(f, "_unwrapped", f if isinstance(f, UserDefinedFunction) else None)
         if source is not None:
             if returnType is not None:
@@ -201,7 +202,7 @@ class UDFRegistration:
         else:
             definition = UserDefinedFunction(f, returnType if returnType is not None else T.StringType(), name)
         self._functions[name.lower()] = definition
-        return definition._wrapped()
+        return definition
 
     def lookup(self, name: str) -> UserDefinedFunction | None:
         return self._functions.get(name.lower())

@@ -8,8 +8,9 @@ Results follow one of two rule sets, as PySpark's do:
 
 - a regular UDF (``useArrow`` off) keeps a value only when its Python type fits the declared
   type and NULLs it otherwise (a ``str`` for an ``int`` column, an ``int`` for a ``double``
-  one); integers wrap to the declared width, anything becomes its ``str`` for a string
-  column. The common case, every result of the expected type, is checked once per batch with
+  one); ``int`` and ``bigint`` results wrap to the declared width, anything becomes its
+  ``str`` for a string column, and values inside arrays, maps and structs are converted by
+  Arrow (an ``int`` in an ``array<double>`` is kept, a ``str`` in an ``array<int>`` fails). The common case, every result of the expected type, is checked once per batch with
   a type census (``set(map(type, results))``) and converted by Arrow in one call; only a
   batch with a stray value is converted value by value.
 - an Arrow UDF (``useArrow=True``) converts with ``pa.array(results, type)`` and, when that
@@ -62,19 +63,27 @@ def from_python(results: list[Any], dtype: T.DataType) -> pa.Array:
     exact = _EXACT.get(type(dtype))
     if exact is not None and set(map(type, results)) <= exact | {_NONE}:
         try:
-            if type(dtype) in _INTEGRAL_BITS:
+            if isinstance(dtype, (T.IntegerType, T.LongType)):
                 return pa.array(results, pa.int64()).cast(arrow_type, safe=False)
             return pa.array(results, arrow_type)
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
             pass  # a value out of int64's range, a decimal of too many digits: value by value
     convert = _converter(dtype)
-    return pa.array([convert(v) for v in results], arrow_type)
+    try:
+        return pa.array([convert(v) for v in results], arrow_type)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError) as e:
+        # Inside arrays, maps and structs PySpark converts with Arrow, and fails the task when
+        # a value does not fit (a str in an array<int>), as do small integers out of range.
+        raise EmberTypeError("UNSUPPORTED_UDF_RESULT", f"A Python UDF's result does not fit the declared "
+                             f"type {dtype.simpleString()}: {e}") from None
 
 
 def _converter(dtype: T.DataType) -> Callable[[Any], Any]:
     """The function making one result a value Arrow stores for ``dtype``, or ``None``."""
-    if type(dtype) in _INTEGRAL_BITS:
+    if isinstance(dtype, (T.IntegerType, T.LongType)):
         return _wrapping(_INTEGRAL_BITS[type(dtype)])
+    if isinstance(dtype, (T.ByteType, T.ShortType)):
+        return lambda v: v if type(v) is int else None  # out of range: Arrow refuses it below
     if isinstance(dtype, T.StringType):
         return _to_text
     if isinstance(dtype, T.BinaryType):
@@ -84,15 +93,16 @@ def _converter(dtype: T.DataType) -> Callable[[Any], Any]:
     if isinstance(dtype, T.DateType):
         return _to_date
     if isinstance(dtype, (T.TimestampType, T.TimestampNTZType)):
-        return lambda v: v if isinstance(v, datetime.datetime) else None
+        return _to_timestamp
     if isinstance(dtype, T.ArrayType):
-        element = _converter(dtype.elementType)
-        return lambda v: [element(e) for e in v] if isinstance(v, (list, tuple)) else None
+        return lambda v: v if isinstance(v, (list, tuple)) else None
     if isinstance(dtype, T.MapType):
-        key, value = _converter(dtype.keyType), _converter(dtype.valueType)
-        return lambda v: [(key(k), value(x)) for k, x in v.items()] if isinstance(v, dict) else None
+        return lambda v: v if isinstance(v, dict) else None
     if isinstance(dtype, T.StructType):
-        return _struct_converter(dtype)
+        width = len(dtype.fields)
+        return lambda v: v if isinstance(v, dict) or isinstance(v, tuple) and len(v) == width else None
+    if isinstance(dtype, T.FloatType):
+        return lambda v: float(v) if type(v) in (float, int) else None
     exact = _EXACT.get(type(dtype))
     if exact is not None:
         return lambda v: v if type(v) in exact else None
@@ -137,19 +147,6 @@ def _to_date(v: Any) -> Any:
         f"A Python UDF declared to return date returned {v!r} of type {type(v).__name__}; return a datetime.date.")
 
 
-def _struct_converter(dtype: T.StructType) -> Callable[[Any], Any]:
-    names = dtype.names
-    fields = [_converter(f.dataType) for f in dtype.fields]
-
-    def convert(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {n: c(v.get(n)) for n, c in zip(names, fields)}
-        if isinstance(v, (tuple, Row)) and len(v) == len(names):
-            return {n: c(x) for n, c, x in zip(names, fields, v)}
-        return None
-    return convert
-
-
 def from_python_arrow(results: list[Any], dtype: T.DataType) -> pa.Array:
     """An Arrow UDF's results as an Arrow array of ``dtype``, by PySpark's Arrow rules."""
     arrow_type = to_arrow_type(dtype)
@@ -162,14 +159,23 @@ def from_python_arrow(results: list[Any], dtype: T.DataType) -> pa.Array:
     elif isinstance(dtype, (T.DecimalType, T.BinaryType)):
         _require_exact(results, dtype)
     try:
-        return pa.array(results, arrow_type)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         try:
+            return pa.array(results, arrow_type)
+        except pa.ArrowInvalid:  # PySpark retries only these (a str for a double), not type errors
             return pc.cast(pa.array(results), arrow_type, safe=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError) as e:
-            raise EmberTypeError(
-                "UDF_ARROW_TYPE_CONVERSION",
-                f"The Arrow UDF's results cannot be converted to {dtype.simpleString()}: {e}") from None
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError) as e:
+        raise EmberTypeError(
+            "UDF_ARROW_TYPE_CONVERSION",
+            f"The Arrow UDF's results cannot be converted to {dtype.simpleString()}: {e}") from None
+
+
+def _to_timestamp(v: Any) -> Any:
+    if v is None or isinstance(v, datetime.datetime):
+        return v
+    raise EmberTypeError(
+        "UNSUPPORTED_UDF_RESULT",
+        f"A Python UDF declared to return timestamp returned {v!r} of type {type(v).__name__}; "
+        "return a datetime.datetime.")
 
 
 def _struct_dict(v: Any, names: list[str]) -> Any:
