@@ -120,6 +120,8 @@ def udf(f: Callable[..., Any] | T.DataType | str | None = None, returnType: T.Da
 
 
 def _create_py_udf(f: Callable[..., Any], returnType: T.DataType | str, useArrow: bool | None) -> Any:
+    if useArrow is None and _has_pandas_hints(f):
+        return _create_pandas_udf(f, returnType, None)  # PySpark 4 makes these pandas UDFs
     if useArrow is None:
         from ember.sql.session import SparkSession
 
@@ -154,6 +156,22 @@ def _create_pandas_udf(f: Callable[..., Any], returnType: T.DataType | str | Non
             f"`functionType` should be one of the values from PandasUDFType (SCALAR, SCALAR_ITER, GROUPED_AGG) "
             f"that Ember evaluates, got {functionType}.")
     return UserDefinedFunction(f, returnType, evalType=functionType)._wrapped()
+
+
+def _has_pandas_hints(f: Callable[..., Any]) -> bool:
+    """Whether ``f``'s type hints name pandas Series/DataFrames (or iterators of them)."""
+    import pandas as pd
+
+    try:
+        hints = list(typing.get_type_hints(f).values())
+    except Exception:
+        return False
+    while hints:
+        hint = hints.pop()
+        if hint in (pd.Series, pd.DataFrame):
+            return True
+        hints.extend(typing.get_args(hint))
+    return False
 
 
 def _eval_type_from_hints(f: Callable[..., Any]) -> int:

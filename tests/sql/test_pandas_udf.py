@@ -64,6 +64,27 @@ def test_grouped_aggregate_pandas_udf_in_agg(values):
     assert values.agg(pmean("v")).collect()[0][0] == 4.2
 
 
+def test_grouped_aggregate_pandas_udf_over_windows(spark):
+    from ember.sql.window import Window
+
+    df = spark.createDataFrame([(1, 1.0), (1, 2.0), (2, 3.0), (2, 5.0)], ("id", "v"))
+    whole = df.withColumn("m", pmean("v").over(Window.partitionBy("id"))).orderBy("id", "v").collect()
+    assert [r.m for r in whole] == [1.5, 1.5, 4.0, 4.0]
+    running = Window.partitionBy("id").orderBy("v").rowsBetween(Window.unboundedPreceding, 0)
+    rows = df.withColumn("m", pmean("v").over(running)).orderBy("id", "v").collect()
+    assert [r.m for r in rows] == [1.0, 1.5, 3.0, 4.0]
+
+
+def test_udf_with_pandas_type_hints_is_a_pandas_udf():
+    from ember.sql.functions import udf
+
+    @udf("long")
+    def hinted(s: pd.Series) -> pd.Series:
+        return s + 1
+
+    assert hinted.evalType == 200
+
+
 def test_grouped_aggregate_pandas_udf_of_two_columns(values):
     @pandas_udf("double")
     def weighted(v: pd.Series, w: pd.Series) -> float:
