@@ -440,6 +440,16 @@ class DataFrame:
         types = [f.dataType for f in self.schema.fields]
         return html_table(self.columns, types, rows[:limit], len(rows) > limit, truncate)
 
+    def mapInPandas(self, func: Any, schema: Any, barrier: bool = False) -> DataFrame:
+        """Rows through ``func``, an iterator of pandas DataFrames to an iterator of DataFrames of ``schema``."""
+        from ember.sql.pandas_map import map_in
+        return map_in(self, func, schema, "pandas", barrier)
+
+    def mapInArrow(self, func: Any, schema: Any, barrier: bool = False) -> DataFrame:
+        """Rows through ``func``, an iterator of ``pyarrow.RecordBatch`` to an iterator of batches of ``schema``."""
+        from ember.sql.pandas_map import map_in
+        return map_in(self, func, schema, "arrow", barrier)
+
     def explain(self, extended: bool | str | None = None, mode: str | None = None) -> None:
         """Print the plans: ``simple`` (default), ``extended``, ``codegen``, ``cost`` or ``formatted``."""
         print(explain_string(self._qe, explain_mode(extended, mode)))

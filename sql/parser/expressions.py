@@ -263,9 +263,10 @@ _SPARK_NAMES: dict[type, str] = {
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
+    from ember.sql.udf import registered_function
 
     name = _SPARK_NAMES.get(type(node)) or (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
-    fn = SQL_FUNCTIONS.get(name)
+    fn = registered_function(name) or SQL_FUNCTIONS.get(name)
     if fn is None:
         raise ParseException(
             "UNRESOLVED_ROUTINE", f"Cannot resolve routine `{name}` in SQL expression {node.sql(dialect='spark')!r}."
