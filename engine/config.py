@@ -113,6 +113,28 @@ LOCALITY_WAIT = _entry(
     "spark.locality.wait", parse_seconds, 0.5,
     "How long a task waits for the worker holding its cached input before running elsewhere.",
 )
+SPECULATION = _entry(
+    "spark.speculation", parse_bool, False,
+    "Run a second copy of a task much slower than its stage's others on another worker; the first to finish wins.",
+)
+SPECULATION_INTERVAL = _entry(
+    "spark.speculation.interval", parse_seconds, 0.1,
+    "How often the scheduler looks for tasks to speculate.",
+    shown_default="`100ms`",
+)
+SPECULATION_MULTIPLIER = _entry(
+    "spark.speculation.multiplier", float, 3.0,
+    "How many times slower than the median successful task of its stage a task must be to be speculated.",
+)
+SPECULATION_QUANTILE = _entry(
+    "spark.speculation.quantile", float, 0.9,
+    "Fraction of a stage's tasks that must have succeeded before any of its tasks is speculated.",
+)
+SPECULATION_MIN_TASK_RUNTIME = _entry(
+    "spark.speculation.minTaskRuntime", parse_seconds, 0.1,
+    "Shortest time a task runs before it may be speculated.",
+    shown_default="`100ms`",
+)
 SHOW_CONSOLE_PROGRESS = _entry(
     "spark.ui.showConsoleProgress", parse_bool, True,
     "Show a progress bar per stage for jobs that take longer than half a second.",

@@ -41,7 +41,7 @@ def backend(request, tmp_path):
     session = SessionDirectory(str(tmp_path))
     made = request.param(session.path)
     events: queue.Queue = queue.Queue()
-    made.start(events.put)
+    made.start(events.put, lambda stage_id, stage_attempt, partition, attempt: True)
     made.wait_until_ready(60)
     yield made, events
     made.stop()
