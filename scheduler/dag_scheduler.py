@@ -237,6 +237,8 @@ class DAGScheduler:
             return
         now = self.task_scheduler.clock()
         for task_set in self.task_scheduler.task_sets:
+            if task_set.is_shuffle_map and not task_set.stage.rdd.is_deterministic:
+                continue  # two runs' map files could mix: such a stage is never speculated
             committing = self.commit_coordinator.committing_partitions(task_set.stage.id)
             for task_id, task, threshold in task_set.check_speculatable(self.speculation, now, committing):
                 log.info("marking task %s (partition %s) of stage %s (attempt %s) on worker %s as speculatable: "

@@ -454,6 +454,28 @@ def test_without_speculation_a_slow_task_gets_no_copy(tmp_path, context):
     harness.dag.assert_empty()
 
 
+def test_a_map_stage_whose_output_is_nondeterministic_is_never_speculated(tmp_path, context):
+    harness = Harness(tmp_path, speculation=SPECULATE)
+    source = ParallelCollectionRDD(context, [(i % 5, i) for i in range(30)], 4)
+    source.is_deterministic = False  # as an unseeded sample is
+    future = harness.submit(ShuffledRDD(source, HashPartitioner(2)))
+    launched = harness.take_launched()
+    slow = next((e, d) for e, d in launched if e == "b")
+    fast = [(e, d) for e, d in launched if e == "a"]
+    while fast:
+        harness.now += 1.0
+        for executor, desc in fast:
+            harness.complete(executor, desc)
+        fast = harness.take_launched()
+    harness.now += 100.0
+    harness.loop.post(SpeculationCheck())
+    assert harness.take_launched() == []
+    harness.complete(*slow)
+    harness.run_until_idle()
+    assert len(future.result(timeout=1)) == 2
+    harness.dag.assert_empty()
+
+
 def test_a_denied_commit_is_not_a_failure_and_is_not_rerun_while_the_winner_runs(tmp_path, context):
     harness = Harness(tmp_path, max_task_failures=1, speculation=SPECULATE)
     future, slow = run_until_one_task_is_slow(harness, context)
