@@ -54,6 +54,7 @@ class Attempts(SparkListener):
 
 def speculating_context(make_context, tmp_path, faults, speculation=True):
     context = make_context("local[2]", {"spark.speculation": str(speculation).lower(),
+                                        "spark.speculation.multiplier": "1.5",  # margins for a busy machine
                                         "ember.testing.faults": json.dumps(faults),
                                         "spark.local.dir": str(tmp_path / "scratch")})
     attempts = Attempts()
@@ -65,7 +66,7 @@ def slow_first_attempt(seconds: float) -> dict:
     return {"stage": 1, "partition": SLOW, "action": "sleep", "arg": seconds}
 
 
-def raced_commit(original_seconds: float = 2.0, copy_holds_seconds: float = 3.0) -> list[dict]:
+def raced_commit(original_seconds: float = 3.0, copy_holds_seconds: float = 4.0) -> list[dict]:
     """The original attempt is slow; its copy is authorised to commit, then holds on while
     the original, done writing, asks too and is refused."""
     return [slow_first_attempt(original_seconds),
@@ -101,6 +102,8 @@ def test_a_slow_task_is_copied_on_another_worker_whose_result_wins_and_the_slow_
     assert attempts.end_of(copy) == "Success"
     assert attempts.end_of(original) == "TaskKilled"
     assert counter.value == 8  # the killed attempt's updates never count
+    stage = context.statusTracker().getStageInfo(1)  # a killed attempt is neither completed nor failed
+    assert (stage.numActiveTasks, stage.numCompletedTasks, stage.numFailedTasks) == (0, 2, 0)
     assert context.executor_pids() == pids  # the killed attempt's worker was reused, not replaced
     stop_and_assert_no_worker_left(context)
 
