@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection
 
 from ember.scheduler.task_end import ExecutorLostFailure
 
@@ -166,7 +166,7 @@ class TaskSetManager:
         return {tid: task for tid, task in self.running.items() if task.index == index and tid != task_id}
 
     def check_speculatable(self, policy: SpeculationPolicy, now: float,
-                           committing: frozenset[int] | set[int] = frozenset()) -> list[tuple[int, RunningTask, float]]:
+                           committing: Collection[int] = ()) -> list[tuple[int, RunningTask, float]]:
         """Mark running tasks slow enough for a speculative copy; returns ``(task id, task, threshold)`` of each.
 
         Partitions in ``committing`` are skipped: an attempt is authorised to commit their
