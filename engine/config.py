@@ -122,6 +122,28 @@ LOCALITY_WAIT = declare(
     "spark.locality.wait", parse_seconds, 0.5,
     "How long a task waits for the worker holding its cached input before running elsewhere.",
 )
+SPECULATION = declare(
+    "spark.speculation", parse_bool, False,
+    "Run a second copy of a task much slower than its stage's others on another worker; the first to finish wins.",
+)
+SPECULATION_INTERVAL = declare(
+    "spark.speculation.interval", parse_seconds, 0.1,
+    "How often the scheduler looks for tasks to speculate.",
+    shown_default="`100ms`",
+)
+SPECULATION_MULTIPLIER = declare(
+    "spark.speculation.multiplier", float, 3.0,
+    "How many times slower than the median successful task of its stage a task must be to be speculated.",
+)
+SPECULATION_QUANTILE = declare(
+    "spark.speculation.quantile", float, 0.9,
+    "Fraction of a stage's tasks that must have succeeded before any of its tasks is speculated.",
+)
+SPECULATION_MIN_TASK_RUNTIME = declare(
+    "spark.speculation.minTaskRuntime", parse_seconds, 0.1,
+    "Shortest time a task runs before it may be speculated.",
+    shown_default="`100ms`",
+)
 SHOW_CONSOLE_PROGRESS = declare(
     "spark.ui.showConsoleProgress", parse_bool, True,
     "Show a progress bar per stage for jobs that take longer than half a second.",

@@ -13,7 +13,6 @@ import pytest
 from ember.sql import AnalysisException, Row
 from ember.sql import functions as F
 from ember.sql.errors import EmberSQLException, EmberValueError
-from ember.rdd import commit
 
 BAD_CSV = "a,b,c\n1,x,1.5\n2,y\n3,z,2.5,extra\nbad,w,3.5\n5,,4.5\n"
 SCHEMA = "a INT, b STRING, c DOUBLE"
@@ -250,23 +249,6 @@ def test_failed_write_leaves_no_output_and_keeps_old_data(spark, tmp_path):
         bad.write.mode("overwrite").parquet(kept)
     assert sorted(os.listdir(kept))[0] == "_SUCCESS" and "_temporary" not in os.listdir(kept)
     assert spark.read.parquet(kept).count() == 3
-
-
-def test_duplicate_task_attempt_commits_once(tmp_path):
-    job = commit.WriteJob(str(tmp_path / "out"), "error")
-    assert commit.setup_job(job)
-
-    def writer(name):
-        def write(root):
-            (tmp_path / "out").joinpath(root, name).write_text(name)
-            return [name]
-        return write
-
-    first = commit.run_task(job, 3, 0, writer("first.txt"))
-    second = commit.run_task(job, 3, 1, writer("second.txt"))
-    assert first == second == ["first.txt"]
-    commit.commit_job(job, [(3, first)])
-    assert sorted(os.listdir(tmp_path / "out")) == ["_SUCCESS", "first.txt"]
 
 
 # ---------------------------------------------------------------------------- Arrow fast path and splits
