@@ -15,7 +15,7 @@ from ember.sql.errors import EmberValueError
 from ember.sql.io.csv_tokenizer import QUOTE_HANDLINGS, Dialect
 from ember.sql.io.options import Options
 
-__all__ = ["CsvSettings", "csv_settings"]
+__all__ = ["CsvSettings", "csv_settings", "delimiter_of"]
 
 _NONE = "\0"
 _DELIMITER_ESCAPES = {"\\t": "\t", "\\r": "\r", "\\b": "\b", "\\f": "\f", '\\"': '"', "\\'": "'",
@@ -42,7 +42,8 @@ def _char(options: Options, name: str, default: str) -> str:
     return value or _NONE
 
 
-def _delimiter(options: Options) -> str:
+def delimiter_of(options: Options) -> str:
+    """``sep`` (or ``delimiter``) with Spark's escapes resolved; one character or an error."""
     text = options.get("sep") or options.get("delimiter") or ","
     out, i = [], 0
     while i < len(text):
@@ -80,7 +81,7 @@ def csv_settings(options: Options) -> CsvSettings:
         escape_escape = escape if escape != quote else _NONE
     comment = options.get("comment")
     dialect = Dialect(
-        delimiter=_delimiter(options), quote=quote, escape=escape, escape_escape=escape_escape,
+        delimiter=delimiter_of(options), quote=quote, escape=escape, escape_escape=escape_escape,
         handling=_handling(options), null_value=options.get("nullValue", "") or "",
         empty_value=options.get("emptyValue", "") or "",
         ignore_leading=options.flag("ignoreLeadingWhiteSpace"), ignore_trailing=options.flag("ignoreTrailingWhiteSpace"))
