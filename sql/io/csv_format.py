@@ -174,11 +174,11 @@ def _regex_char(ch: str) -> str:
 
 def _plain_quoting(data: bytes, settings: CsvSettings) -> bool:
     """Whether every line holds only fields that pyarrow and Spark read alike: unquoted ones
-    without the quote, and quoted ones with no quote, escape or line end inside (and not empty,
-    unless an empty quoted field is NULL for Spark too)."""
+    without the quote, and quoted ones with no quote, escape character or line end inside (and
+    not empty, unless an empty quoted field is NULL for Spark too)."""
     d = settings.dialect
     q, sep = _regex_char(d.quote), _regex_char(d.delimiter)
-    escape = _regex_char(d.escape) if d.escape != "\0" else ""
+    escape = "".join(_regex_char(c) for c in (d.escape, d.escape_escape) if c != "\0")
     inside = f"[^{q}{escape}\\n\\r]" + ("*" if d.empty_value == d.null_value else "+")
     field = f"(?:{q}{inside}{q}|[^{q}{sep}\\n\\r]*)"
     lines = pc.split_pattern(pa.array([data], pa.binary()), b"\n").flatten()

@@ -22,6 +22,8 @@ closing quote) raises ``MalformedCSV``.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -370,9 +372,33 @@ class _Parser:
         return self.fields
 
 
+@functools.lru_cache(maxsize=32)
+def _plain_quoting(delimiter: str, quote: str, escapes: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A line of plain fields (unquoted without the quote; quoted without a quote or an escape
+    character inside, closed right before a delimiter or the end), and one such field with its
+    delimiter."""
+    q, sep = re.escape(quote), re.escape(delimiter)
+    escape = "".join(re.escape(c) for c in escapes if c != _NONE)
+    field = f"(?:{q}[^{q}{escape}]*{q}|[^{q}{sep}]*)"
+    return (re.compile(f"{field}(?:{sep}{field})*"),
+            re.compile(f"(?:^|{sep})(?:{q}([^{q}{escape}]*){q}|([^{q}{sep}]*))"))
+
+
+def _plainly_quoted(line: str, d: Dialect) -> list[str] | None:
+    """The fields of a line of plain fields, which univocity reads literally; else ``None``."""
+    if d.ignore_leading or d.ignore_trailing:
+        return None
+    whole, field = _plain_quoting(d.delimiter, d.quote, d.escape + d.escape_escape)
+    if whole.fullmatch(line) is None:
+        return None
+    return [(m[1] or d.empty_value) if m[1] is not None else (m[2] or d.null_value) for m in field.finditer(line)]
+
+
 def tokenize_line(line: str, dialect: Dialect) -> list[str]:
     """The fields of one line (no line end in it), as Spark reads a line with ``multiLine`` off."""
     fields = dialect.plain(line)
+    if fields is None:
+        fields = _plainly_quoted(line, dialect)
     if fields is not None:
         return fields
     parser = _Parser(line, dialect)
