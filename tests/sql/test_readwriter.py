@@ -380,7 +380,9 @@ def test_splits_cover_every_record_once_and_failfast_counts_lines(spark, tmp_pat
         with pytest.raises(EmberSQLException, match=r"big.json:20001: "):
             spark.read.schema("id INT").json(jpath, mode="FAILFAST").collect()
         quoted = _write(tmp_path / "q.csv", "id,name,v\n" + "\n".join(f'{i},"n{i}",1' for i in range(20000)) + "\n")
-        assert spark.read.csv(quoted, header=True).rdd.getNumPartitions() == 1  # quotes: one split per file
+        # records are lines (multiLine off): quotes do not stop byte-range splits
+        assert spark.read.csv(quoted, header=True).rdd.getNumPartitions() > 5
+        assert spark.read.csv(quoted, header=True, multiLine=True).rdd.getNumPartitions() == 1
     finally:
         spark.conf.unset("spark.sql.files.maxPartitionBytes")
         spark.conf.unset("spark.sql.files.openCostInBytes")
