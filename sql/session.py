@@ -93,7 +93,8 @@ class SparkSession:
     def __init__(self, sparkContext: Any, options: dict[str, str] | None = None):
         self._sc = sparkContext
         self.conf = RuntimeConfig(dict(options or {}))
-        self.catalog = Catalog()
+        self.catalog = Catalog(sparkContext)
+        self.catalog._conf = self.conf
         self._stopped = False
         SparkSession._active = self
 
