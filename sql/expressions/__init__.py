@@ -5,6 +5,7 @@ from __future__ import annotations
 from ember.sql.expressions.aggregates import *  # noqa: F401,F403
 from ember.sql.expressions.arithmetic import *  # noqa: F401,F403
 from ember.sql.expressions.base import *  # noqa: F401,F403
+from ember.sql.expressions.bitwise import *  # noqa: F401,F403
 from ember.sql.expressions.cast import *  # noqa: F401,F403
 from ember.sql.expressions.collections import *  # noqa: F401,F403
 from ember.sql.expressions.conditional import *  # noqa: F401,F403
@@ -17,6 +18,7 @@ from ember.sql.expressions.named import *  # noqa: F401,F403
 from ember.sql.expressions.predicates import *  # noqa: F401,F403
 from ember.sql.expressions.sort_order import *  # noqa: F401,F403
 from ember.sql.expressions.strings import *  # noqa: F401,F403
+from ember.sql.expressions.struct_fields import *  # noqa: F401,F403
 from ember.sql.expressions.subquery import *  # noqa: F401,F403
 from ember.sql.expressions.windows import *  # noqa: F401,F403
 from ember.sql.expressions.function_call import *  # noqa: F401,F403

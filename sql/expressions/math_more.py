@@ -271,6 +271,8 @@ def _shift_spec(name: str, run: Callable[[int, int, int], int]) -> FunctionSpec:
 register(_shift_spec("shiftleft", _shift(True)))
 register(_shift_spec("shiftright", _shift(False)))
 register(_shift_spec("shiftrightunsigned", _shift(False, unsigned=True)))
+register(FunctionSpec("isnan", (D,), T.BooleanType(), null_safe=True, nullable=False,
+                      vector=lambda a: pc.fill_null(pc.is_nan(a), False)))
 register(FunctionSpec("bitwise_not", (ANY,), _same_as_first, vector=pc.bit_wise_not,
                       fmt=lambda a: f"~{a[0]}"))
 register(FunctionSpec("e", (), D, row=lambda: math.e, null_safe=True, nullable=False, fmt=_upper("e")))
