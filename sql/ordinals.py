@@ -43,6 +43,6 @@ def sort_ordinals(plan: L.LogicalPlan, cols: list[Any]) -> list[Any]:
             if c == 0:
                 raise EmberIndexError("ZERO_INDEX", "Index must be non-zero.")
             column = _column(plan, abs(c))
-            c = column.asc() if c > 0 else column.desc()
+            c = column if c > 0 else column.desc()  # a positive ordinal follows ``ascending``
         out.append(c)
     return out
