@@ -164,6 +164,10 @@ class Column:
     bitwiseOR = _binary(BitwiseOr)
     bitwiseXOR = _binary(BitwiseXor)
 
+    def transform(self, f: Any) -> Column:
+        """``f(self)``: apply a function of a Column, for chaining."""
+        return f(self)
+
     # struct fields
     def withField(self, fieldName: str, col: Column) -> Column:
         """This struct with field ``fieldName`` (``"a.b"`` reaches into nested structs) set to ``col``,

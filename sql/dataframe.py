@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import pyarrow as pa
 
 from ember.boundary import public_api
+from ember.sql import dataframe_stat, sampling
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
@@ -20,7 +21,6 @@ from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.conversion import table_to_rows
 from ember.sql.display import html_table, schema_tree_string, show_string
 from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
-from ember.sql import dataframe_stat, sampling
 from ember.sql.dataframe_stat import DataFrameStatFunctions
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.group import GroupedData
@@ -295,10 +295,7 @@ class DataFrame:
         return self._with(conform(self._plan, schema))
 
     def hint(self, name: str, *parameters: Any) -> DataFrame:
-        """A planner hint: ``broadcast`` (also ``broadcastjoin``, ``mapjoin``) marks this side of
-        a later join to be broadcast; the join-strategy hints Ember has no choice for
-        (``merge``, ``shuffle_hash``, ...) and the partitioning hints are accepted and have no
-        effect, as Spark ignores a hint it cannot apply."""
+        """A planner hint, e.g. ``hint("broadcast")`` for the side of a join (see ``ember.sql.hints``)."""
         from ember.sql.hints import apply_hint
 
         return apply_hint(self, name, parameters)
@@ -326,6 +323,16 @@ class DataFrame:
         """A stratified sample without replacement: each row of stratum ``col == k`` with
         probability ``fractions[k]`` (0 for strata not listed)."""
         return sampling.sample_by(self, col, fractions, seed)
+
+    def scalar(self) -> Column:
+        """This one-column DataFrame as a scalar subquery: its one value (NULL for no rows; an
+        error for several). Subqueries that refer to the outer query (``Column.outer``) are not
+        supported here."""
+        return Column(E.ScalarSubquery(self._plan))
+
+    def exists(self) -> Column:
+        """Whether this DataFrame has any row, as an ``EXISTS`` subquery column."""
+        return Column(E.Exists(self._plan))
 
     @property
     def stat(self) -> DataFrameStatFunctions:

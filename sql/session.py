@@ -102,6 +102,17 @@ class SparkSession:
     def getActiveSession(cls) -> SparkSession | None:
         return cls._active
 
+    @classmethod
+    def active(cls) -> SparkSession:
+        """The active session; an error when there is none."""
+        if cls._active is None:
+            from ember.errors import EmberRuntimeError
+
+            raise EmberRuntimeError("NO_ACTIVE_OR_DEFAULT_SESSION",
+                                    "No active or default Spark session found. Please create a new Spark session "
+                                    "before running the code.", "08003")
+        return cls._active
+
     @property
     def sparkContext(self) -> Any:
         return self._sc

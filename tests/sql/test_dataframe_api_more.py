@@ -306,3 +306,33 @@ def test_unionByName_without_allowMissingColumns_names_the_missing_column(spark)
         a.unionByName(b)
     assert str(e.value) == ("[UNRESOLVED_COLUMN_AMONG_FIELD_NAMES] Cannot resolve column name \"s\" among (id, z). "
                             "SQLSTATE: 42703")
+
+
+# ---------------------------------------------------------------- subqueries and the session
+def test_scalar_and_exists_make_subquery_columns(spark):
+    df = spark.createDataFrame([(1, 2.0), (2, 5.0)], ["id", "x"])
+    out = spark.range(3).select("id", df.agg(F.max("x")).scalar())
+    assert out.columns == ["id", "scalarsubquery()"]
+    assert [tuple(r) for r in out.collect()] == [(0, 5.0), (1, 5.0), (2, 5.0)]
+    assert spark.range(3).filter(df.filter("id > 1").exists()).count() == 3
+    flags = spark.range(3).select("id", df.filter("id > 5").exists())
+    assert flags.columns == ["id", "exists()"] and [r[1] for r in flags.collect()] == [False, False, False]
+
+
+def test_scalar_of_several_columns_or_rows_fails(spark):
+    df = spark.createDataFrame([(1, 2.0), (2, 5.0)], ["id", "x"])
+    with pytest.raises(AnalysisException) as e:
+        spark.range(3).select("id", df.scalar()).collect()
+    assert e.value.error_class == "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN"
+    with pytest.raises(Exception, match="SCALAR_SUBQUERY_TOO_MANY_ROWS"):
+        spark.range(3).select("id", df.select("x").scalar()).collect()
+
+
+def test_SparkSession_active_is_the_active_session(spark):
+    from ember.sql import SparkSession
+
+    assert SparkSession.active() is SparkSession.getActiveSession()
+
+
+def test_Column_transform_applies_the_function(df):
+    assert df.select(F.col("id").transform(lambda c: c * 2).alias("d")).collect()[0] == Row(d=2)
