@@ -486,6 +486,20 @@ class DataFrame:
             return self._with(L.RepartitionByExpression(keys, numPartitions, self._plan))
         return self._with(L.Repartition(numPartitions, True, self._plan))
 
+    def repartitionByRange(self, numPartitions: int | Any, *cols: Any) -> DataFrame:
+        """Range-partitioned by ``cols`` (ascending unless a column says ``desc()``) into
+        ``numPartitions`` ranges, bounds sampled from the data; rows within a partition keep no
+        order. ``numPartitions`` may be left out: ``spark.sql.shuffle.partitions``."""
+        if isinstance(numPartitions, bool) or not isinstance(numPartitions, (int, str, Column)):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", "Argument `numPartitions` should be Column, int or str, got "
+                                 f"{type(numPartitions).__name__}.")
+        if not isinstance(numPartitions, int):
+            numPartitions, cols = None, (numPartitions, *cols)
+        elif not cols:
+            raise EmberValueError("CANNOT_BE_EMPTY", "At least one partition-by expression must be specified.")
+        orders = _sort_orders(cols, True)
+        return self._with(L.RepartitionByExpression(orders, numPartitions, self._plan))
+
     def coalesce(self, numPartitions: int) -> DataFrame:
         return self._with(L.Repartition(numPartitions, False, self._plan))
 

@@ -170,6 +170,16 @@ class SparkSession:
 
         return DataFrameReader(self)
 
+    @property
+    def readStream(self) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "SparkSession.readStream: streaming queries are not supported by "
+                             "Ember.")
+
+    @property
+    def streams(self) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "SparkSession.streams: streaming queries are not supported by "
+                             "Ember.")
+
     def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None) -> DataFrame:
         if end is None:
             start, end = 0, start

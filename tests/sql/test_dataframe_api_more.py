@@ -336,3 +336,29 @@ def test_SparkSession_active_is_the_active_session(spark):
 
 def test_Column_transform_applies_the_function(df):
     assert df.select(F.col("id").transform(lambda c: c * 2).alias("d")).collect()[0] == Row(d=2)
+
+
+def test_repartitionByRange_puts_sorted_ranges_in_partitions(spark):
+    df = spark.range(0, 100, numPartitions=3).repartition(4)
+    parts = df.repartitionByRange(3, "id").rdd.glom().collect()
+    assert len(parts) == 3 and sum(len(p) for p in parts) == 100
+    ranges = [(min(r.id for r in p), max(r.id for r in p)) for p in parts if p]
+    assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:]))
+    descending = [[r.id for r in p] for p in df.repartitionByRange(2, F.col("id").desc()).rdd.glom().collect()]
+    assert min(descending[0]) > max(descending[1])
+    assert df.repartitionByRange("id").rdd.getNumPartitions() == 3  # spark.sql.shuffle.partitions
+
+
+def test_repartitionByRange_needs_columns(df):
+    with pytest.raises(EmberValueError) as e:
+        df.repartitionByRange(2)
+    assert str(e.value) == "[CANNOT_BE_EMPTY] At least one partition-by expression must be specified."
+    with pytest.raises(EmberTypeError, match=r"Argument `numPartitions` should be Column, int or str, got float"):
+        df.repartitionByRange(2.0, "id")
+
+
+def test_streaming_entry_points_of_the_session_are_refused(spark):
+    with pytest.raises(EmberTypeError, match="readStream: streaming queries are not supported"):
+        spark.readStream
+    with pytest.raises(EmberTypeError, match="streams: streaming queries are not supported"):
+        spark.streams
