@@ -110,3 +110,9 @@ def test_struct_field_errors(spark, nested):
         nested.a.withField(1, F.lit(3))
     with pytest.raises(EmberTypeError, match=r"Argument `col` should be Column, got int"):
         nested.a.withField("b", 3)
+
+
+def test_functions_isnan_is_column_isNaN(spark):
+    df = spark.createDataFrame([(None,), (float("nan"),)], "x double")
+    assert df.select(F.isnan("x")).collect() == df.select(F.col("x").isNaN()).collect()
+    assert [r[0] for r in df.select(F.isnan("x")).collect()] == [False, True]
