@@ -324,6 +324,13 @@ class DataFrame:
         probability ``fractions[k]`` (0 for strata not listed)."""
         return sampling.sample_by(self, col, fractions, seed)
 
+    def transpose(self, indexColumn: Any = None) -> DataFrame:
+        """The other columns as rows and the index column's values (the first column's by
+        default), sorted, as columns; the first column, ``key``, names the original columns."""
+        from ember.sql.transpose import transpose
+
+        return transpose(self, indexColumn)
+
     def scalar(self) -> Column:
         """This one-column DataFrame as a scalar subquery: its one value (NULL for no rows; an
         error for several). Subqueries that refer to the outer query (``Column.outer``) are not

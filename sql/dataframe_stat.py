@@ -18,6 +18,7 @@ import numpy as np
 from ember.sql import types as T
 from ember.sql.display import format_value
 from ember.sql.errors import EmberTypeError, EmberValueError
+from ember.sql.type_json import scala_string
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -204,7 +205,7 @@ def approx_quantile(df: DataFrame, col: Any, probabilities: Any, relativeError: 
         dt = _field_type(df, c)
         if not isinstance(dt, T.NumericType):
             raise EmberValueError(f"requirement failed: Quantile calculation for column {c} with data type "
-                                  f"{repr(dt).removesuffix('()')} is not supported.")
+                                  f"{scala_string(dt)} is not supported.")
     from ember.sql import functions as F
 
     table = df.select(*[F.col(c).cast("double") for c in cols]).toArrow()

@@ -1,4 +1,5 @@
-"""Data types as Spark writes them in JSON (``jsonValue``, ``json``, ``fromJson``) and DDL (``toDDL``).
+"""Data types as Spark writes them in JSON (``jsonValue``, ``json``, ``fromJson``), in DDL
+(``toDDL``) and as Scala prints them in some error messages (``ArrayType(IntegerType,true)``).
 
 The JSON form is the one Spark stores schemas in (Parquet metadata, ``schema.json()``): an
 atomic type is its name (``"integer"``, ``"decimal(10,2)"``, ``"interval day to second"``),
@@ -14,7 +15,7 @@ from typing import Any
 
 from ember.sql import types as T
 
-__all__ = ["json_value", "to_json", "from_json_value", "to_ddl", "to_nullable"]
+__all__ = ["json_value", "to_json", "from_json_value", "to_ddl", "to_nullable", "scala_string"]
 
 _ATOMIC = {cls.typeName(): cls for cls in (
     T.NullType, T.BooleanType, T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.FloatType, T.DoubleType,
@@ -112,3 +113,18 @@ def to_nullable(dt: T.DataType) -> T.DataType:
     if isinstance(dt, T.MapType):
         return T.MapType(to_nullable(dt.keyType), to_nullable(dt.valueType), True)
     return dt
+
+
+def scala_string(dt: T.DataType) -> str:
+    """The type as Scala's ``toString`` prints it: ``IntegerType``, ``ArrayType(StringType,true)``."""
+    if isinstance(dt, T.ArrayType):
+        return f"ArrayType({scala_string(dt.elementType)},{str(dt.containsNull).lower()})"
+    if isinstance(dt, T.MapType):
+        return (f"MapType({scala_string(dt.keyType)},{scala_string(dt.valueType)},"
+                f"{str(dt.valueContainsNull).lower()})")
+    if isinstance(dt, T.StructType):
+        return "StructType(" + ",".join(
+            f"StructField({f.name},{scala_string(f.dataType)},{str(f.nullable).lower()})" for f in dt.fields) + ")"
+    if isinstance(dt, T.DecimalType):
+        return f"DecimalType({dt.precision},{dt.scale})"
+    return type(dt).__name__

@@ -362,3 +362,57 @@ def test_streaming_entry_points_of_the_session_are_refused(spark):
         spark.readStream
     with pytest.raises(EmberTypeError, match="streams: streaming queries are not supported"):
         spark.streams
+
+
+# ---------------------------------------------------------------- transpose
+def test_transpose_turns_index_values_into_sorted_columns(spark):
+    kv = spark.createDataFrame([("b", 1, 2), ("a", 3, 4)], ["k", "p", "q"])
+    out = kv.transpose()
+    assert out.schema == T.StructType([T.StructField("key", T.StringType(), False),
+                                       T.StructField("a", T.LongType()), T.StructField("b", T.LongType())])
+    assert [tuple(r) for r in out.collect()] == [("p", 3, 1), ("q", 4, 2)]
+    numbers = spark.createDataFrame([(2, 1.5, 3), (10, 2.5, 4)], ["i", "a", "b"]).transpose()
+    assert numbers.columns == ["key", "2", "10"]
+    assert [tuple(r) for r in numbers.collect()] == [("a", 1.5, 2.5), ("b", 3.0, 4.0)]
+
+
+def test_transpose_edges(spark):
+    assert [tuple(r) for r in spark.createDataFrame([("x", 1), (None, 2)], "k string, a int").transpose()
+            .collect()] == [("a", 1)]
+    assert [tuple(r) for r in spark.createDataFrame([("x", None), ("y", 2)], "k string, a int").transpose()
+            .collect()] == [("a", None, 2)]
+    empty = spark.createDataFrame([], "k string, a int, b int").transpose()
+    assert empty.columns == ["key"] and [tuple(r) for r in empty.collect()] == [("a",), ("b",)]
+    single = spark.createDataFrame([("x",), ("y",)], "k string").transpose()
+    assert single.columns == ["key", "x", "y"] and single.collect() == []
+    dup = spark.createDataFrame([("x", 1), ("x", 2)], "k string, a int").transpose()
+    assert dup.columns == ["key", "x", "x"] and [tuple(r) for r in dup.collect()] == [("a", 1, 2)]
+    widened = spark.sql("select 'x' k, 1 a, 2L b, cast(1.5 as float) c").transpose()
+    assert widened.schema.fields[1].dataType == T.DoubleType()
+
+
+def test_transpose_errors(spark):
+    kv = spark.createDataFrame([("b", 1, 2), ("a", 3, 4)], ["k", "p", "q"])
+    with pytest.raises(AnalysisException) as e:
+        kv.transpose(F.col("p"))
+    assert str(e.value) == ("[TRANSPOSE_NO_LEAST_COMMON_TYPE] Transpose requires non-index columns to share a least "
+                            "common type, but \"STRING\" and \"BIGINT\" do not. SQLSTATE: 42K09")
+    with pytest.raises(AnalysisException, match=r"\"BIGINT\" and \"DECIMAL\(5,2\)\" do not"):
+        spark.sql("select 'x' k, 1L a, cast(2.5 as decimal(5,2)) b").transpose()
+    with pytest.raises(AnalysisException) as e:
+        spark.createDataFrame([([1], 1)], "k array<int>, a int").transpose()
+    assert str(e.value) == ("[TRANSPOSE_INVALID_INDEX_COLUMN] Invalid index column for TRANSPOSE because: Index "
+                            "column must be of atomic type, but found: ArrayType(IntegerType,true) SQLSTATE: 42804")
+    with pytest.raises(AnalysisException, match="Index column must be an atomic attribute"):
+        kv.transpose(F.col("p") + 1)
+    with pytest.raises(AnalysisException, match="UNRESOLVED_COLUMN.WITH_SUGGESTION"):
+        kv.transpose("zz")
+    spark.conf.set("spark.sql.transposeMaxValues", "1")
+    try:
+        with pytest.raises(AnalysisException) as e:
+            kv.transpose()
+        assert str(e.value) == ("[TRANSPOSE_EXCEED_ROW_LIMIT] Number of rows exceeds the allowed limit of 1 for "
+                                "TRANSPOSE. If this was intended, set spark.sql.transposeMaxValues to at least the "
+                                "current row count. SQLSTATE: 54006")
+    finally:
+        spark.conf.unset("spark.sql.transposeMaxValues")
