@@ -378,6 +378,11 @@ class DataFrame:
                              "Ember does not support.")
 
     @property
+    def executionInfo(self) -> Any:
+        raise EmberValueError("CLASSIC_OPERATION_NOT_SUPPORTED_ON_DF", "Calling property or member 'queryExecution' "
+                              "is not supported in PySpark Classic, please use Spark Connect instead.")
+
+    @property
     def writeStream(self) -> Any:
         raise EmberTypeError("UNSUPPORTED_FEATURE", "DataFrame.writeStream: streaming queries are not supported "
                              "by Ember.")

@@ -416,3 +416,10 @@ def test_transpose_errors(spark):
                                 "current row count. SQLSTATE: 54006")
     finally:
         spark.conf.unset("spark.sql.transposeMaxValues")
+
+
+def test_executionInfo_is_refused_as_in_pyspark_classic(df):
+    with pytest.raises(EmberValueError) as e:
+        df.executionInfo
+    assert str(e.value) == ("[CLASSIC_OPERATION_NOT_SUPPORTED_ON_DF] Calling property or member 'queryExecution' is "
+                            "not supported in PySpark Classic, please use Spark Connect instead.")
