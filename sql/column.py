@@ -12,7 +12,7 @@ from typing import Any
 from ember.sql import types as T
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions import (
-    Add, Alias, And, BitwiseAnd, BitwiseOr, BitwiseXor, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
+    Add, Alias, And, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
     EqualNullSafe, EqualTo, Expression, GetItem, GreaterThan, GreaterThanOrEqual, In, IsNotNull, IsNull, LessThan,
     LessThanOrEqual, Like, Literal, Multiply, Not, Or, Remainder, RLike, SortOrder, StartsWith, Substring, Subtract,
     TryCast, UnresolvedAttribute, UnresolvedStar, UpdateFields, WithField,
@@ -159,10 +159,15 @@ class Column:
         """True where the value is NaN (false for NULL and for every other value)."""
         return Column(FunctionCall("isnan", (self._expr,)))
 
-    # bitwise operators of integral columns
-    bitwiseAND = _binary(BitwiseAnd)
-    bitwiseOR = _binary(BitwiseOr)
-    bitwiseXOR = _binary(BitwiseXor)
+    # bitwise operators of integral columns (SQL's ``&``, ``|``, ``^``)
+    def bitwiseAND(self, other: Any) -> Column:
+        return Column(FunctionCall("&", (self._expr, _expr(other))))
+
+    def bitwiseOR(self, other: Any) -> Column:
+        return Column(FunctionCall("|", (self._expr, _expr(other))))
+
+    def bitwiseXOR(self, other: Any) -> Column:
+        return Column(FunctionCall("^", (self._expr, _expr(other))))
 
     def transform(self, f: Any) -> Column:
         """``f(self)``: apply a function of a Column, for chaining."""

@@ -19,9 +19,10 @@ from ember.sql import types as T
 from ember.sql.analyzer import analyze
 from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.conversion import table_to_rows
+from ember.sql.dataframe_stat import DataFrameStatFunctions
 from ember.sql.display import html_table, schema_tree_string, show_string
 from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
-from ember.sql.dataframe_stat import DataFrameStatFunctions
+from ember.sql.explain import explain_mode, explain_string
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.group import GroupedData
 from ember.sql.na import DataFrameNaFunctions
@@ -699,9 +700,19 @@ class DataFrame:
         types = [f.dataType for f in self.schema.fields]
         return html_table(self.columns, types, rows[:limit], len(rows) > limit, truncate)
 
+    def mapInPandas(self, func: Any, schema: Any, barrier: bool = False) -> DataFrame:
+        """Rows through ``func``, an iterator of pandas DataFrames to an iterator of DataFrames of ``schema``."""
+        from ember.sql.pandas_map import map_in
+        return map_in(self, func, schema, "pandas", barrier)
+
+    def mapInArrow(self, func: Any, schema: Any, barrier: bool = False) -> DataFrame:
+        """Rows through ``func``, an iterator of ``pyarrow.RecordBatch`` to an iterator of batches of ``schema``."""
+        from ember.sql.pandas_map import map_in
+        return map_in(self, func, schema, "arrow", barrier)
+
     def explain(self, extended: bool | str | None = None, mode: str | None = None) -> None:
-        extended = extended is True or extended == "extended" or mode == "extended"
-        print(self._qe.explain_string(bool(extended)))
+        """Print the plans: ``simple`` (default), ``extended``, ``codegen``, ``cost`` or ``formatted``."""
+        print(explain_string(self._qe, explain_mode(extended, mode)))
 
     def __repr__(self) -> str:
         return "DataFrame[" + ", ".join(f"{n}: {t}" for n, t in self.dtypes) + "]"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ember.sql.expressions.aggregates import *  # noqa: F401,F403
 from ember.sql.expressions.arithmetic import *  # noqa: F401,F403
 from ember.sql.expressions.base import *  # noqa: F401,F403
-from ember.sql.expressions.bitwise import *  # noqa: F401,F403
 from ember.sql.expressions.cast import *  # noqa: F401,F403
 from ember.sql.expressions.collections import *  # noqa: F401,F403
 from ember.sql.expressions.conditional import *  # noqa: F401,F403

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Iterator
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
 
-__all__ = ["analysed_by", "ansi_enabled", "decimal_precision_loss"]
+__all__ = ["analysed_by", "analysing_session", "ansi_enabled", "decimal_precision_loss"]
 
 _ANALYSING: ContextVar[SparkSession | None] = ContextVar("analysing_session", default=None)
 
@@ -32,10 +32,15 @@ def analysed_by(session: SparkSession) -> Iterator[None]:
         _ANALYSING.reset(token)
 
 
-def _setting(key: str, default: str) -> str:
+def analysing_session() -> SparkSession | None:
+    """The session analysing the current query, else the active one."""
     from ember.sql.session import SparkSession
 
-    session = _ANALYSING.get() or SparkSession.getActiveSession()
+    return _ANALYSING.get() or SparkSession.getActiveSession()
+
+
+def _setting(key: str, default: str) -> str:
+    session = analysing_session()
     value = session.conf.get(key) if session is not None else None
     return (value or default).strip().lower()
 
