@@ -22,6 +22,7 @@ from typing import Any, NamedTuple
 
 from ember.sql.errors import AnalysisException
 from ember.sql.plan import logical as L
+from ember.sql.sql_config import WAREHOUSE_DIR
 
 __all__ = ["Catalog", "Table", "Column", "Database", "CatalogMetadata", "table_not_found",
            "GLOBAL_TEMP_DATABASE"]
@@ -254,8 +255,7 @@ class Catalog:
             raise _schema_not_found(dbName)
 
     def _database(self) -> Database:
-        location = (self._conf.get("spark.sql.warehouse.dir") if self._conf is not None else None) or \
-            os.path.join(os.getcwd(), "spark-warehouse")
+        location = WAREHOUSE_DIR.read(self._conf) if self._conf is not None else WAREHOUSE_DIR.default
         if "://" not in location and not location.startswith("file:"):
             location = "file:" + os.path.abspath(location)
         return Database(_DATABASE, _CATALOG, "default database", location)

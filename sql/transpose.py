@@ -16,6 +16,7 @@ from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.column import Column
 from ember.sql.errors import AnalysisException
+from ember.sql.sql_config import TRANSPOSE_MAX_VALUES
 from ember.sql.type_json import scala_string
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def transpose(df: DataFrame, index_column: Any = None) -> DataFrame:
                                 "42804")
     others = [a for a in df._plan.output if a.expr_id != index.expr_id]
     common = _common_type([a.data_type for a in others])
-    limit = int(df.sparkSession.conf.get("spark.sql.transposeMaxValues", "500"))
+    limit = TRANSPOSE_MAX_VALUES.read(df.sparkSession.conf)
     key = T.StructField("key", T.StringType(), False)
     ordered = df.filter(Column(index).isNotNull()).orderBy(Column(index).asc())
     rows = ordered.select(Column(index).cast("string"), *[Column(a).cast(common) for a in others]).limit(
