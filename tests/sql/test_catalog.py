@@ -39,7 +39,9 @@ def test_listTables_shows_global_views_only_for_global_temp(views):
     assert local in views.catalog.listTables() and glob not in views.catalog.listTables()
     listed = views.catalog.listTables("global_temp")
     assert listed.index(glob) < listed.index(local)
-    assert views.catalog.listTables(pattern="t*") == [local]
+    assert views.catalog.listTables(pattern="tv") == [local]
+    assert views.catalog.listTables(pattern="nope|T?") == [t for t in views.catalog.listTables()
+                                                          if len(t.name) == 2 and t.name[0] == "t"]
     assert repr(local) == "Table(name='tv', catalog=None, namespace=[], description=None, tableType='TEMPORARY', " \
                           "isTemporary=True)"
     with pytest.raises(AnalysisException) as e:

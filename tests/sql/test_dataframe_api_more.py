@@ -346,7 +346,15 @@ def test_repartitionByRange_puts_sorted_ranges_in_partitions(spark):
     assert all(a[1] < b[0] for a, b in zip(ranges, ranges[1:]))
     descending = [[r.id for r in p] for p in df.repartitionByRange(2, F.col("id").desc()).rdd.glom().collect()]
     assert min(descending[0]) > max(descending[1])
-    assert df.repartitionByRange("id").rdd.getNumPartitions() == 3  # spark.sql.shuffle.partitions
+    before = spark.conf.get("spark.sql.shuffle.partitions")
+    spark.conf.set("spark.sql.shuffle.partitions", "5")
+    try:
+        assert df.repartitionByRange("id").rdd.getNumPartitions() == 5  # spark.sql.shuffle.partitions
+    finally:
+        if before is None:
+            spark.conf.unset("spark.sql.shuffle.partitions")
+        else:
+            spark.conf.set("spark.sql.shuffle.partitions", before)
 
 
 def test_repartitionByRange_needs_columns(df):
