@@ -736,6 +736,8 @@ def _pad_sql(string: Column, length: Column, *rest: Column) -> Column:
 @_sql_name("array_sort")
 def _array_sort_sql(array: Column, *flags: Column) -> Column:
     """sqlglot's one node for ``sort_array(a[, asc])`` (NULLs first) and ``array_sort(a)`` (NULLs last)."""
+    if len(flags) == 1 and isinstance(flags[0]._expr, E.LambdaFunction):
+        return array_sort_with(array, flags[0])
     *asc, nulls_first = flags
     if asc or _lit_value(nulls_first, "nulls_first"):
         return _call("sort_array", array._expr, *([a._expr for a in asc] or [E.Literal.of(True)]))
@@ -996,8 +998,9 @@ def sort_array(col: Any, asc: bool = True) -> Column:
 
 
 def array_sort(col: Any, comparator: Any = None) -> Column:
+    """Ascending with NULLs last, or by ``comparator(l, r)`` (negative when ``l`` goes first)."""
     if comparator is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "array_sort with a comparator is not supported.")
+        return array_sort_with(col, comparator)
     return _call("array_sort", _c(col))
 
 
@@ -1415,3 +1418,15 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
     """The bucket (1..numBucket) of ``v`` in equal-width buckets over [min, max); 0 below, numBucket + 1 above."""
     buckets = _expr(numBucket) if isinstance(numBucket, int) else _c(numBucket)
     return _call("width_bucket", _c(v), _c(min), _c(max), buckets)
+
+
+# ---------------------------------------------------------------- families in sql/function_groups/
+from ember.sql.function_groups import higher_order as _higher_order  # noqa: E402
+from ember.sql.function_groups.higher_order import (  # noqa: E402
+    aggregate, array_sort_with, exists, filter, forall, map_filter, map_zip_with, reduce, transform, transform_keys,
+    transform_values, zip_with,
+)
+
+__all__ += ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zip_with", "map_filter",
+            "transform_keys", "transform_values", "map_zip_with"]
+SQL_FUNCTIONS.update(_higher_order.SQL_FUNCTIONS)

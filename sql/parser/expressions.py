@@ -256,7 +256,7 @@ _SPARK_NAMES: dict[type, str] = {
     exp.IsNan: "isnan", exp.ArraySize: "size", exp.VariancePop: "var_pop",
     exp.DayOfWeek: "dayofweek", exp.WeekOfYear: "weekofyear", exp.DayOfYear: "dayofyear",
     exp.SafeAdd: "try_add", exp.SafeSubtract: "try_subtract", exp.SafeMultiply: "try_multiply",
-    exp.SafeDivide: "try_divide",
+    exp.SafeDivide: "try_divide", exp.ArrayFilter: "filter", exp.Reduce: "aggregate", exp.Exists: "exists",
 }
 
 
@@ -316,7 +316,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Is: _is,
     exp.In: _in,
     exp.Subquery: lambda n: E.ScalarSubquery(_subquery_plan(n.this, n)),
-    exp.Exists: lambda n: E.Exists(_subquery_plan(n.this, n)),
+    exp.Exists: lambda n: _function(n) if n.expression is not None else E.Exists(_subquery_plan(n.this, n)),
     exp.Between: _between,
     exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
@@ -341,4 +341,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
 
 from ember.sql.parser.function_nodes import function_builders  # noqa: E402  (needs _convert)
 
+from ember.sql.parser.lambdas import lambda_builders  # noqa: E402
+
 _BUILDERS.update(function_builders(_convert))
+_BUILDERS.update(lambda_builders(_convert, _column))
