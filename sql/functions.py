@@ -1421,12 +1421,18 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
 
 
 # ---------------------------------------------------------------- families in sql/function_groups/
-from ember.sql.function_groups import higher_order as _higher_order  # noqa: E402
+from ember.sql.function_groups import higher_order as _higher_order, json as _json  # noqa: E402
 from ember.sql.function_groups.higher_order import (  # noqa: E402
     aggregate, array_sort_with, exists, filter, forall, map_filter, map_zip_with, reduce, transform, transform_keys,
     transform_values, zip_with,
 )
+from ember.sql.function_groups.json import (  # noqa: E402
+    from_json, get_json_object, json_array_length, json_object_keys, json_tuple, schema_of_json, to_json,
+)
 
 __all__ += ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zip_with", "map_filter",
             "transform_keys", "transform_values", "map_zip_with"]
+__all__ += ["from_json", "to_json", "get_json_object", "json_tuple", "schema_of_json", "json_array_length",
+            "json_object_keys"]
 SQL_FUNCTIONS.update(_higher_order.SQL_FUNCTIONS)
+SQL_FUNCTIONS.update(_json.SQL_FUNCTIONS)

@@ -257,6 +257,7 @@ _SPARK_NAMES: dict[type, str] = {
     exp.DayOfWeek: "dayofweek", exp.WeekOfYear: "weekofyear", exp.DayOfYear: "dayofyear",
     exp.SafeAdd: "try_add", exp.SafeSubtract: "try_subtract", exp.SafeMultiply: "try_multiply",
     exp.SafeDivide: "try_divide", exp.ArrayFilter: "filter", exp.Reduce: "aggregate", exp.Exists: "exists",
+    exp.JSONFormat: "to_json", exp.JSONKeys: "json_object_keys", exp.FromJson: "from_json",
 }
 
 
