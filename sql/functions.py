@@ -1421,7 +1421,14 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
 
 
 # ---------------------------------------------------------------- families in sql/function_groups/
-from ember.sql.function_groups import higher_order as _higher_order, json as _json  # noqa: E402
+from ember.sql.function_groups import datetime as _datetime, higher_order as _higher_order, json as _json  # noqa: E402
+from ember.sql.function_groups.datetime import (  # noqa: E402
+    curdate, current_timestamp, date_diff, date_from_unix_date, date_trunc, dateadd, dayname, from_unixtime,
+    from_utc_timestamp, last_day, localtimestamp, make_date, make_timestamp, monthname, months_between, next_day,
+    now, timestamp_micros, timestamp_millis, timestamp_seconds, to_timestamp_ntz, to_unix_timestamp,
+    to_utc_timestamp, trunc, try_to_timestamp, unix_date, unix_micros, unix_millis, unix_seconds, unix_timestamp,
+    weekday, window,
+)
 from ember.sql.function_groups.higher_order import (  # noqa: E402
     aggregate, array_sort_with, exists, filter, forall, map_filter, map_zip_with, reduce, transform, transform_keys,
     transform_values, zip_with,
@@ -1436,3 +1443,5 @@ __all__ += ["from_json", "to_json", "get_json_object", "json_tuple", "schema_of_
             "json_object_keys"]
 SQL_FUNCTIONS.update(_higher_order.SQL_FUNCTIONS)
 SQL_FUNCTIONS.update(_json.SQL_FUNCTIONS)
+__all__ += _datetime.__all__
+SQL_FUNCTIONS.update(_datetime.SQL_FUNCTIONS)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from ember.sql import expressions as E
 from ember.sql.analyzer.check_analysis import check_node
 from ember.sql.analyzer.extract_generators import extract_generators
+from ember.sql.analyzer.extract_time_windows import extract_time_windows
 from ember.sql.analyzer.extract_windows import extract_windows
 from ember.sql.analyzer.resolve_joins import dedup_right, resolve_using
 from ember.sql.analyzer.resolve_references import resolve_node
@@ -56,7 +57,7 @@ def _analyze_node(node: L.LogicalPlan) -> L.LogicalPlan:
             return resolve_using(node)
     if isinstance(node, L.Union):
         return _widen_union(node)
-    node = extract_windows(extract_generators(resolve_node(node)))
+    node = extract_windows(extract_generators(extract_time_windows(resolve_node(node))))
     check_node(node)
     return node
 

@@ -257,7 +257,7 @@ _SPARK_NAMES: dict[type, str] = {
     exp.DayOfWeek: "dayofweek", exp.WeekOfYear: "weekofyear", exp.DayOfYear: "dayofyear",
     exp.SafeAdd: "try_add", exp.SafeSubtract: "try_subtract", exp.SafeMultiply: "try_multiply",
     exp.SafeDivide: "try_divide", exp.ArrayFilter: "filter", exp.Reduce: "aggregate", exp.Exists: "exists",
-    exp.JSONFormat: "to_json", exp.JSONKeys: "json_object_keys", exp.FromJson: "from_json",
+    exp.TimestampFromParts: "make_timestamp", exp.JSONFormat: "to_json", exp.JSONKeys: "json_object_keys", exp.FromJson: "from_json",
 }
 
 
@@ -342,7 +342,9 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
 
 from ember.sql.parser.function_nodes import function_builders  # noqa: E402  (needs _convert)
 
+from ember.sql.parser.datetime_nodes import datetime_builders  # noqa: E402
 from ember.sql.parser.lambdas import lambda_builders  # noqa: E402
 
 _BUILDERS.update(function_builders(_convert))
 _BUILDERS.update(lambda_builders(_convert, _column))
+_BUILDERS.update(datetime_builders(_convert))
