@@ -181,6 +181,7 @@ def _sql_call(name: str) -> Callable[..., Column]:
     def build(*cols: Column) -> Column:
         return _call(name, *(c._expr for c in cols))
 
+    build.__name__ = name
     return build
 
 
