@@ -1422,6 +1422,11 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
 
 # ---------------------------------------------------------------- families in sql/function_groups/
 from ember.sql.function_groups import datetime as _datetime, higher_order as _higher_order, json as _json  # noqa: E402
+from ember.sql.function_groups import misc as _misc  # noqa: E402
+from ember.sql.function_groups.misc import (  # noqa: E402
+    array_insert, broadcast, current_catalog, current_database, current_schema, current_user, inline, inline_outer,
+    mask, parse_url, session_user, stack, user,
+)
 from ember.sql.function_groups.datetime import (  # noqa: E402
     curdate, current_timestamp, date_diff, date_from_unix_date, date_trunc, dateadd, dayname, from_unixtime,
     from_utc_timestamp, last_day, localtimestamp, make_date, make_timestamp, monthname, months_between, next_day,
@@ -1445,3 +1450,5 @@ SQL_FUNCTIONS.update(_higher_order.SQL_FUNCTIONS)
 SQL_FUNCTIONS.update(_json.SQL_FUNCTIONS)
 __all__ += _datetime.__all__
 SQL_FUNCTIONS.update(_datetime.SQL_FUNCTIONS)
+__all__ += _misc.__all__
+SQL_FUNCTIONS.update(_misc.SQL_FUNCTIONS)
