@@ -19,6 +19,7 @@ from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.conversion import table_to_rows
 from ember.sql.display import html_table, schema_tree_string, show_string
 from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
+from ember.sql.explain import explain_mode, explain_string
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.group import GroupedData
 from ember.sql.na import DataFrameNaFunctions
@@ -440,8 +441,8 @@ class DataFrame:
         return html_table(self.columns, types, rows[:limit], len(rows) > limit, truncate)
 
     def explain(self, extended: bool | str | None = None, mode: str | None = None) -> None:
-        extended = extended is True or extended == "extended" or mode == "extended"
-        print(self._qe.explain_string(bool(extended)))
+        """Print the plans: ``simple`` (default), ``extended``, ``codegen``, ``cost`` or ``formatted``."""
+        print(explain_string(self._qe, explain_mode(extended, mode)))
 
     def __repr__(self) -> str:
         return "DataFrame[" + ", ".join(f"{n}: {t}" for n, t in self.dtypes) + "]"

@@ -16,7 +16,7 @@ from ember.errors import EmberValueError
 from ember.sql.optimizer import ONCE_RULES, RULES, optimize
 from ember.sql.physical.execution import collect_table, execute
 from ember.sql.physical.planner import PlannerContext, plan_physical
-from ember.sql.plan.logical import LogicalPlan, schema_of
+from ember.sql.plan.logical import LogicalPlan
 
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
@@ -67,11 +67,3 @@ class QueryExecution:
         """The result on the driver, with the DataFrame's column names."""
         table = collect_table(self.physical, self.session.sparkContext)
         return table.rename_columns([a.name for a in self.analyzed.output])
-
-    def explain_string(self, extended: bool) -> str:
-        physical = "== Physical Plan ==\n" + self.physical.tree_string() + "\n"
-        if not extended:
-            return physical
-        schema = ", ".join(f"{f.name}: {f.dataType.simpleString()}" for f in schema_of(self.analyzed.output))
-        return (f"== Analyzed Logical Plan ==\n{schema}\n{self.analyzed.tree_string()}\n\n"
-                f"== Optimized Logical Plan ==\n{self.optimized.tree_string()}\n\n{physical}")
