@@ -1425,14 +1425,14 @@ from ember.sql.function_groups import datetime as _datetime, higher_order as _hi
 from ember.sql.function_groups import misc as _misc  # noqa: E402
 from ember.sql.function_groups.misc import (  # noqa: E402
     array_insert, broadcast, current_catalog, current_database, current_schema, current_user, inline, inline_outer,
-    mask, parse_url, session_user, stack, user,
+    mask, parse_url, session_user, stack, try_parse_url, user,
 )
 from ember.sql.function_groups.datetime import (  # noqa: E402
     curdate, current_timestamp, date_diff, date_from_unix_date, date_trunc, dateadd, dayname, from_unixtime,
     from_utc_timestamp, last_day, localtimestamp, make_date, make_timestamp, monthname, months_between, next_day,
     now, timestamp_micros, timestamp_millis, timestamp_seconds, to_timestamp_ntz, to_unix_timestamp,
     to_utc_timestamp, trunc, try_to_timestamp, unix_date, unix_micros, unix_millis, unix_seconds, unix_timestamp,
-    weekday, window,
+    weekday, window, make_timestamp_ntz, try_make_timestamp, try_to_date, timestamp_diff, timestamp_add,
 )
 from ember.sql.function_groups.higher_order import (  # noqa: E402
     aggregate, array_sort_with, exists, filter, forall, map_filter, map_zip_with, reduce, transform, transform_keys,

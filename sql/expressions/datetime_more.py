@@ -185,7 +185,18 @@ def _make_timestamp(year: int, month: int, day: int, hour: int, minute: int, sec
                                     f"Invalid value for a field of make_timestamp: {e}.", "22023") from None
 
 
-register(FunctionSpec("make_timestamp", (INT, INT, INT, INT, INT, T.DecimalType(16, 6)), TS, row=_make_timestamp))
+_TIMESTAMP_FIELDS = (INT, INT, INT, INT, INT, T.DecimalType(16, 6))
+register(FunctionSpec("make_timestamp", _TIMESTAMP_FIELDS, TS, row=_make_timestamp))
+register(FunctionSpec("make_timestamp_ntz", _TIMESTAMP_FIELDS, T.TimestampNTZType(), row=_make_timestamp))
+register(FunctionSpec("try_make_timestamp", _TIMESTAMP_FIELDS, TS, row=lambda *fields: _or_null(_make_timestamp, *fields)))
+
+
+def _or_null(fn: Callable, *args: object) -> object:
+    """``fn(*args)``, NULL where Spark's ``try_`` form tolerates the error."""
+    try:
+        return fn(*args)
+    except SparkRuntimeException:
+        return None
 
 
 def _is_last_day(t: _dt.date) -> bool:
@@ -266,6 +277,67 @@ def _try_parse(text: str, fmt: str | None = None) -> _dt.datetime | None:
 
 
 register(FunctionSpec("try_to_timestamp", (STRING, STRING), TS, row=_try_parse, min_args=1))
+
+
+def _try_to_date(text: str, fmt: str | None = None) -> _dt.date | None:
+    if fmt is None:
+        try:
+            return _dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) == 10 else (
+                _dt.datetime.fromisoformat(text.strip()).date())
+        except ValueError:
+            return None
+    parsed = _try_parse(text, fmt)
+    return parsed.date() if parsed is not None else None
+
+
+register(FunctionSpec("try_to_date", (STRING, STRING), DATE, row=_try_to_date, min_args=1))
+
+
+# ---------------------------------------------------------------------------- timestampdiff / timestampadd
+_MICROS_PER = {"WEEK": 7 * 86_400_000_000, "DAY": 86_400_000_000, "HOUR": 3_600_000_000, "MINUTE": 60_000_000,
+               "SECOND": MICROS, "MILLISECOND": 1000, "MICROSECOND": 1}
+_MONTHS_PER = {"YEAR": 12, "QUARTER": 3, "MONTH": 1}
+
+
+def _unit(unit: str) -> str:
+    upper = unit.upper()
+    if upper not in _MICROS_PER and upper not in _MONTHS_PER:
+        raise SparkRuntimeException("INVALID_PARAMETER_VALUE.DATETIME_UNIT",
+                                    f"The value of parameter(s) `unit` is invalid: {unit}.", "22023")
+    return upper
+
+
+def _add_months(t: _dt.datetime, months: int) -> _dt.datetime:
+    month0 = t.year * 12 + t.month - 1 + months
+    year, month = divmod(month0, 12)
+    day = min(t.day, calendar.monthrange(year, month + 1)[1])
+    return t.replace(year=year, month=month + 1, day=day)
+
+
+def _timestamp_diff(unit: str, start: _dt.datetime, end: _dt.datetime) -> int:
+    """Whole ``unit``s from ``start`` to ``end``, truncated toward zero (months by calendar)."""
+    unit = _unit(unit)
+    if unit in _MICROS_PER:
+        micros = (end - start) // _dt.timedelta(microseconds=1)
+        return int(micros / _MICROS_PER[unit]) if micros >= 0 else -int(-micros // _MICROS_PER[unit])
+    months = (end.year - start.year) * 12 + end.month - start.month
+    landed = _add_months(start, months)
+    if months > 0 and landed > end:
+        months -= 1
+    elif months < 0 and landed < end:
+        months += 1
+    return int(months / _MONTHS_PER[unit])
+
+
+def _timestamp_add(unit: str, quantity: int, t: _dt.datetime) -> _dt.datetime:
+    unit = _unit(unit)
+    if unit in _MICROS_PER:
+        return t + _dt.timedelta(microseconds=quantity * _MICROS_PER[unit])
+    return _add_months(t, quantity * _MONTHS_PER[unit])
+
+
+register(FunctionSpec("timestampdiff", (STRING, TS, TS), LONG, row=_timestamp_diff))
+register(FunctionSpec("timestampadd", (STRING, LONG, TS), TS, row=_timestamp_add))
 
 
 def _to_timestamp_ntz(text: str, fmt: str | None = None) -> _dt.datetime:

@@ -96,7 +96,15 @@ def _parse_url(url: str, part: str, key: str | None = None) -> str | None:
     return None
 
 
+def _try_parse_url(url: str, part: str, key: str | None = None) -> str | None:
+    try:
+        return _parse_url(url, part, key)
+    except SparkRuntimeException:
+        return None
+
+
 register(FunctionSpec("parse_url", (STRING, STRING, STRING), STRING, row=_parse_url, min_args=2))
+register(FunctionSpec("try_parse_url", (STRING, STRING, STRING), STRING, row=_try_parse_url, min_args=2))
 
 
 @dataclass(frozen=True, slots=True)

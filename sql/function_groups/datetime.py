@@ -16,7 +16,8 @@ __all__ = [
     "unix_millis", "unix_micros", "unix_date", "date_from_unix_date", "unix_timestamp", "to_unix_timestamp",
     "from_unixtime", "last_day", "make_date", "make_timestamp", "months_between", "next_day", "date_diff",
     "dateadd", "dayname", "monthname", "weekday", "from_utc_timestamp", "to_utc_timestamp", "current_timestamp",
-    "now", "localtimestamp", "curdate", "try_to_timestamp", "to_timestamp_ntz", "window",
+    "now", "localtimestamp", "curdate", "try_to_timestamp", "to_timestamp_ntz", "window", "make_timestamp_ntz",
+    "try_make_timestamp", "try_to_date", "timestamp_diff", "timestamp_add",
 ]
 
 
@@ -89,6 +90,35 @@ def make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any, se
     if timezone is not None:
         raise EmberValueError("UNSUPPORTED_FEATURE", "make_timestamp with a timezone is not supported.")
     return _call("make_timestamp", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def make_timestamp_ntz(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any) -> Column:
+    """``make_timestamp`` as a timestamp without time zone."""
+    return _call("make_timestamp_ntz", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def try_make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
+                       timezone: Any = None) -> Column:
+    """``make_timestamp``, but NULL for impossible fields."""
+    if timezone is not None:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "try_make_timestamp with a timezone is not supported.")
+    return _call("try_make_timestamp", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def try_to_date(col: Any, format: Any = None) -> Column:
+    """``to_date``, but NULL for text that does not parse."""
+    return _call("try_to_date", _col_expr(col), *(() if format is None else (_value(format),)))
+
+
+def timestamp_diff(unit: str, start: Any, end: Any) -> Column:
+    """Whole ``unit``s (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND,
+    MICROSECOND) from ``start`` to ``end``, truncated toward zero."""
+    return _call("timestampdiff", E.Literal.of(unit), _col_expr(start), _col_expr(end))
+
+
+def timestamp_add(unit: str, quantity: Any, ts: Any) -> Column:
+    """``ts`` plus ``quantity`` ``unit``s; adding months keeps the day, clamped to the month's end."""
+    return _call("timestampadd", E.Literal.of(unit), _col_expr(quantity), _col_expr(ts))
 
 
 def months_between(date1: Any, date2: Any, roundOff: bool = True) -> Column:
@@ -198,7 +228,8 @@ SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
         "date_trunc", "trunc", "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds",
         "unix_millis", "unix_micros", "unix_date", "date_from_unix_date", "last_day", "dayname", "monthname",
         "weekday", "make_date", "make_timestamp", "next_day", "date_diff", "from_utc_timestamp",
-        "to_utc_timestamp", "try_to_timestamp", "to_timestamp_ntz")},
+        "to_utc_timestamp", "try_to_timestamp", "to_timestamp_ntz", "make_timestamp_ntz", "try_make_timestamp",
+        "try_to_date")},
     "unix_timestamp": _sql_unix_timestamp("unix_timestamp"),
     "to_unix_timestamp": _sql_unix_timestamp("to_unix_timestamp"),
     "from_unixtime": _sql_from_unixtime, "months_between": _sql_months_between,

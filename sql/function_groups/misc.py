@@ -13,7 +13,7 @@ from ember.sql.expressions.misc_functions import current_user_name
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
 
-__all__ = ["array_insert", "mask", "parse_url", "current_user", "user", "session_user", "current_database",
+__all__ = ["array_insert", "mask", "parse_url", "try_parse_url", "current_user", "user", "session_user", "current_database",
            "current_schema", "current_catalog", "inline", "inline_outer", "stack", "broadcast"]
 
 
@@ -41,6 +41,12 @@ def parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
     """A part of a URL: HOST, PATH, QUERY (or one query parameter ``key``), REF, PROTOCOL, FILE,
     AUTHORITY or USERINFO."""
     return _call("parse_url", _col_expr(url), _col_expr(partToExtract), *(() if key is None else (_col_expr(key),)))
+
+
+def try_parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
+    """``parse_url``, but NULL for an invalid URL."""
+    return _call("try_parse_url", _col_expr(url), _col_expr(partToExtract),
+                 *(() if key is None else (_col_expr(key),)))
 
 
 def current_user() -> Column:
@@ -99,7 +105,7 @@ def broadcast(df: DataFrame) -> DataFrame:
 
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
-    "array_insert": array_insert, "mask": mask, "parse_url": parse_url, "current_user": current_user,
+    "array_insert": array_insert, "mask": mask, "parse_url": parse_url, "try_parse_url": try_parse_url, "current_user": current_user,
     "user": user, "session_user": session_user, "current_database": current_database,
     "current_schema": current_schema, "current_catalog": current_catalog, "inline": inline,
     "inline_outer": inline_outer, "stack": stack,

@@ -195,3 +195,52 @@ def test_current_timestamp_is_now_and_the_same_in_every_row(spark, df):
     assert out[0].d == before.date() or out[0].d == after.date()
     assert spark.sql("SELECT current_timestamp(), now(), localtimestamp(), curdate()").columns == [
         "current_timestamp()", "now()", "localtimestamp()", "current_date()"]
+
+
+# The try_ forms, timestamp_diff and timestamp_add, on a second table (same conventions as API).
+TRY_ROWS = [("2024-03-15 13:47:25", "http://h.com/p?q=1", datetime.datetime(2024, 3, 15, 13, 47, 25),
+             datetime.datetime(2023, 1, 31, 0, 0)),
+            (None, None, None, None),
+            ("bad", "http://h.com:xx/p", datetime.datetime(1969, 12, 31, 23, 59, 59), datetime.datetime(1970, 3, 1))]
+TRY_API = [
+    ('try_parse_url', lambda: F.try_parse_url("u", F.lit("HOST")),
+     'try_parse_url(u, HOST)',
+     ['h.com', None, None]),
+    ('make_timestamp_ntz', lambda: F.make_timestamp_ntz(F.lit(2024), F.lit(1), F.lit(2), F.lit(3), F.lit(4), F.lit(5.5)),
+     'make_timestamp_ntz(2024, 1, 2, 3, 4, 5.5)',
+     [datetime.datetime(2024, 1, 2, 3, 4, 5, 500000), datetime.datetime(2024, 1, 2, 3, 4, 5, 500000), datetime.datetime(2024, 1, 2, 3, 4, 5, 500000)]),
+    ('try_make_timestamp', lambda: F.try_make_timestamp(F.lit(2024), F.lit(2), F.lit(30), F.lit(3), F.lit(4), F.lit(5)),
+     'try_make_timestamp(2024, 2, 30, 3, 4, 5)',
+     [None, None, None]),
+    ('try_to_date', lambda: F.try_to_date("s"),
+     'try_to_date(s)',
+     [datetime.date(2024, 3, 15), None, None]),
+    ('try_to_date_fmt', lambda: F.try_to_date(F.lit("2024/01/02"), "yyyy/MM/dd"),
+     'try_to_date(2024/01/02, yyyy/MM/dd)',
+     [datetime.date(2024, 1, 2), datetime.date(2024, 1, 2), datetime.date(2024, 1, 2)]),
+    ('timestamp_diff_month', lambda: F.timestamp_diff("MONTH", "t2", "t"),
+     'timestampdiff(MONTH, t2, t)',
+     [13, None, -2]),
+    ('timestamp_diff_hour', lambda: F.timestamp_diff("HOUR", "t2", "t"),
+     'timestampdiff(HOUR, t2, t)',
+     [9829, None, -1416]),
+    ('timestamp_diff_day', lambda: F.timestamp_diff("DAY", "t", "t2"),
+     'timestampdiff(DAY, t, t2)',
+     [-409, None, 59]),
+    ('timestamp_add_day', lambda: F.timestamp_add("DAY", F.lit(3), "t"),
+     'timestampadd(DAY, 3, t)',
+     [datetime.datetime(2024, 3, 18, 13, 47, 25), None, datetime.datetime(1970, 1, 3, 23, 59, 59)]),
+    ('timestamp_add_month', lambda: F.timestamp_add("MONTH", F.lit(1), "t2"),
+     'timestampadd(MONTH, 1, t2)',
+     [datetime.datetime(2023, 2, 28, 0, 0), None, datetime.datetime(1970, 4, 1, 0, 0)]),
+    ('timestamp_add_year', lambda: F.timestamp_add("YEAR", F.lit(-1), "t"),
+     'timestampadd(YEAR, -1, t)',
+     [datetime.datetime(2023, 3, 15, 13, 47, 25), None, datetime.datetime(1968, 12, 31, 23, 59, 59)]),
+]
+
+
+@pytest.mark.parametrize("label,build,name,expected", TRY_API, ids=[a[0] for a in TRY_API])
+def test_try_forms_and_timestamp_arithmetic_give_pysparks_value_and_name(spark, label, build, name, expected):
+    out = spark.createDataFrame(TRY_ROWS, "s string, u string, t timestamp, t2 timestamp").select(build())
+    assert out.columns == [name]
+    assert same([r[0] for r in out.collect()], expected)
