@@ -1420,6 +1420,10 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
     return _call("width_bucket", _c(v), _c(min), _c(max), buckets)
 
 
+from ember.sql.udf import PandasUDFType, pandas_udf, udf  # noqa: E402  (PySpark's functions.udf; sql/udf.py owns them)
+
+__all__ += ["udf", "pandas_udf", "PandasUDFType"]
+
 # ---------------------------------------------------------------- families in sql/function_groups/
 from ember.sql.function_groups import datetime as _datetime, higher_order as _higher_order, json as _json  # noqa: E402
 from ember.sql.function_groups import misc as _misc  # noqa: E402
