@@ -29,7 +29,8 @@ from ember.scheduler.task_end import TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.framing import ConnectionClosed, Control, MessageChannel
 from ember.shuffle.serializers import record_serializer
-from ember.task_runner import ExecutorEnv, TaskKilledError, run_task
+from ember.files import USER_FILES, WorkerFiles
+from ember.task_runner import ExecutorEnv, TaskKilledError, exception_failure, run_task
 
 log = logging.getLogger(__name__)
 
@@ -98,11 +99,16 @@ def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKill
         inbox.put((Control.STOP, {}, None))
 
 
-def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv, killer: TaskKiller):
+def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv, killer: TaskKiller,
+         files: WorkerFiles):
     killer.running = desc.task_id
     try:
         if killer.was_killed_before_start(desc.task_id):
             return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver before it started"))
+        try:
+            files.sync()
+        except Exception as exc:  # a file added with addFile could not be fetched
+            return TaskOutcome(desc.task_id, exception_failure(exc))
         return run_task(desc, binary, payload, env)
     except TaskKilledError:  # landed outside the task's own handler
         return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver"))
@@ -132,6 +138,8 @@ def serve(channel: MessageChannel) -> None:
     sys.path[:] = init["sys_path"]
     os.chdir(init["cwd"])
     env = _make_env(init)
+    files = WorkerFiles(os.path.join(init["session_dir"], USER_FILES),
+                        os.path.join(init["session_dir"], "executors", init["executor_id"], "files"))
     killer = TaskKiller()
     killer.install()
     inbox: queue.Queue = queue.Queue()
@@ -146,7 +154,7 @@ def serve(channel: MessageChannel) -> None:
         if kind is Control.LAUNCH_TASK:
             desc = TaskDescription.from_fields(fields)
             releases = env.block_manager.memory_releases
-            outcome = _run(desc, binaries[desc.binary_id], payload, env, killer)
+            outcome = _run(desc, binaries[desc.binary_id], payload, env, killer, files)
             channel.send(Control.TASK_RESULT, {"task_id": desc.task_id}, pickle.dumps(outcome, protocol=5))
             del outcome
             collector.after_task(released=env.block_manager.memory_releases != releases)

@@ -71,7 +71,7 @@ class RDDActions:
         check_closure(f, "reduce")
         partials = [value for part in self.ctx._run_job(self, _reduce_partition(f)) for value in part]
         if not partials:
-            raise EmberValueError("Can not reduce() empty RDD")
+            raise ValueError("Can not reduce() empty RDD")  # PySpark's builtin type and text
         return fold_left(f, partials)
 
     def fold(self: RDD, zeroValue: Any, op: Callable[[Any, Any], Any]) -> Any:
@@ -116,7 +116,7 @@ class RDDActions:
 
         value, empty = self.map(lambda x: (x, False)).treeAggregate((None, True), op, op, depth)
         if empty:
-            raise EmberValueError("Cannot reduce empty RDD.")
+            raise ValueError("Cannot reduce empty RDD.")
         return value
 
     def take(self: RDD, num: int) -> list[Any]:
@@ -144,7 +144,7 @@ class RDDActions:
     def first(self: RDD) -> Any:
         items = self.take(1)
         if not items:
-            raise EmberValueError("RDD is empty")
+            raise ValueError("RDD is empty")
         return items[0]
 
     def isEmpty(self: RDD) -> bool:

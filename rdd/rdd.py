@@ -31,6 +31,7 @@ from ember.call_site import CallSite, capture_call_site
 from ember.closure import check_closure
 from ember.errors import ClosureError, EmberRuntimeError, EmberValueError
 from ember.rdd.actions import RDDActions
+from ember.rdd.approximate import ApproximateRDDFunctions
 from ember.rdd.dependency import Dependency, OneToOneDependency
 from ember.rdd.numeric import NumericRDDFunctions
 from ember.rdd.pair import PairRDDFunctions
@@ -53,7 +54,7 @@ _WORKER_MISUSE = (
 
 
 @public_api
-class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunctions):
+class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunctions, ApproximateRDDFunctions):
     """A Resilient Distributed Dataset: an immutable, partitioned, lazily computed collection.
 
     Examples
@@ -231,6 +232,15 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         from ember.rdd.map_partitions import MapPartitionsRDD
 
         return MapPartitionsRDD(self, f, preservesPartitioning)
+
+    def mapPartitionsWithSplit(self, f: Callable[[int, Iterator[Any]], Iterable[Any]],
+                               preservesPartitioning: bool = False) -> RDD:
+        """Deprecated alias of ``mapPartitionsWithIndex``, warning as PySpark does."""
+        import warnings
+
+        warnings.warn("mapPartitionsWithSplit is deprecated; use mapPartitionsWithIndex instead",
+                      FutureWarning, stacklevel=2)
+        return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def mapPartitions(self, f: Callable[[Iterator[Any]], Iterable[Any]],
                       preservesPartitioning: bool = False) -> RDD:

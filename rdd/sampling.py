@@ -1,4 +1,4 @@
-"""Sampling: ``sample``, ``randomSplit``, ``takeSample``.
+"""Sampling: ``sample``, ``sampleByKey``, ``randomSplit``, ``takeSample``.
 
 Each partition draws from its own generator seeded by ``(seed, partition index)``, so a
 seeded sample is reproducible whatever worker runs it. Without replacement each record is
@@ -36,6 +36,30 @@ def _poisson(rng: random.Random, mean: float) -> int:
     return count
 
 
+def _pyspark_random(seed: int, index: int) -> random.Random:
+    """PySpark's per-partition generator (``RDDSamplerBase.initRandomGenerator``)."""
+    rng = random.Random(seed ^ index)
+    for _ in range(10):  # PySpark mixes, because the seeds of neighbouring partitions are close
+        rng.randint(0, 1)
+    return rng
+
+
+def _pyspark_poisson(rng: random.Random, mean: float) -> int:
+    """PySpark's Poisson draw: Knuth's method below a mean of 20, exponential gaps above."""
+    count = 0
+    if mean < 20.0:
+        limit, product = math.exp(-mean), rng.random()
+        while product > limit:
+            count += 1
+            product *= rng.random()
+        return count
+    gap = rng.expovariate(mean)
+    while gap < 1.0:
+        count += 1
+        gap += rng.expovariate(mean)
+    return count
+
+
 def _fraction_for_sample_size(size: int, total: int, with_replacement: bool) -> float:
     """A fraction that yields at least ``size`` of ``total`` records with high probability."""
     fraction = size / total
@@ -65,6 +89,32 @@ class SamplingRDDFunctions:
                 for record in iterator:
                     if rng.random() < fraction:
                         yield record
+
+        sampled = self.mapPartitionsWithIndex(draw, True)
+        sampled.is_deterministic = self.is_deterministic and seed is not None
+        return sampled
+
+    def sampleByKey(self: RDD, withReplacement: bool, fractions: dict[Any, float],
+                    seed: int | None = None) -> RDD:
+        """A stratified sample: each key's records kept at its own rate ``fractions[key]``.
+
+        The draws are PySpark's (``RDDStratifiedSampler``), so a seeded sample picks the
+        same records as PySpark does on the same partitions.
+        """
+        for fraction in fractions.values():
+            assert fraction >= 0.0, "Negative fraction value: %s" % fraction
+        base_seed = random.randint(0, sys.maxsize) if seed is None else seed
+
+        def draw(index: int, iterator: Iterator[Any]) -> Iterator[Any]:
+            rng = _pyspark_random(base_seed, index)
+            if withReplacement:
+                for key, value in iterator:
+                    for _ in range(_pyspark_poisson(rng, fractions[key])):
+                        yield key, value
+            else:
+                for key, value in iterator:
+                    if rng.random() < fractions[key]:
+                        yield key, value
 
         sampled = self.mapPartitionsWithIndex(draw, True)
         sampled.is_deterministic = self.is_deterministic and seed is not None

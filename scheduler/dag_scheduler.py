@@ -38,7 +38,7 @@ from ember.closure import dumps_closure
 from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError, RemoteTraceback,
                           ResultTooLargeError, WorkerLostError)
 from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
-                                    JobGroupCancelled, JobSubmitted, KillTimeout, RDDUnpersisted,
+                                    JobGroupCancelled, JobSubmitted, JobTagCancelled, KillTimeout, RDDUnpersisted,
                                     ResubmitFailedStages, ShuffleReleased, TaskCompleted, Tick)
 from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
@@ -135,7 +135,7 @@ class DAGScheduler:
             return
         stages = tuple(self.stages_by_id[s] for s in sorted(self.stage_ids_by_job_id[event.job_id]))
         job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties,
-                        stages=stages)
+                        stages=stages, on_result=event.on_result)
         self.jobs_by_id[job.job_id] = job
         self.listeners.job_started(job)
         self._submit_stage(stage)
@@ -186,6 +186,13 @@ class DAGScheduler:
         for job in [j for j in self.jobs_by_id.values() if j.group_id == event.group_id]:
             self._fail_job(job, JobCancelledError(
                 f"Job {job.job_id} cancelled as part of cancellation of job group {event.group_id}"))
+
+    @handle.register(JobTagCancelled)
+    def _job_tag_cancelled(self, event: JobTagCancelled) -> None:
+        for job in [j for j in self.jobs_by_id.values() if event.tag in j.tags]:
+            self._fail_job(job, JobCancelledError(
+                "SPARK_JOB_CANCELLED", f"Job {job.job_id} cancelled part of cancelled job tags {event.tag}",
+                "XXKDA"))
 
     @handle.register(AllJobsCancelled)
     def _all_jobs_cancelled(self, event: AllJobsCancelled) -> None:
@@ -386,6 +393,8 @@ class DAGScheduler:
         job.done_count += 1
         job.results[position] = outcome.value_bytes
         job.result_bytes += len(outcome.value_bytes)
+        if job.on_result is not None:
+            job.on_result(running.index, outcome.value_bytes)
         if self.max_result_size and job.result_bytes > self.max_result_size:
             self._fail_job(job, ResultTooLargeError(
                 f"Total size of serialized results of {job.done_count} tasks "

@@ -26,6 +26,9 @@ class JobSubmitted:
     future: Future
     call_site: CallSite
     properties: dict[str, str]
+    # Called on the scheduler's thread with (partition, result bytes) as each result
+    # arrives, for actions that can answer before the job ends (``countApprox``).
+    on_result: Callable[[int, bytes], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +59,13 @@ class JobCancelled:
 @dataclass(frozen=True, slots=True)
 class JobGroupCancelled:
     group_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class JobTagCancelled:
+    """Cancel every active job started while the thread carried ``tag`` (``cancelJobsWithTag``)."""
+
+    tag: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +107,6 @@ class Tick:
 
 
 SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
-                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | RDDUnpersisted
+                  | JobGroupCancelled | JobTagCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | RDDUnpersisted
                   | KillTimeout
                   | Tick)
