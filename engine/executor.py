@@ -42,7 +42,7 @@ def _watch_parent(parent_pid: int) -> None:
         time.sleep(0.5)
 
 
-def _make_env(init: dict) -> ExecutorEnv:
+def _make_env(init: dict, barrier_rendezvous) -> ExecutorEnv:
     directory = os.path.join(init["session_dir"], "executors", init["executor_id"])
     os.makedirs(directory, mode=0o700, exist_ok=True)
     return ExecutorEnv(
@@ -53,6 +53,7 @@ def _make_env(init: dict) -> ExecutorEnv:
         batch_bytes=init["batch_bytes"],
         execution_bytes=init["execution_bytes"],
         faults=parse_faults(init.get("faults")),
+        barrier_rendezvous=barrier_rendezvous,
     )
 
 
@@ -87,12 +88,15 @@ class TaskKiller:
             raise TaskKilledError()
 
 
-def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller) -> None:
+def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller,
+                   barrier_replies: queue.Queue) -> None:
     try:
         while True:
             kind, fields, payload = channel.receive()
             if kind is Control.KILL_TASK:
                 killer.request(fields["task_id"])
+            elif kind is Control.BARRIER_REPLY:
+                barrier_replies.put((fields["task_id"], fields["messages"]))
             else:
                 inbox.put((kind, fields, payload))
     except (ConnectionClosed, OSError):
@@ -116,6 +120,25 @@ def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv,
         killer.running = None
 
 
+def _barrier_rendezvous(channel: MessageChannel, replies: queue.Queue):
+    """A barrier task's call to the driver: send the request, wait for every task's messages.
+
+    The wait wakes up regularly so the kill signal of a cancelled task is handled promptly;
+    replies meant for an earlier, killed task are dropped.
+    """
+    def rendezvous(task_id: int, kind: str, epoch: int, message: str) -> list[str]:
+        channel.send(Control.BARRIER_REQUEST, {"task_id": task_id, "kind": kind, "epoch": epoch,
+                                               "message": message})
+        while True:
+            try:
+                replied_task, messages = replies.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if replied_task == task_id:
+                return messages
+    return rendezvous
+
+
 def _preload(modules: list[str]) -> None:
     """Import what the driver uses (``ember.sql`` and pyarrow) right after reporting ready.
 
@@ -137,13 +160,14 @@ def serve(channel: MessageChannel) -> None:
         raise RuntimeError(f"expected INIT from the driver, got {kind.name}")
     sys.path[:] = init["sys_path"]
     os.chdir(init["cwd"])
-    env = _make_env(init)
+    barrier_replies: queue.Queue = queue.Queue()
+    env = _make_env(init, _barrier_rendezvous(channel, barrier_replies))
     files = WorkerFiles(os.path.join(init["session_dir"], USER_FILES),
                         os.path.join(init["session_dir"], "executors", init["executor_id"], "files"))
     killer = TaskKiller()
     killer.install()
     inbox: queue.Queue = queue.Queue()
-    threading.Thread(target=_read_messages, args=(channel, inbox, killer), daemon=True).start()
+    threading.Thread(target=_read_messages, args=(channel, inbox, killer, barrier_replies), daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
     _preload(init.get("preload", []))
     collector = WorkerCollector()

@@ -41,6 +41,7 @@ from ember.storage_level import StorageLevel
 
 if TYPE_CHECKING:
     from ember.context import SparkContext
+    from ember.rdd.barrier import RDDBarrier
     from ember.rdd.partitioner import Partitioner
     from ember.task_context import TaskContext
 
@@ -65,6 +66,7 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
     """
 
     _ember_driver_only = True
+    is_barrier = False  # built by RDDBarrier: its stage runs as a barrier stage
 
     def __init__(self, ctx: SparkContext, deps: list[Dependency] | None = None) -> None:
         self._ctx = ctx
@@ -274,6 +276,12 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         """
         check_closure(f, "filter")
         return self.mapPartitionsWithIndex(lambda _, iterator: filter(f, iterator), True)
+
+    def barrier(self) -> RDDBarrier:
+        """Mark the next ``mapPartitions`` as a barrier stage: all its tasks are launched together."""
+        from ember.rdd.barrier import RDDBarrier
+
+        return RDDBarrier(self)
 
     def glom(self) -> RDD:
         """One list per partition.

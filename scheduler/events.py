@@ -38,6 +38,17 @@ class TaskCompleted:
 
 
 @dataclass(frozen=True, slots=True)
+class BarrierRequested:
+    """A barrier task called ``barrier()`` (kind "barrier") or ``allGather()``, for the ``epoch``-th time."""
+
+    executor_id: str
+    task_id: int
+    kind: str
+    epoch: int
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
 class ExecutorAdded:
     executor_id: str
 
@@ -106,7 +117,7 @@ class Tick:
     """Time passed: re-offer slots (a locality wait may have expired)."""
 
 
-SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
+SchedulerEvent = (JobSubmitted | TaskCompleted | BarrierRequested | ExecutorAdded | ExecutorLost | JobCancelled
                   | JobGroupCancelled | JobTagCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | RDDUnpersisted
                   | KillTimeout
                   | Tick)

@@ -42,6 +42,7 @@ class TaskDescription:
     is_shuffle_map: bool
     map_outputs: dict[int, list[tuple[int, str, str]]]
     properties: dict[str, str] = field(default_factory=dict)
+    barrier_addresses: list[str] = field(default_factory=list)  # a barrier task: every task's executor
 
     def to_fields(self) -> dict[str, Any]:
         return asdict(self)

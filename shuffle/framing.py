@@ -34,6 +34,8 @@ class Control(IntEnum):
     STOP = 7            # driver -> worker: exit cleanly
     FORGET_BINARY = 8   # driver -> worker: a stage attempt is over, drop its binary
     KILL_TASK = 9       # driver -> worker: stop the running task (cancellation)
+    BARRIER_REQUEST = 10  # worker -> driver: a barrier task called barrier() or allGather()
+    BARRIER_REPLY = 11    # driver -> worker: every barrier task asked; here are their messages
 
 
 class ConnectionClosed(EOFError):

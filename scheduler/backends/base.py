@@ -2,8 +2,9 @@
 
 A backend starts executors, delivers stage binaries and tasks, and reports back through
 the ``post`` callback it is given: ``ExecutorAdded`` when an executor is ready,
-``TaskCompleted`` for every task, ``ExecutorLost`` when one dies. Every backend passes
-the conformance tests in ``tests/scheduler/test_backend_conformance.py``.
+``TaskCompleted`` for every task, ``ExecutorLost`` when one dies, ``BarrierRequested``
+when a barrier task waits for the others (answered with ``reply_barrier``). Every backend
+passes the conformance tests in ``tests/scheduler/test_backend_conformance.py``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class SchedulerBackend(Protocol):
     def kill_task(self, executor_id: str, task_id: int) -> None: ...
 
     def kill_worker(self, executor_id: str) -> None: ...
+
+    def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None: ...
 
     def remove_rdd_blocks(self, rdd_id: int) -> None: ...
 
