@@ -126,7 +126,7 @@ class SparkContext:
         self.master: str = config.MASTER.read(conf)
         self.appName: str = config.APP_NAME.read(conf)
         self._created_at = capture_call_site().label.split(" at ", 1)[-1]
-        self.startTime = int(time.time() * 1000)
+        self._start_time = int(time.time() * 1000)
         spec = parse_master(self.master)
         self._spec = spec
         self._max_failures = spec.max_failures or (
@@ -259,6 +259,11 @@ class SparkContext:
         from ember import __version__
 
         return __version__
+
+    @property
+    def startTime(self) -> int:
+        """When this context started, in milliseconds since the epoch."""
+        return self._start_time
 
     @property
     def applicationId(self) -> str:
@@ -583,10 +588,19 @@ class SparkContext:
     def getCheckpointDir(self) -> str | None:
         return getattr(self, "_checkpoint_dir", None)
 
-    def _shuffle_released(self, shuffle_id: int) -> None:
-        """Called when a shuffle dependency is garbage-collected; may run on any thread."""
-        if not self._stopped:
-            self._event_loop.post(ShuffleReleased(shuffle_id))
+    def _shuffle_released(self, shuffle_id: int, blocking: bool = False) -> None:
+        """Called when a shuffle dependency is garbage-collected (may run on any thread), or cleaned."""
+        if self._stopped:
+            return
+        done: Future | None = Future() if blocking else None
+        self._event_loop.post(ShuffleReleased(shuffle_id, done))
+        if done is not None:
+            _wait_interruptibly(done)
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        """The driver's custom resources (GPUs, FPGAs): none, as Ember schedules processes only."""
+        return {}
 
     def _remove_rdd_blocks(self, rdd_id: int, blocking: bool = False) -> None:
         """Forget an RDD's cached blocks, on the scheduler's thread (it reads the block map)."""

@@ -50,6 +50,21 @@ class RDDActions:
         """
         return list(itertools.chain.from_iterable(self.ctx._run_job(self, list)))
 
+    def collectWithJobGroup(self: RDD, groupId: str, description: str, interruptOnCancel: bool = False) -> list[Any]:
+        """``collect()`` as a job of group ``groupId`` (deprecated in PySpark, which warns likewise)."""
+        import warnings
+
+        warnings.warn("Deprecated in 3.1, Use pyspark.InheritableThread with the pinned thread mode enabled.",
+                      FutureWarning, stacklevel=3)  # past the public_api wrapper
+        keys = ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel")
+        saved = [self.ctx.getLocalProperty(key) for key in keys]
+        self.ctx.setJobGroup(groupId, description, interruptOnCancel)
+        try:
+            return self.collect()
+        finally:
+            for key, value in zip(keys, saved):
+                self.ctx.setLocalProperty(key, value)
+
     def count(self: RDD) -> int:
         """The number of records.
 

@@ -216,6 +216,20 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
     def isLocallyCheckpointed(self) -> bool:
         return self._checkpoint_rdd is not None and self._checkpoint_rdd.local
 
+    def cleanShuffleDependencies(self, blocking: bool = False) -> None:
+        """Remove the shuffle files this RDD and its non-persisted ancestors read (a developer API).
+
+        A later job over this RDD recomputes them; checkpoint the RDD first to avoid that.
+        """
+        from ember.rdd.lineage import cleanable_shuffles
+
+        for shuffle_id in cleanable_shuffles(self):
+            self.ctx._shuffle_released(shuffle_id, blocking)
+
+    def getResourceProfile(self) -> None:
+        """The resource profile set with ``withResources``: always None, as Ember has no resource profiles."""
+        return None
+
     def getCheckpointFile(self) -> str | None:
         if self._checkpoint_rdd is None or self._checkpoint_rdd.local:
             return None
@@ -241,7 +255,7 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         import warnings
 
         warnings.warn("mapPartitionsWithSplit is deprecated; use mapPartitionsWithIndex instead",
-                      FutureWarning, stacklevel=2)
+                      FutureWarning, stacklevel=3)  # past the public_api wrapper
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def mapPartitions(self, f: Callable[[Iterator[Any]], Iterable[Any]],

@@ -227,6 +227,8 @@ class DAGScheduler:
     def _shuffle_released(self, event: ShuffleReleased) -> None:
         if event.shuffle_id not in self.map_stage_by_shuffle_id:  # no active job still needs it
             self.tracker.unregister_shuffle(event.shuffle_id)
+        if event.done is not None:
+            event.done.set_result(None)
 
     @handle.register(RDDUnpersisted)
     def _rdd_unpersisted(self, event: RDDUnpersisted) -> None:

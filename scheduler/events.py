@@ -91,9 +91,11 @@ class ResubmitFailedStages:
 
 @dataclass(frozen=True, slots=True)
 class ShuffleReleased:
-    """Nothing on the driver refers to this shuffle any more: its files can go."""
+    """Nothing on the driver refers to this shuffle any more (or ``cleanShuffleDependencies`` was
+    called): its files can go; ``done`` is set once they are forgotten."""
 
     shuffle_id: int
+    done: Future | None = None
 
 
 @dataclass(frozen=True, slots=True)
