@@ -36,7 +36,7 @@ from ember.call_site import capture_call_site
 from ember.closure import check_closure
 from ember.conf import SparkConf
 from ember.faults import parse_faults
-from ember.files import PACKAGE_EXTENSIONS, USER_FILES, FileRegistry, SparkFiles
+from ember.files import PACKAGE_EXTENSIONS, USER_FILES, FileRegistry
 from ember.errors import ClosureError, ContextStoppedError, EmberValueError, JobCancelledError
 from ember.rdd.checkpoint import materialize_checkpoints
 from ember.rdd.rdd import RDD
@@ -133,7 +133,6 @@ class SparkContext:
             config.TASK_MAX_FAILURES.read(conf) if conf.contains(config.TASK_MAX_FAILURES.key) else 1)
         self._session_dir = SessionDirectory(config.LOCAL_DIR.read(conf))
         self._files = FileRegistry(os.path.join(self._session_dir.path, USER_FILES))
-        SparkFiles._root_directory = self._files.root
         self._rdd_ids = itertools.count()
         self._shuffle_ids = itertools.count()
         self._job_ids = itertools.count()
@@ -214,8 +213,6 @@ class SparkContext:
             if self._progress is not None:
                 self._progress.close_all()
             self._session_dir.remove()
-            if SparkFiles._root_directory == self._files.root:
-                SparkFiles._root_directory = None
             atexit.unregister(self._stop_at_exit)
             if SparkContext._active is self:
                 SparkContext._active = None

@@ -37,7 +37,7 @@ class SparkFiles:
     On the driver they resolve under the driver's copy; inside a task, under the worker's.
     """
 
-    _root_directory: ClassVar[str | None] = None
+    _root_directory: ClassVar[str | None] = None  # set in worker processes only
 
     def __init__(self) -> None:
         raise NotImplementedError("Do not construct SparkFiles objects")
@@ -50,9 +50,14 @@ class SparkFiles:
     @classmethod
     def getRootDirectory(cls) -> str:
         """The directory that holds the added files, on the driver or in a task."""
-        if cls._root_directory is None:
+        if cls._root_directory is not None:
+            return cls._root_directory
+        from ember.context import SparkContext  # the driver's: the active context's copy
+
+        active = SparkContext._active
+        if active is None:
             raise EmberValueError("SparkFiles needs an active SparkContext (or must run inside a task)")
-        return cls._root_directory
+        return active._files.root
 
 
 @dataclass(frozen=True, slots=True)
