@@ -26,10 +26,11 @@ from ember.rdd.rdd import RDD
 from ember.status import SparkJobInfo, SparkStageInfo, StatusTracker
 from ember.storage_level import StorageLevel
 from ember.task_context import TaskContext
+from ember.threads import InheritableThread
 
 __all__ = [
     "Accumulator", "AccumulatorParam", "AnalysisException", "BarrierTaskContext", "BarrierTaskInfo",
-    "Broadcast", "EmberException", "JobAbortedError", "JobCancelledError", "ParseException", "RDD",
+    "Broadcast", "EmberException", "InheritableThread", "JobAbortedError", "JobCancelledError", "ParseException", "RDD",
     "RDDBarrier", "ResultTooLargeError", "SparkConf", "SparkContext", "SparkFiles", "SparkJobInfo",
     "SparkStageInfo", "StatCounter", "StatusTracker", "StorageLevel", "TaskContext", "WorkerLostError",
 ]

@@ -211,10 +211,19 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         self._checkpoint_requested = "local"
 
     def isCheckpointed(self) -> bool:
+        """Whether this RDD was checkpointed (written, not only marked)."""
         return self._checkpoint_rdd is not None
 
+    @property
+    def is_checkpointed(self) -> bool:
+        """Whether ``checkpoint()`` was called on this RDD (PySpark's attribute), written yet or not."""
+        return self._checkpoint_requested == "reliable" or (
+            self._checkpoint_rdd is not None and not self._checkpoint_rdd.local)
+
     def isLocallyCheckpointed(self) -> bool:
-        return self._checkpoint_rdd is not None and self._checkpoint_rdd.local
+        """Whether this RDD is marked for local checkpointing (``localCheckpoint()`` was called)."""
+        return self._checkpoint_requested == "local" or (
+            self._checkpoint_rdd is not None and self._checkpoint_rdd.local)
 
     def cleanShuffleDependencies(self, blocking: bool = False) -> None:
         """Remove the shuffle files this RDD and its non-persisted ancestors read (a developer API).

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from ember.rdd.rdd import RDD
 
 
+_MAX_SAMPLE_SIZE = sys.maxsize - int(10.0 * math.sqrt(sys.maxsize))  # PySpark's bound (10 deviations)
+
+
 def _partition_random(seed: int, index: int) -> random.Random:
     return random.Random(seed * 1_000_003 + index)
 
@@ -149,6 +152,8 @@ class SamplingRDDFunctions:
         """Exactly ``num`` records drawn at random (fewer only if the RDD is smaller)."""
         if num < 0:
             raise EmberValueError("Sample size cannot be negative.")
+        if num > _MAX_SAMPLE_SIZE:
+            raise ValueError(f"Sample size cannot be greater than {_MAX_SAMPLE_SIZE}.")  # PySpark's type
         if num == 0:
             return []
         total = self.count()
