@@ -20,7 +20,15 @@ fits, the error is also an instance of it, so ``except ValueError`` keeps workin
         │   └── PathAlreadyExistsError   an output path exists (also a FileExistsError)
         ├── ArithmeticException      ANSI overflow, division by zero (also an ArithmeticError)
         ├── SparkRuntimeException    a query's data broke a rule, e.g. a scalar subquery's rows (also a RuntimeError)
-        └── NumberFormatException    ANSI casts of malformed strings (also a ValueError)
+        ├── NumberFormatException    ANSI casts of malformed strings (also a ValueError)
+        ├── IllegalArgumentException an argument the engine refuses (also a ValueError)
+        ├── UnsupportedOperationException
+        └── PythonException          a UDF failed
+
+PySpark's Python-side errors have their PySpark names: ``PySparkException`` is
+``EmberException``, and ``PySparkValueError``, ``PySparkTypeError``, ``PySparkRuntimeError``
+subclass the Ember error of the same builtin base (``PySparkIndexError``, ``PySparkKeyError``,
+``PySparkAttributeError``, ``PySparkNotImplementedError`` the builtin itself).
 
 Errors may carry a Spark error class (``UNRESOLVED_COLUMN.WITH_SUGGESTION``): built as
 ``Error("message")`` they have none, built as ``Error("ERROR_CLASS", "message")`` they
@@ -147,6 +155,51 @@ class SparkRuntimeException(EmberSQLException, RuntimeError):
 
 class NumberFormatException(EmberSQLException, ValueError):
     """ANSI-mode cast of a malformed string to a number or date."""
+
+
+class IllegalArgumentException(EmberSQLException, ValueError):
+    """An argument Spark's engine refuses, e.g. an unknown explain mode (PySpark's name)."""
+
+
+class UnsupportedOperationException(EmberSQLException):
+    """An operation Spark does not support on this input (PySpark's name)."""
+
+
+class PythonException(EmberSQLException):
+    """A Python function run by a query (a UDF) failed (PySpark's name)."""
+
+
+# PySpark raises these from its Python layer, before anything runs; Ember raises them where
+# PySpark does, so that code catching them by name, and what a traceback prints, carry over.
+PySparkException = EmberException
+
+
+class PySparkValueError(EmberValueError):
+    """A bad argument value, refused by the Python API (PySpark's name)."""
+
+
+class PySparkTypeError(EmberTypeError):
+    """An argument of the wrong type, refused by the Python API (PySpark's name)."""
+
+
+class PySparkRuntimeError(EmberRuntimeError):
+    """A state the Python API cannot proceed from (PySpark's name)."""
+
+
+class PySparkIndexError(EmberException, IndexError):
+    """An index out of range in the Python API (PySpark's name)."""
+
+
+class PySparkKeyError(EmberException, KeyError):
+    """A key that is not there, e.g. a missing ``Row`` field (PySpark's name)."""
+
+
+class PySparkAttributeError(EmberException, AttributeError):
+    """An attribute that is not there, e.g. a missing column by attribute (PySpark's name)."""
+
+
+class PySparkNotImplementedError(EmberException, NotImplementedError):
+    """An API that exists in PySpark but has no meaning here (PySpark's name)."""
 
 
 class RemoteTraceback(Exception):

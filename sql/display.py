@@ -112,9 +112,10 @@ def show_string(names: list[str], types: list[T.DataType], rows: list[tuple], ha
             return "|" + "|".join(pad(v, w) for v, w in zip(values, widths)) + "|"
 
         lines += [sep, line(header), sep] + [line(row) for row in cells] + [sep]
+    footer = has_more or (vertical and not cells)
     if has_more:
         lines.append(f"only showing top {len(rows)} {'row' if len(rows) == 1 else 'rows'}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + ("" if footer else "\n")  # Spark 4 ends a footer without a newline
 
 
 def html_table(names: list[str], types: list[T.DataType], rows: list[tuple], has_more: bool, truncate: int) -> str:

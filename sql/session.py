@@ -16,6 +16,7 @@ from ember.sql.errors import EmberTypeError
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
+from ember.sql.udf import UDFRegistration
 
 __all__ = ["SparkSession", "RuntimeConfig"]
 
@@ -94,12 +95,20 @@ class SparkSession:
         self._sc = sparkContext
         self.conf = RuntimeConfig(dict(options or {}))
         self.catalog = Catalog()
+        self._udf_registration: UDFRegistration | None = None
         self._stopped = False
         SparkSession._active = self
 
     @classmethod
     def getActiveSession(cls) -> SparkSession | None:
         return cls._active
+
+    @property
+    def udf(self) -> UDFRegistration:
+        """Register Python functions for SQL (``spark.udf.register``)."""
+        if self._udf_registration is None:
+            self._udf_registration = UDFRegistration(self)
+        return self._udf_registration
 
     @property
     def sparkContext(self) -> Any:

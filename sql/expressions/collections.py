@@ -178,4 +178,4 @@ class GetItem(Expression):
         inner = self.child.to_string(ids)
         if isinstance(self.child.data_type if self.child.resolved else None, T.StructType):
             return f"{inner}.{self.key}"
-        return f"{inner}[{self.key!r}]" if isinstance(self.key, str) else f"{inner}[{self.key}]"
+        return f"{inner}[{self.key}]"  # Spark names m['k'] "m[k]"

@@ -9,7 +9,7 @@ which read a batch column by position.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyarrow as pa
 
@@ -138,6 +138,7 @@ class BoundReference(Expression):
     dtype: T.DataType
     is_nullable: bool = True
     name: str = ""
+    expr_id: int = field(default=-1, compare=False)  # the bound attribute's id, for explain() only
 
     @property
     def data_type(self) -> T.DataType:
@@ -155,7 +156,9 @@ class BoundReference(Expression):
         return batch.column(self.ordinal)
 
     def to_string(self, ids: bool) -> str:
-        return f"input[{self.ordinal}]"
+        if self.expr_id < 0:
+            return f"input[{self.ordinal}]"
+        return f"{self.name}#{self.expr_id}" if ids else self.name
 
 
 def output_name(expr: Expression) -> str:

@@ -32,7 +32,7 @@ def bind(expr: E.Expression, attrs: list[E.AttributeReference]) -> E.Expression:
                 raise AnalysisException(
                     "INTERNAL_ERROR", f"Couldn't find {e} in [{', '.join(str(a) for a in attrs)}]"
                 )
-            return E.BoundReference(positions[e.expr_id], e.data_type, e.nullable, e.name)
+            return E.BoundReference(positions[e.expr_id], e.data_type, e.nullable, e.name, e.expr_id)
         return e
 
     return expr.transform_up(replace)

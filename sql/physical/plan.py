@@ -16,7 +16,7 @@ __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
     "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
     "LimitExec", "UnionExec", "HashPartitioning", "RangePartitioning", "SinglePartition", "RoundRobinPartitioning",
-    "CoalesceExec", "FileScanExec", "GenerateExec", "cartesian_products", "OffsetExec", "ExpandExec",
+    "CoalesceExec", "FileScanExec", "JoinExec", "GenerateExec", "cartesian_products", "OffsetExec", "ExpandExec",
 ]
 
 
@@ -191,7 +191,7 @@ class CoalesceExec(PhysicalPlan):
 
 
 @dataclass(frozen=True, slots=True)
-class _JoinExec(PhysicalPlan):
+class JoinExec(PhysicalPlan):
     left: PhysicalPlan = None  # type: ignore[assignment]
     right: PhysicalPlan = None  # type: ignore[assignment]
     join_type: str = "inner"
@@ -205,7 +205,7 @@ class _JoinExec(PhysicalPlan):
 
 
 @dataclass(frozen=True, slots=True)
-class BroadcastHashJoinExec(_JoinExec):
+class BroadcastHashJoinExec(JoinExec):
     """The ``build_side`` is collected and sent whole to every partition of the other side."""
 
     build_side: str = "right"
@@ -215,7 +215,7 @@ class BroadcastHashJoinExec(_JoinExec):
 
 
 @dataclass(frozen=True, slots=True)
-class ShuffledHashJoinExec(_JoinExec):
+class ShuffledHashJoinExec(JoinExec):
     """Both sides arrive hash-partitioned alike; partition ``i`` joins with partition ``i``."""
 
     def node_string(self) -> str:
@@ -293,7 +293,7 @@ def cartesian_products(plan: PhysicalPlan) -> list[PhysicalPlan]:
     while stack:
         node = stack.pop()
         stack.extend(node.children)
-        if (isinstance(node, _JoinExec) and node.join_type in ("inner", "cross") and not node.left_keys
+        if (isinstance(node, JoinExec) and node.join_type in ("inner", "cross") and not node.left_keys
                 and not (_one_row(node.left) or _one_row(node.right))):
             found.append(node)
     return found

@@ -167,7 +167,7 @@ def test_show_and_print_schema_match_pyspark_text(spark, capsys):
     df.printSchema()
     assert capsys.readouterr().out == SCHEMA
     df.show(2, truncate=5)
-    assert capsys.readouterr().out.endswith("|  2|NULL|NULL|[1...|\n+---+----+----+-----+\nonly showing top 2 rows\n\n")
+    assert capsys.readouterr().out.endswith("|  2|NULL|NULL|[1...|\n+---+----+----+-----+\nonly showing top 2 rows\n")
     assert repr(df) == "DataFrame[id: int, s: string, d: double, arr: array<int>]"
 
 

@@ -6,6 +6,8 @@ translator that misses the flag answers ``a LIKE b`` (TPC-H Q13 and Q16 did).
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pyarrow as pa
 import pytest
@@ -50,4 +52,4 @@ def test_common_conjuncts_of_an_or_become_join_keys(spark, duck):
     df = spark.sql("SELECT np_p.id FROM np_p, np_q WHERE (np_p.id = np_q.id AND n > 2) "
                    "OR (np_p.id = np_q.id AND tag = 'x')")
     physical = df._qe.physical.tree_string()
-    assert "HashJoin [input[0]], [input[0]], Inner" in physical, physical
+    assert re.search(r"HashJoin \[id#\d+\], \[id#\d+\], Inner", physical), physical
