@@ -25,7 +25,7 @@ STREAMING = "Structured Streaming: Ember runs batch jobs only"
 JVM_ONLY = "needs the JVM or Hadoop's Java libraries"
 HIVE = "Hive metastore support"
 PANDAS_API = "pandas API on Spark (pyspark.pandas)"
-CONNECT = "Spark Connect only (raises on a classic session in PySpark too)"
+CONNECT = "Spark Connect only (PySpark raises on a classic session)"
 PROFILER = "PySpark's worker profilers"
 
 # (PySpark class or module, name) -> why it is not counted.
@@ -43,13 +43,8 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("DataFrameWriter", "jdbc"): JVM_ONLY + " (JDBC drivers)",
     ("SparkSession", "readStream"): STREAMING,
     ("SparkSession", "streams"): STREAMING,
-    ("SparkSession", "addArtifact"): CONNECT,
-    ("SparkSession", "addArtifacts"): CONNECT,
     ("SparkSession", "client"): CONNECT,
     ("SparkSession", "copyFromLocalToFs"): CONNECT,
-    ("SparkSession", "interruptAll"): CONNECT,
-    ("SparkSession", "interruptOperation"): CONNECT,
-    ("SparkSession", "interruptTag"): CONNECT,
     ("SparkSession", "registerProgressHandler"): CONNECT,
     ("SparkSession", "removeProgressHandler"): CONNECT,
     ("SparkSession", "clearProgressHandlers"): CONNECT,
@@ -159,8 +154,8 @@ def format_report(rows: list[Coverage], show_missing: bool) -> str:
                 lines.extend(textwrap.wrap(", ".join(row.missing), 100, initial_indent="  ",
                                            subsequent_indent="  "))
         lines.append("\nExcluded (not counted):")
-        for (label, name), reason in sorted(EXCLUDED.items()):
-            lines.append(f"  {label}.{name}: {reason}")
+        for row in rows:
+            lines.extend(f"  {row.label}.{name}: {EXCLUDED[(row.label, name)]}" for name in row.excluded)
     return "\n".join(lines)
 
 
