@@ -29,7 +29,7 @@ class InlineBackend:
                               record_serializer(rdd_compress), batch_bytes)
         self._env = ExecutorEnv(EXECUTOR_ID, blocks,
                                 ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes,
-                                execution_bytes, faults, _single_task_rendezvous)
+                                execution_bytes, faults, barrier_rendezvous=_single_task_rendezvous)
         self._binaries: dict[int, bytes] = {}
         self._post: Callable[[Any], None] | None = None
 
