@@ -96,9 +96,6 @@ def _handling(options: Options) -> str:
 
 def csv_settings(options: Options) -> CsvSettings:
     """The reader settings ``options`` describe (raises ``EmberValueError`` naming a bad option)."""
-    if options.get("lineSep") is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "The CSV option 'lineSep' is not supported; lines end at "
-                              "\\n, \\r\\n or \\r.")
     quote = _char(options, "quote", '"')
     escape = _char(options, "escape", "\\")
     escape_escape = options.get("charToEscapeQuoteEscaping")
