@@ -56,7 +56,7 @@ _FILES_READ = {
     "modifiedAfter": _s("`YYYY-MM-DDTHH:mm:ss` in the session time zone"),
     "ignoreCorruptFiles": _r("a corrupt file fails the read", "false"),
     "ignoreMissingFiles": _r("a file deleted after listing fails the read", "false"),
-    "compression": _n("on read the codec comes from the file extension (.gz, .bz2, .xz, .zst, .lz4)"),
+    "compression": _n("on read the codec comes from the file extension: .gz, .bz2, .deflate, .zst (Hadoop .lz4 and .snappy files are refused)"),
 }
 
 _CSV_COMMON = {
@@ -93,7 +93,7 @@ CSV_READ = {
 CSV_WRITE = {
     **_CSV_COMMON,
     "quoteAll": _s(), "escapeQuotes": _s(), "lineSep": _s(),
-    "compression": _s("none, uncompressed, gzip, bzip2, deflate, zstd; lz4 and snappy refused"),
+    "compression": _s("none, uncompressed, gzip, bzip2, deflate; lz4 and snappy refused"),
     "codec": _s("alias of `compression`"),
 }
 
@@ -126,7 +126,7 @@ JSON_READ = {
 JSON_WRITE = {
     "dateFormat": _s("Spark datetime patterns"), "timestampFormat": _s("Spark datetime patterns"),
     "timestampNTZFormat": _s("Spark datetime patterns"),
-    "compression": _s("none, uncompressed, gzip, bzip2, deflate, zstd; lz4 and snappy refused"),
+    "compression": _s("none, uncompressed, gzip, bzip2, deflate; lz4 and snappy refused"),
     "codec": _s("alias of `compression`"),
     "ignoreNullFields": _r("null fields are always left out", "true"),
     "encoding": _s("UTF-8 only; others refused"), "charset": _s("alias of `encoding`"),
@@ -142,7 +142,7 @@ TEXT_READ = {
 }
 
 TEXT_WRITE = {
-    "lineSep": _s(), "compression": _s("none, uncompressed, gzip, bzip2, deflate, zstd; lz4 and snappy refused"),
+    "lineSep": _s(), "compression": _s("none, uncompressed, gzip, bzip2, deflate; lz4 and snappy refused"),
 }
 
 PARQUET_READ = {
@@ -153,7 +153,7 @@ PARQUET_READ = {
 }
 
 PARQUET_WRITE = {
-    "compression": _s("none, uncompressed, snappy, gzip, lz4, zstd, brotli; lzo refused"),
+    "compression": _s("none, uncompressed, snappy, gzip, zstd, lz4_raw; lz4, lzo and brotli refused"),
 }
 
 RULES: dict[tuple[str, str], dict[str, Rule]] = {
