@@ -9,7 +9,8 @@ does not exist (``31/02``) is not a date. ``[...]`` is an optional section and `
 literal text. Fields absent from the pattern default to 1970-01-01 00:00. A zone (``X``,
 ``x``, ``Z``) converts the instant to the session's local time, as Ember's timestamps are;
 zone names (``z``, ``V``, ``O``), week-based fields and other letters are refused, naming the
-letter.
+letter, as is a day name (``E``) when parsing: Spark fails the read when it disagrees with the
+date.
 
 Writing renders the same letters; timestamps are local (``X`` writes the local offset, ``Z``
 for UTC).
@@ -98,8 +99,6 @@ def _field_regex(f: _Field) -> str:
             return "|".join(_MONTHS)
         if n == 3:
             return "|".join(m[:3] for m in _MONTHS)
-    if letter == "E":
-        return "|".join(_DAYS) if n >= 4 else "|".join(d[:3] for d in _DAYS)
     if letter == "a":
         return "am|pm"
     if letter == "S":
@@ -135,7 +134,7 @@ def _offset(text: str) -> datetime.timezone:
 def _resolve(groups: list[_Field], values: tuple[str | None, ...], want_date: bool,
              local: bool) -> datetime.date | datetime.datetime:
     year, month, day, hour, minute, second, micro = 1970, 1, 1, 0, 0, 0, 0
-    day_of_year = half = weekday = zone = None
+    day_of_year = half = zone = None
     clock: tuple[str, int] | None = None
     for f, text in zip(groups, values):
         if text is None:
@@ -159,8 +158,6 @@ def _resolve(groups: list[_Field], values: tuple[str | None, ...], want_date: bo
             micro = int(text.ljust(6, "0")[:6])
         elif letter == "a":
             half = lower
-        elif letter == "E":
-            weekday = [d[:len(lower)] for d in _DAYS].index(lower)
         else:
             zone = _offset(text)
     if clock is not None:
@@ -176,8 +173,6 @@ def _resolve(groups: list[_Field], values: tuple[str | None, ...], want_date: bo
         value = value.replace(month=1, day=1) + datetime.timedelta(days=day_of_year - 1)
         if value.year != year:
             raise ValueError("day of year out of range")
-    if weekday is not None and value.weekday() != weekday:
-        raise ValueError("day of week does not match the date")
     if want_date:
         return value.date()
     if zone is not None and local:
@@ -191,6 +186,9 @@ def compile_parser(pattern: str, kind: str) -> Callable[[str], Any]:
     a ``timestamp_ntz`` (the zone, if any, is ignored); it raises ``ValueError`` on a mismatch."""
     groups: list[_Field] = []
     regex = re.compile(_regex(_tokens(pattern), groups), re.IGNORECASE)
+    if any(f.letter == "E" for f in groups):
+        # Spark fails the whole read when a day name disagrees with the date (its legacy-parser check)
+        raise _unsupported("E", pattern)
     want_date, local = kind == "date", kind == "timestamp"
 
     def parse(text: str) -> Any:

@@ -56,7 +56,8 @@ _FILES_READ = {
     "modifiedAfter": _s("`YYYY-MM-DDTHH:mm:ss` in the session time zone"),
     "ignoreCorruptFiles": _r("a corrupt file fails the read", "false"),
     "ignoreMissingFiles": _r("a file deleted after listing fails the read", "false"),
-    "compression": _n("on read the codec comes from the file extension: .gz, .bz2, .deflate, .zst (Hadoop .lz4 and .snappy files are refused)"),
+    "compression": _n("the codec comes from the file extension: .gz, .bz2, .deflate, .zst "
+                      "(Hadoop .lz4 and .snappy files are refused)"),
 }
 
 _CSV_COMMON = {
@@ -147,6 +148,7 @@ TEXT_WRITE = {
 
 PARQUET_READ = {
     **_FILES_READ,
+    "compression": _n("each file's footer names its codec"),
     "mergeSchema": _s("types never widen; a conflict fails the read"),
     "datetimeRebaseMode": _r("dates are read as written (Proleptic Gregorian)"),
     "int96RebaseMode": _r("INT96 values are read as written"),
@@ -186,8 +188,9 @@ def markdown_table() -> str:
         read, write = RULES[(fmt, "read")], RULES[(fmt, "write")]
         for name in sorted(set(read) | set(write), key=str.lower):
             r, w = read.get(name), write.get(name)
-            notes = [rule.note for rule in (r, w) if rule is not None and rule.note]
-            note = notes[0] if notes and (len(notes) == 1 or notes[0] == notes[1]) else "; ".join(
-                f"{side}: {rule.note}" for side, rule in (("read", r), ("write", w)) if rule is not None and rule.note)
+            if r is not None and w is not None and r.note != w.note:
+                note = "; ".join(f"{side}: {rule.note}" for side, rule in (("read", r), ("write", w)) if rule.note)
+            else:
+                note = (r or w).note
             lines.append(f"| {fmt} | `{name}` | {r.status if r else '—'} | {w.status if w else '—'} | {note} |")
     return "\n".join(lines) + "\n"

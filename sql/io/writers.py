@@ -111,9 +111,20 @@ def _renderers(table: pa.Table, options: Options, ntz: frozenset[str]) -> list[C
             out.append(formats.date)
         elif pa.types.is_timestamp(field.type):
             out.append(formats.ntz if field.name in ntz else formats.timestamp)
+        elif pa.types.is_float32(field.type):
+            out.append(_Float32)
         else:
             out.append(None)
     return out
+
+
+class _Float32(str):
+    """A ``float`` column's value as Java prints a float (``0.1``, not the double ``0.10000000149011612``)."""
+
+    def __new__(cls, value: float) -> _Float32:
+        text = super().__new__(cls, format_double(value, single=True))
+        text.finite = math.isfinite(value)
+        return text
 
 
 def _rows(table: pa.Table, options: Options, ntz: frozenset[str]) -> list[list[Any]]:
@@ -160,6 +171,8 @@ def _json_text(value: Any, formats: _Datetimes) -> str:
     if isinstance(value, float):
         text = format_double(value)
         return f'"{text}"' if not math.isfinite(value) else text
+    if isinstance(value, _Float32):
+        return str(value) if value.finite else f'"{value}"'
     if isinstance(value, (int, decimal.Decimal)):
         return str(value)
     if isinstance(value, datetime.datetime):
