@@ -69,6 +69,9 @@ def _records(path: str, options: Options, data: bytes | None = None) -> Iterator
     (or of ``data``, one split of it; line numbers then count from the split's start)."""
     loads = loads_for(_syntax(options))
     data = read_whole(path) if data is None else data
+    if options.flag("multiLine"):
+        yield from _whole_records(data.decode("utf-8"), loads)
+        return
     with io.TextIOWrapper(io.BytesIO(data), encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             raw = line.rstrip("\r\n")
@@ -102,6 +105,21 @@ def _decimal_type(number: RawFloat) -> T.DataType:
 class _Inference:
     primitives_as_string: bool = False
     prefers_decimal: bool = False
+
+
+def _whole_records(text: str, loads: Any) -> Iterator[tuple[Any, int, str]]:
+    """``multiLine``: the file is one JSON value; an array of objects is one record per object."""
+    if not text.strip():
+        return
+    try:
+        value = loads(text)
+    except (ValueError, RecursionError):
+        value = None
+    if isinstance(value, list) and all(isinstance(item, dict) for item in value):
+        for item in value:
+            yield item, 1, text
+    else:
+        yield (value if isinstance(value, dict) else None), 1, text
 
 
 def _infer(value: Any, how: _Inference) -> T.DataType:
@@ -256,7 +274,8 @@ def read_file(split: TextSplit | InputFile, data_schema: T.StructType, out_schem
     corrupt = options.corrupt_column
     fields = [f for f in data_schema.fields if f.name != corrupt]
     data = None
-    if (fields and all(arrow_parse.read_type(f.dataType, "json") is not None for f in fields)
+    if (fields and not options.flag("multiLine") and all(arrow_parse.read_type(f.dataType, "json") is not None
+                                                         for f in fields)
             and value_options(options) == DEFAULT_VALUES and options.flag("allowNonNumericNumbers", True)):
         data = read_range(split)
         try:

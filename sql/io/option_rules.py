@@ -110,7 +110,7 @@ JSON_READ = {
                             "is refused"),
     "allowBackslashEscapingAnyCharacter": _r("only JSON's escapes are read", "false"),
     "allowUnquotedControlChars": _r("a raw control character in a string makes a record malformed", "false"),
-    "multiLine": _r("records are lines", "false"),
+    "multiLine": _s("each file is one JSON value; an array of objects gives one row per object"),
     "inferTimestamp": _r("strings are inferred as strings", "false"),
     "samplingRatio": _n("inference reads every row, which is what 1.0 does; with a smaller ratio Spark may "
                         "infer a narrower type from its sample"),

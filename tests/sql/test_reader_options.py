@@ -354,6 +354,18 @@ def test_json_prefers_decimal_refuses_a_negative_scale_as_spark_does(spark, tmp_
         spark.read.json(path, prefersDecimal=True)
 
 
+def test_json_multi_line_reads_each_file_as_one_value(spark, tmp_path):
+    for name, text in (("arr", '[{"a": 1},\n {"a": 2}]\n'), ("obj", '{\n "a": 3,\n "b": "x"\n}\n'),
+                       ("bad", '{"a": 4,\n'), ("mixed", '[{"a": 5}, 7]\n'), ("empty", "[]\n"),
+                       ("two", '{"a": 6} {"a": 7}\n')):
+        _file(tmp_path, f"ml/{name}.json", text)
+    df = spark.read.json(str(tmp_path / "ml"), multiLine=True)
+    assert df.schema.simpleString() == "struct<_corrupt_record:string,a:bigint,b:string>"
+    assert sorted(_rows(df), key=str) == sorted([(None, 3, "x"), (None, 1, None), (None, 2, None), (None, 6, None),
+                                                 ('[{"a": 5}, 7]\n', None, None), ('{"a": 4,\n', None, None)], key=str)
+    assert _rows(spark.read.json(str(tmp_path / "ml" / "arr.json"), multiLine=True)) == [(1,), (2,)]
+
+
 def test_json_date_and_timestamp_formats(spark, tmp_path):
     path = _file(tmp_path, "j5.json", '{"t": "25/12/2020 13:45", "d": "25/12/2020"}\n')
     df = spark.read.json(path, schema="t timestamp, d date", timestampFormat="dd/MM/yyyy HH:mm",
@@ -368,7 +380,7 @@ def test_json_date_and_timestamp_formats(spark, tmp_path):
     ("csv", {"ignoreCorruptFiles": "true"}, "ignoreCorruptFiles"),
     ("json", {"allowComments": "true"}, "allowComments"),
     ("json", {"allowUnquotedFieldNames": "true"}, "allowUnquotedFieldNames"),
-    ("json", {"multiLine": "true"}, "multiLine"),
+    ("json", {"allowBackslashEscapingAnyCharacter": "true"}, "allowBackslashEscapingAnyCharacter"),
     ("json", {"inferTimestamp": "true"}, "inferTimestamp"),
     ("parquet", {"datetimeRebaseMode": "LEGACY"}, "datetimeRebaseMode"),
 ])
