@@ -172,15 +172,16 @@ class SparkContext:
         execution = memory - storage
         batch = config.SHUFFLE_BATCH_BYTES.read(self._conf)
         compress = config.SHUFFLE_COMPRESS.read(self._conf)
+        rdd_compress = config.RDD_COMPRESS.read(self._conf)
         faults_text = config.TESTING_FAULTS.read(self._conf)
         if spec.inline:
             return InlineBackend(self._session_dir.path, storage, execution, batch, compress,
-                                 parse_faults(faults_text))
+                                 parse_faults(faults_text), rdd_compress)
         # Workers warm up in the background with what the driver already uses (DataFrames).
         preload = [name for name in ("ember.sql",) if name in sys.modules]
         init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path), "preload": preload,
                 "cwd": os.getcwd(), "storage_bytes": storage, "execution_bytes": execution, "batch_bytes": batch, "compress": compress,
-                "faults": faults_text}
+                "rdd_compress": rdd_compress, "faults": faults_text}
         return LocalProcessBackend(spec.num_workers, init)
 
     def _handle_event(self, event: Any) -> None:

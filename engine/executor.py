@@ -31,6 +31,7 @@ from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.framing import ConnectionClosed, Control, MessageChannel
 from ember.shuffle.serializers import record_serializer
 from ember.task_runner import ExecutorEnv, TaskKilledError, run_task
+from ember.temp_dirs import executor_directory
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +71,12 @@ class CommitAsker:
 
 
 def _make_env(init: dict, asker: CommitAsker) -> ExecutorEnv:
-    directory = os.path.join(init["session_dir"], "executors", init["executor_id"])
+    directory = executor_directory(init["session_dir"], init["executor_id"])
     os.makedirs(directory, mode=0o700, exist_ok=True)
     return ExecutorEnv(
         executor_id=init["executor_id"],
-        block_manager=BlockManager(os.path.join(directory, "blocks"), init["storage_bytes"]),
+        block_manager=BlockManager(os.path.join(directory, "blocks"), init["storage_bytes"],
+                                   record_serializer(init["rdd_compress"]), init["batch_bytes"]),
         resolver=ShuffleBlockResolver(init["session_dir"]),
         record_serializer=record_serializer(init["compress"]),
         batch_bytes=init["batch_bytes"],

@@ -93,6 +93,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         else:
             outcome.value_bytes = cloudpickle.dumps(stage.func(records), protocol=5)
             metrics.result_bytes = len(outcome.value_bytes)
+        env.block_manager.finish_puts()  # a cached partition is whole even when the action read part of it
     except FetchFailedError as exc:
         outcome.reason = FetchFailed(exc.shuffle_id, exc.map_id, exc.reduce_id, exc.message)
     except CommitDeniedError:
@@ -103,6 +104,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         outcome.reason = exception_failure(exc)
     finally:
         TaskContext._set(None)
+        env.block_manager.abort_puts()  # what a failed task was caching, half-written
         memory.cleanup()  # every spill file of this attempt, whatever happened
     outcome.accumulator_updates = accumulators.collect_updates() if isinstance(outcome.reason, Success) else {}
     if context is not None:

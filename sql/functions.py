@@ -120,10 +120,7 @@ def isnull(col: Any) -> Column:
 
 @_sql_name()
 def isnan(col: Any) -> Column:
-    from ember.sql.expressions import EqualTo
-
-    c = _c(col)
-    return Column(E.Not(EqualTo(c, c)))
+    return Column(_c(col)).isNaN()
 
 
 # ---------------------------------------------------------------- aggregates

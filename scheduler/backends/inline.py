@@ -17,15 +17,17 @@ from ember.scheduler.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.serializers import record_serializer
 from ember.task_runner import ExecutorEnv, run_task
+from ember.temp_dirs import executor_directory
 
 EXECUTOR_ID = "driver"
 
 
 class InlineBackend:
     def __init__(self, session_dir: str, storage_bytes: int, execution_bytes: int, batch_bytes: int,
-                 compress: bool, faults: tuple[Fault, ...] = ()) -> None:
-        self._env = ExecutorEnv(EXECUTOR_ID,
-                                BlockManager(os.path.join(session_dir, "executors", EXECUTOR_ID), storage_bytes),
+                 compress: bool, faults: tuple[Fault, ...] = (), rdd_compress: bool = False) -> None:
+        blocks = BlockManager(executor_directory(session_dir, EXECUTOR_ID), storage_bytes,
+                              record_serializer(rdd_compress), batch_bytes)
+        self._env = ExecutorEnv(EXECUTOR_ID, blocks,
                                 ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes,
                                 execution_bytes, faults)
         self._binaries: dict[int, bytes] = {}

@@ -4,7 +4,8 @@ One reader thread per worker turns its messages into scheduler events, and answe
 task's request to commit output from the output commit coordinator. A worker that
 exits unexpectedly (crash, ``os._exit`` in user code, killed) is reported as
 ``ExecutorLost`` with its exit code and replaced by a fresh worker, so the session keeps
-its N slots. Shuffle files live in the shared session directory and survive the worker.
+its N slots. Shuffle files live in the shared session directory and survive the worker; its
+own directory (cached disk blocks, spills) is removed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import itertools
 import logging
 import pickle
+import shutil
 import threading
 from typing import Any, Callable
 
@@ -20,6 +22,7 @@ from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.framing import ConnectionClosed, Control
+from ember.temp_dirs import executor_directory
 from ember.worker_pool import WorkerProcess
 
 log = logging.getLogger(__name__)
@@ -98,6 +101,9 @@ class LocalProcessBackend:
         log.warning("worker %s (pid %d) exited with code %s (peak RSS %s bytes); starting a replacement",
                     worker.executor_id, worker.pid, ended.exit_code, ended.peak_rss)
         worker.channel.close()
+        # Its cached disk blocks die with it (the driver forgets them on ExecutorLost), and so
+        # do the spill files of the task it was running.
+        shutil.rmtree(executor_directory(self._init["session_dir"], worker.executor_id), ignore_errors=True)
         budget = self._init["storage_bytes"] + self._init["execution_bytes"]
         self._post(ExecutorLost(worker.executor_id, ended.exit_code, ended.peak_rss, budget))
         self._start_worker()

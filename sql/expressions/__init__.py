@@ -17,6 +17,7 @@ from ember.sql.expressions.named import *  # noqa: F401,F403
 from ember.sql.expressions.predicates import *  # noqa: F401,F403
 from ember.sql.expressions.sort_order import *  # noqa: F401,F403
 from ember.sql.expressions.strings import *  # noqa: F401,F403
+from ember.sql.expressions.struct_fields import *  # noqa: F401,F403
 from ember.sql.expressions.subquery import *  # noqa: F401,F403
 from ember.sql.expressions.windows import *  # noqa: F401,F403
 from ember.sql.expressions.function_call import *  # noqa: F401,F403

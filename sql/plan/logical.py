@@ -472,10 +472,11 @@ class RepartitionByExpression(LogicalPlan):
 class CacheSlot:
     """The mutable holder of a cached plan's persisted RDD, shared by every plan that scans it."""
 
-    __slots__ = ("rdd",)
+    __slots__ = ("rdd", "level")
 
-    def __init__(self) -> None:
+    def __init__(self, level: Any = None) -> None:
         self.rdd: Any = None
+        self.level = level  # the StorageLevel asked for, None for the default of ``cache()``
 
 
 @dataclass(frozen=True, slots=True)
