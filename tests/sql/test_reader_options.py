@@ -15,7 +15,6 @@ import math
 import os
 import zlib
 
-import pyarrow as pa
 import pytest
 
 from ember.sql import Row
