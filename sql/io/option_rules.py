@@ -139,11 +139,11 @@ JSON_WRITE = {
 
 TEXT_READ = {
     **_FILES_READ,
-    "wholetext": _s(), "lineSep": _s(),
+    "wholetext": _s(), "lineSep": _s(), "encoding": _r("text files are UTF-8", "UTF-8"),
 }
 
 TEXT_WRITE = {
-    "lineSep": _s(), "compression": _s("none, uncompressed, gzip, bzip2, deflate; lz4 and snappy refused"),
+    "lineSep": _s(), "encoding": _r("text files are UTF-8", "UTF-8"), "compression": _s("none, uncompressed, gzip, bzip2, deflate; lz4 and snappy refused"),
 }
 
 PARQUET_READ = {
