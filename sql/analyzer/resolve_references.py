@@ -76,8 +76,8 @@ def _lookup(name: str, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -
 
 
 def coerce(expr: E.Expression) -> E.Expression:
-    """Apply every node's implicit casts, bottom-up."""
-    return expr.transform_up(lambda e: e.coerce() if e.resolved and e.children else e)
+    """Apply every node's implicit casts, bottom-up (a higher-order function also binds its lambdas)."""
+    return expr.transform_up(lambda e: e.coerce() if e.children and (e.resolved or E.binds_lambdas(e)) else e)
 
 
 def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:

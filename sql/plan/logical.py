@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression", "Window",
+    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression", "Window", "ResolvedHint",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -429,6 +429,23 @@ class SubqueryAlias(LogicalPlan):
 
     def node_string(self) -> str:
         return f"SubqueryAlias {self.alias}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedHint(LogicalPlan):
+    """``broadcast(df)``: the child, marked for the join above it (which takes the mark and drops the node)."""
+
+    child: LogicalPlan
+    hint: str = "broadcast"
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"ResolvedHint {self.hint}"
 
 
 @dataclass(frozen=True, slots=True)
