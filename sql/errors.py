@@ -8,10 +8,11 @@ the structured layer raises, so ``from ember.sql.errors import AnalysisException
 from __future__ import annotations
 
 from ember.errors import (AnalysisException, ArithmeticException, EmberIndexError, EmberSQLException,
-                          EmberTypeError, EmberValueError, NumberFormatException, ParseException,
-                          SparkRuntimeException)
+                          EmberTypeError, EmberValueError, IllegalArgumentException, NumberFormatException,
+                          ParseException, SparkRuntimeException)
 
 __all__ = [
     "EmberSQLException", "AnalysisException", "ParseException", "ArithmeticException",
     "NumberFormatException", "EmberTypeError", "EmberValueError", "EmberIndexError", "SparkRuntimeException",
+    "IllegalArgumentException",
 ]
