@@ -367,12 +367,17 @@ class DAGScheduler:
         task_set = TaskSetManager(stage, attempt, next(self._binary_ids), binary, partition_bytes,
                                   {i: self._preferred_locations(stage.rdd, i) for i in indices},
                                   self.max_task_failures, (first_job, stage.id), map_outputs,
-                                  barrier=stage.barrier)
+                                  barrier=stage.barrier, properties=self._job_properties(first_job))
         self.running_stages.add(stage)
         self.task_set_by_stage_id[stage.id] = task_set
         self.commit_coordinator.stage_started(stage.id)
         self.listeners.stage_submitted(stage, attempt, len(indices))
         self.task_scheduler.submit(task_set)
+
+    def _job_properties(self, job_id: int) -> dict[str, str]:
+        """A job's local properties, which its tasks read with ``TaskContext.getLocalProperty``."""
+        job = self.jobs_by_id.get(job_id)
+        return dict(job.properties) if job is not None else {}
 
     def _preferred_locations(self, rdd: RDD, index: int) -> tuple[str, ...]:
         """Executors caching this partition or, through narrow dependencies, its input."""

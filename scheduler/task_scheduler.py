@@ -122,7 +122,8 @@ class TaskScheduler:
         stage = task_set.stage
         desc = TaskDescription(task_id, stage.id, task_set.stage_attempt, index, attempt,
                                task_set.binary_id, task_set.is_shuffle_map, task_set.map_outputs,
-                               executor_id=slot.executor_id, speculative=speculative,
+                               properties=task_set.properties, executor_id=slot.executor_id,
+                               speculative=speculative,
                                barrier_addresses=barrier_addresses or [])
         if task_set.binary_id not in slot.binaries:
             slot.binaries.add(task_set.binary_id)

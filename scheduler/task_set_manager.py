@@ -57,6 +57,7 @@ class TaskSetManager:
     priority: tuple[int, int]
     map_outputs: dict[int, list[tuple[int, str, str]]]  # what every task reads; fixed for the attempt
     barrier: bool = False  # launch every task at once, or none
+    properties: dict[str, str] = field(default_factory=dict)  # the local properties of the stage's first job
     last_launch: float = 0.0
     zombie: bool = False
     running: dict[int, RunningTask] = field(default_factory=dict)
