@@ -80,6 +80,17 @@ class _Builder:
             return SparkSession(sc, dict(self._options))
 
 
+def _give_rdds_to_df(session: SparkSession) -> None:
+    """``rdd.toDF(schema)``, as PySpark adds it once a session exists: ``createDataFrame(rdd, ...)``."""
+    from ember.rdd.rdd import RDD
+
+    def toDF(self: RDD, schema: Any = None, sampleRatio: float | None = None) -> DataFrame:
+        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``)."""
+        return session.createDataFrame(self, schema, sampleRatio)
+
+    RDD.toDF = toDF
+
+
 class _BuilderDescriptor:
     def __get__(self, obj: Any, owner: type) -> _Builder:
         return _Builder()
@@ -98,6 +109,7 @@ class SparkSession:
         self.catalog._conf = self.conf
         self._udf_registration: UDFRegistration | None = None
         self._stopped = False
+        _give_rdds_to_df(self)
         SparkSession._active = self
 
     @classmethod
