@@ -85,8 +85,13 @@ class DataFrame:
     _broadcast = False  # set by ``hint("broadcast")``: a join with this DataFrame as a side broadcasts it
 
     def __init__(self, session: SparkSession, plan: L.LogicalPlan):
-        self.sparkSession = session
+        self._session = session
         self._plan = plan
+
+    @property
+    def sparkSession(self) -> SparkSession:
+        """The session that created this DataFrame."""
+        return self._session
 
     def _with(self, plan: L.LogicalPlan) -> DataFrame:
         with analysed_by(self.sparkSession):

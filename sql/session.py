@@ -110,7 +110,8 @@ class SparkSession:
         self._udf_registration: UDFRegistration | None = None
         self._stopped = False
         _give_rdds_to_df(self)
-        SparkSession._active = self
+        if SparkSession._active is None or SparkSession._active._stopped:
+            SparkSession._active = self  # as in PySpark, newSession() does not become the active one
 
     @classmethod
     def getActiveSession(cls) -> SparkSession | None:
