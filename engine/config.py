@@ -113,6 +113,11 @@ LOCALITY_WAIT = _entry(
     "spark.locality.wait", parse_seconds, 0.5,
     "How long a task waits for the worker holding its cached input before running elsewhere.",
 )
+WAREHOUSE_DIR = _entry(
+    "spark.sql.warehouse.dir", str, "spark-warehouse",
+    "Where managed tables and databases are kept (Parquet files and a small catalog); relative to the working "
+    "directory when the session first uses it.",
+)
 SHOW_CONSOLE_PROGRESS = _entry(
     "spark.ui.showConsoleProgress", parse_bool, True,
     "Show a progress bar per stage for jobs that take longer than half a second.",

@@ -5,7 +5,8 @@ is a terminal — from the interactive prompt (``interactive.py``). Results prin
 tab-separated rows without a header under ``-e``, ``-f`` and a pipe, as spark-sql prints them,
 and as an aligned table at the prompt; ``--output-format`` chooses (``output.py``). The
 ``Time taken`` line and errors go to standard error, so standard output holds only results.
-The exit status is 1 when any statement of ``-e``, ``-f`` or a pipe failed, else 0.
+The exit status is 1 when any statement of ``-e``, ``-f`` or a pipe failed, else 0; as in
+spark-sql, ``-e`` and ``-f`` stop at the first failure and a pipe goes on.
 """
 
 from __future__ import annotations
@@ -68,14 +69,19 @@ def register_views(spark: SparkSession, views: list[str]) -> None:
 
 
 def execute(spark: SparkSession, text: str, out: TextIO | None = None, err: TextIO | None = None,
-            output_format: str = "tsv", timing: bool = True) -> int:
-    """Run every statement of ``text`` (up to ``quit;``); 0 if all succeeded, else 1."""
+            output_format: str = "tsv", timing: bool = True, stop_on_error: bool = True) -> int:
+    """Run the statements of ``text`` (up to ``quit;``); 0 if all succeeded, else 1.
+
+    As spark-sql does, ``-e`` and ``-f`` stop at the first statement that fails
+    (``stop_on_error``), while piped input, read like typed input, goes on after one."""
     runner = StatementRunner(spark, out or sys.stdout, err or sys.stderr, output_format, timing)
     ok = True
     for statement in split_statements(text):
         if statement.lower() in ("quit", "exit"):
             break
         ok = runner.run(statement) and ok
+        if not ok and stop_on_error:
+            break
     return 0 if ok else 1
 
 
@@ -126,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
         else:
             text = args.execute if args.execute is not None else sys.stdin.read()
-        return execute(spark, text, sys.stdout, sys.stderr, output_format, not args.silent)
+        piped = args.execute is None and args.file is None
+        return execute(spark, text, sys.stdout, sys.stderr, output_format, not args.silent, stop_on_error=not piped)
     finally:
         spark.stop()

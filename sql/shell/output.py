@@ -2,8 +2,9 @@
 
 - ``table``: the aligned ``+---+`` grid of ``DataFrame.show(truncate=False)``, every row
   (the interactive prompt's default).
-- ``tsv``: one line per row, values separated by tabs, no header. This is what spark-sql
-  prints, so it is the default of ``-e``, ``-f`` and piped input.
+- ``tsv``: one line per row, values separated by tabs, no header, nested values as
+  ``[1,2]`` and ``{"a":1}``. This is what spark-sql prints, so it is the default of ``-e``,
+  ``-f`` and piped input.
 - ``csv``: a header line, then RFC 4180 rows.
 - ``json``: one JSON object per row (JSON Lines), as ``DataFrame.write.json`` writes rows.
 
@@ -23,7 +24,7 @@ from typing import Any, Callable
 from ember.sql import types as T
 from ember.sql.display import format_double, format_value, show_string
 
-__all__ = ["FORMATS", "render", "time_taken"]
+__all__ = ["FORMATS", "render", "time_taken", "hive_string"]
 
 FORMATS = ("table", "tsv", "csv", "json")
 
@@ -32,8 +33,29 @@ def _table(names: list[str], types: list[T.DataType], rows: list[tuple]) -> str:
     return show_string(names, types, rows, False, 0, False)
 
 
+def hive_string(value: Any, dt: T.DataType | None, nested: bool = False) -> str:
+    """A value as spark-sql prints it: ``NULL``, ``[1,2]``, ``{"a":1,"b":"x"}``, ``{"k":1}``;
+    strings inside collections are quoted and NULL there is ``null``."""
+    if value is None:
+        return "null" if nested else "NULL"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False) if nested else value
+    if isinstance(value, list):
+        et = dt.elementType if isinstance(dt, T.ArrayType) else None
+        return "[" + ",".join(hive_string(v, et, True) for v in value) + "]"
+    if isinstance(value, dict):
+        kt, vt = (dt.keyType, dt.valueType) if isinstance(dt, T.MapType) else (None, None)
+        return "{" + ",".join(f"{hive_string(k, kt, True)}:{hive_string(v, vt, True)}" for k, v in value.items()) + "}"
+    if isinstance(value, tuple):
+        fields = dt.fields if isinstance(dt, T.StructType) else []
+        names = [f.name for f in fields] or [f"col{i + 1}" for i in range(len(value))]
+        types = [f.dataType for f in fields] or [None] * len(value)
+        return "{" + ",".join(f"{json.dumps(n)}:{hive_string(v, t, True)}" for n, t, v in zip(names, types, value)) + "}"
+    return format_value(value, dt)
+
+
 def _tsv(names: list[str], types: list[T.DataType], rows: list[tuple]) -> str:
-    return "".join("\t".join(format_value(v, t) for v, t in zip(row, types)) + "\n" for row in rows)
+    return "".join("\t".join(hive_string(v, t) for v, t in zip(row, types)) + "\n" for row in rows)
 
 
 def _csv(names: list[str], types: list[T.DataType], rows: list[tuple]) -> str:
