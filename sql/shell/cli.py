@@ -96,9 +96,9 @@ def _session(args: argparse.Namespace, settings: dict[str, str]) -> SparkSession
 
 def _prepare(spark: SparkSession, args: argparse.Namespace) -> None:
     if args.sample:
-        from ember.examples.tpch.sample import sample_tables
+        from ember.examples.tpch.sample import register_sample_tables
 
-        sample_tables(spark)
+        register_sample_tables(spark)
     register_views(spark, args.view)
     if args.database:
         spark.catalog.setCurrentDatabase(args.database)
