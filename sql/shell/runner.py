@@ -48,7 +48,7 @@ class StatementRunner:
             self.out.flush()
         except KeyboardInterrupt:
             sc.cancelJobGroup(group)
-            self._message("Query cancelled.")
+            self._message("\nQuery cancelled.")  # on a line of its own, after a progress bar
             return False
         except EmberException as error:
             self._message(str(error).rstrip("\n"))
@@ -57,7 +57,8 @@ class StatementRunner:
             self._message(f"{type(error).__name__}: {error}")
             return False
         finally:
-            sc.setLocalProperty("spark.jobGroup.id", None)
+            for key in ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel"):
+                sc.setLocalProperty(key, None)
         if self.timing:
             self._message(time_taken(time.perf_counter() - started, len(rows)))
         return True
