@@ -46,10 +46,11 @@ from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
 from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
-                                    RDDUnpersisted, ShuffleReleased)
+                                    RDDUnpersisted, ShuffleReleased, SpeculationCheck)
 from ember.scheduler.listener import ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
+from ember.scheduler.speculation import SpeculationPolicy
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.status import StatusListener, StatusTracker
 from ember.temp_dirs import SessionDirectory
@@ -145,15 +146,19 @@ class SparkContext:
             self._listeners.add(self._progress)
         self._backend = self._make_backend(spec)
         self._event_loop = EventLoop(self._handle_event, self._scheduler_crashed)
+        speculation = SpeculationPolicy.from_conf(conf)
         self._dag = DAGScheduler(
             self._backend, MapOutputTracker(ShuffleBlockResolver(self._session_dir.path)), BlockManagerMaster(),
             self._listeners, self._accumulators, self._event_loop.post_later,
             max_task_failures=self._max_failures,
             max_stage_attempts=config.STAGE_MAX_CONSECUTIVE_ATTEMPTS.read(conf),
             locality_wait=config.LOCALITY_WAIT.read(conf),
-            max_result_size=config.DRIVER_MAX_RESULT_SIZE.read(conf))
+            max_result_size=config.DRIVER_MAX_RESULT_SIZE.read(conf),
+            speculation=speculation)
         self._event_loop.start()
-        self._backend.start(self._event_loop.post)
+        if speculation is not None:
+            self._event_loop.post_every(speculation.interval, SpeculationCheck())
+        self._backend.start(self._event_loop.post, self._dag.commit_coordinator.can_commit)
         try:
             self._backend.wait_until_ready(config.WORKER_START_TIMEOUT.read(conf))
         except Exception:

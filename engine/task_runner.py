@@ -18,17 +18,18 @@ import pickle
 import time
 import traceback
 from dataclasses import dataclass
+from typing import Callable
 
 import cloudpickle
 
 import ember
 from ember import accumulators
 from ember.block_manager import BlockManager
-from ember.errors import FetchFailedError
+from ember.errors import CommitDeniedError, FetchFailedError
 from ember.memory import TaskMemory
 from ember.scheduler.task import TaskDescription, TaskOutcome
-from ember.faults import Fault, inject
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
+from ember.faults import Fault, after_commit_request, inject
+from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
 from ember.shuffle.serializers import Serializer
 from ember.shuffle.writer import ShuffleWriter
@@ -52,6 +53,8 @@ class ExecutorEnv:
     batch_bytes: int
     execution_bytes: int
     faults: tuple[Fault, ...] = ()
+    # asks the driver's OutputCommitCoordinator whether this attempt may commit its output
+    ask_commit: Callable[[TaskDescription], bool] | None = None
 
 
 class TaskKilledError(BaseException):
@@ -74,7 +77,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
                        for sid, outputs in desc.map_outputs.items()}
         context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                               desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
-                              map_outputs, desc.properties, metrics, memory=memory)
+                              map_outputs, desc.properties, metrics, memory=memory,
+                              commit_permission=_commit_permission(desc, env))
         TaskContext._set(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)
@@ -91,6 +95,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
             metrics.result_bytes = len(outcome.value_bytes)
     except FetchFailedError as exc:
         outcome.reason = FetchFailed(exc.shuffle_id, exc.map_id, exc.reduce_id, exc.message)
+    except CommitDeniedError:
+        outcome.reason = TaskCommitDenied(desc.stage_id, desc.partition_index, desc.attempt)
     except TaskKilledError:
         outcome.reason = TaskKilled("cancelled by the driver")
     except Exception as exc:
@@ -104,6 +110,20 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     outcome.dropped_blocks = env.block_manager.take_dropped()
     metrics.run_seconds = time.perf_counter() - started
     return outcome
+
+
+def _commit_permission(desc: TaskDescription, env: ExecutorEnv) -> Callable[[], bool] | None:
+    """The task's way to ask the driver for permission to commit (``rdd/commit.py``)."""
+    ask = env.ask_commit
+    if ask is None:
+        return None
+
+    def can_commit() -> bool:
+        allowed = ask(desc)
+        after_commit_request(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt)
+        return allowed
+
+    return can_commit
 
 
 def exception_failure(exc: BaseException) -> ExceptionFailure:

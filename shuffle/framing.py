@@ -34,6 +34,8 @@ class Control(IntEnum):
     STOP = 7            # driver -> worker: exit cleanly
     FORGET_BINARY = 8   # driver -> worker: a stage attempt is over, drop its binary
     KILL_TASK = 9       # driver -> worker: stop the running task (cancellation)
+    ASK_COMMIT = 10     # worker -> driver: may this task attempt commit its output?
+    COMMIT_ANSWER = 11  # driver -> worker: the output commit coordinator's answer
 
 
 class ConnectionClosed(EOFError):

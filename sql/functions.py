@@ -1415,3 +1415,8 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
     """The bucket (1..numBucket) of ``v`` in equal-width buckets over [min, max); 0 below, numBucket + 1 above."""
     buckets = _expr(numBucket) if isinstance(numBucket, int) else _c(numBucket)
     return _call("width_bucket", _c(v), _c(min), _c(max), buckets)
+
+
+from ember.sql.udf import PandasUDFType, pandas_udf, udf  # noqa: E402  (PySpark's functions.udf; sql/udf.py owns them)
+
+__all__ += ["udf", "pandas_udf", "PandasUDFType"]

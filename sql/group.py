@@ -71,6 +71,16 @@ class GroupedData:
                          if isinstance(f.dataType, T.NumericType) and f.name not in grouped)
         return self.agg(*[fn(c) for c in cols])
 
+    def applyInPandas(self, func: Any, schema: Any) -> DataFrame:
+        """Each group as one pandas DataFrame through ``func``, whose DataFrames of ``schema`` are the result."""
+        from ember.sql.pandas_map import apply_in_pandas
+        return apply_in_pandas(self, func, schema)
+
+    def cogroup(self, other: GroupedData) -> Any:
+        """Pair this grouping with ``other``'s for ``applyInPandas`` over both (``PandasCogroupedOps``)."""
+        from ember.sql.pandas_map import PandasCogroupedOps
+        return PandasCogroupedOps(self, other)
+
     def count(self) -> DataFrame:
         return self.agg(F.count("*").alias("count"))
 

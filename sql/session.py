@@ -16,6 +16,7 @@ from ember.sql.errors import EmberTypeError, ParseException
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
+from ember.sql.udf import UDFRegistration
 
 __all__ = ["SparkSession", "RuntimeConfig"]
 
@@ -95,12 +96,20 @@ class SparkSession:
         self.conf = RuntimeConfig(dict(options or {}))
         self._initial_settings = dict(options or {})
         self.catalog = SessionCatalog(self)
+        self._udf_registration: UDFRegistration | None = None
         self._stopped = False
         SparkSession._active = self
 
     @classmethod
     def getActiveSession(cls) -> SparkSession | None:
         return cls._active
+
+    @property
+    def udf(self) -> UDFRegistration:
+        """Register Python functions for SQL (``spark.udf.register``)."""
+        if self._udf_registration is None:
+            self._udf_registration = UDFRegistration(self)
+        return self._udf_registration
 
     @property
     def sparkContext(self) -> Any:

@@ -13,10 +13,10 @@ import fnmatch
 import os
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ember import config
 from ember.sql.catalog import Catalog, Table, table_not_found
 from ember.sql.managed_tables import scan_table
 from ember.sql.plan import logical as L
+from ember.sql.sql_config import WAREHOUSE_DIR
 from ember.sql.warehouse import (CATALOG_NAME, DEFAULT_DATABASE, TableInfo, Warehouse, schema_not_found,
                                  table_not_found_in)
 
@@ -63,7 +63,7 @@ class SessionCatalog(Catalog):
     @property
     def warehouse(self) -> Warehouse:
         if self._warehouse is None:
-            self._warehouse = Warehouse(config.WAREHOUSE_DIR.read(self._session.conf))
+            self._warehouse = Warehouse(WAREHOUSE_DIR.read(self._session.conf))
         return self._warehouse
 
     # ------------------------------------------------------------------ names

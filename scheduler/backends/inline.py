@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from ember.block_manager import BlockManager
 from ember.faults import Fault
+from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
@@ -30,8 +31,10 @@ class InlineBackend:
         self._binaries: dict[int, bytes] = {}
         self._post: Callable[[Any], None] | None = None
 
-    def start(self, post: Callable[[Any], None]) -> None:
+    def start(self, post: Callable[[Any], None], can_commit: CanCommit) -> None:
         self._post = post
+        self._env.ask_commit = lambda desc: can_commit(desc.stage_id, desc.stage_attempt, desc.partition_index,
+                                                       desc.attempt)
         post(ExecutorAdded(EXECUTOR_ID))
 
     def wait_until_ready(self, timeout: float) -> None:

@@ -1,6 +1,7 @@
 """``LocalProcessBackend``: ``local[N]`` runs N long-lived worker processes.
 
-One reader thread per worker turns its messages into scheduler events. A worker that
+One reader thread per worker turns its messages into scheduler events, and answers a
+task's request to commit output from the output commit coordinator. A worker that
 exits unexpectedly (crash, ``os._exit`` in user code, killed) is reported as
 ``ExecutorLost`` with its exit code and replaced by a fresh worker, so the session keeps
 its N slots. Shuffle files live in the shared session directory and survive the worker.
@@ -15,6 +16,7 @@ import threading
 from typing import Any, Callable
 
 from ember.errors import WorkerLostError
+from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.framing import ConnectionClosed, Control
@@ -31,12 +33,14 @@ class LocalProcessBackend:
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._post: Callable[[Any], None] | None = None
+        self._can_commit: CanCommit | None = None
         self._stopping = False
         self._ready = threading.Condition(self._lock)
         self._ready_count = 0
 
-    def start(self, post: Callable[[Any], None]) -> None:
+    def start(self, post: Callable[[Any], None], can_commit: CanCommit) -> None:
         self._post = post
+        self._can_commit = can_commit
         for _ in range(self.num_workers):
             self._start_worker()
 
@@ -67,6 +71,11 @@ class LocalProcessBackend:
                 kind, fields, payload = worker.channel.receive()
                 if kind is Control.TASK_RESULT:
                     self._post(TaskCompleted(worker.executor_id, pickle.loads(payload)))
+                elif kind is Control.ASK_COMMIT:
+                    allowed = self._can_commit(fields["stage_id"], fields["stage_attempt"], fields["partition"],
+                                               fields["attempt"])
+                    self._send(worker.executor_id, Control.COMMIT_ANSWER,
+                               {"task_id": fields["task_id"], "allowed": allowed})
                 elif kind is Control.READY:
                     self._post(ExecutorAdded(worker.executor_id))
                     with self._ready:

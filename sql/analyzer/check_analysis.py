@@ -31,11 +31,15 @@ def _check_aggregate(node: L.Aggregate) -> None:
             if e in grouping or isinstance(e, E.AggregateFunction):
                 continue
             if isinstance(e, E.AttributeReference) and e.expr_id not in grouping_ids:
+                if not node.grouping:
+                    raise AnalysisException(
+                        "MISSING_GROUP_BY", "The query does not include a GROUP BY clause. Add GROUP BY or turn "
+                        "it into the window functions using OVER clauses.", "42803")
                 raise AnalysisException(
                     "MISSING_AGGREGATION",
                     f"The non-aggregating expression \"{e.sql()}\" is based on columns which are not "
-                    "participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY, "
-                    "aggregate the expression, or use \"any_value\" if you do not care which of the values "
+                    "participating in the GROUP BY clause.\nAdd the columns or the expression to the GROUP BY, "
+                    f"aggregate the expression, or use \"any_value({e.sql()})\" if you do not care which of the values "
                     "within a group is returned.",
                     "42803",
                 )

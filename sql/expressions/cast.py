@@ -84,6 +84,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
         return _decimal_to_integral(value, src, to, ansi)
     if isinstance(src, (T.YearMonthIntervalType, T.DayTimeIntervalType)) and isinstance(to, T.StringType):
         return _interval_text(value, src)
+    if isinstance(src, T.StringType) and isinstance(to, T.BooleanType):
+        return _string_to_boolean(value, ansi)
     if isinstance(src, T.DecimalType) and isinstance(to, T.FloatType):  # Arrow's direct cast is off by an ulp
         return pc.cast(pc.cast(value, pa.float64()), pa.float32())
     try:
@@ -109,6 +111,25 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
                 "22003",
             ) from None
         raise
+
+
+_TRUE_STRINGS = pa.array(["t", "true", "y", "yes", "1"])
+_FALSE_STRINGS = pa.array(["f", "false", "n", "no", "0"])
+
+
+def _string_to_boolean(value: ArrowValue, ansi: bool) -> ArrowValue:
+    """Spark's reading of a string as a boolean: ``t``/``true``/``y``/``yes``/``1`` and their
+    false counterparts, any case, trimmed; anything else is malformed (ANSI) or NULL."""
+    scalar = isinstance(value, pa.Scalar)
+    text = pc.utf8_lower(pc.utf8_trim_whitespace(pa.array([value.as_py()], pa.string()) if scalar else value))
+    is_true, is_false = pc.is_in(text, _TRUE_STRINGS), pc.is_in(text, _FALSE_STRINGS)
+    known = pc.or_(is_true, is_false)
+    bad = pc.and_(pc.is_valid(text), pc.invert(known))
+    if ansi and pc.any(bad).as_py():
+        raise _malformed(pc.filter(value if not scalar else pa.array([value.as_py()]), bad)[0].as_py(),
+                         T.BooleanType())
+    out = pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
+    return out[0] if scalar else out
 
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"

@@ -51,12 +51,16 @@ def wider_type(a: T.DataType, b: T.DataType) -> T.DataType | None:
             if isinstance(a, (T.FloatType, T.DoubleType)) or isinstance(b, (T.FloatType, T.DoubleType)):
                 return T.DoubleType()
             return _wider_decimal(a, b)
-        return a if numeric_precedence(a) >= numeric_precedence(b) else b
+        wider = a if numeric_precedence(a) >= numeric_precedence(b) else b
+        # ANSI mode: an integral and a float meet at double, which holds every int exactly.
+        return T.DoubleType() if isinstance(wider, T.FloatType) else wider
     if is_string(a) and is_numeric(b) or is_string(b) and is_numeric(a):
         # ANSI mode: the string side is read as a number of the other side's kind.
         num = b if is_string(a) else a
         return T.DoubleType() if isinstance(num, (T.FloatType, T.DoubleType)) else (
             num if isinstance(num, T.DecimalType) else T.LongType())
+    if {type(a), type(b)} == {T.StringType, T.BooleanType}:
+        return T.BooleanType()  # ANSI mode: the string is read as a boolean ('true', 'yes', '1', ...)
     if isinstance(a, (T.YearMonthIntervalType, T.DayTimeIntervalType)) and type(a) is type(b):
         return type(a)(min(a.startField, b.startField), max(a.endField, b.endField))
     if {type(a), type(b)} == {T.DateType, T.TimestampType}:

@@ -20,6 +20,16 @@ def _common(call: FunctionCall) -> tuple:
     return cast_to_common_type(call, call.args, call.name)
 
 
+def _nullif_args(call: FunctionCall) -> tuple:
+    """``(a, b)`` and, hidden, both at their common type: Spark compares them there but returns
+    ``a`` at its own type (``nullif(int, bigint)`` is an int)."""
+    return call.args + cast_to_common_type(call, call.args, call.name)
+
+
+def _nullif(a: pa.Array, _b: pa.Array, a_common: pa.Array, b_common: pa.Array) -> pa.Array:
+    return pc.if_else(pc.fill_null(pc.equal(a_common, b_common), False), pa.scalar(None, a.type), a)
+
+
 def _nvl2_args(call: FunctionCall) -> tuple:
     return (call.args[0],) + cast_to_common_type(call, call.args[1:], call.name)
 
@@ -55,8 +65,7 @@ def _raise_error(message):
 
 
 for spec in [
-    FunctionSpec("nullif", (ANY, ANY), _first, coerce_args=_common,
-                 vector=lambda a, b: pc.if_else(pc.fill_null(pc.equal(a, b), False), pa.scalar(None, a.type), a)),
+    FunctionSpec("nullif", (ANY, ANY), _first, coerce_args=_nullif_args, hidden_args=2, vector=_nullif),
     FunctionSpec("nvl", (ANY, ANY), _first, coerce_args=_common, vector=pc.coalesce),
     FunctionSpec("ifnull", (ANY, ANY), _first, coerce_args=_common, vector=pc.coalesce),
     FunctionSpec("isnotnull", (ANY,), T.BooleanType(), nullable=False, vector=pc.is_valid,

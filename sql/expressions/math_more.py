@@ -271,8 +271,25 @@ def _shift_spec(name: str, run: Callable[[int, int, int], int]) -> FunctionSpec:
 register(_shift_spec("shiftleft", _shift(True)))
 register(_shift_spec("shiftright", _shift(False)))
 register(_shift_spec("shiftrightunsigned", _shift(False, unsigned=True)))
-register(FunctionSpec("bitwise_not", (ANY,), _same_as_first, vector=pc.bit_wise_not,
-                      fmt=lambda a: f"~{a[0]}"))
+register(FunctionSpec("bitwise_not", (ANY,), _same_as_first, coerce_args=lambda call: _integral_args(call, "~"),
+                      vector=pc.bit_wise_not, fmt=lambda a: f"~{a[0]}"))
+
+
+def _integral_args(call: FunctionCall, operator: str) -> tuple:
+    """Integral operands at their wider type; anything else is Spark's type mismatch."""
+    for arg in call.args:
+        if not isinstance(arg.data_type, (T.IntegralType, T.NullType)):
+            raise AnalysisException(
+                "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+                f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the operator `{operator}` requires "
+                f"integral operands, got \"{arg.data_type.simpleString().upper()}\" ({arg.sql()}).", "42K09")
+    return cast_to_common_type(call, call.args, operator)
+
+
+for _operator, _kernel in (("&", pc.bit_wise_and), ("|", pc.bit_wise_or), ("^", pc.bit_wise_xor)):
+    register(FunctionSpec(_operator, (ANY, ANY), _same_as_first,
+                          coerce_args=lambda call, op=_operator: _integral_args(call, op), vector=_kernel,
+                          fmt=lambda a, op=_operator: f"({a[0]} {op} {a[1]})"))
 register(FunctionSpec("e", (), D, row=lambda: math.e, null_safe=True, nullable=False, fmt=_upper("e")))
 register(FunctionSpec("pi", (), D, row=lambda: math.pi, null_safe=True, nullable=False, fmt=_upper("pi")))
 register(FunctionSpec("nanvl", (D, D), D, vector=lambda a, b: pc.if_else(pc.is_nan(a), b, a)))

@@ -263,9 +263,10 @@ _SPARK_NAMES: dict[type, str] = {
 def _function(node: exp.Func) -> E.Expression:
     from ember.sql.column import Column
     from ember.sql.functions import SQL_FUNCTIONS
+    from ember.sql.udf import registered_function
 
     name = _SPARK_NAMES.get(type(node)) or (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
-    fn = SQL_FUNCTIONS.get(name)
+    fn = registered_function(name) or SQL_FUNCTIONS.get(name)
     if fn is None:
         raise ParseException(
             "UNRESOLVED_ROUTINE", f"Cannot resolve routine `{name}` in SQL expression {node.sql(dialect='spark')!r}."
@@ -302,6 +303,10 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Div: _binary(E.Divide),
     exp.Mod: _binary(E.Remainder),
     exp.IntDiv: _binary(E.IntegralDivide),
+    exp.BitwiseAnd: lambda n: E.FunctionCall("&", (_convert(n.this), _convert(n.expression))),
+    exp.BitwiseOr: lambda n: E.FunctionCall("|", (_convert(n.this), _convert(n.expression))),
+    exp.BitwiseXor: lambda n: E.FunctionCall("^", (_convert(n.this), _convert(n.expression))),
+    exp.BitwiseNot: lambda n: E.FunctionCall("bitwise_not", (_convert(n.this),)),
     exp.EQ: _equal_any,
     exp.NullSafeEQ: _binary(E.EqualNullSafe),
     exp.NullSafeNEQ: lambda n: E.Not(E.EqualNullSafe(_convert(n.left), _convert(n.right))),

@@ -23,6 +23,7 @@ from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
+from ember.sql.physical.python_eval import PYTHON_EXECUTORS
 from ember.sql.physical.expand import expand_batches
 from ember.sql.physical.offset import skip_rows
 from ember.sql.physical.sort import limit_batches, sort_partition
@@ -286,6 +287,7 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.UnionExec: _union,
     P.CoalesceExec: _coalesce,
     WindowExec: _window,
+    **PYTHON_EXECUTORS,
 }
 
 

@@ -356,6 +356,10 @@ def test_a_result_that_cannot_be_pickled_fails_with_a_clear_error(make_context, 
 
 # --- 23. A bad worker is excluded ------------------------------------------------------------
 
+def _failures_on_worker_1(log_path) -> int:
+    return sum(1 for line in log_path.read_text().splitlines() if line.split()[1] == "1")
+
+
 def test_a_worker_that_fails_every_task_is_excluded_and_the_job_succeeds(make_context, tmp_path):
     context = make_context("local[3,4]", {"spark.local.dir": str(tmp_path / "scratch")})
     metrics = JobMetricsListener()
@@ -368,7 +372,11 @@ def test_a_worker_that_fails_every_task_is_excluded_and_the_job_succeeds(make_co
             log_file.write(f"{index} {worker}\n")
         if worker == "1":
             raise OSError("disk of worker 1 is broken")
-        time.sleep(0.1)  # the healthy workers are slower, so worker 1 is offered tasks
+        # The healthy workers wait until worker 1 has failed twice, so it is the one offered
+        # tasks until then, however slowly it starts.
+        deadline = time.monotonic() + 30
+        while _failures_on_worker_1(log_path) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
         return [sum(records)]
 
     partials = context.parallelize(range(1200), 12).mapPartitionsWithIndex(on_a_bad_worker_fails).collect()

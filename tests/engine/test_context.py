@@ -14,13 +14,20 @@ from ember.context import parse_master
 from ember.errors import ContextStoppedError, EmberValueError
 
 
-def _pid_after_a_moment(_):
-    time.sleep(0.05)  # long enough that one worker cannot take every task
-    return os.getpid()
+def _pid_once_another_worker_runs(rendezvous):
+    """Each task records its worker's pid, then waits until some other worker has run one:
+    one worker cannot take every task, however the machine's load delays the other."""
+    def pid(_):
+        (rendezvous / str(os.getpid())).touch()
+        deadline = time.monotonic() + 30
+        while len(os.listdir(rendezvous)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return os.getpid()
+    return pid
 
 
-def test_work_runs_in_more_than_one_worker_process(sc):
-    pids = set(sc.parallelize(range(8), 8).map(_pid_after_a_moment).collect())
+def test_work_runs_in_more_than_one_worker_process(sc, tmp_path):
+    pids = set(sc.parallelize(range(8), 8).map(_pid_once_another_worker_runs(tmp_path)).collect())
     assert len(pids) >= 2
     assert os.getpid() not in pids
     assert pids <= set(sc.executor_pids().values())

@@ -36,12 +36,17 @@ def _local(session: str) -> LocalProcessBackend:
     return LocalProcessBackend(2, init)
 
 
+def _commit_only_partition_zero(stage_id: int, stage_attempt: int, partition: int, attempt: int) -> bool:
+    """The test's output commit coordinator."""
+    return partition == 0
+
+
 @pytest.fixture(params=[_inline, _local], ids=["inline", "local"])
 def backend(request, tmp_path):
     session = SessionDirectory(str(tmp_path))
     made = request.param(session.path)
     events: queue.Queue = queue.Queue()
-    made.start(events.put)
+    made.start(events.put, _commit_only_partition_zero)
     made.wait_until_ready(60)
     yield made, events
     made.stop()
@@ -103,6 +108,23 @@ def test_a_failing_task_is_reported_as_a_failure_and_the_backend_goes_on(backend
     made.send_binary(executor, 2, dumps_closure(ResultStageBinary(rdd, lambda it: sum(1 for _ in it))))
     made.launch_task(executor, _task(8, 0, 2), dumps_closure(rdd.partitions[0]))
     assert cloudpickle.loads(_outcome(events).value_bytes) == 2
+
+
+def _ask_to_commit(values):
+    from ember import TaskContext
+
+    return TaskContext.get().can_commit()
+
+
+def test_a_task_asking_to_commit_gets_the_drivers_answer(backend, context):
+    made, events = backend
+    executor = _executors(events)[0]
+    rdd = ParallelCollectionRDD(context, [1, 2], 2)
+    made.send_binary(executor, 3, dumps_closure(ResultStageBinary(rdd, _ask_to_commit)))
+    for task_id, split in enumerate(rdd.partitions):
+        made.launch_task(executor, _task(task_id, split.index, 3), dumps_closure(split))
+    outcomes = sorted((_outcome(events) for _ in rdd.partitions), key=lambda o: o.task_id)
+    assert [cloudpickle.loads(o.value_bytes) for o in outcomes] == [True, False]
 
 
 def test_stop_ends_every_executor_process(backend):

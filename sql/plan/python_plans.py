@@ -1,0 +1,86 @@
+"""Logical nodes whose rows come from the user's Python function over whole batches or groups.
+
+- ``MapInBatches``: ``mapInPandas`` / ``mapInArrow``: an iterator of the partition's batches in,
+  an iterator of batches of the declared schema out.
+- ``FlatMapGroupsInPandas``: ``groupBy(...).applyInPandas``: each group as one DataFrame in,
+  a DataFrame of the declared schema out.
+- ``FlatMapCoGroupsInPandas``: ``cogroup(...).applyInPandas``: each key's groups from both
+  sides in, one DataFrame out.
+
+Their output attributes are fixed when the node is built (the declared schema gets fresh
+expression ids), and their grouping keys are resolved against their own child then, so the
+analyzer has nothing left to do for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ember.sql import types as T
+from ember.sql.expressions import AttributeReference, Expression, new_expr_id
+from ember.sql.plan.logical import LogicalPlan, _attr_list
+
+__all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "attributes_of"]
+
+
+def attributes_of(schema: T.StructType) -> tuple[AttributeReference, ...]:
+    """Fresh attributes for a declared output schema."""
+    return tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id()) for f in schema.fields)
+
+
+@dataclass(frozen=True, slots=True)
+class MapInBatches(LogicalPlan):
+    func: Callable[..., Any] = field(repr=False)
+    kind: str  # "pandas" or "arrow"
+    attrs: tuple[AttributeReference, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attrs)
+
+    def node_string(self) -> str:
+        name = "MapInPandas" if self.kind == "pandas" else "MapInArrow"
+        return f"{name} {getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}"
+
+
+@dataclass(frozen=True, slots=True)
+class FlatMapGroupsInPandas(LogicalPlan):
+    grouping: tuple[Expression, ...]
+    func: Callable[..., Any] = field(repr=False)
+    attrs: tuple[AttributeReference, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("grouping",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attrs)
+
+    def node_string(self) -> str:
+        return (f"FlatMapGroupsInPandas {_attr_list(self.grouping)}, "
+                f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
+
+
+@dataclass(frozen=True, slots=True)
+class FlatMapCoGroupsInPandas(LogicalPlan):
+    left_grouping: tuple[Expression, ...]
+    right_grouping: tuple[Expression, ...]
+    func: Callable[..., Any] = field(repr=False)
+    attrs: tuple[AttributeReference, ...]
+    left: LogicalPlan
+    right: LogicalPlan
+
+    child_fields = ("left", "right")
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attrs)
+
+    def node_string(self) -> str:
+        return (f"FlatMapCoGroupsInPandas {_attr_list(self.left_grouping)}, {_attr_list(self.right_grouping)}, "
+                f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
