@@ -104,9 +104,7 @@ class SessionCatalog(Catalog):
             return self._cached_scan(info)
         if database is not None and database.lower() in FILE_FORMATS and not self.warehouse.database_exists(database):
             return self._session.read.format(database.lower()).load(name)._plan
-        if database is not None:
-            raise table_not_found_in(database.lower(), name)
-        raise table_not_found(name)
+        raise table_not_found(name if database is None else f"{database}.{name}")
 
     # ------------------------------------------------------------------ PySpark's Catalog
     def listTables(self, dbName: str | None = None, pattern: str | None = None) -> list[Table]:

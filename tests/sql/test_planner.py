@@ -95,9 +95,10 @@ def test_repartition_by_column_is_one_hash_exchange_and_coalesce_none(frames):
 
 def test_shuffle_partitions_setting_sets_the_exchange_width(spark, frames):
     big, _ = frames
+    before = spark.conf.get("spark.sql.shuffle.partitions")
     spark.conf.set("spark.sql.shuffle.partitions", "7")
     try:
         exchange = _only(big.groupBy("k").count(), P.ExchangeExec)
         assert exchange.partitioning.num_partitions == 7
     finally:
-        spark.conf.unset("spark.sql.shuffle.partitions")
+        spark.conf.set("spark.sql.shuffle.partitions", before)  # the shared session's own value
