@@ -34,11 +34,13 @@ def files(tmp_path):
 def session(sc, tmp_path):
     from ember.sql import SparkSession
 
+    active = SparkSession._active
     spark = SparkSession(sc, {"spark.sql.shuffle.partitions": "3",
                               "spark.sql.warehouse.dir": str(tmp_path / "warehouse")})
     yield spark
     for table in spark.catalog.listTables():
         spark.catalog.dropTempView(table.name)
+    SparkSession._active = active  # a new session makes itself the active one
 
 
 def test_create_temporary_view_returns_no_columns_and_refuses_a_duplicate(session):

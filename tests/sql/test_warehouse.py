@@ -30,6 +30,16 @@ def _session(sc, root):
     return SparkSession(sc, {"spark.sql.shuffle.partitions": "2", "spark.sql.warehouse.dir": str(root)})
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_active_session():
+    """A new session makes itself the active one; the suite's shared session is restored after."""
+    from ember.sql import SparkSession
+
+    active = SparkSession._active
+    yield
+    SparkSession._active = active
+
+
 @pytest.fixture
 def spark(sc, tmp_path):
     return _session(sc, tmp_path / "warehouse")
