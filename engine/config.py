@@ -156,9 +156,13 @@ LOCAL_DIR = declare(
 SHUFFLE_COMPRESS = declare(
     "spark.shuffle.compress", parse_bool, True, "Compress shuffle blocks with lz4.",
 )
+RDD_COMPRESS = declare(
+    "spark.rdd.compress", parse_bool, False,
+    "Compress the disk blocks of persisted RDDs (MEMORY_AND_DISK overflow, DISK_ONLY) with lz4.",
+)
 SHUFFLE_BATCH_BYTES = declare(
     "ember.shuffle.batchBytes", parse_bytes, 64 << 10,
-    "Target size of one serialized record batch in shuffle files and task results.",
+    "Target size of one serialized record batch in shuffle files, cached blocks and task results.",
 )
 WORKER_START_TIMEOUT = declare(
     "ember.worker.startTimeout", parse_seconds, 60.0,

@@ -13,6 +13,7 @@ frames removed, so the driver can re-raise it pointing at the user's line.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import time
@@ -24,6 +25,7 @@ import cloudpickle
 
 import ember
 from ember import accumulators
+from ember.barrier_context import BarrierTaskContext
 from ember.block_manager import BlockManager
 from ember.errors import CommitDeniedError, FetchFailedError
 from ember.memory import TaskMemory
@@ -55,6 +57,8 @@ class ExecutorEnv:
     faults: tuple[Fault, ...] = ()
     # asks the driver's OutputCommitCoordinator whether this attempt may commit its output
     ask_commit: Callable[[TaskDescription], bool] | None = None
+    # (task_id, kind, epoch, message) -> every barrier task's message, through the driver
+    barrier_rendezvous: Callable[[int, str, int, str], list[str]] | None = None
 
 
 class TaskKilledError(BaseException):
@@ -75,10 +79,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         split = pickle.loads(partition_bytes)
         map_outputs = {sid: [(map_id, MapOutputFiles(data, index)) for map_id, data, index in outputs]
                        for sid, outputs in desc.map_outputs.items()}
-        context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
-                              desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
-                              map_outputs, desc.properties, metrics, memory=memory,
-                              commit_permission=_commit_permission(desc, env))
+        context = _task_context(desc, env, map_outputs, metrics, memory)
         TaskContext._set(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)
@@ -93,6 +94,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         else:
             outcome.value_bytes = cloudpickle.dumps(stage.func(records), protocol=5)
             metrics.result_bytes = len(outcome.value_bytes)
+        env.block_manager.finish_puts()  # a cached partition is whole even when the action read part of it
     except FetchFailedError as exc:
         outcome.reason = FetchFailed(exc.shuffle_id, exc.map_id, exc.reduce_id, exc.message)
     except CommitDeniedError:
@@ -103,6 +105,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         outcome.reason = exception_failure(exc)
     finally:
         TaskContext._set(None)
+        env.block_manager.abort_puts()  # what a failed task was caching, half-written
         memory.cleanup()  # every spill file of this attempt, whatever happened
     outcome.accumulator_updates = accumulators.collect_updates() if isinstance(outcome.reason, Success) else {}
     if context is not None:
@@ -124,6 +127,17 @@ def _commit_permission(desc: TaskDescription, env: ExecutorEnv) -> Callable[[], 
         return allowed
 
     return can_commit
+
+
+def _task_context(desc: TaskDescription, env: ExecutorEnv, map_outputs: dict, metrics: TaskMetrics,
+                  memory: TaskMemory) -> TaskContext:
+    args = (desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt, desc.task_id,
+            env.executor_id, env.block_manager, env.record_serializer, map_outputs, desc.properties, metrics)
+    if not desc.barrier_addresses:
+        return TaskContext(*args, memory=memory, commit_permission=_commit_permission(desc, env))
+    return BarrierTaskContext(*args, memory=memory, commit_permission=_commit_permission(desc, env),
+                              addresses=tuple(desc.barrier_addresses),
+                              rendezvous=functools.partial(env.barrier_rendezvous, desc.task_id))
 
 
 def exception_failure(exc: BaseException) -> ExceptionFailure:

@@ -56,6 +56,7 @@ class TaskSetManager:
     max_failures: int
     priority: tuple[int, int]
     map_outputs: dict[int, list[tuple[int, str, str]]]  # what every task reads; fixed for the attempt
+    barrier: bool = False  # launch every task at once, or none
     last_launch: float = 0.0
     zombie: bool = False
     running: dict[int, RunningTask] = field(default_factory=dict)
@@ -77,6 +78,10 @@ class TaskSetManager:
     def __post_init__(self) -> None:
         for index in self.partition_bytes:
             self._enqueue(index)
+
+    @property
+    def pending_count(self) -> int:
+        return 0 if self.zombie else len(self._pending)
 
     @property
     def is_shuffle_map(self) -> bool:

@@ -95,13 +95,25 @@ class SparkSession:
         self._sc = sparkContext
         self.conf = RuntimeConfig(dict(options or {}))
         self._initial_settings = dict(options or {})
-        self.catalog = SessionCatalog(self)
+        self.catalog = SessionCatalog(self, sparkContext)
+        self.catalog._conf = self.conf
         self._udf_registration: UDFRegistration | None = None
         self._stopped = False
         SparkSession._active = self
 
     @classmethod
     def getActiveSession(cls) -> SparkSession | None:
+        return cls._active
+
+    @classmethod
+    def active(cls) -> SparkSession:
+        """The active session; an error when there is none."""
+        if cls._active is None:
+            from ember.errors import EmberRuntimeError
+
+            raise EmberRuntimeError("NO_ACTIVE_OR_DEFAULT_SESSION",
+                                    "No active or default Spark session found. Please create a new Spark session "
+                                    "before running the code.", "08003")
         return cls._active
 
     @property
@@ -183,6 +195,16 @@ class SparkSession:
         from ember.sql.readwriter import DataFrameReader
 
         return DataFrameReader(self)
+
+    @property
+    def readStream(self) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "SparkSession.readStream: streaming queries are not supported by "
+                             "Ember.")
+
+    @property
+    def streams(self) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "SparkSession.streams: streaming queries are not supported by "
+                             "Ember.")
 
     def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None) -> DataFrame:
         if end is None:

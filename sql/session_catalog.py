@@ -1,19 +1,18 @@
-"""The session's catalog: temporary views (``catalog.py``) over the warehouse's databases and tables.
+"""The session's catalog: the views of ``catalog.py`` over the warehouse's databases and tables.
 
 Names resolve as in Spark: a temporary view first, then a table of the current database;
-``db.t`` names a table of database ``db``; ``parquet.`/path``` (also ``csv``, ``json``,
-``text``) reads files directly when no database of that name exists. The warehouse lives in
-``spark.sql.warehouse.dir``, resolved to an absolute path when the session first needs it,
-so changing the working directory later does not move it.
+``db.t`` names a table of database ``db`` (``global_temp.v`` a global temporary view);
+``parquet.`/path``` (also ``csv``, ``json``, ``text``) reads files directly when no database
+of that name exists. The warehouse lives in ``spark.sql.warehouse.dir``, resolved to an
+absolute path when the session first needs it, so changing the working directory later does
+not move it. Views are ``Catalog``'s business; this class adds what involves tables.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import os
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
-from ember.sql.catalog import Catalog, Table, table_not_found
+from ember.sql.catalog import GLOBAL_TEMP_DATABASE, Catalog, Column, Database, Table, _matches, table_not_found
 from ember.sql.managed_tables import scan_table
 from ember.sql.plan import logical as L
 from ember.sql.sql_config import WAREHOUSE_DIR
@@ -23,18 +22,9 @@ from ember.sql.warehouse import (CATALOG_NAME, DEFAULT_DATABASE, TableInfo, Ware
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
 
-__all__ = ["SessionCatalog", "Database", "FILE_FORMATS"]
+__all__ = ["SessionCatalog", "FILE_FORMATS"]
 
 FILE_FORMATS = ("parquet", "csv", "json", "text")
-
-
-class Database(NamedTuple):
-    """One row of ``listDatabases()`` (PySpark's ``Database``)."""
-
-    name: str
-    catalog: str | None
-    description: str | None
-    locationUri: str
 
 
 def _split(name: str) -> tuple[str | None, str]:
@@ -44,13 +34,12 @@ def _split(name: str) -> tuple[str | None, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (None, name.strip("`"))
 
 
-def _matches(name: str, pattern: str) -> bool:
-    """Spark's ``LIKE`` pattern of SHOW and list calls: ``*`` any characters, ``|`` alternatives."""
-    return any(fnmatch.fnmatchcase(name.lower(), p.strip().lower()) for p in pattern.split("|"))
+def _is_global(database: str | None) -> bool:
+    return database is not None and database.lower() == GLOBAL_TEMP_DATABASE
 
 
 class SessionCatalog(Catalog):
-    """``spark.catalog``: temporary views, plus the warehouse's databases and managed tables."""
+    """``spark.catalog``: temporary and global temporary views, and the warehouse's databases and tables."""
 
     def __init__(self, session: SparkSession, *args: Any):
         super().__init__(*args)
@@ -67,19 +56,21 @@ class SessionCatalog(Catalog):
         return self._warehouse
 
     # ------------------------------------------------------------------ names
-    def _is_view(self, name: str) -> bool:
-        return super().tableExists(name)
+    def _is_view(self, name: str, database: str | None = None) -> bool:
+        return (database is None or _is_global(database)) and super().tableExists(name, database)
 
     def managed_table(self, name: str, database: str | None = None) -> TableInfo | None:
         """The warehouse table ``name`` (``db.name`` allowed), or ``None``."""
         if database is None:
             database, name = _split(name)
+        if _is_global(database):
+            return None
         return self.warehouse.table((database or self._current).lower(), name)
 
     def table_behind(self, name: str) -> TableInfo | None:
-        """The warehouse table a name resolves to; ``None`` for a temporary view or an unknown name."""
+        """The warehouse table a name resolves to; ``None`` for a view or an unknown name."""
         database, name = _split(name)
-        if database is None and self._is_view(name):
+        if self._is_view(name, database):
             return None
         return self.managed_table(name, database)
 
@@ -94,11 +85,11 @@ class SessionCatalog(Catalog):
         return info
 
     def lookup(self, name: str, database: str | None = None) -> L.LogicalPlan:
-        """The plan ``name`` stands for: a temporary view, a table, or files (``parquet.`/path```)."""
+        """The plan ``name`` stands for: a view, a table, or files (``parquet.`/path```)."""
         if database is None:
             database, name = _split(name)
-        if database is None and self._is_view(name):
-            return super().lookup(name)
+        if self._is_view(name, database):
+            return super().lookup(name, database)
         info = self.managed_table(name, database)
         if info is not None:
             return self._cached_scan(info)
@@ -107,8 +98,16 @@ class SessionCatalog(Catalog):
         raise table_not_found(name if database is None else f"{database}.{name}")
 
     # ------------------------------------------------------------------ PySpark's Catalog
+    def getTable(self, tableName: str) -> Table:
+        info = self.table_behind(tableName)
+        if info is None:
+            return super().getTable(tableName)
+        return Table(info.name, CATALOG_NAME, [info.database], None, "MANAGED", False)
+
     def listTables(self, dbName: str | None = None, pattern: str | None = None) -> list[Table]:
         """The tables of ``dbName`` (default: the current database), then the temporary views."""
+        if _is_global(dbName):
+            return super().listTables(dbName, pattern)
         database = (dbName or self._current).lower()
         if not self.warehouse.database_exists(database):
             raise schema_not_found(dbName or database)
@@ -118,11 +117,17 @@ class SessionCatalog(Catalog):
             tables = [t for t in tables if _matches(t.name, pattern)]
         return tables + super().listTables(None, pattern)
 
+    def listColumns(self, tableName: str, dbName: str | None = None) -> list[Column]:
+        info = self.table_behind(tableName if dbName is None else f"{dbName}.{tableName}")
+        if info is None:
+            return super().listColumns(tableName, dbName)
+        parts = {p.lower() for p in info.partition_columns}
+        return [Column(f.name, None, f.dataType.simpleString(), f.nullable, f.name.lower() in parts, False, False)
+                for f in info.schema.fields]
+
     def tableExists(self, tableName: str, dbName: str | None = None) -> bool:
         database, name = (dbName, tableName) if dbName is not None else _split(tableName)
-        if database is None and self._is_view(name):
-            return True
-        return self.managed_table(name, database) is not None
+        return self._is_view(name, database) or self.managed_table(name, database) is not None
 
     def currentDatabase(self) -> str:
         return self._current
@@ -139,8 +144,7 @@ class SessionCatalog(Catalog):
         out = []
         for name, description in sorted(self.warehouse.databases().items()):
             if pattern is None or _matches(name, pattern):
-                location = "file:" + self.warehouse.database_location(name)
-                out.append(Database(name, CATALOG_NAME, description, location))
+                out.append(Database(name, CATALOG_NAME, description, "file:" + self.warehouse.database_location(name)))
         return out
 
     def getDatabase(self, dbName: str) -> Database:
@@ -149,8 +153,7 @@ class SessionCatalog(Catalog):
                 return database
         raise schema_not_found(dbName)
 
-
-    # ------------------------------------------------------------------ caching
+    # ------------------------------------------------------------------ caching tables (views: Catalog)
     def _cached_scan(self, info: TableInfo) -> L.LogicalPlan:
         """The table's scan, or its cache while the table still has the files it was cached with."""
         cached = self._cached_tables.get((info.database, info.name))
@@ -163,44 +166,38 @@ class SessionCatalog(Catalog):
         return L.SubqueryAlias(info.name, relation)
 
     def cacheTable(self, tableName: str, storageLevel: Any = None) -> None:
-        """Cache the view's or table's rows (on first use): later queries naming it scan the cache."""
-        database, name = _split(tableName)
-        if database is None and self._is_view(name):
-            plan = super().lookup(name).child
-            if not isinstance(plan, L.InMemoryRelation):
-                self.register(name, _in_memory(plan), replace=True)
-            return
-        info = self.resolve_table(name, database)
+        """Cache a view's or table's rows (on first use): later queries naming it scan the cache."""
+        info = self.table_behind(tableName)
+        if info is None:
+            return super().cacheTable(tableName, storageLevel)
         if (info.database, info.name) not in self._cached_tables:
             self._cached_tables[(info.database, info.name)] = (info.files, _in_memory(scan_table(info)))
 
     def isCached(self, tableName: str) -> bool:
-        database, name = _split(tableName)
-        if database is None and self._is_view(name):
-            return isinstance(super().lookup(name).child, L.InMemoryRelation)
-        info = self.resolve_table(name, database)
+        info = self.table_behind(tableName)
+        if info is None:
+            return super().isCached(tableName)
         return (info.database, info.name) in self._cached_tables
 
     def uncacheTable(self, tableName: str) -> None:
-        database, name = _split(tableName)
-        if database is None and self._is_view(name):
-            plan = super().lookup(name).child
-            if isinstance(plan, L.InMemoryRelation):
-                _unpersist(plan)
-                self.register(name, plan.plan, replace=True)
-            return
-        info = self.resolve_table(name, database)
+        info = self.table_behind(tableName)
+        if info is None:
+            return super().uncacheTable(tableName)
         cached = self._cached_tables.pop((info.database, info.name), None)
         if cached is not None:
             _unpersist(cached[1])
 
     def clearCache(self) -> None:
         """Uncache every cached view and table (DataFrames cached with ``cache()`` stay cached)."""
-        for table in super().listTables():
-            self.uncacheTable(table.name)
+        super().clearCache()
         for _, relation in self._cached_tables.values():
             _unpersist(relation)
         self._cached_tables.clear()
+
+    def refreshTable(self, tableName: str) -> None:
+        """Tables are read from the catalog's file list at every query: only the name is checked."""
+        if self.table_behind(tableName) is None:
+            super().refreshTable(tableName)
 
 
 def _in_memory(plan: L.LogicalPlan) -> L.InMemoryRelation:

@@ -17,17 +17,19 @@ from ember.scheduler.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.serializers import record_serializer
 from ember.task_runner import ExecutorEnv, run_task
+from ember.temp_dirs import executor_directory
 
 EXECUTOR_ID = "driver"
 
 
 class InlineBackend:
     def __init__(self, session_dir: str, storage_bytes: int, execution_bytes: int, batch_bytes: int,
-                 compress: bool, faults: tuple[Fault, ...] = ()) -> None:
-        self._env = ExecutorEnv(EXECUTOR_ID,
-                                BlockManager(os.path.join(session_dir, "executors", EXECUTOR_ID), storage_bytes),
+                 compress: bool, faults: tuple[Fault, ...] = (), rdd_compress: bool = False) -> None:
+        blocks = BlockManager(executor_directory(session_dir, EXECUTOR_ID), storage_bytes,
+                              record_serializer(rdd_compress), batch_bytes)
+        self._env = ExecutorEnv(EXECUTOR_ID, blocks,
                                 ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes,
-                                execution_bytes, faults)
+                                execution_bytes, faults, barrier_rendezvous=_single_task_rendezvous)
         self._binaries: dict[int, bytes] = {}
         self._post: Callable[[Any], None] | None = None
 
@@ -56,6 +58,9 @@ class InlineBackend:
     def kill_worker(self, executor_id: str) -> None:
         """The driver is the only executor; it is never killed."""
 
+    def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None:
+        """Never needed: the one inline executor runs barrier stages of one task (see below)."""
+
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         self._env.block_manager.remove_rdd(rdd_id)
 
@@ -64,3 +69,8 @@ class InlineBackend:
 
     def stop(self) -> None:
         self._binaries.clear()
+
+
+def _single_task_rendezvous(task_id: int, kind: str, epoch: int, message: str) -> list[str]:
+    """The inline executor is one slot, so a barrier stage here has one task: nobody to wait for."""
+    return [message]

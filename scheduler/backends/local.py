@@ -4,7 +4,8 @@ One reader thread per worker turns its messages into scheduler events, and answe
 task's request to commit output from the output commit coordinator. A worker that
 exits unexpectedly (crash, ``os._exit`` in user code, killed) is reported as
 ``ExecutorLost`` with its exit code and replaced by a fresh worker, so the session keeps
-its N slots. Shuffle files live in the shared session directory and survive the worker.
+its N slots. Shuffle files live in the shared session directory and survive the worker; its
+own directory (cached disk blocks, spills) is removed.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from __future__ import annotations
 import itertools
 import logging
 import pickle
+import shutil
 import threading
 from typing import Any, Callable
 
 from ember.errors import WorkerLostError
 from ember.scheduler.backends.base import CanCommit
-from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
+from ember.scheduler.events import BarrierRequested, ExecutorAdded, ExecutorLost, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.framing import ConnectionClosed, Control
+from ember.temp_dirs import executor_directory
 from ember.worker_pool import WorkerProcess
 
 log = logging.getLogger(__name__)
@@ -76,6 +79,9 @@ class LocalProcessBackend:
                                                fields["attempt"])
                     self._send(worker.executor_id, Control.COMMIT_ANSWER,
                                {"task_id": fields["task_id"], "allowed": allowed})
+                elif kind is Control.BARRIER_REQUEST:
+                    self._post(BarrierRequested(worker.executor_id, fields["task_id"], fields["kind"],
+                                                fields["epoch"], fields["message"]))
                 elif kind is Control.READY:
                     self._post(ExecutorAdded(worker.executor_id))
                     with self._ready:
@@ -98,6 +104,9 @@ class LocalProcessBackend:
         log.warning("worker %s (pid %d) exited with code %s (peak RSS %s bytes); starting a replacement",
                     worker.executor_id, worker.pid, ended.exit_code, ended.peak_rss)
         worker.channel.close()
+        # Its cached disk blocks die with it (the driver forgets them on ExecutorLost), and so
+        # do the spill files of the task it was running.
+        shutil.rmtree(executor_directory(self._init["session_dir"], worker.executor_id), ignore_errors=True)
         budget = self._init["storage_bytes"] + self._init["execution_bytes"]
         self._post(ExecutorLost(worker.executor_id, ended.exit_code, ended.peak_rss, budget))
         self._start_worker()
@@ -123,6 +132,9 @@ class LocalProcessBackend:
 
     def kill_task(self, executor_id: str, task_id: int) -> None:
         self._send(executor_id, Control.KILL_TASK, {"task_id": task_id})
+
+    def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None:
+        self._send(executor_id, Control.BARRIER_REPLY, {"task_id": task_id, "messages": messages})
 
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         with self._lock:

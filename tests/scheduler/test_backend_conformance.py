@@ -32,7 +32,7 @@ def _local(session: str) -> LocalProcessBackend:
 
     init = {"session_dir": session, "sys_path": list(sys.path), "cwd": os.getcwd(), "preload": [],
             "storage_bytes": 1 << 20, "execution_bytes": 1 << 20, "batch_bytes": 64 << 10,
-            "compress": True, "faults": None}
+            "compress": True, "rdd_compress": False, "faults": None}
     return LocalProcessBackend(2, init)
 
 

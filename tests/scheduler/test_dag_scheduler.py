@@ -41,6 +41,7 @@ class RecordingBackend:
         self.binaries: dict[int, bytes] = {}
         self.killed_tasks: list[int] = []
         self.killed_workers: list[str] = []
+        self.barrier_replies: list = []
 
     def start(self, post) -> None: ...
 
@@ -59,6 +60,9 @@ class RecordingBackend:
         self.killed_workers.append(executor_id)
 
     def remove_rdd_blocks(self, rdd_id) -> None: ...
+
+    def reply_barrier(self, executor_id, task_id, messages) -> None:
+        self.barrier_replies.append((executor_id, task_id, messages))
 
     def executor_pids(self):
         return {}
