@@ -203,7 +203,8 @@ class DataFrameWriter:
         options = Options.of(self._options)
         check_options(self._format, "write", options)
         check_write_options(self._format, options)
-        _write(self._df, path.removeprefix("file:"), self._format, self._mode, options, self._partition_columns())
+        write_files(self._df, path.removeprefix("file:"), self._format, self._mode, options,
+                    self._partition_columns())
 
     def _partition_columns(self) -> list[str]:
         by_lower = {c.lower(): c for c in self._df.columns}
@@ -239,12 +240,33 @@ class DataFrameWriter:
     def text(self, path: str, compression: str | None = None, lineSep: str | None = None) -> None:
         self.save(path, "text", None, None, compression=compression, lineSep=lineSep)
 
+    def saveAsTable(self, name: str, format: str | None = None, mode: str | None = None,
+                    partitionBy: Any = None, **options: Any) -> None:
+        """Save as the warehouse table ``name`` (``db.name`` allowed): created, or with ``mode``
+        ``append`` added to (columns matched by name), ``overwrite`` replaced, ``ignore`` left."""
+        from ember.sql.table_writes import save_as_table
 
-def _write(df: DataFrame, path: str, fmt: str, mode: str, options: Options, partition_by: list[str]) -> None:
+        if format is not None:
+            self.format(format)
+        if partitionBy is not None:
+            self.partitionBy(partitionBy)
+        self.mode(mode).options(**options)
+        save_as_table(self._df, name, self._format, self._mode, self._partition_by)
+
+    def insertInto(self, tableName: str, overwrite: bool | None = None) -> None:
+        """Add the rows to the warehouse table ``tableName``, columns matched by position
+        (``overwrite=True``, or mode ``overwrite``, replaces its rows)."""
+        from ember.sql.table_writes import insert_into
+
+        insert_into(self._df, tableName, bool(overwrite) if overwrite is not None else self._mode == "overwrite")
+
+
+def write_files(df: DataFrame, path: str, fmt: str, mode: str, options: Options, partition_by: list[str]) -> list[str]:
+    """Write ``df`` under ``path`` as one job; returns the files it added (relative to ``path``)."""
     job = commit.WriteJob(path, mode)
     created = not os.path.exists(path)
     if not commit.setup_job(job):
-        return
+        return []
     qe = df._qe
     schema = arrow_schema(list(qe.analyzed.output))
     names = df.columns
@@ -271,6 +293,7 @@ def _write(df: DataFrame, path: str, fmt: str, mode: str, options: Options, part
     except BaseException:
         commit.abort_job(job, created)
         raise
+    return [rel for _, files in committed for rel in files]
 
 
 def _write_empty(job: commit.WriteJob, fmt: str, schema: Any, names: list[str], options: Options,

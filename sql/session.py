@@ -9,10 +9,10 @@ import pyarrow as pa
 
 from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_schema, to_arrow_schema
-from ember.sql.catalog import Catalog
+from ember.sql.session_catalog import SessionCatalog
 from ember.sql.conversion import infer_schema, rows_to_table
 from ember.sql.dataframe import DataFrame
-from ember.sql.errors import EmberTypeError
+from ember.sql.errors import EmberTypeError, ParseException
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
@@ -105,7 +105,8 @@ class SparkSession:
     def __init__(self, sparkContext: Any, options: dict[str, str] | None = None):
         self._sc = sparkContext
         self.conf = RuntimeConfig(dict(options or {}))
-        self.catalog = Catalog(sparkContext)
+        self._initial_settings = dict(options or {})
+        self.catalog = SessionCatalog(self, sparkContext)
         self.catalog._conf = self.conf
         self._udf_registration: UDFRegistration | None = None
         self._stopped = False
@@ -158,15 +159,31 @@ class SparkSession:
                                  f"{type(args).__name__}.")
         with analysed_by(self):
             if not kwargs:
-                return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
+                return self._command(sqlQuery, args) or DataFrame(self, to_logical(sqlQuery, self.catalog, args))
             formatter = SQLStringFormatter(self)
             try:
                 return DataFrame(self, to_logical(formatter.format(sqlQuery, **kwargs), self.catalog, args))
             finally:
                 formatter.clear()
 
+    def _command(self, sqlQuery: str, args: Any) -> DataFrame | None:
+        """Run ``sqlQuery`` now if it is a statement other than a query (``CREATE``, ``SHOW``, ``SET``, …)."""
+        from ember.sql.statements import run_command
+
+        result = run_command(self, sqlQuery)
+        if result is not None and args:
+            raise ParseException("UNSUPPORTED_FEATURE", "Parameter markers (args) are supported in queries only.")
+        return result
+
+    def _query(self, sqlQuery: str) -> DataFrame:
+        """The DataFrame of a query's text (never a command): the query inside a statement."""
+        from ember.sql.parser.to_logical import to_logical
+
+        with analysed_by(self):
+            return DataFrame(self, to_logical(sqlQuery, self.catalog))
+
     def table(self, tableName: str) -> DataFrame:
-        """The temporary view named ``tableName``."""
+        """The temporary view or warehouse table named ``tableName`` (``db.table`` allowed)."""
         return DataFrame(self, self.catalog.lookup(tableName))
 
     def newSession(self) -> SparkSession:

@@ -41,10 +41,6 @@ PIVOT_MAX_VALUES = declare(
 TRANSPOSE_MAX_VALUES = declare(
     "spark.sql.transposeMaxValues", int, 500,
     "The most rows `transpose()` turns into columns; more fail with TRANSPOSE_EXCEED_ROW_LIMIT.")
-WAREHOUSE_DIR = declare(
-    "spark.sql.warehouse.dir", str, "spark-warehouse",
-    "Only shown as the `default` database's `locationUri` in `spark.catalog` (relative to the working "
-    "directory); Ember writes no tables there.")
 EAGER_EVAL_ENABLED = declare(
     "spark.sql.repl.eagerEval.enabled", parse_bool, True,
     "Render a DataFrame as an HTML table in notebooks (`_repr_html_`). PySpark's default is false; see "
@@ -56,3 +52,7 @@ EAGER_EVAL_TRUNCATE = declare(
 PYTHON_UDF_ARROW_ENABLED = declare(
     "spark.sql.execution.pythonUDF.arrow.enabled", parse_bool, False,
     "Whether a `udf` declared without `useArrow` converts its inputs and results through Arrow and pandas.")
+WAREHOUSE_DIR = declare(
+    "spark.sql.warehouse.dir", str, "spark-warehouse",
+    "Where databases and managed tables are kept (Parquet files and a small catalog); relative to the working "
+    "directory when the session first uses it, and fixed from then on.")
