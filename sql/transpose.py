@@ -37,8 +37,8 @@ def _tightest(a: T.DataType, b: T.DataType) -> T.DataType | None:
         return a
     if isinstance(a, _NUMERIC_ORDER) and isinstance(b, _NUMERIC_ORDER):
         pair = {type(a), type(b)}
-        if T.FloatType in pair and pair & {T.IntegerType, T.LongType}:
-            return T.DoubleType()  # ANSI: a float cannot hold every int or bigint
+        if T.FloatType in pair and len(pair) == 2:
+            return T.DoubleType()  # ANSI: an integral type and a float meet at double
         rank = {cls: i for i, cls in enumerate(_NUMERIC_ORDER)}
         return a if rank[type(a)] >= rank[type(b)] else b
     datetimes = {type(a), type(b)}
