@@ -684,6 +684,17 @@ class DataFrame:
         return self._qe.to_rdd().mapPartitions(
             lambda batches: (r for b in batches for r in table_to_rows(pa.Table.from_batches([b]), schema)))
 
+    def toJSON(self, use_unicode: bool = True):
+        """The rows as an RDD of JSON strings, written as ``df.write.json`` writes them."""
+        from ember.sql.io.options import Options
+        from ember.sql.io.writers import json_records
+
+        names = self.columns
+        ntz = frozenset(f.name for f in self.schema.fields if isinstance(f.dataType, T.TimestampNTZType))
+        return self._qe.to_rdd().mapPartitions(
+            lambda batches: (line for b in batches
+                             for line in json_records(pa.Table.from_batches([b]).rename_columns(names), Options(), ntz)))
+
     def show(self, n: int = 20, truncate: bool | int = True, vertical: bool = False) -> None:
         print(self._show_string(n, truncate, vertical))  # PySpark too ends with an empty line
 

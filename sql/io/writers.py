@@ -190,11 +190,15 @@ def _json_text(value: Any, formats: _Datetimes) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _write_json(table: pa.Table, path: str, options: Options, ntz: frozenset[str]) -> None:
+def json_records(table: pa.Table, options: Options, ntz: frozenset[str]) -> list[str]:
+    """Each row of ``table`` as the JSON object Spark writes for it (``df.write.json``, ``df.toJSON``)."""
     names = table.column_names
     formats = _datetimes(options)
-    lines = [_json_text(dict(zip(names, row)), formats) + "\n" for row in _rows(table, options, ntz)]
-    _write_bytes(path, "json", options, "".join(lines))
+    return [_json_text(dict(zip(names, row)), formats) for row in _rows(table, options, ntz)]
+
+
+def _write_json(table: pa.Table, path: str, options: Options, ntz: frozenset[str]) -> None:
+    _write_bytes(path, "json", options, "".join(line + "\n" for line in json_records(table, options, ntz)))
 
 
 def _write_text(table: pa.Table, path: str, options: Options, ntz: frozenset[str]) -> None:
