@@ -684,6 +684,13 @@ class DataFrame:
         return self._qe.to_rdd().mapPartitions(
             lambda batches: (r for b in batches for r in table_to_rows(pa.Table.from_batches([b]), schema)))
 
+    def zipWithIndex(self, indexColName: str = "index") -> DataFrame:
+        """The rows with a last column of consecutive 0-based indices in the DataFrame's order
+        (one job counts each partition's rows first, as ``RDD.zipWithIndex``)."""
+        schema = T.StructType(self.schema.fields + [T.StructField(indexColName, T.LongType(), False)])
+        indexed = self.rdd.zipWithIndex().map(lambda pair: (*pair[0], pair[1]))
+        return self.sparkSession.createDataFrame(indexed, schema)
+
     def toJSON(self, use_unicode: bool = True):
         """The rows as an RDD of JSON strings, written as ``df.write.json`` writes them."""
         from ember.sql.io.options import Options

@@ -1,4 +1,4 @@
-"""``DataFrame.toJSON``: each row as the JSON object Spark writes (expected text from PySpark 4.3, UTC)."""
+"""Rows handed out of a DataFrame: ``toJSON`` (expected text from PySpark 4.3, UTC) and ``zipWithIndex``."""
 
 from __future__ import annotations
 
@@ -28,3 +28,12 @@ def test_to_json_writes_nulls_out_doubles_as_java_and_timestamps_with_their_zone
 def test_to_json_keeps_one_string_per_row_in_order(spark):
     df = spark.createDataFrame([(2, "x"), (3, None)], "age int, name string").repartition(1)
     assert df.toJSON().collect() == ['{"age":2,"name":"x"}', '{"age":3}']
+
+
+def test_zip_with_index_appends_consecutive_indices_in_the_frames_order(spark):
+    # Expected rows and schema captured from PySpark 4.3 on the same data.
+    df = spark.createDataFrame([("a",), ("b",), ("c",)], "v string").repartition(2).orderBy("v")
+    assert [tuple(r) for r in df.zipWithIndex().collect()] == [("a", 0), ("b", 1), ("c", 2)]
+    field = df.zipWithIndex("i").schema["i"]
+    assert (field.dataType.simpleString(), field.nullable) == ("bigint", False)
+    assert df.zipWithIndex("v").columns == ["v", "v"]  # Spark does not refuse a clashing name
