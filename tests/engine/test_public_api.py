@@ -28,7 +28,7 @@ def test_importing_the_rdd_core_does_not_import_pyarrow():
     assert result.stdout.strip() == "False"
 
 
-# Issue 2's list of PySpark RDD and SparkContext methods that Ember provides.
+# PySpark's RDD and SparkContext methods that Ember provides (the API coverage report lists the rest).
 RDD_METHODS = """map flatMap filter mapPartitions mapPartitionsWithIndex glom distinct union intersection subtract
 cartesian zip zipWithIndex zipWithUniqueId sample randomSplit takeSample sortBy sortByKey groupBy groupByKey
 reduceByKey reduceByKeyLocally aggregateByKey foldByKey combineByKey countByKey countByValue join
