@@ -30,6 +30,7 @@ from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.faults import Fault, inject
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
+from ember.shuffle.fetch import BlockFetcher
 from ember.shuffle.serializers import Serializer
 from ember.shuffle.writer import ShuffleWriter
 from ember.task_context import TaskContext
@@ -52,6 +53,7 @@ class ExecutorEnv:
     batch_bytes: int
     execution_bytes: int
     faults: tuple[Fault, ...] = ()
+    block_fetcher: BlockFetcher | None = None  # None: read shuffle blocks by path (one machine)
 
 
 class TaskKilledError(BaseException):
@@ -70,11 +72,13 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     try:
         stage = cloudpickle.loads(binary)
         split = pickle.loads(partition_bytes)
-        map_outputs = {sid: [(map_id, MapOutputFiles(data, index)) for map_id, data, index in outputs]
+        map_outputs = {sid: [(map_id, MapOutputFiles(data, index, executor_id))
+                             for map_id, executor_id, data, index in outputs]
                        for sid, outputs in desc.map_outputs.items()}
         context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                               desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
-                              map_outputs, desc.properties, metrics, memory=memory)
+                              map_outputs, desc.properties, metrics, memory=memory,
+                              block_fetcher=env.block_fetcher)
         TaskContext._set(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)

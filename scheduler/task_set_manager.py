@@ -46,7 +46,7 @@ class TaskSetManager:
     preferred: dict[int, tuple[str, ...]]
     max_failures: int
     priority: tuple[int, int]
-    map_outputs: dict[int, list[tuple[int, str, str]]]  # what every task reads; fixed for the attempt
+    map_outputs: dict[int, list[tuple[int, str, str, str]]]  # what every task reads; fixed for the attempt
     last_launch: float = 0.0
     zombie: bool = False
     running: dict[int, RunningTask] = field(default_factory=dict)

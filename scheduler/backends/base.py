@@ -4,6 +4,10 @@ A backend starts executors, delivers stage binaries and tasks, and reports back 
 the ``post`` callback it is given: ``ExecutorAdded`` when an executor is ready,
 ``TaskCompleted`` for every task, ``ExecutorLost`` when one dies. Every backend passes
 the conformance tests in ``tests/scheduler/test_backend_conformance.py``.
+
+``shuffle_files_outlive_executors`` says whether map output files survive the executor
+that wrote them (one shared session directory) or are lost with it (files on the
+executor's node, served by the executor); the scheduler recomputes them in the second case.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from ember.scheduler.task import TaskDescription
 
 
 class SchedulerBackend(Protocol):
+    shuffle_files_outlive_executors: bool
+
     def start(self, post: Callable[[Any], None]) -> None: ...
 
     def wait_until_ready(self, timeout: float) -> None: ...
@@ -29,6 +35,8 @@ class SchedulerBackend(Protocol):
     def kill_worker(self, executor_id: str) -> None: ...
 
     def remove_rdd_blocks(self, rdd_id: int) -> None: ...
+
+    def remove_shuffle(self, shuffle_id: int) -> None: ...
 
     def executor_pids(self) -> dict[str, int]: ...
 

@@ -21,6 +21,8 @@ EXECUTOR_ID = "driver"
 
 
 class InlineBackend:
+    shuffle_files_outlive_executors = True  # they are in the shared session directory
+
     def __init__(self, session_dir: str, storage_bytes: int, execution_bytes: int, batch_bytes: int,
                  compress: bool, faults: tuple[Fault, ...] = ()) -> None:
         self._env = ExecutorEnv(EXECUTOR_ID,
@@ -55,6 +57,9 @@ class InlineBackend:
 
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         self._env.block_manager.remove_rdd(rdd_id)
+
+    def remove_shuffle(self, shuffle_id: int) -> None:
+        """Shuffle files are in the session directory, which the map-output tracker cleans."""
 
     def executor_pids(self) -> dict[str, int]:
         return {EXECUTOR_ID: os.getpid()}

@@ -34,6 +34,8 @@ from ember.shuffle.index_file import write_map_output
 
 
 class RecordingBackend:
+    shuffle_files_outlive_executors = True
+
     def __init__(self) -> None:
         self.launched: list = []
         self.binaries: dict[int, bytes] = {}
@@ -57,6 +59,8 @@ class RecordingBackend:
         self.killed_workers.append(executor_id)
 
     def remove_rdd_blocks(self, rdd_id) -> None: ...
+
+    def remove_shuffle(self, shuffle_id) -> None: ...
 
     def executor_pids(self):
         return {}

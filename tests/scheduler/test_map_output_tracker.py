@@ -21,6 +21,6 @@ def test_availability_follows_registrations_exactly(tmp_path):
     assert not tracker.is_available(7) and tracker.missing_map_ids(7) == [1]
     tracker.register_map_output(7, 1, status)
     assert tracker.is_available(7)
-    assert [map_id for map_id, _, _ in tracker.locations(7)] == [0, 1, 2]
+    assert [map_id for map_id, _, _, _ in tracker.locations(7)] == [0, 1, 2]
     tracker.unregister_shuffle(7)
     assert not tracker.is_available(7)
