@@ -81,7 +81,7 @@ def _entry(key: str, parse: Callable[[Any], Any], default: Any, doc: str,
     return entry
 
 
-MASTER = _entry("spark.master", str, "local[*]", "Where to run: local, local[N], local[*] or local[N,F].")
+MASTER = _entry("spark.master", str, "local[*]", "Where to run: local, local[N], local[*], local[N,F], inline or ray.")
 APP_NAME = _entry("spark.app.name", str, "ember", "The application's name, shown in progress bars and logs.")
 DEFAULT_PARALLELISM = _entry(
     "spark.default.parallelism", int, None,
@@ -132,6 +132,37 @@ SHUFFLE_BATCH_BYTES = _entry(
 WORKER_START_TIMEOUT = _entry(
     "ember.worker.startTimeout", parse_seconds, 60.0,
     "How long the driver waits for a new worker process to report ready.",
+)
+REDUCER_MAX_SIZE_IN_FLIGHT = _entry(
+    "spark.reducer.maxSizeInFlight", parse_bytes, 48 << 20,
+    "On a cluster (the ray master), most shuffle bytes a reduce task fetches from other executors at once.",
+)
+RAY_ADDRESS = _entry(
+    "ember.ray.address", str, None,
+    "The ray master joins the Ray cluster at this address; unset: RAY_ADDRESS, else a new local Ray.",
+    shown_default="RAY_ADDRESS",
+)
+RAY_EXECUTORS = _entry(
+    "ember.ray.executors", int, None,
+    "Executors (Ray actors, one task slot each) the ray master starts.",
+    shown_default="cluster CPUs / executorCores",
+)
+RAY_EXECUTOR_CORES = _entry(
+    "ember.ray.executorCores", float, 1.0, "CPUs Ray reserves for each executor actor.",
+)
+RAY_EXECUTOR_MEMORY = _entry(
+    "ember.ray.executorMemory", parse_bytes, None,
+    "Memory Ray reserves for each executor actor, and that executor's budget (instead of spark.executor.memory).",
+    shown_default="spark.executor.memory, not reserved",
+)
+RAY_SHIP_CODE = _entry(
+    "ember.ray.shipCode", parse_bool, False,
+    "Send Ember's own code to the cluster's nodes in Ray's job-level runtime_env (py_modules), for nodes without Ember installed.",
+)
+RAY_WORKING_DIR = _entry(
+    "ember.ray.workingDir", str, None,
+    "A directory of the application's own modules that Ray's job-level runtime_env uploads to every node (working_dir).",
+    shown_default="none",
 )
 TESTING_FAULTS = _entry(
     "ember.testing.faults", str, None,

@@ -170,7 +170,7 @@ class DAGScheduler:
             task_set = self.task_scheduler.task_finished(task_id)
             if task_set is not None:
                 reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task,
-                                             event.peak_rss, event.memory_budget)
+                                             event.peak_rss, event.memory_budget, event.detail)
                 self._task_ended(task_set, TaskOutcome(task_id, reason))
             self._task_gone(task_id)
         self._map_outputs_lost(self.tracker.remove_executor(event.executor_id))

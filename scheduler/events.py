@@ -45,6 +45,7 @@ class ExecutorLost:
     exit_code: int | None
     peak_rss: int | None = None       # bytes, when the backend could measure it
     memory_budget: int | None = None  # spark.executor.memory, bytes
+    detail: str | None = None         # how it ended, when the backend knows better than an exit code
 
 
 @dataclass(frozen=True, slots=True)
