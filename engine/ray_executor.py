@@ -154,6 +154,10 @@ class RayExecutor:
     def shutdown(self) -> None:
         """Remove this node's files of the application, then let ``wait_until_stopped`` return."""
         shutil.rmtree(self._node_dir, ignore_errors=True)
+        try:
+            os.rmdir(os.path.dirname(self._node_dir))  # the application's, once no node of it is left here
+        except OSError:
+            pass
         self._stopped.set()
 
     # --- executor -> executor (group "io") ---------------------------------------------

@@ -176,6 +176,9 @@ class RayBackend:
         ray.wait(pending, num_returns=len(pending), timeout=5)
         for executor in executors:
             ray.kill(executor.handle, no_restart=True)
+        # A call to a killed actor fails once Ray has seen its process end: wait for that.
+        probes = [e.handle.ready.options(concurrency_group="control").remote() for e in executors]
+        ray.wait(probes, num_returns=len(probes), timeout=10)
         if self._owns_connection:
             ray.shutdown()
         if self._staged_code is not None:

@@ -1,7 +1,7 @@
 """Every SchedulerBackend meets the same contract (scheduler/backends/base.py).
 
 Each backend is driven directly through the protocol, with a queue as its ``post``
-callback: it reports its executors, runs tasks from a stage binary sent once, reports
+callback (the Ray backend on a small local cluster, started once for this module): it reports its executors, runs tasks from a stage binary sent once, reports
 every outcome, runs a task that fails as a failure, and stops cleanly.
 """
 
@@ -36,8 +36,19 @@ def _local(session: str) -> LocalProcessBackend:
     return LocalProcessBackend(2, init)
 
 
-@pytest.fixture(params=[_inline, _local], ids=["inline", "local"])
+def _ray(session: str) -> object:
+    from ember.scheduler.backends.ray import RayBackend, RaySettings
+
+    init = {"session_dir": session, "preload": [], "storage_bytes": 1 << 20, "execution_bytes": 1 << 20,
+            "batch_bytes": 64 << 10, "compress": True, "faults": None, "local_dir": os.path.dirname(session),
+            "max_bytes_in_flight": 1 << 20}
+    return RayBackend(RaySettings(None, 2, 1.0, None, None, 60.0), init)
+
+
+@pytest.fixture(params=[_inline, _local, _ray], ids=["inline", "local", "ray"])
 def backend(request, tmp_path):
+    if request.param is _ray:
+        request.getfixturevalue("ray_cluster")  # skipped, saying why, without Ray
     session = SessionDirectory(str(tmp_path))
     made = request.param(session.path)
     events: queue.Queue = queue.Queue()
