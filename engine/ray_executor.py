@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import shutil
+import sys
 import threading
 from collections import deque
 from dataclasses import dataclass
@@ -65,6 +66,9 @@ class RayExecutor:
 
     def __init__(self, executor_id: str, secret: bytes, init: dict) -> None:
         os.umask(0o077)  # every shuffle, spill and block file is private to the user
+        # The driver's import path, where this node has it too (a cluster on one machine, shared
+        # file systems): functions of the driver's own modules then unpickle as in local mode.
+        sys.path.extend(p for p in init.get("sys_path", []) if p not in sys.path and os.path.isdir(p))
         self._sealer = Sealer(secret)
         self.executor_id = executor_id
         self.node_id = ray.get_runtime_context().get_node_id()
