@@ -154,7 +154,7 @@ class DAGScheduler:
 
     @handle.register(ExecutorAdded)
     def _executor_added(self, event: ExecutorAdded) -> None:
-        self.task_scheduler.add_executor(event.executor_id)
+        self.task_scheduler.add_executor(event.executor_id, event.host)
         self.task_scheduler.offer()
 
     @handle.register(ExecutorLost)
@@ -331,7 +331,8 @@ class DAGScheduler:
         map_outputs = {dep.shuffle_id: self.tracker.locations(dep.shuffle_id) for dep in stage.shuffle_reads}
         task_set = TaskSetManager(stage, attempt, next(self._binary_ids), binary, partition_bytes,
                                   {i: self._preferred_locations(stage.rdd, i) for i in indices},
-                                  self.max_task_failures, (first_job, stage.id), map_outputs)
+                                  self.max_task_failures, (first_job, stage.id), map_outputs,
+                                  hosts=self.task_scheduler.hosts())
         self.running_stages.add(stage)
         self.task_set_by_stage_id[stage.id] = task_set
         self.listeners.stage_submitted(stage, attempt, len(indices))

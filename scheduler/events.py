@@ -37,6 +37,7 @@ class TaskCompleted:
 @dataclass(frozen=True, slots=True)
 class ExecutorAdded:
     executor_id: str
+    host: str | None = None  # its node, when the backend knows (Ray): for node-level locality
 
 
 @dataclass(frozen=True, slots=True)

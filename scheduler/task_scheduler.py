@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 @dataclass(eq=False)
 class ExecutorSlot:
     executor_id: str
+    host: str | None = None  # its node, when the backend says (Ray)
     running_task: int | None = None
     binaries: set[int] = field(default_factory=set)
 
@@ -39,8 +40,12 @@ class TaskScheduler:
         self.executors: dict[str, ExecutorSlot] = {}
         self._task_ids = itertools.count()
 
-    def add_executor(self, executor_id: str) -> None:
-        self.executors[executor_id] = ExecutorSlot(executor_id)
+    def add_executor(self, executor_id: str, host: str | None = None) -> None:
+        self.executors[executor_id] = ExecutorSlot(executor_id, host)
+
+    def hosts(self) -> dict[str, str]:
+        """The node of every executor whose node is known."""
+        return {e: slot.host for e, slot in self.executors.items() if slot.host is not None}
 
     def remove_executor(self, executor_id: str) -> ExecutorSlot | None:
         slot = self.executors.pop(executor_id, None)
@@ -79,7 +84,8 @@ class TaskScheduler:
             if slot.running_task is not None:
                 continue
             for task_set in self.task_sets:
-                index = task_set.next_task(slot.executor_id, now, self.locality_wait, len(self.executors))
+                index = task_set.next_task(slot.executor_id, now, self.locality_wait, len(self.executors),
+                                           slot.host)
                 if index is not None:
                     self._launch(slot, task_set, index)
                     break

@@ -142,7 +142,7 @@ class RayBackend:
             return
         executor.handle.warm_up.options(concurrency_group="task").remote()
         self._watch(executor)
-        self._post(ExecutorAdded(executor.executor_id))
+        self._post(ExecutorAdded(executor.executor_id, executor.node_id))
         with self._ready:
             self._ready_count += 1
             self._ready.notify_all()
