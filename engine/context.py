@@ -147,7 +147,11 @@ class SparkContext:
         if config.SHOW_CONSOLE_PROGRESS.read(conf):
             self._progress = ConsoleProgressBar()
             self._listeners.add(self._progress)
-        self._backend = self._make_backend(spec)
+        try:
+            self._backend = self._make_backend(spec)
+        except BaseException:
+            self._session_dir.remove()
+            raise
         self._event_loop = EventLoop(self._handle_event, self._scheduler_crashed)
         tracker = MapOutputTracker(ShuffleBlockResolver(self._session_dir.path),
                                    self._backend.shuffle_files_outlive_executors)

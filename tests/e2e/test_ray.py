@@ -66,6 +66,13 @@ def test_word_count_runs_on_one_executor_per_node_and_shuffles_across_nodes(ray_
     stop_and_assert_clean(context, tmp_path)
 
 
+def test_a_cap_on_bytes_in_flight_smaller_than_a_block_splits_fetches_and_results_stay_exact(ray_context, tmp_path):
+    context = ray_context(**{"spark.reducer.maxSizeInFlight": "1"})  # every answer holds one block
+    pairs = context.parallelize(range(20_000), 6).map(lambda i: (i % 101, i))
+    assert dict(pairs.reduceByKey(add, 2).collect()) == {k: sum(range(k, 20_000, 101)) for k in range(101)}
+    stop_and_assert_clean(context, tmp_path)
+
+
 def test_a_cached_iterative_job_reuses_the_executors_cached_blocks(ray_context, tmp_path):
     context = ray_context()
     links = context.parallelize([(i, [(i + 1) % 40, (i * 7) % 40]) for i in range(40)], 4).cache()
