@@ -136,13 +136,19 @@ def spark_engines(run: Callable[[str, argparse.Namespace, Stopwatch], Any]) -> l
 
 
 @contextmanager
-def spark_context(module: str, watch: Stopwatch, app_name: str = "ember-bench") -> Iterator[Any]:
-    """``module.SparkContext(MASTER, app_name)``, timed as the "session" phase, stopped after."""
-    context_class = getattr(importlib.import_module(module), "SparkContext", None)
+def spark_context(module: str, watch: Stopwatch, app_name: str = "ember-bench",
+                  settings: dict[str, str] | None = None) -> Iterator[Any]:
+    """``module.SparkContext(MASTER, app_name)`` with ``settings`` in its conf, timed as the
+    "session" phase, stopped after."""
+    imported = importlib.import_module(module)
+    context_class = getattr(imported, "SparkContext", None)
     if context_class is None:
         raise ImportError(f"{module} imports but has no SparkContext (incomplete?)")
     with watch.time("session"):
-        sc = context_class(MASTER, app_name)
+        if settings:
+            sc = context_class(MASTER, app_name, conf=imported.SparkConf().setAll(list(settings.items())))
+        else:
+            sc = context_class(MASTER, app_name)
     try:
         yield sc
     finally:

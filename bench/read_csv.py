@@ -3,8 +3,11 @@
 
 The input is one ~200 MB CSV (``--scale 1``) generated once with a fixed seed into
 ``<data-dir>/read_csv-<scale>.csv``: a bigint id, an int key (1000 groups), a double with ~5%
-nulls, a string with ~5% nulls and a date, unquoted (so Ember can cut it into byte ranges).
-Each query re-reads the file (nothing is cached between the two).
+nulls, a string with ~5% nulls and a date, unquoted. A second file, ``read_csv-<scale>-quoted.csv``,
+holds the same rows with every string quoted as other tools write them (``"name_00042"``, and 1%
+``"name_00042, x"`` with the delimiter inside the quotes); the ``quoted`` query runs the same
+``groupBy`` over it (Ember still cuts it into byte ranges: with ``multiLine`` off records are
+lines). Each query re-reads its file (nothing is cached between them).
 
 Usage: python bench/read_csv.py [--scale 0.01] [--engines ember,pyspark,duckdb] [--repeat 3]
 """
@@ -23,8 +26,8 @@ SCHEMA = "id BIGINT, k INT, x DOUBLE, s STRING, d DATE"
 SHUFFLE_PARTITIONS = 8
 
 
-def data_path(args: argparse.Namespace) -> Path:
-    return args.data_dir / f"read_csv-{args.scale:g}.csv"
+def data_path(args: argparse.Namespace, quoted: bool = False) -> Path:
+    return args.data_dir / f"read_csv-{args.scale:g}{'-quoted' if quoted else ''}.csv"
 
 
 def prepare(args: argparse.Namespace) -> str:
@@ -50,7 +53,23 @@ def prepare(args: argparse.Namespace) -> str:
             out.write(b"id,k,x,s,d\n")
             pacsv.write_csv(table, out, pacsv.WriteOptions(quoting_style="none", include_header=False))
         tmp.rename(path)
-    return f"{path} ({path.stat().st_size / 1e6:.0f} MB, {rows} rows)"
+    quoted = data_path(args, quoted=True)
+    if not quoted.exists():
+        _write_quoted(path, quoted)
+    return f"{path} ({path.stat().st_size / 1e6:.0f} MB, {rows} rows), quoted copy {quoted.stat().st_size / 1e6:.0f} MB"
+
+
+def _write_quoted(plain: Path, quoted: Path) -> None:
+    """Quote every non-empty string field of ``plain``; every 100th row's string gets ``, x``."""
+    tmp = quoted.with_suffix(".tmp")
+    with open(plain, encoding="utf-8") as src, open(tmp, "w", encoding="utf-8") as out:
+        out.write(src.readline())
+        for i, line in enumerate(src):
+            fields = line.rstrip("\n").split(",")
+            if fields[3]:
+                fields[3] = f'"{fields[3]}, x"' if i % 100 == 0 else f'"{fields[3]}"'
+            out.write(",".join(fields) + "\n")
+    tmp.rename(quoted)
 
 
 def _run_spark(module: str, args: argparse.Namespace, watch: common.Stopwatch) -> dict[str, Any]:
@@ -62,6 +81,7 @@ def _run_spark(module: str, args: argparse.Namespace, watch: common.Stopwatch) -
                  .config("spark.ui.showConsoleProgress", "false")
                  .config("spark.driver.memory", "4g").getOrCreate())
     path = str(data_path(args))
+    quoted = str(data_path(args, quoted=True))
     try:
         with watch.time("count"):
             count = spark.read.csv(path, header=True, schema=SCHEMA).count()
@@ -70,9 +90,15 @@ def _run_spark(module: str, args: argparse.Namespace, watch: common.Stopwatch) -
             rows = (df.groupBy("k").agg(F.count("*").alias("n"), F.sum("x").alias("sx"), F.max("d").alias("md"),
                                         F.count("s").alias("ns"))
                     .orderBy("k").collect())
+        with watch.time("quoted"):
+            df = spark.read.csv(quoted, header=True, schema=SCHEMA)
+            qrows = (df.groupBy("k").agg(F.count("*").alias("n"), F.count("s").alias("ns"),
+                                         F.sum(F.length("s")).alias("ls"))
+                     .orderBy("k").collect())
     finally:
         spark.stop()
-    return {"count": count, "groups": [[r[0], r[1], round(r[2], 3), str(r[3]), r[4]] for r in rows]}
+    return {"count": count, "groups": [[r[0], r[1], round(r[2], 3), str(r[3]), r[4]] for r in rows],
+            "quoted": [list(r) for r in qrows]}
 
 
 def _run_duckdb(args: argparse.Namespace, watch: common.Stopwatch) -> dict[str, Any]:
@@ -87,7 +113,11 @@ def _run_duckdb(args: argparse.Namespace, watch: common.Stopwatch) -> dict[str, 
         count = con.execute(f"SELECT count(*) FROM {scan}").fetchone()[0]
     with watch.time("groupby"):
         rows = con.execute(f"SELECT k, count(*), sum(x), max(d), count(s) FROM {scan} GROUP BY k ORDER BY k").fetchall()
-    return {"count": count, "groups": [[r[0], r[1], round(r[2], 3), str(r[3]), r[4]] for r in rows]}
+    qscan = scan.replace(str(data_path(args)), str(data_path(args, quoted=True)))
+    with watch.time("quoted"):
+        qrows = con.execute(f"SELECT k, count(*), count(s), sum(length(s)) FROM {qscan} GROUP BY k ORDER BY k").fetchall()
+    return {"count": count, "groups": [[r[0], r[1], round(r[2], 3), str(r[3]), r[4]] for r in rows],
+            "quoted": [list(r) for r in qrows]}
 
 
 def compare(a: dict[str, Any], b: dict[str, Any]) -> str | None:
@@ -96,15 +126,18 @@ def compare(a: dict[str, Any], b: dict[str, Any]) -> str | None:
     for x, y in zip(a["groups"], b["groups"]):
         if x[:2] != y[:2] or x[3:] != y[3:] or abs(x[2] - y[2]) > 1e-6 * max(1.0, abs(x[2])):
             return f"group {x} vs {y}"
-    return None if len(a["groups"]) == len(b["groups"]) else "group counts differ"
+    if len(a["groups"]) != len(b["groups"]):
+        return "group counts differ"
+    return None if a["quoted"] == b["quoted"] else "quoted groups differ"
 
 
 BENCHMARK = common.Benchmark(
     name="read_csv",
     script=__file__,
     engines=[*common.spark_engines(_run_spark), common.Engine("duckdb", _run_duckdb, "duckdb")],
-    columns=[("session", "session (s)"), ("count", "read+count (s)"), ("groupby", "read+groupBy (s)")],
-    ratio_keys=["count", "groupby"],
+    columns=[("session", "session (s)"), ("count", "read+count (s)"), ("groupby", "read+groupBy (s)"),
+             ("quoted", "quoted read+groupBy (s)")],
+    ratio_keys=["count", "groupby", "quoted"],
     prepare=prepare,
     compare=compare,
     describe=lambda r: f"count = {r['count']}; {len(r['groups'])} groups",

@@ -1,23 +1,32 @@
 """``BlockManager``: a worker's cached RDD partitions, in memory and on disk.
 
-Blocks are whole partitions (lists of records) keyed by ``(rdd_id, partition)``. The
-memory store is an LRU under a byte budget (estimated sizes): storing a block evicts the
-least recently used blocks of other RDDs until it fits, writing them to disk when their
-level allows (``MEMORY_AND_DISK``) and dropping them otherwise. A block that cannot fit
-that way is not cached in memory; it goes to disk if allowed, else it is recomputed next
-time. Disk blocks are pickle files in the worker's private directory.
+Blocks are whole partitions keyed by ``(rdd_id, partition)``. A miss is cached by a
+``BlockPut`` (``block_put.py``) *while* the task consumes it: memory levels unroll the
+records batch by batch under the storage budget, and a partition that outgrows it goes to
+disk (``MEMORY_AND_DISK``, ``DISK_ONLY``, in ``disk_store.py``) or is not cached
+(``MEMORY_ONLY``: recomputed next time), so caching never holds a whole partition beyond
+the budget. The memory store is an LRU of lists of record batches, counted in estimated
+bytes: making room evicts the least recently used blocks of *other* RDDs, writing them to
+disk when their level allows and dropping them otherwise. Disk blocks live in the worker's
+directory under the session's private scratch directory.
+
+Checklist when changing this class: every block the driver was told about (through
+``TaskContext.new_blocks``) and that later disappears must be reported through
+``take_dropped``; every ``BlockPut`` of a task ends in ``finish_puts`` or ``abort_puts``.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
-import os
-import pickle
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ember.memory import MemoryBudget, sizeof_sampled
+from ember.block_put import BlockPut
+from ember.disk_store import DiskStore
+from ember.memory import MemoryBudget
+from ember.shuffle.serializers import Serializer
 from ember.storage_level import StorageLevel
 
 if TYPE_CHECKING:
@@ -32,80 +41,91 @@ BlockId = tuple[int, int]
 
 @dataclass(slots=True)
 class _MemoryBlock:
-    records: list[Any]
+    batches: list[list[Any]]
     size: int
     level: StorageLevel
 
 
 class BlockManager:
-    def __init__(self, directory: str, capacity: int) -> None:
+    """One worker's cache: the memory LRU, the disk store and the running task's puts."""
+
+    def __init__(self, directory: str, capacity: int, serializer: Serializer, batch_bytes: int) -> None:
         self.directory = directory
         self.budget = MemoryBudget(capacity)
+        self.disk = DiskStore(directory, serializer)
+        self.batch_bytes = batch_bytes
         self._memory: OrderedDict[BlockId, _MemoryBlock] = OrderedDict()
-        self._disk: set[BlockId] = set()
+        self._puts: dict[BlockId, BlockPut] = {}  # the running task's unfinished puts, outermost first
         self.dropped: list[BlockId] = []
         self.memory_releases = 0  # blocks whose records left memory: the worker's GC looks again
 
     def get_or_compute(self, rdd: RDD, split: Partition, task_context: TaskContext) -> Iterator[Any]:
-        """The cached records of this partition, computing and storing them on a miss."""
+        """The cached records of this partition; on a miss, computed and cached as they stream by."""
         block_id = (rdd.id_, split.index)
         records = self.get(block_id)
         if records is not None:
             task_context.metrics.cache_hits += 1
-            return iter(records)
-        records = list(rdd._compute_uncached(split, task_context))
-        if self.put(block_id, records, rdd.getStorageLevel()):
-            task_context.new_blocks.append(block_id)
-        return iter(records)
+            return records
+        if block_id in self._puts:  # asked twice in one task while being cached (rdd.zip(rdd))
+            return rdd._compute_uncached(split, task_context)
+        # Registered before computing, so a consumer's put is finished before its source's.
+        put = BlockPut(self, block_id, rdd.getStorageLevel(),
+                       lambda: rdd._compute_uncached(split, task_context), task_context, self.batch_bytes)
+        self._puts[block_id] = put
+        return iter(put)
 
-    def get(self, block_id: BlockId) -> list[Any] | None:
+    def get(self, block_id: BlockId) -> Iterator[Any] | None:
+        """The block's records (streamed from disk when it is there), or None on a miss."""
         block = self._memory.get(block_id)
         if block is not None:
             self._memory.move_to_end(block_id)
-            return block.records
-        if block_id in self._disk:
-            try:
-                with open(self._path(block_id), "rb") as handle:
-                    return pickle.load(handle)
-            except FileNotFoundError:
-                self._disk.discard(block_id)
-        return None
+            return itertools.chain.from_iterable(block.batches)
+        return self.disk.read(block_id)
 
-    def put(self, block_id: BlockId, records: list[Any], level: StorageLevel) -> bool:
-        """Store a block at ``level``; returns whether it is stored anywhere."""
-        if level.useMemory:
-            size = sizeof_sampled(records)
-            if self._make_room(size, block_id[0]):
-                self.budget.try_reserve(size)
-                self._memory[block_id] = _MemoryBlock(records, size, level)
-                return True
-        if level.useDisk:
-            self._write_disk(block_id, records)
-            return True
-        return False
+    def finish_puts(self) -> None:
+        """Cache the rest of every partition the task did not read to the end (it succeeded)."""
+        puts, self._puts = list(self._puts.values()), {}
+        try:
+            for put in puts:
+                put.finish()
+        except BaseException:
+            for put in puts:
+                put.abort()
+            raise
+
+    def abort_puts(self) -> None:
+        """Undo the unfinished puts of a task that failed (no-op after ``finish_puts``)."""
+        puts, self._puts = list(self._puts.values()), {}
+        for put in puts:
+            put.abort()
+
+    # --- used by BlockPut ----------------------------------------------------------
+
+    def reserve_unroll_memory(self, size: int, rdd_id: int) -> bool:
+        """Reserve ``size`` bytes for a block being unrolled, evicting other RDDs' blocks if needed."""
+        return self._make_room(size, rdd_id) and self.budget.try_reserve(size)
+
+    def release_unroll_memory(self, size: int) -> None:
+        self.budget.release(size)
+
+    def store_unrolled(self, block_id: BlockId, batches: list[list[Any]], size: int, level: StorageLevel) -> None:
+        """Keep a fully unrolled block in memory; its ``size`` bytes are already reserved."""
+        self._memory[block_id] = _MemoryBlock(batches, size, level)
+
+    # --- removal -------------------------------------------------------------------
 
     def remove_block(self, block_id: BlockId) -> None:
         """Forget one block wherever it is stored."""
         block = self._memory.pop(block_id, None)
         if block is not None:
             self._release(block)
-        if block_id in self._disk:
-            self._disk.discard(block_id)
-            try:
-                os.remove(self._path(block_id))
-            except FileNotFoundError:
-                pass
+        self.disk.remove(block_id)
         self.dropped.append(block_id)
 
     def remove_rdd(self, rdd_id: int) -> None:
         for block_id in [b for b in self._memory if b[0] == rdd_id]:
             self._release(self._memory.pop(block_id))
-        for block_id in [b for b in self._disk if b[0] == rdd_id]:
-            self._disk.discard(block_id)
-            try:
-                os.remove(self._path(block_id))
-            except FileNotFoundError:
-                pass
+        self.disk.remove_rdd(rdd_id)
 
     def take_dropped(self) -> list[BlockId]:
         """Blocks dropped since the last call (the driver stops expecting them here)."""
@@ -119,6 +139,8 @@ class BlockManager:
         RDD larger than memory keeps the partitions that fit instead of thrashing through
         them. Returns False, evicting nothing, when even that cannot make room.
         """
+        if self.budget.free >= size:
+            return True
         evictable = sum(b.size for bid, b in self._memory.items() if bid[0] != rdd_id)
         if self.budget.free + evictable < size:
             return False
@@ -128,7 +150,7 @@ class BlockManager:
             block = self._memory.pop(block_id)
             self._release(block)
             if block.level.useDisk:
-                self._write_disk(block_id, block.records)
+                self.disk.write(block_id, block.batches)
             else:
                 self.dropped.append(block_id)
                 log.debug("dropped cached block %s to free memory", block_id)
@@ -137,14 +159,3 @@ class BlockManager:
     def _release(self, block: _MemoryBlock) -> None:
         self.budget.release(block.size)
         self.memory_releases += 1
-
-    def _write_disk(self, block_id: BlockId, records: list[Any]) -> None:
-        os.makedirs(self.directory, mode=0o700, exist_ok=True)
-        temporary = self._path(block_id) + ".tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump(records, handle, protocol=5)
-        os.replace(temporary, self._path(block_id))
-        self._disk.add(block_id)
-
-    def _path(self, block_id: BlockId) -> str:
-        return os.path.join(self.directory, f"rdd_{block_id[0]}_{block_id[1]}")

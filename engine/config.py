@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from ember.errors import EmberValueError
+
 if TYPE_CHECKING:
     from ember.conf import SparkConf
 
@@ -28,6 +30,13 @@ def parse_bytes(text: str | int) -> int:
     if not match:
         raise ValueError(f"cannot parse {text!r} as a size; expected e.g. '512m' or '2g'")
     return int(match.group(1)) * _SIZE_UNITS[match.group(2) or "b"]
+
+
+def parse_bytes_or_off(text: str | int) -> int:
+    """A size as Spark's SQL settings take one (``10m``, ``10MB``, ``10485760``), or ``-1`` for off."""
+    if str(text).strip() == "-1":
+        return -1
+    return parse_bytes(text)
 
 
 def parse_seconds(text: str | float) -> float:
@@ -68,103 +77,129 @@ class ConfigEntry:
         try:
             return self.parse(raw)
         except ValueError as exc:
-            raise ValueError(f"invalid value for {self.key}: {exc}") from None
+            raise EmberValueError(f"invalid value {raw!r} for {self.key}: {exc}") from None
 
 
 ENTRIES: dict[str, ConfigEntry] = {}
 
 
-def _entry(key: str, parse: Callable[[Any], Any], default: Any, doc: str,
+def declare(key: str, parse: Callable[[Any], Any], default: Any, doc: str,
            shown_default: str | None = None) -> ConfigEntry:
     entry = ConfigEntry(key, parse, default, doc, shown_default)
     ENTRIES[key] = entry
     return entry
 
 
-MASTER = _entry("spark.master", str, "local[*]", "Where to run: local, local[N], local[*], local[N,F], inline or ray.")
-APP_NAME = _entry("spark.app.name", str, "ember", "The application's name, shown in progress bars and logs.")
-DEFAULT_PARALLELISM = _entry(
+MASTER = declare("spark.master", str, "local[*]", "Where to run: local, local[N], local[*], local[N,F], inline or ray.")
+APP_NAME = declare("spark.app.name", str, "ember", "The application's name, shown in progress bars and logs.")
+DEFAULT_PARALLELISM = declare(
     "spark.default.parallelism", int, None,
     "Default number of partitions for parallelize and shuffles; defaults to the number of worker cores.",
     shown_default="number of workers",
 )
-TASK_MAX_FAILURES = _entry(
+TASK_MAX_FAILURES = declare(
     "spark.task.maxFailures", int, 4,
     "Attempts of one task before its job fails; local masters try once unless this is set, and local[N,F] sets it to F.",
     shown_default="`4` (local masters: `1`)",
 )
-STAGE_MAX_CONSECUTIVE_ATTEMPTS = _entry(
+STAGE_MAX_CONSECUTIVE_ATTEMPTS = declare(
     "spark.stage.maxConsecutiveAttempts", int, 4,
     "Consecutive attempts of one stage (after lost shuffle output) before its job fails.",
 )
-EXECUTOR_MEMORY = _entry(
+EXECUTOR_MEMORY = declare(
     "spark.executor.memory", parse_bytes, 1 << 30,
     "Memory budget of each worker process, shared by cached blocks and shuffle buffers.",
 )
-MEMORY_STORAGE_FRACTION = _entry(
+MEMORY_STORAGE_FRACTION = declare(
     "spark.memory.storageFraction", float, 0.6,
     "Share of spark.executor.memory for cached blocks; the rest bounds shuffle aggregation and sorting, which spill beyond it.",
 )
-DRIVER_MAX_RESULT_SIZE = _entry(
+DRIVER_MAX_RESULT_SIZE = declare(
     "spark.driver.maxResultSize", parse_bytes, 1 << 30,
     "Largest total size of serialized task results an action may bring to the driver; 0 means no limit.",
 )
-LOCALITY_WAIT = _entry(
+LOCALITY_WAIT = declare(
     "spark.locality.wait", parse_seconds, 0.5,
     "How long a task waits for the worker holding its cached input before running elsewhere.",
 )
-SHOW_CONSOLE_PROGRESS = _entry(
+SPECULATION = declare(
+    "spark.speculation", parse_bool, False,
+    "Run a second copy of a task much slower than its stage's others on another worker; the first to finish wins.",
+)
+SPECULATION_INTERVAL = declare(
+    "spark.speculation.interval", parse_seconds, 0.1,
+    "How often the scheduler looks for tasks to speculate.",
+    shown_default="`100ms`",
+)
+SPECULATION_MULTIPLIER = declare(
+    "spark.speculation.multiplier", float, 3.0,
+    "How many times slower than the median successful task of its stage a task must be to be speculated.",
+)
+SPECULATION_QUANTILE = declare(
+    "spark.speculation.quantile", float, 0.9,
+    "Fraction of a stage's tasks that must have succeeded before any of its tasks is speculated.",
+)
+SPECULATION_MIN_TASK_RUNTIME = declare(
+    "spark.speculation.minTaskRuntime", parse_seconds, 0.1,
+    "Shortest time a task runs before it may be speculated.",
+    shown_default="`100ms`",
+)
+SHOW_CONSOLE_PROGRESS = declare(
     "spark.ui.showConsoleProgress", parse_bool, True,
     "Show a progress bar per stage for jobs that take longer than half a second.",
 )
-LOCAL_DIR = _entry(
+LOCAL_DIR = declare(
     "spark.local.dir", str, None,
     "Parent directory of the session's private scratch directory (shuffle, spill, broadcast files).",
     shown_default="system temp dir",
 )
-SHUFFLE_COMPRESS = _entry(
+SHUFFLE_COMPRESS = declare(
     "spark.shuffle.compress", parse_bool, True, "Compress shuffle blocks with lz4.",
 )
-SHUFFLE_BATCH_BYTES = _entry(
-    "ember.shuffle.batchBytes", parse_bytes, 64 << 10,
-    "Target size of one serialized record batch in shuffle files and task results.",
+RDD_COMPRESS = declare(
+    "spark.rdd.compress", parse_bool, False,
+    "Compress the disk blocks of persisted RDDs (MEMORY_AND_DISK overflow, DISK_ONLY) with lz4.",
 )
-WORKER_START_TIMEOUT = _entry(
+SHUFFLE_BATCH_BYTES = declare(
+    "ember.shuffle.batchBytes", parse_bytes, 64 << 10,
+    "Target size of one serialized record batch in shuffle files, cached blocks and task results.",
+)
+WORKER_START_TIMEOUT = declare(
     "ember.worker.startTimeout", parse_seconds, 60.0,
     "How long the driver waits for a new worker process to report ready.",
 )
-REDUCER_MAX_SIZE_IN_FLIGHT = _entry(
+REDUCER_MAX_SIZE_IN_FLIGHT = declare(
     "spark.reducer.maxSizeInFlight", parse_bytes, 48 << 20,
     "On a cluster (the ray master), most shuffle bytes a reduce task fetches from other executors at once.",
 )
-RAY_ADDRESS = _entry(
+RAY_ADDRESS = declare(
     "ember.ray.address", str, None,
     "The ray master joins the Ray cluster at this address; unset: RAY_ADDRESS, else a new local Ray.",
     shown_default="RAY_ADDRESS",
 )
-RAY_EXECUTORS = _entry(
+RAY_EXECUTORS = declare(
     "ember.ray.executors", int, None,
     "Executors (Ray actors, one task slot each) the ray master starts.",
     shown_default="cluster CPUs / executorCores",
 )
-RAY_EXECUTOR_CORES = _entry(
+RAY_EXECUTOR_CORES = declare(
     "ember.ray.executorCores", float, 1.0, "CPUs Ray reserves for each executor actor.",
 )
-RAY_EXECUTOR_MEMORY = _entry(
+RAY_EXECUTOR_MEMORY = declare(
     "ember.ray.executorMemory", parse_bytes, None,
     "Memory Ray reserves for each executor actor, and that executor's budget (instead of spark.executor.memory).",
     shown_default="spark.executor.memory, not reserved",
 )
-RAY_SHIP_CODE = _entry(
+RAY_SHIP_CODE = declare(
     "ember.ray.shipCode", parse_bool, False,
     "Send Ember's own code to the cluster's nodes in Ray's job-level runtime_env (py_modules), for nodes without Ember installed.",
 )
-RAY_WORKING_DIR = _entry(
+RAY_WORKING_DIR = declare(
     "ember.ray.workingDir", str, None,
     "A directory of the application's own modules that Ray's job-level runtime_env uploads to every node (working_dir).",
     shown_default="none",
 )
-TESTING_FAULTS = _entry(
+TESTING_FAULTS = declare(
     "ember.testing.faults", str, None,
     "For Ember's own tests: faults to inject, as JSON keyed by stage, partition and attempt.",
     shown_default="none",

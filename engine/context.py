@@ -47,10 +47,11 @@ from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
 from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
-                                    RDDUnpersisted, ShuffleReleased)
+                                    RDDUnpersisted, ShuffleReleased, SpeculationCheck)
 from ember.scheduler.listener import ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
+from ember.scheduler.speculation import SpeculationPolicy
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.status import StatusListener, StatusTracker
 from ember.temp_dirs import SessionDirectory
@@ -155,15 +156,19 @@ class SparkContext:
         self._event_loop = EventLoop(self._handle_event, self._scheduler_crashed)
         tracker = MapOutputTracker(ShuffleBlockResolver(self._session_dir.path),
                                    self._backend.shuffle_files_outlive_executors)
+        speculation = SpeculationPolicy.from_conf(conf)
         self._dag = DAGScheduler(
             self._backend, tracker, BlockManagerMaster(),
             self._listeners, self._accumulators, self._event_loop.post_later,
             max_task_failures=self._max_failures,
             max_stage_attempts=config.STAGE_MAX_CONSECUTIVE_ATTEMPTS.read(conf),
             locality_wait=config.LOCALITY_WAIT.read(conf),
-            max_result_size=config.DRIVER_MAX_RESULT_SIZE.read(conf))
+            max_result_size=config.DRIVER_MAX_RESULT_SIZE.read(conf),
+            speculation=speculation)
         self._event_loop.start()
-        self._backend.start(self._event_loop.post)
+        if speculation is not None:
+            self._event_loop.post_every(speculation.interval, SpeculationCheck())
+        self._backend.start(self._event_loop.post, self._dag.commit_coordinator.can_commit)
         try:
             self._backend.wait_until_ready(config.WORKER_START_TIMEOUT.read(conf))
         except Exception:
@@ -177,15 +182,16 @@ class SparkContext:
         execution = memory - storage
         batch = config.SHUFFLE_BATCH_BYTES.read(self._conf)
         compress = config.SHUFFLE_COMPRESS.read(self._conf)
+        rdd_compress = config.RDD_COMPRESS.read(self._conf)
         faults_text = config.TESTING_FAULTS.read(self._conf)
         if spec.inline:
             return InlineBackend(self._session_dir.path, storage, execution, batch, compress,
-                                 parse_faults(faults_text))
+                                 parse_faults(faults_text), rdd_compress)
         # Workers warm up in the background with what the driver already uses (DataFrames).
         preload = [name for name in ("ember.sql",) if name in sys.modules]
         init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path), "preload": preload,
                 "cwd": os.getcwd(), "storage_bytes": storage, "execution_bytes": execution, "batch_bytes": batch, "compress": compress,
-                "faults": faults_text}
+                "rdd_compress": rdd_compress, "faults": faults_text}
         if spec.ray:
             try:  # Ray is an optional extra
                 from ember.scheduler.backends.ray import ray_backend_from_conf

@@ -13,7 +13,8 @@ fits, the error is also an instance of it, so ``except ValueError`` keeps workin
     │   ├── JobCancelledError         the job was cancelled by the user
     │   ├── JobAbortedError           a job failed for a reason that is not a user exception
     │   ├── WorkerLostError           a worker process died while running a task
-    │   └── FetchFailedError          shuffle output could not be read
+    │   ├── FetchFailedError          shuffle output could not be read
+    │   └── CommitDeniedError         the driver let another attempt of the task commit its output
     └── EmberSQLException            errors of the structured layer, with Spark's error classes
         ├── AnalysisException        unresolved names, type mismatches (PySpark's name)
         │   ├── ParseException       DDL and SQL text that does not parse (PySpark's name)
@@ -126,6 +127,14 @@ class FetchFailedError(EmberRuntimeError):
 
     def __reduce__(self):
         return (type(self), (self.message, self.shuffle_id, self.map_id, self.reduce_id))
+
+
+class CommitDeniedError(EmberRuntimeError):
+    """The driver's output commit coordinator authorised another attempt of this task.
+
+    The attempt has discarded its output; the task ends as ``TaskCommitDenied``, which is
+    never counted as a failure (Spark's ``CommitDeniedException``).
+    """
 
 
 class EmberSQLException(EmberException):

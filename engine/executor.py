@@ -3,7 +3,8 @@
 A worker talks to the driver over one inherited Unix socket (nothing listens on any
 address). It receives stage binaries (kept as bytes, one per stage attempt), runs tasks
 one at a time in its main thread, and sends each outcome back; a reader thread takes
-the driver's messages meanwhile, so a running task can be killed. It makes no scheduling decisions. It exits
+the driver's messages meanwhile, so a running task can be killed. It makes no scheduling decisions; a task that writes output asks the driver's output commit
+coordinator before committing, and waits for the answer (``CommitAsker``). It exits
 on ``STOP``, when the driver's end of the socket closes, or when the driver process
 disappears (a watchdog notices the parent change), so no worker outlives its driver.
 """
@@ -30,6 +31,7 @@ from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.framing import ConnectionClosed, Control, MessageChannel
 from ember.shuffle.serializers import record_serializer
 from ember.task_runner import ExecutorEnv, TaskKilledError, run_task
+from ember.temp_dirs import executor_directory
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +43,46 @@ def _watch_parent(parent_pid: int) -> None:
         time.sleep(0.5)
 
 
-def _make_env(init: dict) -> ExecutorEnv:
-    directory = os.path.join(init["session_dir"], "executors", init["executor_id"])
+class CommitAsker:
+    """A task's question to the driver "may I commit?", sent from the task's thread.
+
+    The answer arrives on the reader thread, tagged with the task id; an answer meant for
+    an earlier task (killed while it waited) is dropped. A closed connection answers no.
+    """
+
+    def __init__(self, channel: MessageChannel) -> None:
+        self._channel = channel
+        self._answers: queue.Queue = queue.Queue()
+
+    def ask(self, desc: TaskDescription) -> bool:
+        self._channel.send(Control.ASK_COMMIT, {"task_id": desc.task_id, "stage_id": desc.stage_id,
+                                                "stage_attempt": desc.stage_attempt,
+                                                "partition": desc.partition_index, "attempt": desc.attempt})
+        while True:
+            task_id, allowed = self._answers.get()
+            if task_id is None or task_id == desc.task_id:
+                return allowed
+
+    def answered(self, fields: dict) -> None:
+        self._answers.put((fields["task_id"], fields["allowed"]))
+
+    def closed(self) -> None:
+        self._answers.put((None, False))
+
+
+def _make_env(init: dict, asker: CommitAsker) -> ExecutorEnv:
+    directory = executor_directory(init["session_dir"], init["executor_id"])
     os.makedirs(directory, mode=0o700, exist_ok=True)
     return ExecutorEnv(
         executor_id=init["executor_id"],
-        block_manager=BlockManager(os.path.join(directory, "blocks"), init["storage_bytes"]),
+        block_manager=BlockManager(os.path.join(directory, "blocks"), init["storage_bytes"],
+                                   record_serializer(init["rdd_compress"]), init["batch_bytes"]),
         resolver=ShuffleBlockResolver(init["session_dir"]),
         record_serializer=record_serializer(init["compress"]),
         batch_bytes=init["batch_bytes"],
         execution_bytes=init["execution_bytes"],
         faults=parse_faults(init.get("faults")),
+        ask_commit=asker.ask,
     )
 
 
@@ -86,15 +117,18 @@ class TaskKiller:
             raise TaskKilledError()
 
 
-def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller) -> None:
+def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller, asker: CommitAsker) -> None:
     try:
         while True:
             kind, fields, payload = channel.receive()
             if kind is Control.KILL_TASK:
                 killer.request(fields["task_id"])
+            elif kind is Control.COMMIT_ANSWER:
+                asker.answered(fields)
             else:
                 inbox.put((kind, fields, payload))
     except (ConnectionClosed, OSError):
+        asker.closed()
         inbox.put((Control.STOP, {}, None))
 
 
@@ -131,11 +165,12 @@ def serve(channel: MessageChannel) -> None:
         raise RuntimeError(f"expected INIT from the driver, got {kind.name}")
     sys.path[:] = init["sys_path"]
     os.chdir(init["cwd"])
-    env = _make_env(init)
+    asker = CommitAsker(channel)
+    env = _make_env(init, asker)
     killer = TaskKiller()
     killer.install()
     inbox: queue.Queue = queue.Queue()
-    threading.Thread(target=_read_messages, args=(channel, inbox, killer), daemon=True).start()
+    threading.Thread(target=_read_messages, args=(channel, inbox, killer, asker), daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
     _preload(init.get("preload", []))
     collector = WorkerCollector()

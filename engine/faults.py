@@ -11,7 +11,10 @@ what happens as that attempt starts:
 * ``sleep``: the task sleeps ``arg`` seconds before running (for cancellation);
 * ``delete_shuffle_output`` / ``corrupt_shuffle_output``: the map output ``arg`` =
   ``[shuffle_id, map_id]`` is deleted, or one byte of it flipped, before the task reads it;
-* ``drop_cached_block``: the cached block ``arg`` = ``[rdd_id, partition]`` is dropped.
+* ``drop_cached_block``: the cached block ``arg`` = ``[rdd_id, partition]`` is dropped;
+* ``sleep_after_commit_request``: not as the attempt starts but once the driver has answered
+  its request to commit output, it sleeps ``arg`` seconds before committing or discarding
+  (so another attempt can ask meanwhile: a raced commit).
 
 Stage ids are assigned in order within a context, so a test's faults hit the same task
 on every run, like Spark's ``failOnMarkedIdentity`` and ``local[N,F]`` hooks.
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from ember.shuffle.block_resolver import ShuffleBlockResolver
 
 ACTIONS = frozenset({"raise", "exit", "sigkill", "sleep", "delete_shuffle_output",
-                     "corrupt_shuffle_output", "drop_cached_block"})
+                     "corrupt_shuffle_output", "drop_cached_block", "sleep_after_commit_request"})
 
 
 class InjectedFault(Exception):
@@ -66,10 +69,18 @@ def parse_faults(text: str | list | None) -> tuple[Fault, ...]:
 
 def inject(faults: tuple[Fault, ...], stage: int, stage_attempt: int, partition: int, attempt: int,
            resolver: ShuffleBlockResolver, block_manager: BlockManager) -> None:
-    """Carry out every fault aimed at this task attempt."""
+    """Carry out every fault aimed at this task attempt's start."""
     for fault in faults:
-        if fault.hits(stage, stage_attempt, partition, attempt):
+        if fault.action != "sleep_after_commit_request" and fault.hits(stage, stage_attempt, partition, attempt):
             _apply(fault, resolver, block_manager)
+
+
+def after_commit_request(faults: tuple[Fault, ...], stage: int, stage_attempt: int, partition: int,
+                         attempt: int) -> None:
+    """Carry out the faults aimed at this attempt's request to commit (after the driver's answer)."""
+    for fault in faults:
+        if fault.action == "sleep_after_commit_request" and fault.hits(stage, stage_attempt, partition, attempt):
+            time.sleep(float(fault.arg))
 
 
 def _apply(fault: Fault, resolver: ShuffleBlockResolver, block_manager: BlockManager) -> None:

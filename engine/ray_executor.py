@@ -8,7 +8,8 @@ that node shares. It serves those files to reducers on other nodes (``fetch_bloc
 fetches theirs (``RayBlockFetcher``), one call per source executor, with the bytes in
 flight capped and every block's checksum verified on arrival; the driver is never in the
 data path. Every payload is sealed with the application's secret (``engine/signing.py``)
-and a bad one is refused.
+and a bad one is refused. A task asking to commit output asks the driver through a
+``CommitRelay`` actor (executors cannot call the driver).
 
 Methods run in three concurrency groups of the actor's threads: ``task`` (one thread:
 binaries, tasks, unpersist, in the order the driver sent them), ``io`` (serving blocks to
@@ -18,7 +19,9 @@ which the driver keeps pending to learn of the actor's death at once).
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
+import itertools
 import logging
 import os
 import pickle
@@ -64,7 +67,7 @@ def node_directory(base: str, app_id: str, node_id: str) -> str:
 class RayExecutor:
     """The actor's body; ``RayBackend`` wraps it with ``ray.remote`` and its options."""
 
-    def __init__(self, executor_id: str, secret: bytes, init: dict) -> None:
+    def __init__(self, executor_id: str, secret: bytes, init: dict, relay: Any) -> None:
         os.umask(0o077)  # every shuffle, spill and block file is private to the user
         # The driver's import path, where this node has it too (a cluster on one machine, shared
         # file systems): functions of the driver's own modules then unpickle as in local mode.
@@ -74,7 +77,8 @@ class RayExecutor:
         self.node_id = ray.get_runtime_context().get_node_id()
         self._node_dir = node_directory(init["local_dir"], init["app_id"], self.node_id)
         os.makedirs(self._node_dir, mode=0o700, exist_ok=True)
-        self._env: ExecutorEnv = _make_env({**init, "session_dir": self._node_dir, "executor_id": executor_id})
+        self._env: ExecutorEnv = _make_env({**init, "session_dir": self._node_dir, "executor_id": executor_id},
+                                           RayCommitAsker(self._sealer, relay, executor_id))
         self._fetcher = RayBlockFetcher(self._sealer, self._env, self.node_id, init["max_bytes_in_flight"])
         self._env.block_fetcher = self._fetcher
         self._binaries: dict[int, bytes] = {}
@@ -187,6 +191,62 @@ class RayExecutor:
             blocks.append((map_id, block, checksum))
             size += len(block)
         return self._sealer.seal((blocks, [], None))
+
+
+class RayCommitAsker:
+    """A task's question "may I commit?" to the driver, through the application's ``CommitRelay``.
+
+    The question and the answer are sealed; the answer must name the question it answers.
+    """
+
+    def __init__(self, sealer: Sealer, relay: Any, executor_id: str) -> None:
+        self._sealer = sealer
+        self._relay = relay
+        self._executor_id = executor_id
+        self._ids = itertools.count()
+
+    def ask(self, desc: TaskDescription) -> bool:
+        question_id = f"{self._executor_id}/{desc.task_id}/{next(self._ids)}"
+        question = self._sealer.seal((question_id, desc.stage_id, desc.stage_attempt, desc.partition_index,
+                                      desc.attempt))
+        answered, allowed = self._sealer.open(ray.get(self._relay.ask.remote(question_id, question)),
+                                              "the answer to a commit request")
+        return answered == question_id and allowed
+
+
+class CommitRelay:
+    """Carries sealed commit questions from executors to the driver and its answers back.
+
+    An executor cannot call the driver, so it asks this actor (placed on the driver's node),
+    which holds the call until the driver, polling with ``questions``, answers it. It sees
+    only sealed bytes and question ids. An async actor: every waiting question costs a future,
+    not a thread.
+    """
+
+    def __init__(self) -> None:
+        self._questions: asyncio.Queue = asyncio.Queue()
+        self._waiting: dict[str, asyncio.Future] = {}
+
+    async def ask(self, question_id: str, sealed: bytes) -> bytes:
+        answer = asyncio.get_running_loop().create_future()
+        self._waiting[question_id] = answer
+        await self._questions.put((question_id, sealed))
+        return await answer
+
+    async def questions(self, timeout: float) -> list[tuple[str, bytes]]:
+        """The questions asked so far, waiting up to ``timeout`` seconds for the first."""
+        try:
+            found = [await asyncio.wait_for(self._questions.get(), timeout)]
+        except asyncio.TimeoutError:
+            return []
+        while not self._questions.empty():
+            found.append(self._questions.get_nowait())
+        return found
+
+    async def answer(self, question_id: str, sealed: bytes) -> None:
+        waiting = self._waiting.pop(question_id, None)
+        if waiting is not None and not waiting.done():
+            waiting.set_result(sealed)
 
 
 class RayBlockFetcher:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 RETAINED_JOBS = 1000
 RETAINED_STAGES = 1000
+_KILLED = ("TaskKilled", "TaskCommitDenied")  # ends that are neither completions nor failures
 
 
 class SparkJobInfo(NamedTuple):
@@ -115,9 +116,10 @@ class StatusListener(SparkListener):
             if record is None or outcome.task_id not in record.active:
                 return  # a task of an earlier attempt
             record.active.discard(outcome.task_id)
-            if type(outcome.reason).__name__ == "Success":
+            ended = type(outcome.reason).__name__
+            if ended == "Success":
                 record.completed += 1
-            else:
+            elif ended not in _KILLED:  # Spark counts those as killed, which SparkStageInfo does not show
                 record.failed += 1
 
     def on_stage_completed(self, stage: Stage) -> None:

@@ -8,8 +8,9 @@ class StorageLevel:
 
     ``useMemory`` keeps the records in the worker's memory; ``useDisk`` writes them to the
     worker's private scratch directory (as the overflow of ``MEMORY_AND_DISK``, or always
-    for ``DISK_ONLY``). Records are always kept as Python objects in memory and pickled on
-    disk, so ``deserialized`` is recorded but does not change behaviour.
+    for ``DISK_ONLY``), batch by batch as they are computed. Records are always kept as
+    Python objects in memory and as serialized batches on disk, so ``deserialized`` is
+    recorded but does not change behaviour.
 
     Examples
     --------

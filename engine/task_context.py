@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
+from ember.errors import EmberRuntimeError
 from ember.task_metrics import TaskMetrics
 
 if TYPE_CHECKING:
@@ -42,6 +43,7 @@ class TaskContext:
     new_blocks: list[tuple[int, int]] = field(default_factory=list)
     memory: TaskMemory | None = None  # the task's execution budget and spill directory
     block_fetcher: BlockFetcher | None = None  # how shuffle blocks are read; None: local files by path
+    commit_permission: Callable[[], bool] | None = None  # asks the driver's output commit coordinator
 
     @classmethod
     def get(cls) -> TaskContext | None:
@@ -72,6 +74,15 @@ class TaskContext:
 
     def resources(self) -> dict[str, Any]:
         return {}
+
+    def can_commit(self) -> bool:
+        """Ask the driver whether this attempt may commit its output (the commit protocol's task commit).
+
+        The first attempt of a partition to ask is authorised; the others must discard theirs.
+        """
+        if self.commit_permission is None:
+            raise EmberRuntimeError(f"task {self.task_attempt_id} cannot reach the driver's output commit coordinator")
+        return self.commit_permission()
 
     def shuffle_inputs(self, shuffle_id: int) -> list[tuple[int, MapOutputFiles]]:
         """Where this task reads each map output of ``shuffle_id``."""

@@ -15,3 +15,4 @@ class TaskMetrics:
     spill_count: int = 0
     bytes_spilled: int = 0
     cache_hits: int = 0
+    cache_disk_bytes_written: int = 0  # disk blocks this task cached, in bytes

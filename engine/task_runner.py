@@ -18,17 +18,18 @@ import pickle
 import time
 import traceback
 from dataclasses import dataclass
+from typing import Callable
 
 import cloudpickle
 
 import ember
 from ember import accumulators
 from ember.block_manager import BlockManager
-from ember.errors import FetchFailedError
+from ember.errors import CommitDeniedError, FetchFailedError
 from ember.memory import TaskMemory
 from ember.scheduler.task import TaskDescription, TaskOutcome
-from ember.faults import Fault, inject
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
+from ember.faults import Fault, after_commit_request, inject
+from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
 from ember.shuffle.fetch import BlockFetcher
 from ember.shuffle.serializers import Serializer
@@ -54,6 +55,8 @@ class ExecutorEnv:
     execution_bytes: int
     faults: tuple[Fault, ...] = ()
     block_fetcher: BlockFetcher | None = None  # None: read shuffle blocks by path (one machine)
+    # asks the driver's OutputCommitCoordinator whether this attempt may commit its output
+    ask_commit: Callable[[TaskDescription], bool] | None = None
 
 
 class TaskKilledError(BaseException):
@@ -78,7 +81,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                               desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
                               map_outputs, desc.properties, metrics, memory=memory,
-                              block_fetcher=env.block_fetcher)
+                              block_fetcher=env.block_fetcher,
+                              commit_permission=_commit_permission(desc, env))
         TaskContext._set(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)
@@ -93,14 +97,18 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         else:
             outcome.value_bytes = cloudpickle.dumps(stage.func(records), protocol=5)
             metrics.result_bytes = len(outcome.value_bytes)
+        env.block_manager.finish_puts()  # a cached partition is whole even when the action read part of it
     except FetchFailedError as exc:
         outcome.reason = FetchFailed(exc.shuffle_id, exc.map_id, exc.reduce_id, exc.message)
+    except CommitDeniedError:
+        outcome.reason = TaskCommitDenied(desc.stage_id, desc.partition_index, desc.attempt)
     except TaskKilledError:
         outcome.reason = TaskKilled("cancelled by the driver")
     except Exception as exc:
         outcome.reason = exception_failure(exc)
     finally:
         TaskContext._set(None)
+        env.block_manager.abort_puts()  # what a failed task was caching, half-written
         memory.cleanup()  # every spill file of this attempt, whatever happened
     outcome.accumulator_updates = accumulators.collect_updates() if isinstance(outcome.reason, Success) else {}
     if context is not None:
@@ -108,6 +116,20 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     outcome.dropped_blocks = env.block_manager.take_dropped()
     metrics.run_seconds = time.perf_counter() - started
     return outcome
+
+
+def _commit_permission(desc: TaskDescription, env: ExecutorEnv) -> Callable[[], bool] | None:
+    """The task's way to ask the driver for permission to commit (``rdd/commit.py``)."""
+    ask = env.ask_commit
+    if ask is None:
+        return None
+
+    def can_commit() -> bool:
+        allowed = ask(desc)
+        after_commit_request(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt)
+        return allowed
+
+    return can_commit
 
 
 def exception_failure(exc: BaseException) -> ExceptionFailure:

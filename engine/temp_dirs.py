@@ -48,6 +48,11 @@ def reclaim_abandoned(parent: str) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
+def executor_directory(session_dir: str, executor_id: str) -> str:
+    """One executor's private part of the session directory: its disk blocks and task spills."""
+    return os.path.join(session_dir, "executors", executor_id)
+
+
 class SessionDirectory:
     def __init__(self, parent: str | None = None) -> None:
         parent = parent or tempfile.gettempdir()

@@ -7,11 +7,16 @@ The protocol (Hadoop's ``FileOutputCommitter``, algorithm 1, as Spark uses it):
 
 1. The driver sets the job up: under ``mode`` it refuses, skips or accepts an existing path.
 2. Each task attempt writes its files under ``<path>/_temporary/<job>/_attempt-<partition>-<attempt>-<nonce>/``
-   and, only once every file is closed, renames that directory to ``.../task-<partition>/``.
-   The rename is atomic; a duplicate attempt finding the task already committed discards its
-   own output, and a failed attempt removes its directory (a retry starts afresh). Tasks only
-   ever create directories below their attempt directory, one level at a time, so a task
-   that outlives an aborted job cannot bring its directories back.
+   and, once every file is closed, asks the driver whether it may commit
+   (``scheduler/output_commit_coordinator.py``, through the task's channel to the driver).
+   The first attempt of a partition to ask is authorised and renames its directory to
+   ``.../task-<partition>/`` (atomically, replacing what an authorised attempt that then
+   failed may have left); every other attempt — a speculative copy, an attempt of a
+   superseded stage attempt — is refused, removes its directory and ends with
+   ``CommitDeniedError`` (``TaskCommitDenied``, not a failure). A failed attempt removes its
+   directory too (a retry starts afresh). Tasks only ever create directories below their
+   attempt directory, one level at a time, so a task that outlives an aborted job cannot
+   bring its directories back.
 3. When every task has committed, the driver commits the job: with ``overwrite`` it removes
    the old contents, then moves each committed file into place, removes ``_temporary`` and
    writes ``_SUCCESS``. If the job fails, it removes ``_temporary/<job>`` and leaves the
@@ -26,7 +31,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ember.errors import EmberValueError, PathAlreadyExistsError
+from ember.errors import CommitDeniedError, EmberValueError, PathAlreadyExistsError
 
 __all__ = ["WriteJob", "SAVE_MODES", "setup_job", "run_task", "commit_job", "abort_job"]
 
@@ -72,28 +77,30 @@ def setup_job(job: WriteJob) -> bool:
     return True
 
 
-def run_task(job: WriteJob, partition: int, attempt: int, write: Callable[[str], list[str]]) -> list[str]:
-    """Run ``write(attempt_dir)`` (which returns the relative paths it wrote) and commit it."""
+def run_task(job: WriteJob, partition: int, attempt: int, write: Callable[[str], list[str]],
+             can_commit: Callable[[], bool]) -> list[str]:
+    """Run ``write(attempt_dir)`` (which returns the relative paths it wrote) and commit it.
+
+    ``can_commit`` asks the driver for permission (``TaskContext.can_commit``); a refused
+    attempt discards its output and raises ``CommitDeniedError``.
+    """
     attempt_dir = os.path.join(job.temp_dir, f"_attempt-{partition:05d}-{attempt}-{uuid.uuid4().hex[:8]}")
     # mkdir, not makedirs: a task still running after its job was aborted must not recreate
     # the job's directories; it fails here instead.
     os.mkdir(attempt_dir)
     try:
         written = write(attempt_dir)
+        if not can_commit():
+            raise CommitDeniedError(f"attempt {attempt} of partition {partition} did not commit its output to "
+                                    f"{job.path}: the driver authorised another attempt")
+        task_dir = job.task_dir(partition)
+        if os.path.lexists(task_dir):  # left by an authorised attempt that failed after renaming
+            shutil.rmtree(task_dir)
+        os.rename(attempt_dir, task_dir)
     except BaseException:
         shutil.rmtree(attempt_dir, ignore_errors=True)
         raise
-    try:
-        os.rename(attempt_dir, job.task_dir(partition))
-    except OSError:
-        # Another attempt of this task committed first: its output stands, ours goes.
-        shutil.rmtree(attempt_dir, ignore_errors=True)
-        return _listing(job.task_dir(partition))
     return written
-
-
-def _listing(root: str) -> list[str]:
-    return sorted(os.path.relpath(os.path.join(d, f), root) for d, _, files in os.walk(root) for f in files)
 
 
 def commit_job(job: WriteJob, committed: list[tuple[int, list[str]]]) -> None:

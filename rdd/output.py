@@ -67,7 +67,8 @@ def write_output(rdd: RDD, path: str, output: TextOutput | PickleOutput, checkpo
                 output.write(records, handle)
             return [name]
 
-        return task.partitionId(), commit.run_task(job, task.partitionId(), task.attemptNumber(), write)
+        return task.partitionId(), commit.run_task(job, task.partitionId(), task.attemptNumber(), write,
+                                                   task.can_commit)
 
     try:
         committed = rdd.ctx._run_job(rdd, write_part, checkpointing=checkpointing)

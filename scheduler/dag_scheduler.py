@@ -18,6 +18,10 @@ need the stage with the user's own exception; a fetch failure unregisters the lo
 output, and every other output of that shuffle whose files are gone, and resubmits the
 parent stage for the missing partitions only (one delayed resubmit absorbs a burst), at
 most ``spark.stage.maxConsecutiveAttempts`` times in a row; a lost executor fails the tasks it was running and forgets its cached blocks.
+With speculation on, ``SpeculationCheck`` marks slow tasks for a copy on another worker;
+the first attempt of a partition to succeed is used (its result, output and accumulator
+updates, once) and the others are killed. Task attempts that write output ask the
+``OutputCommitCoordinator`` before committing, and it hears of every task end.
 
 State. Only ``handle()`` (on the scheduler's logic thread) reads or mutates the maps
 below; public methods post events. Checklist when changing this class: every map must be
@@ -29,19 +33,22 @@ from __future__ import annotations
 import itertools
 import logging
 import pickle
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import singledispatchmethod
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from ember.closure import dumps_closure
 from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError, RemoteTraceback,
                           ResultTooLargeError, WorkerLostError)
 from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
                                     JobGroupCancelled, JobSubmitted, KillTimeout, RDDUnpersisted,
-                                    ResubmitFailedStages, ShuffleReleased, TaskCompleted, Tick)
+                                    ResubmitFailedStages, ShuffleReleased, SpeculationCheck, TaskCompleted,
+                                    Tick)
 from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
+from ember.scheduler.output_commit_coordinator import OutputCommitCoordinator
 from ember.scheduler.stage import ResultStage, ShuffleMapStage, Stage
 from ember.scheduler.task import ResultStageBinary, ShuffleMapStageBinary, TaskOutcome
 from ember.scheduler.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success, TaskKilled
@@ -53,6 +60,7 @@ if TYPE_CHECKING:
     from ember.rdd.rdd import RDD
     from ember.scheduler.backends.base import SchedulerBackend
     from ember.scheduler.listener import ListenerBus
+    from ember.scheduler.speculation import SpeculationPolicy
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +101,8 @@ class DAGScheduler:
     def __init__(self, backend: SchedulerBackend, tracker: MapOutputTracker, blocks: BlockManagerMaster,
                  listeners: ListenerBus, accumulators: dict[int, Any], post_later, *,
                  max_task_failures: int, max_stage_attempts: int, locality_wait: float,
-                 max_result_size: int) -> None:
+                 max_result_size: int, speculation: SpeculationPolicy | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.tracker = tracker
         self.blocks = blocks
         self.listeners = listeners
@@ -102,7 +111,9 @@ class DAGScheduler:
         self.max_task_failures = max_task_failures
         self.max_stage_attempts = max_stage_attempts
         self.max_result_size = max_result_size
-        self.task_scheduler = TaskScheduler(backend, locality_wait, on_launch=listeners.task_started)
+        self.speculation = speculation
+        self.commit_coordinator = OutputCommitCoordinator()
+        self.task_scheduler = TaskScheduler(backend, locality_wait, on_launch=listeners.task_started, clock=clock)
         self.stages_by_id: dict[int, Stage] = {}
         self.map_stage_by_shuffle_id: dict[int, ShuffleMapStage] = {}
         self.stage_ids_by_job_id: dict[int, set[int]] = {}
@@ -245,6 +256,21 @@ class DAGScheduler:
             log.warning("task %s ignored its cancellation; killing worker %s", event.task_id, event.executor_id)
             self.task_scheduler.backend.kill_worker(event.executor_id)
 
+    @handle.register(SpeculationCheck)
+    def _speculation_check(self, event: SpeculationCheck) -> None:
+        if self.speculation is None:
+            return
+        now = self.task_scheduler.clock()
+        for task_set in self.task_scheduler.task_sets:
+            if task_set.is_shuffle_map and not task_set.stage.rdd.is_deterministic:
+                continue  # two runs' map files could mix: such a stage is never speculated
+            committing = self.commit_coordinator.committing_partitions(task_set.stage.id)
+            for task_id, task, threshold in task_set.check_speculatable(self.speculation, now, committing):
+                log.info("marking task %s (partition %s) of stage %s (attempt %s) on worker %s as speculatable: "
+                         "it ran more than %.0f ms", task_id, task.index, task_set.stage.id,
+                         task_set.stage_attempt, task.executor_id, threshold * 1000)
+        self.task_scheduler.offer()
+
     @handle.register(Tick)
     def _tick(self, event: Tick) -> None:
         self.task_scheduler.offer()
@@ -335,6 +361,7 @@ class DAGScheduler:
                                   hosts=self.task_scheduler.hosts())
         self.running_stages.add(stage)
         self.task_set_by_stage_id[stage.id] = task_set
+        self.commit_coordinator.stage_started(stage.id)
         self.listeners.stage_submitted(stage, attempt, len(indices))
         self.task_scheduler.submit(task_set)
 
@@ -363,6 +390,9 @@ class DAGScheduler:
     def _task_ended(self, task_set: TaskSetManager, outcome: TaskOutcome) -> None:
         reason = outcome.reason
         self.listeners.task_ended(task_set.stage, outcome)
+        task = task_set.running[outcome.task_id]
+        self.commit_coordinator.task_completed(task_set.stage.id, task_set.stage_attempt, task.index, task.attempt,
+                                               reason)
         if isinstance(reason, Success):
             self._task_succeeded(task_set, outcome)
         elif isinstance(reason, FetchFailed):
@@ -383,10 +413,15 @@ class DAGScheduler:
                 self._abort_stage(task_set.stage, self._user_error(task_set, running, reason))
 
     def _task_succeeded(self, task_set: TaskSetManager, outcome: TaskOutcome) -> None:
-        running = task_set.task_succeeded(outcome.task_id)
+        running, first = task_set.task_succeeded(outcome.task_id, self.task_scheduler.clock())
         stage = task_set.stage
-        self._merge_accumulators(outcome.accumulator_updates)
         self.blocks.update(running.executor_id, outcome.new_blocks, outcome.dropped_blocks)
+        if not first:
+            log.info("ignoring attempt %s of partition %s of stage %s: another attempt already succeeded",
+                     running.attempt, running.index, stage.id)
+            return
+        self._kill_other_attempts(task_set, outcome.task_id, running)
+        self._merge_accumulators(outcome.accumulator_updates)
         if isinstance(stage, ShuffleMapStage):
             if self.stages_by_id.get(stage.id) is not stage:
                 # Its job failed while this task ran (the task was asked to stop, and finished
@@ -485,6 +520,7 @@ class DAGScheduler:
 
     def _stage_finished(self, stage: Stage) -> None:
         self._end_task_set(stage)
+        self.commit_coordinator.stage_ended(stage.id)
         self.running_stages.discard(stage)
         stage.consecutive_failures = 0
         self.listeners.stage_completed(stage)
@@ -506,6 +542,14 @@ class DAGScheduler:
             self.task_scheduler.backend.kill_task(running.executor_id, task_id)
             self.post_later(_KILL_GRACE_SECONDS, KillTimeout(task_id, running.executor_id))
         return set(task_set.running)
+
+    def _kill_other_attempts(self, task_set: TaskSetManager, task_id: int, winner: Any) -> None:
+        """A partition succeeded: stop its other attempts (the losing side of a speculation)."""
+        for other_id, other in task_set.other_attempts(task_id, winner.index).items():
+            log.info("killing attempt %s of partition %s of stage %s on worker %s: attempt %s succeeded",
+                     other.attempt, other.index, task_set.stage.id, other.executor_id, winner.attempt)
+            self.task_scheduler.backend.kill_task(other.executor_id, other_id)
+            self.post_later(_KILL_GRACE_SECONDS, KillTimeout(other_id, other.executor_id))
 
     def _merge_accumulators(self, updates: dict[int, Any]) -> None:
         for aid, value in updates.items():
@@ -583,6 +627,7 @@ class DAGScheduler:
             if stage.job_ids:
                 continue
             killed |= self._end_task_set(stage, kill_running=True)
+            self.commit_coordinator.stage_ended(stage_id)
             del self.stages_by_id[stage_id]
             for group in (self.waiting_stages, self.running_stages, self.failed_stages):
                 group.discard(stage)
@@ -601,6 +646,7 @@ class DAGScheduler:
             "running_stages": self.running_stages, "failed_stages": self.failed_stages,
             "failing_jobs": self.failing_jobs, "task_sets": self.task_scheduler.task_sets,
             "task_set_by_task_id": self.task_scheduler.task_set_by_task_id,
+            "commit_coordinator": self.commit_coordinator.active_stage_ids(),
         }
         leftovers = {name: value for name, value in maps.items() if value}
         if leftovers:

@@ -1,9 +1,11 @@
 """The scheduler's logic thread: one queue, one consumer.
 
 ``EventLoop`` runs the handler on a dedicated daemon thread; when the queue stays empty
-for a while it posts ``Tick`` so delay scheduling can give up waiting for locality.
+for a while it posts ``Tick`` so delay scheduling can give up waiting for locality, and
+``post_every`` repeats an event on a timer (the speculation check).
 ``InlineEventLoop`` handles events synchronously in the caller's thread, in order (an
-event posted while handling is queued behind it), for deterministic tests.
+event posted while handling is queued behind it), for deterministic tests; they post
+periodic events themselves.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class EventLoop:
         self._queue: queue.Queue = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="ember-scheduler", daemon=True)
         self._timers: list[threading.Timer] = []
+        self._stopped = threading.Event()
 
     def start(self) -> None:
         self._thread.start()
@@ -43,7 +46,16 @@ class EventLoop:
         self._timers = [t for t in self._timers if t.is_alive()] + [timer]
         timer.start()
 
+    def post_every(self, interval: float, event: Any) -> None:
+        """Post ``event`` every ``interval`` seconds until the loop stops."""
+        def repeat() -> None:
+            while not self._stopped.wait(interval):
+                self.post(event)
+
+        threading.Thread(target=repeat, name="ember-scheduler-timer", daemon=True).start()
+
     def stop(self) -> None:
+        self._stopped.set()
         for timer in self._timers:
             timer.cancel()
         self._queue.put(_STOP)
@@ -87,6 +99,9 @@ class InlineEventLoop:
 
     def post_later(self, delay: float, event: Any) -> None:
         self.post(event)
+
+    def post_every(self, interval: float, event: Any) -> None:
+        """Tests drive time themselves: they post periodic events when they choose."""
 
     def stop(self) -> None:
         self._pending.clear()

@@ -94,11 +94,16 @@ class KillTimeout:
 
 
 @dataclass(frozen=True, slots=True)
+class SpeculationCheck:
+    """Posted every ``spark.speculation.interval`` when speculation is on: look for slow tasks."""
+
+
+@dataclass(frozen=True, slots=True)
 class Tick:
     """Time passed: re-offer slots (a locality wait may have expired)."""
 
 
 SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
                   | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | RDDUnpersisted
-                  | KillTimeout
+                  | KillTimeout | SpeculationCheck
                   | Tick)

@@ -86,9 +86,10 @@ class ListenerBus:
 @dataclass
 class JobMetricsListener(SparkListener):
     """Counts what ran: task attempts per stage, failures, submitted stage attempts, spills,
-    and the workers excluded from a stage for failing its tasks."""
+    speculative copies launched per stage, and the workers excluded from a stage for failing its tasks."""
 
     task_attempts: dict[int, int] = field(default_factory=dict)
+    speculative_tasks: dict[int, int] = field(default_factory=dict)
     failed_tasks: int = 0
     stage_attempts: dict[int, int] = field(default_factory=dict)
     spill_count: int = 0
@@ -96,6 +97,10 @@ class JobMetricsListener(SparkListener):
 
     def on_stage_submitted(self, stage: Stage, attempt: int, num_tasks: int) -> None:
         self.stage_attempts[stage.id] = self.stage_attempts.get(stage.id, 0) + 1
+
+    def on_task_start(self, stage: Stage, desc: TaskDescription) -> None:
+        if desc.speculative:
+            self.speculative_tasks[stage.id] = self.speculative_tasks.get(stage.id, 0) + 1
 
     def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
         self.task_attempts[stage.id] = self.task_attempts.get(stage.id, 0) + 1

@@ -5,7 +5,8 @@
 * ``FetchFailed``: map output is missing; resubmit the parent stage (no task retry).
 * ``ExecutorLostFailure``: the worker died; counts against the task only if the task
   itself killed it (``os._exit`` in user code), not if it was merely running there.
-* ``TaskKilled``: cancelled on purpose; never counts.
+* ``TaskKilled``: cancelled on purpose (or the losing copy of a speculated task); never counts.
+* ``TaskCommitDenied``: the output commit coordinator let another attempt commit; never counts.
 """
 
 from __future__ import annotations
@@ -96,4 +97,18 @@ class TaskKilled:
         return f"task killed: {self.reason}"
 
 
-TaskEndReason = Success | ExceptionFailure | FetchFailed | ExecutorLostFailure | TaskKilled
+@dataclass(frozen=True, slots=True)
+class TaskCommitDenied:
+    """The driver authorised another attempt to commit this partition's output; this one discarded its own."""
+
+    stage_id: int
+    partition: int
+    attempt: int
+    counts_towards_task_failures = False
+
+    def describe(self) -> str:
+        return (f"TaskCommitDenied (Driver denied task commit) for stage: {self.stage_id}, "
+                f"partition: {self.partition}, attemptNumber: {self.attempt}")
+
+
+TaskEndReason = Success | ExceptionFailure | FetchFailed | ExecutorLostFailure | TaskKilled | TaskCommitDenied

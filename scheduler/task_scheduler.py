@@ -2,8 +2,10 @@
 
 Task sets are served in priority order (earliest job, then earliest stage). Each
 executor runs one task at a time; when a slot frees up, ``offer`` asks each task set in
-turn for a task for that executor, sends the stage binary if the executor has not seen
-it, and launches the task through the backend. It runs on the scheduler's logic thread.
+turn for a task for that executor — a pending one, else a speculative copy of a slow
+one — sends the stage binary if the executor has not seen it, and launches the task
+through the backend. It runs on the scheduler's logic thread; ``clock`` (monotonic
+seconds) times launches, so tests can drive time by hand.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ class ExecutorSlot:
 
 class TaskScheduler:
     def __init__(self, backend: SchedulerBackend, locality_wait: float,
-                 on_launch: Callable[[Stage, TaskDescription], None] | None = None) -> None:
+                 on_launch: Callable[[Stage, TaskDescription], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.backend = backend
         self.on_launch = on_launch
+        self.clock = clock
         self.locality_wait = locality_wait
         self.task_sets: list[TaskSetManager] = []
         self.task_set_by_task_id: dict[int, TaskSetManager] = {}
@@ -79,25 +83,30 @@ class TaskScheduler:
 
     def offer(self) -> None:
         """Launch tasks on every free executor that some task set wants to use now."""
-        now = time.monotonic()
+        now = self.clock()
         for slot in list(self.executors.values()):
             if slot.running_task is not None:
                 continue
             for task_set in self.task_sets:
                 index = task_set.next_task(slot.executor_id, now, self.locality_wait, len(self.executors),
                                            slot.host)
+                speculative = index is None
+                if speculative:
+                    index = task_set.next_speculative_task(slot.executor_id, len(self.executors))
                 if index is not None:
-                    self._launch(slot, task_set, index)
+                    self._launch(slot, task_set, index, now, speculative)
                     break
 
-    def _launch(self, slot: ExecutorSlot, task_set: TaskSetManager, index: int) -> None:
+    def _launch(self, slot: ExecutorSlot, task_set: TaskSetManager, index: int, now: float,
+                speculative: bool) -> None:
         task_id = next(self._task_ids)
-        attempt = task_set.task_started(task_id, index, slot.executor_id)
+        attempt = task_set.task_started(task_id, index, slot.executor_id, now, speculative)
         self.task_set_by_task_id[task_id] = task_set
         slot.running_task = task_id
         stage = task_set.stage
         desc = TaskDescription(task_id, stage.id, task_set.stage_attempt, index, attempt,
-                               task_set.binary_id, task_set.is_shuffle_map, task_set.map_outputs)
+                               task_set.binary_id, task_set.is_shuffle_map, task_set.map_outputs,
+                               executor_id=slot.executor_id, speculative=speculative)
         if task_set.binary_id not in slot.binaries:
             slot.binaries.add(task_set.binary_id)
             self.backend.send_binary(slot.executor_id, task_set.binary_id, task_set.binary)

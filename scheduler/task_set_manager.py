@@ -13,19 +13,26 @@ an executor it already failed on while there is another one, and an executor on 
 ``MAX_FAILED_TASKS_PER_EXECUTOR`` tasks of the set failed is excluded from it while another
 executor is not (Spark's ``spark.excludeOnFailure`` rules, per stage attempt). A zombie set
 launches nothing more; its late results are still accepted, but never re-run.
+
+Speculation (``scheduler/speculation.py``): ``check_speculatable`` marks running tasks that
+are slow against the set's successful runtimes; a marked partition gets one more attempt,
+only on an executor not already running it, and only when a slot has no regular task to
+take. The first attempt of a partition to succeed counts; a partition is queued again
+after a failure only while no other attempt of it is running.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Collection
 
 from ember.scheduler.task_end import ExecutorLostFailure
 
 MAX_FAILED_TASKS_PER_EXECUTOR = 2
 
 if TYPE_CHECKING:
+    from ember.scheduler.speculation import SpeculationPolicy
     from ember.scheduler.stage import Stage
     from ember.scheduler.task_end import TaskEndReason
 
@@ -35,6 +42,8 @@ class RunningTask:
     index: int
     executor_id: str
     attempt: int
+    launched: float = 0.0  # the scheduler's clock, seconds
+    speculative: bool = False
 
 
 @dataclass(eq=False)
@@ -58,6 +67,8 @@ class TaskSetManager:
     excluded: set[str] = field(default_factory=set)
     killed_workers: dict[int, int] = field(default_factory=dict)
     succeeded: set[int] = field(default_factory=set)
+    runtimes: list[float] = field(default_factory=list)  # of the first successful attempt of each partition
+    speculatable: set[int] = field(default_factory=set)  # partitions waiting for a speculative attempt
     checked_shuffles: set[int] = field(default_factory=set)  # whose files a fetch failure had checked
     hosts: dict[str, str] = field(default_factory=dict)  # executor id -> node, where the backend says
     _pending: set[int] = field(default_factory=set)
@@ -127,16 +138,62 @@ class TaskSetManager:
             self.last_launch = now
         return index
 
-    def task_started(self, task_id: int, index: int, executor_id: str) -> int:
+    def next_speculative_task(self, executor_id: str, executor_count: int = 1) -> int | None:
+        """A speculatable partition to copy onto ``executor_id``, which must not be running it already."""
+        if self.zombie or not self.speculatable:
+            return None
+        if executor_id in self.excluded and len(self.excluded) < executor_count:
+            return None
+        for index in sorted(self.speculatable):
+            if all(task.executor_id != executor_id for task in self.attempts_running(index)):
+                self.speculatable.discard(index)
+                return index
+        return None
+
+    def task_started(self, task_id: int, index: int, executor_id: str, now: float = 0.0,
+                     speculative: bool = False) -> int:
         attempt = self.attempts.get(index, 0)
         self.attempts[index] = attempt + 1
-        self.running[task_id] = RunningTask(index, executor_id, attempt)
+        self.running[task_id] = RunningTask(index, executor_id, attempt, now, speculative)
         return attempt
 
-    def task_succeeded(self, task_id: int) -> RunningTask:
+    def task_succeeded(self, task_id: int, now: float = 0.0) -> tuple[RunningTask, bool]:
+        """Record a success; returns the task and whether it is its partition's first."""
         running = self.running.pop(task_id)
-        self.succeeded.add(running.index)
-        return running
+        first = running.index not in self.succeeded
+        if first:
+            self.succeeded.add(running.index)
+            self.speculatable.discard(running.index)
+            self.runtimes.append(now - running.launched)
+        return running, first
+
+    def attempts_running(self, index: int) -> list[RunningTask]:
+        return [task for task in self.running.values() if task.index == index]
+
+    def other_attempts(self, task_id: int, index: int) -> dict[int, RunningTask]:
+        """The attempts of partition ``index`` still running, other than ``task_id``."""
+        return {tid: task for tid, task in self.running.items() if task.index == index and tid != task_id}
+
+    def check_speculatable(self, policy: SpeculationPolicy, now: float,
+                           committing: Collection[int] = ()) -> list[tuple[int, RunningTask, float]]:
+        """Mark running tasks slow enough for a speculative copy; returns ``(task id, task, threshold)`` of each.
+
+        Partitions in ``committing`` are skipped: an attempt is authorised to commit their
+        output, so a copy could only be refused.
+        """
+        if self.zombie:
+            return []
+        threshold = policy.threshold(len(self.partition_bytes), self.runtimes)
+        if threshold is None:
+            return []
+        marked = []
+        for task_id, task in self.running.items():
+            if (task.index in self.succeeded or task.index in self.speculatable or task.index in committing
+                    or now - task.launched <= threshold or len(self.attempts_running(task.index)) > 1):
+                continue
+            self.speculatable.add(task.index)
+            marked.append((task_id, task, threshold))
+        return marked
 
     def task_failed(self, task_id: int, reason: TaskEndReason) -> tuple[RunningTask, bool]:
         """Record a failure; returns the task and whether the set must abort.
@@ -158,7 +215,8 @@ class TaskSetManager:
             self.failures[running.index] = self.failures.get(running.index, 0) + 1
             if self.failures[running.index] >= self.max_failures:
                 return running, True
-        if not self.zombie and running.index not in self.succeeded:
+        if not self.zombie and running.index not in self.succeeded and not self.attempts_running(running.index):
+            self.speculatable.discard(running.index)
             self._enqueue(running.index)
         return running, False
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import socket
 import struct
 from enum import IntEnum
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Iterator
 
 import msgpack
 
@@ -34,6 +34,8 @@ class Control(IntEnum):
     STOP = 7            # driver -> worker: exit cleanly
     FORGET_BINARY = 8   # driver -> worker: a stage attempt is over, drop its binary
     KILL_TASK = 9       # driver -> worker: stop the running task (cancellation)
+    ASK_COMMIT = 10     # worker -> driver: may this task attempt commit its output?
+    COMMIT_ANSWER = 11  # driver -> worker: the output commit coordinator's answer
 
 
 class ConnectionClosed(EOFError):
@@ -63,6 +65,21 @@ def iter_frames(buffer: bytes | memoryview):
             raise ValueError(f"truncated frame: {length} bytes announced, {end - offset} present")
         yield view[offset:offset + length]
         offset += length
+
+
+def read_frames(stream: BinaryIO) -> Iterator[bytes]:
+    """Yield the payloads of consecutive frames in a file, one frame per read (streaming)."""
+    while True:
+        head = stream.read(_U32.size)
+        if not head:
+            return
+        if len(head) < _U32.size:
+            raise ValueError(f"truncated frame header: {len(head)} of {_U32.size} bytes")
+        (length,) = _U32.unpack(head)
+        payload = stream.read(length)
+        if len(payload) < length:
+            raise ValueError(f"truncated frame: {length} bytes announced, {len(payload)} present")
+        yield payload
 
 
 def pack_offsets(offsets: list[int]) -> bytes:

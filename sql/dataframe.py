@@ -30,6 +30,7 @@ from ember.sql.plan.pivot import unpivot
 from ember.sql.plan.set_operations import except_, intersect
 from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
+from ember.sql.sql_config import EAGER_EVAL_ENABLED, EAGER_EVAL_MAX_NUM_ROWS, EAGER_EVAL_TRUNCATE
 from ember.sql.stat_summary import describe, summary
 
 if TYPE_CHECKING:
@@ -432,10 +433,10 @@ class DataFrame:
         are computed). Ember renders by default; ``spark.sql.repl.eagerEval.enabled=false``
         restores PySpark's default of no HTML."""
         conf = self.sparkSession.conf
-        if conf.get("spark.sql.repl.eagerEval.enabled", "true").lower() != "true":
+        if not EAGER_EVAL_ENABLED.read(conf):
             return None
-        limit = int(conf.get("spark.sql.repl.eagerEval.maxNumRows", "20"))
-        truncate = int(conf.get("spark.sql.repl.eagerEval.truncate", "20"))
+        limit = EAGER_EVAL_MAX_NUM_ROWS.read(conf)
+        truncate = EAGER_EVAL_TRUNCATE.read(conf)
         rows = self.take(limit + 1)
         types = [f.dataType for f in self.schema.fields]
         return html_table(self.columns, types, rows[:limit], len(rows) > limit, truncate)

@@ -11,30 +11,16 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from ember.config import parse_bytes
-from ember.errors import EmberValueError
 from ember.sql.optimizer import ONCE_RULES, RULES, optimize
 from ember.sql.physical.execution import collect_table, execute
 from ember.sql.physical.planner import PlannerContext, plan_physical
 from ember.sql.plan.logical import LogicalPlan
+from ember.sql.sql_config import AUTO_BROADCAST_JOIN_THRESHOLD, FILES_MAX_PARTITION_BYTES, SHUFFLE_PARTITIONS
 
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
 
 __all__ = ["QueryExecution"]
-
-
-def _size(text: str) -> int:
-    """A size setting as Spark reads one: ``10485760``, ``10m``, ``10MB``, or ``-1`` (off)."""
-    return -1 if text.strip() == "-1" else parse_bytes(text)
-
-
-def _setting(conf, key: str, parse, default: str):
-    raw = conf.get(key, default)
-    try:
-        return parse(raw)
-    except ValueError as exc:
-        raise EmberValueError(f"invalid value {raw!r} for {key}: {exc}") from None
 
 
 class QueryExecution:
@@ -53,10 +39,10 @@ class QueryExecution:
     def physical(self):
         conf = self.session.conf
         ctx = PlannerContext(
-            shuffle_partitions=_setting(conf, "spark.sql.shuffle.partitions", int, "200"),
-            broadcast_threshold=_setting(conf, "spark.sql.autoBroadcastJoinThreshold", _size, "10m"),
+            shuffle_partitions=SHUFFLE_PARTITIONS.read(conf),
+            broadcast_threshold=AUTO_BROADCAST_JOIN_THRESHOLD.read(conf),
             default_parallelism=self.session.sparkContext.defaultParallelism,
-            max_partition_bytes=_setting(conf, "spark.sql.files.maxPartitionBytes", _size, "128m"),
+            max_partition_bytes=FILES_MAX_PARTITION_BYTES.read(conf),
         )
         return plan_physical(self.optimized, ctx)
 

@@ -202,11 +202,11 @@ def _write(df: DataFrame, path: str, fmt: str, mode: str, options: Options, part
         from ember import TaskContext
 
         context = TaskContext.get()
-        attempt = context.attemptNumber() if context is not None else 0
         table = to_table(batches, schema).rename_columns(names)
         file_name = f"part-{index:05d}-{job.job_id}.c000{extension}"
-        yield index, commit.run_task(job, index, attempt,
-                                     lambda root: write_partition(table, fmt, options, partition_by, file_name, root))
+        yield index, commit.run_task(job, index, context.attemptNumber(),
+                                     lambda root: write_partition(table, fmt, options, partition_by, file_name, root),
+                                     context.can_commit)
 
     try:
         committed = qe.to_rdd().mapPartitionsWithIndex(task).collect()

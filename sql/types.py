@@ -136,7 +136,7 @@ class DecimalType(FractionalType):
         return f"decimal({self.precision},{self.scale})"
 
     def __repr__(self) -> str:
-        return f"DecimalType({self.precision}, {self.scale})"
+        return f"DecimalType({self.precision},{self.scale})"  # PySpark prints no space
 
 
 class StringType(AtomicType):

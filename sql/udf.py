@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ember.sql import types as T
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions.python_udf import PandasAggUDF, PythonEvalType, PythonUDF, new_call_id, origin_of
+from ember.sql.sql_config import PYTHON_UDF_ARROW_ENABLED
 
 if TYPE_CHECKING:
     from ember.sql.column import Column
@@ -29,9 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = ["UserDefinedFunction", "UDFRegistration", "PandasUDFType", "PythonEvalType", "udf", "pandas_udf",
            "registered_function"]
-
-_ARROW_CONF = "spark.sql.execution.pythonUDF.arrow.enabled"
-
 
 class PandasUDFType:
     """Pandas UDF kinds (``pandas_udf(f, returnType, functionType)``), PySpark's constants."""
@@ -126,7 +124,7 @@ def _create_py_udf(f: Callable[..., Any], returnType: T.DataType | str, useArrow
         from ember.sql.session import SparkSession
 
         session = SparkSession.getActiveSession()
-        useArrow = session is not None and (session.conf.get(_ARROW_CONF) or "false").lower() == "true"
+        useArrow = session is not None and PYTHON_UDF_ARROW_ENABLED.read(session.conf)
     eval_type = PythonEvalType.SQL_ARROW_BATCHED_UDF if useArrow else PythonEvalType.SQL_BATCHED_UDF
     return UserDefinedFunction(f, returnType, evalType=eval_type)._wrapped()
 

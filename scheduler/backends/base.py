@@ -2,7 +2,10 @@
 
 A backend starts executors, delivers stage binaries and tasks, and reports back through
 the ``post`` callback it is given: ``ExecutorAdded`` when an executor is ready,
-``TaskCompleted`` for every task, ``ExecutorLost`` when one dies. Every backend passes
+``TaskCompleted`` for every task, ``ExecutorLost`` when one dies. A task asking to commit
+its output gets the answer of ``can_commit(stage_id, stage_attempt, partition, attempt)``
+(the driver's ``OutputCommitCoordinator``), called from whatever thread receives the
+question. Every backend passes
 the conformance tests in ``tests/scheduler/test_backend_conformance.py``.
 
 ``shuffle_files_outlive_executors`` says whether map output files survive the executor
@@ -17,10 +20,13 @@ from typing import Any, Callable, Protocol
 from ember.scheduler.task import TaskDescription
 
 
+CanCommit = Callable[[int, int, int, int], bool]  # (stage_id, stage_attempt, partition, attempt) -> allowed
+
+
 class SchedulerBackend(Protocol):
     shuffle_files_outlive_executors: bool
 
-    def start(self, post: Callable[[Any], None]) -> None: ...
+    def start(self, post: Callable[[Any], None], can_commit: CanCommit) -> None: ...
 
     def wait_until_ready(self, timeout: float) -> None: ...
 

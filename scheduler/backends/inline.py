@@ -11,11 +11,13 @@ from typing import Any, Callable
 
 from ember.block_manager import BlockManager
 from ember.faults import Fault
+from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.serializers import record_serializer
 from ember.task_runner import ExecutorEnv, run_task
+from ember.temp_dirs import executor_directory
 
 EXECUTOR_ID = "driver"
 
@@ -24,16 +26,19 @@ class InlineBackend:
     shuffle_files_outlive_executors = True  # they are in the shared session directory
 
     def __init__(self, session_dir: str, storage_bytes: int, execution_bytes: int, batch_bytes: int,
-                 compress: bool, faults: tuple[Fault, ...] = ()) -> None:
-        self._env = ExecutorEnv(EXECUTOR_ID,
-                                BlockManager(os.path.join(session_dir, "executors", EXECUTOR_ID), storage_bytes),
+                 compress: bool, faults: tuple[Fault, ...] = (), rdd_compress: bool = False) -> None:
+        blocks = BlockManager(executor_directory(session_dir, EXECUTOR_ID), storage_bytes,
+                              record_serializer(rdd_compress), batch_bytes)
+        self._env = ExecutorEnv(EXECUTOR_ID, blocks,
                                 ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes,
                                 execution_bytes, faults)
         self._binaries: dict[int, bytes] = {}
         self._post: Callable[[Any], None] | None = None
 
-    def start(self, post: Callable[[Any], None]) -> None:
+    def start(self, post: Callable[[Any], None], can_commit: CanCommit) -> None:
         self._post = post
+        self._env.ask_commit = lambda desc: can_commit(desc.stage_id, desc.stage_attempt, desc.partition_index,
+                                                       desc.attempt)
         post(ExecutorAdded(EXECUTOR_ID))
 
     def wait_until_ready(self, timeout: float) -> None:

@@ -1,9 +1,11 @@
 """``LocalProcessBackend``: ``local[N]`` runs N long-lived worker processes.
 
-One reader thread per worker turns its messages into scheduler events. A worker that
+One reader thread per worker turns its messages into scheduler events, and answers a
+task's request to commit output from the output commit coordinator. A worker that
 exits unexpectedly (crash, ``os._exit`` in user code, killed) is reported as
 ``ExecutorLost`` with its exit code and replaced by a fresh worker, so the session keeps
-its N slots. Shuffle files live in the shared session directory and survive the worker.
+its N slots. Shuffle files live in the shared session directory and survive the worker; its
+own directory (cached disk blocks, spills) is removed.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from __future__ import annotations
 import itertools
 import logging
 import pickle
+import shutil
 import threading
 from typing import Any, Callable
 
 from ember.errors import WorkerLostError
+from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.framing import ConnectionClosed, Control
+from ember.temp_dirs import executor_directory
 from ember.worker_pool import WorkerProcess
 
 log = logging.getLogger(__name__)
@@ -33,12 +38,14 @@ class LocalProcessBackend:
         self._lock = threading.Lock()
         self._ids = itertools.count()
         self._post: Callable[[Any], None] | None = None
+        self._can_commit: CanCommit | None = None
         self._stopping = False
         self._ready = threading.Condition(self._lock)
         self._ready_count = 0
 
-    def start(self, post: Callable[[Any], None]) -> None:
+    def start(self, post: Callable[[Any], None], can_commit: CanCommit) -> None:
         self._post = post
+        self._can_commit = can_commit
         for _ in range(self.num_workers):
             self._start_worker()
 
@@ -69,6 +76,11 @@ class LocalProcessBackend:
                 kind, fields, payload = worker.channel.receive()
                 if kind is Control.TASK_RESULT:
                     self._post(TaskCompleted(worker.executor_id, pickle.loads(payload)))
+                elif kind is Control.ASK_COMMIT:
+                    allowed = self._can_commit(fields["stage_id"], fields["stage_attempt"], fields["partition"],
+                                               fields["attempt"])
+                    self._send(worker.executor_id, Control.COMMIT_ANSWER,
+                               {"task_id": fields["task_id"], "allowed": allowed})
                 elif kind is Control.READY:
                     self._post(ExecutorAdded(worker.executor_id))
                     with self._ready:
@@ -91,6 +103,9 @@ class LocalProcessBackend:
         log.warning("worker %s (pid %d) exited with code %s (peak RSS %s bytes); starting a replacement",
                     worker.executor_id, worker.pid, ended.exit_code, ended.peak_rss)
         worker.channel.close()
+        # Its cached disk blocks die with it (the driver forgets them on ExecutorLost), and so
+        # do the spill files of the task it was running.
+        shutil.rmtree(executor_directory(self._init["session_dir"], worker.executor_id), ignore_errors=True)
         budget = self._init["storage_bytes"] + self._init["execution_bytes"]
         self._post(ExecutorLost(worker.executor_id, ended.exit_code, ended.peak_rss, budget))
         self._start_worker()

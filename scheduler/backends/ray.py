@@ -10,7 +10,9 @@ still picks the executor of every task.
 An actor that dies — killed, crashed, or on a node that left — is reported as
 ``ExecutorLost`` and replaced; its map outputs go with it (they were on its node), so
 ``shuffle_files_outlive_executors`` is False and the scheduler recomputes them from lineage.
-Every payload is sealed with a per-application secret (``engine/signing.py``).
+Every payload is sealed with a per-application secret (``engine/signing.py``). Executors
+ask to commit output through a ``CommitRelay`` actor on the driver's node, which a driver
+thread polls and answers with the scheduler's output commit coordinator.
 """
 
 from __future__ import annotations
@@ -29,11 +31,13 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import ray
 from ray.exceptions import RayActorError
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 import ember
 from ember import config
 from ember.errors import WorkerLostError
-from ember.ray_executor import CONCURRENCY_GROUPS, Peer, RayExecutor
+from ember.ray_executor import CONCURRENCY_GROUPS, CommitRelay, Peer, RayExecutor
+from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
 from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.scheduler.task_end import ExceptionFailure
@@ -86,12 +90,16 @@ class RayBackend:
         self._stopping = False
         self._owns_connection = False
         self._actor_class: Any = None
+        self._relay: Any = None
+        self._commit_thread: threading.Thread | None = None
+        self._can_commit: CanCommit | None = None
         self.num_executors = 0
 
     # --- lifecycle ----------------------------------------------------------------------
 
-    def start(self, post: Callable[[Any], None]) -> None:
+    def start(self, post: Callable[[Any], None], can_commit: CanCommit) -> None:
         self._post = post
+        self._can_commit = can_commit
         if not ray.is_initialized():
             address = self.settings.address or os.environ.get("RAY_ADDRESS")
             if address:
@@ -109,8 +117,31 @@ class RayBackend:
         if self.settings.executor_memory:
             options["memory"] = self.settings.executor_memory
         self._actor_class = ray.remote(**options)(RayExecutor)
+        here = NodeAffinitySchedulingStrategy(ray.get_runtime_context().get_node_id(), soft=True)
+        self._relay = ray.remote(num_cpus=0, max_restarts=0, scheduling_strategy=here)(CommitRelay).remote()
+        self._commit_thread = threading.Thread(target=self._answer_commit_questions, name="ember-ray-commits",
+                                               daemon=True)
+        self._commit_thread.start()
         for _ in range(self.num_executors):
             self._start_executor()
+
+    def _answer_commit_questions(self) -> None:
+        """Answer the executors' commit questions with the driver's coordinator, until stop."""
+        while not self._stopping:
+            try:
+                questions = ray.get(self._relay.questions.remote(1.0))
+            except Exception:
+                if not self._stopping:
+                    log.exception("the commit relay failed; tasks asking to commit will wait")
+                return
+            for question_id, sealed in questions:
+                try:
+                    asked, stage_id, stage_attempt, partition, attempt = self._sealer.open(sealed, "a commit request")
+                    allowed = asked == question_id and self._can_commit(stage_id, stage_attempt, partition, attempt)
+                except Exception:
+                    log.exception("refused commit request %s", question_id)
+                    allowed = False
+                self._relay.answer.remote(question_id, self._sealer.seal((question_id, allowed)))
 
     def wait_until_ready(self, timeout: float) -> None:
         """Block until the first ``num_executors`` actors have reported ready."""
@@ -123,7 +154,7 @@ class RayBackend:
 
     def _start_executor(self) -> None:
         executor_id = str(next(self._ids))
-        handle = self._actor_class.remote(executor_id, self._secret, self._init)
+        handle = self._actor_class.remote(executor_id, self._secret, self._init, self._relay)
         executor = _Executor(executor_id, handle)
         with self._lock:
             if self._stopping:
@@ -169,6 +200,8 @@ class RayBackend:
 
     def stop(self) -> None:
         with self._lock:
+            if self._stopping:
+                return
             self._stopping = True
             executors = list(self._executors.values())
             self._executors.clear()
@@ -176,6 +209,9 @@ class RayBackend:
         ray.wait(pending, num_returns=len(pending), timeout=5)
         for executor in executors:
             ray.kill(executor.handle, no_restart=True)
+        if self._relay is not None:
+            ray.kill(self._relay, no_restart=True)  # its poller sees the error and ends
+            self._commit_thread.join(timeout=10)  # before the disconnect: a later call would reconnect
         # A call to a killed actor fails once Ray has seen its process end: wait for that.
         probes = [e.handle.ready.options(concurrency_group="control").remote() for e in executors]
         ray.wait(probes, num_returns=len(probes), timeout=10)

@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Iterator
 
+from ember.config import ConfigEntry
+from ember.sql.sql_config import ANSI_ENABLED, DECIMAL_ALLOW_PRECISION_LOSS
+
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
 
@@ -39,17 +42,16 @@ def analysing_session() -> SparkSession | None:
     return _ANALYSING.get() or SparkSession.getActiveSession()
 
 
-def _setting(key: str, default: str) -> str:
+def _read(entry: ConfigEntry):
     session = analysing_session()
-    value = session.conf.get(key) if session is not None else None
-    return (value or default).strip().lower()
+    return entry.read(session.conf) if session is not None else entry.default
 
 
 def ansi_enabled() -> bool:
     """``spark.sql.ansi.enabled`` (default true, as in Spark 4): errors instead of NULL or wrap-around."""
-    return _setting("spark.sql.ansi.enabled", "true") != "false"
+    return _read(ANSI_ENABLED)
 
 
 def decimal_precision_loss() -> bool:
     """``spark.sql.decimalOperations.allowPrecisionLoss`` (default true): over 38 digits, give up scale."""
-    return _setting("spark.sql.decimalOperations.allowPrecisionLoss", "true") != "false"
+    return _read(DECIMAL_ALLOW_PRECISION_LOSS)

@@ -8,8 +8,10 @@ owns every parse-mode rule, the corrupt-record column and FAILFAST's ``file:line
 Per type, what pyarrow is asked for and how its answer is checked (pyarrow must accept a subset
 of what Python accepts, with the same value):
 
-* byte/short/int/bigint: parsed as that Arrow integer type (pyarrow rejects ``+5``, ``1_0`` and
-  out-of-range values, which send the split to the Python path);
+* byte/short/int/bigint: JSON parses that Arrow integer type (pyarrow rejects ``+5``, ``1_0`` and
+  out-of-range values, which send the split to the Python path); CSV reads a string that must be
+  digits with an optional ``-`` (pyarrow's integer parser would skip blanks, which Spark rejects),
+  then casts it (an out-of-range value falls back);
 * double/float: parsed as float64 (float is then rounded to float32, as ``pa.array`` does to a
   Python float). A NaN or infinity sends the split to Python, which accepts only some spellings;
 * boolean: only ``true``/``True``/``TRUE`` and the ``false`` forms (Python also accepts other
@@ -30,11 +32,12 @@ import pyarrow.compute as pc
 
 from ember.sql import types as T
 
-__all__ = ["Fallback", "read_type", "finish", "emit", "TIMESTAMP_PATTERN", "DATE_PATTERN"]
+__all__ = ["Fallback", "read_type", "finish", "emit", "all_true", "TIMESTAMP_PATTERN", "DATE_PATTERN"]
 
 _INTS = {T.ByteType: pa.int8(), T.ShortType: pa.int16(), T.IntegerType: pa.int32(), T.LongType: pa.int64()}
 TIMESTAMP_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?)?$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+INTEGER_PATTERN = r"^-?[0-9]+$"
 _BATCH_ROWS = 64 * 1024
 _MIN_DAYS = (datetime.date(1, 1, 1) - datetime.date(1970, 1, 1)).days
 _MIN_MICROS = _MIN_DAYS * 86_400_000_000
@@ -47,7 +50,7 @@ class Fallback(Exception):
 def read_type(dt: T.DataType, fmt: str) -> pa.DataType | None:
     """The Arrow type pyarrow's reader should produce for ``dt`` (``None``: no fast path)."""
     if type(dt) in _INTS:
-        return _INTS[type(dt)]
+        return pa.string() if fmt == "csv" else _INTS[type(dt)]  # CSV: checked, then cast
     if isinstance(dt, (T.DoubleType, T.FloatType)):
         return pa.float64()
     if isinstance(dt, T.BooleanType):
@@ -59,7 +62,7 @@ def read_type(dt: T.DataType, fmt: str) -> pa.DataType | None:
     return None
 
 
-def _all_valid(mask: pa.Array | pa.ChunkedArray) -> bool:
+def all_true(mask: pa.Array | pa.ChunkedArray) -> bool:
     return pc.all(mask).as_py() in (True, None)
 
 
@@ -67,14 +70,21 @@ def finish(column: pa.ChunkedArray, dt: T.DataType) -> pa.ChunkedArray:
     """``column`` as ``dt``'s Arrow type, checked against the Python path's rules; else ``Fallback``."""
     if column.null_count == len(column):
         return column.cast(_arrow_type(dt)) if len(column) else pa.chunked_array([], _arrow_type(dt))
+    if type(dt) in _INTS and pa.types.is_string(column.type):
+        if not all_true(pc.match_substring_regex(column, INTEGER_PATTERN)):
+            raise Fallback
+        try:
+            return column.cast(_INTS[type(dt)])
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise Fallback from None
     if isinstance(dt, (T.DoubleType, T.FloatType)):
-        if not _all_valid(pc.is_finite(column)):
+        if not all_true(pc.is_finite(column)):
             raise Fallback
         return column.cast(pa.float32(), safe=False) if isinstance(dt, T.FloatType) else column
     if isinstance(dt, (T.TimestampType, T.TimestampNTZType)) or (isinstance(dt, T.DateType)
                                                                   and pa.types.is_string(column.type)):
         date = isinstance(dt, T.DateType)
-        if not _all_valid(pc.match_substring_regex(column, DATE_PATTERN if date else TIMESTAMP_PATTERN)):
+        if not all_true(pc.match_substring_regex(column, DATE_PATTERN if date else TIMESTAMP_PATTERN)):
             raise Fallback
         try:
             out = column.cast(pa.date32() if date else pa.timestamp("us"))

@@ -1,29 +1,38 @@
 """CSV: schema inference on the driver and parsing of one split (``splits.TextSplit``) per task.
 
-Fast path: the split's bytes go to ``pyarrow.csv.read_csv`` with the schema's column types
-(``arrow_parse``); if pyarrow reports anything malformed, or a value pyarrow would read
-differently from the rules below, the split is re-read by the exact Python path described here.
+Records follow Spark, not RFC 4180 (``csv_tokenizer`` owns the field rules, ``csv_dialect`` the
+options). With ``multiLine`` off a record is a line: lines end at ``\n``, ``\r\n`` or ``\r``, a
+quote left open ends with its line, and so a file splits into byte ranges at line boundaries
+whatever it contains. With ``multiLine`` on, a quoted field may span lines and the file is one
+split. Lines that are blank (Java's ``trim``) or start with ``comment`` are skipped; with
+``header`` the first other line of every file is skipped.
 
-Records are read with Python's ``csv`` module over the file's lines, keeping the raw text and
-line number of each record for the corrupt-record column and FAILFAST errors. A record is
-malformed when its number of fields differs from the schema's data columns or a field does
-not parse as its column's type (``values.converter``). Blank lines are skipped; with
-``header`` the first line of every file is skipped. An empty field, and one equal to
-``nullValue``, is NULL.
+Fast path: the split's bytes go to ``pyarrow.csv.read_csv`` with the schema's column types
+(``arrow_parse``) when pyarrow's reading provably equals Spark's: no quote character in the
+split, or every line made of plain fields (unquoted without a quote, or quoted without a quote,
+an escape or a line end inside); no blank-trimming options. Anything else, anything malformed,
+or a value pyarrow would read differently goes to the Python path: a field list per record,
+malformed when its length differs from the schema's data columns or a field does not parse as
+its column's type (``values.converter``). A field equal to ``nullValue`` is NULL. A quoting
+error under ``unescapedQuoteHandling=RAISE_ERROR`` fails the read in every mode, as in Spark.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import io
+import re
 from typing import Any, Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ember.sql import types as T
+from ember.sql.errors import EmberSQLException
 from ember.sql.io import arrow_parse
+from ember.sql.io.csv_dialect import CsvSettings, csv_settings
+from ember.sql.io.csv_tokenizer import MalformedCSV, java_trim, tokenize_line, tokenize_records
 from ember.sql.io.files import InputFile
 from ember.sql.io.modes import RecordSink
 from ember.sql.io.options import Options
@@ -32,56 +41,77 @@ from ember.sql.io.values import converter, infer_field, merge_types
 
 __all__ = ["infer_schema", "read_file", "records"]
 
-
-def _dialect(options: Options) -> dict[str, Any]:
-    sep = options.get("sep") or options.get("delimiter") or ","
-    sep = "\t" if sep == "\\t" else sep
-    quote = options.get("quote", '"') or None
-    return {"delimiter": sep, "quotechar": quote, "escapechar": options.get("escape", "\\") or None,
-            "doublequote": True, "strict": False}
+_LINE_END = re.compile("\r\n|\r|\n")
 
 
-def _encoding(options: Options) -> str:
-    return options.get("encoding") or options.get("charset") or "utf-8"
+def _text(path: str, settings: CsvSettings, data: bytes | None) -> str:
+    if data is None:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    return data.decode(settings.encoding)
+
+
+def _lines(text: str) -> list[str]:
+    lines = _LINE_END.split(text) if "\r" in text else text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _one_line_records(text: str, settings: CsvSettings,
+                      skip_header: bool) -> Iterator[tuple[list[str], int, str]]:
+    comment = settings.comment
+    for number, line in enumerate(_lines(text), 1):
+        if not java_trim(line) or (comment is not None and line.startswith(comment)):
+            continue
+        if skip_header:
+            skip_header = False
+            continue
+        yield tokenize_line(line, settings.dialect), number, line
+
+
+def _multi_line_records(text: str, settings: CsvSettings,
+                        skip_header: bool) -> Iterator[tuple[list[str], int, str]]:
+    first_end = _LINE_END.search(text)
+    if first_end is not None and first_end.group() != "\n":
+        text = text.replace(first_end.group(), "\n")  # the first line end is the file's, as univocity detects it
+    for fields, raw, start in tokenize_records(text, settings.dialect, settings.comment):
+        if skip_header:
+            skip_header = False
+            continue
+        yield fields, text.count("\n", 0, start) + 1, raw
 
 
 def records(path: str, options: Options, data: bytes | None = None,
             skip_header: bool | None = None) -> Iterator[tuple[list[str], int, str]]:
-    """``(fields, first line number, raw text)`` of each non-blank record of ``path`` (or of
-    ``data``, the bytes of one split of it; line numbers then count from the split's start)."""
-    encoding = _encoding(options)
-    opened = (open(path, encoding=encoding, newline="") if data is None
-              else io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
-    with opened as handle:
-        consumed: list[str] = []
-
-        def lines() -> Iterator[str]:
-            for line in handle:
-                consumed.append(line)
-                yield line
-
-        reader = csv.reader(lines(), **_dialect(options))
-        skip_header = options.flag("header") if skip_header is None else skip_header
-        line_no = 0
-        for fields in reader:
-            raw = "".join(consumed).rstrip("\r\n")
-            first_line = line_no + 1
-            line_no = reader.line_num
-            consumed.clear()
-            if skip_header:
-                skip_header = False
-                continue
-            if not raw.strip():
-                continue
-            yield fields, first_line, raw
+    """``(fields, first line number, raw text)`` of each record of ``path`` (or of ``data``, the
+    bytes of one split of it; line numbers then count from the split's start). Fields are text:
+    a field equal to ``nullValue`` is NULL. A quoting error raises ``FAILED_READ_FILE``."""
+    settings = csv_settings(options)
+    skip_header = options.flag("header") if skip_header is None else skip_header
+    text = _text(path, settings, data)
+    read = _multi_line_records if settings.multi_line else _one_line_records
+    line = 0
+    try:
+        for record in read(text, settings, skip_header):
+            line = record[1]
+            yield record
+    except MalformedCSV as error:
+        raise EmberSQLException("FAILED_READ_FILE.NO_HINT", f"Encountered error while reading file {path}. "
+                                f"Line {line + 1}: {error}", "KD001") from None
+    except NotImplementedError as error:
+        raise EmberSQLException("UNSUPPORTED_FEATURE", f"Reading {path}: {error} is not supported.") from None
 
 
 def _header_names(files: list[InputFile], options: Options) -> list[str]:
+    """The first record's fields as names (Spark's ``_c<i>`` for an empty or NULL one), or
+    ``_c0``... when there is no header."""
+    null_value = csv_settings(options).dialect.null_value
     for f in files:
-        with open(f.path, encoding=options.get("encoding") or "utf-8", newline="") as handle:
-            for fields in csv.reader(handle, **_dialect(options)):
-                if any(x.strip() for x in fields):
-                    return fields if options.flag("header") else [f"_c{i}" for i in range(len(fields))]
+        for fields, _, _ in records(f.path, options, skip_header=False):
+            if not options.flag("header"):
+                return [f"_c{i}" for i in range(len(fields))]
+            return ["" if name == null_value else name for name in fields]
     return []
 
 
@@ -90,7 +120,7 @@ def infer_schema(files: list[InputFile], options: Options) -> T.StructType:
     names = _dedupe(_header_names(files, options))
     if not options.flag("inferSchema"):
         return T.StructType([T.StructField(n, T.StringType(), True) for n in names])
-    null_value = options.get("nullValue", "")
+    null_value = csv_settings(options).dialect.null_value
     types: list[T.DataType | None] = [None] * len(names)
     for f in files:
         for fields, _, _ in records(f.path, options):
@@ -111,12 +141,12 @@ def read_file(split: TextSplit | InputFile, data_schema: T.StructType, out_schem
     """Parse every record of ``split`` against ``data_schema``; emit the columns ``positions`` pick."""
     if isinstance(split, InputFile):
         split = TextSplit(split, 0, max(split.size, 1))
+    settings = csv_settings(options)
     skip_header = options.flag("header") and split.start == 0
-    data = None
-    if _fast_path_possible(data_schema, options):
-        data = read_range(split)
+    data = read_range(split)
+    if _fast_path_possible(data_schema, settings):
         try:
-            columns = _arrow_columns(data, data_schema, options, skip_header)
+            columns = _arrow_columns(data, data_schema, settings, skip_header)
         except arrow_parse.Fallback:
             pass
         else:
@@ -125,58 +155,76 @@ def read_file(split: TextSplit | InputFile, data_schema: T.StructType, out_schem
     yield from _read_python(split, data, data_schema, out_schema, positions, options, skip_header)
 
 
-def _single_char(value: str | None) -> bool:
-    return value is None or len(value) <= 1
+def _byte_char(ch: str) -> bool:
+    return ch == "\0" or ch.isascii()
 
 
-def _fast_path_possible(data_schema: T.StructType, options: Options) -> bool:
-    dialect = _dialect(options)
-    sep, quote, escape = dialect["delimiter"], dialect["quotechar"], dialect["escapechar"]
-    if len(data_schema.fields) < 2 or len(sep) != 1 or not _single_char(quote) or not _single_char(escape):
+def _fast_path_possible(data_schema: T.StructType, settings: CsvSettings) -> bool:
+    d = settings.dialect
+    if settings.multi_line or len(data_schema.fields) < 2 or d.ignore_leading or d.ignore_trailing:
         return False
-    if sep in "\r\n" or (quote is not None and sep == quote) or (escape is not None and escape in (sep, quote)):
+    if d.delimiter in "\r\n\0" or not (_byte_char(d.delimiter) and _byte_char(d.quote)) or d.quote == d.delimiter:
         return False
     return all(arrow_parse.read_type(f.dataType, "csv") is not None for f in data_schema.fields)
 
 
-def _arrow_columns(data: bytes, data_schema: T.StructType, options: Options,
+def _regex_char(ch: str) -> str:
+    return "\\x{%x}" % ord(ch)
+
+
+def _plain_quoting(data: bytes, settings: CsvSettings) -> bool:
+    """Whether every line holds only fields that pyarrow and Spark read alike: unquoted ones
+    without the quote, and quoted ones with no quote, escape character or line end inside (and
+    not empty, unless an empty quoted field is NULL for Spark too)."""
+    d = settings.dialect
+    q, sep = _regex_char(d.quote), _regex_char(d.delimiter)
+    escape = "".join(_regex_char(c) for c in (d.escape, d.escape_escape) if c != "\0")
+    inside = f"[^{q}{escape}\\n\\r]" + ("*" if d.empty_value == d.null_value else "+")
+    field = f"(?:{q}{inside}{q}|[^{q}{sep}\\n\\r]*)"
+    lines = pc.split_pattern(pa.array([data], pa.binary()), b"\n").flatten()
+    return arrow_parse.all_true(pc.match_substring_regex(lines, f"^{field}(?:{sep}{field})*\\r?$"))
+
+
+def _arrow_columns(data: bytes, data_schema: T.StructType, settings: CsvSettings,
                    skip_header: bool) -> list[pa.ChunkedArray]:
     """The split's columns parsed by pyarrow and checked (``arrow_parse.Fallback`` if not exact)."""
-    dialect = _dialect(options)
-    sep, quote, escape = dialect["delimiter"], dialect["quotechar"], dialect["escapechar"]
-    encoding = _encoding(options)
+    d = settings.dialect
     try:
-        if codecs.lookup(encoding).name != "utf-8":
-            data = data.decode(encoding).encode("utf-8")
+        if codecs.lookup(settings.encoding).name != "utf-8":
+            data = data.decode(settings.encoding).encode("utf-8")
     except (LookupError, UnicodeError):
         raise arrow_parse.Fallback from None
     if data.startswith(codecs.BOM_UTF8):
         raise arrow_parse.Fallback  # Python keeps the BOM in the first field; pyarrow drops it
+    if settings.comment is not None and settings.comment.encode() in data:
+        raise arrow_parse.Fallback
     if skip_header:
         end = data.find(b"\n")
         first = data if end < 0 else data[:end + 1]
-        if ((quote and quote.encode() in first) or (escape and escape.encode() in first)
-                or first.count(b"\r") != first.count(b"\r\n")):
-            raise arrow_parse.Fallback  # the header may not be exactly one line
+        if not java_trim(first.decode("utf-8", "replace")) or first.count(b"\r") != first.count(b"\r\n"):
+            raise arrow_parse.Fallback  # the header is not simply the first line
         data = data[len(first):]
     fields = data_schema.fields
-    if sep.isspace() and any(line and not line.strip() for line in data.decode("utf-8", "replace").splitlines()):
-        # Python skips a whitespace-only line; with a blank separator pyarrow reads it as a row
+    if d.delimiter.isspace() and any(line and not java_trim(line)
+                                     for line in data.decode("utf-8", "replace").splitlines()):
+        # Spark skips a blank line; with a blank separator pyarrow reads it as a row
         raise arrow_parse.Fallback
     if not data.strip(b"\r\n"):
         return [pa.chunked_array([], arrow_parse._arrow_type(f.dataType)) for f in fields]
+    quoted = d.quote != "\0" and d.quote.encode() in data
+    if quoted and not _plain_quoting(data, settings):
+        raise arrow_parse.Fallback
     names = [f"c{i}" for i in range(len(fields))]
-    null_value = options.get("nullValue", "")
     try:
         table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=8 << 20),
-            parse_options=pacsv.ParseOptions(delimiter=sep, quote_char=quote or False, double_quote=True,
-                                             escape_char=escape or False, newlines_in_values=bool(quote or escape),
+            parse_options=pacsv.ParseOptions(delimiter=d.delimiter, quote_char=d.quote if quoted else False,
+                                             double_quote=False, escape_char=False, newlines_in_values=False,
                                              ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={n: arrow_parse.read_type(f.dataType, "csv") for n, f in zip(names, fields)},
-                null_values=sorted({"", null_value}), strings_can_be_null=True, quoted_strings_can_be_null=True,
+                null_values=sorted({"", d.null_value}), strings_can_be_null=True, quoted_strings_can_be_null=True,
                 true_values=["true", "True", "TRUE"], false_values=["false", "False", "FALSE"]))
     except (pa.ArrowException, ValueError):
         raise arrow_parse.Fallback from None
@@ -185,21 +233,18 @@ def _arrow_columns(data: bytes, data_schema: T.StructType, options: Options,
 
 def _read_python(split: TextSplit, data: bytes | None, data_schema: T.StructType, out_schema: pa.Schema,
                  positions: list[int], options: Options, skip_header: bool) -> Iterator[pa.RecordBatch]:
-    """The exact path: Python's ``csv`` module and ``values.converter`` per field."""
-    if split.whole_file:
-        data = None  # read the file as a stream
-    elif data is None:
-        data = read_range(split)
+    """The exact path: ``csv_tokenizer`` fields and ``values.converter`` per field."""
     path = split.file.path
+    data = read_range(split) if data is None else data
     parsers = [converter(f.dataType) for f in data_schema.fields]
-    null_value = options.get("nullValue", "")
+    null_value = csv_settings(options).dialect.null_value
     width = len(parsers)
     sink = RecordSink(out_schema, positions, options.mode, path, lambda: lines_before(split))
     for fields, line, raw in records(path, options, data, skip_header):
         ok = len(fields) == width
         values: list[Any] = [None] * width
         for i, (text, parse) in enumerate(zip(fields, parsers)):
-            if text == null_value or not text:
+            if text == null_value:
                 continue
             try:
                 values[i] = parse(text)

@@ -7,15 +7,14 @@ Only the split at ``start == 0`` skips the CSV header.
 
 Cutting at ``\\n`` is exact only when every record is one line, so a file is split only if
 
-* ``multiLine`` is not set;
+* ``multiLine`` is not set (without it Spark's records *are* lines: a quote left open ends with
+  its line, so a CSV file splits whatever quotes it holds);
 * its encoding is ASCII-compatible (UTF-8, ASCII, Latin-1, cp1252: a ``\\n`` byte is a line end);
-* every ``\\r`` is part of a ``\\r\\n`` (Python's reader also ends lines at a lone ``\\r``);
-* CSV only: the quote character never occurs in the file (a quoted field may span lines, and
-  whether a newline is inside quotes cannot be known without reading from the start), and the
-  escape character is never followed by a line end.
+* every ``\\r`` is part of a ``\\r\\n`` (a lone ``\\r`` also ends a line, and the byte ranges
+  are cut at ``\\n`` only).
 
-Otherwise the file is one split, as before. The check reads the file once on the driver
-(C-speed ``bytes.count``/``in``) and is cached by path, size and modification time.
+Otherwise the file is one split. The check reads the file once on the driver (C-speed
+``bytes.count``) and is cached by path, size and modification time.
 
 Line numbers inside a split are relative to its start; ``lines_before`` counts the lines before
 a split, and is only called to build a FAILFAST message.
@@ -65,37 +64,25 @@ def splittable(file: InputFile, fmt: str, options: Options) -> bool:
             return False
     except LookupError:
         return False
-    forbidden: list[bytes] = []
-    if fmt == "csv":
-        quote = options.get("quote", '"') or ""
-        escape = options.get("escape", "\\") or ""
-        if len(quote) > 1 or len(escape) > 1 or not (quote + escape).isascii():
-            return False
-        if quote:
-            forbidden.append(quote.encode())
-        if escape:
-            forbidden += [escape.encode() + b"\n", escape.encode() + b"\r"]
     try:
         stat = os.stat(file.path)
     except OSError:
         return False
-    key = (file.path, stat.st_size, stat.st_mtime_ns, fmt, tuple(forbidden))
+    key = (file.path, stat.st_size, stat.st_mtime_ns)
     cached = _SPLITTABLE_CACHE.get(key)
     if cached is None:
-        cached = _SPLITTABLE_CACHE[key] = _scan(file.path, forbidden)
+        cached = _SPLITTABLE_CACHE[key] = _scan(file.path)
     return cached
 
 
-def _scan(path: str, forbidden: list[bytes]) -> bool:
+def _scan(path: str) -> bool:
+    """Whether every ``\\r`` of the file is followed by ``\\n``."""
     carry = b""
     cr = crlf = 0
     with open(path, "rb") as handle:
         while chunk := handle.read(_SCAN_CHUNK):
-            window = carry + chunk
-            if any(f in window for f in forbidden):
-                return False
             cr += chunk.count(b"\r")
-            crlf += window.count(b"\r\n")
+            crlf += (carry + chunk).count(b"\r\n")
             carry = chunk[-1:]
     return cr == crlf
 

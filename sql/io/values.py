@@ -23,7 +23,9 @@ _INT_RANGES = {T.ByteType: 2**7, T.ShortType: 2**15, T.IntegerType: 2**31, T.Lon
 
 def _integer(bound: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        value = int(text.strip())
+        if text != text.strip():
+            raise ValueError(f"{text!r} has blanks")  # Java's Integer.parseInt takes none
+        value = int(text)
         if not -bound <= value < bound:
             raise ValueError(f"{text!r} is out of range")
         return value

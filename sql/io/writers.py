@@ -8,7 +8,6 @@ group becomes one ``part-<partition>-<job>.c000<ext>`` file.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import decimal
 import json
@@ -21,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ember.sql.display import format_double
+from ember.sql.io.csv_encode import csv_write_settings, encode_line
 from ember.sql.io.files import NULL_PARTITION
 from ember.sql.io.options import Options
 
@@ -40,14 +40,12 @@ def _csv_text(value: Any) -> str:
 
 
 def _write_csv(table: pa.Table, path: str, options: Options) -> None:
-    sep = options.get("sep") or options.get("delimiter") or ","
-    null_value = options.get("nullValue", "")
+    settings = csv_write_settings(options)
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, delimiter=sep, quotechar=options.get("quote", '"'), lineterminator="\n")
         if options.flag("header"):
-            writer.writerow(table.column_names)
+            handle.write(encode_line(table.column_names, settings, str))
         for row in table.to_pylist():
-            writer.writerow([null_value if v is None else _csv_text(v) for v in row.values()])
+            handle.write(encode_line(list(row.values()), settings, _csv_text))
 
 
 def _json_value(value: Any) -> Any:

@@ -22,13 +22,13 @@ from ember.sql.analyzer.resolve_references import resolve_expression, resolve_no
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.coercion import cast_if_needed, common_type, is_string
 from ember.sql.plan import logical as L
+from ember.sql.sql_config import PIVOT_MAX_VALUES
 
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
 
 __all__ = ["pivot_aggregate", "distinct_pivot_values", "unpivot"]
 
-_MAX_VALUES = 10000  # spark.sql.pivotMaxValues
 
 
 def _value_name(value: E.Expression) -> str:
@@ -66,7 +66,7 @@ def distinct_pivot_values(plan: L.LogicalPlan, pivot: E.Expression, session: Spa
     from ember.sql.dataframe import DataFrame
 
     column = DataFrame(session, plan).select(Column(pivot))
-    limit = int(session.conf.get("spark.sql.pivotMaxValues", str(_MAX_VALUES)))
+    limit = PIVOT_MAX_VALUES.read(session.conf)
     found = column.distinct().orderBy(column.columns[0]).limit(limit + 1).collect()
     if len(found) > limit:
         raise AnalysisException("_LEGACY_ERROR_TEMP_1324",

@@ -308,32 +308,54 @@ def test_a_result_larger_than_max_result_size_is_refused(make_context, tmp_path)
 
 # --- 18. Cancellation -----------------------------------------------------------------------
 
-def _sleep_long(x):
-    time.sleep(60)
-    return x
+def _sleep_long_once_started(started):
+    """A task that marks itself started in ``started`` (a directory), then sleeps a minute."""
+    def sleep_long(x):
+        (started / str(x)).touch()
+        time.sleep(60)
+        return x
+    return sleep_long
+
+
+def _once_running(started, count: int, action, *args) -> threading.Thread:
+    """Run ``action(*args)`` in a thread as soon as ``count`` tasks are inside their function: a
+    cancellation then always meets running tasks, however slowly the workers start."""
+    def wait_then_act():
+        deadline = time.monotonic() + 60
+        while len(os.listdir(started)) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        action(*args)
+    thread = threading.Thread(target=wait_then_act, daemon=True)
+    thread.start()
+    return thread
 
 
 def test_cancelling_a_job_group_stops_running_tasks(make_context, tmp_path):
-    context, recorder = faulty_context(make_context, tmp_path, [])
+    context, recorder = faulty_context(make_context, tmp_path / "scratch", [])
+    started = tmp_path / "started"
+    started.mkdir()
     context.setJobGroup("slow", "sleeps")
-    threading.Timer(0.5, context.cancelJobGroup, args=("slow",)).start()
+    _once_running(started, 2, context.cancelJobGroup, "slow")
     with pytest.raises(JobCancelledError, match="job group slow"):
-        context.parallelize(range(4), 4).map(_sleep_long).collect()
+        context.parallelize(range(4), 4).map(_sleep_long_once_started(started)).collect()
     assert recorder.count(0, "TaskKilled") == 2  # both had ended when the error was raised
     context.setLocalProperty("spark.jobGroup.id", None)
     assert context.parallelize(range(4), 2).map(lambda x: x + 1).collect() == [1, 2, 3, 4]
-    stop_and_assert_clean(context, tmp_path)
+    stop_and_assert_clean(context, tmp_path / "scratch")
 
 
 def test_ctrl_c_during_an_action_cancels_the_job(make_context, tmp_path):
-    context, recorder = faulty_context(make_context, tmp_path, [])
-    sleepers = context.parallelize(range(2), 2).map(_sleep_long)
+    context, recorder = faulty_context(make_context, tmp_path / "scratch", [])
+    started = tmp_path / "started"
+    started.mkdir()
+    sleepers = context.parallelize(range(2), 2).map(_sleep_long_once_started(started))
     with pytest.raises(KeyboardInterrupt):  # the signal must land inside this block
-        threading.Timer(0.5, os.kill, args=(os.getpid(), signal.SIGINT)).start()
+        interrupter = _once_running(started, 2, os.kill, os.getpid(), signal.SIGINT)
         sleepers.collect()
+    interrupter.join()
     assert context.parallelize(range(3)).count() == 3
     assert recorder.wait_for(0, "TaskKilled", 2) == 2
-    stop_and_assert_clean(context, tmp_path)
+    stop_and_assert_clean(context, tmp_path / "scratch")
 
 
 # --- 19. Scratch directory hygiene --------------------------------------------------------------

@@ -1,8 +1,9 @@
 """Every SchedulerBackend meets the same contract (scheduler/backends/base.py).
 
 Each backend is driven directly through the protocol, with a queue as its ``post``
-callback (the Ray backend on a small local cluster, started once for this module): it reports its executors, runs tasks from a stage binary sent once, reports
-every outcome, runs a task that fails as a failure, and stops cleanly.
+callback (the Ray backend on a small local cluster, started once for this module): it
+reports its executors, runs tasks from a stage binary sent once, reports every outcome,
+runs a task that fails as a failure, and stops cleanly.
 """
 
 from __future__ import annotations
@@ -32,17 +33,24 @@ def _local(session: str) -> LocalProcessBackend:
 
     init = {"session_dir": session, "sys_path": list(sys.path), "cwd": os.getcwd(), "preload": [],
             "storage_bytes": 1 << 20, "execution_bytes": 1 << 20, "batch_bytes": 64 << 10,
-            "compress": True, "faults": None}
+            "compress": True, "rdd_compress": False, "faults": None}
     return LocalProcessBackend(2, init)
 
 
 def _ray(session: str) -> object:
+    import sys
+
     from ember.scheduler.backends.ray import RayBackend, RaySettings
 
-    init = {"session_dir": session, "preload": [], "storage_bytes": 1 << 20, "execution_bytes": 1 << 20,
-            "batch_bytes": 64 << 10, "compress": True, "faults": None, "local_dir": os.path.dirname(session),
+    init = {"session_dir": session, "sys_path": list(sys.path), "preload": [], "storage_bytes": 1 << 20, "execution_bytes": 1 << 20,
+            "batch_bytes": 64 << 10, "compress": True, "rdd_compress": False, "faults": None, "local_dir": os.path.dirname(session),
             "max_bytes_in_flight": 1 << 20}
     return RayBackend(RaySettings(None, 2, 1.0, None, None, 60.0), init)
+
+
+def _commit_only_partition_zero(stage_id: int, stage_attempt: int, partition: int, attempt: int) -> bool:
+    """The test's output commit coordinator."""
+    return partition == 0
 
 
 @pytest.fixture(params=[_inline, _local, _ray], ids=["inline", "local", "ray"])
@@ -52,7 +60,7 @@ def backend(request, tmp_path):
     session = SessionDirectory(str(tmp_path))
     made = request.param(session.path)
     events: queue.Queue = queue.Queue()
-    made.start(events.put)
+    made.start(events.put, _commit_only_partition_zero)
     made.wait_until_ready(60)
     yield made, events
     made.stop()
@@ -114,6 +122,23 @@ def test_a_failing_task_is_reported_as_a_failure_and_the_backend_goes_on(backend
     made.send_binary(executor, 2, dumps_closure(ResultStageBinary(rdd, lambda it: sum(1 for _ in it))))
     made.launch_task(executor, _task(8, 0, 2), dumps_closure(rdd.partitions[0]))
     assert cloudpickle.loads(_outcome(events).value_bytes) == 2
+
+
+def _ask_to_commit(values):
+    from ember import TaskContext
+
+    return TaskContext.get().can_commit()
+
+
+def test_a_task_asking_to_commit_gets_the_drivers_answer(backend, context):
+    made, events = backend
+    executor = _executors(events)[0]
+    rdd = ParallelCollectionRDD(context, [1, 2], 2)
+    made.send_binary(executor, 3, dumps_closure(ResultStageBinary(rdd, _ask_to_commit)))
+    for task_id, split in enumerate(rdd.partitions):
+        made.launch_task(executor, _task(task_id, split.index, 3), dumps_closure(split))
+    outcomes = sorted((_outcome(events) for _ in rdd.partitions), key=lambda o: o.task_id)
+    assert [cloudpickle.loads(o.value_bytes) for o in outcomes] == [True, False]
 
 
 def test_stop_ends_every_executor_process(backend):

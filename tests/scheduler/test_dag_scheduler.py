@@ -23,12 +23,14 @@ from ember.rdd.shuffled import ShuffledRDD
 from ember.rdd.sources import ParallelCollectionRDD
 from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import InlineEventLoop
-from ember.scheduler.events import (ExecutorAdded, ExecutorLost, JobCancelled, JobSubmitted,
+from ember.accumulators import INT_ACCUMULATOR_PARAM, Accumulator
+from ember.scheduler.events import (ExecutorAdded, ExecutorLost, JobCancelled, JobSubmitted, SpeculationCheck,
                                     TaskCompleted)
 from ember.scheduler.listener import JobMetricsListener, ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
+from ember.scheduler.speculation import SpeculationPolicy
 from ember.scheduler.task import TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskKilled
+from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.index_file import write_map_output
 
@@ -70,18 +72,20 @@ class RecordingBackend:
 
 class Harness:
     def __init__(self, tmp_path, executors=("a", "b"), max_task_failures=4, max_stage_attempts=4,
-                 files_outlive_executors=True) -> None:
+                 speculation=None, accumulators=None, files_outlive_executors=True) -> None:
         self.backend = RecordingBackend()
         self.backend.shuffle_files_outlive_executors = files_outlive_executors
         self.metrics = JobMetricsListener()
+        self.now = 0.0  # the scheduler's clock, moved by tests
         listeners = ListenerBus()
         listeners.add(self.metrics)
         self.loop = InlineEventLoop(self._handle, self._crash)
         tracker = MapOutputTracker(ShuffleBlockResolver(str(tmp_path)), files_outlive_executors)
         self.dag = DAGScheduler(self.backend, tracker,
-                                BlockManagerMaster(), listeners, {}, self.loop.post_later,
+                                BlockManagerMaster(), listeners, accumulators or {}, self.loop.post_later,
                                 max_task_failures=max_task_failures, max_stage_attempts=max_stage_attempts,
-                                locality_wait=0.0, max_result_size=0)
+                                locality_wait=0.0, max_result_size=0, speculation=speculation,
+                                clock=lambda: self.now)
         self.job_ids = itertools.count()
         for executor in executors:
             self.loop.post(ExecutorAdded(executor))
@@ -102,8 +106,8 @@ class Harness:
         launched, self.backend.launched = self.backend.launched, []
         return launched
 
-    def complete(self, executor, desc, reason=None, value=None, sizes=None) -> None:
-        outcome = TaskOutcome(desc.task_id, reason or Success())
+    def complete(self, executor, desc, reason=None, value=None, sizes=None, accumulator_updates=None) -> None:
+        outcome = TaskOutcome(desc.task_id, reason or Success(), accumulator_updates=accumulator_updates or {})
         if desc.is_shuffle_map:
             outcome.map_sizes = sizes or [1, 1]
             if reason is None:  # the files a real map task leaves, checked after a fetch failure
@@ -430,4 +434,126 @@ def test_a_fetch_failure_from_an_executor_forgets_all_of_its_map_outputs(tmp_pat
         harness.complete(executor, other, value=other.partition_index)
     harness.run_until_idle()
     assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
+    harness.dag.assert_empty()
+
+
+# --- speculation and output commit coordination ---------------------------------------------
+
+SPECULATE = SpeculationPolicy(multiplier=1.5, quantile=0.75, min_runtime=0.1)
+
+
+def run_until_one_task_is_slow(harness, context):
+    """Four tasks on executors a and b: the one on b never ends, the other three take 1 s each on a.
+
+    Returns the job's future, the slow task, and the accumulator every task adds 1 to.
+    """
+    future = harness.submit(ParallelCollectionRDD(context, list(range(4)), 4))
+    launched = harness.take_launched()
+    slow = next(d for e, d in launched if e == "b")
+    fast = [(e, d) for e, d in launched if e == "a"]
+    while fast:
+        harness.now += 1.0
+        harness.loop.post(SpeculationCheck())  # too few tasks have succeeded to judge: no copy
+        for executor, desc in fast:
+            harness.complete(executor, desc, value=desc.partition_index, accumulator_updates={0: 1})
+        fast = harness.take_launched()
+        assert all(not d.speculative for _, d in fast)
+    return future, slow
+
+
+def test_a_slow_task_gets_a_speculative_copy_on_another_executor_and_the_first_to_finish_wins(tmp_path, context):
+    counter = Accumulator(0, 0, INT_ACCUMULATOR_PARAM)
+    harness = Harness(tmp_path, speculation=SPECULATE, accumulators={0: counter})
+    future, slow = run_until_one_task_is_slow(harness, context)
+    assert harness.now == 3.0  # the slow task has run 3 s; the threshold is max(1.5 * 1 s, 0.1 s)
+    harness.loop.post(SpeculationCheck())
+    [(executor, copy)] = harness.take_launched()
+    assert (executor, copy.partition_index, copy.attempt, copy.speculative) == ("a", slow.partition_index, 1, True)
+    harness.loop.post(SpeculationCheck())
+    assert harness.take_launched() == []  # one copy at a time
+    harness.complete(executor, copy, value="copy", accumulator_updates={0: 1})
+    assert harness.backend.killed_tasks == [slow.task_id]
+    assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == [0, "copy", 2, 3]
+    harness.complete("b", slow, reason=TaskKilled("another attempt succeeded"))
+    assert counter.value == 4
+    assert harness.take_launched() == []
+    harness.dag.assert_empty()
+
+
+def test_a_late_success_of_the_losing_attempt_is_ignored_with_its_accumulator_updates(tmp_path, context):
+    counter = Accumulator(0, 0, INT_ACCUMULATOR_PARAM)
+    harness = Harness(tmp_path, speculation=SPECULATE, accumulators={0: counter})
+    future, slow = run_until_one_task_is_slow(harness, context)
+    harness.loop.post(SpeculationCheck())
+    [(executor, copy)] = harness.take_launched()
+    harness.complete("b", slow, value="original", accumulator_updates={0: 1})  # the original wins after all
+    assert harness.backend.killed_tasks == [copy.task_id]
+    harness.complete(executor, copy, value="copy", accumulator_updates={0: 1})  # finished before its kill
+    assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == [0, "original", 2, 3]
+    assert counter.value == 4
+    harness.dag.assert_empty()
+
+
+def test_without_speculation_a_slow_task_gets_no_copy(tmp_path, context):
+    harness = Harness(tmp_path, speculation=None, accumulators={0: Accumulator(0, 0, INT_ACCUMULATOR_PARAM)})
+    future, slow = run_until_one_task_is_slow(harness, context)
+    harness.now += 100.0
+    harness.loop.post(SpeculationCheck())
+    assert harness.take_launched() == []
+    harness.complete("b", slow, value=slow.partition_index)
+    assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == [0, 1, 2, 3]
+    harness.dag.assert_empty()
+
+
+def test_a_map_stage_whose_output_is_nondeterministic_is_never_speculated(tmp_path, context):
+    harness = Harness(tmp_path, speculation=SPECULATE)
+    source = ParallelCollectionRDD(context, [(i % 5, i) for i in range(30)], 4)
+    source.is_deterministic = False  # as an unseeded sample is
+    future = harness.submit(ShuffledRDD(source, HashPartitioner(2)))
+    launched = harness.take_launched()
+    slow = next((e, d) for e, d in launched if e == "b")
+    fast = [(e, d) for e, d in launched if e == "a"]
+    while fast:
+        harness.now += 1.0
+        for executor, desc in fast:
+            harness.complete(executor, desc)
+        fast = harness.take_launched()
+    harness.now += 100.0
+    harness.loop.post(SpeculationCheck())
+    assert harness.take_launched() == []
+    harness.complete(*slow)
+    harness.run_until_idle()
+    assert len(future.result(timeout=1)) == 2
+    harness.dag.assert_empty()
+
+
+def test_a_denied_commit_is_not_a_failure_and_is_not_rerun_while_the_winner_runs(tmp_path, context):
+    harness = Harness(tmp_path, max_task_failures=1, speculation=SPECULATE)
+    future, slow = run_until_one_task_is_slow(harness, context)
+    harness.loop.post(SpeculationCheck())
+    [(executor, copy)] = harness.take_launched()
+    coordinator = harness.dag.commit_coordinator
+    assert coordinator.can_commit(copy.stage_id, copy.stage_attempt, copy.partition_index, copy.attempt)
+    assert not coordinator.can_commit(slow.stage_id, slow.stage_attempt, slow.partition_index, slow.attempt)
+    harness.complete("b", slow, reason=TaskCommitDenied(slow.stage_id, slow.partition_index, slow.attempt))
+    assert harness.take_launched() == []  # the authorised copy is still running
+    harness.complete(executor, copy, value="copy")
+    assert [cloudpickle.loads(b) for b in future.result(timeout=1)] == [0, "copy", 2, 3]
+    harness.dag.assert_empty()
+
+
+def test_when_the_authorised_committer_fails_its_retry_may_commit(tmp_path, context):
+    harness = Harness(tmp_path, executors=("a",), max_task_failures=2)
+    future = harness.submit(ParallelCollectionRDD(context, [1], 1))
+    [(executor, desc)] = harness.take_launched()
+    coordinator = harness.dag.commit_coordinator
+    assert coordinator.can_commit(desc.stage_id, 0, 0, 0)
+    harness.complete(executor, desc, reason=ExceptionFailure("OSError", "disk full", "", None))
+    [(executor, retry)] = harness.take_launched()
+    assert retry.attempt == 1
+    assert not coordinator.can_commit(desc.stage_id, 0, 0, 0)  # a failed attempt never commits
+    assert coordinator.can_commit(desc.stage_id, 0, 0, 1)
+    harness.complete(executor, retry, value=[1])
+    future.result(timeout=1)
+    assert not coordinator.can_commit(desc.stage_id, 0, 0, 1)  # the stage is over: nobody commits
     harness.dag.assert_empty()

@@ -29,8 +29,8 @@ class FakeWorker:
         self.stopped = True
 
 
-def test_a_replacement_started_while_the_backend_stops_is_stopped_too(monkeypatch):
-    backend = LocalProcessBackend(1, {"storage_bytes": 0, "execution_bytes": 0})
+def test_a_replacement_started_while_the_backend_stops_is_stopped_too(monkeypatch, tmp_path):
+    backend = LocalProcessBackend(1, {"session_dir": str(tmp_path), "storage_bytes": 0, "execution_bytes": 0})
     events = []
     backend._post = events.append
     spawned = []
