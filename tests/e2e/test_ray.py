@@ -165,21 +165,39 @@ def test_a_payload_without_the_applications_hmac_is_refused(ray_context, tmp_pat
     stop_and_assert_clean(context, tmp_path)
 
 
-def _spin(x):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        pass
-    return x
+def _spin(started):
+    def spin(x):
+        (started / str(x)).touch()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            pass
+        return x
+    return spin
 
 
-def _sleep(x):
-    time.sleep(60)
-    return x
+def _sleep(started):
+    def sleep(x):
+        (started / str(x)).touch()
+        time.sleep(60)
+        return x
+    return sleep
+
+
+def _cancel_once_running(context, started, count):
+    """Cancel the job group as soon as ``count`` tasks are inside their function, however slowly
+    the executors start."""
+    def wait_then_cancel():
+        deadline = time.monotonic() + 60
+        while len(os.listdir(started)) < count and time.monotonic() < deadline:
+            time.sleep(0.01)
+        context.cancelJobGroup("slow")
+    threading.Thread(target=wait_then_cancel, daemon=True).start()
 
 
 @pytest.mark.parametrize("body, reason", [(_spin, "TaskKilled"), (_sleep, "ExecutorLostFailure")],
                          ids=["flag", "ray.kill"])
-def test_cancelling_a_job_stops_its_tasks_by_flag_or_by_killing_the_actor(ray_context, tmp_path, body, reason):
+def test_cancelling_a_job_stops_its_tasks_by_flag_or_by_killing_the_actor(ray_context, tmp_path, tmp_path_factory,
+                                                                          body, reason):
     from ember.scheduler.listener import SparkListener
 
     ends: list[str] = []
@@ -188,12 +206,13 @@ def test_cancelling_a_job_stops_its_tasks_by_flag_or_by_killing_the_actor(ray_co
         def on_task_end(self, stage, outcome) -> None:
             ends.append(type(outcome.reason).__name__)
 
+    started = tmp_path_factory.mktemp("started")
     context = ray_context()
     context._listeners.add(Ends())
     context.setJobGroup("slow", "spins or sleeps")
-    threading.Timer(1.0, context.cancelJobGroup, args=("slow",)).start()
+    _cancel_once_running(context, started, 2)
     with pytest.raises(JobCancelledError, match="job group slow"):
-        context.parallelize(range(2), 2).map(body).collect()
+        context.parallelize(range(2), 2).map(body(started)).collect()
     assert ends == [reason, reason]  # a blocked task ignores the flag; its actor is killed after 2 s
     context.setLocalProperty("spark.jobGroup.id", None)
     assert context.parallelize(range(4), 2).map(lambda x: x + 1).collect() == [1, 2, 3, 4]
