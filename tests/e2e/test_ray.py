@@ -95,10 +95,13 @@ def test_a_cached_iterative_job_reuses_the_executors_cached_blocks(ray_context, 
     stop_and_assert_clean(context, tmp_path)
 
 
-def test_a_dataframe_query_on_ray_equals_the_expected_rows(ray_cluster, tmp_path):
+def test_a_dataframe_query_on_ray_equals_the_expected_rows(ray_cluster, tmp_path, monkeypatch):
+    from ember import SparkContext
     from ember.sql import SparkSession
     from ember.sql import functions as F
 
+    monkeypatch.setattr(SparkSession, "_active", None)  # the suite's shared session and context
+    monkeypatch.setattr(SparkContext, "_active", None)  # come back when the test ends
     spark = (SparkSession.builder.master("ray").config("spark.local.dir", str(tmp_path))
              .config("spark.sql.shuffle.partitions", "3").config("spark.ui.showConsoleProgress", "false")
              .getOrCreate())
