@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from typing import Any, Generic, TypeVar
+from typing import Any, BinaryIO, Generic, TypeVar
 
 from ember.errors import EmberRuntimeError
 
@@ -60,6 +60,25 @@ class Broadcast(Generic[T]):
                     f"Broadcast {self._id} is no longer available (destroyed, or its session stopped)"
                 ) from None
         return _worker_values[self._id]
+
+    def dump(self, value: T, f: BinaryIO) -> None:
+        """Write ``value`` pickled to the open binary file ``f``, then close ``f`` (as PySpark does)."""
+        try:
+            pickle.dump(value, f, pickle.HIGHEST_PROTOCOL)
+        except pickle.PickleError:
+            raise
+        except Exception as exc:
+            raise pickle.PicklingError(f"Could not serialize broadcast: {type(exc).__name__}: {exc}") from exc
+        f.close()
+
+    def load(self, file: BinaryIO) -> T:
+        """Read a pickled value from the open binary file ``file``."""
+        return pickle.load(file)
+
+    def load_from_path(self, path: str) -> T:
+        """Read a pickled value from the file at ``path``."""
+        with open(path, "rb", 1 << 20) as handle:
+            return self.load(handle)
 
     def unpersist(self, blocking: bool = False) -> None:
         """Let workers drop their copy; the value is reloaded if used again."""

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ember import system_properties
+
 
 class SparkConf:
     """Configuration for an Ember application, as key-value string pairs.
@@ -23,6 +25,8 @@ class SparkConf:
 
     def __init__(self, loadDefaults: bool = True, _values: dict[str, str] | None = None) -> None:
         self._values: dict[str, str] = dict(_values or {})
+        if loadDefaults and _values is None:
+            self._values.update(system_properties.spark_defaults())
 
     def set(self, key: str, value: object) -> SparkConf:
         if value is None:

@@ -14,6 +14,7 @@ on a Ray cluster (``scheduler/backends/ray.py``), retrying tasks ``spark.task.ma
 from __future__ import annotations
 
 import atexit
+import importlib
 import itertools
 import logging
 import os
@@ -26,7 +27,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Iterable, Sequence
 
-from ember import config
+from ember import config, system_properties
 from ember.accumulators import (COMPLEX_ACCUMULATOR_PARAM, FLOAT_ACCUMULATOR_PARAM, INT_ACCUMULATOR_PARAM,
                                 Accumulator, AccumulatorParam)
 from ember.block_manager_master import BlockManagerMaster
@@ -36,7 +37,8 @@ from ember.call_site import capture_call_site
 from ember.closure import check_closure
 from ember.conf import SparkConf
 from ember.faults import parse_faults
-from ember.errors import ClosureError, ContextStoppedError, EmberValueError
+from ember.files import PACKAGE_EXTENSIONS, USER_FILES, FileRegistry
+from ember.errors import ClosureError, ContextStoppedError, EmberValueError, JobCancelledError
 from ember.rdd.checkpoint import materialize_checkpoints
 from ember.rdd.rdd import RDD
 from ember.rdd.sources import (EmptyRDD, ParallelCollectionRDD, PickleFileRDD, TextFileRDD,
@@ -47,7 +49,7 @@ from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
 from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
-                                    RDDUnpersisted, ShuffleReleased, SpeculationCheck)
+                                    JobTagCancelled, RDDUnpersisted, ShuffleReleased, SpeculationCheck)
 from ember.scheduler.listener import ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
@@ -58,6 +60,7 @@ from ember.temp_dirs import SessionDirectory
 
 log = logging.getLogger(__name__)
 
+_JOB_TAGS = "spark.job.tags"
 _LOCAL_MASTER = re.compile(r"local(?:\[(\*|\d+)(?:\s*,\s*(\d+))?\])?")
 _LOG_LEVELS = {"ALL": logging.NOTSET, "TRACE": logging.DEBUG, "DEBUG": logging.DEBUG, "INFO": logging.INFO,
                "WARN": logging.WARNING, "ERROR": logging.ERROR, "FATAL": logging.CRITICAL,
@@ -128,12 +131,13 @@ class SparkContext:
         self.master: str = config.MASTER.read(conf)
         self.appName: str = config.APP_NAME.read(conf)
         self._created_at = capture_call_site().label.split(" at ", 1)[-1]
-        self.startTime = int(time.time() * 1000)
+        self._start_time = int(time.time() * 1000)
         spec = parse_master(self.master)
         self._spec = spec
         self._max_failures = spec.max_failures or (
             config.TASK_MAX_FAILURES.read(conf) if spec.ray or conf.contains(config.TASK_MAX_FAILURES.key) else 1)
         self._session_dir = SessionDirectory(config.LOCAL_DIR.read(conf))
+        self._files = FileRegistry(os.path.join(self._session_dir.path, USER_FILES))
         self._rdd_ids = itertools.count()
         self._shuffle_ids = itertools.count()
         self._job_ids = itertools.count()
@@ -279,6 +283,11 @@ class SparkContext:
         return __version__
 
     @property
+    def startTime(self) -> int:
+        """When this context started, in milliseconds since the epoch."""
+        return self._start_time
+
+    @property
     def applicationId(self) -> str:
         return f"local-{self.startTime}"
 
@@ -344,6 +353,54 @@ class SparkContext:
     def cancelAllJobs(self) -> None:
         self._event_loop.post(AllJobsCancelled())
 
+    def setInterruptOnCancel(self, interruptOnCancel: bool) -> None:
+        """Whether cancelling this thread's jobs interrupts their running tasks.
+
+        Ember always stops a cancelled job's running tasks; the flag is kept as a local property.
+        """
+        self.setLocalProperty("spark.job.interruptOnCancel", str(interruptOnCancel).lower())
+
+    def addJobTag(self, tag: str) -> None:
+        """Attach ``tag`` to every job this thread starts from now on (see ``cancelJobsWithTag``).
+
+        >>> sc.addJobTag("nightly"); sorted(sc.getJobTags())
+        ['nightly']
+        >>> sc.clearJobTags()
+        """
+        self._set_job_tags(self.getJobTags() | {_checked_tag(tag)})
+
+    def removeJobTag(self, tag: str) -> None:
+        """Stop attaching ``tag`` to the jobs this thread starts."""
+        self._set_job_tags(self.getJobTags() - {_checked_tag(tag)})
+
+    def getJobTags(self) -> set[str]:
+        """The tags attached to the jobs this thread starts."""
+        return set(filter(None, (self.getLocalProperty(_JOB_TAGS) or "").split(",")))
+
+    def clearJobTags(self) -> None:
+        """Attach no tags to the jobs this thread starts."""
+        self.setLocalProperty(_JOB_TAGS, None)
+
+    def cancelJobsWithTag(self, tag: str) -> None:
+        """Cancel the active jobs started with ``tag``, stopping their running tasks."""
+        self._event_loop.post(JobTagCancelled(_checked_tag(tag)))
+
+    def _set_job_tags(self, tags: set[str]) -> None:
+        self.setLocalProperty(_JOB_TAGS, ",".join(sorted(tags)) if tags else None)
+
+    @classmethod
+    def setSystemProperty(cls, key: str, value: str) -> None:
+        """Set a process-wide property; ``spark.*`` ones become defaults of every later ``SparkConf()``.
+
+        Spark sets a JVM system property; Ember has no JVM and keeps them in the driver process.
+        """
+        system_properties.set(key, value)
+
+    @classmethod
+    def getSystemProperty(cls, key: str) -> str | None:
+        """A property set with ``setSystemProperty``, or None (Ember has no JVM properties such as ``java.version``)."""
+        return system_properties.get(key)
+
     # --- sources -------------------------------------------------------------------
 
     def _new_rdd_id(self) -> int:
@@ -386,6 +443,18 @@ class SparkContext:
         """``(path, content)`` for each file under ``path``."""
         return WholeTextFilesRDD(self, path, minPartitions or self.defaultMinPartitions)
 
+    def binaryFiles(self, path: str, minPartitions: int | None = None) -> RDD:
+        """``(path, content bytes)`` for each file under ``path`` (a file, directory, glob or list)."""
+        from ember.rdd.binary_sources import BinaryFilesRDD
+
+        return BinaryFilesRDD(self, path, minPartitions or self.defaultMinPartitions)
+
+    def binaryRecords(self, path: str, recordLength: int) -> RDD:
+        """The files' bytes cut into records of ``recordLength`` bytes each."""
+        from ember.rdd.binary_sources import BinaryRecordsRDD
+
+        return BinaryRecordsRDD(self, path, recordLength)
+
     def pickleFile(self, name: str, minPartitions: int | None = None) -> RDD:
         """Read back an RDD written by ``saveAsPickleFile``."""
         return PickleFileRDD(self, name, minPartitions or self.defaultMinPartitions)
@@ -421,6 +490,43 @@ class SparkContext:
         self._accumulators[accumulator.aid] = accumulator
         return accumulator
 
+    # --- files for the workers ----------------------------------------------------
+
+    PACKAGE_EXTENSIONS = PACKAGE_EXTENSIONS
+
+    def addFile(self, path: str, recursive: bool = False) -> None:
+        """Copy a file (or, with ``recursive``, a directory) to every worker; find it with ``SparkFiles.get(name)``."""
+        self._check_active()
+        self._files.add_file(path, recursive)
+
+    def addPyFile(self, path: str) -> None:
+        """Ship a ``.py``, ``.zip`` or ``.egg`` file to every worker and make it importable in tasks."""
+        self._check_active()
+        self._files.add_file(path, python=True)
+        name = os.path.basename(path)
+        entry = os.path.join(self._files.root, name) if name.lower().endswith(PACKAGE_EXTENSIONS) else self._files.root
+        if entry not in sys.path:
+            sys.path.insert(1, entry)
+        importlib.invalidate_caches()
+
+    def addArchive(self, path: str) -> None:
+        """Ship an archive (``.zip``, ``.jar``, ``.tar``, ``.tar.gz``, ``.tgz``…) unpacked to every worker.
+
+        ``path#name`` unpacks it under ``name`` instead of the archive's file name.
+        """
+        self._check_active()
+        self._files.add_archive(path)
+
+    @property
+    def listFiles(self) -> list[str]:
+        """The files and directories added with ``addFile`` and ``addPyFile``, as ``file:`` URIs."""
+        return self._files.uris(archives=False)
+
+    @property
+    def listArchives(self) -> list[str]:
+        """The archives added with ``addArchive``, as ``file:`` URIs."""
+        return self._files.uris(archives=True)
+
     # --- running jobs --------------------------------------------------------------
 
     def runJob(self, rdd: RDD, partitionFunc: Callable[[Iterable[Any]], Iterable[Any]],
@@ -437,6 +543,43 @@ class SparkContext:
         Afterwards, checkpoints requested in the lineage are written (unless this job is the
         one writing a checkpoint).
         """
+        job_id, future = self._submit_job(rdd, func, partitions)
+        results = self._await_job(job_id, future)
+        values = [pickle.loads(data) for data in results]
+        if not checkpointing:
+            materialize_checkpoints(rdd)
+        return values
+
+    def _run_job_within(self, rdd: RDD, func: Callable[[Any], Any], timeout: float) -> tuple[list[Any], int]:
+        """Run ``func`` on every partition, waiting at most ``timeout`` seconds.
+
+        Returns the results of the partitions that finished in time, in no particular order,
+        and the number of partitions; the rest of the job is cancelled (approximate actions).
+        """
+        finished: dict[int, bytes] = {}
+        lock = threading.Lock()
+
+        def record(partition: int, data: bytes) -> None:  # on the scheduler's thread
+            with lock:
+                finished[partition] = data
+
+        job_id, future = self._submit_job(rdd, func, None, on_result=record)
+        try:
+            future.result(timeout=max(timeout, 0.0))
+        except TimeoutError:
+            self._event_loop.post(JobCancelled(job_id, f"an approximate result was taken after {timeout} s"))
+        except BaseException:
+            self._await_job(job_id, future)  # raises the job's error as _run_job does
+        try:
+            _wait_interruptibly(future)
+        except JobCancelledError:
+            pass
+        with lock:
+            results = [pickle.loads(data) for data in finished.values()]
+        return results, rdd.getNumPartitions()
+
+    def _submit_job(self, rdd: RDD, func: Callable[[Any], Any], partitions: Sequence[int] | None,
+                    on_result: Callable[[int, bytes], None] | None = None) -> tuple[int, Future]:
         self._check_active()
         count = rdd.getNumPartitions()
         partitions = tuple(range(count) if partitions is None else partitions)
@@ -446,18 +589,17 @@ class SparkContext:
         future: Future = Future()
         job_id = next(self._job_ids)
         self._event_loop.post(JobSubmitted(job_id, rdd, func, partitions, future, capture_call_site(),
-                                           dict(self._properties())))
+                                           dict(self._properties()), on_result))
+        return job_id, future
+
+    def _await_job(self, job_id: int, future: Future) -> Any:
         try:
-            results = _wait_interruptibly(future)
+            return _wait_interruptibly(future)
         except KeyboardInterrupt:
             self._event_loop.post(JobCancelled(job_id, "interrupted by the user (KeyboardInterrupt)"))
             raise
         except BaseException as error:
             raise mark_job_error(error).with_traceback(None) from error.__cause__
-        values = [pickle.loads(data) for data in results]
-        if not checkpointing:
-            materialize_checkpoints(rdd)
-        return values
 
     def setCheckpointDir(self, dirName: str) -> None:
         """Where ``checkpoint()`` writes: a new subdirectory of ``dirName`` for this application."""
@@ -468,10 +610,19 @@ class SparkContext:
     def getCheckpointDir(self) -> str | None:
         return getattr(self, "_checkpoint_dir", None)
 
-    def _shuffle_released(self, shuffle_id: int) -> None:
-        """Called when a shuffle dependency is garbage-collected; may run on any thread."""
-        if not self._stopped:
-            self._event_loop.post(ShuffleReleased(shuffle_id))
+    def _shuffle_released(self, shuffle_id: int, blocking: bool = False) -> None:
+        """Called when a shuffle dependency is garbage-collected (may run on any thread), or cleaned."""
+        if self._stopped:
+            return
+        done: Future | None = Future() if blocking else None
+        self._event_loop.post(ShuffleReleased(shuffle_id, done))
+        if done is not None:
+            _wait_interruptibly(done)
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        """The driver's custom resources (GPUs, FPGAs): none, as Ember schedules processes only."""
+        return {}
 
     def _remove_rdd_blocks(self, rdd_id: int, blocking: bool = False) -> None:
         """Forget an RDD's cached blocks, on the scheduler's thread (it reads the block map)."""
@@ -489,6 +640,16 @@ class SparkContext:
     def __repr__(self) -> str:
         return f"<SparkContext master={self.master} appName={self.appName}>"
 
+
+def _checked_tag(tag: Any) -> str:
+    """Spark's rules for a job tag: not null, not empty, no comma (tags travel comma-joined)."""
+    if tag is None:
+        raise EmberValueError("Spark job tag cannot be null.")
+    if tag == "":
+        raise EmberValueError("Spark job tag cannot be an empty string.")
+    if "," in tag:
+        raise EmberValueError("Spark job tag cannot contain ','.")
+    return tag
 
 
 def _wait_interruptibly(future: Future) -> Any:

@@ -7,6 +7,7 @@ fits, the error is also an instance of it, so ``except ValueError`` keeps workin
     ├── EmberValueError (ValueError)
     │   └── ResultTooLargeError
     ├── EmberTypeError (TypeError)
+    ├── EmberIndexError (IndexError)
     ├── EmberRuntimeError (RuntimeError)
     │   ├── ClosureError              an RDD or context captured in a task closure
     │   ├── ContextStoppedError       a stopped SparkContext was used
@@ -86,6 +87,10 @@ class EmberValueError(EmberException, ValueError):
 
 class EmberTypeError(EmberException, TypeError):
     """A value of the wrong type passed to an Ember API."""
+
+
+class EmberIndexError(EmberException, IndexError):
+    """A position out of range, e.g. a column ordinal of 0 (PySpark's ``PySparkIndexError``)."""
 
 
 class EmberRuntimeError(EmberException, RuntimeError):

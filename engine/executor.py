@@ -30,7 +30,8 @@ from ember.scheduler.task_end import TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.framing import ConnectionClosed, Control, MessageChannel
 from ember.shuffle.serializers import record_serializer
-from ember.task_runner import ExecutorEnv, TaskKilledError, run_task
+from ember.files import USER_FILES, WorkerFiles
+from ember.task_runner import ExecutorEnv, TaskKilledError, exception_failure, run_task
 from ember.temp_dirs import executor_directory
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class CommitAsker:
         self._answers.put((None, False))
 
 
-def _make_env(init: dict, asker: CommitAsker) -> ExecutorEnv:
+def _make_env(init: dict, asker: CommitAsker, barrier_rendezvous) -> ExecutorEnv:
     directory = executor_directory(init["session_dir"], init["executor_id"])
     os.makedirs(directory, mode=0o700, exist_ok=True)
     return ExecutorEnv(
@@ -83,6 +84,7 @@ def _make_env(init: dict, asker: CommitAsker) -> ExecutorEnv:
         execution_bytes=init["execution_bytes"],
         faults=parse_faults(init.get("faults")),
         ask_commit=asker.ask,
+        barrier_rendezvous=barrier_rendezvous,
     )
 
 
@@ -117,7 +119,8 @@ class TaskKiller:
             raise TaskKilledError()
 
 
-def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller, asker: CommitAsker) -> None:
+def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller, asker: CommitAsker,
+                   barrier_replies: queue.Queue) -> None:
     try:
         while True:
             kind, fields, payload = channel.receive()
@@ -125,6 +128,8 @@ def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKill
                 killer.request(fields["task_id"])
             elif kind is Control.COMMIT_ANSWER:
                 asker.answered(fields)
+            elif kind is Control.BARRIER_REPLY:
+                barrier_replies.put((fields["task_id"], fields["messages"]))
             else:
                 inbox.put((kind, fields, payload))
     except (ConnectionClosed, OSError):
@@ -132,16 +137,40 @@ def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKill
         inbox.put((Control.STOP, {}, None))
 
 
-def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv, killer: TaskKiller):
+def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv, killer: TaskKiller,
+         files: WorkerFiles):
     killer.running = desc.task_id
     try:
         if killer.was_killed_before_start(desc.task_id):
             return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver before it started"))
+        try:
+            files.sync()
+        except Exception as exc:  # a file added with addFile could not be fetched
+            return TaskOutcome(desc.task_id, exception_failure(exc))
         return run_task(desc, binary, payload, env)
     except TaskKilledError:  # landed outside the task's own handler
         return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver"))
     finally:
         killer.running = None
+
+
+def _barrier_rendezvous(channel: MessageChannel, replies: queue.Queue):
+    """A barrier task's call to the driver: send the request, wait for every task's messages.
+
+    The wait wakes up regularly so the kill signal of a cancelled task is handled promptly;
+    replies meant for an earlier, killed task are dropped.
+    """
+    def rendezvous(task_id: int, kind: str, epoch: int, message: str) -> list[str]:
+        channel.send(Control.BARRIER_REQUEST, {"task_id": task_id, "kind": kind, "epoch": epoch,
+                                               "message": message})
+        while True:
+            try:
+                replied_task, messages = replies.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if replied_task == task_id:
+                return messages
+    return rendezvous
 
 
 def _preload(modules: list[str]) -> None:
@@ -166,11 +195,15 @@ def serve(channel: MessageChannel) -> None:
     sys.path[:] = init["sys_path"]
     os.chdir(init["cwd"])
     asker = CommitAsker(channel)
-    env = _make_env(init, asker)
+    barrier_replies: queue.Queue = queue.Queue()
+    env = _make_env(init, asker, _barrier_rendezvous(channel, barrier_replies))
+    files = WorkerFiles(os.path.join(init["session_dir"], USER_FILES),
+                        os.path.join(executor_directory(init["session_dir"], init["executor_id"]), "files"))
     killer = TaskKiller()
     killer.install()
     inbox: queue.Queue = queue.Queue()
-    threading.Thread(target=_read_messages, args=(channel, inbox, killer, asker), daemon=True).start()
+    threading.Thread(target=_read_messages, args=(channel, inbox, killer, asker, barrier_replies),
+                     daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
     _preload(init.get("preload", []))
     collector = WorkerCollector()
@@ -181,7 +214,7 @@ def serve(channel: MessageChannel) -> None:
         if kind is Control.LAUNCH_TASK:
             desc = TaskDescription.from_fields(fields)
             releases = env.block_manager.memory_releases
-            outcome = _run(desc, binaries[desc.binary_id], payload, env, killer)
+            outcome = _run(desc, binaries[desc.binary_id], payload, env, killer, files)
             channel.send(Control.TASK_RESULT, {"task_id": desc.task_id}, pickle.dumps(outcome, protocol=5))
             del outcome
             collector.after_task(released=env.block_manager.memory_releases != releases)

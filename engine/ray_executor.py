@@ -35,7 +35,7 @@ from typing import Any, Iterator, Sequence
 import ray
 from ray.exceptions import RayActorError
 
-from ember.errors import FetchFailedError
+from ember.errors import EmberRuntimeError, FetchFailedError
 from ember.executor import _make_env, _preload
 from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.scheduler.task_end import TaskKilled
@@ -78,7 +78,7 @@ class RayExecutor:
         self._node_dir = node_directory(init["local_dir"], init["app_id"], self.node_id)
         os.makedirs(self._node_dir, mode=0o700, exist_ok=True)
         self._env: ExecutorEnv = _make_env({**init, "session_dir": self._node_dir, "executor_id": executor_id},
-                                           RayCommitAsker(self._sealer, relay, executor_id))
+                                           RayCommitAsker(self._sealer, relay, executor_id), _no_barrier)
         self._fetcher = RayBlockFetcher(self._sealer, self._env, self.node_id, init["max_bytes_in_flight"])
         self._env.block_fetcher = self._fetcher
         self._binaries: dict[int, bytes] = {}
@@ -191,6 +191,12 @@ class RayExecutor:
             blocks.append((map_id, block, checksum))
             size += len(block)
         return self._sealer.seal((blocks, [], None))
+
+
+def _no_barrier(task_id: int, kind: str, epoch: int, message: str) -> list[str]:
+    """Barrier stages need a rendezvous through the driver, which the ray master does not offer yet."""
+    raise EmberRuntimeError("barrier execution mode (RDD.barrier()) is not supported on the 'ray' master; "
+                            "use a local master")
 
 
 class RayCommitAsker:

@@ -13,6 +13,7 @@ frames removed, so the driver can re-raise it pointing at the user's line.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import time
@@ -24,6 +25,7 @@ import cloudpickle
 
 import ember
 from ember import accumulators
+from ember.barrier_context import BarrierTaskContext
 from ember.block_manager import BlockManager
 from ember.errors import CommitDeniedError, FetchFailedError
 from ember.memory import TaskMemory
@@ -57,6 +59,8 @@ class ExecutorEnv:
     block_fetcher: BlockFetcher | None = None  # None: read shuffle blocks by path (one machine)
     # asks the driver's OutputCommitCoordinator whether this attempt may commit its output
     ask_commit: Callable[[TaskDescription], bool] | None = None
+    # (task_id, kind, epoch, message) -> every barrier task's message, through the driver
+    barrier_rendezvous: Callable[[int, str, int, str], list[str]] | None = None
 
 
 class TaskKilledError(BaseException):
@@ -78,11 +82,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
         map_outputs = {sid: [(map_id, MapOutputFiles(data, index, executor_id))
                              for map_id, executor_id, data, index in outputs]
                        for sid, outputs in desc.map_outputs.items()}
-        context = TaskContext(desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
-                              desc.task_id, env.executor_id, env.block_manager, env.record_serializer,
-                              map_outputs, desc.properties, metrics, memory=memory,
-                              block_fetcher=env.block_fetcher,
-                              commit_permission=_commit_permission(desc, env))
+        context = _task_context(desc, env, map_outputs, metrics, memory)
         TaskContext._set(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)
@@ -130,6 +130,19 @@ def _commit_permission(desc: TaskDescription, env: ExecutorEnv) -> Callable[[], 
         return allowed
 
     return can_commit
+
+
+def _task_context(desc: TaskDescription, env: ExecutorEnv, map_outputs: dict, metrics: TaskMetrics,
+                  memory: TaskMemory) -> TaskContext:
+    args = (desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt, desc.task_id,
+            env.executor_id, env.block_manager, env.record_serializer, map_outputs, desc.properties, metrics)
+    if not desc.barrier_addresses:
+        return TaskContext(*args, memory=memory, commit_permission=_commit_permission(desc, env),
+                           block_fetcher=env.block_fetcher)
+    return BarrierTaskContext(*args, memory=memory, commit_permission=_commit_permission(desc, env),
+                              block_fetcher=env.block_fetcher,
+                              addresses=tuple(desc.barrier_addresses),
+                              rendezvous=functools.partial(env.barrier_rendezvous, desc.task_id))
 
 
 def exception_failure(exc: BaseException) -> ExceptionFailure:

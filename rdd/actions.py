@@ -50,6 +50,21 @@ class RDDActions:
         """
         return list(itertools.chain.from_iterable(self.ctx._run_job(self, list)))
 
+    def collectWithJobGroup(self: RDD, groupId: str, description: str, interruptOnCancel: bool = False) -> list[Any]:
+        """``collect()`` as a job of group ``groupId`` (deprecated in PySpark, which warns likewise)."""
+        import warnings
+
+        warnings.warn("Deprecated in 3.1, Use pyspark.InheritableThread with the pinned thread mode enabled.",
+                      FutureWarning, stacklevel=3)  # past the public_api wrapper
+        keys = ("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel")
+        saved = [self.ctx.getLocalProperty(key) for key in keys]
+        self.ctx.setJobGroup(groupId, description, interruptOnCancel)
+        try:
+            return self.collect()
+        finally:
+            for key, value in zip(keys, saved):
+                self.ctx.setLocalProperty(key, value)
+
     def count(self: RDD) -> int:
         """The number of records.
 
@@ -71,7 +86,7 @@ class RDDActions:
         check_closure(f, "reduce")
         partials = [value for part in self.ctx._run_job(self, _reduce_partition(f)) for value in part]
         if not partials:
-            raise EmberValueError("Can not reduce() empty RDD")
+            raise ValueError("Can not reduce() empty RDD")  # PySpark's builtin type and text
         return fold_left(f, partials)
 
     def fold(self: RDD, zeroValue: Any, op: Callable[[Any, Any], Any]) -> Any:
@@ -116,7 +131,7 @@ class RDDActions:
 
         value, empty = self.map(lambda x: (x, False)).treeAggregate((None, True), op, op, depth)
         if empty:
-            raise EmberValueError("Cannot reduce empty RDD.")
+            raise ValueError("Cannot reduce empty RDD.")
         return value
 
     def take(self: RDD, num: int) -> list[Any]:
@@ -144,7 +159,7 @@ class RDDActions:
     def first(self: RDD) -> Any:
         items = self.take(1)
         if not items:
-            raise EmberValueError("RDD is empty")
+            raise ValueError("RDD is empty")
         return items[0]
 
     def isEmpty(self: RDD) -> bool:

@@ -37,3 +37,21 @@ def debug_string(rdd: RDD) -> str:
             shuffle = isinstance(dep, ShuffleDependency)
             stack.append((dep.rdd, depth + 1 if shuffle else depth, shuffle))
     return "\n".join(lines)
+
+
+def cleanable_shuffles(rdd: RDD) -> list[int]:
+    """The shuffles ``cleanShuffleDependencies`` removes: those of ``rdd`` and of its ancestors,
+    not looking past a persisted RDD (Spark's walk)."""
+    found: list[int] = []
+    visited: set[int] = set()
+    stack = list(rdd.dependencies)
+    while stack:
+        dep = stack.pop()
+        if isinstance(dep, ShuffleDependency) and dep.shuffle_id not in found:
+            found.append(dep.shuffle_id)
+        if dep.rdd.id_ in visited:
+            continue
+        visited.add(dep.rdd.id_)
+        if not dep.rdd.is_cached:
+            stack.extend(dep.rdd.dependencies)
+    return found

@@ -31,6 +31,7 @@ from ember.call_site import CallSite, capture_call_site
 from ember.closure import check_closure
 from ember.errors import ClosureError, EmberRuntimeError, EmberValueError
 from ember.rdd.actions import RDDActions
+from ember.rdd.approximate import ApproximateRDDFunctions
 from ember.rdd.dependency import Dependency, OneToOneDependency
 from ember.rdd.numeric import NumericRDDFunctions
 from ember.rdd.pair import PairRDDFunctions
@@ -40,6 +41,7 @@ from ember.storage_level import StorageLevel
 
 if TYPE_CHECKING:
     from ember.context import SparkContext
+    from ember.rdd.barrier import RDDBarrier
     from ember.rdd.partitioner import Partitioner
     from ember.task_context import TaskContext
 
@@ -53,7 +55,7 @@ _WORKER_MISUSE = (
 
 
 @public_api
-class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunctions):
+class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunctions, ApproximateRDDFunctions):
     """A Resilient Distributed Dataset: an immutable, partitioned, lazily computed collection.
 
     Examples
@@ -64,6 +66,7 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
     """
 
     _ember_driver_only = True
+    is_barrier = False  # built by RDDBarrier: its stage runs as a barrier stage
 
     def __init__(self, ctx: SparkContext, deps: list[Dependency] | None = None) -> None:
         self._ctx = ctx
@@ -208,10 +211,33 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         self._checkpoint_requested = "local"
 
     def isCheckpointed(self) -> bool:
+        """Whether this RDD was checkpointed (written, not only marked)."""
         return self._checkpoint_rdd is not None
 
+    @property
+    def is_checkpointed(self) -> bool:
+        """Whether ``checkpoint()`` was called on this RDD (PySpark's attribute), written yet or not."""
+        return self._checkpoint_requested == "reliable" or (
+            self._checkpoint_rdd is not None and not self._checkpoint_rdd.local)
+
     def isLocallyCheckpointed(self) -> bool:
-        return self._checkpoint_rdd is not None and self._checkpoint_rdd.local
+        """Whether this RDD is marked for local checkpointing (``localCheckpoint()`` was called)."""
+        return self._checkpoint_requested == "local" or (
+            self._checkpoint_rdd is not None and self._checkpoint_rdd.local)
+
+    def cleanShuffleDependencies(self, blocking: bool = False) -> None:
+        """Remove the shuffle files this RDD and its non-persisted ancestors read (a developer API).
+
+        A later job over this RDD recomputes them; checkpoint the RDD first to avoid that.
+        """
+        from ember.rdd.lineage import cleanable_shuffles
+
+        for shuffle_id in cleanable_shuffles(self):
+            self.ctx._shuffle_released(shuffle_id, blocking)
+
+    def getResourceProfile(self) -> None:
+        """The resource profile set with ``withResources``: always None, as Ember has no resource profiles."""
+        return None
 
     def getCheckpointFile(self) -> str | None:
         if self._checkpoint_rdd is None or self._checkpoint_rdd.local:
@@ -231,6 +257,15 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         from ember.rdd.map_partitions import MapPartitionsRDD
 
         return MapPartitionsRDD(self, f, preservesPartitioning)
+
+    def mapPartitionsWithSplit(self, f: Callable[[int, Iterator[Any]], Iterable[Any]],
+                               preservesPartitioning: bool = False) -> RDD:
+        """Deprecated alias of ``mapPartitionsWithIndex``, warning as PySpark does."""
+        import warnings
+
+        warnings.warn("mapPartitionsWithSplit is deprecated; use mapPartitionsWithIndex instead",
+                      FutureWarning, stacklevel=3)  # past the public_api wrapper
+        return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def mapPartitions(self, f: Callable[[Iterator[Any]], Iterable[Any]],
                       preservesPartitioning: bool = False) -> RDD:
@@ -264,6 +299,12 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         """
         check_closure(f, "filter")
         return self.mapPartitionsWithIndex(lambda _, iterator: filter(f, iterator), True)
+
+    def barrier(self) -> RDDBarrier:
+        """Mark the next ``mapPartitions`` as a barrier stage: all its tasks are launched together."""
+        from ember.rdd.barrier import RDDBarrier
+
+        return RDDBarrier(self)
 
     def glom(self) -> RDD:
         """One list per partition.

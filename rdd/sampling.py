@@ -1,4 +1,4 @@
-"""Sampling: ``sample``, ``randomSplit``, ``takeSample``.
+"""Sampling: ``sample``, ``sampleByKey``, ``randomSplit``, ``takeSample``.
 
 Each partition draws from its own generator seeded by ``(seed, partition index)``, so a
 seeded sample is reproducible whatever worker runs it. Without replacement each record is
@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from ember.rdd.rdd import RDD
 
 
+_MAX_SAMPLE_SIZE = sys.maxsize - int(10.0 * math.sqrt(sys.maxsize))  # PySpark's bound (10 deviations)
+
+
 def _partition_random(seed: int, index: int) -> random.Random:
     return random.Random(seed * 1_000_003 + index)
 
@@ -33,6 +36,30 @@ def _poisson(rng: random.Random, mean: float) -> int:
     while product > limit:
         count += 1
         product *= rng.random()
+    return count
+
+
+def _pyspark_random(seed: int, index: int) -> random.Random:
+    """PySpark's per-partition generator (``RDDSamplerBase.initRandomGenerator``)."""
+    rng = random.Random(seed ^ index)
+    for _ in range(10):  # PySpark mixes, because the seeds of neighbouring partitions are close
+        rng.randint(0, 1)
+    return rng
+
+
+def _pyspark_poisson(rng: random.Random, mean: float) -> int:
+    """PySpark's Poisson draw: Knuth's method below a mean of 20, exponential gaps above."""
+    count = 0
+    if mean < 20.0:
+        limit, product = math.exp(-mean), rng.random()
+        while product > limit:
+            count += 1
+            product *= rng.random()
+        return count
+    gap = rng.expovariate(mean)
+    while gap < 1.0:
+        count += 1
+        gap += rng.expovariate(mean)
     return count
 
 
@@ -70,6 +97,32 @@ class SamplingRDDFunctions:
         sampled.is_deterministic = self.is_deterministic and seed is not None
         return sampled
 
+    def sampleByKey(self: RDD, withReplacement: bool, fractions: dict[Any, float],
+                    seed: int | None = None) -> RDD:
+        """A stratified sample: each key's records kept at its own rate ``fractions[key]``.
+
+        The draws are PySpark's (``RDDStratifiedSampler``), so a seeded sample picks the
+        same records as PySpark does on the same partitions.
+        """
+        for fraction in fractions.values():
+            assert fraction >= 0.0, "Negative fraction value: %s" % fraction
+        base_seed = random.randint(0, sys.maxsize) if seed is None else seed
+
+        def draw(index: int, iterator: Iterator[Any]) -> Iterator[Any]:
+            rng = _pyspark_random(base_seed, index)
+            if withReplacement:
+                for key, value in iterator:
+                    for _ in range(_pyspark_poisson(rng, fractions[key])):
+                        yield key, value
+            else:
+                for key, value in iterator:
+                    if rng.random() < fractions[key]:
+                        yield key, value
+
+        sampled = self.mapPartitionsWithIndex(draw, True)
+        sampled.is_deterministic = self.is_deterministic and seed is not None
+        return sampled
+
     def randomSplit(self: RDD, weights: Sequence[float], seed: int | None = None) -> list[RDD]:
         """Split into RDDs whose sizes follow ``weights``; every record lands in exactly one."""
         if any(w < 0 for w in weights):
@@ -99,6 +152,8 @@ class SamplingRDDFunctions:
         """Exactly ``num`` records drawn at random (fewer only if the RDD is smaller)."""
         if num < 0:
             raise EmberValueError("Sample size cannot be negative.")
+        if num > _MAX_SAMPLE_SIZE:
+            raise ValueError(f"Sample size cannot be greater than {_MAX_SAMPLE_SIZE}.")  # PySpark's type
         if num == 0:
             return []
         total = self.count()

@@ -42,8 +42,9 @@ from typing import TYPE_CHECKING, Any, Callable
 from ember.closure import dumps_closure
 from ember.errors import (EmberRuntimeError, JobAbortedError, JobCancelledError, RemoteTraceback,
                           ResultTooLargeError, WorkerLostError)
-from ember.scheduler.events import (AllJobsCancelled, ExecutorAdded, ExecutorLost, JobCancelled,
-                                    JobGroupCancelled, JobSubmitted, KillTimeout, RDDUnpersisted,
+from ember.scheduler.barrier import BarrierCoordinator, check_barrier_stage, is_barrier_stage
+from ember.scheduler.events import (AllJobsCancelled, BarrierRequested, ExecutorAdded, ExecutorLost, JobCancelled,
+                                    JobGroupCancelled, JobSubmitted, JobTagCancelled, KillTimeout, RDDUnpersisted,
                                     ResubmitFailedStages, ShuffleReleased, SpeculationCheck, TaskCompleted,
                                     Tick)
 from ember.scheduler.job import ActiveJob
@@ -114,6 +115,7 @@ class DAGScheduler:
         self.speculation = speculation
         self.commit_coordinator = OutputCommitCoordinator()
         self.task_scheduler = TaskScheduler(backend, locality_wait, on_launch=listeners.task_started, clock=clock)
+        self.barriers = BarrierCoordinator(backend.reply_barrier)
         self.stages_by_id: dict[int, Stage] = {}
         self.map_stage_by_shuffle_id: dict[int, ShuffleMapStage] = {}
         self.stage_ids_by_job_id: dict[int, set[int]] = {}
@@ -140,13 +142,14 @@ class DAGScheduler:
             return
         try:
             stage = self._create_result_stage(event)
+            self._check_barrier_stages(event)
         except Exception as exc:
             self._forget_stages(event.job_id)  # the map stages registered before it raised
             event.future.set_exception(exc)
             return
         stages = tuple(self.stages_by_id[s] for s in sorted(self.stage_ids_by_job_id[event.job_id]))
         job = ActiveJob(event.job_id, event.partitions, event.future, event.call_site, event.properties,
-                        stages=stages)
+                        stages=stages, on_result=event.on_result)
         self.jobs_by_id[job.job_id] = job
         self.listeners.job_started(job)
         self._submit_stage(stage)
@@ -162,6 +165,17 @@ class DAGScheduler:
         finally:
             self._task_gone(outcome.task_id)  # a failing job waiting for it must hear of it
         self.task_scheduler.offer()
+
+    @handle.register(BarrierRequested)
+    def _barrier_requested(self, event: BarrierRequested) -> None:
+        task_set = self.task_scheduler.task_set_by_task_id.get(event.task_id)
+        if task_set is None or task_set.zombie:
+            return  # its stage attempt is over; the task is being stopped
+        index = task_set.running[event.task_id].index
+        problem = self.barriers.request(task_set, index, event.executor_id, event.task_id, event.kind,
+                                        event.epoch, event.message)
+        if problem is not None:
+            self._abort_stage(task_set.stage, JobAbortedError(problem))
 
     @handle.register(ExecutorAdded)
     def _executor_added(self, event: ExecutorAdded) -> None:
@@ -219,6 +233,13 @@ class DAGScheduler:
             self._fail_job(job, JobCancelledError(
                 f"Job {job.job_id} cancelled as part of cancellation of job group {event.group_id}"))
 
+    @handle.register(JobTagCancelled)
+    def _job_tag_cancelled(self, event: JobTagCancelled) -> None:
+        for job in [j for j in self.jobs_by_id.values() if event.tag in j.tags]:
+            self._fail_job(job, JobCancelledError(
+                "SPARK_JOB_CANCELLED", f"Job {job.job_id} cancelled part of cancelled job tags {event.tag}",
+                "XXKDA"))
+
     @handle.register(AllJobsCancelled)
     def _all_jobs_cancelled(self, event: AllJobsCancelled) -> None:
         for job in list(self.jobs_by_id.values()):
@@ -238,6 +259,8 @@ class DAGScheduler:
     def _shuffle_released(self, event: ShuffleReleased) -> None:
         if event.shuffle_id not in self.map_stage_by_shuffle_id:  # no active job still needs it
             self._unregister_shuffle(event.shuffle_id)
+        if event.done is not None:
+            event.done.set_result(None)
 
     def _unregister_shuffle(self, shuffle_id: int) -> None:
         self.tracker.unregister_shuffle(shuffle_id)
@@ -281,9 +304,19 @@ class DAGScheduler:
         parents, reads = self._parent_stages(event.rdd, event.job_id)
         stage = ResultStage(next(self._stage_ids), event.rdd, event.rdd.getNumPartitions(), parents,
                             event.call_site, shuffle_reads=reads, func=event.func,
-                            partitions=event.partitions, job_id=event.job_id)
+                            partitions=event.partitions, job_id=event.job_id,
+                            barrier=is_barrier_stage(event.rdd))
         self._register_stage(stage, event.job_id)
         return stage
+
+    def _check_barrier_stages(self, event: JobSubmitted) -> None:
+        """Refuse the job if one of its barrier stages could not launch all its tasks together."""
+        slots = len(self.task_scheduler.executors)
+        for stage_id in self.stage_ids_by_job_id[event.job_id]:
+            stage = self.stages_by_id[stage_id]
+            if stage.barrier:
+                tasks = len(event.partitions) if isinstance(stage, ResultStage) else stage.num_partitions
+                check_barrier_stage(stage.rdd, tasks, slots)
 
     def _parent_stages(self, rdd: RDD, job_id: int) -> tuple[list[Stage], list]:
         for dep in shuffle_dependencies(rdd, through_shuffles=True):
@@ -297,7 +330,8 @@ class DAGScheduler:
             reads = shuffle_dependencies(dep.rdd)
             parents = [self.map_stage_by_shuffle_id[d.shuffle_id] for d in reads]
             stage = ShuffleMapStage(next(self._stage_ids), dep.rdd, dep.rdd.getNumPartitions(), parents,
-                                    dep.rdd.call_site, shuffle_reads=reads, dependency=dep)
+                                    dep.rdd.call_site, shuffle_reads=reads, dependency=dep,
+                                    barrier=is_barrier_stage(dep.rdd))
             self.map_stage_by_shuffle_id[dep.shuffle_id] = stage
             self.tracker.register_shuffle(dep.shuffle_id, stage.num_partitions)
         self._register_stage(stage, job_id)
@@ -358,12 +392,18 @@ class DAGScheduler:
         task_set = TaskSetManager(stage, attempt, next(self._binary_ids), binary, partition_bytes,
                                   {i: self._preferred_locations(stage.rdd, i) for i in indices},
                                   self.max_task_failures, (first_job, stage.id), map_outputs,
+                                  barrier=stage.barrier, properties=self._job_properties(first_job),
                                   hosts=self.task_scheduler.hosts())
         self.running_stages.add(stage)
         self.task_set_by_stage_id[stage.id] = task_set
         self.commit_coordinator.stage_started(stage.id)
         self.listeners.stage_submitted(stage, attempt, len(indices))
         self.task_scheduler.submit(task_set)
+
+    def _job_properties(self, job_id: int) -> dict[str, str]:
+        """A job's local properties, which its tasks read with ``TaskContext.getLocalProperty``."""
+        job = self.jobs_by_id.get(job_id)
+        return dict(job.properties) if job is not None else {}
 
     def _preferred_locations(self, rdd: RDD, index: int) -> tuple[str, ...]:
         """Executors caching this partition or, through narrow dependencies, its input."""
@@ -393,7 +433,9 @@ class DAGScheduler:
         task = task_set.running[outcome.task_id]
         self.commit_coordinator.task_completed(task_set.stage.id, task_set.stage_attempt, task.index, task.attempt,
                                                reason)
-        if isinstance(reason, Success):
+        if task_set.barrier and not isinstance(reason, Success):
+            self._barrier_task_failed(task_set, outcome)
+        elif isinstance(reason, Success):
             self._task_succeeded(task_set, outcome)
         elif isinstance(reason, FetchFailed):
             self._fetch_failed(task_set, outcome.task_id, reason)
@@ -412,9 +454,29 @@ class DAGScheduler:
             if abort and not task_set.zombie:
                 self._abort_stage(task_set.stage, self._user_error(task_set, running, reason))
 
+    def _barrier_task_failed(self, task_set: TaskSetManager, outcome: TaskOutcome) -> None:
+        """A barrier task failed: the whole stage fails (its other tasks may wait for this one).
+
+        Spark re-runs a barrier shuffle-map stage whole; Ember fails the job instead.
+        """
+        running, _ = task_set.task_failed(outcome.task_id, outcome.reason)
+        if task_set.zombie:
+            return  # the stage already failed, and this task was stopped with it
+        reason = outcome.reason
+        error = (self._user_error(task_set, running, reason) if not isinstance(reason, FetchFailed)
+                 else JobAbortedError(reason.message))
+        error.add_note(f"Stage failed because barrier task {running.index} of stage {task_set.stage.id} "
+                       f"finished unsuccessfully; a barrier stage is not retried.")
+        self._abort_stage(task_set.stage, error)
+
     def _task_succeeded(self, task_set: TaskSetManager, outcome: TaskOutcome) -> None:
         running, first = task_set.task_succeeded(outcome.task_id, self.task_scheduler.clock())
         stage = task_set.stage
+        if task_set.barrier:
+            problem = self.barriers.task_succeeded(task_set, running.index)
+            if problem is not None:
+                self._abort_stage(stage, JobAbortedError(problem))
+                return
         self.blocks.update(running.executor_id, outcome.new_blocks, outcome.dropped_blocks)
         if not first:
             log.info("ignoring attempt %s of partition %s of stage %s: another attempt already succeeded",
@@ -447,6 +509,8 @@ class DAGScheduler:
         job.done_count += 1
         job.results[position] = outcome.value_bytes
         job.result_bytes += len(outcome.value_bytes)
+        if job.on_result is not None:
+            job.on_result(running.index, outcome.value_bytes)
         if self.max_result_size and job.result_bytes > self.max_result_size:
             self._fail_job(job, ResultTooLargeError(
                 f"Total size of serialized results of {job.done_count} tasks "
@@ -532,6 +596,7 @@ class DAGScheduler:
         Returns the ids of the tasks asked to stop.
         """
         task_set = self.task_set_by_stage_id.pop(stage.id, None)
+        self.barriers.forget(stage.id)
         if task_set is None:
             return set()
         task_set.zombie = True
@@ -647,6 +712,7 @@ class DAGScheduler:
             "failing_jobs": self.failing_jobs, "task_sets": self.task_scheduler.task_sets,
             "task_set_by_task_id": self.task_scheduler.task_set_by_task_id,
             "commit_coordinator": self.commit_coordinator.active_stage_ids(),
+            "barrier_syncs_by_stage_id": self.barriers.syncs_by_stage_id,
         }
         leftovers = {name: value for name, value in maps.items() if value}
         if leftovers:

@@ -26,12 +26,26 @@ class JobSubmitted:
     future: Future
     call_site: CallSite
     properties: dict[str, str]
+    # Called on the scheduler's thread with (partition, result bytes) as each result
+    # arrives, for actions that can answer before the job ends (``countApprox``).
+    on_result: Callable[[int, bytes], None] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TaskCompleted:
     executor_id: str
     outcome: TaskOutcome
+
+
+@dataclass(frozen=True, slots=True)
+class BarrierRequested:
+    """A barrier task called ``barrier()`` (kind "barrier") or ``allGather()``, for the ``epoch``-th time."""
+
+    executor_id: str
+    task_id: int
+    kind: str
+    epoch: int
+    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +75,13 @@ class JobGroupCancelled:
 
 
 @dataclass(frozen=True, slots=True)
+class JobTagCancelled:
+    """Cancel every active job started while the thread carried ``tag`` (``cancelJobsWithTag``)."""
+
+    tag: str
+
+
+@dataclass(frozen=True, slots=True)
 class AllJobsCancelled:
     pass
 
@@ -72,9 +93,11 @@ class ResubmitFailedStages:
 
 @dataclass(frozen=True, slots=True)
 class ShuffleReleased:
-    """Nothing on the driver refers to this shuffle any more: its files can go."""
+    """Nothing on the driver refers to this shuffle any more (or ``cleanShuffleDependencies`` was
+    called): its files can go; ``done`` is set once they are forgotten."""
 
     shuffle_id: int
+    done: Future | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +126,7 @@ class Tick:
     """Time passed: re-offer slots (a locality wait may have expired)."""
 
 
-SchedulerEvent = (JobSubmitted | TaskCompleted | ExecutorAdded | ExecutorLost | JobCancelled
-                  | JobGroupCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased | RDDUnpersisted
-                  | KillTimeout | SpeculationCheck
+SchedulerEvent = (JobSubmitted | TaskCompleted | BarrierRequested | ExecutorAdded | ExecutorLost | JobCancelled
+                  | JobGroupCancelled | JobTagCancelled | AllJobsCancelled | ResubmitFailedStages | ShuffleReleased
+                  | RDDUnpersisted | KillTimeout | SpeculationCheck
                   | Tick)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
     from ember.call_site import CallSite
@@ -24,6 +24,7 @@ class ActiveJob:
     done_count: int = 0
     stages: tuple[Stage, ...] = ()  # every stage the job needs, skipped ones included
     result_bytes: int = 0
+    on_result: Callable[[int, bytes], None] | None = None  # see JobSubmitted.on_result
 
     def __post_init__(self) -> None:
         self.results = [None] * len(self.partitions)
@@ -41,3 +42,8 @@ class ActiveJob:
     @property
     def group_id(self) -> str | None:
         return self.properties.get("spark.jobGroup.id")
+
+    @property
+    def tags(self) -> set[str]:
+        """The job tags of the thread that started the job (``SparkContext.addJobTag``)."""
+        return set(filter(None, self.properties.get("spark.job.tags", "").split(",")))

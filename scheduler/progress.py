@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import sys
+import threading
 from typing import TYPE_CHECKING
 
 from ember.scheduler.listener import SparkListener
@@ -65,10 +66,20 @@ class ConsoleProgressBar(SparkListener):
         tqdm = _bar_class()
         # A terminal that reports no size (0 x 0) gets 80 x 24: tqdm would hide the bar.
         sized = _terminal_columns(sys.stderr) != 0
-        self._bars[stage.id] = tqdm(total=num_tasks, desc=f"Stage {stage.id} ({stage.name})",
-                                    unit="task", delay=self.delay_seconds, leave=False,
-                                    dynamic_ncols=sized, ncols=None if sized else 80,
-                                    nrows=None if sized else 24)
+        bar = tqdm(total=num_tasks, desc=f"Stage {stage.id} ({stage.name})",
+                   unit="task", delay=self.delay_seconds, leave=False,
+                   dynamic_ncols=sized, ncols=None if sized else 80,
+                   nrows=None if sized else 24)
+        self._bars[stage.id] = bar
+        # tqdm shows a delayed bar only at an update: a stage whose first task runs long
+        # would show nothing, so show it when the delay is over, finished tasks or not.
+        timer = threading.Timer(self.delay_seconds, self._show, (stage.id, bar))
+        timer.daemon = True
+        timer.start()
+
+    def _show(self, stage_id: int, bar) -> None:
+        if self._bars.get(stage_id) is bar and bar.n == 0:
+            bar.refresh()
 
     def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
         bar = self._bars.get(stage.id)

@@ -28,6 +28,7 @@ class Stage:
     job_ids: set[int] = field(default_factory=set)
     attempt: int = -1
     consecutive_failures: int = 0
+    barrier: bool = False  # all tasks launched together (scheduler/barrier.py)
 
     def new_attempt(self) -> int:
         self.attempt += 1

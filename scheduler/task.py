@@ -44,6 +44,7 @@ class TaskDescription:
     properties: dict[str, str] = field(default_factory=dict)
     executor_id: str = ""  # where it runs (as in Spark's TaskDescription)
     speculative: bool = False  # a copy of a slow attempt of the same partition (Spark's TaskInfo.speculative)
+    barrier_addresses: list[str] = field(default_factory=list)  # a barrier task: every task's executor
 
     def to_fields(self) -> dict[str, Any]:
         return asdict(self)

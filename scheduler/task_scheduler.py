@@ -82,12 +82,21 @@ class TaskScheduler:
         return [slot.running_task] if slot and slot.running_task is not None else []
 
     def offer(self) -> None:
-        """Launch tasks on every free executor that some task set wants to use now."""
+        """Launch tasks on every free executor that some task set wants to use now.
+
+        A barrier task set goes first, and launches only when a free executor waits for
+        each of its tasks; then every other set is offered the remaining slots.
+        """
         now = self.clock()
+        for task_set in self.task_sets:
+            if task_set.barrier and task_set.pending_count:
+                self._launch_barrier(task_set, now)
         for slot in list(self.executors.values()):
             if slot.running_task is not None:
                 continue
             for task_set in self.task_sets:
+                if task_set.barrier:
+                    continue
                 index = task_set.next_task(slot.executor_id, now, self.locality_wait, len(self.executors),
                                            slot.host)
                 speculative = index is None
@@ -97,8 +106,21 @@ class TaskScheduler:
                     self._launch(slot, task_set, index, now, speculative)
                     break
 
+    def _launch_barrier(self, task_set: TaskSetManager, now: float) -> None:
+        free = [slot for slot in self.executors.values() if slot.running_task is None]
+        if len(free) < task_set.pending_count:
+            return
+        assigned: list[tuple[ExecutorSlot, int]] = []
+        for slot in free[:task_set.pending_count]:
+            index = task_set.next_task(slot.executor_id, now, 0.0, len(self.executors))
+            if index is not None:
+                assigned.append((slot, index))
+        addresses = [slot.executor_id for slot, _ in sorted(assigned, key=lambda pair: pair[1])]
+        for slot, index in assigned:
+            self._launch(slot, task_set, index, now, False, addresses)
+
     def _launch(self, slot: ExecutorSlot, task_set: TaskSetManager, index: int, now: float,
-                speculative: bool) -> None:
+                speculative: bool, barrier_addresses: list[str] | None = None) -> None:
         task_id = next(self._task_ids)
         attempt = task_set.task_started(task_id, index, slot.executor_id, now, speculative)
         self.task_set_by_task_id[task_id] = task_set
@@ -106,7 +128,9 @@ class TaskScheduler:
         stage = task_set.stage
         desc = TaskDescription(task_id, stage.id, task_set.stage_attempt, index, attempt,
                                task_set.binary_id, task_set.is_shuffle_map, task_set.map_outputs,
-                               executor_id=slot.executor_id, speculative=speculative)
+                               properties=task_set.properties, executor_id=slot.executor_id,
+                               speculative=speculative,
+                               barrier_addresses=barrier_addresses or [])
         if task_set.binary_id not in slot.binaries:
             slot.binaries.add(task_set.binary_id)
             self.backend.send_binary(slot.executor_id, task_set.binary_id, task_set.binary)

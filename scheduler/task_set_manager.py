@@ -57,6 +57,8 @@ class TaskSetManager:
     max_failures: int
     priority: tuple[int, int]
     map_outputs: dict[int, list[tuple[int, str, str, str]]]  # what every task reads; fixed for the attempt
+    barrier: bool = False  # launch every task at once, or none
+    properties: dict[str, str] = field(default_factory=dict)  # the local properties of the stage's first job
     last_launch: float = 0.0
     zombie: bool = False
     running: dict[int, RunningTask] = field(default_factory=dict)
@@ -80,6 +82,10 @@ class TaskSetManager:
     def __post_init__(self) -> None:
         for index in self.partition_bytes:
             self._enqueue(index)
+
+    @property
+    def pending_count(self) -> int:
+        return 0 if self.zombie else len(self._pending)
 
     @property
     def is_shuffle_map(self) -> bool:

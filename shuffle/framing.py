@@ -36,6 +36,8 @@ class Control(IntEnum):
     KILL_TASK = 9       # driver -> worker: stop the running task (cancellation)
     ASK_COMMIT = 10     # worker -> driver: may this task attempt commit its output?
     COMMIT_ANSWER = 11  # driver -> worker: the output commit coordinator's answer
+    BARRIER_REQUEST = 12  # worker -> driver: a barrier task called barrier() or allGather()
+    BARRIER_REPLY = 13    # driver -> worker: every barrier task asked; here are their messages
 
 
 class ConnectionClosed(EOFError):

@@ -12,10 +12,10 @@ from typing import Any
 from ember.sql import types as T
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions import (
-    Add, Alias, And, CaseWhen, Cast, Contains, Divide, EndsWith, EqualNullSafe, EqualTo, Expression,
-    GetItem, GreaterThan, GreaterThanOrEqual, In, IsNotNull, IsNull, LessThan, LessThanOrEqual,
-    Like, Literal, Multiply, Not, Or, Remainder, RLike, SortOrder, StartsWith, Substring, Subtract,
-    UnresolvedAttribute, UnresolvedStar,
+    Add, Alias, And, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
+    EqualNullSafe, EqualTo, Expression, GetItem, GreaterThan, GreaterThanOrEqual, In, IsNotNull, IsNull, LessThan,
+    LessThanOrEqual, Like, Literal, Multiply, Not, Or, Remainder, RLike, SortOrder, StartsWith, Substring, Subtract,
+    TryCast, UnresolvedAttribute, UnresolvedStar, UpdateFields, WithField,
 )
 from ember.sql.expressions.function_call import FunctionCall
 from ember.sql.expressions.math_more import Negative
@@ -43,6 +43,34 @@ def _col_expr(value: Any) -> Expression:
     raise EmberTypeError(
         "NOT_COLUMN_OR_STR", f"Argument `col` should be a Column or str, got {type(value).__name__}."
     )
+
+
+def _data_type(value: Any) -> T.DataType:
+    if isinstance(value, str):
+        value = T._parse_datatype_string(value)
+    if not isinstance(value, T.DataType):
+        raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `dataType` should be DataType or str, got "
+                             f"{type(value).__name__}.")
+    return value
+
+
+def _with_field(struct: Expression, path: list[str], value: Expression) -> Expression:
+    if len(path) > 1:
+        value = _with_field(GetItem(struct, path[0]), path[1:], value)
+    return _add_op(struct, WithField(path[0], value))
+
+
+def _drop_field(struct: Expression, path: list[str]) -> Expression:
+    if len(path) > 1:
+        return _add_op(struct, WithField(path[0], _drop_field(GetItem(struct, path[0]), path[1:])))
+    return _add_op(struct, DropField(path[0]))
+
+
+def _add_op(struct: Expression, op: Expression) -> Expression:
+    """One ``update_fields`` per struct: a further change to the same struct joins its list."""
+    if isinstance(struct, UpdateFields):
+        return UpdateFields(struct.struct, struct.ops + (op,))
+    return UpdateFields(struct, (op,))
 
 
 def _binary(cls: type, reverse: bool = False):
@@ -119,13 +147,52 @@ class Column:
     name = alias
 
     def cast(self, dataType: T.DataType | str) -> Column:
-        if isinstance(dataType, str):
-            dataType = T._parse_datatype_string(dataType)
-        if not isinstance(dataType, T.DataType):
-            raise EmberTypeError("NOT_DATATYPE_OR_STR", f"dataType should be DataType or str, got {dataType!r}.")
-        return Column(Cast(self._expr, dataType))
+        return Column(Cast(self._expr, _data_type(dataType)))
 
     astype = cast
+
+    def try_cast(self, dataType: T.DataType | str) -> Column:
+        """Like ``cast``, but NULL where the value cannot be converted (instead of an error)."""
+        return Column(TryCast(self._expr, _data_type(dataType)))
+
+    def isNaN(self) -> Column:
+        """True where the value is NaN (false for NULL and for every other value)."""
+        return Column(FunctionCall("isnan", (self._expr,)))
+
+    # bitwise operators of integral columns (SQL's ``&``, ``|``, ``^``)
+    def bitwiseAND(self, other: Any) -> Column:
+        return Column(FunctionCall("&", (self._expr, _expr(other))))
+
+    def bitwiseOR(self, other: Any) -> Column:
+        return Column(FunctionCall("|", (self._expr, _expr(other))))
+
+    def bitwiseXOR(self, other: Any) -> Column:
+        return Column(FunctionCall("^", (self._expr, _expr(other))))
+
+    def transform(self, f: Any) -> Column:
+        """``f(self)``: apply a function of a Column, for chaining."""
+        return f(self)
+
+    # struct fields
+    def withField(self, fieldName: str, col: Column) -> Column:
+        """This struct with field ``fieldName`` (``"a.b"`` reaches into nested structs) set to ``col``,
+        replacing a field of that name or appended after the others."""
+        if not isinstance(fieldName, str):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `fieldName` should be str, got "
+                                 f"{type(fieldName).__name__}.")
+        if not isinstance(col, Column):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `col` should be Column, got {type(col).__name__}.")
+        return Column(_with_field(self._expr, fieldName.split("."), col._expr))
+
+    def dropFields(self, *fieldNames: str) -> Column:
+        """This struct without the fields named (``"a.b"`` reaches into nested structs)."""
+        expr = self._expr
+        for name in fieldNames:
+            if not isinstance(name, str):
+                raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `fieldName` should be str, got "
+                                     f"{type(name).__name__}.")
+            expr = _drop_field(expr, name.split("."))
+        return Column(expr)
 
     # null tests and membership
     def isNull(self) -> Column:

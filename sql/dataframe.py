@@ -7,26 +7,31 @@ as in PySpark). Actions hand the plan to ``QueryExecution``; no execution logic 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator
+from collections import deque
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pyarrow as pa
 
 from ember.boundary import public_api
+from ember.sql import dataframe_stat, sampling
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
 from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.conversion import table_to_rows
+from ember.sql.dataframe_stat import DataFrameStatFunctions
 from ember.sql.display import html_table, schema_tree_string, show_string
 from ember.sql.errors import AnalysisException, EmberTypeError, EmberValueError
 from ember.sql.explain import explain_mode, explain_string
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.group import GroupedData
 from ember.sql.na import DataFrameNaFunctions
+from ember.sql.ordinals import grouping_ordinals, sort_ordinals
 from ember.sql.plan import logical as L
 from ember.sql.plan.grouping_sets import cube_sets, rollup_sets
 from ember.sql.plan.limits import check_limit_like
 from ember.sql.plan.pivot import unpivot
+from ember.sql.plan.semantics import canonical_form, semantic_hash
 from ember.sql.plan.set_operations import except_, intersect
 from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
@@ -56,6 +61,11 @@ def _flatten_columns(cols: tuple) -> list:
     return list(cols[0]) if len(cols) == 1 and isinstance(cols[0], (list, tuple)) else list(cols)
 
 
+def _null_column(a: E.AttributeReference) -> E.Expression:
+    """A NULL column named and typed as ``a``."""
+    return E.Alias.make(E.Cast(E.Literal.of(None), a.data_type), a.name)
+
+
 def _sort_order(c: Any, ascending: bool = True) -> E.SortOrder:
     e = _col_expr(c)
     return e if isinstance(e, E.SortOrder) else E.SortOrder(e, ascending)
@@ -72,9 +82,16 @@ def _sort_orders(cols: tuple, ascending: bool | list[bool]) -> tuple[E.SortOrder
 class DataFrame:
     """A distributed collection of rows with named columns, computed lazily."""
 
+    _broadcast = False  # set by ``hint("broadcast")``: a join with this DataFrame as a side broadcasts it
+
     def __init__(self, session: SparkSession, plan: L.LogicalPlan):
-        self.sparkSession = session
+        self._session = session
         self._plan = plan
+
+    @property
+    def sparkSession(self) -> SparkSession:
+        """The session that created this DataFrame."""
+        return self._session
 
     def _with(self, plan: L.LogicalPlan) -> DataFrame:
         with analysed_by(self.sparkSession):
@@ -177,9 +194,10 @@ class DataFrame:
         return self._with(L.SubqueryAlias(alias, self._plan))
 
     def groupBy(self, *cols: Any) -> GroupedData:
+        """Group by columns, names or 1-based column ordinals (``groupBy(1)``)."""
         if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
             cols = tuple(cols[0])
-        return GroupedData(self, list(cols))
+        return GroupedData(self, grouping_ordinals(self._plan, list(cols)))
 
     groupby = groupBy
 
@@ -228,27 +246,163 @@ class DataFrame:
                 "'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', 'left', 'left_outer', "
                 "'rightouter', 'right', 'right_outer', 'leftsemi', 'left_semi', 'semi', 'leftanti', "
                 "'left_anti', 'anti', 'cross'.")
+        hint = "right" if other._broadcast else "left" if self._broadcast else None
         if isinstance(on, str):
             on = [on]
         if isinstance(on, (list, tuple)) and on and all(isinstance(o, str) for o in on):
-            return self._with(L.Join(self._plan, other._plan, join_type, None, tuple(on)))
+            return self._with(L.Join(self._plan, other._plan, join_type, None, tuple(on), hint))
         if isinstance(on, (list, tuple)):
             on = E.conjoin([_expr(o) for o in on])
         elif isinstance(on, Column):
             on = on._expr
         if on is None and join_type == "inner":
             join_type = "cross"
-        return self._with(L.Join(self._plan, other._plan, join_type, on))
+        return self._with(L.Join(self._plan, other._plan, join_type, on, None, hint))
 
     def crossJoin(self, other: DataFrame) -> DataFrame:
         return self._with(L.Join(self._plan, other._plan, "cross"))
 
+    def toDF(self, *cols: str) -> DataFrame:
+        """This DataFrame with its columns renamed to ``cols``, in order."""
+        for c in cols:
+            if not isinstance(c, str):
+                raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `cols` should be list[str], got "
+                                     f"{type(c).__name__}.")
+        output = self._plan.output
+        if len(cols) != len(output):
+            raise AnalysisException(
+                "ASSIGNMENT_ARITY_MISMATCH", "The number of columns or variables assigned or aliased: "
+                f"{len(output)} does not match the number of source expressions: {len(cols)}.", "42802")
+        return self._with(L.Project(tuple(E.Alias.make(a, n) for a, n in zip(output, cols)), self._plan))
+
+    def withColumnsRenamed(self, colsMap: dict[str, str]) -> DataFrame:
+        """Rename several columns at once; names not present are ignored, as in PySpark."""
+        if not isinstance(colsMap, dict):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `colsMap` should be dict, got "
+                                 f"{type(colsMap).__name__}.")
+        renames = {k.lower(): v for k, v in colsMap.items()}
+        items = tuple(E.Alias.make(a, renames[a.name.lower()]) if a.name.lower() in renames else a
+                      for a in self._plan.output)
+        return self._with(L.Project(items, self._plan))
+
+    def transform(self, func: Callable[..., DataFrame], *args: Any, **kwargs: Any) -> DataFrame:
+        """``func(self, *args, **kwargs)``, which must return a DataFrame (for chaining)."""
+        result = func(self, *args, **kwargs)
+        if not isinstance(result, DataFrame):
+            raise AssertionError(f"Func returned an instance of type [{type(result)}], should have been DataFrame.")
+        return result
+
+    def to(self, schema: T.StructType) -> DataFrame:
+        """This DataFrame's columns matched by name to ``schema``, in its order, cast to its types."""
+        from ember.sql.plan.to_schema import conform
+
+        if not isinstance(schema, T.StructType):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `schema` should be StructType, got "
+                                 f"{type(schema).__name__}.")
+        return self._with(conform(self._plan, schema))
+
+    def hint(self, name: str, *parameters: Any) -> DataFrame:
+        """A planner hint, e.g. ``hint("broadcast")`` for the side of a join (see ``ember.sql.hints``)."""
+        from ember.sql.hints import apply_hint
+
+        return apply_hint(self, name, parameters)
+
+    def colRegex(self, colName: str) -> Column:
+        """The columns whose names match the regular expression in backticks (``"`(id)?+.+`"``);
+        a name without backticks is an ordinary column reference."""
+        if not isinstance(colName, str):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `colName` should be str, got "
+                                 f"{type(colName).__name__}.")
+        if len(colName) > 1 and colName.startswith("`") and colName.endswith("`"):
+            return Column(E.UnresolvedRegex(colName[1:-1]))
+        return self[colName]
+
+    def sample(self, withReplacement: Any = None, fraction: Any = None, seed: Any = None) -> DataFrame:
+        """About ``fraction`` of the rows (each row kept with that probability, or repeated by a
+        Poisson count with replacement); the same sample for a seed on every run, not Spark's rows."""
+        return sampling.sample(self, *sampling.sample_arguments(withReplacement, fraction, seed))
+
+    def randomSplit(self, weights: list[float], seed: int | None = None) -> list[DataFrame]:
+        """Disjoint DataFrames that together hold every row, sized about as ``weights``."""
+        return sampling.random_split(self, weights, seed)
+
+    def sampleBy(self, col: Any, fractions: dict, seed: int | None = None) -> DataFrame:
+        """A stratified sample without replacement: each row of stratum ``col == k`` with
+        probability ``fractions[k]`` (0 for strata not listed)."""
+        return sampling.sample_by(self, col, fractions, seed)
+
+    def transpose(self, indexColumn: Any = None) -> DataFrame:
+        """The other columns as rows and the index column's values (the first column's by
+        default), sorted, as columns; the first column, ``key``, names the original columns."""
+        from ember.sql.transpose import transpose
+
+        return transpose(self, indexColumn)
+
+    def scalar(self) -> Column:
+        """This one-column DataFrame as a scalar subquery: its one value (NULL for no rows; an
+        error for several). Subqueries that refer to the outer query (``Column.outer``) are not
+        supported here."""
+        return Column(E.ScalarSubquery(self._plan))
+
+    def exists(self) -> Column:
+        """Whether this DataFrame has any row, as an ``EXISTS`` subquery column."""
+        return Column(E.Exists(self._plan))
+
+    @property
+    def stat(self) -> DataFrameStatFunctions:
+        return DataFrameStatFunctions(self)
+
+    def corr(self, col1: str, col2: str, method: str | None = None) -> float:
+        """Pearson's correlation of two numeric columns."""
+        return dataframe_stat.corr(self, col1, col2, method)
+
+    def cov(self, col1: str, col2: str) -> float:
+        """The sample covariance of two numeric columns."""
+        return dataframe_stat.cov(self, col1, col2)
+
+    def crosstab(self, col1: str, col2: str) -> DataFrame:
+        """The count of each pair of values of two columns, as a contingency table."""
+        return dataframe_stat.crosstab(self, col1, col2)
+
+    def freqItems(self, cols: list[str] | tuple[str, ...], support: float | None = None) -> DataFrame:
+        """Values that may occur in more than ``support`` (default 1%) of the rows, per column."""
+        return dataframe_stat.freq_items(self, cols, support)
+
+    def approxQuantile(self, col: Any, probabilities: Any, relativeError: Any) -> list:
+        """Quantiles of numeric columns (exact, so within any ``relativeError``)."""
+        return dataframe_stat.approx_quantile(self, col, probabilities, relativeError)
+
+    def dropDuplicatesWithinWatermark(self, subset: list[str] | None = None) -> DataFrame:
+        """On a batch DataFrame (all Ember has), the same as ``dropDuplicates``, as in Spark."""
+        return self.dropDuplicates(subset)
+
+    def pandas_api(self, index_col: Any = None) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "DataFrame.pandas_api (pandas API on Spark) is not supported "
+                             "by Ember; use toPandas() for a local pandas DataFrame.")
+
+    def withWatermark(self, eventTime: str, delayThreshold: str) -> DataFrame:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "DataFrame.withWatermark is for streaming queries, which "
+                             "Ember does not support.")
+
+    @property
+    def executionInfo(self) -> Any:
+        raise EmberValueError("CLASSIC_OPERATION_NOT_SUPPORTED_ON_DF", "Calling property or member 'queryExecution' "
+                              "is not supported in PySpark Classic, please use Spark Connect instead.")
+
+    @property
+    def writeStream(self) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "DataFrame.writeStream: streaming queries are not supported "
+                             "by Ember.")
+
     def orderBy(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
+        """Sort by columns, names or 1-based ordinals (``orderBy(-2)``: the 2nd column, descending)."""
+        cols = tuple(sort_ordinals(self._plan, _flatten_columns(cols)))
         return self._with(L.Sort(_sort_orders(cols, ascending), self._plan, True))
 
     sort = orderBy
 
     def sortWithinPartitions(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
+        cols = tuple(sort_ordinals(self._plan, _flatten_columns(cols)))
         return self._with(L.Sort(_sort_orders(cols, ascending), self._plan, False))
 
     def limit(self, num: int) -> DataFrame:
@@ -279,6 +433,9 @@ class DataFrame:
     unionAll = union
 
     def unionByName(self, other: DataFrame, allowMissingColumns: bool = False) -> DataFrame:
+        """Union matching columns by name; with ``allowMissingColumns`` a column either side lacks
+        is NULL there (the other side's extra columns come last)."""
+        ours = {a.name.lower() for a in self._plan.output}
         theirs = {a.name.lower(): a for a in other._plan.output}
         items: list[E.Expression] = []
         for a in self._plan.output:
@@ -286,16 +443,20 @@ class DataFrame:
             if match is None:
                 if not allowMissingColumns:
                     raise AnalysisException(
-                        "UNRESOLVED_COLUMN.WITH_SUGGESTION",
-                        f"A column, variable, or function parameter with name `{a.name}` cannot be resolved. "
-                        f"Did you mean one of the following? [{', '.join(f'`{n}`' for n in other.columns)}].",
-                    )
-                items.append(E.Alias.make(E.Cast(E.Literal.of(None), a.data_type), a.name))
+                        "UNRESOLVED_COLUMN_AMONG_FIELD_NAMES", f"Cannot resolve column name \"{a.name}\" among "
+                        f"({', '.join(other.columns)}).", "42703")
+                items.append(_null_column(a))
             else:
                 items.append(match)
+        extra = [a for a in other._plan.output if a.name.lower() not in ours] if allowMissingColumns else []
+        left = self
+        if extra:
+            left = self._with(L.Project(tuple(self._plan.output) + tuple(_null_column(a) for a in extra),
+                                        self._plan))
+            items += extra
         with analysed_by(self.sparkSession):
             aligned = analyze(L.Project(tuple(items), other._plan))
-        return self.union(DataFrame(self.sparkSession, aligned))
+        return left.union(DataFrame(self.sparkSession, aligned))
 
     def intersect(self, other: DataFrame) -> DataFrame:
         """Distinct rows found in both (NULLs match NULLs)."""
@@ -344,6 +505,20 @@ class DataFrame:
             return self._with(L.RepartitionByExpression(keys, numPartitions, self._plan))
         return self._with(L.Repartition(numPartitions, True, self._plan))
 
+    def repartitionByRange(self, numPartitions: int | Any, *cols: Any) -> DataFrame:
+        """Range-partitioned by ``cols`` (ascending unless a column says ``desc()``) into
+        ``numPartitions`` ranges, bounds sampled from the data; rows within a partition keep no
+        order. ``numPartitions`` may be left out: ``spark.sql.shuffle.partitions``."""
+        if isinstance(numPartitions, bool) or not isinstance(numPartitions, (int, str, Column)):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", "Argument `numPartitions` should be Column, int or str, got "
+                                 f"{type(numPartitions).__name__}.")
+        if not isinstance(numPartitions, int):
+            numPartitions, cols = None, (numPartitions, *cols)
+        elif not cols:
+            raise EmberValueError("CANNOT_BE_EMPTY", "At least one partition-by expression must be specified.")
+        orders = _sort_orders(cols, True)
+        return self._with(L.RepartitionByExpression(orders, numPartitions, self._plan))
+
     def coalesce(self, numPartitions: int) -> DataFrame:
         return self._with(L.Repartition(numPartitions, False, self._plan))
 
@@ -352,7 +527,7 @@ class DataFrame:
 
     def persist(self, storageLevel: Any = None) -> DataFrame:
         """Later actions scan this DataFrame's result from the cache (built on first use)."""
-        relation = L.InMemoryRelation(tuple(self._plan.output), self._plan, L.CacheSlot())
+        relation = L.InMemoryRelation(tuple(self._plan.output), self._plan, L.CacheSlot(storageLevel))
         self._plan = relation
         return self
 
@@ -368,6 +543,82 @@ class DataFrame:
 
     def createTempView(self, name: str) -> None:
         self.sparkSession.catalog.register(name, self._plan, replace=False)
+
+    def createGlobalTempView(self, name: str) -> None:
+        """A view every session of this application sees, as ``global_temp.<name>``."""
+        self.sparkSession.catalog._global_views.register(name, self._plan, replace=False)
+
+    def createOrReplaceGlobalTempView(self, name: str) -> None:
+        self.sparkSession.catalog._global_views.register(name, self._plan, replace=True)
+
+    def registerTempTable(self, name: str) -> None:
+        """The old name of ``createOrReplaceTempView``."""
+        self.createOrReplaceTempView(name)
+
+    @property
+    def storageLevel(self) -> Any:
+        """How this DataFrame is cached: ``MEMORY_AND_DISK_DESER`` after ``cache()``, the level
+        given to ``persist``, or no storage at all."""
+        from ember.storage_level import StorageLevel
+
+        if isinstance(self._plan, L.InMemoryRelation):
+            return self._plan.slot.level or StorageLevel.MEMORY_AND_DISK_DESER
+        return StorageLevel(False, False, False, False, 1)
+
+    def localCheckpoint(self, eager: bool = True, storageLevel: Any = None) -> DataFrame:
+        """A DataFrame over this one's computed rows, kept by the workers: later queries do not
+        recompute (nor re-read) it. ``eager`` computes it now, else on first use."""
+        return self._checkpointed(eager, reliable=False)
+
+    def checkpoint(self, eager: bool = True) -> DataFrame:
+        """Like ``localCheckpoint``, but the rows are written under ``sc.setCheckpointDir``."""
+        return self._checkpointed(eager, reliable=True)
+
+    def _checkpointed(self, eager: bool, reliable: bool) -> DataFrame:
+        sc = self.sparkSession.sparkContext
+        if reliable and not sc.getCheckpointDir():
+            raise EmberValueError("Checkpoint directory has not been set in the SparkContext")
+        rdd = self._qe.to_rdd()
+        rdd.checkpoint() if reliable else rdd.localCheckpoint()
+        slot = L.CacheSlot()
+        slot.rdd = rdd
+        if eager:
+            rdd.count()
+        return DataFrame(self.sparkSession, L.InMemoryRelation(tuple(self._plan.output), self._plan, slot))
+
+    def sameSemantics(self, other: DataFrame) -> bool:
+        """Whether both compute the same rows by the same plan (attribute ids aside)."""
+        if not isinstance(other, DataFrame):
+            raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `other` should be DataFrame, got "
+                                 f"{type(other).__name__}.")
+        return canonical_form(self._plan) == canonical_form(other._plan)
+
+    def semanticHash(self) -> int:
+        """A hash equal for DataFrames that ``sameSemantics`` calls equal."""
+        return semantic_hash(self._plan)
+
+    def inputFiles(self) -> list[str]:
+        """The files this DataFrame reads, as far as its plan says (no files for local data)."""
+        files: dict[str, None] = {}
+        stack = [self._plan]
+        while stack:
+            plan = stack.pop()
+            for node in plan.walk():
+                if isinstance(node, L.FileScan):
+                    files.update((f.path, None) for f in node.source.files)
+                elif isinstance(node, L.InMemoryRelation):
+                    stack.append(node.plan)
+        return list(files)
+
+    def isLocal(self) -> bool:
+        """Whether ``collect()`` can run without executors: never in Ember, whose every query runs as
+        a job (PySpark too answers False for DataFrames made by ``createDataFrame`` or ``range``)."""
+        return False
+
+    @property
+    def isStreaming(self) -> bool:
+        """Always False: Ember has batch DataFrames only."""
+        return False
 
     @property
     def write(self):
@@ -391,6 +642,20 @@ class DataFrame:
         schema = self.schema
         for batch in self._qe.to_rdd().toLocalIterator():
             yield from table_to_rows(pa.Table.from_batches([batch]), schema)
+
+    def tail(self, num: int) -> list[Row]:
+        """The last ``num`` rows (read through the driver one partition at a time)."""
+        if num <= 0:
+            return []
+        return list(deque(self.toLocalIterator(), maxlen=num))
+
+    def foreach(self, f: Callable[[Row], None]) -> None:
+        """Run ``f`` on every row, in the workers."""
+        self.rdd.foreach(f)
+
+    def foreachPartition(self, f: Callable[[Iterator[Row]], None]) -> None:
+        """Run ``f`` on each partition's iterator of rows, in the workers."""
+        self.rdd.foreachPartition(f)
 
     def count(self) -> int:
         from ember.sql import functions as F

@@ -7,11 +7,12 @@ the structured layer raises, so ``from ember.sql.errors import AnalysisException
 
 from __future__ import annotations
 
-from ember.errors import (AnalysisException, ArithmeticException, EmberSQLException, EmberTypeError,
-                          EmberValueError, NumberFormatException, ParseException,
-                          SparkRuntimeException)
+from ember.errors import (AnalysisException, ArithmeticException, EmberIndexError, EmberSQLException,
+                          EmberTypeError, EmberValueError, IllegalArgumentException, NumberFormatException,
+                          ParseException, SparkRuntimeException)
 
 __all__ = [
     "EmberSQLException", "AnalysisException", "ParseException", "ArithmeticException",
-    "NumberFormatException", "EmberTypeError", "EmberValueError", "SparkRuntimeException",
+    "NumberFormatException", "EmberTypeError", "EmberValueError", "EmberIndexError", "SparkRuntimeException",
+    "IllegalArgumentException",
 ]

@@ -120,10 +120,7 @@ def isnull(col: Any) -> Column:
 
 @_sql_name()
 def isnan(col: Any) -> Column:
-    from ember.sql.expressions import EqualTo
-
-    c = _c(col)
-    return Column(E.Not(EqualTo(c, c)))
+    return Column(_c(col)).isNaN()
 
 
 # ---------------------------------------------------------------- aggregates
@@ -736,6 +733,8 @@ def _pad_sql(string: Column, length: Column, *rest: Column) -> Column:
 @_sql_name("array_sort")
 def _array_sort_sql(array: Column, *flags: Column) -> Column:
     """sqlglot's one node for ``sort_array(a[, asc])`` (NULLs first) and ``array_sort(a)`` (NULLs last)."""
+    if len(flags) == 1 and isinstance(flags[0]._expr, E.LambdaFunction):
+        return array_sort_with(array, flags[0])
     *asc, nulls_first = flags
     if asc or _lit_value(nulls_first, "nulls_first"):
         return _call("sort_array", array._expr, *([a._expr for a in asc] or [E.Literal.of(True)]))
@@ -996,8 +995,9 @@ def sort_array(col: Any, asc: bool = True) -> Column:
 
 
 def array_sort(col: Any, comparator: Any = None) -> Column:
+    """Ascending with NULLs last, or by ``comparator(l, r)`` (negative when ``l`` goes first)."""
     if comparator is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "array_sort with a comparator is not supported.")
+        return array_sort_with(col, comparator)
     return _call("array_sort", _c(col))
 
 
@@ -1420,3 +1420,36 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
 from ember.sql.udf import PandasUDFType, pandas_udf, udf  # noqa: E402  (PySpark's functions.udf; sql/udf.py owns them)
 
 __all__ += ["udf", "pandas_udf", "PandasUDFType"]
+
+# ---------------------------------------------------------------- families in sql/function_groups/
+from ember.sql.function_groups import datetime as _datetime, higher_order as _higher_order, json as _json  # noqa: E402
+from ember.sql.function_groups import misc as _misc  # noqa: E402
+from ember.sql.function_groups.misc import (  # noqa: E402
+    array_insert, broadcast, current_catalog, current_database, current_schema, current_user, inline, inline_outer,
+    mask, parse_url, session_user, stack, try_parse_url, user,
+)
+from ember.sql.function_groups.datetime import (  # noqa: E402
+    curdate, current_timestamp, date_diff, date_from_unix_date, date_trunc, dateadd, dayname, from_unixtime,
+    from_utc_timestamp, last_day, localtimestamp, make_date, make_timestamp, monthname, months_between, next_day,
+    now, timestamp_micros, timestamp_millis, timestamp_seconds, to_timestamp_ntz, to_unix_timestamp,
+    to_utc_timestamp, trunc, try_to_timestamp, unix_date, unix_micros, unix_millis, unix_seconds, unix_timestamp,
+    weekday, window, make_timestamp_ntz, try_make_timestamp, try_to_date, timestamp_diff, timestamp_add,
+)
+from ember.sql.function_groups.higher_order import (  # noqa: E402
+    aggregate, array_sort_with, exists, filter, forall, map_filter, map_zip_with, reduce, transform, transform_keys,
+    transform_values, zip_with,
+)
+from ember.sql.function_groups.json import (  # noqa: E402
+    from_json, get_json_object, json_array_length, json_object_keys, json_tuple, schema_of_json, to_json,
+)
+
+__all__ += ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zip_with", "map_filter",
+            "transform_keys", "transform_values", "map_zip_with"]
+__all__ += ["from_json", "to_json", "get_json_object", "json_tuple", "schema_of_json", "json_array_length",
+            "json_object_keys"]
+SQL_FUNCTIONS.update(_higher_order.SQL_FUNCTIONS)
+SQL_FUNCTIONS.update(_json.SQL_FUNCTIONS)
+__all__ += _datetime.__all__
+SQL_FUNCTIONS.update(_datetime.SQL_FUNCTIONS)
+__all__ += _misc.__all__
+SQL_FUNCTIONS.update(_misc.SQL_FUNCTIONS)

@@ -15,9 +15,10 @@ from ember.sql import types as T
 from ember.sql.errors import AnalysisException, EmberTypeError
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.rdd import commit
+from ember.sql.io.option_rules import check_options
 from ember.sql.io.options import Options, option_string
 from ember.sql.io.source import resolve_source
-from ember.sql.io.writers import EXTENSIONS, write_partition
+from ember.sql.io.writers import FORMATS, check_write_options, file_extension, write_partition
 from ember.sql.physical.batches import arrow_schema, to_table
 from ember.sql.plan import logical as L
 
@@ -91,25 +92,61 @@ class DataFrameReader:
         return DataFrame(self._spark, L.FileScan(attrs, source))
 
     def csv(self, path: Any, schema: Any = None, sep: str | None = None, encoding: str | None = None,
-            quote: str | None = None, escape: str | None = None, header: Any = None, inferSchema: Any = None,
-            nullValue: str | None = None, mode: str | None = None, columnNameOfCorruptRecord: str | None = None,
-            **options: Any) -> DataFrame:
-        self._set(schema, dict(sep=sep, encoding=encoding, quote=quote, escape=escape, header=header,
-                               inferSchema=inferSchema, nullValue=nullValue, mode=mode,
-                               columnNameOfCorruptRecord=columnNameOfCorruptRecord, **options))
+            quote: str | None = None, escape: str | None = None, comment: str | None = None, header: Any = None,
+            inferSchema: Any = None, ignoreLeadingWhiteSpace: Any = None, ignoreTrailingWhiteSpace: Any = None,
+            nullValue: str | None = None, nanValue: str | None = None, positiveInf: str | None = None,
+            negativeInf: str | None = None, dateFormat: str | None = None, timestampFormat: str | None = None,
+            maxColumns: Any = None, maxCharsPerColumn: Any = None, maxMalformedLogPerPartition: Any = None,
+            mode: str | None = None, columnNameOfCorruptRecord: str | None = None, multiLine: Any = None,
+            charToEscapeQuoteEscaping: str | None = None, samplingRatio: Any = None, enforceSchema: Any = None,
+            emptyValue: str | None = None, locale: str | None = None, lineSep: str | None = None,
+            pathGlobFilter: Any = None, recursiveFileLookup: Any = None, modifiedBefore: Any = None,
+            modifiedAfter: Any = None, unescapedQuoteHandling: str | None = None) -> DataFrame:
+        self._set(schema, dict(
+            sep=sep, encoding=encoding, quote=quote, escape=escape, comment=comment, header=header,
+            inferSchema=inferSchema, ignoreLeadingWhiteSpace=ignoreLeadingWhiteSpace,
+            ignoreTrailingWhiteSpace=ignoreTrailingWhiteSpace, nullValue=nullValue, nanValue=nanValue,
+            positiveInf=positiveInf, negativeInf=negativeInf, dateFormat=dateFormat, timestampFormat=timestampFormat,
+            maxColumns=maxColumns, maxCharsPerColumn=maxCharsPerColumn,
+            maxMalformedLogPerPartition=maxMalformedLogPerPartition, mode=mode,
+            columnNameOfCorruptRecord=columnNameOfCorruptRecord, multiLine=multiLine,
+            charToEscapeQuoteEscaping=charToEscapeQuoteEscaping, samplingRatio=samplingRatio,
+            enforceSchema=enforceSchema, emptyValue=emptyValue, locale=locale, lineSep=lineSep,
+            pathGlobFilter=pathGlobFilter, recursiveFileLookup=recursiveFileLookup, modifiedBefore=modifiedBefore,
+            modifiedAfter=modifiedAfter, unescapedQuoteHandling=unescapedQuoteHandling))
         return self.format("csv").load(path)
 
-    def json(self, path: Any, schema: Any = None, mode: str | None = None,
-             columnNameOfCorruptRecord: str | None = None, **options: Any) -> DataFrame:
-        self._set(schema, dict(mode=mode, columnNameOfCorruptRecord=columnNameOfCorruptRecord, **options))
+    def json(self, path: Any, schema: Any = None, primitivesAsString: Any = None, prefersDecimal: Any = None,
+             allowComments: Any = None, allowUnquotedFieldNames: Any = None, allowSingleQuotes: Any = None,
+             allowNumericLeadingZero: Any = None, allowBackslashEscapingAnyCharacter: Any = None,
+             mode: str | None = None, columnNameOfCorruptRecord: str | None = None, dateFormat: str | None = None,
+             timestampFormat: str | None = None, multiLine: Any = None, allowUnquotedControlChars: Any = None,
+             lineSep: str | None = None, samplingRatio: Any = None, dropFieldIfAllNull: Any = None,
+             encoding: str | None = None, locale: str | None = None, pathGlobFilter: Any = None,
+             recursiveFileLookup: Any = None, modifiedBefore: Any = None, modifiedAfter: Any = None,
+             allowNonNumericNumbers: Any = None, useUnsafeRow: Any = None) -> DataFrame:
+        self._set(schema, dict(
+            primitivesAsString=primitivesAsString, prefersDecimal=prefersDecimal, allowComments=allowComments,
+            allowUnquotedFieldNames=allowUnquotedFieldNames, allowSingleQuotes=allowSingleQuotes,
+            allowNumericLeadingZero=allowNumericLeadingZero,  # PySpark's key, which Spark does not read
+            allowBackslashEscapingAnyCharacter=allowBackslashEscapingAnyCharacter, mode=mode,
+            columnNameOfCorruptRecord=columnNameOfCorruptRecord, dateFormat=dateFormat,
+            timestampFormat=timestampFormat, multiLine=multiLine, allowUnquotedControlChars=allowUnquotedControlChars,
+            lineSep=lineSep, samplingRatio=samplingRatio, dropFieldIfAllNull=dropFieldIfAllNull, encoding=encoding,
+            locale=locale, pathGlobFilter=pathGlobFilter, recursiveFileLookup=recursiveFileLookup,
+            modifiedBefore=modifiedBefore, modifiedAfter=modifiedAfter,
+            allowNonNumericNumbers=allowNonNumericNumbers, useUnsafeRow=useUnsafeRow))
         return self.format("json").load(path)
 
     def parquet(self, *paths: str, **options: Any) -> DataFrame:
         self._set(None, options)
         return self.format("parquet").load(list(paths))
 
-    def text(self, paths: Any, wholetext: bool = False, lineSep: str | None = None, **options: Any) -> DataFrame:
-        self._set(None, dict(wholetext=wholetext, lineSep=lineSep, **options))
+    def text(self, paths: Any, wholetext: bool = False, lineSep: str | None = None, pathGlobFilter: Any = None,
+             recursiveFileLookup: Any = None, modifiedBefore: Any = None, modifiedAfter: Any = None) -> DataFrame:
+        self._set(None, dict(wholetext=wholetext, lineSep=lineSep, pathGlobFilter=pathGlobFilter,
+                             recursiveFileLookup=recursiveFileLookup, modifiedBefore=modifiedBefore,
+                             modifiedAfter=modifiedAfter))
         return self.format("text").load(paths)
 
     def table(self, tableName: str) -> DataFrame:
@@ -161,10 +198,13 @@ class DataFrameWriter:
         path = path or self._options.get("path")
         if path is None:
             raise EmberTypeError("PATH_REQUIRED", "save() needs a path.")
-        if self._format not in EXTENSIONS:
+        if self._format not in FORMATS:
             raise AnalysisException("DATA_SOURCE_NOT_FOUND", f"Failed to find the data source: {self._format}.", "42K02")
-        _write(self._df, path.removeprefix("file:"), self._format, self._mode, Options.of(self._options),
-               self._partition_columns())
+        options = Options.of(self._options)
+        check_options(self._format, "write", options)
+        check_write_options(self._format, options)
+        write_files(self._df, path.removeprefix("file:"), self._format, self._mode, options,
+                    self._partition_columns())
 
     def _partition_columns(self) -> list[str]:
         by_lower = {c.lower(): c for c in self._df.columns}
@@ -178,25 +218,60 @@ class DataFrameWriter:
         self.save(path, "parquet", mode, partitionBy, compression=compression)
 
     def csv(self, path: str, mode: str | None = None, compression: str | None = None, sep: str | None = None,
-            quote: str | None = None, header: Any = None, nullValue: str | None = None, **options: Any) -> None:
-        self.save(path, "csv", mode, None, sep=sep, quote=quote, header=header, nullValue=nullValue, **options)
+            quote: str | None = None, escape: str | None = None, header: Any = None, nullValue: str | None = None,
+            escapeQuotes: Any = None, quoteAll: Any = None, dateFormat: str | None = None,
+            timestampFormat: str | None = None, ignoreLeadingWhiteSpace: Any = None,
+            ignoreTrailingWhiteSpace: Any = None, charToEscapeQuoteEscaping: str | None = None,
+            encoding: str | None = None, emptyValue: str | None = None, lineSep: str | None = None) -> None:
+        self.save(path, "csv", mode, None, compression=compression, sep=sep, quote=quote, escape=escape, header=header,
+                  nullValue=nullValue, escapeQuotes=escapeQuotes, quoteAll=quoteAll, dateFormat=dateFormat,
+                  timestampFormat=timestampFormat, ignoreLeadingWhiteSpace=ignoreLeadingWhiteSpace,
+                  ignoreTrailingWhiteSpace=ignoreTrailingWhiteSpace,
+                  charToEscapeQuoteEscaping=charToEscapeQuoteEscaping, encoding=encoding, emptyValue=emptyValue,
+                  lineSep=lineSep)
 
-    def json(self, path: str, mode: str | None = None, compression: str | None = None, **options: Any) -> None:
-        self.save(path, "json", mode, None, **options)
+    def json(self, path: str, mode: str | None = None, compression: str | None = None, dateFormat: str | None = None,
+             timestampFormat: str | None = None, lineSep: str | None = None, encoding: str | None = None,
+             ignoreNullFields: Any = None) -> None:
+        self.save(path, "json", mode, None, compression=compression, dateFormat=dateFormat,
+                  timestampFormat=timestampFormat, lineSep=lineSep, encoding=encoding,
+                  ignoreNullFields=ignoreNullFields)
 
-    def text(self, path: str, compression: str | None = None, **options: Any) -> None:
-        self.save(path, "text", None, None, **options)
+    def text(self, path: str, compression: str | None = None, lineSep: str | None = None) -> None:
+        self.save(path, "text", None, None, compression=compression, lineSep=lineSep)
+
+    def saveAsTable(self, name: str, format: str | None = None, mode: str | None = None,
+                    partitionBy: Any = None, **options: Any) -> None:
+        """Save as the warehouse table ``name`` (``db.name`` allowed): created, or with ``mode``
+        ``append`` added to (columns matched by name), ``overwrite`` replaced, ``ignore`` left."""
+        from ember.sql.table_writes import save_as_table
+
+        if format is not None:
+            self.format(format)
+        if partitionBy is not None:
+            self.partitionBy(partitionBy)
+        self.mode(mode).options(**options)
+        save_as_table(self._df, name, self._format, self._mode, self._partition_by)
+
+    def insertInto(self, tableName: str, overwrite: bool | None = None) -> None:
+        """Add the rows to the warehouse table ``tableName``, columns matched by position
+        (``overwrite=True``, or mode ``overwrite``, replaces its rows)."""
+        from ember.sql.table_writes import insert_into
+
+        insert_into(self._df, tableName, bool(overwrite) if overwrite is not None else self._mode == "overwrite")
 
 
-def _write(df: DataFrame, path: str, fmt: str, mode: str, options: Options, partition_by: list[str]) -> None:
+def write_files(df: DataFrame, path: str, fmt: str, mode: str, options: Options, partition_by: list[str]) -> list[str]:
+    """Write ``df`` under ``path`` as one job; returns the files it added (relative to ``path``)."""
     job = commit.WriteJob(path, mode)
     created = not os.path.exists(path)
     if not commit.setup_job(job):
-        return
+        return []
     qe = df._qe
     schema = arrow_schema(list(qe.analyzed.output))
     names = df.columns
-    extension = EXTENSIONS[fmt]
+    ntz = frozenset(f.name for f in df.schema.fields if isinstance(f.dataType, T.TimestampNTZType))
+    extension = file_extension(fmt, options)
 
     def task(index: int, batches: Any) -> Any:
         from ember import TaskContext
@@ -205,25 +280,27 @@ def _write(df: DataFrame, path: str, fmt: str, mode: str, options: Options, part
         table = to_table(batches, schema).rename_columns(names)
         file_name = f"part-{index:05d}-{job.job_id}.c000{extension}"
         yield index, commit.run_task(job, index, context.attemptNumber(),
-                                     lambda root: write_partition(table, fmt, options, partition_by, file_name, root),
+                                     lambda root: write_partition(table, fmt, options, partition_by, file_name, root,
+                                                                  ntz),
                                      context.can_commit)
 
     try:
         committed = qe.to_rdd().mapPartitionsWithIndex(task).collect()
         if not any(files for _, files in committed) and not partition_by:
-            _write_empty(job, fmt, schema, names, options, extension)
+            _write_empty(job, fmt, schema, names, options, extension, ntz)
             committed = [(0, [f"part-00000-{job.job_id}.c000{extension}"])]
         commit.commit_job(job, committed)
     except BaseException:
         commit.abort_job(job, created)
         raise
+    return [rel for _, files in committed for rel in files]
 
 
 def _write_empty(job: commit.WriteJob, fmt: str, schema: Any, names: list[str], options: Options,
-                 extension: str) -> None:
+                 extension: str, ntz: frozenset[str]) -> None:
     """An empty result still leaves one (empty) file, so the path reads back with its schema."""
     from ember.sql.io.writers import write_file
 
     os.makedirs(job.task_dir(0), exist_ok=True)
     write_file(fmt, to_table([], schema).rename_columns(names), os.path.join(job.task_dir(0),
-               f"part-00000-{job.job_id}.c000{extension}"), options)
+               f"part-00000-{job.job_id}.c000{extension}"), options, ntz)

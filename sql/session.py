@@ -9,10 +9,10 @@ import pyarrow as pa
 
 from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_schema, to_arrow_schema
-from ember.sql.catalog import Catalog
+from ember.sql.session_catalog import SessionCatalog
 from ember.sql.conversion import infer_schema, rows_to_table
 from ember.sql.dataframe import DataFrame
-from ember.sql.errors import EmberTypeError
+from ember.sql.errors import EmberTypeError, ParseException
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
@@ -80,6 +80,17 @@ class _Builder:
             return SparkSession(sc, dict(self._options))
 
 
+def _give_rdds_to_df(session: SparkSession) -> None:
+    """``rdd.toDF(schema)``, as PySpark adds it once a session exists: ``createDataFrame(rdd, ...)``."""
+    from ember.rdd.rdd import RDD
+
+    def toDF(self: RDD, schema: Any = None, sampleRatio: float | None = None) -> DataFrame:
+        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``)."""
+        return session.createDataFrame(self, schema, sampleRatio)
+
+    RDD.toDF = toDF
+
+
 class _BuilderDescriptor:
     def __get__(self, obj: Any, owner: type) -> _Builder:
         return _Builder()
@@ -94,13 +105,28 @@ class SparkSession:
     def __init__(self, sparkContext: Any, options: dict[str, str] | None = None):
         self._sc = sparkContext
         self.conf = RuntimeConfig(dict(options or {}))
-        self.catalog = Catalog()
+        self._initial_settings = dict(options or {})
+        self.catalog = SessionCatalog(self, sparkContext)
+        self.catalog._conf = self.conf
         self._udf_registration: UDFRegistration | None = None
         self._stopped = False
-        SparkSession._active = self
+        _give_rdds_to_df(self)
+        if SparkSession._active is None or SparkSession._active._stopped:
+            SparkSession._active = self  # as in PySpark, newSession() does not become the active one
 
     @classmethod
     def getActiveSession(cls) -> SparkSession | None:
+        return cls._active
+
+    @classmethod
+    def active(cls) -> SparkSession:
+        """The active session; an error when there is none."""
+        if cls._active is None:
+            from ember.errors import EmberRuntimeError
+
+            raise EmberRuntimeError("NO_ACTIVE_OR_DEFAULT_SESSION",
+                                    "No active or default Spark session found. Please create a new Spark session "
+                                    "before running the code.", "08003")
         return cls._active
 
     @property
@@ -133,15 +159,31 @@ class SparkSession:
                                  f"{type(args).__name__}.")
         with analysed_by(self):
             if not kwargs:
-                return DataFrame(self, to_logical(sqlQuery, self.catalog, args))
+                return self._command(sqlQuery, args) or DataFrame(self, to_logical(sqlQuery, self.catalog, args))
             formatter = SQLStringFormatter(self)
             try:
                 return DataFrame(self, to_logical(formatter.format(sqlQuery, **kwargs), self.catalog, args))
             finally:
                 formatter.clear()
 
+    def _command(self, sqlQuery: str, args: Any) -> DataFrame | None:
+        """Run ``sqlQuery`` now if it is a statement other than a query (``CREATE``, ``SHOW``, ``SET``, …)."""
+        from ember.sql.statements import run_command
+
+        result = run_command(self, sqlQuery)
+        if result is not None and args:
+            raise ParseException("UNSUPPORTED_FEATURE", "Parameter markers (args) are supported in queries only.")
+        return result
+
+    def _query(self, sqlQuery: str) -> DataFrame:
+        """The DataFrame of a query's text (never a command): the query inside a statement."""
+        from ember.sql.parser.to_logical import to_logical
+
+        with analysed_by(self):
+            return DataFrame(self, to_logical(sqlQuery, self.catalog))
+
     def table(self, tableName: str) -> DataFrame:
-        """The temporary view named ``tableName``."""
+        """The temporary view or warehouse table named ``tableName`` (``db.table`` allowed)."""
         return DataFrame(self, self.catalog.lookup(tableName))
 
     def newSession(self) -> SparkSession:
@@ -166,6 +208,16 @@ class SparkSession:
         from ember.sql.readwriter import DataFrameReader
 
         return DataFrameReader(self)
+
+    @property
+    def readStream(self) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "SparkSession.readStream: streaming queries are not supported by "
+                             "Ember.")
+
+    @property
+    def streams(self) -> Any:
+        raise EmberTypeError("UNSUPPORTED_FEATURE", "SparkSession.streams: streaming queries are not supported by "
+                             "Ember.")
 
     def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None) -> DataFrame:
         if end is None:

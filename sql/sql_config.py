@@ -11,7 +11,7 @@ from ember.config import declare, parse_bool, parse_bytes, parse_bytes_or_off
 __all__ = [
     "SHUFFLE_PARTITIONS", "AUTO_BROADCAST_JOIN_THRESHOLD", "FILES_MAX_PARTITION_BYTES", "ANSI_ENABLED",
     "DECIMAL_ALLOW_PRECISION_LOSS", "PIVOT_MAX_VALUES", "EAGER_EVAL_ENABLED", "EAGER_EVAL_MAX_NUM_ROWS",
-    "EAGER_EVAL_TRUNCATE", "PYTHON_UDF_ARROW_ENABLED",
+    "EAGER_EVAL_TRUNCATE", "PYTHON_UDF_ARROW_ENABLED", "TRANSPOSE_MAX_VALUES", "WAREHOUSE_DIR",
 ]
 
 SHUFFLE_PARTITIONS = declare(
@@ -38,6 +38,9 @@ DECIMAL_ALLOW_PRECISION_LOSS = declare(
 PIVOT_MAX_VALUES = declare(
     "spark.sql.pivotMaxValues", int, 10000,
     "The most distinct values a pivot without an explicit value list may find.")
+TRANSPOSE_MAX_VALUES = declare(
+    "spark.sql.transposeMaxValues", int, 500,
+    "The most rows `transpose()` turns into columns; more fail with TRANSPOSE_EXCEED_ROW_LIMIT.")
 EAGER_EVAL_ENABLED = declare(
     "spark.sql.repl.eagerEval.enabled", parse_bool, True,
     "Render a DataFrame as an HTML table in notebooks (`_repr_html_`). PySpark's default is false; see "
@@ -49,3 +52,7 @@ EAGER_EVAL_TRUNCATE = declare(
 PYTHON_UDF_ARROW_ENABLED = declare(
     "spark.sql.execution.pythonUDF.arrow.enabled", parse_bool, False,
     "Whether a `udf` declared without `useArrow` converts its inputs and results through Arrow and pandas.")
+WAREHOUSE_DIR = declare(
+    "spark.sql.warehouse.dir", str, "spark-warehouse",
+    "Where databases and managed tables are kept (Parquet files and a small catalog); relative to the working "
+    "directory when the session first uses it, and fixed from then on.")

@@ -49,6 +49,22 @@ class DataType:
     def needConversion(self) -> bool:
         return False
 
+    def jsonValue(self) -> Any:
+        """This type as Spark's JSON schema value (``"integer"``, ``{"type": "array", ...}``)."""
+        from ember.sql.type_json import json_value
+
+        return json_value(self)
+
+    def json(self) -> str:
+        from ember.sql.type_json import to_json
+
+        return to_json(self)
+
+    @classmethod
+    def fromDDL(cls, ddl: str) -> DataType:
+        """The type a DDL string describes: a schema (``"a INT, b STRING"``) or one type (``"int"``)."""
+        return _parse_datatype_string(ddl)
+
 
 class AtomicType(DataType):
     """A type whose values are not containers."""
@@ -325,6 +341,25 @@ class StructType(DataType):
     def __repr__(self) -> str:
         return "StructType([" + ", ".join(repr(f) for f in self.fields) + "])"
 
+    @classmethod
+    def fromJson(cls, json: dict[str, Any]) -> StructType:
+        """The schema a ``jsonValue()`` dict describes."""
+        from ember.sql.type_json import from_json_value
+
+        return from_json_value(json)
+
+    def toDDL(self) -> str:
+        """The schema as DDL text (``a INT,b STRING NOT NULL``), as Spark writes it."""
+        from ember.sql.type_json import to_ddl
+
+        return to_ddl(self)
+
+    def toNullable(self) -> StructType:
+        """This schema with every field, at every depth, nullable."""
+        from ember.sql.type_json import to_nullable
+
+        return to_nullable(self)
+
     def treeString(self, level: int | None = None) -> str:
         """The text ``printSchema()`` prints."""
         from ember.sql.display import schema_tree_string
@@ -467,18 +502,27 @@ class _DDLParser:
         return StructField(name, dtype, nullable)
 
 
+def _starts_a_type(word: str) -> bool:
+    return word.lower() in _ATOMIC_NAMES or word.lower() in (
+        "array", "map", "struct", "decimal", "dec", "numeric", "interval", "char", "varchar")
+
+
 def _parse_datatype_string(text: str) -> DataType:
     """Parse DDL: a schema (``"a INT, b STRING"``, ``"a: int"``) or one type (``"array<int>"``)."""
     from ember.sql.errors import ParseException
 
+    field_error: ParseException | None = None
     try:
         parser = _DDLParser(text)
         fields = parser.fields()
         if parser.at_end():
             return StructType(fields)
-    except ParseException:
-        pass
+    except ParseException as e:
+        field_error = e
     parser = _DDLParser(text)
+    first = parser.peek()
+    if field_error is not None and first is not None and not _starts_a_type(first):
+        raise field_error  # "a intt": a field list whose type is wrong, not a type named "a"
     dtype = parser.data_type()
     if not parser.at_end():
         raise ParseException(

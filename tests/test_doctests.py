@@ -10,7 +10,8 @@ import pytest
 MODULES = [
     "ember.conf", "ember.storage_level", "ember.context", "ember.broadcast", "ember.accumulators",
     "ember.task_context", "ember.rdd.rdd", "ember.rdd.actions", "ember.rdd.pair", "ember.rdd.numeric",
-    "ember.rdd.partitioner", "ember.status", "ember.examples.tpch",
+    "ember.rdd.partitioner", "ember.status", "ember.examples.tpch", "ember.examples.tpch.sample",
+    "ember.sql.shell.splitting",
 ]
 
 

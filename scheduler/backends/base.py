@@ -2,11 +2,12 @@
 
 A backend starts executors, delivers stage binaries and tasks, and reports back through
 the ``post`` callback it is given: ``ExecutorAdded`` when an executor is ready,
-``TaskCompleted`` for every task, ``ExecutorLost`` when one dies. A task asking to commit
-its output gets the answer of ``can_commit(stage_id, stage_attempt, partition, attempt)``
+``TaskCompleted`` for every task, ``ExecutorLost`` when one dies, ``BarrierRequested``
+when a barrier task waits for the others (answered with ``reply_barrier``). A task asking to
+commit its output gets the answer of ``can_commit(stage_id, stage_attempt, partition, attempt)``
 (the driver's ``OutputCommitCoordinator``), called from whatever thread receives the
-question. Every backend passes
-the conformance tests in ``tests/scheduler/test_backend_conformance.py``.
+question. Every backend passes the conformance tests in
+``tests/scheduler/test_backend_conformance.py``.
 
 ``shuffle_files_outlive_executors`` says whether map output files survive the executor
 that wrote them (one shared session directory) or are lost with it (files on the
@@ -39,6 +40,8 @@ class SchedulerBackend(Protocol):
     def kill_task(self, executor_id: str, task_id: int) -> None: ...
 
     def kill_worker(self, executor_id: str) -> None: ...
+
+    def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None: ...
 
     def remove_rdd_blocks(self, rdd_id: int) -> None: ...
 

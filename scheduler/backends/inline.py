@@ -31,7 +31,7 @@ class InlineBackend:
                               record_serializer(rdd_compress), batch_bytes)
         self._env = ExecutorEnv(EXECUTOR_ID, blocks,
                                 ShuffleBlockResolver(session_dir), record_serializer(compress), batch_bytes,
-                                execution_bytes, faults)
+                                execution_bytes, faults, barrier_rendezvous=_single_task_rendezvous)
         self._binaries: dict[int, bytes] = {}
         self._post: Callable[[Any], None] | None = None
 
@@ -60,6 +60,9 @@ class InlineBackend:
     def kill_worker(self, executor_id: str) -> None:
         """The driver is the only executor; it is never killed."""
 
+    def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None:
+        """Never needed: the one inline executor runs barrier stages of one task (see below)."""
+
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         self._env.block_manager.remove_rdd(rdd_id)
 
@@ -71,3 +74,8 @@ class InlineBackend:
 
     def stop(self) -> None:
         self._binaries.clear()
+
+
+def _single_task_rendezvous(task_id: int, kind: str, epoch: int, message: str) -> list[str]:
+    """The inline executor is one slot, so a barrier stage here has one task: nobody to wait for."""
+    return [message]

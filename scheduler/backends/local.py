@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 from ember.errors import WorkerLostError
 from ember.scheduler.backends.base import CanCommit
-from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
+from ember.scheduler.events import BarrierRequested, ExecutorAdded, ExecutorLost, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.framing import ConnectionClosed, Control
 from ember.temp_dirs import executor_directory
@@ -81,6 +81,9 @@ class LocalProcessBackend:
                                                fields["attempt"])
                     self._send(worker.executor_id, Control.COMMIT_ANSWER,
                                {"task_id": fields["task_id"], "allowed": allowed})
+                elif kind is Control.BARRIER_REQUEST:
+                    self._post(BarrierRequested(worker.executor_id, fields["task_id"], fields["kind"],
+                                                fields["epoch"], fields["message"]))
                 elif kind is Control.READY:
                     self._post(ExecutorAdded(worker.executor_id))
                     with self._ready:
@@ -131,6 +134,9 @@ class LocalProcessBackend:
 
     def kill_task(self, executor_id: str, task_id: int) -> None:
         self._send(executor_id, Control.KILL_TASK, {"task_id": task_id})
+
+    def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None:
+        self._send(executor_id, Control.BARRIER_REPLY, {"task_id": task_id, "messages": messages})
 
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         with self._lock:

@@ -60,7 +60,6 @@ class RaySettings:
     executor_cores: float
     executor_memory: int | None    # bytes reserved from Ray per actor; None: reserve nothing
     runtime_env: dict | None       # job-level runtime_env: how Ember's code reaches the nodes
-    start_timeout: float
 
 
 @dataclass(eq=False)
@@ -273,6 +272,9 @@ class RayBackend:
         if handle is not None:
             ray.kill(handle, no_restart=True)
 
+    def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None:
+        """Never asked: a barrier task on Ray fails with an error saying it is not supported."""
+
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         for handle in self._all_handles():
             handle.remove_rdd.options(concurrency_group="task").remote(self._sealer.seal(rdd_id))
@@ -314,8 +316,7 @@ def ray_backend_from_conf(conf: SparkConf, init: dict, default_memory: int) -> R
     if working_dir:
         runtime_env["working_dir"] = working_dir
     settings = RaySettings(config.RAY_ADDRESS.read(conf), config.RAY_EXECUTORS.read(conf),
-                           config.RAY_EXECUTOR_CORES.read(conf), memory, runtime_env or None,
-                           config.WORKER_START_TIMEOUT.read(conf))
+                           config.RAY_EXECUTOR_CORES.read(conf), memory, runtime_env or None)
     executor_init = {**init, "storage_bytes": storage, "execution_bytes": budget - storage,
                      "local_dir": config.LOCAL_DIR.read(conf) or tempfile.gettempdir(),
                      "max_bytes_in_flight": config.REDUCER_MAX_SIZE_IN_FLIGHT.read(conf)}

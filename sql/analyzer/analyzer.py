@@ -11,9 +11,12 @@ introduced them and every plan a DataFrame holds is already resolved.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ember.sql import expressions as E
 from ember.sql.analyzer.check_analysis import check_node
 from ember.sql.analyzer.extract_generators import extract_generators
+from ember.sql.analyzer.extract_time_windows import extract_time_windows
 from ember.sql.analyzer.extract_windows import extract_windows
 from ember.sql.analyzer.resolve_joins import dedup_right, resolve_using
 from ember.sql.analyzer.resolve_references import resolve_node
@@ -48,15 +51,24 @@ def _widen_union(node: L.Union) -> L.Union:
     return L.Union(tuple(inputs))
 
 
+def _take_broadcast_hints(join: L.Join) -> L.Join:
+    """A ``broadcast(df)`` side of a join becomes the join's ``broadcast_hint`` (the right side wins)."""
+    hints = [side for side, child in (("left", join.left), ("right", join.right)) if isinstance(child, L.ResolvedHint)]
+    if not hints:
+        return join
+    strip = [c.child if isinstance(c, L.ResolvedHint) else c for c in (join.left, join.right)]
+    return dataclasses.replace(join, left=strip[0], right=strip[1], broadcast_hint=hints[-1])
+
+
 def _analyze_node(node: L.LogicalPlan) -> L.LogicalPlan:
     # Every step is idempotent, so re-analysing an already analysed subtree changes nothing.
     if isinstance(node, L.Join):
-        node = dedup_right(node)
+        node = dedup_right(_take_broadcast_hints(node))
         if node.using is not None:
             return resolve_using(node)
     if isinstance(node, L.Union):
         return _widen_union(node)
-    node = extract_windows(extract_generators(resolve_node(node)))
+    node = extract_windows(extract_generators(extract_time_windows(resolve_node(node))))
     check_node(node)
     return node
 

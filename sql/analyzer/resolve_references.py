@@ -8,6 +8,7 @@ qualified column or a struct field, each resolved expression node applies its im
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
@@ -75,17 +76,35 @@ def _lookup(name: str, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -
 
 
 def coerce(expr: E.Expression) -> E.Expression:
-    """Apply every node's implicit casts, bottom-up."""
-    return expr.transform_up(lambda e: e.coerce() if e.resolved and e.children else e)
+    """Apply every node's implicit casts, bottom-up (a higher-order function also binds its lambdas)."""
+    return expr.transform_up(lambda e: e.coerce() if e.children and (e.resolved or E.binds_lambdas(e)) else e)
 
 
 def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
     def resolve(e: E.Expression) -> E.Expression:
         if isinstance(e, E.UnresolvedAttribute):
             return _lookup_outer(e.name, attrs, plan)
+        if isinstance(e, E.UnresolvedRegex):
+            return _one_match(e, attrs, plan)
         return e
 
     return coerce(expr.transform_up(resolve))
+
+
+def _regex_matches(item: E.UnresolvedRegex, attrs: list[E.AttributeReference]) -> list[E.AttributeReference]:
+    pattern = re.compile(item.pattern, re.IGNORECASE)
+    return [a for a in attrs if pattern.fullmatch(a.name)]
+
+
+def _one_match(item: E.UnresolvedRegex, attrs: list[E.AttributeReference], plan: L.LogicalPlan) -> E.Expression:
+    """A ``colRegex`` outside a select list stands for one column: it must match exactly one."""
+    matches = _regex_matches(item, attrs)
+    if len(matches) != 1:
+        raise AnalysisException(
+            "INVALID_USAGE_OF_STAR_OR_REGEX",
+            f"Invalid usage of regular expression `{item.pattern}` in {type(plan).__name__.lower()}: it matches "
+            f"{len(matches)} columns where one column is expected.", "42000")
+    return matches[0]
 
 
 def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) -> list[E.Expression]:
@@ -100,6 +119,8 @@ def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) 
                     f"Cannot resolve `{item.target}`.* given input columns {', '.join(a.name for a in attrs)}.",
                 )
             out.extend(chosen)
+        elif isinstance(item, E.UnresolvedRegex):
+            out.extend(_regex_matches(item, attrs))
         else:
             out.append(item)
     return out

@@ -17,9 +17,16 @@ from ember.sql.expressions.named import *  # noqa: F401,F403
 from ember.sql.expressions.predicates import *  # noqa: F401,F403
 from ember.sql.expressions.sort_order import *  # noqa: F401,F403
 from ember.sql.expressions.strings import *  # noqa: F401,F403
+from ember.sql.expressions.struct_fields import *  # noqa: F401,F403
 from ember.sql.expressions.subquery import *  # noqa: F401,F403
 from ember.sql.expressions.windows import *  # noqa: F401,F403
 from ember.sql.expressions.function_call import *  # noqa: F401,F403
 from ember.sql.expressions.aggregates_more import *  # noqa: F401,F403
 from ember.sql.expressions.math_more import *  # noqa: F401,F403
+from ember.sql.expressions.higher_order import *  # noqa: F401,F403
+from ember.sql.expressions.json_functions import *  # noqa: F401,F403
+from ember.sql.expressions.time_window import *  # noqa: F401,F403
 from ember.sql.expressions import strings_more, collections_more, conditional_more, hashes  # noqa: F401,E402
+from ember.sql.expressions.datetime_more import *  # noqa: F401,F403,E402
+from ember.sql.expressions.generators_more import *  # noqa: F401,F403,E402
+from ember.sql.expressions.misc_functions import *  # noqa: F401,F403,E402

@@ -68,6 +68,8 @@ class TryCast(Cast):
         return eval_or_null(Cast(self.child, self.to), batch)
 
     def to_string(self, ids: bool) -> str:
+        if not ids and isinstance(self.child, AttributeReference):
+            return self.child.name  # Spark names a cast column after the column, as for CAST
         inner = self.child.to_string(ids)
         return f"try_cast({inner} as {self.to.simpleString()})" if ids else (
             f"TRY_CAST({inner} AS {self.to.simpleString().upper()})")
@@ -97,6 +99,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
             return pc.cast(value, target, safe=False)
         if isinstance(src, T.BooleanType) and isinstance(to, T.StringType):
             return pc.if_else(value, pa.scalar("true"), pa.scalar("false"))
+        if isinstance(src, (T.FloatType, T.DoubleType)) and isinstance(to, T.StringType):
+            return _float_text(value, isinstance(src, T.FloatType))
         return pc.cast(value, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
         text = str(e)
@@ -111,6 +115,18 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
                 "22003",
             ) from None
         raise
+
+
+def _float_text(value: ArrowValue, single: bool) -> ArrowValue:
+    """Floats as Spark prints them (Java's ``toString``): ``1.0``, ``1.0E20``, ``NaN``."""
+    from ember.sql.display import format_double
+
+    def text(v: float | None) -> str | None:
+        return None if v is None else format_double(v, single)
+
+    if isinstance(value, pa.Scalar):
+        return pa.scalar(text(value.as_py()), pa.string())
+    return pa.array([text(v) for v in as_array(value, len(value)).to_pylist()], pa.string())
 
 
 _TRUE_STRINGS = pa.array(["t", "true", "y", "yes", "1"])

@@ -24,7 +24,7 @@ from ember.sql.expressions.coercion import cast_if_needed
 __all__ = [
     "ToDate", "ToTimestamp", "Year", "Month", "DayOfMonth", "Day", "Quarter", "DayOfWeek", "DayOfWeekIso",
     "WeekOfYear", "DayOfYear", "Hour", "Minute", "Second", "SecondWithFraction", "DatePart", "AddMonths",
-    "DateAdd", "DateSub", "DateDiff", "CurrentDate", "DateFormat", "java_to_strftime",
+    "DateAdd", "DateSub", "DateDiff", "CurrentDate", "DateFormat", "java_to_strftime", "format_java",
 ]
 
 _JAVA_FIELDS = {
@@ -36,19 +36,50 @@ _JAVA_FIELDS = {
 
 def java_to_strftime(pattern: str) -> str:
     """``yyyy-MM-dd HH:mm:ss`` → ``%Y-%m-%d %H:%M:%S``; quoted text stays literal."""
-    out: list[str] = []
+    segments = _java_segments(pattern)
+    if any(fraction for fraction, _ in segments):
+        raise EmberValueError("INVALID_DATETIME_PATTERN",
+                              f"Fractions of a second (S) are not supported in {pattern!r} here.")
+    return "".join(text for _, text in segments)
+
+
+def _java_segments(pattern: str) -> list[tuple[int, str]]:
+    """The pattern as strftime text and fractions of a second: ``(digits, "")`` for ``S`` x digits."""
+    out: list[tuple[int, str]] = []
     for m in re.finditer(r"'([^']*)'|([A-Za-z])\2*|.", pattern):
         quoted, letter = m.group(1), m.group(2)
         token = m.group(0)
         if quoted is not None:
-            out.append(quoted.replace("%", "%%") if quoted else "'")
+            out.append((0, quoted.replace("%", "%%") if quoted else "'"))
+        elif letter == "S":
+            out.append((len(token), ""))
         elif letter is not None:
             if token not in _JAVA_FIELDS:
                 raise EmberValueError("INVALID_DATETIME_PATTERN", f"Unsupported datetime pattern field {token!r} in {pattern!r}.")
-            out.append(_JAVA_FIELDS[token])
+            out.append((0, _JAVA_FIELDS[token]))
         else:
-            out.append(token.replace("%", "%%"))
-    return "".join(out)
+            out.append((0, token.replace("%", "%%")))
+    return out
+
+
+def format_java(values: ArrowValue, pattern: str) -> ArrowValue:
+    """Timestamps as text in a Java pattern; ``S`` digits are the second's fraction, truncated."""
+    seconds = pc.floor_temporal(values, unit="second").cast(pa.timestamp("s"))
+    parts: list[ArrowValue] = []
+    text = ""
+    for digits, strftime in _java_segments(pattern) + [(0, "")]:
+        if not digits:
+            text += strftime
+            continue
+        if text:
+            parts.append(pc.strftime(seconds, format=text))
+            text = ""
+        micros = pc.subtract(values.cast(pa.int64()), pc.multiply(seconds.cast(pa.int64()), 1_000_000))
+        scaled = pc.divide(micros, 10 ** (6 - digits)) if digits < 6 else pc.multiply(micros, 10 ** (digits - 6))
+        parts.append(pc.utf8_lpad(scaled.cast(pa.string()), digits, "0"))
+    if text or not parts:
+        parts.append(pc.strftime(seconds, format=text))
+    return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
 
 
 def _parse(value: ArrowValue, fmt: str | None, src: T.DataType, to: T.DataType) -> ArrowValue:
@@ -405,7 +436,7 @@ class DateFormat(Expression):
         return T.StringType()
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        return pc.strftime(self.child.eval(batch), format=java_to_strftime(self.fmt))
+        return format_java(self.child.eval(batch), self.fmt)
 
     def _fmt(self, args: list[str]) -> str:
         return f"date_format({args[0]}, {self.fmt})"

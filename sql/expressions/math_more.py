@@ -20,7 +20,8 @@ from ember.sql import types as T
 from ember.sql.errors import AnalysisException, SparkRuntimeException
 from ember.sql.expressions.arithmetic import UnaryMinus
 from ember.sql.expressions.base import Expression
-from ember.sql.expressions.coercion import cast_if_needed, cast_to_common_type, common_type, is_numeric
+from ember.sql.expressions.coercion import (binary_type_mismatch, cast_if_needed, cast_to_common_type,
+                                            common_type, is_numeric)
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
 from ember.sql.expressions.literals import Literal
 
@@ -271,19 +272,31 @@ def _shift_spec(name: str, run: Callable[[int, int, int], int]) -> FunctionSpec:
 register(_shift_spec("shiftleft", _shift(True)))
 register(_shift_spec("shiftright", _shift(False)))
 register(_shift_spec("shiftrightunsigned", _shift(False, unsigned=True)))
+register(FunctionSpec("isnan", (D,), T.BooleanType(), null_safe=True, nullable=False,
+                      vector=lambda a: pc.fill_null(pc.is_nan(a), False)))
 register(FunctionSpec("bitwise_not", (ANY,), _same_as_first, coerce_args=lambda call: _integral_args(call, "~"),
                       vector=pc.bit_wise_not, fmt=lambda a: f"~{a[0]}"))
 
 
 def _integral_args(call: FunctionCall, operator: str) -> tuple:
-    """Integral operands at their wider type; anything else is Spark's type mismatch."""
-    for arg in call.args:
-        if not isinstance(arg.data_type, (T.IntegralType, T.NullType)):
-            raise AnalysisException(
-                "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
-                f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the operator `{operator}` requires "
-                f"integral operands, got \"{arg.data_type.simpleString().upper()}\" ({arg.sql()}).", "42K09")
-    return cast_to_common_type(call, call.args, operator)
+    """Integral operands at their wider type; anything else is Spark's type mismatch (for a binary
+    operator ``BINARY_OP_DIFF_TYPES`` when the two types differ, as for ``+``)."""
+    types = [a.data_type for a in call.args if not isinstance(a.data_type, T.NullType)]
+    wrong = next((t for t in types if not isinstance(t, T.IntegralType)), None)
+    if wrong is None:
+        return cast_to_common_type(call, call.args, operator)
+    shown = wrong.simpleString().upper()
+    if len(call.args) == 1:
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",
+            f"Cannot resolve \"{call.sql()}\" due to data type mismatch: The first parameter requires the "
+            f"\"INTEGRAL\" type, however \"{call.args[0].sql()}\" has the type \"{shown}\".", "42K09")
+    if len(set(types)) == 2:
+        raise binary_type_mismatch(call, call.args[0].data_type, call.args[1].data_type)
+    raise AnalysisException(
+        "DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE",
+        f"Cannot resolve \"{call.sql()}\" due to data type mismatch: the binary operator requires the input type "
+        f"\"INTEGRAL\", not \"{shown}\".", "42K09")
 
 
 for _operator, _kernel in (("&", pc.bit_wise_and), ("|", pc.bit_wise_or), ("^", pc.bit_wise_xor)):

@@ -17,7 +17,7 @@ from ember.sql import types as T
 from ember.sql.expressions.base import ArrowValue, Expression
 
 __all__ = [
-    "new_expr_id", "UnresolvedAttribute", "UnresolvedStar", "AttributeReference", "Alias",
+    "new_expr_id", "UnresolvedAttribute", "UnresolvedStar", "UnresolvedRegex", "AttributeReference", "Alias",
     "BoundReference", "output_name",
 ]
 
@@ -59,6 +59,21 @@ class UnresolvedStar(Expression):
 
     def to_string(self, ids: bool) -> str:
         return f"{self.target}.*" if self.target else "*"
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedRegex(Expression):
+    """``df.colRegex("`re`")``: the columns whose whole name matches ``pattern`` (case-insensitively,
+    as Spark's default); the analyzer expands it in a select list as it expands ``*``."""
+
+    pattern: str
+
+    @property
+    def resolved(self) -> bool:
+        return False
+
+    def to_string(self, ids: bool) -> str:
+        return f"`{self.pattern}`"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,18 +4,21 @@ Option names are case-insensitive (``Options``). Defaults are Spark's, not RFC 4
 quote is ``"``, the escape ``\\``, ``charToEscapeQuoteEscaping`` the escape when it differs from
 the quote; an empty ``quote``/``escape`` turns the character off. ``sep`` takes Spark's escapes
 (``\\t``, ``\\n``, ``\\\\``, ...) and must be one character. Leading and trailing blanks are kept on read unless
-``ignoreLeadingWhiteSpace``/``ignoreTrailingWhiteSpace`` ask otherwise.
+``ignoreLeadingWhiteSpace``/``ignoreTrailingWhiteSpace`` ask otherwise. ``encoding`` (alias
+``charset``) is one of the names Spark accepts (anything else fails as in Spark); the UTF-16 and
+UTF-32 ones, which Spark garbles unless records may span lines, are refused without
+``multiLine`` (and on write).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ember.sql.errors import EmberValueError
+from ember.sql.errors import EmberValueError, IllegalArgumentException
 from ember.sql.io.csv_tokenizer import QUOTE_HANDLINGS, Dialect
 from ember.sql.io.options import Options
 
-__all__ = ["CsvSettings", "csv_settings", "delimiter_of"]
+__all__ = ["CsvSettings", "csv_settings", "delimiter_of", "encoding_of"]
 
 _NONE = "\0"
 _DELIMITER_ESCAPES = {"\\t": "\t", "\\r": "\r", "\\b": "\b", "\\f": "\f", '\\"': '"', "\\'": "'",
@@ -62,6 +65,27 @@ def delimiter_of(options: Options) -> str:
     return out[0]
 
 
+_CHARSETS = ("iso-8859-1", "us-ascii", "utf-16", "utf-16be", "utf-16le", "utf-32", "utf-8")
+_WIDE_CHARSETS = ("utf-16", "utf-16be", "utf-16le", "utf-32")
+
+
+def encoding_of(options: Options, direction: str = "read") -> str:
+    """The Python codec for ``encoding``/``charset``: Spark's names only, wide ones with ``multiLine``."""
+    name = "encoding" if options.get("encoding") is not None else "charset"
+    value = options.get(name)
+    if value is None:
+        return "utf-8"
+    if value.lower() not in _CHARSETS:
+        raise IllegalArgumentException(
+            "INVALID_PARAMETER_VALUE.CHARSET", f"The value of parameter(s) `{name}` in `CSVOptions` is invalid: "
+            f"expects one of the {', '.join(_CHARSETS)}, but got {value}.", "22023")
+    if value.lower() in _WIDE_CHARSETS and (direction == "write" or not options.flag("multiLine")):
+        where = "write" if direction == "write" else "read without multiLine"
+        raise EmberValueError("UNSUPPORTED_FEATURE", f"The CSV option '{name}' = '{value}' is not supported by Ember "
+                              f"for a {where}: use UTF-8, US-ASCII or ISO-8859-1.")
+    return value.lower()
+
+
 def _handling(options: Options) -> str:
     value = (options.get("unescapedQuoteHandling") or "STOP_AT_DELIMITER").upper()
     if value not in QUOTE_HANDLINGS:
@@ -72,9 +96,6 @@ def _handling(options: Options) -> str:
 
 def csv_settings(options: Options) -> CsvSettings:
     """The reader settings ``options`` describe (raises ``EmberValueError`` naming a bad option)."""
-    if options.get("lineSep") is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "The CSV option 'lineSep' is not supported; lines end at "
-                              "\\n, \\r\\n or \\r.")
     quote = _char(options, "quote", '"')
     escape = _char(options, "escape", "\\")
     escape_escape = options.get("charToEscapeQuoteEscaping")
@@ -89,4 +110,4 @@ def csv_settings(options: Options) -> CsvSettings:
         empty_value=options.get("emptyValue", "") or "",
         ignore_leading=options.flag("ignoreLeadingWhiteSpace"), ignore_trailing=options.flag("ignoreTrailingWhiteSpace"))
     return CsvSettings(dialect, options.flag("multiLine"), comment if comment and len(comment) == 1 else None,
-                       options.get("encoding") or options.get("charset") or "utf-8")
+                       encoding_of(options))

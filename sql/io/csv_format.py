@@ -13,8 +13,16 @@ split, or every line made of plain fields (unquoted without a quote, or quoted w
 an escape or a line end inside); no blank-trimming options. Anything else, anything malformed,
 or a value pyarrow would read differently goes to the Python path: a field list per record,
 malformed when its length differs from the schema's data columns or a field does not parse as
-its column's type (``values.converter``). A field equal to ``nullValue`` is NULL. A quoting
-error under ``unescapedQuoteHandling=RAISE_ERROR`` fails the read in every mode, as in Spark.
+its column's type (``values.converter``, which honours ``dateFormat``, ``timestampFormat``,
+``timestampNTZFormat``, ``nanValue``, ``positiveInf`` and ``negativeInf``). A field equal to
+``nullValue`` is NULL. A quoting error under ``unescapedQuoteHandling=RAISE_ERROR``, or a
+record of more than ``maxColumns`` fields (default 20480), fails the read in every mode, as in
+Spark.
+
+With ``header``, inference skips every line equal to the first file's header line (Spark's
+``filterHeaderLine``; reading skips only each file's first line), and ``enforceSchema=false``
+checks each file's header names against the schema, case-insensitively, failing the read on a
+mismatch.
 """
 
 from __future__ import annotations
@@ -29,25 +37,25 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from ember.sql import types as T
-from ember.sql.errors import EmberSQLException
+from ember.sql.errors import EmberSQLException, EmberValueError, SparkRuntimeException
 from ember.sql.io import arrow_parse
 from ember.sql.io.csv_dialect import CsvSettings, csv_settings
 from ember.sql.io.csv_tokenizer import MalformedCSV, java_trim, tokenize_line, tokenize_records
 from ember.sql.io.files import InputFile
 from ember.sql.io.modes import RecordSink
 from ember.sql.io.options import Options
-from ember.sql.io.splits import TextSplit, lines_before, read_range
-from ember.sql.io.values import converter, infer_field, merge_types
+from ember.sql.io.splits import TextSplit, lines_before, read_range, read_whole
+from ember.sql.io.values import DEFAULT_VALUES, converter, infer_field, merge_types, value_options
 
 __all__ = ["infer_schema", "read_file", "records"]
 
 _LINE_END = re.compile("\r\n|\r|\n")
+_MAX_COLUMNS = 20480
 
 
 def _text(path: str, settings: CsvSettings, data: bytes | None) -> str:
     if data is None:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_whole(path, settings.encoding)
     return data.decode(settings.encoding)
 
 
@@ -91,16 +99,27 @@ def records(path: str, options: Options, data: bytes | None = None,
     skip_header = options.flag("header") if skip_header is None else skip_header
     text = _text(path, settings, data)
     read = _multi_line_records if settings.multi_line else _one_line_records
+    max_columns = _max_columns(options)
     line = 0
     try:
         for record in read(text, settings, skip_header):
             line = record[1]
+            if len(record[0]) > max_columns:
+                raise SparkRuntimeException("MALFORMED_CSV_RECORD", f"Malformed CSV record: {record[2]}", "KD000")
             yield record
     except MalformedCSV as error:
         raise EmberSQLException("FAILED_READ_FILE.NO_HINT", f"Encountered error while reading file {path}. "
                                 f"Line {line + 1}: {error}", "KD001") from None
     except NotImplementedError as error:
         raise EmberSQLException("UNSUPPORTED_FEATURE", f"Reading {path}: {error} is not supported.") from None
+
+
+def _max_columns(options: Options) -> int:
+    value = options.get("maxColumns")
+    try:
+        return _MAX_COLUMNS if value is None else int(value)
+    except ValueError:
+        raise EmberValueError("INVALID_OPTION_VALUE", f"Option 'maxColumns' must be an integer, got '{value}'.") from None
 
 
 def _header_names(files: list[InputFile], options: Options) -> list[str]:
@@ -120,14 +139,49 @@ def infer_schema(files: list[InputFile], options: Options) -> T.StructType:
     names = _dedupe(_header_names(files, options))
     if not options.flag("inferSchema"):
         return T.StructType([T.StructField(n, T.StringType(), True) for n in names])
-    null_value = csv_settings(options).dialect.null_value
+    settings = csv_settings(options)
+    null_value = settings.dialect.null_value
+    values = value_options(options)
+    header = _header_line(files, options) if options.flag("header") and not settings.multi_line else None
     types: list[T.DataType | None] = [None] * len(names)
     for f in files:
-        for fields, _, _ in records(f.path, options):
+        for fields, _, raw in records(f.path, options, skip_header=None if header is None else False):
+            if header is not None and raw == header:
+                continue
             for i, text in enumerate(fields[: len(names)]):
                 if text != null_value and text:
-                    types[i] = merge_types(types[i], infer_field(text))
+                    types[i] = merge_types(types[i], infer_field(text, values))
     return T.StructType([T.StructField(n, t or T.StringType(), True) for n, t in zip(names, types)])
+
+
+def _header_line(files: list[InputFile], options: Options) -> str | None:
+    """The raw first line of the first file that has one (Spark drops its copies from inference)."""
+    for f in files:
+        for _, _, raw in records(f.path, options, skip_header=False):
+            return raw
+    return None
+
+
+def _check_header(split: TextSplit, data: bytes, data_schema: T.StructType, options: Options) -> None:
+    """``enforceSchema=false``: the file's header must name the schema's columns, in order."""
+    header: list[str] = []
+    for fields, _, _ in records(split.file.path, options, data, skip_header=False):
+        header = fields
+        break
+    names = [f.name for f in data_schema.fields]
+    problem = None
+    if len(header) != len(names):
+        problem = (f"Number of column in CSV header is not equal to number of fields in the schema:\n"
+                   f" Header length: {len(header)}, schema size: {len(names)}")
+    else:
+        for found, expected in zip(header, names):
+            if found.lower() != expected.lower():
+                problem = (f"CSV header does not conform to the schema.\n Header: {', '.join(header)}\n"
+                           f" Schema: {', '.join(names)}\nExpected: {expected} but found: {found}")
+                break
+    if problem is not None:
+        raise EmberSQLException("FAILED_READ_FILE.NO_HINT", f"Encountered error while reading file "
+                                f"file://{split.file.path}. {problem}\nCSV file: file://{split.file.path}", "KD001")
 
 
 def _dedupe(names: list[str]) -> list[str]:
@@ -143,8 +197,10 @@ def read_file(split: TextSplit | InputFile, data_schema: T.StructType, out_schem
         split = TextSplit(split, 0, max(split.size, 1))
     settings = csv_settings(options)
     skip_header = options.flag("header") and split.start == 0
-    data = read_range(split)
-    if _fast_path_possible(data_schema, settings):
+    data = read_range(split, settings.encoding)
+    if skip_header and not options.flag("enforceSchema", True):
+        _check_header(split, data, data_schema, options)
+    if _fast_path_possible(data_schema, settings, options):
         try:
             columns = _arrow_columns(data, data_schema, settings, skip_header)
         except arrow_parse.Fallback:
@@ -159,10 +215,12 @@ def _byte_char(ch: str) -> bool:
     return ch == "\0" or ch.isascii()
 
 
-def _fast_path_possible(data_schema: T.StructType, settings: CsvSettings) -> bool:
+def _fast_path_possible(data_schema: T.StructType, settings: CsvSettings, options: Options) -> bool:
     d = settings.dialect
     if settings.multi_line or len(data_schema.fields) < 2 or d.ignore_leading or d.ignore_trailing:
         return False
+    if len(data_schema.fields) > _max_columns(options) or value_options(options) != DEFAULT_VALUES:
+        return False  # pyarrow knows neither the limit nor Spark's patterns and spellings
     if d.delimiter in "\r\n\0" or not (_byte_char(d.delimiter) and _byte_char(d.quote)) or d.quote == d.delimiter:
         return False
     return all(arrow_parse.read_type(f.dataType, "csv") is not None for f in data_schema.fields)
@@ -235,8 +293,9 @@ def _read_python(split: TextSplit, data: bytes | None, data_schema: T.StructType
                  positions: list[int], options: Options, skip_header: bool) -> Iterator[pa.RecordBatch]:
     """The exact path: ``csv_tokenizer`` fields and ``values.converter`` per field."""
     path = split.file.path
-    data = read_range(split) if data is None else data
-    parsers = [converter(f.dataType) for f in data_schema.fields]
+    data = read_range(split, csv_settings(options).encoding) if data is None else data
+    values = value_options(options)
+    parsers = [converter(f.dataType, values) for f in data_schema.fields]
     null_value = csv_settings(options).dialect.null_value
     width = len(parsers)
     sink = RecordSink(out_schema, positions, options.mode, path, lambda: lines_before(split))

@@ -5,19 +5,27 @@ Spark. A directory tree written by ``partitionBy`` yields partition columns: the
 from the ``key=value`` path segments and their types are inferred from all values (integers
 become ``int``/``bigint``, other numbers ``double``, anything else ``string``; Spark's
 ``__HIVE_DEFAULT_PARTITION__`` is NULL).
+
+``FileFilter`` holds the generic file-source options: ``pathGlobFilter`` keeps the files whose
+name matches a Hadoop glob (``*``, ``?``, ``[...]``, ``{a,b}``), ``recursiveFileLookup`` reads
+every file below a directory and turns partition discovery off, and ``modifiedBefore``/
+``modifiedAfter`` keep files changed before/after a local time (``2020-06-01T13:00:00``).
 """
 
 from __future__ import annotations
 
+import datetime
 import glob
 import os
+import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException
+from ember.sql.io.options import Options
 
-__all__ = ["InputFile", "list_files", "partition_schema", "NULL_PARTITION"]
+__all__ = ["InputFile", "FileFilter", "file_filter", "list_files", "partition_schema", "NULL_PARTITION"]
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
@@ -29,6 +37,80 @@ class InputFile:
     path: str
     size: int
     partition: tuple[tuple[str, str | None], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileFilter:
+    """Which listed files a read keeps (the generic file-source options)."""
+
+    name_pattern: re.Pattern[str] | None = None
+    recursive: bool = False
+    modified_before: float | None = None
+    modified_after: float | None = None
+
+    def keeps(self, path: str) -> bool:
+        if self.name_pattern is not None and self.name_pattern.fullmatch(os.path.basename(path)) is None:
+            return False
+        if self.modified_before is None and self.modified_after is None:
+            return True
+        mtime = os.path.getmtime(path)
+        return ((self.modified_before is None or mtime < self.modified_before)
+                and (self.modified_after is None or mtime > self.modified_after))
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """Hadoop's glob syntax as a regular expression over a file name."""
+    out, depth, i = [], 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 1
+        elif ch == "*":
+            out.append("[^/]*")
+        elif ch == "?":
+            out.append("[^/]")
+        elif ch == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                raise AnalysisException("INVALID_OPTION_VALUE", f"Unclosed '[' in pathGlobFilter '{pattern}'.")
+            body = pattern[i + 1:end]
+            out.append("[" + ("^" + body[1:] if body.startswith("^") else body) + "]")
+            i = end
+        elif ch == "{":
+            depth += 1
+            out.append("(?:")
+        elif ch == "}" and depth:
+            depth -= 1
+            out.append(")")
+        elif ch == "," and depth:
+            out.append("|")
+        else:
+            out.append(re.escape(ch))
+        i += 1
+    if depth:
+        raise AnalysisException("INVALID_OPTION_VALUE", f"Unclosed '{{' in pathGlobFilter '{pattern}'.")
+    return re.compile("".join(out))
+
+
+def _instant(options: Options, name: str) -> float | None:
+    value = options.get(name)
+    if value is None:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise AnalysisException("INVALID_OPTION_VALUE", f"The timestamp provided for the '{name}' option is "
+                                f"invalid. The expected format is 'YYYY-MM-DDTHH:mm:ss', but the provided "
+                                f"timestamp: {value}") from None
+    return moment.timestamp()
+
+
+def file_filter(options: Options) -> FileFilter:
+    """The ``FileFilter`` that ``options`` ask for."""
+    glob_filter = options.get("pathGlobFilter")
+    return FileFilter(None if glob_filter is None else _glob_regex(glob_filter), options.flag("recursiveFileLookup"),
+                      _instant(options, "modifiedBefore"), _instant(options, "modifiedAfter"))
 
 
 def _hidden(name: str) -> bool:
@@ -54,8 +136,9 @@ def _partition_values(path: str, root: str) -> tuple[tuple[str, str | None], ...
     return tuple(pairs)
 
 
-def list_files(paths: list[str]) -> list[InputFile]:
-    """Every data file under ``paths``; raises ``PATH_NOT_FOUND`` for a path that matches nothing."""
+def list_files(paths: list[str], keep: FileFilter = FileFilter()) -> list[InputFile]:
+    """Every data file under ``paths`` that ``keep`` keeps; raises ``PATH_NOT_FOUND`` for a path
+    that matches nothing."""
     files: list[InputFile] = []
     for raw in paths:
         path = raw.removeprefix("file://").removeprefix("file:")
@@ -64,8 +147,9 @@ def list_files(paths: list[str]) -> list[InputFile]:
             raise AnalysisException("PATH_NOT_FOUND", f"Path does not exist: file:{os.path.abspath(path)}.", "42K03")
         for match in matches:
             if os.path.isdir(match):
-                files.extend(InputFile(f, os.path.getsize(f), _partition_values(f, match)) for f in _walk(match))
-            else:
+                files.extend(InputFile(f, os.path.getsize(f), () if keep.recursive else _partition_values(f, match))
+                             for f in _walk(match) if keep.keeps(f))
+            elif keep.keeps(match):
                 files.append(InputFile(match, os.path.getsize(match)))
     return files
 

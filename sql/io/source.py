@@ -20,7 +20,8 @@ from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
 from ember.sql.io import csv_format, json_format, parquet_format, text_format
-from ember.sql.io.files import InputFile, list_files, partition_schema
+from ember.sql.io.files import InputFile, file_filter, list_files, partition_schema
+from ember.sql.io.option_rules import check_options
 from ember.sql.io.options import Options
 from ember.sql.io.splits import TextSplit, plan_text_splits
 from ember.sql.io.values import converter
@@ -65,7 +66,8 @@ class SplitPlan:
 def resolve_source(fmt: str, paths: list[str], schema: T.StructType | None, options: Options) -> FileSource:
     if fmt not in FORMATS:
         raise AnalysisException("DATA_SOURCE_NOT_FOUND", f"Failed to find the data source: {fmt}.", "42K02")
-    files = list_files(paths)
+    check_options(fmt, "read", options)
+    files = list_files(paths, file_filter(options))
     partitions = partition_schema(files)
     if schema is None:
         if not files and fmt != "text":

@@ -13,7 +13,9 @@ Cutting at ``\\n`` is exact only when every record is one line, so a file is spl
 * every ``\\r`` is part of a ``\\r\\n`` (a lone ``\\r`` also ends a line, and the byte ranges
   are cut at ``\\n`` only).
 
-Otherwise the file is one split. The check reads the file once on the driver (C-speed
+Otherwise the file is one split, as is a compressed file (``compression``), which is read
+whole and decompressed. A UTF-8 byte-order mark at the start of a file is dropped, as Spark's
+line reader drops it. The check reads the file once on the driver (C-speed
 ``bytes.count``) and is cached by path, size and modification time.
 
 Line numbers inside a split are relative to its start; ``lines_before`` counts the lines before
@@ -27,10 +29,12 @@ import os
 from dataclasses import dataclass
 
 from ember.rdd.sources import record_bytes
+from ember.sql.io.compression import compressed, decompress_file
 from ember.sql.io.files import InputFile
 from ember.sql.io.options import Options
 
-__all__ = ["TextSplit", "plan_text_splits", "splittable", "read_range", "lines_before", "TARGET_SPLIT_BYTES"]
+__all__ = ["TextSplit", "plan_text_splits", "splittable", "read_range", "read_whole", "lines_before",
+           "TARGET_SPLIT_BYTES"]
 
 TARGET_SPLIT_BYTES = 32 * 1024 * 1024
 _SCAN_CHUNK = 16 * 1024 * 1024
@@ -57,7 +61,7 @@ def _encoding(options: Options) -> str:
 
 def splittable(file: InputFile, fmt: str, options: Options) -> bool:
     """Whether ``file`` may be cut at ``\\n`` bytes without changing its records (see module doc)."""
-    if options.flag("multiLine"):
+    if options.flag("multiLine") or compressed(file.path):
         return False
     try:
         if codecs.lookup(_encoding(options) if fmt == "csv" else "utf-8").name not in _ASCII_COMPATIBLE:
@@ -101,9 +105,26 @@ def plan_text_splits(files: list[InputFile], fmt: str, options: Options, max_spl
     return out
 
 
-def read_range(split: TextSplit) -> bytes:
+def _without_bom(data: bytes, encoding: str) -> bytes:
+    if data.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name == "utf-8":
+        return data[len(codecs.BOM_UTF8):]
+    return data
+
+
+def read_whole(path: str, encoding: str = "utf-8") -> bytes:
+    """A whole file's bytes: decompressed, without a UTF-8 byte-order mark."""
+    if compressed(path):
+        return _without_bom(decompress_file(path), encoding)
+    with open(path, "rb") as handle:
+        return _without_bom(handle.read(), encoding)
+
+
+def read_range(split: TextSplit, encoding: str = "utf-8") -> bytes:
     """The bytes of the records whose first byte lies in the split (whole lines, ``\n``-ended)."""
-    return b"".join(record_bytes(split.file.path, split.start, split.end))
+    if compressed(split.file.path):
+        return read_whole(split.file.path, encoding)
+    data = b"".join(record_bytes(split.file.path, split.start, split.end))
+    return _without_bom(data, encoding) if split.start == 0 else data
 
 
 def lines_before(split: TextSplit) -> int:

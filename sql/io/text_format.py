@@ -1,4 +1,8 @@
-"""Text: one ``value`` string per line (or per file with ``wholetext``)."""
+"""Text: one ``value`` string per line (or per file with ``wholetext``).
+
+Files are UTF-8; a compressed file (``.gz``, ``.bz2``, ...) is decompressed and a byte-order
+mark at the start is dropped, as Spark's line reader does.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pyarrow as pa
 from ember.sql import types as T
 from ember.sql.io.files import InputFile
 from ember.sql.io.options import Options
+from ember.sql.io.splits import read_whole
 
 __all__ = ["infer_schema", "read_file"]
 
@@ -21,8 +26,7 @@ def infer_schema(files: list[InputFile], options: Options) -> T.StructType:
 
 def read_file(file: InputFile, data_schema: T.StructType, out_schema: pa.Schema, positions: list[int],
               options: Options) -> Iterator[pa.RecordBatch]:
-    with open(file.path, encoding="utf-8", newline="") as handle:
-        text = handle.read()
+    text = read_whole(file.path).decode("utf-8")
     if options.flag("wholetext"):
         lines = [text]
     else:

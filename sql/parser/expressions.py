@@ -256,7 +256,8 @@ _SPARK_NAMES: dict[type, str] = {
     exp.IsNan: "isnan", exp.ArraySize: "size", exp.VariancePop: "var_pop",
     exp.DayOfWeek: "dayofweek", exp.WeekOfYear: "weekofyear", exp.DayOfYear: "dayofyear",
     exp.SafeAdd: "try_add", exp.SafeSubtract: "try_subtract", exp.SafeMultiply: "try_multiply",
-    exp.SafeDivide: "try_divide",
+    exp.SafeDivide: "try_divide", exp.ArrayFilter: "filter", exp.Reduce: "aggregate", exp.Exists: "exists",
+    exp.TimestampFromParts: "make_timestamp", exp.JSONFormat: "to_json", exp.JSONKeys: "json_object_keys", exp.FromJson: "from_json",
 }
 
 
@@ -321,7 +322,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Is: _is,
     exp.In: _in,
     exp.Subquery: lambda n: E.ScalarSubquery(_subquery_plan(n.this, n)),
-    exp.Exists: lambda n: E.Exists(_subquery_plan(n.this, n)),
+    exp.Exists: lambda n: _function(n) if n.expression is not None else E.Exists(_subquery_plan(n.this, n)),
     exp.Between: _between,
     exp.DPipe: lambda n: E.Concat((_convert(n.this), _convert(n.expression))),
     exp.Like: lambda n: E.Like(_convert(n.this), _convert(n.expression)),
@@ -346,4 +347,9 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
 
 from ember.sql.parser.function_nodes import function_builders  # noqa: E402  (needs _convert)
 
+from ember.sql.parser.datetime_nodes import datetime_builders  # noqa: E402
+from ember.sql.parser.lambdas import lambda_builders  # noqa: E402
+
 _BUILDERS.update(function_builders(_convert))
+_BUILDERS.update(lambda_builders(_convert, _column))
+_BUILDERS.update(datetime_builders(_convert))

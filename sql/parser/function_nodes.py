@@ -52,6 +52,14 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
 
         return struct_fn(*(Column(convert(i)) for i in items))._expr
 
+    def get_json_object(node: exp.JSONExtractScalar) -> E.Expression:
+        """sqlglot parses the path into a ``JSONPath`` tree; Spark takes the path text."""
+        path = node.expression
+        if isinstance(path, exp.JSONPath):
+            text = path.sql(dialect="spark")
+            return E.FunctionCall("get_json_object", (convert(node.this), E.Literal.of(text[1:-1])))
+        return call("get_json_object", node.this, path)
+
     def trim(node: exp.Trim) -> E.Expression:
         side = {"LEADING": "ltrim", "TRAILING": "rtrim"}.get(str(node.args.get("position") or "").upper(), "trim")
         chars = node.expression
@@ -81,6 +89,7 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
 
     return {
         exp.GroupConcat: group_concat,
+        exp.JSONExtractScalar: get_json_object,
         exp.Sum: sum_,
         exp.Map: lambda n: call("map_from_arrays", n.args["keys"], n.args["values"]),
         exp.Trim: trim,

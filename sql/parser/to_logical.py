@@ -142,9 +142,10 @@ def _table(node: exp.Table, scope: _Scope) -> L.LogicalPlan:
     if isinstance(node.this, exp.Func):
         return table_function(node)
     name = node.name
-    if node.db or node.catalog:
-        # Temporary views and CTEs live in no database: a qualified name is some other table.
-        raise table_not_found(".".join(p for p in (node.catalog, node.db, name) if p))
+    if node.catalog and node.catalog.lower() != "spark_catalog":
+        raise table_not_found(".".join((node.catalog, node.db, name)))
+    if node.db:  # a warehouse table (db.t), or files (parquet.`/path`)
+        return _aliased(with_fresh_ids(scope.catalog.lookup(name, node.db)), node)
     plan = scope.ctes.get(name.lower())
     if plan is None:
         plan = scope.catalog.lookup(name)

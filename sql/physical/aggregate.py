@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ember.sql import expressions as E
 from ember.sql.physical.batches import to_table
@@ -17,11 +18,33 @@ from ember.sql.physical.batches import to_table
 __all__ = ["aggregate_partition"]
 
 
+def _flatten_key(name: str, column: pa.ChunkedArray, columns: dict[str, pa.ChunkedArray]) -> list[str]:
+    """Arrow cannot hash struct keys: a struct key groups by its validity and its fields instead."""
+    if not pa.types.is_struct(column.type):
+        columns[name] = column
+        return [name]
+    array = column.combine_chunks()
+    columns[f"{name}.valid"] = pa.chunked_array([array.is_valid()])
+    names = [f"{name}.valid"]
+    for i in range(array.type.num_fields):
+        names += _flatten_key(f"{name}.{i}", pa.chunked_array([array.field(i)]), columns)
+    return names
+
+
+def _rebuild_key(name: str, dtype: pa.DataType, result: pa.Table) -> pa.Array:
+    if not pa.types.is_struct(dtype):
+        return result.column(name).combine_chunks()
+    fields = [_rebuild_key(f"{name}.{i}", dtype.field(i).type, result) for i in range(dtype.num_fields)]
+    valid = result.column(f"{name}.valid").combine_chunks()
+    return pa.StructArray.from_arrays(fields, fields=list(dtype), mask=pc.invert(valid))
+
+
 def _group(table: pa.Table, num_keys: int, specs: list[tuple[int | None, str, object]],
            use_threads: bool) -> list[pa.Array]:
     """Group ``table`` by its first ``num_keys`` columns; return key columns then one per spec."""
     keys = [f"k{i}" for i in range(num_keys)]
-    columns = {k: table.column(i) for i, k in enumerate(keys)}
+    columns: dict[str, pa.ChunkedArray] = {}
+    group_keys = [n for i, k in enumerate(keys) for n in _flatten_key(k, table.column(i), columns)]
     aggregations = []
     for j, (source, func, options) in enumerate(specs):
         if source is None:
@@ -47,8 +70,9 @@ def _group(table: pa.Table, num_keys: int, specs: list[tuple[int | None, str, ob
                 else result.column(name).combine_chunks()
                 for j, ((_, func, _), name) in enumerate(zip(specs, out_names))]
     else:
-        result = work.group_by(keys, use_threads=use_threads).aggregate(aggregations)
-    return [result.column(n).combine_chunks() for n in out_names]
+        result = work.group_by(group_keys, use_threads=use_threads).aggregate(aggregations)
+    return ([_rebuild_key(k, table.column(i).type, result) for i, k in enumerate(keys)]
+            + [result.column(n).combine_chunks() for n in out_names[num_keys:]])
 
 
 def aggregate_partition(batches: Iterator[pa.RecordBatch], input_schema: pa.Schema, num_keys: int,

@@ -79,6 +79,9 @@ def _hash_array(array: pa.Array) -> np.ndarray:
         storage = array.cast(pa.int64()) if array.type != pa.int64() else array
         values = pc.fill_null(storage, 0).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
         hashed = _mix(values.view(np.uint64))
+    elif pa.types.is_struct(t):
+        hashed = hash_columns([array.field(i) for i in range(t.num_fields)]) if t.num_fields else np.zeros(
+            len(array), np.uint64)
     else:
         hashed = _hash_bytes(array.cast(pa.string()))
     if array.null_count:

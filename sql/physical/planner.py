@@ -241,6 +241,17 @@ def _in_one_partition(child: P.PhysicalPlan) -> P.PhysicalPlan:
     return _single(child)
 
 
+def _repartition_by_expression(node: L.RepartitionByExpression, children, ctx) -> P.PhysicalPlan:
+    """Hash partitioning by the keys, or range partitioning when they are sort orders
+    (``repartitionByRange``: sampled bounds, as a global sort has, without the sort)."""
+    child = children[0]
+    keys = tuple(bind(k, _attrs(child)) for k in node.keys)
+    n = node.num_partitions or ctx.shuffle_partitions
+    if keys and all(isinstance(k, E.SortOrder) for k in keys):
+        return P.ExchangeExec(child.output, P.RangePartitioning(keys, n), child)
+    return P.ExchangeExec(child.output, P.HashPartitioning(keys, n), child)
+
+
 def _offset(node: L.Offset, children, ctx) -> P.PhysicalPlan:
     child = _in_one_partition(children[0])
     return P.OffsetExec(child.output, node.n, child)
@@ -292,8 +303,7 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.Distinct: _distinct,
     L.SubqueryAlias: lambda n, c, ctx: c[0],
     L.Repartition: _repartition,
-    L.RepartitionByExpression: lambda n, c, ctx: P.ExchangeExec(c[0].output, P.HashPartitioning(
-        tuple(bind(k, _attrs(c[0])) for k in n.keys), n.num_partitions or ctx.shuffle_partitions), c[0]),
+    L.RepartitionByExpression: _repartition_by_expression,
     L.Window: _window,
 }
 

@@ -19,7 +19,7 @@ from ember.sql.expressions import Alias, AttributeReference, Expression, SortOrd
 __all__ = [
     "LogicalPlan", "LocalRelation", "Range", "Project", "Filter", "Aggregate", "Join", "Sort",
     "Limit", "Union", "Distinct", "SubqueryAlias", "InMemoryRelation", "Repartition", "JOIN_TYPES",
-    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression", "Window",
+    "schema_of", "FileScan", "Generate", "Offset", "Expand", "RepartitionByExpression", "Window", "ResolvedHint",
 ]
 
 JOIN_TYPES = ("inner", "left", "right", "full", "left_semi", "left_anti", "cross")
@@ -432,6 +432,23 @@ class SubqueryAlias(LogicalPlan):
 
 
 @dataclass(frozen=True, slots=True)
+class ResolvedHint(LogicalPlan):
+    """``broadcast(df)``: the child, marked for the join above it (which takes the mark and drops the node)."""
+
+    child: LogicalPlan
+    hint: str = "broadcast"
+
+    child_fields = ("child",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return self.child.output
+
+    def node_string(self) -> str:
+        return f"ResolvedHint {self.hint}"
+
+
+@dataclass(frozen=True, slots=True)
 class Repartition(LogicalPlan):
     """``repartition(n)`` (round-robin shuffle) or ``coalesce(n)`` (``shuffle=False``)."""
 
@@ -472,10 +489,11 @@ class RepartitionByExpression(LogicalPlan):
 class CacheSlot:
     """The mutable holder of a cached plan's persisted RDD, shared by every plan that scans it."""
 
-    __slots__ = ("rdd",)
+    __slots__ = ("rdd", "level")
 
-    def __init__(self) -> None:
+    def __init__(self, level: Any = None) -> None:
         self.rdd: Any = None
+        self.level = level  # the StorageLevel asked for, None for the default of ``cache()``
 
 
 @dataclass(frozen=True, slots=True)

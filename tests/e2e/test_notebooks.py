@@ -26,6 +26,7 @@ from nbclient.exceptions import CellExecutionError
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 RDD_BASICS = NOTEBOOKS_DIR / "01-rdd-basics.ipynb"
+SQL = NOTEBOOKS_DIR / "03-sql.ipynb"
 CELL_TIMEOUT_SECONDS = 120
 KERNEL = "ember-tests"
 
@@ -137,3 +138,19 @@ def test_rdd_basics_user_error_names_stage_partition_and_rdd() -> None:
     note = next(line for line in text.splitlines() if line.startswith("note:"))
     assert re.search(r"failed \d+ times \(stage \d+, partition \d+\)", note), note
     assert re.search(r"in MapPartitionsRDD\[\d+\] at map", note), note
+
+
+def test_sql_views_over_files_and_the_warehouse_across_sessions() -> None:
+    notebook = executed(SQL)
+    views = cell_text(notebook, "views")
+    assert re.search(r"^\|\s+green\|\s+2\|\s+0\.5\|$", views, re.MULTILINE), views
+    assert re.search(r"^\|\s+5\|\s+25\|$", views, re.MULTILINE), views
+    # Q3's ten rows (LIMIT 10): order key, revenue, order date, ship priority
+    assert len(re.findall(r"^\|\s+\d+\|[\d. ]+\|\s*\d{4}-\d\d-\d\d\|\s+0\|$", cell_text(notebook, "tpch"),
+                          re.MULTILINE)) == 10
+    assert "BroadcastHashJoin" in cell_text(notebook, "explain")
+    warehouse = cell_text(notebook, "warehouse")
+    assert re.search(r"^\|\s+shop\|\s+orders\|\s+false\|$", warehouse, re.MULTILINE), warehouse
+    assert "# Partition Infor" in warehouse
+    following = cell_text(notebook, "next-session")
+    assert "['fruit', 'orders']" in following and re.search(r"^\|\s+pear\|\s+0\.8\|$", following, re.MULTILINE)

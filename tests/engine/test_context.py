@@ -213,3 +213,23 @@ sc.stop()
     quiet, loud = result.stderr.split("---", 1)
     assert "lost task" not in quiet
     assert "WARNING ember.scheduler.dag_scheduler: lost task" in loud
+
+
+def _local_properties_seen_by_the_task(_):
+    from ember import TaskContext
+
+    context = TaskContext.get()
+    return context.getLocalProperty("app.step"), context.getLocalProperty("spark.jobGroup.id")
+
+
+def test_tasks_read_the_local_properties_of_the_thread_that_started_their_job(sc):
+    sc.setLocalProperty("app.step", "load")
+    sc.setJobGroup("nightly", "the nightly run")
+    try:
+        seen = sc.parallelize(range(4), 4).map(_local_properties_seen_by_the_task).collect()
+    finally:
+        sc.setLocalProperty("app.step", None)
+        sc.setLocalProperty("spark.jobGroup.id", None)
+        sc.setLocalProperty("spark.job.description", None)
+    assert seen == [("load", "nightly")] * 4
+    assert sc.parallelize([0], 1).map(_local_properties_seen_by_the_task).collect() == [(None, None)]

@@ -7,7 +7,7 @@ import ember
 # The names of pyspark's top-level package that Ember provides, with the same meaning.
 PYSPARK_NAMES = ["SparkConf", "SparkContext", "RDD", "StorageLevel", "Broadcast", "Accumulator",
                  "AccumulatorParam", "TaskContext", "StatCounter", "StatusTracker", "SparkJobInfo",
-                 "SparkStageInfo"]
+                 "SparkStageInfo", "BarrierTaskContext", "BarrierTaskInfo", "RDDBarrier", "SparkFiles", "InheritableThread"]
 
 
 def test_every_exported_name_exists():

@@ -45,7 +45,7 @@ def _ray(session: str) -> object:
     init = {"session_dir": session, "sys_path": list(sys.path), "preload": [], "storage_bytes": 1 << 20, "execution_bytes": 1 << 20,
             "batch_bytes": 64 << 10, "compress": True, "rdd_compress": False, "faults": None, "local_dir": os.path.dirname(session),
             "max_bytes_in_flight": 1 << 20}
-    return RayBackend(RaySettings(None, 2, 1.0, None, None, 60.0), init)
+    return RayBackend(RaySettings(None, 2, 1.0, None, None), init)
 
 
 def _commit_only_partition_zero(stage_id: int, stage_attempt: int, partition: int, attempt: int) -> bool:

@@ -43,6 +43,7 @@ class RecordingBackend:
         self.binaries: dict[int, bytes] = {}
         self.killed_tasks: list[int] = []
         self.killed_workers: list[str] = []
+        self.barrier_replies: list = []
 
     def start(self, post) -> None: ...
 
@@ -63,6 +64,9 @@ class RecordingBackend:
     def remove_rdd_blocks(self, rdd_id) -> None: ...
 
     def remove_shuffle(self, shuffle_id) -> None: ...
+
+    def reply_barrier(self, executor_id, task_id, messages) -> None:
+        self.barrier_replies.append((executor_id, task_id, messages))
 
     def executor_pids(self):
         return {}

@@ -371,5 +371,5 @@ def test_arrow_path_agrees_with_the_exact_path_line_by_line(tmp_path, options):
 
 def test_line_separator_option_is_refused(spark, tmp_path):
     path = _file(tmp_path, "a.csv", "1,2\n")
-    with pytest.raises(EmberValueError, match="'lineSep' is not supported"):
+    with pytest.raises(EmberValueError, match="'lineSep' = ';' is not supported"):
         spark.read.csv(path, schema="a INT, b INT", lineSep=";").collect()

@@ -26,8 +26,17 @@ def _only(df, kind):
 def frames(spark):
     big = spark.range(0, 1000).selectExpr("id", "id % 10 as k")
     small = spark.createDataFrame([(i, str(i)) for i in range(10)], "k long, name string")
+    threshold = spark.conf.get("spark.sql.autoBroadcastJoinThreshold")
     yield big, small
-    spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+    _restore(spark, "spark.sql.autoBroadcastJoinThreshold", threshold)
+
+
+def _restore(spark, key: str, value: str | None) -> None:
+    """Put a shared session's setting back as it was (other tests rely on it)."""
+    if value is None:
+        spark.conf.unset(key)
+    else:
+        spark.conf.set(key, value)
 
 
 def test_an_equi_join_with_a_side_under_the_threshold_broadcasts_that_side(frames):
@@ -95,9 +104,10 @@ def test_repartition_by_column_is_one_hash_exchange_and_coalesce_none(frames):
 
 def test_shuffle_partitions_setting_sets_the_exchange_width(spark, frames):
     big, _ = frames
+    before = spark.conf.get("spark.sql.shuffle.partitions")
     spark.conf.set("spark.sql.shuffle.partitions", "7")
     try:
         exchange = _only(big.groupBy("k").count(), P.ExchangeExec)
         assert exchange.partitioning.num_partitions == 7
     finally:
-        spark.conf.unset("spark.sql.shuffle.partitions")
+        _restore(spark, "spark.sql.shuffle.partitions", before)

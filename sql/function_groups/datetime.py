@@ -1,0 +1,238 @@
+"""Date and time functions beyond ``functions.py``'s basics: truncation, epoch conversions,
+calendar arithmetic, names, time zones, the current time and ``window``."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from ember.sql import expressions as E
+from ember.sql.column import Column, _col_expr, _expr
+from ember.sql.errors import EmberValueError
+from ember.sql.expressions.datetime_more import DEFAULT_FORMAT
+from ember.sql.expressions.time_window import parse_duration
+
+__all__ = [
+    "date_trunc", "trunc", "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds",
+    "unix_millis", "unix_micros", "unix_date", "date_from_unix_date", "unix_timestamp", "to_unix_timestamp",
+    "from_unixtime", "last_day", "make_date", "make_timestamp", "months_between", "next_day", "date_diff",
+    "dateadd", "dayname", "monthname", "weekday", "from_utc_timestamp", "to_utc_timestamp", "current_timestamp",
+    "now", "localtimestamp", "curdate", "try_to_timestamp", "to_timestamp_ntz", "window", "make_timestamp_ntz",
+    "try_make_timestamp", "try_to_date", "timestamp_diff", "timestamp_add",
+]
+
+
+def _call(name: str, *args: E.Expression) -> Column:
+    return Column(E.FunctionCall(name, tuple(args)))
+
+
+def _value(value: Any) -> E.Expression:
+    """A value argument: a Column as it is, anything else a literal (never a column name)."""
+    return _expr(value)
+
+
+def _unary(name: str, doc: str) -> Callable[[Any], Column]:
+    def fn(col: Any) -> Column:
+        return _call(name, _col_expr(col))
+
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    return fn
+
+
+def date_trunc(format: str, timestamp: Any) -> Column:
+    """The timestamp truncated to ``format``: year, quarter, month, week, day, hour, minute, second, …"""
+    return _call("date_trunc", _value(format), _col_expr(timestamp))
+
+
+def trunc(date: Any, format: str) -> Column:
+    """The date truncated to ``format``: year, quarter, month or week (anything else: NULL)."""
+    return _call("trunc", _col_expr(date), _value(format))
+
+
+timestamp_seconds = _unary("timestamp_seconds", "The timestamp ``col`` seconds after the epoch.")
+timestamp_millis = _unary("timestamp_millis", "The timestamp ``col`` milliseconds after the epoch.")
+timestamp_micros = _unary("timestamp_micros", "The timestamp ``col`` microseconds after the epoch.")
+unix_seconds = _unary("unix_seconds", "Whole seconds since the epoch (rounded down).")
+unix_millis = _unary("unix_millis", "Whole milliseconds since the epoch (rounded down).")
+unix_micros = _unary("unix_micros", "Microseconds since the epoch.")
+unix_date = _unary("unix_date", "Days since 1970-01-01.")
+date_from_unix_date = _unary("date_from_unix_date", "The date ``col`` days after 1970-01-01.")
+last_day = _unary("last_day", "The last day of the date's month.")
+dayname = _unary("dayname", "The three-letter day of the week (``Mon`` … ``Sun``).")
+monthname = _unary("monthname", "The three-letter month (``Jan`` … ``Dec``).")
+weekday = _unary("weekday", "The day of the week, 0 for Monday through 6 for Sunday.")
+
+
+def unix_timestamp(timestamp: Any = None, format: str = DEFAULT_FORMAT) -> Column:
+    """Seconds since the epoch of a timestamp, a date, or a string parsed with ``format`` (now if omitted)."""
+    time = E.CurrentTimestamp() if timestamp is None else _col_expr(timestamp)
+    return _call("unix_timestamp", time, _value(format))
+
+
+def to_unix_timestamp(timestamp: Any, format: Any = None) -> Column:
+    """``unix_timestamp`` under its other name."""
+    return _call("to_unix_timestamp", _col_expr(timestamp), _value(DEFAULT_FORMAT if format is None else format))
+
+
+def from_unixtime(timestamp: Any, format: str = DEFAULT_FORMAT) -> Column:
+    """Seconds since the epoch as text in ``format``."""
+    return _call("from_unixtime", _col_expr(timestamp), _value(format))
+
+
+def make_date(year: Any, month: Any, day: Any) -> Column:
+    """The date of those fields; an impossible date is an error (``DATETIME_FIELD_OUT_OF_BOUNDS``)."""
+    return _call("make_date", _col_expr(year), _col_expr(month), _col_expr(day))
+
+
+def make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
+                   timezone: Any = None) -> Column:
+    """The timestamp of those fields (``secs`` may have a fraction); a time zone is not supported."""
+    if timezone is not None:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "make_timestamp with a timezone is not supported.")
+    return _call("make_timestamp", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def make_timestamp_ntz(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any) -> Column:
+    """``make_timestamp`` as a timestamp without time zone."""
+    return _call("make_timestamp_ntz", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def try_make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
+                       timezone: Any = None) -> Column:
+    """``make_timestamp``, but NULL for impossible fields."""
+    if timezone is not None:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "try_make_timestamp with a timezone is not supported.")
+    return _call("try_make_timestamp", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+
+
+def try_to_date(col: Any, format: Any = None) -> Column:
+    """``to_date``, but NULL for text that does not parse."""
+    return _call("try_to_date", _col_expr(col), *(() if format is None else (_value(format),)))
+
+
+def timestamp_diff(unit: str, start: Any, end: Any) -> Column:
+    """Whole ``unit``s (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND,
+    MICROSECOND) from ``start`` to ``end``, truncated toward zero."""
+    return _call("timestampdiff", E.Literal.of(unit), _col_expr(start), _col_expr(end))
+
+
+def timestamp_add(unit: str, quantity: Any, ts: Any) -> Column:
+    """``ts`` plus ``quantity`` ``unit``s; adding months keeps the day, clamped to the month's end."""
+    return _call("timestampadd", E.Literal.of(unit), _col_expr(quantity), _col_expr(ts))
+
+
+def months_between(date1: Any, date2: Any, roundOff: bool = True) -> Column:
+    """Months from ``date2`` to ``date1``: whole when the days match, else in 31-day months."""
+    return _call("months_between", _col_expr(date1), _col_expr(date2), _value(roundOff))
+
+
+def next_day(date: Any, dayOfWeek: str) -> Column:
+    """The first date after ``date`` that is a ``dayOfWeek`` (``"Mon"``, ``"monday"``, ``"MO"``…)."""
+    return _call("next_day", _col_expr(date), _value(dayOfWeek))
+
+
+def date_diff(end: Any, start: Any) -> Column:
+    """Days from ``start`` to ``end``."""
+    return _call("date_diff", _col_expr(end), _col_expr(start))
+
+
+def dateadd(start: Any, days: Any) -> Column:
+    """``date_add`` under its other name."""
+    return Column(E.DateAdd(_col_expr(start), _value(days)))
+
+
+def from_utc_timestamp(timestamp: Any, tz: Any) -> Column:
+    """The UTC timestamp as wall time in zone ``tz``."""
+    return _call("from_utc_timestamp", _col_expr(timestamp), _value(tz))
+
+
+def to_utc_timestamp(timestamp: Any, tz: Any) -> Column:
+    """The wall time in zone ``tz`` as a UTC timestamp."""
+    return _call("to_utc_timestamp", _col_expr(timestamp), _value(tz))
+
+
+def current_timestamp() -> Column:
+    """The time the query runs, the same in every row."""
+    return Column(E.CurrentTimestamp())
+
+
+def now() -> Column:
+    """``current_timestamp()`` under its other name."""
+    return Column(E.CurrentTimestamp("now"))
+
+
+def localtimestamp() -> Column:
+    """The time the query runs, as a timestamp without time zone."""
+    return Column(E.CurrentTimestamp("localtimestamp"))
+
+
+def curdate() -> Column:
+    """``current_date()`` under its other name."""
+    return Column(E.CurrentDate())
+
+
+def try_to_timestamp(col: Any, format: Any = None) -> Column:
+    """``to_timestamp``, but NULL for text that does not parse."""
+    return _call("try_to_timestamp", _col_expr(col), *(() if format is None else (_value(format),)))
+
+
+def to_timestamp_ntz(timestamp: Any, format: Any = None) -> Column:
+    """The text parsed as a timestamp without time zone."""
+    return _call("to_timestamp_ntz", _col_expr(timestamp), *(() if format is None else (_value(format),)))
+
+
+def _duration(value: Any, what: str) -> int:
+    if isinstance(value, Column) and isinstance(value._expr, E.Literal):
+        value = value._expr.value
+    if not isinstance(value, str):
+        raise EmberValueError("NOT_STR", f"Argument `{what}` should be a str, got {type(value).__name__}.")
+    return parse_duration(value, what)
+
+
+def window(timeColumn: Any, windowDuration: str, slideDuration: str | None = None,
+           startTime: str | None = None) -> Column:
+    """The tumbling (or, with ``slideDuration``, sliding) windows that contain each row's time, as a
+    ``struct<start, end>`` named ``window``; rows with a NULL time are dropped."""
+    duration = _duration(windowDuration, "windowDuration")
+    slide = duration if slideDuration is None else _duration(slideDuration, "slideDuration")
+    start = 0 if startTime is None else _duration(startTime, "startTime")
+    return Column(E.TimeWindow(_col_expr(timeColumn), duration, slide, start))
+
+
+def _sql_unix_timestamp(name: str) -> Callable[..., Column]:
+    def build(time: Column | None = None, format: Column | None = None) -> Column:
+        value = E.CurrentTimestamp() if time is None else time._expr
+        return _call(name, value, format._expr if format is not None else E.Literal.of(DEFAULT_FORMAT))
+
+    return build
+
+
+def _sql_call(name: str) -> Callable[..., Column]:
+    def build(*cols: Column) -> Column:
+        return _call(name, *(c._expr for c in cols))
+
+    build.__name__ = name
+    return build
+
+
+def _sql_months_between(date1: Column, date2: Column, round_off: Column | None = None) -> Column:
+    return _call("months_between", date1._expr, date2._expr, round_off._expr if round_off is not None else E.Literal.of(True))
+
+
+def _sql_from_unixtime(time: Column, format: Column | None = None) -> Column:
+    return _call("from_unixtime", time._expr, format._expr if format is not None else E.Literal.of(DEFAULT_FORMAT))
+
+
+SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
+    **{name: _sql_call(name) for name in (
+        "date_trunc", "trunc", "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds",
+        "unix_millis", "unix_micros", "unix_date", "date_from_unix_date", "last_day", "dayname", "monthname",
+        "weekday", "make_date", "make_timestamp", "next_day", "date_diff", "from_utc_timestamp",
+        "to_utc_timestamp", "try_to_timestamp", "to_timestamp_ntz", "make_timestamp_ntz", "try_make_timestamp",
+        "try_to_date")},
+    "unix_timestamp": _sql_unix_timestamp("unix_timestamp"),
+    "to_unix_timestamp": _sql_unix_timestamp("to_unix_timestamp"),
+    "from_unixtime": _sql_from_unixtime, "months_between": _sql_months_between,
+    "dateadd": lambda start, days: dateadd(start, days), "current_timestamp": current_timestamp, "now": now,
+    "localtimestamp": localtimestamp, "curdate": curdate, "window": lambda t, *durations: window(t, *durations),
+}

@@ -1,0 +1,112 @@
+"""``array_insert``, ``mask``, ``parse_url``, the session facts (``current_user``,
+``current_database``…), the generators ``inline``/``inline_outer``/``stack``, and
+``broadcast``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable
+
+from ember.sql import expressions as E
+from ember.sql.column import Column, _col_expr, _expr
+from ember.sql.expressions.misc_functions import current_user_name
+
+if TYPE_CHECKING:
+    from ember.sql.dataframe import DataFrame
+
+__all__ = ["array_insert", "mask", "parse_url", "try_parse_url", "current_user", "user", "session_user", "current_database",
+           "current_schema", "current_catalog", "inline", "inline_outer", "stack", "broadcast"]
+
+
+def _call(name: str, *args: E.Expression) -> Column:
+    return Column(E.FunctionCall(name, tuple(args)))
+
+
+def array_insert(arr: Any, pos: Any, value: Any) -> Column:
+    """``value`` inserted at 1-based ``pos`` (negative: from the end), padding with NULLs past either end."""
+    return _call("array_insert", _col_expr(arr), _expr(pos), _expr(value))
+
+
+def mask(col: Any, upperChar: Any = None, lowerChar: Any = None, digitChar: Any = None,
+         otherChar: Any = None) -> Column:
+    """Upper-case letters as ``X``, lower-case as ``x``, digits as ``n`` (or the characters given);
+    other characters kept unless ``otherChar`` is given."""
+    chars = [E.Literal.of("X") if upperChar is None else _expr(upperChar),
+             E.Literal.of("x") if lowerChar is None else _expr(lowerChar),
+             E.Literal.of("n") if digitChar is None else _expr(digitChar),
+             E.Literal.of(None) if otherChar is None else _expr(otherChar)]
+    return _call("mask", _col_expr(col), *chars)
+
+
+def parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
+    """A part of a URL: HOST, PATH, QUERY (or one query parameter ``key``), REF, PROTOCOL, FILE,
+    AUTHORITY or USERINFO."""
+    return _call("parse_url", _col_expr(url), _col_expr(partToExtract), *(() if key is None else (_col_expr(key),)))
+
+
+def try_parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
+    """``parse_url``, but NULL for an invalid URL."""
+    return _call("try_parse_url", _col_expr(url), _col_expr(partToExtract),
+                 *(() if key is None else (_col_expr(key),)))
+
+
+def current_user() -> Column:
+    """The user running the session."""
+    return Column(E.SessionFact("current_user", current_user_name()))
+
+
+def user() -> Column:
+    """``current_user()`` under its other name."""
+    return Column(E.SessionFact("user", current_user_name()))
+
+
+def session_user() -> Column:
+    """``current_user()`` under its other name."""
+    return Column(E.SessionFact("session_user", current_user_name()))
+
+
+def current_database() -> Column:
+    """The current database, ``default`` (Spark names the column ``current_schema()``)."""
+    return Column(E.SessionFact("current_schema", "default"))
+
+
+current_schema = current_database
+
+
+def current_catalog() -> Column:
+    """The current catalog, ``spark_catalog``."""
+    return Column(E.SessionFact("current_catalog", "spark_catalog"))
+
+
+def inline(col: Any) -> Column:
+    """One row per struct of an array of structs, one column per field."""
+    return Column(E.Inline(_col_expr(col)))
+
+
+def inline_outer(col: Any) -> Column:
+    """``inline``, but a NULL or empty array still gives one row of NULLs."""
+    return Column(E.Inline(_col_expr(col), is_outer=True))
+
+
+def stack(*cols: Any) -> Column:
+    """``stack(n, v1, v2, ...)``: the values as ``n`` rows of columns ``col0``, ``col1``, …"""
+    from ember.sql.errors import EmberValueError
+
+    first = cols[0]._expr if cols and isinstance(cols[0], Column) else E.Literal.of(cols[0] if cols else None)
+    if not isinstance(first, E.Literal) or not isinstance(first.value, int):
+        raise EmberValueError("NOT_INT", "The first argument of stack, the number of rows, must be an int literal.")
+    return Column(E.Stack(first.value, tuple(_expr(c) for c in cols[1:])))
+
+
+def broadcast(df: DataFrame) -> DataFrame:
+    """``df`` marked to be broadcast when it is joined, whatever its estimated size."""
+    from ember.sql.plan import logical as L
+
+    return df._with(L.ResolvedHint(df._plan, "broadcast"))
+
+
+SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
+    "array_insert": array_insert, "mask": mask, "parse_url": parse_url, "try_parse_url": try_parse_url, "current_user": current_user,
+    "user": user, "session_user": session_user, "current_database": current_database,
+    "current_schema": current_schema, "current_catalog": current_catalog, "inline": inline,
+    "inline_outer": inline_outer, "stack": stack,
+}
