@@ -90,7 +90,7 @@ def declare(key: str, parse: Callable[[Any], Any], default: Any, doc: str,
     return entry
 
 
-MASTER = declare("spark.master", str, "local[*]", "Where to run: local, local[N], local[*] or local[N,F].")
+MASTER = declare("spark.master", str, "local[*]", "Where to run: local, local[N], local[*], local[N,F], inline or ray.")
 APP_NAME = declare("spark.app.name", str, "ember", "The application's name, shown in progress bars and logs.")
 DEFAULT_PARALLELISM = declare(
     "spark.default.parallelism", int, None,
@@ -167,6 +167,37 @@ SHUFFLE_BATCH_BYTES = declare(
 WORKER_START_TIMEOUT = declare(
     "ember.worker.startTimeout", parse_seconds, 60.0,
     "How long the driver waits for a new worker process to report ready.",
+)
+REDUCER_MAX_SIZE_IN_FLIGHT = declare(
+    "spark.reducer.maxSizeInFlight", parse_bytes, 48 << 20,
+    "On a cluster (the ray master), most shuffle bytes a reduce task fetches from other executors at once.",
+)
+RAY_ADDRESS = declare(
+    "ember.ray.address", str, None,
+    "The ray master joins the Ray cluster at this address; unset: RAY_ADDRESS, else a new local Ray.",
+    shown_default="RAY_ADDRESS",
+)
+RAY_EXECUTORS = declare(
+    "ember.ray.executors", int, None,
+    "Executors (Ray actors, one task slot each) the ray master starts.",
+    shown_default="cluster CPUs / executorCores",
+)
+RAY_EXECUTOR_CORES = declare(
+    "ember.ray.executorCores", float, 1.0, "CPUs Ray reserves for each executor actor.",
+)
+RAY_EXECUTOR_MEMORY = declare(
+    "ember.ray.executorMemory", parse_bytes, None,
+    "Memory Ray reserves for each executor actor, and that executor's budget (instead of spark.executor.memory).",
+    shown_default="spark.executor.memory, not reserved",
+)
+RAY_SHIP_CODE = declare(
+    "ember.ray.shipCode", parse_bool, False,
+    "Send Ember's own code to the cluster's nodes in Ray's job-level runtime_env (py_modules), for nodes without Ember installed.",
+)
+RAY_WORKING_DIR = declare(
+    "ember.ray.workingDir", str, None,
+    "A directory of the application's own modules that Ray's job-level runtime_env uploads to every node (working_dir).",
+    shown_default="none",
 )
 TESTING_FAULTS = declare(
     "ember.testing.faults", str, None,

@@ -7,7 +7,8 @@ no scheduling decisions itself.
 Masters: ``local`` (one worker), ``local[N]``, ``local[*]`` (one per core) and
 ``local[N,F]`` (F attempts per task) start worker processes. As in Spark, local masters
 try each task once unless ``local[N,F]`` or ``spark.task.maxFailures`` asks for more; ``inline`` (Ember's addition)
-runs every task inside the driver, for debugging with pdb.
+runs every task inside the driver, for debugging with pdb; ``ray`` runs executors as actors
+on a Ray cluster (``scheduler/backends/ray.py``), retrying tasks ``spark.task.maxFailures`` times.
 """
 
 from __future__ import annotations
@@ -69,19 +70,22 @@ _LOG_LEVELS = {"ALL": logging.NOTSET, "TRACE": logging.DEBUG, "DEBUG": logging.D
 @dataclass(frozen=True, slots=True)
 class MasterSpec:
     inline: bool
-    num_workers: int
+    num_workers: int  # 0: as many as the cluster offers (ray)
     max_failures: int | None
+    ray: bool = False
 
 
 def parse_master(master: str) -> MasterSpec:
-    """``local``, ``local[N]``, ``local[*]``, ``local[N,F]`` or ``inline``."""
+    """``local``, ``local[N]``, ``local[*]``, ``local[N,F]``, ``inline`` or ``ray``."""
     if master == "inline":
         return MasterSpec(True, 1, None)
+    if master.strip() == "ray":
+        return MasterSpec(False, 0, None, ray=True)
     match = _LOCAL_MASTER.fullmatch(master.strip())
     if not match:
         raise EmberValueError(
             f"Could not parse Master URL: {master!r}; Ember runs 'local', 'local[N]', 'local[*]', "
-            f"'local[N,F]' or 'inline'")
+            f"'local[N,F]', 'inline' or 'ray'")
     cores, failures = match.groups()
     workers = (os.cpu_count() or 1) if cores == "*" else int(cores or 1)
     if workers < 1:
@@ -131,7 +135,7 @@ class SparkContext:
         spec = parse_master(self.master)
         self._spec = spec
         self._max_failures = spec.max_failures or (
-            config.TASK_MAX_FAILURES.read(conf) if conf.contains(config.TASK_MAX_FAILURES.key) else 1)
+            config.TASK_MAX_FAILURES.read(conf) if spec.ray or conf.contains(config.TASK_MAX_FAILURES.key) else 1)
         self._session_dir = SessionDirectory(config.LOCAL_DIR.read(conf))
         self._files = FileRegistry(os.path.join(self._session_dir.path, USER_FILES))
         self._rdd_ids = itertools.count()
@@ -148,11 +152,17 @@ class SparkContext:
         if config.SHOW_CONSOLE_PROGRESS.read(conf):
             self._progress = ConsoleProgressBar()
             self._listeners.add(self._progress)
-        self._backend = self._make_backend(spec)
+        try:
+            self._backend = self._make_backend(spec)
+        except BaseException:
+            self._session_dir.remove()
+            raise
         self._event_loop = EventLoop(self._handle_event, self._scheduler_crashed)
+        tracker = MapOutputTracker(ShuffleBlockResolver(self._session_dir.path),
+                                   self._backend.shuffle_files_outlive_executors)
         speculation = SpeculationPolicy.from_conf(conf)
         self._dag = DAGScheduler(
-            self._backend, MapOutputTracker(ShuffleBlockResolver(self._session_dir.path)), BlockManagerMaster(),
+            self._backend, tracker, BlockManagerMaster(),
             self._listeners, self._accumulators, self._event_loop.post_later,
             max_task_failures=self._max_failures,
             max_stage_attempts=config.STAGE_MAX_CONSECUTIVE_ATTEMPTS.read(conf),
@@ -186,6 +196,15 @@ class SparkContext:
         init = {"session_dir": self._session_dir.path, "sys_path": list(sys.path), "preload": preload,
                 "cwd": os.getcwd(), "storage_bytes": storage, "execution_bytes": execution, "batch_bytes": batch, "compress": compress,
                 "rdd_compress": rdd_compress, "faults": faults_text}
+        if spec.ray:
+            try:  # Ray is an optional extra
+                from ember.scheduler.backends.ray import ray_backend_from_conf
+            except ModuleNotFoundError as exc:
+                if exc.name != "ray":
+                    raise
+                raise EmberValueError("the 'ray' master needs Ray, which is not installed: "
+                                      "pip install 'ember[ray]'") from None
+            return ray_backend_from_conf(self._conf, init, memory)
         return LocalProcessBackend(spec.num_workers, init)
 
     def _handle_event(self, event: Any) -> None:
@@ -251,7 +270,7 @@ class SparkContext:
     @property
     def defaultParallelism(self) -> int:
         configured = config.DEFAULT_PARALLELISM.read(self._conf)
-        return configured if configured else self._spec.num_workers
+        return configured if configured else (self._spec.num_workers or self._backend.num_executors)
 
     @property
     def defaultMinPartitions(self) -> int:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ember.block_manager import BlockManager
     from ember.memory import TaskMemory
     from ember.shuffle.block_resolver import MapOutputFiles
+    from ember.shuffle.fetch import BlockFetcher
     from ember.shuffle.serializers import Serializer
 
 _current = threading.local()
@@ -41,6 +42,7 @@ class TaskContext:
     metrics: TaskMetrics = field(default_factory=TaskMetrics)
     new_blocks: list[tuple[int, int]] = field(default_factory=list)
     memory: TaskMemory | None = None  # the task's execution budget and spill directory
+    block_fetcher: BlockFetcher | None = None  # how shuffle blocks are read; None: local files by path
     commit_permission: Callable[[], bool] | None = None  # asks the driver's output commit coordinator
 
     @classmethod

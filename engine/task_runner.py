@@ -33,6 +33,7 @@ from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.faults import Fault, after_commit_request, inject
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
+from ember.shuffle.fetch import BlockFetcher
 from ember.shuffle.serializers import Serializer
 from ember.shuffle.writer import ShuffleWriter
 from ember.task_context import TaskContext
@@ -55,6 +56,7 @@ class ExecutorEnv:
     batch_bytes: int
     execution_bytes: int
     faults: tuple[Fault, ...] = ()
+    block_fetcher: BlockFetcher | None = None  # None: read shuffle blocks by path (one machine)
     # asks the driver's OutputCommitCoordinator whether this attempt may commit its output
     ask_commit: Callable[[TaskDescription], bool] | None = None
     # (task_id, kind, epoch, message) -> every barrier task's message, through the driver
@@ -77,7 +79,8 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     try:
         stage = cloudpickle.loads(binary)
         split = pickle.loads(partition_bytes)
-        map_outputs = {sid: [(map_id, MapOutputFiles(data, index)) for map_id, data, index in outputs]
+        map_outputs = {sid: [(map_id, MapOutputFiles(data, index, executor_id))
+                             for map_id, executor_id, data, index in outputs]
                        for sid, outputs in desc.map_outputs.items()}
         context = _task_context(desc, env, map_outputs, metrics, memory)
         TaskContext._set(context)
@@ -134,8 +137,10 @@ def _task_context(desc: TaskDescription, env: ExecutorEnv, map_outputs: dict, me
     args = (desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt, desc.task_id,
             env.executor_id, env.block_manager, env.record_serializer, map_outputs, desc.properties, metrics)
     if not desc.barrier_addresses:
-        return TaskContext(*args, memory=memory, commit_permission=_commit_permission(desc, env))
+        return TaskContext(*args, memory=memory, commit_permission=_commit_permission(desc, env),
+                           block_fetcher=env.block_fetcher)
     return BarrierTaskContext(*args, memory=memory, commit_permission=_commit_permission(desc, env),
+                              block_fetcher=env.block_fetcher,
                               addresses=tuple(desc.barrier_addresses),
                               rendezvous=functools.partial(env.barrier_rendezvous, desc.task_id))
 

@@ -44,5 +44,5 @@ class ShuffledRDD(RDD):
         dep = self.shuffle_dependency
         reader = ShuffleReader(dep.shuffle_id, split.index, task_context.shuffle_inputs(dep.shuffle_id),
                                task_context.record_serializer, task_context.metrics,
-                               TaskMemory.of(task_context))
+                               TaskMemory.of(task_context), fetcher=task_context.block_fetcher)
         return reader.read(dep.aggregator, dep.map_side_combine, dep.key_ordering)

@@ -179,7 +179,7 @@ class DAGScheduler:
 
     @handle.register(ExecutorAdded)
     def _executor_added(self, event: ExecutorAdded) -> None:
-        self.task_scheduler.add_executor(event.executor_id)
+        self.task_scheduler.add_executor(event.executor_id, event.host)
         self.task_scheduler.offer()
 
     @handle.register(ExecutorLost)
@@ -195,10 +195,31 @@ class DAGScheduler:
             task_set = self.task_scheduler.task_finished(task_id)
             if task_set is not None:
                 reason = ExecutorLostFailure(event.executor_id, event.exit_code, caused_by_task,
-                                             event.peak_rss, event.memory_budget)
+                                             event.peak_rss, event.memory_budget, event.detail)
                 self._task_ended(task_set, TaskOutcome(task_id, reason))
             self._task_gone(task_id)
+        self._map_outputs_lost(self.tracker.remove_executor(event.executor_id))
         self.task_scheduler.offer()
+
+    def _map_outputs_lost(self, shuffle_ids: list[int]) -> None:
+        """Map outputs died with their executor: rebuild those a stage still needs.
+
+        A running map stage would otherwise finish with holes, and a waiting stage would
+        wait for a parent nobody resubmits; a running reduce stage finds out by a fetch failure.
+        """
+        needed = {parent for stage in self.waiting_stages for parent in stage.parents}
+        for shuffle_id in shuffle_ids:
+            stage = self.map_stage_by_shuffle_id.get(shuffle_id)
+            if stage is None or not (stage in self.running_stages or stage in needed):
+                continue
+            log.warning("stage %s lost map outputs of shuffle %s with their executor; resubmitting",
+                        stage.id, shuffle_id)
+            self._end_task_set(stage)
+            self.running_stages.discard(stage)
+            self.failed_stages.add(stage)
+            if not self._resubmit_pending:
+                self._resubmit_pending = True
+                self.post_later(_RESUBMIT_DELAY, ResubmitFailedStages())
 
     @handle.register(JobCancelled)
     def _job_cancelled(self, event: JobCancelled) -> None:
@@ -237,9 +258,13 @@ class DAGScheduler:
     @handle.register(ShuffleReleased)
     def _shuffle_released(self, event: ShuffleReleased) -> None:
         if event.shuffle_id not in self.map_stage_by_shuffle_id:  # no active job still needs it
-            self.tracker.unregister_shuffle(event.shuffle_id)
+            self._unregister_shuffle(event.shuffle_id)
         if event.done is not None:
             event.done.set_result(None)
+
+    def _unregister_shuffle(self, shuffle_id: int) -> None:
+        self.tracker.unregister_shuffle(shuffle_id)
+        self.task_scheduler.backend.remove_shuffle(shuffle_id)
 
     @handle.register(RDDUnpersisted)
     def _rdd_unpersisted(self, event: RDDUnpersisted) -> None:
@@ -367,7 +392,8 @@ class DAGScheduler:
         task_set = TaskSetManager(stage, attempt, next(self._binary_ids), binary, partition_bytes,
                                   {i: self._preferred_locations(stage.rdd, i) for i in indices},
                                   self.max_task_failures, (first_job, stage.id), map_outputs,
-                                  barrier=stage.barrier, properties=self._job_properties(first_job))
+                                  barrier=stage.barrier, properties=self._job_properties(first_job),
+                                  hosts=self.task_scheduler.hosts())
         self.running_stages.add(stage)
         self.task_set_by_stage_id[stage.id] = task_set
         self.commit_coordinator.stage_started(stage.id)
@@ -500,10 +526,11 @@ class DAGScheduler:
     def _fetch_failed(self, task_set: TaskSetManager, task_id: int, reason: FetchFailed) -> None:
         task_set.task_failed(task_id, reason)
         stage = task_set.stage
+        source = self.tracker.executor_of(reason.shuffle_id, reason.map_id)
         self.tracker.unregister_map_output(reason.shuffle_id, reason.map_id)
         if reason.shuffle_id not in task_set.checked_shuffles:  # once per attempt: a stat per file
             task_set.checked_shuffles.add(reason.shuffle_id)
-            lost = self.tracker.unregister_lost_outputs(reason.shuffle_id)
+            lost = self.tracker.unregister_lost_outputs(reason.shuffle_id, source)
             if lost:
                 log.warning("shuffle %s: the files of map outputs %s are missing or truncated too; "
                             "they will be rebuilt with map %s", reason.shuffle_id, lost, reason.map_id)
@@ -672,7 +699,7 @@ class DAGScheduler:
             if isinstance(stage, ShuffleMapStage):
                 self.map_stage_by_shuffle_id.pop(stage.shuffle_id, None)
                 if not self.tracker.is_available(stage.shuffle_id):
-                    self.tracker.unregister_shuffle(stage.shuffle_id)  # partial output of a failed job
+                    self._unregister_shuffle(stage.shuffle_id)  # partial output of a failed job
         return killed
 
     def assert_empty(self) -> None:

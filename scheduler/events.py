@@ -51,6 +51,7 @@ class BarrierRequested:
 @dataclass(frozen=True, slots=True)
 class ExecutorAdded:
     executor_id: str
+    host: str | None = None  # its node, when the backend knows (Ray): for node-level locality
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ class ExecutorLost:
     exit_code: int | None
     peak_rss: int | None = None       # bytes, when the backend could measure it
     memory_budget: int | None = None  # spark.executor.memory, bytes
+    detail: str | None = None         # how it ended, when the backend knows better than an exit code
 
 
 @dataclass(frozen=True, slots=True)

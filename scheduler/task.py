@@ -40,7 +40,7 @@ class TaskDescription:
     attempt: int
     binary_id: int
     is_shuffle_map: bool
-    map_outputs: dict[int, list[tuple[int, str, str]]]
+    map_outputs: dict[int, list[tuple[int, str, str, str]]]
     properties: dict[str, str] = field(default_factory=dict)
     executor_id: str = ""  # where it runs (as in Spark's TaskDescription)
     speculative: bool = False  # a copy of a slow attempt of the same partition (Spark's TaskInfo.speculative)

@@ -51,6 +51,7 @@ class ExecutorLostFailure:
     caused_by_task: bool
     peak_rss: int | None = None       # bytes, from the dead worker's resource usage
     memory_budget: int | None = None  # spark.executor.memory, in bytes
+    detail: str | None = None         # how it ended, from a backend that knows (a Ray actor's death)
 
     @property
     def counts_towards_task_failures(self) -> bool:
@@ -65,6 +66,8 @@ class ExecutorLostFailure:
         The kernel's OOM killer sends SIGKILL; a worker killed so after its peak RSS went
         past ``spark.executor.memory`` most likely ran out of memory.
         """
+        if self.detail is not None:
+            return self.detail
         text = f"exit code {self.exit_code}"
         if self.exit_code is not None and self.exit_code < 0:
             try:

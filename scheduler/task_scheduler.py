@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 @dataclass(eq=False)
 class ExecutorSlot:
     executor_id: str
+    host: str | None = None  # its node, when the backend says (Ray)
     running_task: int | None = None
     binaries: set[int] = field(default_factory=set)
 
@@ -43,8 +44,12 @@ class TaskScheduler:
         self.executors: dict[str, ExecutorSlot] = {}
         self._task_ids = itertools.count()
 
-    def add_executor(self, executor_id: str) -> None:
-        self.executors[executor_id] = ExecutorSlot(executor_id)
+    def add_executor(self, executor_id: str, host: str | None = None) -> None:
+        self.executors[executor_id] = ExecutorSlot(executor_id, host)
+
+    def hosts(self) -> dict[str, str]:
+        """The node of every executor whose node is known."""
+        return {e: slot.host for e, slot in self.executors.items() if slot.host is not None}
 
     def remove_executor(self, executor_id: str) -> ExecutorSlot | None:
         slot = self.executors.pop(executor_id, None)
@@ -92,7 +97,8 @@ class TaskScheduler:
             for task_set in self.task_sets:
                 if task_set.barrier:
                     continue
-                index = task_set.next_task(slot.executor_id, now, self.locality_wait, len(self.executors))
+                index = task_set.next_task(slot.executor_id, now, self.locality_wait, len(self.executors),
+                                           slot.host)
                 speculative = index is None
                 if speculative:
                     index = task_set.next_speculative_task(slot.executor_id, len(self.executors))

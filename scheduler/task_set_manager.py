@@ -5,7 +5,8 @@ preferences and the zombie state. Pending partitions sit in three queues: by pre
 executor (the one caching the input), without preference, and all. An executor offered
 a slot first gets a task that prefers it, then one without preference, and a task that
 prefers another executor only after ``spark.locality.wait`` has passed since this set
-last launched anything (delay scheduling, as Spark does). A partition whose failures
+last launched anything (delay scheduling, as Spark does) — then first one whose preferred
+executor is on the same node (``hosts``, known on a cluster). A partition whose failures
 that count reach ``max_failures`` aborts the set; a worker killed by a signal while
 running a partition counts only from the second time. A failed partition is not retried on
 an executor it already failed on while there is another one, and an executor on which
@@ -55,7 +56,7 @@ class TaskSetManager:
     preferred: dict[int, tuple[str, ...]]
     max_failures: int
     priority: tuple[int, int]
-    map_outputs: dict[int, list[tuple[int, str, str]]]  # what every task reads; fixed for the attempt
+    map_outputs: dict[int, list[tuple[int, str, str, str]]]  # what every task reads; fixed for the attempt
     barrier: bool = False  # launch every task at once, or none
     properties: dict[str, str] = field(default_factory=dict)  # the local properties of the stage's first job
     last_launch: float = 0.0
@@ -71,8 +72,10 @@ class TaskSetManager:
     runtimes: list[float] = field(default_factory=list)  # of the first successful attempt of each partition
     speculatable: set[int] = field(default_factory=set)  # partitions waiting for a speculative attempt
     checked_shuffles: set[int] = field(default_factory=set)  # whose files a fetch failure had checked
+    hosts: dict[str, str] = field(default_factory=dict)  # executor id -> node, where the backend says
     _pending: set[int] = field(default_factory=set)
     _by_executor: dict[str, deque[int]] = field(default_factory=dict)
+    _by_host: dict[str, deque[int]] = field(default_factory=dict)
     _no_pref: deque[int] = field(default_factory=deque)
     _all: deque[int] = field(default_factory=deque)
 
@@ -96,6 +99,8 @@ class TaskSetManager:
             self._no_pref.append(index)
         for executor_id in prefs:
             self._by_executor.setdefault(executor_id, deque()).append(index)
+        for host in {self.hosts[e] for e in prefs if e in self.hosts}:
+            self._by_host.setdefault(host, deque()).append(index)
 
     def _pop_from(self, queue: deque[int] | None, executor_id: str, executor_count: int) -> int | None:
         """The first pending partition in ``queue`` that may run on ``executor_id``.
@@ -120,8 +125,9 @@ class TaskSetManager:
             queue.extendleft(reversed(skipped))
         return found
 
-    def next_task(self, executor_id: str, now: float, locality_wait: float, executor_count: int = 1) -> int | None:
-        """A partition to run on ``executor_id`` now, or None to leave the slot to others."""
+    def next_task(self, executor_id: str, now: float, locality_wait: float, executor_count: int = 1,
+                  host: str | None = None) -> int | None:
+        """A partition to run on ``executor_id`` (on node ``host``) now, or None to leave the slot to others."""
         if self.zombie or not self._pending:
             return None
         if executor_id in self.excluded and len(self.excluded) < executor_count:
@@ -130,7 +136,10 @@ class TaskSetManager:
         if index is None:
             index = self._pop_from(self._no_pref, executor_id, executor_count)
         if index is None and now - self.last_launch >= locality_wait:
-            index = self._pop_from(self._all, executor_id, executor_count)
+            if host is not None:
+                index = self._pop_from(self._by_host.get(host), executor_id, executor_count)
+            if index is None:
+                index = self._pop_from(self._all, executor_id, executor_count)
         if index is not None:
             self.last_launch = now
         return index

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 class MapOutputFiles:
     data_path: str
     index_path: str
+    executor_id: str = ""  # the executor that wrote them: where a remote reader fetches them from
 
 
 class ShuffleBlockResolver:

@@ -61,7 +61,12 @@ def looks_intact(files: MapOutputFiles, sizes: Sequence[int]) -> bool:
 
 
 def read_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: int) -> bytes:
-    """Read and verify reduce partition ``reduce_id``'s block of one map output.
+    """Read and verify reduce partition ``reduce_id``'s block of one map output."""
+    return read_checked_block(files, reduce_id, shuffle_id, map_id)[0]
+
+
+def read_checked_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: int) -> tuple[bytes, int]:
+    """Read and verify one block; returns it with its crc32, for a reader on another node to check again.
 
     Raises ``FetchFailedError`` when a file is missing, truncated or corrupted, so the
     scheduler can rebuild that map output from lineage. Any other ``OSError`` (no
@@ -82,7 +87,7 @@ def read_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: i
         offsets = unpack_offsets(header, 2, reduce_id * 8)
         (expected,) = unpack_checksums(header, 1, (num_partitions + 1) * 8 + reduce_id * 4)
         if offsets[0] == offsets[1]:
-            return b""
+            return b"", expected
         if offsets[0] > offsets[1]:
             raise failed(f"index corrupted (block {reduce_id} ends before it starts)")
         with open(files.data_path, "rb") as data:
@@ -97,4 +102,14 @@ def read_block(files: MapOutputFiles, reduce_id: int, shuffle_id: int, map_id: i
         raise
     if len(block) != offsets[1] - offsets[0] or zlib.crc32(block) != expected:
         raise failed(f"shuffle block corrupted (checksum mismatch in {files.data_path})")
+    return block, expected
+
+
+def verify_fetched_block(block: bytes, checksum: int, shuffle_id: int, map_id: int, reduce_id: int,
+                         source: str) -> bytes:
+    """Check a block fetched from another executor against the checksum its index holds."""
+    if zlib.crc32(block) != checksum:
+        raise FetchFailedError(f"shuffle {shuffle_id} map {map_id} block for reduce partition {reduce_id} "
+                               f"fetched from executor {source} is corrupted (checksum mismatch)",
+                               shuffle_id, map_id, reduce_id)
     return block

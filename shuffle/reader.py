@@ -1,7 +1,7 @@
 """``ShuffleReader``: the reduce side of a shuffle.
 
-For one reduce partition it reads that partition's block from every map output (verifying
-each block's checksum), then either streams the records, merges them by key (with an
+For one reduce partition it reads that partition's block from every map output through a
+``BlockFetcher`` (local files, or other executors; every block's checksum verified), then either streams the records, merges them by key (with an
 aggregator: an ``ExternalAggregator``), or sorts them by key (with a key ordering: an
 ``ExternalSorter``). Both work batch by batch on the decoded shuffle batches and spill to
 the task's spill directory when the task's ``MemoryBudget`` says so; with room to spare
@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 from ember.memory import TaskMemory
 from ember.shuffle.external_aggregator import ExternalAggregator
 from ember.shuffle.external_sorter import ExternalSorter
+from ember.shuffle.fetch import LOCAL_FILES, BlockFetcher
 from ember.shuffle.framing import iter_frames
-from ember.shuffle.index_file import read_block
 from ember.shuffle.serializers import Serializer, decode_batches
 
 if TYPE_CHECKING:
@@ -31,7 +31,8 @@ class ShuffleReader:
     def __init__(self, shuffle_id: int, reduce_id: int,
                  map_outputs: Sequence[tuple[int, MapOutputFiles]],
                  serializer: Serializer, metrics: TaskMetrics,
-                 memory: TaskMemory | None = None, *, spill_every_n_records: int | None = None) -> None:
+                 memory: TaskMemory | None = None, *, spill_every_n_records: int | None = None,
+                 fetcher: BlockFetcher | None = None) -> None:
         self.shuffle_id = shuffle_id
         self.reduce_id = reduce_id
         self.map_outputs = map_outputs
@@ -39,10 +40,10 @@ class ShuffleReader:
         self.metrics = metrics
         self.memory = memory if memory is not None else TaskMemory.unbounded()
         self.spill_every = spill_every_n_records
+        self.fetcher = fetcher if fetcher is not None else LOCAL_FILES
 
     def _blocks(self) -> Iterator[bytes]:
-        for map_id, files in self.map_outputs:
-            block = read_block(files, self.reduce_id, self.shuffle_id, map_id)
+        for block in self.fetcher.blocks(self.shuffle_id, self.reduce_id, self.map_outputs):
             self.metrics.shuffle_bytes_read += len(block)
             yield block
 

@@ -7,6 +7,8 @@ what it made.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from ember import SparkConf, SparkContext
@@ -37,3 +39,30 @@ def make_context(sc):
     for context in made:
         context.stop()
     SparkContext._active = sc
+
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """A Ray cluster on this machine for one test module: a CPU-less head and two 1-CPU nodes.
+
+    ``RAY_ADDRESS`` names it while the module runs, so the ``ray`` master joins it. Ray is
+    heavy on a small machine, so each module that needs it starts one and shuts it down.
+    """
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'ember[ray]'): the ray master is not tested")
+    from ray.cluster_utils import Cluster
+
+    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 0, "include_dashboard": False})
+    previous = os.environ.get("RAY_ADDRESS")
+    try:
+        for _ in range(2):
+            cluster.add_node(num_cpus=1)
+        cluster.wait_for_nodes()
+        os.environ["RAY_ADDRESS"] = cluster.address
+        yield cluster
+    finally:
+        if previous is None:
+            os.environ.pop("RAY_ADDRESS", None)
+        else:
+            os.environ["RAY_ADDRESS"] = previous
+        cluster.shutdown()

@@ -8,6 +8,10 @@ commit its output gets the answer of ``can_commit(stage_id, stage_attempt, parti
 (the driver's ``OutputCommitCoordinator``), called from whatever thread receives the
 question. Every backend passes the conformance tests in
 ``tests/scheduler/test_backend_conformance.py``.
+
+``shuffle_files_outlive_executors`` says whether map output files survive the executor
+that wrote them (one shared session directory) or are lost with it (files on the
+executor's node, served by the executor); the scheduler recomputes them in the second case.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ CanCommit = Callable[[int, int, int, int], bool]  # (stage_id, stage_attempt, pa
 
 
 class SchedulerBackend(Protocol):
+    shuffle_files_outlive_executors: bool
+
     def start(self, post: Callable[[Any], None], can_commit: CanCommit) -> None: ...
 
     def wait_until_ready(self, timeout: float) -> None: ...
@@ -38,6 +44,8 @@ class SchedulerBackend(Protocol):
     def reply_barrier(self, executor_id: str, task_id: int, messages: list[str]) -> None: ...
 
     def remove_rdd_blocks(self, rdd_id: int) -> None: ...
+
+    def remove_shuffle(self, shuffle_id: int) -> None: ...
 
     def executor_pids(self) -> dict[str, int]: ...
 

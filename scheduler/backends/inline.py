@@ -23,6 +23,8 @@ EXECUTOR_ID = "driver"
 
 
 class InlineBackend:
+    shuffle_files_outlive_executors = True  # they are in the shared session directory
+
     def __init__(self, session_dir: str, storage_bytes: int, execution_bytes: int, batch_bytes: int,
                  compress: bool, faults: tuple[Fault, ...] = (), rdd_compress: bool = False) -> None:
         blocks = BlockManager(executor_directory(session_dir, EXECUTOR_ID), storage_bytes,
@@ -63,6 +65,9 @@ class InlineBackend:
 
     def remove_rdd_blocks(self, rdd_id: int) -> None:
         self._env.block_manager.remove_rdd(rdd_id)
+
+    def remove_shuffle(self, shuffle_id: int) -> None:
+        """Shuffle files are in the session directory, which the map-output tracker cleans."""
 
     def executor_pids(self) -> dict[str, int]:
         return {EXECUTOR_ID: os.getpid()}

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 
 class LocalProcessBackend:
+    shuffle_files_outlive_executors = True  # they are in the shared session directory
+
     def __init__(self, num_workers: int, init: dict) -> None:
         self.num_workers = num_workers
         self._init = init
@@ -141,6 +143,9 @@ class LocalProcessBackend:
             executor_ids = list(self._workers)
         for executor_id in executor_ids:
             self._send(executor_id, Control.REMOVE_BLOCKS, {"rdd_id": rdd_id})
+
+    def remove_shuffle(self, shuffle_id: int) -> None:
+        """Shuffle files are in the session directory, which the map-output tracker cleans."""
 
     def executor_pids(self) -> dict[str, int]:
         with self._lock:

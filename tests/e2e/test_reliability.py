@@ -1,4 +1,8 @@
-"""The scenarios of docs/reliability.md in local mode: inject a fault, compare with the fault-free result.
+"""The scenarios of docs/reliability.md: inject a fault, compare with the fault-free result.
+
+Every scenario runs in local mode; those marked ``on_both_backends`` also run on the ``ray``
+master, on a small Ray cluster on this machine started once for this module (skipped,
+saying why, when Ray is not installed), where an executor's map outputs die with it.
 
 Faults are injected deterministically by (stage, partition, attempt) through
 ``ember.testing.faults``. Stage ids are assigned in order within a fresh context: a job's
@@ -52,8 +56,16 @@ class Recorder(SparkListener):
             return self.count(stage_id, reason)
 
 
-def faulty_context(make_context, tmp_path, faults, master="local[2,4]", **settings):
+on_both_backends = pytest.mark.parametrize("backend", ["local", "ray"])
+
+
+def faulty_context(make_context, tmp_path, faults, master="local[2,4]", backend=None, request=None, **settings):
+    """A context with ``faults``; with ``backend="ray"``, on Ray with ``master``'s attempts per task."""
     conf = {"ember.testing.faults": json.dumps(faults), "spark.local.dir": str(tmp_path)}
+    if backend == "ray":
+        request.getfixturevalue("ray_cluster")
+        attempts = re.fullmatch(r"local\[\d+(?:,(\d+))?\]", master).group(1) or "1"
+        master, conf["spark.task.maxFailures"] = "ray", attempts
     conf.update(settings)
     context = make_context(master, conf)
     recorder = Recorder()
@@ -87,17 +99,19 @@ EXPECTED_SUMS = dict(checksum(keyed_rows())[0])
 
 # --- 1. Row conservation through shuffles under faults -------------------------------------
 
-@pytest.mark.parametrize("where", ["map", "reduce", "fetch"])
-def test_rows_are_conserved_when_a_worker_is_killed(make_context, tmp_path, where):
+@pytest.mark.parametrize("where, backend", [("map", "local"), ("reduce", "local"), ("fetch", "local"),
+                                             ("map", "ray"), ("reduce", "ray")])
+def test_rows_are_conserved_when_a_worker_is_killed(make_context, tmp_path, where, backend, request):
     fault = {"map": {"stage": 0, "partition": 1, "action": "sigkill"},
              "reduce": {"stage": 1, "partition": 2, "action": "sigkill"},
              "fetch": {"stage": 1, "partition": 0, "action": "delete_shuffle_output", "arg": [0, 3]}}[where]
-    context, recorder = faulty_context(make_context, tmp_path, [fault])
+    context, recorder = faulty_context(make_context, tmp_path, [fault], backend=backend, request=request)
     grouped = context.parallelize(keyed_rows(), 4).groupByKey(4).mapValues(sorted).collect()
     assert {k: sum(v) for k, v in grouped} == EXPECTED_SUMS
     assert sum(len(v) for _, v in grouped) == ROWS
     failed = sum(recorder.count(s) - recorder.count(s, "Success") for s in recorder.ends)
-    assert failed == 1 if where != "fetch" else failed >= 1  # every reader of a lost output fails
+    # Every reader of a lost output fails too: of a deleted file, or (on Ray) of the dead executor's outputs.
+    assert failed == 1 if where == "map" or (where, backend) == ("reduce", "local") else failed >= 1
     stop_and_assert_clean(context, tmp_path)
 
 
@@ -116,9 +130,10 @@ def test_join_and_sort_are_exact_under_a_killed_map_task(make_context, tmp_path,
 
 # --- 2, 3. Transient and permanent task failures -------------------------------------------
 
-def test_a_transient_failure_is_retried(make_context, tmp_path):
-    context, recorder = faulty_context(make_context, tmp_path,
-                                       [{"stage": 0, "partition": 1, "action": "raise"}], master="local[2,2]")
+@on_both_backends
+def test_a_transient_failure_is_retried(make_context, tmp_path, backend, request):
+    context, recorder = faulty_context(make_context, tmp_path, [{"stage": 0, "partition": 1, "action": "raise"}],
+                                       master="local[2,2]", backend=backend, request=request)
     assert context.parallelize([1, 2, 3], 3).map(lambda x: x * x).collect() == [1, 4, 9]
     assert recorder.count(0) == 4 and recorder.count(0, "ExceptionFailure") == 1
     stop_and_assert_clean(context, tmp_path)
@@ -130,8 +145,10 @@ def _fails_on_three(x):
     return x
 
 
-def test_a_permanent_failure_fails_fast_with_the_last_attempts_error(make_context, tmp_path):
-    context, recorder = faulty_context(make_context, tmp_path, [], master="local[2,4]")
+@on_both_backends
+def test_a_permanent_failure_fails_fast_with_the_last_attempts_error(make_context, tmp_path, backend, request):
+    context, recorder = faulty_context(make_context, tmp_path, [], master="local[2,4]", backend=backend,
+                                       request=request)
     with pytest.raises(ValueError, match=r"^n=3\b") as info:
         context.parallelize([1, 2, 3], 3).map(_fails_on_three).collect()
     assert "failed 4 times (stage 0, partition 2)" in info.value.__notes__[0]
@@ -154,9 +171,10 @@ def test_a_task_that_exits_its_worker_fails_clearly_and_the_session_survives(mak
     stop_and_assert_clean(context, tmp_path)
 
 
-def test_a_worker_killed_from_outside_is_not_held_against_the_task(make_context, tmp_path):
+@on_both_backends
+def test_a_worker_killed_from_outside_is_not_held_against_the_task(make_context, tmp_path, backend, request):
     context, _ = faulty_context(make_context, tmp_path, [{"stage": 0, "partition": 1, "action": "sigkill"}],
-                                master="local[2]")
+                                master="local[2]", backend=backend, request=request)
     assert context.parallelize(range(6), 3).map(lambda x: x * 2).collect() == [0, 2, 4, 6, 8, 10]
     stop_and_assert_clean(context, tmp_path)
 

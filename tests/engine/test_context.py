@@ -99,6 +99,19 @@ def test_unknown_master_is_rejected_with_the_supported_forms():
         parse_master("yarn")
 
 
+def test_the_ray_master_parses_and_without_ray_says_how_to_install_it(sc, monkeypatch, tmp_path):
+    assert parse_master("ray").ray
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
+    for module in ("ember.scheduler.backends.ray", "ember.ray_executor"):
+        monkeypatch.delitem(sys.modules, module, raising=False)
+    monkeypatch.setattr(SparkContext, "_active", None)
+    conf = SparkConf().set("spark.local.dir", str(tmp_path))
+    with pytest.raises(EmberValueError, match=r"the 'ray' master needs Ray, which is not installed: "
+                                              r"pip install 'ember\[ray\]'"):
+        SparkContext("ray", "no-ray", conf=conf)
+    assert os.listdir(tmp_path) == []
+
+
 def test_inline_master_runs_tasks_in_the_driver(make_context):
     context = make_context("inline")
     assert set(context.parallelize(range(10), 3).map(lambda _: os.getpid()).collect()) == {os.getpid()}

@@ -1,8 +1,9 @@
 """Every SchedulerBackend meets the same contract (scheduler/backends/base.py).
 
 Each backend is driven directly through the protocol, with a queue as its ``post``
-callback: it reports its executors, runs tasks from a stage binary sent once, reports
-every outcome, runs a task that fails as a failure, and stops cleanly.
+callback (the Ray backend on a small local cluster, started once for this module): it
+reports its executors, runs tasks from a stage binary sent once, reports every outcome,
+runs a task that fails as a failure, and stops cleanly.
 """
 
 from __future__ import annotations
@@ -36,13 +37,26 @@ def _local(session: str) -> LocalProcessBackend:
     return LocalProcessBackend(2, init)
 
 
+def _ray(session: str) -> object:
+    import sys
+
+    from ember.scheduler.backends.ray import RayBackend, RaySettings
+
+    init = {"session_dir": session, "sys_path": list(sys.path), "preload": [], "storage_bytes": 1 << 20, "execution_bytes": 1 << 20,
+            "batch_bytes": 64 << 10, "compress": True, "rdd_compress": False, "faults": None, "local_dir": os.path.dirname(session),
+            "max_bytes_in_flight": 1 << 20}
+    return RayBackend(RaySettings(None, 2, 1.0, None, None), init)
+
+
 def _commit_only_partition_zero(stage_id: int, stage_attempt: int, partition: int, attempt: int) -> bool:
     """The test's output commit coordinator."""
     return partition == 0
 
 
-@pytest.fixture(params=[_inline, _local], ids=["inline", "local"])
+@pytest.fixture(params=[_inline, _local, _ray], ids=["inline", "local", "ray"])
 def backend(request, tmp_path):
+    if request.param is _ray:
+        request.getfixturevalue("ray_cluster")  # skipped, saying why, without Ray
     session = SessionDirectory(str(tmp_path))
     made = request.param(session.path)
     events: queue.Queue = queue.Queue()

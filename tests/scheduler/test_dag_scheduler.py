@@ -36,6 +36,8 @@ from ember.shuffle.index_file import write_map_output
 
 
 class RecordingBackend:
+    shuffle_files_outlive_executors = True
+
     def __init__(self) -> None:
         self.launched: list = []
         self.binaries: dict[int, bytes] = {}
@@ -61,6 +63,8 @@ class RecordingBackend:
 
     def remove_rdd_blocks(self, rdd_id) -> None: ...
 
+    def remove_shuffle(self, shuffle_id) -> None: ...
+
     def reply_barrier(self, executor_id, task_id, messages) -> None:
         self.barrier_replies.append((executor_id, task_id, messages))
 
@@ -72,14 +76,16 @@ class RecordingBackend:
 
 class Harness:
     def __init__(self, tmp_path, executors=("a", "b"), max_task_failures=4, max_stage_attempts=4,
-                 speculation=None, accumulators=None) -> None:
+                 speculation=None, accumulators=None, files_outlive_executors=True) -> None:
         self.backend = RecordingBackend()
+        self.backend.shuffle_files_outlive_executors = files_outlive_executors
         self.metrics = JobMetricsListener()
         self.now = 0.0  # the scheduler's clock, moved by tests
         listeners = ListenerBus()
         listeners.add(self.metrics)
         self.loop = InlineEventLoop(self._handle, self._crash)
-        self.dag = DAGScheduler(self.backend, MapOutputTracker(ShuffleBlockResolver(str(tmp_path))),
+        tracker = MapOutputTracker(ShuffleBlockResolver(str(tmp_path)), files_outlive_executors)
+        self.dag = DAGScheduler(self.backend, tracker,
                                 BlockManagerMaster(), listeners, accumulators or {}, self.loop.post_later,
                                 max_task_failures=max_task_failures, max_stage_attempts=max_stage_attempts,
                                 locality_wait=0.0, max_result_size=0, speculation=speculation,
@@ -387,6 +393,51 @@ def test_a_fetch_failure_also_reruns_every_map_output_whose_files_are_gone(tmp_p
     assert sorted(rerun) == [1, 3]
     assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
     assert harness.metrics.stage_attempts == {0: 2, 1: 2}
+    harness.dag.assert_empty()
+
+
+def test_map_outputs_lost_with_their_executor_are_rebuilt_while_the_map_stage_runs(tmp_path, context):
+    harness = Harness(tmp_path, files_outlive_executors=False)
+    future = harness.submit(two_stage_rdd(context, maps=3))
+    first = harness.take_launched()  # maps 0 and 1, one per executor
+    for executor, desc in first:
+        harness.complete(executor, desc)
+    last = harness.take_launched()
+    assert [d.partition_index for _, d in last] == [2]
+    lost_on = next(e for e, d in first if e != last[0][0])  # an executor not running map 2
+    lost_map = next(d.partition_index for e, d in first if e == lost_on)
+    harness.loop.post(ExecutorLost(lost_on, None, detail="Ray actor died"))
+    harness.complete(*last[0])  # the stage's last task ends, but one of its outputs is gone
+    rerun = harness.take_launched()
+    assert [(d.is_shuffle_map, d.partition_index) for _, d in rerun] == [(True, lost_map)]
+    harness.complete(*rerun[0])
+    harness.run_until_idle()
+    assert len(future.result(timeout=1)) == 2
+    assert harness.metrics.stage_attempts[0] == 2
+    harness.dag.assert_empty()
+
+
+def test_a_fetch_failure_from_an_executor_forgets_all_of_its_map_outputs(tmp_path, context):
+    harness = Harness(tmp_path, files_outlive_executors=False)
+    future = harness.submit(two_stage_rdd(context, maps=4))
+    writers: dict[int, str] = {}
+    while True:
+        launched = harness.take_launched()
+        for executor, desc in launched:
+            if desc.is_shuffle_map:
+                writers[desc.partition_index] = executor
+                harness.complete(executor, desc)
+        reduces = [(e, d) for e, d in launched if not d.is_shuffle_map]
+        if reduces:
+            break
+    gone = writers[0]
+    executor, desc = reduces[0]
+    harness.complete(executor, desc, reason=FetchFailed(0, 0, desc.partition_index, "executor gone"))
+    assert harness.dag.tracker.missing_map_ids(0) == sorted(m for m, e in writers.items() if e == gone)
+    for executor, other in reduces[1:]:
+        harness.complete(executor, other, value=other.partition_index)
+    harness.run_until_idle()
+    assert sorted(cloudpickle.loads(b) for b in future.result(timeout=1)) == [0, 1]
     harness.dag.assert_empty()
 
 

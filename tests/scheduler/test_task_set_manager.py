@@ -55,3 +55,11 @@ def test_failures_that_do_not_count_exclude_nobody():
         launch(manager, task_id, "b")
         manager.task_failed(task_id, TaskKilled("cancelled"))
     assert manager.excluded == set()
+
+
+def test_after_the_locality_wait_a_task_preferring_an_executor_on_the_same_node_comes_first():
+    manager = TaskSetManager(SimpleNamespace(id=0), 0, 0, b"", {0: b"", 1: b""}, {0: ("a",), 1: ("d",)},
+                             4, (0, 0), {}, hosts={"a": "n1", "c": "n2", "d": "n2"})
+    assert manager.next_task("c", now=0.0, locality_wait=1.0, executor_count=3, host="n2") is None  # waits
+    assert manager.next_task("c", now=2.0, locality_wait=1.0, executor_count=3, host="n2") == 1
+    assert manager.next_task("b", now=4.0, locality_wait=1.0, executor_count=3, host="n3") == 0

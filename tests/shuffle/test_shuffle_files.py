@@ -158,3 +158,13 @@ def test_an_unreadable_map_output_is_raised_as_itself_not_retried_as_a_fetch_fai
     with pytest.raises(PermissionError) as info:
         _read(resolver, 1, [0])
     assert "while reading shuffle 0 map 0 block for reduce partition 1" in info.value.__notes__
+
+
+def test_a_block_fetched_from_another_node_is_checked_against_its_index_checksum(tmp_path):
+    resolver, _ = _write(tmp_path, 0, [(i, "v" * 20) for i in range(400)], partitions=2)
+    block, checksum = index_file.read_checked_block(resolver.files_for(0, 0), 1, 0, 0)
+    assert index_file.verify_fetched_block(block, checksum, 0, 0, 1, "3") == block
+    damaged = bytes([block[0] ^ 0xFF]) + block[1:]
+    with pytest.raises(FetchFailedError, match="fetched from executor 3 is corrupted") as info:
+        index_file.verify_fetched_block(damaged, checksum, 0, 0, 1, "3")
+    assert (info.value.shuffle_id, info.value.map_id, info.value.reduce_id) == (0, 0, 1)
