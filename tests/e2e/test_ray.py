@@ -17,6 +17,7 @@ from operator import add
 import pytest
 
 from ember import JobCancelledError
+from tests.e2e.cleanup import stop_and_assert_clean
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'ember[ray]'): the ray master is not tested")
 
@@ -44,15 +45,6 @@ def word_count(context, partitions=4):
 def map_output_nodes(context, shuffle_id):
     nodes = context._backend.executor_nodes()
     return {nodes[status.executor_id] for status in context._dag.tracker.statuses_by_shuffle[shuffle_id]}
-
-
-def stop_and_assert_clean(context, tmp_path):
-    pids = list(context.executor_pids().values())
-    context.stop()
-    for pid in pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
-    assert os.listdir(tmp_path) == []
 
 
 def test_word_count_runs_on_one_executor_per_node_and_shuffles_across_nodes(ray_context, tmp_path):

@@ -30,6 +30,7 @@ import pytest
 from ember import JobAbortedError, JobCancelledError, ResultTooLargeError, TaskContext, WorkerLostError
 from ember.scheduler.listener import JobMetricsListener
 from ember.scheduler.listener import SparkListener
+from tests.e2e.cleanup import stop_and_assert_clean
 
 ROWS = 60_000
 
@@ -71,15 +72,6 @@ def faulty_context(make_context, tmp_path, faults, master="local[2,4]", backend=
     recorder = Recorder()
     context._listeners.add(recorder)
     return context, recorder
-
-
-def stop_and_assert_clean(context, tmp_path) -> None:
-    pids = list(context.executor_pids().values())
-    context.stop()
-    for pid in pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
-    assert os.listdir(tmp_path) == []
 
 
 def keyed_rows():
