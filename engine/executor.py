@@ -21,6 +21,7 @@ import socket
 import sys
 import threading
 import time
+from typing import Any, Callable
 
 from ember.worker_gc import WorkerCollector
 from ember.block_manager import BlockManager
@@ -44,34 +45,55 @@ def _watch_parent(parent_pid: int) -> None:
         time.sleep(0.5)
 
 
-class CommitAsker:
-    """A task's question to the driver "may I commit?", sent from the task's thread.
+class DriverCalls:
+    """A running task's questions to the driver ("may I commit?", a barrier's rendezvous).
 
-    The answer arrives on the reader thread, tagged with the task id; an answer meant for
-    an earlier task (killed while it waited) is dropped. A closed connection answers no.
+    A question is sent from the task's thread; its answer arrives on the reader thread,
+    tagged with the task id. An answer meant for an earlier task (killed while it waited) is
+    dropped, and the wait wakes regularly so that a kill signal is handled promptly. When
+    the connection closes, a commit is refused and a rendezvous fails.
     """
+
+    _CLOSED = object()
 
     def __init__(self, channel: MessageChannel) -> None:
         self._channel = channel
         self._answers: queue.Queue = queue.Queue()
 
-    def ask(self, desc: TaskDescription) -> bool:
-        self._channel.send(Control.ASK_COMMIT, {"task_id": desc.task_id, "stage_id": desc.stage_id,
-                                                "stage_attempt": desc.stage_attempt,
-                                                "partition": desc.partition_index, "attempt": desc.attempt})
+    def _call(self, kind: Control, task_id: int, fields: dict) -> Any:
+        self._channel.send(kind, {"task_id": task_id, **fields})
         while True:
-            task_id, allowed = self._answers.get()
-            if task_id is None or task_id == desc.task_id:
-                return allowed
+            try:
+                answered_task, answer = self._answers.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if answer is self._CLOSED:
+                self._answers.put((None, self._CLOSED))  # every later question gets it too
+                return answer
+            if answered_task == task_id:
+                return answer
 
-    def answered(self, fields: dict) -> None:
-        self._answers.put((fields["task_id"], fields["allowed"]))
+    def ask_commit(self, desc: TaskDescription) -> bool:
+        answer = self._call(Control.ASK_COMMIT, desc.task_id, {
+            "stage_id": desc.stage_id, "stage_attempt": desc.stage_attempt,
+            "partition": desc.partition_index, "attempt": desc.attempt})
+        return answer is not self._CLOSED and answer
+
+    def rendezvous(self, task_id: int, kind: str, epoch: int, message: str) -> list[str]:
+        answer = self._call(Control.BARRIER_REQUEST, task_id, {"kind": kind, "epoch": epoch, "message": message})
+        if answer is self._CLOSED:
+            raise ConnectionClosed("the driver closed the connection during a barrier")
+        return answer
+
+    def answered(self, task_id: int, answer: Any) -> None:
+        self._answers.put((task_id, answer))
 
     def closed(self) -> None:
-        self._answers.put((None, False))
+        self._answers.put((None, self._CLOSED))
 
 
-def _make_env(init: dict, asker: CommitAsker, barrier_rendezvous) -> ExecutorEnv:
+def _make_env(init: dict, ask_commit: Callable[[TaskDescription], bool],
+              barrier_rendezvous: Callable[[int, str, int, str], list[str]]) -> ExecutorEnv:
     directory = executor_directory(init["session_dir"], init["executor_id"])
     os.makedirs(directory, mode=0o700, exist_ok=True)
     return ExecutorEnv(
@@ -83,7 +105,7 @@ def _make_env(init: dict, asker: CommitAsker, barrier_rendezvous) -> ExecutorEnv
         batch_bytes=init["batch_bytes"],
         execution_bytes=init["execution_bytes"],
         faults=parse_faults(init.get("faults")),
-        ask_commit=asker.ask,
+        ask_commit=ask_commit,
         barrier_rendezvous=barrier_rendezvous,
     )
 
@@ -119,21 +141,20 @@ class TaskKiller:
             raise TaskKilledError()
 
 
-def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller, asker: CommitAsker,
-                   barrier_replies: queue.Queue) -> None:
+def _read_messages(channel: MessageChannel, inbox: queue.Queue, killer: TaskKiller, calls: DriverCalls) -> None:
     try:
         while True:
             kind, fields, payload = channel.receive()
             if kind is Control.KILL_TASK:
                 killer.request(fields["task_id"])
             elif kind is Control.COMMIT_ANSWER:
-                asker.answered(fields)
+                calls.answered(fields["task_id"], fields["allowed"])
             elif kind is Control.BARRIER_REPLY:
-                barrier_replies.put((fields["task_id"], fields["messages"]))
+                calls.answered(fields["task_id"], fields["messages"])
             else:
                 inbox.put((kind, fields, payload))
     except (ConnectionClosed, OSError):
-        asker.closed()
+        calls.closed()
         inbox.put((Control.STOP, {}, None))
 
 
@@ -152,25 +173,6 @@ def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv,
         return TaskOutcome(desc.task_id, TaskKilled("cancelled by the driver"))
     finally:
         killer.running = None
-
-
-def _barrier_rendezvous(channel: MessageChannel, replies: queue.Queue):
-    """A barrier task's call to the driver: send the request, wait for every task's messages.
-
-    The wait wakes up regularly so the kill signal of a cancelled task is handled promptly;
-    replies meant for an earlier, killed task are dropped.
-    """
-    def rendezvous(task_id: int, kind: str, epoch: int, message: str) -> list[str]:
-        channel.send(Control.BARRIER_REQUEST, {"task_id": task_id, "kind": kind, "epoch": epoch,
-                                               "message": message})
-        while True:
-            try:
-                replied_task, messages = replies.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if replied_task == task_id:
-                return messages
-    return rendezvous
 
 
 def _preload(modules: list[str]) -> None:
@@ -194,16 +196,14 @@ def serve(channel: MessageChannel) -> None:
         raise RuntimeError(f"expected INIT from the driver, got {kind.name}")
     sys.path[:] = init["sys_path"]
     os.chdir(init["cwd"])
-    asker = CommitAsker(channel)
-    barrier_replies: queue.Queue = queue.Queue()
-    env = _make_env(init, asker, _barrier_rendezvous(channel, barrier_replies))
+    calls = DriverCalls(channel)
+    env = _make_env(init, calls.ask_commit, calls.rendezvous)
     files = WorkerFiles(os.path.join(init["session_dir"], USER_FILES),
                         os.path.join(executor_directory(init["session_dir"], init["executor_id"]), "files"))
     killer = TaskKiller()
     killer.install()
     inbox: queue.Queue = queue.Queue()
-    threading.Thread(target=_read_messages, args=(channel, inbox, killer, asker, barrier_replies),
-                     daemon=True).start()
+    threading.Thread(target=_read_messages, args=(channel, inbox, killer, calls), daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
     _preload(init.get("preload", []))
     collector = WorkerCollector()

@@ -78,7 +78,7 @@ class RayExecutor:
         self._node_dir = node_directory(init["local_dir"], init["app_id"], self.node_id)
         os.makedirs(self._node_dir, mode=0o700, exist_ok=True)
         self._env: ExecutorEnv = _make_env({**init, "session_dir": self._node_dir, "executor_id": executor_id},
-                                           RayCommitAsker(self._sealer, relay, executor_id), _no_barrier)
+                                           RayCommitAsker(self._sealer, relay, executor_id).ask, _no_barrier)
         self._fetcher = RayBlockFetcher(self._sealer, self._env, self.node_id, init["max_bytes_in_flight"])
         self._env.block_fetcher = self._fetcher
         self._binaries: dict[int, bytes] = {}
