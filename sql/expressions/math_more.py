@@ -319,36 +319,13 @@ def _numpy_binary(fn, a: pa.Array, b: pa.Array) -> pa.Array:
 _GENERATORS: dict[tuple[int, int], np.random.Generator] = {}
 
 
-def _generator(expr: Rand) -> np.random.Generator:
-    """The expression's generator in the running task, seeded by ``seed`` and the partition: a
-    partition's values depend only on the seed and the rows' order, as Spark promises."""
-    from ember.task_context import TaskContext
-
-    context = TaskContext.get()
-    task = context.task_attempt_id if context is not None else -1
-    key = (task, id(expr))
-    if key not in _GENERATORS:
-        if any(k[0] != task for k in _GENERATORS):
-            _GENERATORS.clear()  # a new task: the previous task's generators are done
-        partition = context.partition_id if context is not None else 0
-        _GENERATORS[key] = np.random.default_rng([expr.seed & 0xFFFFFFFFFFFFFFFF, partition])
-    return _GENERATORS[key]
-
-
 @dataclass(frozen=True, slots=True)
-class Rand(Expression):
-    """``rand(seed)`` (uniform in [0, 1)) or ``randn(seed)`` (standard normal), per row.
-
-    Deterministic per partition for a seed, as Spark's contract; the values are numpy's, not
-    the ones Spark's XORShift generator draws.
-    """
+class SeededDraw(Expression):
+    """A random draw per row, never NULL, from a generator seeded by ``seed`` and the partition:
+    a partition's values depend only on the seed and the rows' order, as Spark promises. The
+    base of ``rand``/``randn`` and of sampling's Poisson counts."""
 
     seed: int
-    gaussian: bool = False
-
-    @property
-    def data_type(self) -> T.DataType:
-        return D
 
     @property
     def nullable(self) -> bool:
@@ -362,8 +339,37 @@ class Rand(Expression):
     def deterministic(self) -> bool:
         return False
 
+    def generator(self) -> np.random.Generator:
+        """This expression's generator in the running task (one per task and expression)."""
+        from ember.task_context import TaskContext
+
+        context = TaskContext.get()
+        task = context.task_attempt_id if context is not None else -1
+        key = (task, id(self))
+        if key not in _GENERATORS:
+            if any(k[0] != task for k in _GENERATORS):
+                _GENERATORS.clear()  # a new task: the previous task's generators are done
+            partition = context.partition_id if context is not None else 0
+            _GENERATORS[key] = np.random.default_rng([self.seed & 0xFFFFFFFFFFFFFFFF, partition])
+        return _GENERATORS[key]
+
+
+@dataclass(frozen=True, slots=True)
+class Rand(SeededDraw):
+    """``rand(seed)`` (uniform in [0, 1)) or ``randn(seed)`` (standard normal), per row.
+
+    Deterministic per partition for a seed, as Spark's contract; the values are numpy's, not
+    the ones Spark's XORShift generator draws.
+    """
+
+    gaussian: bool = False
+
+    @property
+    def data_type(self) -> T.DataType:
+        return D
+
     def eval(self, batch: pa.RecordBatch) -> pa.Array:
-        generator = _generator(self)
+        generator = self.generator()
         n = batch.num_rows
         return pa.array(generator.standard_normal(n) if self.gaussian else generator.random(n), pa.float64())
 

@@ -7,38 +7,24 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from ember.sql import types as T
-from ember.sql.expressions.base import Expression
-from ember.sql.expressions.math_more import _generator
+from ember.sql.expressions.math_more import SeededDraw
 
 __all__ = ["PoissonDraw"]
 
 
 @dataclass(frozen=True, slots=True)
-class PoissonDraw(Expression):
+class PoissonDraw(SeededDraw):
     """A Poisson count with mean ``mean`` per row, seeded like ``rand(seed)``: the same for a seed,
     partition and row order on every run (numpy's generator, not Spark's)."""
 
-    seed: int
     mean: float
 
     @property
     def data_type(self) -> T.DataType:
         return T.IntegerType()
 
-    @property
-    def nullable(self) -> bool:
-        return False
-
-    @property
-    def foldable(self) -> bool:
-        return False
-
-    @property
-    def deterministic(self) -> bool:
-        return False
-
     def eval(self, batch: pa.RecordBatch) -> pa.Array:
-        return pa.array(_generator(self).poisson(self.mean, batch.num_rows), pa.int32())
+        return pa.array(self.generator().poisson(self.mean, batch.num_rows), pa.int32())
 
     def _fmt(self, args: list[str]) -> str:
         return f"poisson_draw({self.seed}, {self.mean})"
