@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from ember.sql import types as T
+from ember.sql.datasource import unsupported_write
 from ember.sql.errors import AnalysisException, EmberTypeError
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.rdd import commit
@@ -94,12 +95,30 @@ class DataFrameReader:
         if format is not None:
             self.format(format)
         self._set(schema, options)
+        python_source = self._spark.dataSource.lookup(self._format)
+        if python_source is not None:
+            return self._python_source(python_source, path)
         path = path if path is not None else self._options.get("path")
         if path is None:
             raise AnalysisException("UNABLE_TO_INFER_SCHEMA", f"Unable to infer schema for {self._format.upper()}. "
                                     "It must be specified manually.", "42KD9")
         source = resolve_source(self._format, _paths(path), self._schema, Options.of(self._options))
         attrs = tuple(AttributeReference(f.name, f.dataType, True, new_expr_id()) for f in source.schema.fields)
+        return DataFrame(self._spark, L.FileScan(attrs, source))
+
+    def _python_source(self, source_class: type, path: Any) -> DataFrame:
+        """A scan of a registered Python data source (``ember.sql.datasource``)."""
+        from ember.sql.dataframe import DataFrame
+        from ember.sql.io.python_source import resolve_python_source
+
+        options = dict(self._options)
+        if path is not None:
+            if not isinstance(path, str):
+                raise AnalysisException("UNSUPPORTED_FEATURE", "A Python data source reads one path; got "
+                                        f"{type(path).__name__}.")
+            options["path"] = path
+        source = resolve_python_source(source_class, self._schema, options)
+        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id()) for f in source.schema.fields)
         return DataFrame(self._spark, L.FileScan(attrs, source))
 
     def csv(self, path: Any, schema: Any = None, sep: str | None = None, encoding: str | None = None,
@@ -219,6 +238,8 @@ class DataFrameWriter:
         if partitionBy is not None:
             self.partitionBy(partitionBy)
         self.mode(mode).options(**options)
+        if self._df.sparkSession.dataSource.lookup(self._format) is not None:
+            raise unsupported_write(self._format)
         path = path or self._options.get("path")
         if path is None:
             raise EmberTypeError("PATH_REQUIRED", "save() needs a path.")
