@@ -9,7 +9,7 @@ ones and ``python_worker_logs`` are refused by name.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ember.errors import PySparkValueError
 from ember.sql import types as T
