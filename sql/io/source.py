@@ -19,7 +19,7 @@ import pyarrow.dataset as ds
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
-from ember.sql.io import csv_format, json_format, parquet_format, text_format
+from ember.sql.io import csv_format, json_format, orc_format, parquet_format, text_format
 from ember.sql.io.files import InputFile, file_filter, list_files, partition_schema
 from ember.sql.io.option_rules import check_options
 from ember.sql.io.options import Options
@@ -30,7 +30,7 @@ from ember.sql.io.values import converter
 __all__ = ["FileSource", "SplitPlan", "resolve_source", "plan_splits", "read_split", "FORMATS"]
 
 FORMATS: dict[str, ModuleType] = {
-    "csv": csv_format, "json": json_format, "text": text_format, "parquet": parquet_format,
+    "csv": csv_format, "json": json_format, "text": text_format, "parquet": parquet_format, "orc": orc_format,
 }
 _ROW_FORMATS = ("csv", "json")  # formats with parse modes and a corrupt-record column
 
