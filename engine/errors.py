@@ -200,6 +200,10 @@ class PySparkRuntimeError(EmberRuntimeError):
     """A state the Python API cannot proceed from (PySpark's name)."""
 
 
+class PySparkAssertionError(EmberException, AssertionError):
+    """A misuse the Python API asserts against, e.g. reading an ``Observation`` never used (PySpark's name)."""
+
+
 class PySparkIndexError(EmberException, IndexError):
     """An index out of range in the Python API (PySpark's name)."""
 

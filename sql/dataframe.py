@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import pyarrow as pa
 
 from ember.boundary import public_api
+from ember.errors import PySparkTypeError, PySparkValueError
 from ember.sql import dataframe_stat, sampling
 from ember.sql import expressions as E
 from ember.sql import types as T
@@ -234,6 +235,31 @@ class DataFrame:
         return DataFrame(self.sparkSession, plan)
 
     melt = unpivot
+
+    def observe(self, observation: Any, *exprs: Column) -> DataFrame:
+        """This DataFrame's rows; its first action also computes the aggregate ``exprs`` in the same
+        tasks, for ``observation.get`` (an ``Observation``), or under a name (a ``str``; Ember has
+        no query listeners to hand named metrics to, so only the ``Observation`` form shows them)."""
+        from ember.sql.observation import Observation
+        from ember.sql.plan.observed import collect_metrics
+
+        if not exprs:
+            raise PySparkValueError("CANNOT_BE_EMPTY", "At least one exprs must be specified.")
+        if not all(isinstance(c, Column) for c in exprs):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `exprs` should be list[Column], got "
+                                   f"{type(exprs).__name__}.")
+        if isinstance(observation, Observation):
+            name, target = observation._claim(), observation
+        elif isinstance(observation, str):
+            name, target = observation, None
+        else:
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `observation` should be Observation or str, got "
+                                   f"{type(observation).__name__}.")
+        with analysed_by(self.sparkSession):
+            observed = self._with(collect_metrics(name, [_expr(c) for c in exprs], self._plan, target))
+        if target is not None:
+            target._attached = True
+        return observed
 
     def agg(self, *exprs: Any) -> DataFrame:
         return self.groupBy().agg(*exprs)
@@ -640,8 +666,10 @@ class DataFrame:
     def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator[Row]:
         """The rows, fetching one partition at a time (the driver never holds more)."""
         schema = self.schema
-        for batch in self._qe.to_rdd().toLocalIterator():
+        qe = self._qe
+        for batch in qe.to_rdd().toLocalIterator():
             yield from table_to_rows(pa.Table.from_batches([batch]), schema)
+        qe.action_ended()
 
     def tail(self, num: int) -> list[Row]:
         """The last ``num`` rows (read through the driver one partition at a time)."""
@@ -651,11 +679,15 @@ class DataFrame:
 
     def foreach(self, f: Callable[[Row], None]) -> None:
         """Run ``f`` on every row, in the workers."""
-        self.rdd.foreach(f)
+        qe = self._qe
+        self._rows(qe).foreach(f)
+        qe.action_ended()
 
     def foreachPartition(self, f: Callable[[Iterator[Row]], None]) -> None:
         """Run ``f`` on each partition's iterator of rows, in the workers."""
-        self.rdd.foreachPartition(f)
+        qe = self._qe
+        self._rows(qe).foreachPartition(f)
+        qe.action_ended()
 
     def count(self) -> int:
         from ember.sql import functions as F
@@ -679,9 +711,12 @@ class DataFrame:
 
     @property
     def rdd(self):
-        """The rows as an RDD of ``Row``s."""
+        """The rows as an RDD of ``Row``s (its actions are RDD jobs: they complete no ``Observation``)."""
+        return self._rows(self._qe)
+
+    def _rows(self, qe: QueryExecution):
         schema = self.schema
-        return self._qe.to_rdd().mapPartitions(
+        return qe.to_rdd().mapPartitions(
             lambda batches: (r for b in batches for r in table_to_rows(pa.Table.from_batches([b]), schema)))
 
     def zipWithIndex(self, indexColName: str = "index") -> DataFrame:

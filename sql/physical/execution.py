@@ -23,6 +23,7 @@ from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
+from ember.sql.physical.observe import OBSERVE_EXECUTORS
 from ember.sql.physical.python_eval import PYTHON_EXECUTORS
 from ember.sql.physical.expand import expand_batches
 from ember.sql.physical.offset import skip_rows
@@ -288,6 +289,7 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.CoalesceExec: _coalesce,
     WindowExec: _window,
     **PYTHON_EXECUTORS,
+    **OBSERVE_EXECUTORS,
 }
 
 

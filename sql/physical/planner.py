@@ -26,6 +26,7 @@ from ember.sql.io.pushdown import to_arrow_filter
 from ember.sql.io.source import plan_splits
 from ember.sql.physical import plan as P
 from ember.sql.physical.batches import bind
+from ember.sql.physical.observe import OBSERVE_PLANNERS
 from ember.sql.physical.python_eval import PYTHON_PLANNERS
 from ember.sql.physical.window import WindowExec
 from ember.sql.plan import logical as L
@@ -309,6 +310,7 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
 
 
 _HANDLERS.update(PYTHON_PLANNERS)
+_HANDLERS.update(OBSERVE_PLANNERS)
 
 
 def plan_physical(plan: L.LogicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:
