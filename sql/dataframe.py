@@ -646,6 +646,18 @@ class DataFrame:
         """Always False: Ember has batch DataFrames only."""
         return False
 
+    def writeTo(self, table: str):
+        """A ``DataFrameWriterV2`` for the warehouse table ``table``."""
+        from ember.sql.writer_v2 import DataFrameWriterV2
+
+        return DataFrameWriterV2(self, table)
+
+    def mergeInto(self, table: str, condition: Column):
+        """A ``MergeIntoWriter`` merging these rows into ``table`` on ``condition``."""
+        from ember.sql.merge_into import MergeIntoWriter
+
+        return MergeIntoWriter(self, table, condition)
+
     @property
     def write(self):
         """A ``DataFrameWriter`` that saves this DataFrame's rows as files."""
