@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember.sql import types as T
+from ember.errors import PySparkNotImplementedError
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions import (
     Add, Alias, And, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
@@ -145,6 +146,11 @@ class Column:
         return Column(Alias.make(self._expr, alias[0]))
 
     name = alias
+
+    def outer(self) -> Column:
+        raise PySparkNotImplementedError("UNSUPPORTED_FEATURE", "Column.outer is not supported by Ember: correlated "
+                                         "references from a DataFrame subquery (lateralJoin, scalar(), exists()) "
+                                         "need a decorrelation Ember does not have; write the subquery in SQL.")
 
     def cast(self, dataType: T.DataType | str) -> Column:
         return Column(Cast(self._expr, _data_type(dataType)))

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import pyarrow as pa
 
 from ember.boundary import public_api
-from ember.errors import PySparkTypeError, PySparkValueError
+from ember.errors import PySparkNotImplementedError, PySparkTypeError, PySparkValueError
 from ember.sql import dataframe_stat, sampling
 from ember.sql import expressions as E
 from ember.sql import types as T
@@ -77,6 +77,10 @@ def _sort_orders(cols: tuple, ascending: bool | list[bool]) -> tuple[E.SortOrder
     cols = tuple(_flatten_columns(cols))
     flags = ascending if isinstance(ascending, list) else [ascending] * len(cols)
     return tuple(_sort_order(c, bool(a)) for c, a in zip(cols, flags))
+
+
+def _unsupported(api: str, why: str) -> PySparkNotImplementedError:
+    return PySparkNotImplementedError("UNSUPPORTED_FEATURE", f"{api} is not supported by Ember: {why}.")
 
 
 @public_api
@@ -419,6 +423,55 @@ class DataFrame:
     def writeStream(self) -> Any:
         raise EmberTypeError("UNSUPPORTED_FEATURE", "DataFrame.writeStream: streaming queries are not supported "
                              "by Ember.")
+
+    def lateralJoin(self, other: DataFrame, on: Column | None = None, how: str | None = None) -> DataFrame:
+        raise _unsupported("DataFrame.lateralJoin", "Ember's optimizer decorrelates IN, EXISTS and scalar "
+                           "subqueries only, not lateral ones (SQL's LATERAL subqueries are refused too)")
+
+    def zip(self, other: DataFrame) -> DataFrame:
+        raise _unsupported("DataFrame.zip", "Ember cannot yet check that two plans are row-aligned projections of "
+                           "one source; select the columns from one DataFrame instead")
+
+    def nearestByJoin(self, other: DataFrame, rankingExpression: Column, numResults: int, mode: str,
+                      direction: str, *, joinType: str = "inner") -> DataFrame:
+        raise _unsupported("DataFrame.nearestByJoin", "use crossJoin with a row_number() window over the ranking "
+                           "expression, partitioned by the left side's columns")
+
+    def asTable(self) -> Any:
+        raise _unsupported("DataFrame.asTable", "it passes a table argument to a Python UDTF, and Ember has no "
+                           "user-defined table functions")
+
+    @property
+    def plot(self) -> Any:
+        raise _unsupported("DataFrame.plot", "PySpark draws with plotly, which Ember does not use; plot "
+                           "df.toPandas() instead")
+
+    def withMetadata(self, columnName: str, metadata: dict[str, Any]) -> DataFrame:
+        if not isinstance(metadata, dict):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `metadata` should be dict, got "
+                                   f"{type(metadata).__name__}.")
+        raise _unsupported("DataFrame.withMetadata", "Ember's columns carry no metadata (StructField.metadata) "
+                           "through queries")
+
+    def metadataColumn(self, colName: str) -> Column:
+        """Refused: file sources' ``_metadata`` column is not supported; other plans have none (Spark's error)."""
+        if not isinstance(colName, str):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `colName` should be str, got "
+                                   f"{type(colName).__name__}.")
+        if any(isinstance(node, L.FileScan) for node in self._plan.walk()):
+            raise _unsupported("DataFrame.metadataColumn", "the _metadata column of file sources is not supported")
+        raise AnalysisException("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", f"A column, variable, or function "
+                                f"parameter with name `{colName}` cannot be resolved. ", "42703")
+
+    def repartitionById(self, numPartitions: int, partitionIdCol: Any) -> DataFrame:
+        if not isinstance(numPartitions, int):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `numPartitions` should be int, got "
+                                   f"{type(numPartitions).__name__}.")
+        if numPartitions <= 0:
+            raise PySparkValueError("VALUE_NOT_POSITIVE", f"Value for `numPartitions` must be positive, got "
+                                    f"'{numPartitions}'.")
+        raise _unsupported("DataFrame.repartitionById", "Ember's exchanges partition by hash, range or round "
+                           "robin only")
 
     def orderBy(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
         """Sort by columns, names or 1-based ordinals (``orderBy(-2)``: the 2nd column, descending)."""

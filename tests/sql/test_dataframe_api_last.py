@@ -1,0 +1,286 @@
+"""The last DataFrame methods: observe and Observation, writeTo (DataFrameWriterV2), mergeInto
+(MergeIntoWriter), and the methods Ember refuses by name. Expected metrics, rows and error
+classes were captured from PySpark 4.3 (classic session, local[2]) on the same inputs."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ember.errors import (PySparkAssertionError, PySparkNotImplementedError, PySparkTypeError, PySparkValueError,
+                          UnsupportedOperationException)
+from ember.sql import AnalysisException, Observation, Row
+from ember.sql import functions as F
+from ember.sql.errors import SparkRuntimeException
+from ember.sql.window import Window
+
+
+@pytest.fixture
+def df(spark):
+    return spark.createDataFrame([("Alice", 2), ("Bob", 5), ("Carl", None)], ["name", "age"])
+
+
+# ---------------------------------------------------------------- observe
+def test_observe_computes_the_metrics_in_the_first_action(df):
+    o = Observation("m")
+    observed = df.observe(o, F.count(F.lit(1)).alias("count"), F.max("age"), F.sum("age").alias("s"),
+                          F.avg("age"), (F.sum("age") + F.lit(1)).alias("s1"), F.lit(42).alias("c"),
+                          F.collect_list("name").alias("names"))
+    assert observed.count() == 3
+    # From PySpark 4.3.
+    expected = {"count": 3, "max(age)": 5, "s": 7, "avg(age)": 3.5, "s1": 8, "c": 42,
+                "names": ["Alice", "Bob", "Carl"]}
+    assert o.get == expected
+    assert [type(v) for v in o.get.values()] == [int, int, int, float, int, int, list]
+
+
+def test_later_actions_do_not_change_the_observed_metrics(df):
+    o = Observation("m")
+    observed = df.observe(o, F.count(F.lit(1)).alias("n"))
+    observed.collect()
+    assert observed.filter("age > 3").collect() == [Row(name="Bob", age=5)]
+    assert o.get == {"n": 3}
+
+
+def test_metrics_count_the_rows_flowing_through_not_those_a_later_filter_keeps(df):
+    o = Observation("m")
+    assert df.observe(o, F.count("*").alias("n")).filter("age > 2").count() == 1
+    assert o.get == {"n": 3}  # From PySpark 4.3.
+
+
+def test_metrics_of_no_rows_are_those_of_an_empty_aggregate(df):
+    o = Observation("m")
+    rows = df.filter("age > 100").observe(o, F.count("*").alias("n"), F.max("age").alias("mx"),
+                                          F.sum("age").alias("s")).collect()
+    assert rows == [] and o.get == {"n": 0, "mx": None, "s": None}  # From PySpark 4.3.
+
+
+def test_a_global_sort_above_counts_each_row_once(spark):
+    # The sort's range-bound sampling job reads the observed rows too: PySpark 4.3 counts them once.
+    o = Observation("m")
+    df = spark.range(0, 1000, 1, 4).observe(o, F.count("*").alias("n"), F.sum("id").alias("s"))
+    assert [r.id for r in df.orderBy(F.col("id").desc()).collect()[:2]] == [999, 998]
+    assert o.get == {"n": 1000, "s": 499500}
+
+
+@pytest.mark.parametrize("action", [
+    lambda d: d.groupBy("name").count().collect(),
+    lambda d: d.join(d, "name").count(),
+    lambda d: d.cache().count(),
+    lambda d: d.foreach(lambda row: None),
+])
+def test_metrics_after_aggregates_self_joins_caches_and_foreach(df, action):
+    o = Observation("m")
+    action(df.observe(o, F.count("*").alias("n"), F.sum("age").alias("s")))
+    assert o.get == {"n": 3, "s": 7}  # From PySpark 4.3 (foreach: plain Python).
+
+
+def test_metrics_of_a_write_and_of_functions_without_a_partial_form(df, tmp_path):
+    o = Observation("m")
+    df.observe(o, F.first("name").alias("f"), F.stddev("age").alias("sd"), F.min("name").alias("mn"),
+               F.lit(1), F.sum("age")).write.parquet(str(tmp_path / "out"))
+    # From PySpark 4.3.
+    assert o.get == {"f": "Alice", "sd": 2.1213203435596424, "mn": "Alice", "1": 1, "sum(age)": 7}
+
+
+def test_metric_types_follow_the_columns(spark):
+    o = Observation("m")
+    spark.sql("SELECT CAST(1.5 AS DECIMAL(10,2)) d, DATE'2024-01-02' dt").observe(
+        o, F.sum("d").alias("sd"), F.max("dt").alias("mdt"), F.lit(None).alias("nul")).collect()
+    import datetime
+    import decimal
+    assert o.get == {"sd": decimal.Decimal("1.50"), "mdt": datetime.date(2024, 1, 2), "nul": None}
+
+
+def test_get_waits_for_the_action_in_another_thread(df):
+    o = Observation("m")
+    observed = df.observe(o, F.count("*").alias("n"))
+    seen = []
+    reader = threading.Thread(target=lambda: seen.append(o.get))
+    reader.start()
+    reader.join(0.2)
+    assert reader.is_alive() and not seen
+    observed.collect()
+    reader.join(30)
+    assert seen == [{"n": 3}]
+
+
+def test_observe_by_name_runs_without_an_observation(df):
+    assert df.observe("named", F.count("*")).count() == 3
+
+
+def test_observation_errors_are_pysparks(df):
+    # Classes and messages from PySpark 4.3.
+    with pytest.raises(PySparkAssertionError, match=r"\[NO_OBSERVE_BEFORE_GET\] Should observe by calling "
+                       r"`DataFrame.observe` before `get`."):
+        Observation("x").get
+    o = Observation("m")
+    df.observe(o, F.count("*"))
+    with pytest.raises(PySparkAssertionError, match=r"\[REUSE_OBSERVATION\] An Observation can be used with a "
+                       "DataFrame only once."):
+        df.observe(o, F.count("*"))
+    with pytest.raises(PySparkValueError, match=r"\[CANNOT_BE_EMPTY\] At least one exprs must be specified."):
+        df.observe(Observation("e"))
+    with pytest.raises(PySparkTypeError, match=r"Argument `exprs` should be list\[Column\], got tuple."):
+        df.observe(Observation("e"), "age")
+    with pytest.raises(PySparkTypeError, match="Argument `observation` should be Observation or str, got int."):
+        df.observe(3, F.count("*"))
+    with pytest.raises(PySparkTypeError, match="Argument `name` should be str, got int."):
+        Observation(3)
+    with pytest.raises(PySparkValueError, match="VALUE_NOT_NON_EMPTY_STR"):
+        Observation("")
+
+
+@pytest.mark.parametrize("metric, error, text", [
+    (F.col("age"), "NON_AGGREGATE_FUNC_ARG_IS_ATTRIBUTE",
+     'Attribute "age" can only be used as an argument to an aggregate function.'),
+    (F.col("age") + F.sum("age"), "NON_AGGREGATE_FUNC_ARG_IS_ATTRIBUTE",
+     'Attribute "(age + sum(age)) AS `(age + sum(age))`" can only be used as an argument to an aggregate function.'),
+    (F.countDistinct("name").alias("d"), "AGGREGATE_EXPRESSION_WITH_DISTINCT_UNSUPPORTED",
+     'Aggregate expressions with DISTINCT are not allowed in observed metrics, but found: "count(DISTINCT name) AS d".'),
+    (F.sum("age").over(Window.partitionBy("name")).alias("w"), "WINDOW_EXPRESSIONS_UNSUPPORTED",
+     "Window expressions are not allowed in observed metrics"),
+])
+def test_invalid_metrics_are_refused_as_spark_refuses_them(df, metric, error, text):
+    with pytest.raises(AnalysisException) as e:
+        df.observe(Observation("m"), metric)
+    assert e.value.error_class == f"INVALID_OBSERVED_METRICS.{error}"  # From PySpark 4.3.
+    assert f"Invalid observed metrics. {text}" in str(e.value)
+
+
+def test_one_metric_name_for_two_different_metrics_is_refused(df):
+    with pytest.raises(AnalysisException) as e:
+        df.observe("nm", F.count("*")).observe("nm", F.max("age"))
+    assert e.value.error_class == "DUPLICATED_METRICS_NAME"  # From PySpark 4.3.
+    assert "The metric name is not unique: nm." in str(e.value)
+
+
+def test_a_refused_observation_stays_unused(df):
+    o = Observation("m")
+    with pytest.raises(AnalysisException):
+        df.observe(o, F.col("age"))
+    df.observe(o, F.count("*").alias("n")).collect()
+    assert o.get == {"n": 3}
+
+
+# ---------------------------------------------------------------- writeTo and mergeInto
+@pytest.fixture
+def warehouse_spark(sc, tmp_path):
+    from ember.sql import SparkSession
+
+    active = SparkSession._active
+    yield SparkSession(sc, {"spark.sql.shuffle.partitions": "2", "spark.sql.warehouse.dir": str(tmp_path / "wh")})
+    SparkSession._active = active
+
+
+@pytest.fixture
+def people(warehouse_spark):
+    return warehouse_spark.createDataFrame([("Alice", 2), ("Bob", 5)], ["name", "age"])
+
+
+def test_writeTo_create_makes_a_warehouse_table(warehouse_spark, people):
+    people.writeTo("t1").create()
+    assert warehouse_spark.table("t1").orderBy("name").collect() == [Row(name="Alice", age=2), Row(name="Bob", age=5)]
+    people.writeTo("t2").partitionedBy("age").using("parquet").create()
+    assert warehouse_spark.table("t2").columns == ["name", "age"]
+    assert sorted(warehouse_spark.table("t2").collect()) == [Row(name="Alice", age=2), Row(name="Bob", age=5)]
+    warehouse_spark.sql("CREATE DATABASE d1")
+    people.writeTo("d1.t3").create()
+    people.writeTo("spark_catalog.default.t4").create()
+    assert warehouse_spark.table("d1.t3").count() == 2 and warehouse_spark.table("t4").count() == 2
+
+
+def test_writeTo_errors_are_sparks_for_session_catalog_tables(warehouse_spark, people):
+    # Error classes from PySpark 4.3: the session catalog's tables are v1 tables.
+    for write in (lambda w: w.append(), lambda w: w.overwrite(F.lit(True)), lambda w: w.overwritePartitions()):
+        with pytest.raises(AnalysisException) as e:
+            write(people.writeTo("t1"))
+        assert e.value.error_class == "TABLE_OR_VIEW_NOT_FOUND"
+    people.writeTo("t1").create()
+    with pytest.raises(AnalysisException) as e:
+        people.writeTo("t1").create()
+    assert e.value.error_class == "TABLE_OR_VIEW_ALREADY_EXISTS"
+    for write in (lambda w: w.append(), lambda w: w.overwrite(F.col("age") > 3), lambda w: w.overwritePartitions()):
+        with pytest.raises(AnalysisException, match=r"Cannot write into v1 table: `spark_catalog`.`default`.`t1`."):
+            write(people.writeTo("t1"))
+    for name in ("t1", "missing"):
+        for write in (lambda w: w.replace(), lambda w: w.createOrReplace()):
+            with pytest.raises(UnsupportedOperationException, match="does not support REPLACE TABLE AS SELECT"):
+                write(people.writeTo(name))
+    people.createOrReplaceTempView("tv")
+    with pytest.raises(AnalysisException, match=r"\[VIEW_WRITE_NOT_ALLOWED\] Cannot write into view tv"):
+        people.writeTo("tv").append()
+    with pytest.raises(AnalysisException) as e:
+        people.writeTo("nodb.t").create()
+    assert e.value.error_class == "SCHEMA_NOT_FOUND"
+    with pytest.raises(AnalysisException) as e:
+        people.writeTo("t9").partitionedBy(F.col("age") + 1).create()
+    assert e.value.error_class == "_LEGACY_ERROR_TEMP_1316"
+    with pytest.raises(PySparkTypeError, match="Argument `col` should be Column or str, got int."):
+        people.writeTo("t9").partitionedBy(1)
+    assert warehouse_spark.table("t1").count() == 2  # nothing refused changed the table
+
+
+@pytest.mark.parametrize("configure, named", [
+    (lambda w: w.tableProperty("k", "v"), "tableProperty"),
+    (lambda w: w.option("compression", "snappy"), "option"),
+    (lambda w: w.clusterBy("age"), "clusterBy"),
+    (lambda w: w.using("csv"), "USING csv"),
+])
+def test_writeTo_create_refuses_what_warehouse_tables_cannot_hold(people, configure, named):
+    with pytest.raises(AnalysisException, match=named) as e:
+        configure(people.writeTo("t5")).create()
+    assert e.value.error_class == "UNSUPPORTED_FEATURE"
+
+
+def test_mergeInto_is_refused_for_session_catalog_tables(people):
+    people.writeTo("t1").create()
+    merge = people.alias("s").mergeInto("t1", F.expr("t1.name = s.name"))
+    with pytest.raises(SparkRuntimeException) as e:
+        merge.merge()
+    assert e.value.error_class == "NO_MERGE_ACTION_SPECIFIED"  # From PySpark 4.3.
+    with pytest.raises(UnsupportedOperationException, match="does not support MERGE INTO TABLE") as e:
+        merge.whenMatched().updateAll().whenNotMatched().insertAll().merge()
+    assert e.value.error_class == "UNSUPPORTED_FEATURE.TABLE_OPERATION"  # From PySpark 4.3.
+    with pytest.raises(AnalysisException) as e:
+        people.alias("s").mergeInto("nope", F.expr("nope.name = s.name")).whenMatched().delete().merge()
+    assert e.value.error_class == "TABLE_OR_VIEW_NOT_FOUND"  # From PySpark 4.3.
+
+
+# ---------------------------------------------------------------- refused and checked arguments
+@pytest.mark.parametrize("call", [
+    lambda d: d.lateralJoin(d),
+    lambda d: d.zip(d),
+    lambda d: d.nearestByJoin(d, F.lit(1), 1, "exact", "distance"),
+    lambda d: d.asTable(),
+    lambda d: d.plot,
+    lambda d: d.withMetadata("age", {"k": 1}),
+    lambda d: d.repartitionById(2, "age"),
+    lambda d: F.col("age").outer(),
+])
+def test_unsupported_methods_are_refused_by_name(df, call):
+    with pytest.raises(PySparkNotImplementedError, match="UNSUPPORTED_FEATURE") as e:
+        call(df)
+    assert "not supported by Ember" in str(e.value)
+
+
+def test_argument_checks_come_first_as_in_pyspark(df):
+    # From PySpark 4.3.
+    with pytest.raises(PySparkTypeError, match="Argument `metadata` should be dict, got str."):
+        df.withMetadata("age", "x")
+    with pytest.raises(PySparkValueError, match="Value for `numPartitions` must be positive, got '0'."):
+        df.repartitionById(0, "age")
+    with pytest.raises(PySparkTypeError, match="Argument `numPartitions` should be int, got str."):
+        df.repartitionById("2", "age")
+    with pytest.raises(PySparkTypeError, match="Argument `colName` should be str, got int."):
+        df.metadataColumn(1)
+
+
+def test_metadataColumn_of_local_rows_is_unresolved_as_in_pyspark(df, tmp_path, spark):
+    with pytest.raises(AnalysisException) as e:
+        df.metadataColumn("_metadata")
+    assert e.value.error_class == "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION"  # From PySpark 4.3.
+    df.write.parquet(str(tmp_path / "p"))
+    with pytest.raises(PySparkNotImplementedError, match="_metadata column of file sources"):
+        spark.read.parquet(str(tmp_path / "p")).metadataColumn("_metadata")
