@@ -45,6 +45,8 @@ Every class here pickles (``__reduce__``), because errors cross process boundari
 
 from __future__ import annotations
 
+import warnings
+
 
 class EmberException(Exception):
     """Base of all of Ember's own errors: ``(message)`` or ``(error_class, message[, sqlstate[, plan]])``."""
@@ -70,6 +72,11 @@ class EmberException(Exception):
     def getCondition(self) -> str | None:
         """The Spark error class, e.g. ``UNRESOLVED_COLUMN.WITH_SUGGESTION`` (PySpark's name)."""
         return self.error_class
+
+    def getErrorClass(self) -> str | None:
+        """PySpark's older name for :meth:`getCondition` (deprecated there since 4.0, with this warning)."""
+        warnings.warn("Deprecated in 4.0.0, use getCondition instead.", FutureWarning, stacklevel=2)
+        return self.getCondition()
 
     def getMessage(self) -> str:
         return self._render()

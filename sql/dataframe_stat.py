@@ -221,7 +221,25 @@ def approx_quantile(df: DataFrame, col: Any, probabilities: Any, relativeError: 
 
 
 class DataFrameStatFunctions:
-    """``df.stat``: the statistics methods of a DataFrame, under PySpark's names."""
+    """``df.stat``: the statistics methods of a DataFrame, under PySpark's names.
+
+    >>> df = spark.createDataFrame([(1, 2.0, "a"), (2, 4.0, "b"), (3, 6.5, "a"), (4, 8.0, "b"), (5, 9.0, "a")],
+    ...                            ["x", "y", "k"])
+    >>> round(df.stat.corr("x", "y"), 6), round(df.stat.cov("x", "y"), 6)
+    (0.987878, 4.5)
+    >>> df.stat.approxQuantile("x", [0.0, 0.5, 1.0], 0.0)
+    [1.0, 3.0, 5.0]
+    >>> df.stat.crosstab("k", "x").orderBy("k_x").show()
+    +---+---+---+---+---+---+
+    |k_x|  1|  2|  3|  4|  5|
+    +---+---+---+---+---+---+
+    |  a|  1|  0|  1|  0|  1|
+    |  b|  0|  1|  0|  1|  0|
+    +---+---+---+---+---+---+
+    <BLANKLINE>
+    >>> df.stat.freqItems(["k"], 0.5).collect()  # may include false positives, as in Spark
+    [Row(k_freqItems=['a', 'b'])]
+    """
 
     def __init__(self, df: DataFrame):
         self.df = df

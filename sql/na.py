@@ -38,6 +38,26 @@ def _missing(c: Column, dt: T.DataType) -> Column:
 
 
 class DataFrameNaFunctions:
+    """``df.na``: replace or drop missing values (null, and NaN in floating-point columns).
+
+    >>> df = spark.createDataFrame([(10, 80.5, "Alice"), (5, None, "Bob"), (None, None, "Tom"),
+    ...                             (None, None, None)], ["age", "height", "name"])
+    >>> df.na.fill(50).show()
+    +---+------+-----+
+    |age|height| name|
+    +---+------+-----+
+    | 10|  80.5|Alice|
+    |  5|  50.0|  Bob|
+    | 50|  50.0|  Tom|
+    | 50|  50.0| NULL|
+    +---+------+-----+
+    <BLANKLINE>
+    >>> df.na.drop(thresh=2).count()
+    2
+    >>> df.na.replace("Alice", "Ann").select("name").first()
+    Row(name='Ann')
+    """
+
     def __init__(self, df: DataFrame):
         self._df = df
 
@@ -52,6 +72,12 @@ class DataFrameNaFunctions:
         return [by_lower[n.lower()] for n in names]
 
     def fill(self, value: Any, subset: Any = None) -> DataFrame:
+        """Replace nulls by ``value`` in the columns of a matching type (all, ``subset``, or a dict's keys).
+
+        >>> df = spark.createDataFrame([(1, None), (None, "x")], "a INT, b STRING")
+        >>> df.na.fill({"a": 0, "b": "?"}).collect()
+        [Row(a=1, b='?'), Row(a=0, b='x')]
+        """
         if isinstance(value, dict):
             values = {k.lower(): v for k, v in value.items()}
             targets = {f.name: values[f.name.lower()] for f in self._fields(list(value))}
@@ -68,6 +94,12 @@ class DataFrameNaFunctions:
         return self._df.withColumns(replaced) if replaced else self._df
 
     def drop(self, how: str = "any", thresh: int | None = None, subset: Any = None) -> DataFrame:
+        """Drop rows with a null (``how="any"``), only all-null rows (``"all"``), or fewer than ``thresh`` values.
+
+        >>> df = spark.createDataFrame([(1, None), (None, None), (3, 4)], "a INT, b INT")
+        >>> df.na.drop().collect(), df.na.drop(how="all").count()
+        ([Row(a=3, b=4)], 2)
+        """
         if how not in ("any", "all"):
             raise EmberValueError("VALUE_NOT_ANY_OR_ALL", f"Value for `how` must be 'any' or 'all', got '{how}'.")
         fields = self._fields(subset)
@@ -81,6 +113,14 @@ class DataFrameNaFunctions:
         return self._df.filter(present >= need)
 
     def replace(self, to_replace: Any, value: Any = None, subset: Any = None) -> DataFrame:
+        """Replace values equal to ``to_replace`` (a value, list or dict) in columns of a matching type.
+
+        >>> df = spark.createDataFrame([(1, "a"), (2, "b")], ["n", "s"])
+        >>> df.na.replace({"a": "A", "b": "B"}).collect()
+        [Row(n=1, s='A'), Row(n=2, s='B')]
+        >>> df.na.replace(1, 10, subset=["n"]).collect()
+        [Row(n=10, s='a'), Row(n=2, s='b')]
+        """
         mapping = to_replace if isinstance(to_replace, dict) else (
             dict(zip(to_replace, value if isinstance(value, (list, tuple)) else [value] * len(to_replace)))
             if isinstance(to_replace, (list, tuple)) else {to_replace: value})

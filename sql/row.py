@@ -12,7 +12,20 @@ __all__ = ["Row"]
 
 
 class Row(tuple):
-    """A row of a DataFrame: fields by position (``row[0]``), name (``row["a"]``, ``row.a``)."""
+    """A row of a DataFrame: fields by position (``row[0]``), name (``row["a"]``, ``row.a``).
+
+    >>> from ember.sql import Row
+    >>> row = Row(name="Alice", age=11)
+    >>> row
+    Row(name='Alice', age=11)
+    >>> row.name, row["age"], row[1], "name" in row
+    ('Alice', 11, 11, True)
+    >>> Person = Row("name", "age")
+    >>> Person("Bob", 5)
+    Row(name='Bob', age=5)
+    >>> Row(1, 2) == (1, 2)
+    True
+    """
 
     __fields__: list[str]
 
@@ -36,7 +49,12 @@ class Row(tuple):
         return "__fields__" in self.__dict__
 
     def asDict(self, recursive: bool = False) -> dict[str, Any]:
-        """The row as a ``dict``; with ``recursive``, nested rows (also in lists and dicts) too."""
+        """The row as a ``dict``; with ``recursive``, nested rows (also in lists and dicts) too.
+
+        >>> from ember.sql import Row
+        >>> Row(key=1, value=Row(name="a", age=2)).asDict(True)
+        {'key': 1, 'value': {'name': 'a', 'age': 2}}
+        """
         if not self._has_fields():
             raise TypeError("Cannot convert a Row class into dict")
         if not recursive:

@@ -46,8 +46,9 @@ class WindowSpec:
     Examples
     --------
     >>> from ember.sql import Window, functions as F
-    >>> F.sum("x").over(Window.partitionBy("k").orderBy("v").rowsBetween(-1, Window.currentRow))
-    Column<'sum(x) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST ROWS BETWEEN -1 FOLLOWING AND CURRENT ROW)'>
+    >>> df = spark.createDataFrame([(1, "a", 1)], ["x", "k", "v"])
+    >>> df.select(F.sum("x").over(Window.partitionBy("k").orderBy("v").rowsBetween(-1, Window.currentRow))).columns
+    ['sum(x) OVER (PARTITION BY k ORDER BY v ASC NULLS FIRST ROWS BETWEEN -1 FOLLOWING AND CURRENT ROW)']
     """
 
     __slots__ = ("_spec",)
@@ -61,10 +62,12 @@ class WindowSpec:
                                                changes.get("frame", s.frame)))
 
     def partitionBy(self, *cols: Any) -> WindowSpec:
+        """The columns that split rows into independent windows."""
         keys: tuple[Expression, ...] = tuple(_col_expr(c) for c in _columns(cols))
         return self._with(partition=keys)
 
     def orderBy(self, *cols: Any) -> WindowSpec:
+        """The order of rows within each window (ranking functions and frames follow it)."""
         return self._with(orders=tuple(_order(c) for c in _columns(cols)))
 
     def rowsBetween(self, start: int, end: int) -> WindowSpec:
@@ -78,7 +81,24 @@ class WindowSpec:
 
 
 class Window:
-    """Entry points that start a ``WindowSpec``, and the frame boundary constants."""
+    """Entry points that start a ``WindowSpec``, and the frame boundary constants.
+
+    >>> from ember.sql import Window, functions as F
+    >>> df = spark.createDataFrame([("a", 1), ("a", 2), ("a", 3), ("b", 1)], ["k", "v"])
+    >>> w = Window.partitionBy("k").orderBy("v")
+    >>> df.select("k", "v", F.row_number().over(w).alias("n"),
+    ...           F.sum("v").over(w.rowsBetween(Window.unboundedPreceding, Window.currentRow)).alias("running"),
+    ...           F.sum("v").over(w.rangeBetween(-1, 1)).alias("near")).orderBy("k", "v").show()
+    +---+---+---+-------+----+
+    |  k|  v|  n|running|near|
+    +---+---+---+-------+----+
+    |  a|  1|  1|      1|   3|
+    |  a|  2|  2|      3|   6|
+    |  a|  3|  3|      6|   5|
+    |  b|  1|  1|      1|   1|
+    +---+---+---+-------+----+
+    <BLANKLINE>
+    """
 
     unboundedPreceding: int = _JAVA_MIN_LONG
     unboundedFollowing: int = _JAVA_MAX_LONG

@@ -122,3 +122,12 @@ def test_local_masters_try_each_task_once_like_spark(make_context):
 def test_configured_max_failures_applies_to_local_masters(make_context):
     context = make_context("local[2]", {"spark.task.maxFailures": "2"})
     assert context.parallelize([1, 2], 2).map(_fail_first_attempt).collect() == [1, 2]
+
+
+def test_get_error_class_is_get_condition_with_pysparks_deprecation_warning():
+    from ember.errors import AnalysisException
+
+    error = AnalysisException("UNRESOLVED_COLUMN.WITH_SUGGESTION", "A column ... cannot be resolved.", "42703")
+    with pytest.warns(FutureWarning, match="^Deprecated in 4.0.0, use getCondition instead.$"):
+        assert error.getErrorClass() == "UNRESOLVED_COLUMN.WITH_SUGGESTION"
+    assert error.getCondition() == "UNRESOLVED_COLUMN.WITH_SUGGESTION" and error.getSqlState() == "42703"

@@ -1,0 +1,1 @@
+"""PySpark's ``pyspark.sql.pandas`` import paths (``pyspark.sql.pandas.functions``)."""
