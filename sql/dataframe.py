@@ -429,8 +429,11 @@ class DataFrame:
                            "subqueries only, not lateral ones (SQL's LATERAL subqueries are refused too)")
 
     def zip(self, other: DataFrame) -> DataFrame:
-        raise _unsupported("DataFrame.zip", "Ember cannot yet check that two plans are row-aligned projections of "
-                           "one source; select the columns from one DataFrame instead")
+        """This DataFrame's columns, then ``other``'s, row by row: both must be projections
+        (``select``, ``withColumn``, ...) of the same plan, else ``ZIP_PLANS_NOT_MERGEABLE``."""
+        from ember.sql.plan.zip_plans import zip_plans
+
+        return self._with(zip_plans(self._plan, other._plan))
 
     def nearestByJoin(self, other: DataFrame, rankingExpression: Column, numResults: int, mode: str,
                       direction: str, *, joinType: str = "inner") -> DataFrame:
@@ -464,14 +467,18 @@ class DataFrame:
                                 f"parameter with name `{colName}` cannot be resolved. ", "42703")
 
     def repartitionById(self, numPartitions: int, partitionIdCol: Any) -> DataFrame:
-        if not isinstance(numPartitions, int):
+        """``numPartitions`` partitions; each row goes to the one its ``INT`` column names (modulo
+        ``numPartitions``; NULL to partition 0)."""
+        from ember.sql.plan.repartition_by_id import repartition_by_id
+
+        if isinstance(numPartitions, bool) or not isinstance(numPartitions, int):
             raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `numPartitions` should be int, got "
                                    f"{type(numPartitions).__name__}.")
         if numPartitions <= 0:
             raise PySparkValueError("VALUE_NOT_POSITIVE", f"Value for `numPartitions` must be positive, got "
                                     f"'{numPartitions}'.")
-        raise _unsupported("DataFrame.repartitionById", "Ember's exchanges partition by hash, range or round "
-                           "robin only")
+        with analysed_by(self.sparkSession):
+            return self._with(repartition_by_id(self._plan, numPartitions, _col_expr(partitionIdCol)))
 
     def orderBy(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
         """Sort by columns, names or 1-based ordinals (``orderBy(-2)``: the 2nd column, descending)."""
