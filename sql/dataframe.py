@@ -437,8 +437,11 @@ class DataFrame:
 
     def nearestByJoin(self, other: DataFrame, rankingExpression: Column, numResults: int, mode: str,
                       direction: str, *, joinType: str = "inner") -> DataFrame:
-        raise _unsupported("DataFrame.nearestByJoin", "use crossJoin with a row_number() window over the ranking "
-                           "expression, partitioned by the left side's columns")
+        """For each row, its ``numResults`` best rows of ``other`` by ``rankingExpression``
+        (``distance``: smallest first; ``similarity``: largest), from the full cross product."""
+        from ember.sql.nearest_join import nearest_by_join
+
+        return nearest_by_join(self, other, rankingExpression, numResults, mode, direction, joinType)
 
     def asTable(self) -> Any:
         raise _unsupported("DataFrame.asTable", "it passes a table argument to a Python UDTF, and Ember has no "
