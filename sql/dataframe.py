@@ -453,11 +453,11 @@ class DataFrame:
                            "df.toPandas() instead")
 
     def withMetadata(self, columnName: str, metadata: dict[str, Any]) -> DataFrame:
+        """The column ``columnName`` with ``metadata`` as its ``StructField.metadata`` (replacing any)."""
         if not isinstance(metadata, dict):
             raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `metadata` should be dict, got "
                                    f"{type(metadata).__name__}.")
-        raise _unsupported("DataFrame.withMetadata", "Ember's columns carry no metadata (StructField.metadata) "
-                           "through queries")
+        return self.withColumn(columnName, Column(E.Alias.make(self._resolve_name(columnName), columnName, metadata)))
 
     def metadataColumn(self, colName: str) -> Column:
         """Refused: file sources' ``_metadata`` column is not supported; other plans have none (Spark's error)."""
