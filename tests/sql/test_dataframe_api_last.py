@@ -1,6 +1,7 @@
 """The last DataFrame methods: observe and Observation, writeTo (DataFrameWriterV2), mergeInto
-(MergeIntoWriter), and the methods Ember refuses by name. Expected metrics, rows and error
-classes were captured from PySpark 4.3 (classic session, local[2]) on the same inputs."""
+(MergeIntoWriter), repartitionById, zip, nearestByJoin, column metadata (withMetadata,
+alias(metadata=)), and the methods Ember refuses by name. Expected metrics, rows, metadata and
+error classes were captured from PySpark 4.3 (classic session, local[2]) on the same inputs."""
 
 from __future__ import annotations
 
@@ -251,12 +252,8 @@ def test_mergeInto_is_refused_for_session_catalog_tables(people):
 # ---------------------------------------------------------------- refused and checked arguments
 @pytest.mark.parametrize("call", [
     lambda d: d.lateralJoin(d),
-    lambda d: d.zip(d),
-    lambda d: d.nearestByJoin(d, F.lit(1), 1, "exact", "distance"),
     lambda d: d.asTable(),
     lambda d: d.plot,
-    lambda d: d.withMetadata("age", {"k": 1}),
-    lambda d: d.repartitionById(2, "age"),
     lambda d: F.col("age").outer(),
 ])
 def test_unsupported_methods_are_refused_by_name(df, call):
@@ -284,3 +281,150 @@ def test_metadataColumn_of_local_rows_is_unresolved_as_in_pyspark(df, tmp_path, 
     df.write.parquet(str(tmp_path / "p"))
     with pytest.raises(PySparkNotImplementedError, match="_metadata column of file sources"):
         spark.read.parquet(str(tmp_path / "p")).metadataColumn("_metadata")
+
+
+# ---------------------------------------------------------------- repartitionById
+def test_repartitionById_puts_each_row_in_the_partition_it_names(spark):
+    ids = spark.range(10).withColumn("pid", (F.col("id") % 3).cast("int"))
+    rows = ids.repartitionById(3, "pid").select("id", "pid", F.spark_partition_id().alias("p")).orderBy("id")
+    assert [(r.id, r.p) for r in rows.collect()] == [(i, i % 3) for i in range(10)]  # From PySpark 4.3.
+    assert ids.repartitionById(4, "pid").rdd.getNumPartitions() == 4
+
+
+def test_repartitionById_takes_ids_modulo_the_count_and_sends_null_to_0(spark):
+    df = spark.createDataFrame([(1, -1), (2, None), (3, 7), (4, -5)], "a int, p int")
+    rows = df.repartitionById(3, "p").select("a", F.spark_partition_id().alias("sp")).orderBy("a").collect()
+    assert [tuple(r) for r in rows] == [(1, 2), (2, 0), (3, 1), (4, 1)]  # From PySpark 4.3.
+
+
+def test_repartitionById_needs_an_int_column(spark):
+    with pytest.raises(AnalysisException) as e:
+        spark.range(5).repartitionById(2, F.col("id") + 1)
+    assert e.value.error_class == "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE"  # From PySpark 4.3.
+    assert ('Cannot resolve "direct_shuffle_partition_id((id + 1))" due to data type mismatch: The first parameter '
+            'requires the "INT" type, however "(id + 1)" has the type "BIGINT".') in str(e.value)
+
+
+# ---------------------------------------------------------------- zip
+@pytest.fixture
+def abc(spark):
+    return spark.createDataFrame([(1, 2, 3), (4, 5, 6)], ["a", "b", "c"])
+
+
+def test_zip_puts_projections_of_one_plan_side_by_side(spark, abc):
+    # From PySpark 4.3.
+    assert abc.select("a").zip(abc.select("b")).collect() == [Row(a=1, b=2), Row(a=4, b=5)]
+    zipped = abc.select((F.col("a") + 1).alias("x")).zip(abc.withColumn("y", F.col("b") * 2).select("y", "c"))
+    assert zipped.collect() == [Row(x=2, y=4, c=3), Row(x=5, y=10, c=6)]
+    chained = abc.select("a", "b").withColumnRenamed("a", "q").select("q").zip(
+        abc.select("c").withColumn("d", F.col("c") + 1))
+    assert chained.collect() == [Row(q=1, c=3, d=4), Row(q=4, c=6, d=7)]
+    assert [tuple(r) for r in abc.zip(abc.select("b")).collect()] == [(1, 2, 3, 2), (4, 5, 6, 5)]
+    assert abc.select("a").zip(abc.select("a")).columns == ["a", "a"]
+    assert abc.filter("a > 1").select("a").zip(abc.filter("a > 1").select("c")).collect() == [Row(a=4, c=6)]
+    assert abc.alias("l").select("a").zip(abc.alias("r").select("b")).collect() == [Row(a=1, b=2), Row(a=4, b=5)]
+    # The same steps over the same source, built twice, are one plan.
+    assert spark.range(3).zip(spark.range(3).select((F.col("id") * 10).alias("t"))).collect() == [
+        Row(id=0, t=0), Row(id=1, t=10), Row(id=2, t=20)]
+
+
+@pytest.mark.parametrize("other", [
+    lambda spark, abc: abc.select("c"),  # the left side is filtered, this one is not
+    lambda spark, abc: spark.createDataFrame([(1, 4)], ["a", "c"]).select("c"),  # another source
+])
+def test_zip_of_plans_not_known_to_align_is_refused(spark, abc, other):
+    with pytest.raises(AnalysisException) as e:
+        abc.filter("a > 1").select("a").zip(other(spark, abc))
+    assert e.value.error_class == "ZIP_PLANS_NOT_MERGEABLE"  # From PySpark 4.3.
+    assert "They must produce the same canonicalized plan after stripping outer Project chains" in str(e.value)
+
+
+# ---------------------------------------------------------------- nearestByJoin
+@pytest.fixture
+def users(spark):
+    return spark.createDataFrame([(1, 10.0), (2, 20.0), (3, 30.0)], ["user_id", "score"])
+
+
+@pytest.fixture
+def products(spark):
+    return spark.createDataFrame([("A", 11.0), ("B", 22.0), ("C", 5.0)], ["product", "pscore"])
+
+
+def test_nearestByJoin_keeps_each_rows_best_matches(users, products):
+    u, p = users, products
+    best = u.nearestByJoin(p, -F.abs(u.score - p.pscore), 1, "exact", "similarity")
+    assert best.columns == ["user_id", "score", "product", "pscore"]
+    # From PySpark 4.3 (its docstring example).
+    assert [tuple(r) for r in best.select("user_id", "product").orderBy("user_id").collect()] == [
+        (1, "A"), (2, "B"), (3, "B")]
+    two = sorted(tuple(r) for r in u.nearestByJoin(p, F.abs(u.score - p.pscore), 2, "approx", "distance").collect())
+    assert two == [(1, 10.0, "A", 11.0), (1, 10.0, "C", 5.0), (2, 20.0, "A", 11.0), (2, 20.0, "B", 22.0),
+                   (3, 30.0, "A", 11.0), (3, 30.0, "B", 22.0)]
+    doubled = u.union(u).nearestByJoin(p, F.abs(u.score - p.pscore), 1, "exact", "distance")
+    assert sorted(r.product for r in doubled.collect()) == ["A", "A", "B", "B", "B", "B"]
+
+
+def test_nearestByJoin_skips_null_rankings_and_leftouter_keeps_unmatched_rows(users, products):
+    u, p = users, products
+    ranking = F.when(p.product == "A", None).otherwise(F.abs(u.score - p.pscore))
+    rows = u.nearestByJoin(p, ranking, 1, "exact", "distance").collect()
+    assert sorted((r.user_id, r.product) for r in rows) == [(1, "C"), (2, "B"), (3, "B")]  # From PySpark 4.3.
+    for right, rank in ((p.filter("pscore > 100"), F.abs(u.score - p.pscore)), (p, F.lit(None).cast("double"))):
+        outer = u.nearestByJoin(right, rank, 2, "exact", "distance", joinType="leftouter").collect()
+        assert sorted(tuple(r) for r in outer) == [(1, 10.0, None, None), (2, 20.0, None, None),
+                                                   (3, 30.0, None, None)]
+        assert u.nearestByJoin(right, rank, 2, "exact", "distance").collect() == []
+
+
+@pytest.mark.parametrize("args, kwargs, error", [
+    ((1, "exact", "distance"), {"joinType": "cross"}, "NEAREST_BY_JOIN.UNSUPPORTED_JOIN_TYPE"),
+    ((0, "exact", "distance"), {}, "NEAREST_BY_JOIN.NUM_RESULTS_OUT_OF_RANGE"),
+    ((100001, "exact", "distance"), {}, "NEAREST_BY_JOIN.NUM_RESULTS_OUT_OF_RANGE"),
+    ((1, "bogus", "distance"), {}, "NEAREST_BY_JOIN.UNSUPPORTED_MODE"),
+    ((1, "exact", "bogus"), {}, "NEAREST_BY_JOIN.UNSUPPORTED_DIRECTION"),
+])
+def test_nearestByJoin_checks_its_arguments_as_spark_does(users, products, args, kwargs, error):
+    with pytest.raises(AnalysisException) as e:
+        users.nearestByJoin(products, F.abs(users.score - products.pscore), *args, **kwargs)
+    assert e.value.error_class == error  # From PySpark 4.3.
+    with pytest.raises(AnalysisException) as e:
+        users.nearestByJoin(products, F.sum(products.pscore), 1, "exact", "distance")
+    assert e.value.error_class == "UNSUPPORTED_EXPR_FOR_OPERATOR"
+
+
+# ---------------------------------------------------------------- column metadata
+def test_withMetadata_sets_a_columns_metadata_and_queries_carry_it(spark, df):
+    meta = {"comment": "years", "n": 1, "nested": {"a": [1, 2]}}
+    marked = df.withMetadata("age", meta)
+    # From PySpark 4.3.
+    assert marked.schema["age"].metadata == meta
+    assert marked.columns == ["name", "age"] and marked.collect() == df.collect()
+    assert marked.select("age").schema["age"].metadata == meta
+    assert marked.filter("age > 1").schema["age"].metadata == meta
+    assert marked.select(F.col("age").alias("a2")).schema["a2"].metadata == meta
+    assert marked.withColumnRenamed("age", "yrs").schema["yrs"].metadata == meta
+    assert marked.union(df).schema["age"].metadata == meta
+    assert df.withMetadata("name", {"k": 1}).groupBy("name").count().schema["name"].metadata == {"k": 1}
+    assert marked.select((F.col("age") + 1).alias("a1")).schema["a1"].metadata == {}
+    assert marked.withColumn("age", F.col("age") + 1).schema["age"].metadata == {}
+    assert marked.withMetadata("age", {"z": 2}).schema["age"].metadata == {"z": 2}
+    assert df.withMetadata("AGE", {"k": "v"}).columns == ["name", "AGE"]
+    assert df.select(F.col("age").alias("a3", metadata={"m": 1})).schema["a3"].metadata == {"m": 1}
+    assert df.withMetadata("age", {"k": 1.5, "b": True, "s": None}).schema.json() == (
+        '{"fields":[{"metadata":{},"name":"name","nullable":true,"type":"string"},{"metadata":{"b":true,"k":1.5,'
+        '"s":null},"name":"age","nullable":true,"type":"long"}],"type":"struct"}')
+
+
+def test_createDataFrame_keeps_the_schemas_metadata(spark):
+    from ember.sql import types as T
+
+    schema = T.StructType([T.StructField("x", T.LongType(), True, {"c": "d"})])
+    assert spark.createDataFrame([(1,)], schema).schema["x"].metadata == {"c": "d"}  # From PySpark 4.3.
+
+
+def test_metadata_errors_are_pysparks(df):
+    with pytest.raises(AnalysisException) as e:
+        df.withMetadata("nope", {"a": 1})
+    assert e.value.error_class == "UNRESOLVED_COLUMN.WITH_SUGGESTION"  # From PySpark 4.3.
+    with pytest.raises(PySparkValueError, match="ONLY_ALLOWED_FOR_SINGLE_COLUMN"):
+        F.col("a").alias("x", "y", metadata={"a": 1})
