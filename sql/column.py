@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember.sql import types as T
-from ember.errors import PySparkNotImplementedError, PySparkValueError
+from ember.errors import PySparkValueError
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions import (
     Add, Alias, And, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
@@ -154,9 +154,11 @@ class Column:
     name = alias
 
     def outer(self) -> Column:
-        raise PySparkNotImplementedError("UNSUPPORTED_FEATURE", "Column.outer is not supported by Ember: correlated "
-                                         "references from a DataFrame subquery (lateralJoin, scalar(), exists()) "
-                                         "need a decorrelation Ember does not have; write the subquery in SQL.")
+        """This column as a reference to the enclosing query's column, for a DataFrame used as a
+        subquery (``lateralJoin``, ``scalar()``, ``exists()``)."""
+        from ember.sql.expressions.lazy_outer import LazyOuterReference
+
+        return Column(LazyOuterReference(self._expr))
 
     def cast(self, dataType: T.DataType | str) -> Column:
         return Column(Cast(self._expr, _data_type(dataType)))

@@ -425,8 +425,11 @@ class DataFrame:
                              "by Ember.")
 
     def lateralJoin(self, other: DataFrame, on: Column | None = None, how: str | None = None) -> DataFrame:
-        raise _unsupported("DataFrame.lateralJoin", "Ember's optimizer decorrelates IN, EXISTS and scalar "
-                           "subqueries only, not lateral ones (SQL's LATERAL subqueries are refused too)")
+        """Join with ``other`` evaluated per row of this DataFrame, whose columns it reads through
+        ``Column.outer()`` (decorrelated into an ordinary join, never run once per row)."""
+        from ember.sql.lateral_join import lateral_join
+
+        return lateral_join(self, other, on, how)
 
     def zip(self, other: DataFrame) -> DataFrame:
         """This DataFrame's columns, then ``other``'s, row by row: both must be projections

@@ -1,6 +1,6 @@
 """The last DataFrame methods: observe and Observation, writeTo (DataFrameWriterV2), mergeInto
 (MergeIntoWriter), repartitionById, zip, nearestByJoin, column metadata (withMetadata,
-alias(metadata=)), and the methods Ember refuses by name. Expected metrics, rows, metadata and
+alias(metadata=)), lateralJoin and Column.outer, and the methods Ember refuses by name. Expected metrics, rows, metadata and
 error classes were captured from PySpark 4.3 (classic session, local[2]) on the same inputs."""
 
 from __future__ import annotations
@@ -251,10 +251,8 @@ def test_mergeInto_is_refused_for_session_catalog_tables(people):
 
 # ---------------------------------------------------------------- refused and checked arguments
 @pytest.mark.parametrize("call", [
-    lambda d: d.lateralJoin(d),
     lambda d: d.asTable(),
     lambda d: d.plot,
-    lambda d: F.col("age").outer(),
 ])
 def test_unsupported_methods_are_refused_by_name(df, call):
     with pytest.raises(PySparkNotImplementedError, match="UNSUPPORTED_FEATURE") as e:
@@ -428,3 +426,78 @@ def test_metadata_errors_are_pysparks(df):
     assert e.value.error_class == "UNRESOLVED_COLUMN.WITH_SUGGESTION"  # From PySpark 4.3.
     with pytest.raises(PySparkValueError, match="ONLY_ALLOWED_FOR_SINGLE_COLUMN"):
         F.col("a").alias("x", "y", metadata={"a": 1})
+
+
+# ---------------------------------------------------------------- lateralJoin and Column.outer
+@pytest.fixture
+def customers(spark):
+    return spark.createDataFrame([(1, "Alice"), (2, "Bob"), (3, "Charlie"), (4, "Diana")], ["customer_id", "name"])
+
+
+@pytest.fixture
+def orders(spark):
+    return spark.createDataFrame([(101, 1, "2024-01-10", 5), (102, 1, "2024-02-15", 2), (105, 1, "2024-03-20", 4),
+                                  (103, 2, "2024-01-12", 8), (104, 2, "2024-03-05", 7), (106, 3, "2024-04-05", 1)],
+                                 ["order_id", "customer_id", "order_date", "qty"])
+
+
+def _of_customer(orders):
+    return orders.alias("o").where(F.col("o.customer_id") == F.col("c.customer_id").outer())
+
+
+def test_lateralJoin_reads_the_left_rows_columns_through_outer(customers, orders):
+    c = customers.alias("c")
+    # From PySpark 4.3.
+    inner = c.lateralJoin(_of_customer(orders).select("order_id", "qty"))
+    assert sorted(tuple(r) for r in inner.collect()) == [
+        (1, "Alice", 101, 5), (1, "Alice", 102, 2), (1, "Alice", 105, 4), (2, "Bob", 103, 8), (2, "Bob", 104, 7),
+        (3, "Charlie", 106, 1)]
+    left = c.lateralJoin(_of_customer(orders).select("order_id", "qty"), on=F.col("qty") > 4, how="left")
+    assert sorted(tuple(r) for r in left.collect()) == [
+        (1, "Alice", 101, 5), (2, "Bob", 103, 8), (2, "Bob", 104, 7), (3, "Charlie", None, None),
+        (4, "Diana", None, None)]
+    later = c.lateralJoin(orders.alias("o").where(F.col("o.customer_id") > F.col("c.customer_id").outer())
+                          .select("order_id"))
+    assert sorted(tuple(r) for r in later.collect()) == [
+        (1, "Alice", 103), (1, "Alice", 104), (1, "Alice", 106), (2, "Bob", 106)]
+    assert c.lateralJoin(_of_customer(orders)).columns == [
+        "customer_id", "name", "order_id", "customer_id", "order_date", "qty"]
+
+
+def test_lateralJoin_keeps_each_rows_top_rows_and_projects_outer_columns(spark, customers, orders):
+    c = customers.alias("c")
+    latest = _of_customer(orders).select("order_id", "order_date").orderBy(F.col("order_date").desc()).limit(2)
+    rows = c.lateralJoin(latest, how="left").orderBy("customer_id", "order_id").collect()
+    # From PySpark 4.3 (its docstring example).
+    assert [tuple(r) for r in rows] == [
+        (1, "Alice", 102, "2024-02-15"), (1, "Alice", 105, "2024-03-20"), (2, "Bob", 103, "2024-01-12"),
+        (2, "Bob", 104, "2024-03-05"), (3, "Charlie", 106, "2024-04-05"), (4, "Diana", None, None)]
+    tens = c.lateralJoin(spark.range(1).select((F.col("c.customer_id").outer() * 10).alias("x")))
+    assert sorted(r.x for r in tens.collect()) == [10, 20, 30, 40]
+    assert c.lateralJoin(orders.select("order_id"), how="cross").count() == 24
+
+
+def test_outer_columns_in_scalar_and_exists_subqueries(customers, orders):
+    c = customers.alias("c")
+    counts = c.select("name", _of_customer(orders).select(F.count("*")).scalar().alias("n"))
+    # From PySpark 4.3.
+    assert sorted(tuple(r) for r in counts.collect()) == [("Alice", 3), ("Bob", 2), ("Charlie", 1), ("Diana", 0)]
+    assert sorted(r.name for r in c.where(_of_customer(orders).exists()).collect()) == ["Alice", "Bob", "Charlie"]
+
+
+def test_lateralJoin_errors(customers, orders):
+    c = customers.alias("c")
+    with pytest.raises(AnalysisException, match="Unsupported join type 'right'. Supported join types include: "
+                       "'inner', 'leftouter', 'left', 'left_outer', 'cross'.") as e:
+        c.lateralJoin(orders, how="right")
+    assert e.value.error_class == "UNSUPPORTED_JOIN_TYPE"  # From PySpark 4.3.
+    with pytest.raises(AnalysisException) as e:
+        orders.where(F.col("customer_id") == F.col("c.customer_id").outer()).collect()
+    assert e.value.error_class.startswith("UNRESOLVED_COLUMN")  # From PySpark 4.3 (WITH_SUGGESTION there).
+    with pytest.raises(AnalysisException) as e:
+        c.lateralJoin(orders.where(F.col("customer_id") == F.col("zz").outer()))
+    assert e.value.error_class == "UNRESOLVED_COLUMN.WITH_SUGGESTION"  # From PySpark 4.3.
+    per_row_count = _of_customer(orders).agg(F.count("*").alias("n"))
+    with pytest.raises(AnalysisException, match="a correlated reference under Aggregate") as e:
+        c.lateralJoin(per_row_count)
+    assert e.value.error_class == "UNSUPPORTED_FEATURE"
