@@ -16,7 +16,7 @@ import warnings
 
 import pytest
 
-from ember import SparkContext, StorageLevel
+from ember import StorageLevel
 import ember.sql as ember_sql
 import ember.sql.functions as ember_functions
 import ember.sql.types as ember_types
