@@ -336,8 +336,11 @@ class SparkSession:
         if isinstance(schema, T.StructType):
             schema = T._check_supported(schema)
         table = self._to_table(data, schema)
-        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id())
-                      for f in from_arrow_schema(table.schema).fields)
+        fields = from_arrow_schema(table.schema).fields
+        metadata = [f.metadata or None for f in schema.fields] if isinstance(schema, T.StructType) else []
+        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id(), (),
+                                         metadata[i] if len(metadata) == len(fields) else None)
+                      for i, f in enumerate(fields))
         return DataFrame(self, L.LocalRelation(attrs, table))
 
     def _to_table(self, data: Any, schema: Any) -> pa.Table:
