@@ -86,13 +86,20 @@ class Builder:
             return SparkSession(sc, dict(self._options))
 
 
-def _give_rdds_to_df(session: SparkSession) -> None:
+def _give_rdds_to_df() -> None:
     """``rdd.toDF(schema)``, as PySpark adds it once a session exists: ``createDataFrame(rdd, ...)``."""
     from ember.rdd.rdd import RDD
 
     def toDF(self: RDD, schema: Any = None, sampleRatio: float | None = None) -> DataFrame:
-        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``)."""
-        return session.createDataFrame(self, schema, sampleRatio)
+        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``).
+
+        The active session builds it when it runs on this RDD's context; otherwise a session over
+        that context does (a session on another, perhaps stopped, context cannot read the RDD).
+        """
+        active = SparkSession._active
+        if active is None or active._stopped or active.sparkContext is not self.ctx:
+            active = SparkSession(self.ctx)
+        return active.createDataFrame(self, schema, sampleRatio)
 
     RDD.toDF = toDF
 
@@ -138,7 +145,7 @@ class SparkSession:
         self._tags = SessionTags(sparkContext)
         self._data_sources = DataSourceRegistration(self)
         self._stopped = False
-        _give_rdds_to_df(self)
+        _give_rdds_to_df()
         if SparkSession._active is None or SparkSession._active._stopped:
             SparkSession._active = self  # as in PySpark, newSession() does not become the active one
 
