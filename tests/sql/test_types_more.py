@@ -67,12 +67,21 @@ def test_char_schema_in_createDataFrame_reads_as_string(spark):
     assert df.collect() == [Row(c="ab")]
 
 
+def test_char_schema_of_a_reader_reads_as_string(spark, tmp_path):
+    (tmp_path / "c.csv").write_text("ab\n")
+    df = spark.read.schema(T.StructType([T.StructField("c", T.VarcharType(3))])).csv(str(tmp_path / "c.csv"))
+    assert df.schema == T.StructType([T.StructField("c", T.StringType())])
+    assert df.collect() == [Row(c="ab")]
+
+
 @pytest.mark.parametrize("dt", [T.TimeType(), T.CalendarIntervalType(), T.VariantType()])
 def test_types_without_engine_support_are_refused_in_plans(spark, dt):
     with pytest.raises(EmberTypeError, match=re.escape(f"The data type {dt.simpleString().upper()} is not supported")):
         spark.range(1).select(F.lit(1).cast(dt))
     with pytest.raises(EmberTypeError, match="not supported by Ember's engine"):
         spark.createDataFrame([], T.StructType([T.StructField("x", T.ArrayType(dt))]))
+    with pytest.raises(EmberTypeError, match="not supported by Ember's engine"):
+        spark.read.schema(T.StructType([T.StructField("x", dt)]))
     assert spark.range(2).count() == 2
 
 
