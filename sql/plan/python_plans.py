@@ -2,10 +2,11 @@
 
 - ``MapInBatches``: ``mapInPandas`` / ``mapInArrow``: an iterator of the partition's batches in,
   an iterator of batches of the declared schema out.
-- ``FlatMapGroupsInPandas``: ``groupBy(...).applyInPandas``: each group as one DataFrame in,
-  a DataFrame of the declared schema out.
-- ``FlatMapCoGroupsInPandas``: ``cogroup(...).applyInPandas``: each key's groups from both
-  sides in, one DataFrame out.
+- ``FlatMapGroupsInPandas``: ``groupBy(...).applyInPandas`` / ``applyInArrow`` (``kind``
+  ``"pandas"`` or ``"arrow"``): each group as one pandas DataFrame or Arrow table in (or, when
+  ``iterator``, as an iterator of them), data of the declared schema out.
+- ``FlatMapCoGroupsInPandas``: ``cogroup(...).applyInPandas`` / ``applyInArrow``: each key's
+  groups from both sides in, one DataFrame or table out.
 
 Their output attributes are fixed when the node is built (the declared schema gets fresh
 expression ids), and their grouping keys are resolved against their own child then, so the
@@ -21,7 +22,7 @@ from ember.sql import types as T
 from ember.sql.expressions import AttributeReference, Expression, new_expr_id
 from ember.sql.plan.logical import LogicalPlan, _attr_list
 
-__all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "attributes_of"]
+__all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "attributes_of", "flavoured"]
 
 
 def attributes_of(schema: T.StructType) -> tuple[AttributeReference, ...]:
@@ -47,10 +48,17 @@ class MapInBatches(LogicalPlan):
         return f"{name} {getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}"
 
 
+def flavoured(name: str, kind: str) -> str:
+    """A node's name for its kind: ``FlatMapGroupsInPandas`` or, for Arrow, ``FlatMapGroupsInArrow``."""
+    return name if kind == "pandas" else name.replace("Pandas", "Arrow")
+
+
 @dataclass(frozen=True, slots=True)
 class FlatMapGroupsInPandas(LogicalPlan):
     grouping: tuple[Expression, ...]
     func: Callable[..., Any] = field(repr=False)
+    kind: str  # "pandas" or "arrow"
+    iterator: bool  # the function takes and returns an iterator of batches
     attrs: tuple[AttributeReference, ...]
     child: LogicalPlan
 
@@ -62,7 +70,7 @@ class FlatMapGroupsInPandas(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return (f"FlatMapGroupsInPandas {_attr_list(self.grouping)}, "
+        return (f"{flavoured('FlatMapGroupsInPandas', self.kind)} {_attr_list(self.grouping)}, "
                 f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
 
 
@@ -71,6 +79,7 @@ class FlatMapCoGroupsInPandas(LogicalPlan):
     left_grouping: tuple[Expression, ...]
     right_grouping: tuple[Expression, ...]
     func: Callable[..., Any] = field(repr=False)
+    kind: str  # "pandas" or "arrow"
     attrs: tuple[AttributeReference, ...]
     left: LogicalPlan
     right: LogicalPlan
@@ -82,5 +91,5 @@ class FlatMapCoGroupsInPandas(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return (f"FlatMapCoGroupsInPandas {_attr_list(self.left_grouping)}, {_attr_list(self.right_grouping)}, "
+        return (f"{flavoured('FlatMapCoGroupsInPandas', self.kind)} {_attr_list(self.left_grouping)}, {_attr_list(self.right_grouping)}, "
                 f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
