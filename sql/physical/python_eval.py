@@ -14,7 +14,7 @@ pickled in the stage binary (once per task, never per row):
 
 The pandas and Arrow flavours of the grouped operations share this path; a node's ``kind``
 decides what a group is handed as and how results are checked (``group_io.py``). A function
-of two (three, for cogroup) parameters gets the key as a tuple first, as PySpark's: of Python
+of two (three, for cogroup) parameters gets the key as a tuple first, as PySpark's: of numpy
 values for pandas, of ``pyarrow.Scalar``s for Arrow.
 """
 
@@ -183,6 +183,14 @@ def _call_group(func: Callable[..., Any], key: tuple, data: list[Any]) -> Any:
     return func(*data)
 
 
+def _key_argument(scalars: tuple, kind: str) -> tuple:
+    """The key as the function gets it: Arrow scalars, or for pandas each value as a one-row pandas
+    column of its type holds it (``numpy.int64(1)``; a NULL int as ``nan``), as PySpark passes it."""
+    if kind == "arrow":
+        return scalars
+    return tuple(pa.array([s.as_py()], s.type).to_pandas().iloc[0] for s in scalars)
+
+
 def _group_results(func: Callable[..., Any], key: tuple, data: list[Any], kind: str, iterator: bool,
                    out_type: T.StructType, out_schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     """One call's result as batches; a generator, so the call itself happens on the first pull."""
@@ -205,10 +213,9 @@ def apply_groups(batches: Iterator[pa.RecordBatch], func: Callable[..., Any], ki
     """``applyInPandas`` / ``applyInArrow`` over one partition of the exchanged input."""
     names = _plain_names(in_schema)
     what = f"applyIn{kind.capitalize()}:{getattr(func, '__name__', 'function')}"
-    for key, (scalars, rows) in _groups(to_table(batches, in_schema), keys).items():
+    for scalars, rows in _groups(to_table(batches, in_schema), keys).values():
         data = group_input(rows.rename_columns(names), kind, iterator)
-        results = _group_results(func, scalars if kind == "arrow" else key, [data], kind, iterator,
-                                 out_type, out_schema)
+        results = _group_results(func, _key_argument(scalars, kind), [data], kind, iterator, out_type, out_schema)
         yield from _each_result(func, what, tuple(names), results)
 
 
@@ -227,8 +234,7 @@ def apply_cogroups(items: Iterator[tuple[int, tuple[int, pa.RecordBatch]]], func
         pair = [groups[i].get(key, empty[i]) for i in (0, 1)]
         scalars = pair[0][0] if key in groups[0] else pair[1][0]
         data = [group_input(rows.rename_columns(names[i]), kind, False) for i, (_, rows) in enumerate(pair)]
-        results = _group_results(func, scalars if kind == "arrow" else key, data, kind, False,
-                                 out_type, out_schema)
+        results = _group_results(func, _key_argument(scalars, kind), data, kind, False, out_type, out_schema)
         yield from _each_result(func, what, tuple(names[0] + names[1]), results)
 
 
