@@ -83,6 +83,7 @@ SURFACES = (
     Surface("DataFrame", "pyspark.sql:DataFrame", "ember.sql:DataFrame"),
     Surface("Column", "pyspark.sql:Column", "ember.sql:Column"),
     Surface("GroupedData", "pyspark.sql:GroupedData", "ember.sql:GroupedData"),
+    Surface("PandasCogroupedOps", "pyspark.sql:PandasCogroupedOps", "ember.sql.pandas_map:PandasCogroupedOps"),
     Surface("Row", "pyspark.sql:Row", "ember.sql:Row"),
     Surface("DataFrameReader", "pyspark.sql.readwriter:DataFrameReader", "ember.sql:DataFrameReader"),
     Surface("DataFrameWriter", "pyspark.sql.readwriter:DataFrameWriter", "ember.sql:DataFrameWriter"),
