@@ -1418,8 +1418,9 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
 
 
 from ember.sql.udf import PandasUDFType, pandas_udf, udf  # noqa: E402  (PySpark's functions.udf; sql/udf.py owns them)
+from ember.sql.udtf import udtf  # noqa: E402  (sql/udtf.py owns it)
 
-__all__ += ["udf", "pandas_udf", "PandasUDFType"]
+__all__ += ["udf", "pandas_udf", "PandasUDFType", "udtf"]
 
 # ---------------------------------------------------------------- families in sql/function_groups/
 from ember.sql.function_groups import datetime as _datetime, higher_order as _higher_order, json as _json  # noqa: E402

@@ -17,6 +17,7 @@ from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
 from ember.sql.udf import UDFRegistration
+from ember.sql.udtf import UDTFRegistration
 
 __all__ = ["SparkSession", "RuntimeConfig"]
 
@@ -125,6 +126,7 @@ class SparkSession:
         self.catalog = SessionCatalog(self, sparkContext)
         self.catalog._conf = self.conf
         self._udf_registration: UDFRegistration | None = None
+        self._udtf_registration: UDTFRegistration | None = None
         self._stopped = False
         _give_rdds_to_df(self)
         if SparkSession._active is None or SparkSession._active._stopped:
@@ -151,6 +153,13 @@ class SparkSession:
         if self._udf_registration is None:
             self._udf_registration = UDFRegistration(self)
         return self._udf_registration
+
+    @property
+    def udtf(self) -> UDTFRegistration:
+        """Register Python UDTFs for SQL (``spark.udtf.register``)."""
+        if self._udtf_registration is None:
+            self._udtf_registration = UDTFRegistration(self)
+        return self._udtf_registration
 
     @property
     def sparkContext(self) -> Any:

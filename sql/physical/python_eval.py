@@ -1,5 +1,6 @@
 """Where Python functions over whole batches and groups run: ``mapInPandas``/``mapInArrow``,
-``applyInPandas``/``applyInArrow`` and ``cogroup().applyInPandas``/``applyInArrow``.
+``applyInPandas``/``applyInArrow``, ``cogroup().applyInPandas``/``applyInArrow`` and Python
+UDTFs (``udtf_eval.py``).
 
 Each becomes one ``mapPartitions`` step in the worker processes, with the user's function
 pickled in the stage binary (once per task, never per row):
@@ -36,10 +37,12 @@ from ember.sql.physical import plan as P
 from ember.sql.physical.batches import ArrowIPC, arrow_schema, bind, to_table
 from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
 from ember.sql.physical.group_io import group_input, result_batches
+from ember.sql.physical.udtf_eval import run_udtf
 from ember.sql.plan import python_plans as PP
 from ember.sql.plan.logical import schema_of
 
-__all__ = ["MapInBatchesExec", "FlatMapGroupsExec", "FlatMapCoGroupsExec", "PYTHON_PLANNERS", "PYTHON_EXECUTORS"]
+__all__ = ["MapInBatchesExec", "FlatMapGroupsExec", "FlatMapCoGroupsExec", "EvalPythonUDTFExec", "PYTHON_PLANNERS",
+           "PYTHON_EXECUTORS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +82,18 @@ class FlatMapCoGroupsExec(P.PhysicalPlan):
 
 
 
+@dataclass(frozen=True, slots=True)
+class EvalPythonUDTFExec(P.PhysicalPlan):
+    name: str = ""
+    handler: type = field(default=None, repr=False)  # type: ignore[assignment]
+    args: tuple[E.Expression, ...] = ()
+    kwarg_names: tuple[str, ...] = ()
+    child: P.PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {P._list(self.output)}"
+
+
 # ---------------------------------------------------------------------------------- planning
 
 def _plan_map(node: PP.MapInBatches, children: list[P.PhysicalPlan], ctx: Any) -> P.PhysicalPlan:
@@ -107,10 +122,17 @@ def _plan_cogroups(node: PP.FlatMapCoGroupsInPandas, children: list[P.PhysicalPl
         _exchanged(left, node.left_grouping, n), _exchanged(right, node.right_grouping, n))
 
 
+def _plan_udtf(node: PP.EvalPythonUDTF, children: list[P.PhysicalPlan], ctx: Any) -> P.PhysicalPlan:
+    child = children[0]
+    return EvalPythonUDTFExec(tuple(node.output), node.name, node.handler,
+                              tuple(bind(a, list(child.output)) for a in node.args), node.kwarg_names, child)
+
+
 PYTHON_PLANNERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     PP.MapInBatches: _plan_map,
     PP.FlatMapGroupsInPandas: _plan_groups,
     PP.FlatMapCoGroupsInPandas: _plan_cogroups,
+    PP.EvalPythonUDTF: _plan_udtf,
 }
 
 
@@ -283,6 +305,15 @@ def _execute_cogroups(node: FlatMapCoGroupsExec, sc: Any) -> Any:
         lambda it: apply_cogroups(it, func, kind, keys, schemas, out_type, out_schema))
 
 
+def _execute_udtf(node: EvalPythonUDTFExec, sc: Any) -> Any:
+    from ember.sql.physical.execution import execute
+
+    out_schema, return_type = arrow_schema(list(node.output)), schema_of(list(node.output))
+    handler, name, args, kwarg_names = node.handler, node.name, list(node.args), node.kwarg_names
+    return execute(node.child, sc).mapPartitions(
+        lambda it: run_udtf(it, handler, name, args, kwarg_names, return_type, out_schema))
+
+
 def _identity(pid: int) -> int:
     return pid
 
@@ -291,4 +322,5 @@ PYTHON_EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     MapInBatchesExec: _execute_map,
     FlatMapGroupsExec: _execute_groups,
     FlatMapCoGroupsExec: _execute_cogroups,
+    EvalPythonUDTFExec: _execute_udtf,
 }

@@ -7,6 +7,7 @@
   ``iterator``, as an iterator of them), data of the declared schema out.
 - ``FlatMapCoGroupsInPandas``: ``cogroup(...).applyInPandas`` / ``applyInArrow``: each key's
   groups from both sides in, one DataFrame or table out.
+- ``EvalPythonUDTF``: a Python UDTF's rows for its arguments.
 
 Their output attributes are fixed when the node is built (the declared schema gets fresh
 expression ids), and their grouping keys are resolved against their own child then, so the
@@ -22,7 +23,8 @@ from ember.sql import types as T
 from ember.sql.expressions import AttributeReference, Expression, new_expr_id
 from ember.sql.plan.logical import LogicalPlan, _attr_list
 
-__all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "attributes_of", "flavoured"]
+__all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "EvalPythonUDTF", "attributes_of",
+           "flavoured"]
 
 
 def attributes_of(schema: T.StructType) -> tuple[AttributeReference, ...]:
@@ -93,3 +95,27 @@ class FlatMapCoGroupsInPandas(LogicalPlan):
     def node_string(self) -> str:
         return (f"{flavoured('FlatMapCoGroupsInPandas', self.kind)} {_attr_list(self.left_grouping)}, {_attr_list(self.right_grouping)}, "
                 f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
+
+
+@dataclass(frozen=True, slots=True)
+class EvalPythonUDTF(LogicalPlan):
+    """A Python UDTF called in FROM (or from the DataFrame API): ``handler``'s rows for ``args``,
+    evaluated once per row of ``child`` (one row, with no columns the arguments may use); the last
+    ``len(kwarg_names)`` arguments are passed by those names."""
+
+    name: str
+    handler: type = field(repr=False)
+    args: tuple[Expression, ...]
+    kwarg_names: tuple[str, ...]
+    attrs: tuple[AttributeReference, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("args",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attrs)
+
+    def node_string(self) -> str:
+        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {_attr_list(self.attrs)}"
