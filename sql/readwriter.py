@@ -314,6 +314,7 @@ def write_files(df: DataFrame, path: str, fmt: str, mode: str, options: Options,
             _write_empty(job, fmt, schema, names, options, extension, ntz)
             committed = [(0, [f"part-00000-{job.job_id}.c000{extension}"])]
         commit.commit_job(job, committed)
+        qe.action_ended()
     except BaseException:
         commit.abort_job(job, created)
         raise

@@ -81,13 +81,20 @@ class _Builder:
             return SparkSession(sc, dict(self._options))
 
 
-def _give_rdds_to_df(session: SparkSession) -> None:
+def _give_rdds_to_df() -> None:
     """``rdd.toDF(schema)``, as PySpark adds it once a session exists: ``createDataFrame(rdd, ...)``."""
     from ember.rdd.rdd import RDD
 
     def toDF(self: RDD, schema: Any = None, sampleRatio: float | None = None) -> DataFrame:
-        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``)."""
-        return session.createDataFrame(self, schema, sampleRatio)
+        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``).
+
+        The active session builds it when it runs on this RDD's context; otherwise a session over
+        that context does (a session on another, perhaps stopped, context cannot read the RDD).
+        """
+        active = SparkSession._active
+        if active is None or active._stopped or active.sparkContext is not self.ctx:
+            active = SparkSession(self.ctx)
+        return active.createDataFrame(self, schema, sampleRatio)
 
     RDD.toDF = toDF
 
@@ -128,7 +135,7 @@ class SparkSession:
         self._udf_registration: UDFRegistration | None = None
         self._udtf_registration: UDTFRegistration | None = None
         self._stopped = False
-        _give_rdds_to_df(self)
+        _give_rdds_to_df()
         if SparkSession._active is None or SparkSession._active._stopped:
             SparkSession._active = self  # as in PySpark, newSession() does not become the active one
 
@@ -260,8 +267,11 @@ class SparkSession:
         if isinstance(schema, T.DataType) and not isinstance(schema, T.StructType):
             schema = T.StructType([T.StructField("value", schema)])
         table = self._to_table(data, schema)
-        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id())
-                      for f in from_arrow_schema(table.schema).fields)
+        fields = from_arrow_schema(table.schema).fields
+        metadata = [f.metadata or None for f in schema.fields] if isinstance(schema, T.StructType) else []
+        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id(), (),
+                                         metadata[i] if len(metadata) == len(fields) else None)
+                      for i, f in enumerate(fields))
         return DataFrame(self, L.LocalRelation(attrs, table))
 
     def _to_table(self, data: Any, schema: Any) -> pa.Table:
