@@ -93,8 +93,9 @@ class FlatMapCoGroupsInPandas(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return (f"{flavoured('FlatMapCoGroupsInPandas', self.kind)} {_attr_list(self.left_grouping)}, {_attr_list(self.right_grouping)}, "
-                f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
+        return (f"{flavoured('FlatMapCoGroupsInPandas', self.kind)} {_attr_list(self.left_grouping)}, "
+                f"{_attr_list(self.right_grouping)}, {getattr(self.func, '__name__', 'function')}, "
+                f"{_attr_list(self.attrs)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -319,7 +319,8 @@ def test_cogroup_apply_in_arrow_on_two_key_columns_of_different_names(spark):
                          "lv": pa.array([pc.sum(l.column("v")).as_py()], pa.int64()),
                          "rw": pa.array([pc.sum(r.column("w")).as_py()], pa.int64())})
 
-    out = left.groupby("x", "y").cogroup(right.groupby("p", "q")).applyInArrow(sums, "x string, y int, lv long, rw long")
+    cogrouped = left.groupby("x", "y").cogroup(right.groupby("p", "q"))
+    out = cogrouped.applyInArrow(sums, "x string, y int, lv long, rw long")
     assert _rows(out, "x", "y") == [("a", 1, 1, 10), ("a", 2, 2, None), ("b", 1, 3, 61), ("c", 5, None, 50)]
     with pytest.raises(IllegalArgumentException, match=r"requirement failed: Cogroup keys must have same size: "
                                                        r"2 != 1"):
