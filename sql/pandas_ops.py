@@ -15,9 +15,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ember.errors import PySparkRuntimeError
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
-from ember.errors import PySparkRuntimeError
 from ember.sql.errors import EmberTypeError, EmberValueError
 
 __all__ = ["to_pandas", "from_pandas", "frame_to_batch", "check_rows"]
