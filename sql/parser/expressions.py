@@ -299,6 +299,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Literal: _literal,
     exp.Boolean: lambda n: E.Literal.of(bool(n.this)),
     exp.Null: lambda n: E.Literal.of(None),
+    exp.HexString: lambda n: E.Literal.of(bytes.fromhex(n.this if len(n.this) % 2 == 0 else "0" + n.this)),
     exp.Paren: lambda n: _convert(n.this),
     exp.Alias: lambda n: E.Alias.make(_convert(n.this), n.alias),
     exp.Neg: _negate,
