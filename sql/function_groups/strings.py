@@ -9,7 +9,8 @@ from ember.sql import expressions as E
 from ember.sql.column import Column, _expr
 from ember.sql.errors import EmberValueError
 from ember.sql.function_groups.builders import (
-    call as _call, col_arg as _c, literal_value as _lit_value, sql_call as _sql_call, sql_namer, unary as _unary,
+    call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
+    unary as _unary,
 )
 
 __all__ = [
@@ -22,7 +23,7 @@ __all__ = [
     "character_length", "lcase", "ucase", "encode", "decode", "elt", "find_in_set", "url_encode", "url_decode",
     "quote", "str_to_map", "overlay", "sentences", "to_char", "to_varchar", "to_number", "try_to_number", "to_binary",
     "try_to_binary", "to_base32", "from_base32", "is_valid_utf8", "make_valid_utf8", "validate_utf8",
-    "try_validate_utf8", "try_url_decode", "jaro_winkler_similarity",
+    "try_validate_utf8", "try_url_decode", "jaro_winkler_similarity", "randstr",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -372,3 +373,14 @@ def try_to_binary(col: Any, format: Any = None) -> Column:
 def jaro_winkler_similarity(left: Any, right: Any) -> Column:
     """The Jaro-Winkler similarity of two strings, from 0.0 to 1.0."""
     return _call("jaro_winkler_similarity", _c(left), _c(right))
+
+
+def randstr(length: Any, seed: Any = None) -> Column:
+    """A random string of ``length`` letters and digits per row; deterministic per ``seed`` and
+    partition, but numpy's draws, not Spark's."""
+    from ember.sql.expressions.random_values import RandStr
+
+    return Column(RandStr(seed_value(seed), _expr(length), seed is not None))
+
+
+SQL_FUNCTIONS["randstr"] = randstr
