@@ -20,19 +20,22 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     '1': (
         "abs", "acos", "acosh", "any", "array_compact", "array_distinct", "array_max", "array_min", "array_size",
         "ascii", "asin", "asinh", "atan", "atanh", "avg", "base64", "bin", "bit_and", "bit_count", "bit_length",
-        "bit_or", "bit_xor", "bool_and", "bool_or", "cardinality", "cbrt", "char", "char_length",
-        "character_length", "chr", "collect_list", "collect_set", "cos", "cosh", "cot", "count_if", "crc32", "csc",
-        "date_from_unix_date", "day", "dayname", "dayofmonth", "dayofweek", "dayofyear", "degrees", "every", "exp",
-        "explode", "explode_outer", "expm1", "factorial", "flatten", "grouping", "hex", "initcap", "inline",
-        "inline_outer", "isnan", "isnotnull", "isnull", "json_array_length", "json_object_keys", "kurtosis",
-        "last_day", "lcase", "length", "ln", "log10", "log1p", "log2", "lower", "map_entries", "map_from_entries",
-        "map_keys", "map_values", "max", "md5", "mean", "median", "min", "month", "monthname", "negative",
-        "nullifzero", "octet_length", "posexplode", "posexplode_outer", "positive", "quarter", "quote", "radians",
-        "raise_error", "reverse", "rint", "sec", "sha", "sha1", "sign", "signum", "sin", "sinh", "size",
-        "skewness", "some", "soundex", "sqrt", "std", "stddev", "stddev_pop", "stddev_samp", "sum", "tan", "tanh",
-        "timestamp_micros", "timestamp_millis", "timestamp_seconds", "typeof", "ucase", "unbase64", "unhex",
-        "unix_date", "unix_micros", "unix_millis", "unix_seconds", "upper", "url_decode", "url_encode", "var_pop",
-        "var_samp", "variance", "weekday", "weekofyear", "year", "zeroifnull",
+        "bit_or", "bit_xor", "bitmap_and_agg", "bitmap_bit_position", "bitmap_bucket_number",
+        "bitmap_construct_agg", "bitmap_count", "bitmap_or_agg", "bool_and", "bool_or", "cardinality", "cbrt",
+        "char", "char_length", "character_length", "chr", "collect_list", "collect_set", "cos", "cosh", "cot",
+        "count_if", "crc32", "csc", "date_from_unix_date", "day", "dayname", "dayofmonth", "dayofweek",
+        "dayofyear", "degrees", "every", "exp", "explode", "explode_outer", "expm1", "factorial", "flatten",
+        "from_base32", "grouping", "hex", "initcap", "inline", "inline_outer", "is_valid_utf8", "isnan",
+        "isnotnull", "isnull", "json_array_length", "json_object_keys", "kurtosis", "last_day", "lcase", "length",
+        "ln", "log10", "log1p", "log2", "lower", "make_valid_utf8", "map_entries", "map_from_entries", "map_keys",
+        "map_values", "max", "md5", "mean", "median", "min", "month", "monthname", "negative", "nullifzero",
+        "octet_length", "posexplode", "posexplode_outer", "positive", "quarter", "quote", "radians", "raise_error",
+        "reverse", "rint", "sec", "sha", "sha1", "sign", "signum", "sin", "sinh", "size", "skewness", "some",
+        "soundex", "sqrt", "std", "stddev", "stddev_pop", "stddev_samp", "sum", "tan", "tanh", "timestamp_micros",
+        "timestamp_millis", "timestamp_seconds", "to_base32", "try_url_decode", "try_validate_utf8", "typeof",
+        "ucase", "unbase64", "unhex", "unix_date", "unix_micros", "unix_millis", "unix_seconds", "upper",
+        "url_decode", "url_encode", "validate_utf8", "var_pop", "var_samp", "variance", "weekday", "weekofyear",
+        "year", "zeroifnull",
     ),
     '2': (
         "add_months", "array_append", "array_contains", "array_except", "array_intersect", "array_position",
@@ -40,29 +43,31 @@ EXPECTED: dict[str, tuple[str, ...]] = {
         "ceil", "ceiling", "contains", "corr", "covar_pop", "covar_samp", "date_add", "date_diff", "date_part",
         "date_sub", "date_trunc", "dateadd", "datediff", "datepart", "decode", "element_at", "encode", "endswith",
         "equal_null", "exists", "filter", "find_in_set", "floor", "forall", "format_number", "from_utc_timestamp",
-        "get", "get_json_object", "getbit", "hypot", "ifnull", "left", "map_contains_key", "map_filter",
-        "map_from_arrays", "mod", "nanvl", "next_day", "nullif", "nvl", "pmod", "pow", "power", "regexp_count",
-        "regexp_substr", "regr_avgx", "regr_avgy", "regr_count", "regr_intercept", "regr_r2", "regr_slope",
-        "regr_sxx", "regr_sxy", "regr_syy", "repeat", "right", "sha2", "shiftleft", "shiftright",
-        "shiftrightunsigned", "startswith", "to_utc_timestamp", "transform", "transform_keys", "transform_values",
-        "trunc", "try_add", "try_divide", "try_element_at", "try_mod", "try_multiply", "try_subtract",
+        "get", "get_json_object", "getbit", "hypot", "ifnull", "jaro_winkler_similarity", "left",
+        "map_contains_key", "map_filter", "map_from_arrays", "mod", "nanvl", "next_day", "nullif", "nvl", "pmod",
+        "pow", "power", "regexp_count", "regexp_substr", "regr_avgx", "regr_avgy", "regr_count", "regr_intercept",
+        "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "repeat", "right", "sha2", "shiftleft",
+        "shiftright", "shiftrightunsigned", "startswith", "to_char", "to_number", "to_utc_timestamp", "to_varchar",
+        "transform", "transform_keys", "transform_values", "trunc", "try_add", "try_divide", "try_element_at",
+        "try_mod", "try_multiply", "try_subtract", "try_to_number",
     ),
     '[1, 2]': (
         "any_value", "approx_count_distinct", "array_sort", "assert_true", "bround", "btrim", "first",
-        "first_value", "from_unixtime", "last", "last_value", "listagg", "log", "ltrim", "round", "rtrim",
-        "schema_of_json", "sort_array", "string_agg", "to_json", "to_timestamp_ntz", "to_unix_timestamp", "trim",
+        "first_value", "from_unixtime", "last", "last_value", "listagg", "log", "ltrim", "randstr", "round",
+        "rtrim", "schema_of_json", "shuffle", "sort_array", "string_agg", "to_binary", "to_json",
+        "to_timestamp_ltz", "to_timestamp_ntz", "to_unix_timestamp", "trim", "try_avg", "try_sum", "try_to_binary",
         "try_to_date", "try_to_timestamp",
     ),
     '[2, 3]': (
-        "approx_percentile", "array_join", "from_json", "ilike", "levenshtein", "lpad", "max_by", "min_by",
-        "months_between", "nth_value", "parse_url", "percentile", "percentile_approx", "position",
-        "regexp_extract_all", "regexp_instr", "replace", "rpad", "sequence", "split", "substr", "substring",
-        "try_parse_url",
+        "approx_percentile", "array_join", "convert_timezone", "from_json", "hmac", "ilike", "levenshtein", "lpad",
+        "max_by", "min_by", "months_between", "nth_value", "parse_url", "percentile", "percentile_approx",
+        "position", "regexp_extract_all", "regexp_instr", "replace", "rpad", "sequence", "split", "substr",
+        "substring", "try_parse_url", "uniform",
     ),
     '0': (
         "cume_dist", "curdate", "current_catalog", "current_database", "current_date", "current_schema",
-        "current_user", "e", "mode", "monotonically_increasing_id", "pi", "row_number", "session_user",
-        "spark_partition_id", "user",
+        "current_timezone", "current_user", "e", "mode", "monotonically_increasing_id", "pi", "row_number",
+        "session_user", "spark_partition_id", "user", "version",
     ),
     '3': (
         "array_insert", "conv", "make_date", "map_zip_with", "nvl2", "slice", "split_part", "substring_index",
@@ -80,14 +85,23 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     '[3, 4]': (
         "aggregate", "overlay", "reduce",
     ),
+    '6': (
+        "try_make_timestamp_ltz", "try_make_timestamp_ntz",
+    ),
     '[0, 1, 2, 3, 4]': (
         "lag", "lead",
     ),
     '[1, 2, 3, 6, 7]': (
         "make_timestamp", "try_make_timestamp",
     ),
+    '[1, 2, 3]': (
+        "sentences", "str_to_map",
+    ),
     '[2, 3, 4]': (
         "instr", "window",
+    ),
+    '[2, 6]': (
+        "make_timestamp_ltz", "make_timestamp_ntz",
     ),
     '4': (
         "width_bucket",
@@ -98,22 +112,17 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     '[1, 2, 3, 4, 5]': (
         "mask",
     ),
-    '[1, 2, 3]': (
-        "str_to_map",
-    ),
-    '[2, 6]': (
-        "make_timestamp_ntz",
-    ),
 }
 
 _EXPECTED_BY_NAME = {name: expected for expected, names in EXPECTED.items() for name in names}
 
-# The counts Spark accepts where its message says fewer (found by calling each function with 0 to 7 arguments):
+# The counts Spark accepts where its message says otherwise (found by calling each function with 0 to 7 arguments):
 # the error message keeps Spark's text, the check these counts.
 _ACCEPTED_BEYOND_MESSAGE = {
     "ceil": "[1, 2]", "ceiling": "[1, 2]", "floor": "[1, 2]", "decode": "> 1", "mode": "[0, 1, 2]",
     "mask": "[0, 1, 2, 3, 4, 5]", "explode": "[0, 1]", "explode_outer": "[0, 1]", "posexplode": "[0, 1]",
-    "posexplode_outer": "[0, 1]", "inline": "[0, 1]", "inline_outer": "[0, 1]",
+    "posexplode_outer": "[0, 1]", "inline": "[0, 1]", "inline_outer": "[0, 1]", "make_timestamp_ltz": "[2, 3, 6, 7]",
+    "try_make_timestamp_ltz": "[2, 3, 6, 7]", "try_make_timestamp_ntz": "[2, 6]", "try_sum": "1", "try_avg": "1",
 }
 
 # Words that make a call's parentheses special syntax (CAST(x AS t), TRIM(BOTH c FROM s), first(x IGNORE
