@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = ["array_insert", "mask", "parse_url", "try_parse_url", "current_user", "user", "session_user", "current_database",
            "current_schema", "current_catalog", "inline", "inline_outer", "stack", "broadcast", "version", "call_function",
-           "call_udf"]
+           "call_udf", "input_file_name", "input_file_block_start", "input_file_block_length"]
 
 
 def _call(name: str, *args: E.Expression) -> Column:
@@ -105,6 +105,27 @@ def broadcast(df: DataFrame) -> DataFrame:
     return df._with(L.ResolvedHint(df._plan, "broadcast"))
 
 
+def _input_file(what: str) -> Column:
+    from ember.sql.expressions.input_file import InputFileInfo
+
+    return Column(InputFileInfo(what))
+
+
+def input_file_name() -> Column:
+    """The URI of the file the row was read from, ``''`` where it was not read from a file."""
+    return _input_file("name")
+
+
+def input_file_block_start() -> Column:
+    """The offset of the block of the file the row was read from, -1 where it was not read from a file."""
+    return _input_file("start")
+
+
+def input_file_block_length() -> Column:
+    """The length of the block of the file the row was read from, -1 where it was not read from a file."""
+    return _input_file("length")
+
+
 def version() -> Column:
     """The Spark version Ember speaks and Ember's own, as Spark gives its version and revision."""
     from ember import __version__
@@ -139,7 +160,8 @@ def call_udf(udfName: str, *cols: Any) -> Column:
 
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
-    "version": version,
+    "version": version, "input_file_name": input_file_name, "input_file_block_start": input_file_block_start,
+    "input_file_block_length": input_file_block_length,
     "array_insert": array_insert, "mask": mask, "parse_url": parse_url, "try_parse_url": try_parse_url, "current_user": current_user,
     "user": user, "session_user": session_user, "current_database": current_database,
     "current_schema": current_schema, "current_catalog": current_catalog, "inline": inline,
