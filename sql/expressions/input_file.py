@@ -31,10 +31,10 @@ def file_uri(path: str) -> str:
 
 
 @contextmanager
-def reading_block(path: str, start: int, length: int) -> Iterator[None]:
-    """Within the block, rows come from ``length`` bytes of ``path`` from ``start``."""
+def reading_block(path: str | None, start: int, length: int) -> Iterator[None]:
+    """Within the block, rows come from ``length`` bytes of ``path`` from ``start`` (no path: from no file)."""
     previous = getattr(_current, "block", _NO_BLOCK)
-    _current.block = (file_uri(path), start, length)
+    _current.block = (file_uri(path), start, length) if path else _NO_BLOCK
     try:
         yield
     finally:

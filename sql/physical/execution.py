@@ -77,14 +77,18 @@ def _file_scan(node: P.FileScanExec, sc: Any) -> Any:
     return sc.parallelize(splits, max(1, len(splits))).mapPartitions(read)
 
 
-def _block_of(split: Any) -> tuple[str, int, int]:
+def _block_of(split: Any) -> tuple[str | None, int, int]:
     """The file and byte range a split reads, for ``input_file_name()`` and its block functions (a
-    split of a file's Parquet row groups counts as the whole file)."""
-    start = getattr(split, "start", None)
+    split of a file's Parquet row groups counts as the whole file; a Python data source's
+    partition is no file)."""
     file = getattr(split, "file", split)
+    path = getattr(file, "path", None)
+    if path is None:
+        return None, -1, -1
+    start = getattr(split, "start", None)
     if start is not None:
-        return file.path, start, split.end - start
-    return file.path, 0, file.size
+        return path, start, split.end - start
+    return path, 0, file.size
 
 
 def _range(node: P.RangeExec, sc: Any) -> Any:
