@@ -66,8 +66,6 @@ KNOWN_GAPS: dict[str, str] = {
     "DataFrame.stat": "output differs from PySpark's",
     "DataFrame.summary": "output differs from PySpark's",
     "DataFrame.toArrow": "output differs from PySpark's",
-    "DataFrame.union": "fails: ember.sql.optimizer.optimizer.OptimizerDidNotConverge: Optimizer did not converge after 100 passes; last chang",
-    "DataFrame.unionByName": "fails: ember.sql.optimizer.optimizer.OptimizerDidNotConverge: Optimizer did not converge after 100 passes; last chang",
     "DataFrame.withMetadata": "not implemented: 'DataFrame' object has no attribute 'withMetadata'",
     "DataFrame.withWatermark": "fails: ember.errors.EmberTypeError: [UNSUPPORTED_FEATURE] SparkSession.readStream: streaming queries are not supporte",
     "DataFrame.writeStream": "fails: ember.errors.EmberTypeError: [UNSUPPORTED_FEATURE] SparkSession.readStream: streaming queries are not supporte",
