@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember.sql import types as T
+from ember.errors import PySparkAttributeError
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions import (
     Add, Alias, And, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
@@ -262,6 +263,13 @@ class Column:
 
     def getField(self, name: str) -> Column:
         return Column(GetItem(self._expr, name))
+
+    def __getattr__(self, name: str) -> Column:
+        """``df.s.a`` is the struct field ``a`` of ``df.s``, as ``df.s["a"]`` (dunder names are refused)."""
+        if name.startswith("__") or name == "_expr":  # _expr: unset only while unpickling
+            raise PySparkAttributeError("CANNOT_ACCESS_TO_DUNDER", "Dunder(double underscore) attribute is for "
+                                        "internal use only.")
+        return self[name]
 
     def __getitem__(self, key: Any) -> Column:
         if isinstance(key, slice):

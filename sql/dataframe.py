@@ -169,7 +169,10 @@ class DataFrame:
 
         if name == "*":
             return E.UnresolvedStar()
-        return resolve_expression(E.UnresolvedAttribute(name), self._plan.output, self._plan)
+        resolved = resolve_expression(E.UnresolvedAttribute(name), self._plan.output, self._plan)
+        if isinstance(resolved, E.AttributeReference):
+            return resolved
+        return E.Alias.make(resolved, E.UnresolvedAttribute(name).name_parts[-1])  # df["s.a"] is `s.a AS a`
 
     # ------------------------------------------------------------------ transformations
     def select(self, *cols: Any) -> DataFrame:
