@@ -224,6 +224,14 @@ class Column:
         return Column(IsNotNull(self._expr))
 
     def isin(self, *cols: Any) -> Column:
+        """Whether the value is one of ``cols``, or one of a DataFrame's rows (an IN subquery; a
+        ``struct(a, b)`` value matches a two-column DataFrame)."""
+        from ember.sql.dataframe import DataFrame
+        from ember.sql.expressions import CreateStruct, InSubquery
+
+        if len(cols) == 1 and isinstance(cols[0], DataFrame):
+            values = self._expr.items if isinstance(self._expr, CreateStruct) else (self._expr,)
+            return Column(InSubquery(cols[0]._plan, values=tuple(values)))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
         return Column(In(self._expr, tuple(_expr(c) for c in cols)))

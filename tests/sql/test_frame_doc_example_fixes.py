@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ember.sql import Row
+from ember.sql import AnalysisException, Row
 from ember.sql import functions as F
 
 
@@ -73,3 +73,15 @@ def test_nan_is_equal_to_itself_and_above_every_number(spark):
     assert (df.where(a == nan).count(), df.where(a > 1.0).count()) == (4, 8)
     floats = spark.createDataFrame([(nan, 1.0)], "a float, b double")
     assert floats.select((a > b).alias("g"), (a == F.lit(nan)).alias("e")).collect() == [Row(g=True, e=True)]
+
+
+def test_isin_a_dataframe_is_an_in_subquery(spark):
+    df = spark.createDataFrame([(2, "Alice"), (5, "Bob"), (8, "Mike")], ["age", "name"])
+    # PySpark 4.3 for each line
+    assert df.where(df.age.isin(spark.range(6))).orderBy("age").collect() == [
+        Row(age=2, name="Alice"), Row(age=5, name="Bob")]
+    assert df.select(df.age.isin(spark.range(3))).columns == ["(age IN (listquery()))"]
+    assert df.where(F.struct(df.age, df.name).isin(spark.range(6).select("id", F.lit("Bob")))).collect() == [
+        Row(age=5, name="Bob")]
+    with pytest.raises(AnalysisException, match=r"\[DATATYPE_MISMATCH.IN_SUBQUERY_LENGTH_MISMATCH\]"):
+        df.where(df.age.isin(spark.range(6).select("id", "id"))).collect()

@@ -28,7 +28,6 @@ pyspark_functions = pytest.importorskip("pyspark.sql.functions.builtin")
 
 KNOWN_GAPS: dict[str, str] = {
     "Column.alias": "fails: KeyError: 'max'",
-    "Column.isin": "fails: ember.errors.EmberTypeError: [CANNOT_INFER_TYPE_FOR_FIELD] Cannot infer a Spark type for DataFrame value DataF",
     "Column.outer": "not implemented: 'Column' object has no attribute 'outer'",
     "DataFrame.asTable": "not implemented: cannot import name 'udtf' from 'ember.sql.functions' (/work/main/sql/functions.py)",
     "DataFrame.describe": "output differs from PySpark's",
