@@ -16,7 +16,7 @@ import warnings
 
 import pytest
 
-from ember import SparkContext, StorageLevel
+from ember import StorageLevel
 import ember.sql as ember_sql
 import ember.sql.functions as ember_functions
 import ember.sql.types as ember_types
@@ -27,38 +27,30 @@ pyspark_group = pytest.importorskip("pyspark.sql.group")
 pyspark_functions = pytest.importorskip("pyspark.sql.functions.builtin")
 
 KNOWN_GAPS: dict[str, str] = {
-    "Column.alias": "fails: KeyError: 'max'",
-    "Column.outer": "not implemented: 'Column' object has no attribute 'outer'",
-    "DataFrame.asTable": "not implemented: cannot import name 'udtf' from 'ember.sql.functions' (/work/main/sql/functions.py)",
+    "DataFrame.asTable": "refused: TABLE arguments to Python UDTFs (DataFrame.asTable)",
     "DataFrame.describe": "stddev of doubles: Spark's running-moment update gives 3.1722757341273704, Ember's 3.172275734127371 (last digit); mean 40.73333333333333 vs 40.733333333333334",
     "DataFrame.distinct": "Spark's row order for an unordered distinct() (its hash aggregate's order)",
     "DataFrame.drop": "drop(col('name')) after a join with two name columns: Spark raises AMBIGUOUS_REFERENCE, Ember drops neither",
     "DataFrame.dropDuplicatesWithinWatermark": "not supported: Structured Streaming (spark.readStream)",
-    "DataFrame.exists": "not implemented: 'Column' object has no attribute 'outer'",
     "DataFrame.explain": "explain(extended=True) has no '== Parsed Logical Plan ==' section (Ember keeps only the analysed plan)",
     "DataFrame.isStreaming": "not supported: Structured Streaming (spark.readStream)",
-    "DataFrame.lateralJoin": "not implemented: 'DataFrame' object has no attribute 'lateralJoin'",
+    "DataFrame.lateralJoin": "its first example calls spark.tvf, which Ember does not have",
     "DataFrame.mapInArrow": "refused: barrier=True (barrier execution mode)",
     "DataFrame.mapInPandas": "refused: barrier=True (barrier execution mode)",
     "DataFrame.na": "prints Ember's class path ember.sql.na.DataFrameNaFunctions (PySpark: ...dataframe.DataFrameNaFunctions)",
-    "DataFrame.nearestByJoin": "not implemented: 'DataFrame' object has no attribute 'nearestByJoin'",
-    "DataFrame.observe": "not implemented: cannot import name 'Observation' from 'ember.sql' (/work/main/sql/__init__.py)",
+    "DataFrame.observe": "its last example observes a streaming query (Ember has no streaming)",
     "DataFrame.pandas_api": "refused: the pandas API on Spark",
-    "DataFrame.plot": "not implemented: 'DataFrame' object has no attribute 'plot'",
+    "DataFrame.plot": "refused: PySpark draws with plotly",
     "DataFrame.rdd": "prints the class pyspark.core.rdd.RDD (Ember: ember.rdd.map_partitions.MapPartitionsRDD)",
-    "DataFrame.repartitionById": "not implemented: 'DataFrame' object has no attribute 'repartitionById'",
     "DataFrame.repartitionByRange": "range bounds: Spark's RangePartitioner puts 16 with 14 in partition 0 for [14, 23, 16] into 2; Ember splits after 14",
     "DataFrame.sameSemantics": "Spark's canonical plans ignore the output names (withColumn('col1') vs 'col0' are the same); Ember compares them",
     "DataFrame.sample": "Spark's exact random sequence for sample(seed=3)",
     "DataFrame.sampleBy": "Spark's exact random sequence for sampleBy(seed=0)",
-    "DataFrame.scalar": "not implemented: 'Column' object has no attribute 'outer'",
     "DataFrame.stat": "prints Ember's class path ember.sql.dataframe_stat.DataFrameStatFunctions (PySpark: ...dataframe.DataFrameStatFunctions)",
     "DataFrame.summary": "stddev of doubles: Spark's running-moment update gives 3.1722757341273704, Ember's 3.172275734127371 (last digit)",
     "DataFrame.toArrow": "chunk layout: coalesce(1) keeps one Arrow chunk per input partition ([[2],[5]]), Spark one per partition's batch ([[2,5]])",
-    "DataFrame.withMetadata": "not implemented: 'DataFrame' object has no attribute 'withMetadata'",
     "DataFrame.withWatermark": "not supported: Structured Streaming (spark.readStream)",
     "DataFrame.writeStream": "not supported: Structured Streaming (spark.readStream)",
-    "DataFrame.zip": "not implemented: 'DataFrame' object has no attribute 'zip'",
     "functions.add_months": "fails: ember.errors.NumberFormatException: [CAST_INVALID_INPUT] The value 'a' of the type 'STRING' cannot be cast to ",
     "functions.aes_decrypt": "not implemented: module 'ember.sql.functions' has no attribute 'aes_decrypt'",
     "functions.aes_encrypt": "not implemented: module 'ember.sql.functions' has no attribute 'aes_encrypt'",
@@ -293,7 +285,7 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.tuple_union_theta_double": "not implemented: module 'ember.sql.functions' has no attribute 'tuple_sketch_agg_double'",
     "functions.tuple_union_theta_integer": "not implemented: module 'ember.sql.functions' has no attribute 'tuple_sketch_agg_integer'",
     "functions.udf": "fails: TypeError: calc() got an unexpected keyword argument 'b'",
-    "functions.udtf": "not implemented: cannot import name 'udtf' from 'ember.sql.functions' (/work/main/sql/functions.py)",
+    "functions.udtf": "refused: UDTFs that compute their schema with analyze()",
     "functions.uniform": "not implemented: module 'ember.sql.functions' has no attribute 'uniform'",
     "functions.unix_micros": "show() truncates column headers (Spark truncates only cells)",
     "functions.unix_millis": "show() truncates column headers (Spark truncates only cells)",
