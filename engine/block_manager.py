@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from ember.block_put import BlockPut
 from ember.disk_store import DiskStore
 from ember.memory import MemoryBudget
-from ember.shuffle.serializers import Serializer
+from ember.serialization.serializers import Serializer
 from ember.storage_level import StorageLevel
 
 if TYPE_CHECKING:

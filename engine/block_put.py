@@ -31,7 +31,7 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ember.memory import sizeof_sampled
-from ember.shuffle.serializers import BatchSizer
+from ember.serialization.serializers import BatchSizer
 from ember.storage_level import StorageLevel
 
 if TYPE_CHECKING:

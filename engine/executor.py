@@ -30,7 +30,7 @@ from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.scheduler.task_end import TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.framing import ConnectionClosed, Control, MessageChannel
-from ember.shuffle.serializers import record_serializer
+from ember.serialization.serializers import record_serializer
 from ember.files import USER_FILES, WorkerFiles
 from ember.task_runner import ExecutorEnv, TaskKilledError, exception_failure, run_task
 from ember.temp_dirs import executor_directory

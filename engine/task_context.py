@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ember.memory import TaskMemory
     from ember.shuffle.block_resolver import MapOutputFiles
     from ember.shuffle.fetch import BlockFetcher
-    from ember.shuffle.serializers import Serializer
+    from ember.serialization.serializers import Serializer
 
 _current = threading.local()
 

@@ -34,7 +34,7 @@ from ember.faults import Fault, after_commit_request, inject
 from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
 from ember.shuffle.fetch import BlockFetcher
-from ember.shuffle.serializers import Serializer
+from ember.serialization.serializers import Serializer
 from ember.shuffle.writer import ShuffleWriter
 from ember.task_context import TaskContext
 from ember.task_metrics import TaskMetrics

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from ember.errors import EmberRuntimeError
 from ember.rdd.partition import Partition
 from ember.rdd.rdd import RDD
-from ember.shuffle.serializers import PickleSerializer, decode_batches
+from ember.serialization.serializers import PickleSerializer, decode_batches
 
 if TYPE_CHECKING:
     from ember.context import SparkContext

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
 from ember.rdd import commit
-from ember.shuffle.framing import frame
-from ember.shuffle.serializers import PickleSerializer
+from ember.serialization.frames import frame
+from ember.serialization.serializers import PickleSerializer
 from ember.task_context import TaskContext
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, TaskCompleted
 from ember.scheduler.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
-from ember.shuffle.serializers import record_serializer
+from ember.serialization.serializers import record_serializer
 from ember.task_runner import ExecutorEnv, run_task
 from ember.temp_dirs import executor_directory
 

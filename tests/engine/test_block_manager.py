@@ -15,8 +15,8 @@ import pytest
 
 from ember import StorageLevel
 from ember.block_manager import BlockManager
-from ember.shuffle.framing import read_frames
-from ember.shuffle.serializers import record_serializer
+from ember.serialization.frames import read_frames
+from ember.serialization.serializers import record_serializer
 from ember.task_metrics import TaskMetrics
 
 

@@ -16,8 +16,8 @@ import tracemalloc
 import pytest
 
 from ember import StorageLevel
-from ember.shuffle.framing import read_frames
-from ember.shuffle.serializers import record_serializer
+from ember.serialization.frames import read_frames
+from ember.serialization.serializers import record_serializer
 
 ROWS = 10_000
 PARTITIONS = 2

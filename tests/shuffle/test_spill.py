@@ -24,7 +24,7 @@ from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.external_aggregator import ExternalAggregator
 from ember.shuffle.external_sorter import ExternalSorter
 from ember.shuffle.reader import ShuffleReader
-from ember.shuffle.serializers import record_serializer
+from ember.serialization.serializers import record_serializer
 from ember.shuffle.writer import ShuffleWriter
 from ember.task_metrics import TaskMetrics
 
