@@ -30,7 +30,7 @@ from typing import Any, Callable, ClassVar, Iterable, Sequence
 from ember import config, system_properties
 from ember.accumulators import (COMPLEX_ACCUMULATOR_PARAM, FLOAT_ACCUMULATOR_PARAM, INT_ACCUMULATOR_PARAM,
                                 Accumulator, AccumulatorParam)
-from ember.block_manager_master import BlockManagerMaster
+from ember.storage.block_manager_master import BlockManagerMaster
 from ember.boundary import mark_job_error, public_api
 from ember.broadcast import Broadcast
 from ember.call_site import capture_call_site

@@ -24,7 +24,7 @@ import time
 from typing import Any, Callable
 
 from ember.worker_gc import WorkerCollector
-from ember.block_manager import BlockManager
+from ember.storage.block_manager import BlockManager
 from ember.faults import parse_faults
 from ember.scheduler.task import TaskDescription, TaskOutcome
 from ember.scheduler.task_end import TaskKilled

@@ -11,7 +11,7 @@ from ember.errors import EmberRuntimeError
 from ember.task_metrics import TaskMetrics
 
 if TYPE_CHECKING:
-    from ember.block_manager import BlockManager
+    from ember.storage.block_manager import BlockManager
     from ember.memory import TaskMemory
     from ember.shuffle.block_resolver import MapOutputFiles
     from ember.shuffle.fetch import BlockFetcher

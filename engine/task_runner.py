@@ -26,7 +26,7 @@ import cloudpickle
 import ember
 from ember import accumulators
 from ember.barrier_context import BarrierTaskContext
-from ember.block_manager import BlockManager
+from ember.storage.block_manager import BlockManager
 from ember.errors import CommitDeniedError, FetchFailedError
 from ember.memory import TaskMemory
 from ember.scheduler.task import TaskDescription, TaskOutcome

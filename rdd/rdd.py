@@ -37,7 +37,7 @@ from ember.rdd.numeric import NumericRDDFunctions
 from ember.rdd.pair import PairRDDFunctions
 from ember.rdd.partition import Partition
 from ember.rdd.sampling import SamplingRDDFunctions
-from ember.storage_level import StorageLevel
+from ember.storage.storage_level import StorageLevel
 
 if TYPE_CHECKING:
     from ember.context import SparkContext

@@ -57,7 +57,7 @@ from ember.scheduler.task_scheduler import TaskScheduler
 from ember.scheduler.task_set_manager import TaskSetManager
 
 if TYPE_CHECKING:
-    from ember.block_manager_master import BlockManagerMaster
+    from ember.storage.block_manager_master import BlockManagerMaster
     from ember.rdd.rdd import RDD
     from ember.scheduler.backends.base import SchedulerBackend
     from ember.scheduler.listener import ListenerBus

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from ember.block_manager import BlockManager
+from ember.storage.block_manager import BlockManager
 from ember.faults import Fault
 from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, TaskCompleted

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from ember import StorageLevel
-from ember.block_manager import BlockManager
+from ember.storage.block_manager import BlockManager
 from ember.serialization.frames import read_frames
 from ember.serialization.serializers import record_serializer
 from ember.task_metrics import TaskMetrics

@@ -15,7 +15,7 @@ from concurrent.futures import Future
 import cloudpickle
 import pytest
 
-from ember.block_manager_master import BlockManagerMaster
+from ember.storage.block_manager_master import BlockManagerMaster
 from ember.call_site import capture_call_site
 from ember.errors import EmberRuntimeError, JobAbortedError, JobCancelledError
 from ember.rdd.partitioner import HashPartitioner

@@ -23,11 +23,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ember.block_put import BlockPut
-from ember.disk_store import DiskStore
+from ember.storage.block_put import BlockPut
+from ember.storage.disk_store import DiskStore
 from ember.memory import MemoryBudget
 from ember.serialization.serializers import Serializer
-from ember.storage_level import StorageLevel
+from ember.storage.storage_level import StorageLevel
 
 if TYPE_CHECKING:
     from ember.rdd.partition import Partition
