@@ -20,7 +20,7 @@ from ember.scheduler.listener import SparkListener
 if TYPE_CHECKING:
     from ember.scheduler.job import ActiveJob
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task import TaskDescription, TaskOutcome
+    from ember.executor.task import TaskDescription, TaskOutcome
 
 RETAINED_JOBS = 1000
 RETAINED_STAGES = 1000

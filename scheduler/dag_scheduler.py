@@ -51,8 +51,8 @@ from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
 from ember.scheduler.output_commit_coordinator import OutputCommitCoordinator
 from ember.scheduler.stage import ResultStage, ShuffleMapStage, Stage
-from ember.scheduler.task import ResultStageBinary, ShuffleMapStageBinary, TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success, TaskKilled
+from ember.executor.task import ResultStageBinary, ShuffleMapStageBinary, TaskOutcome
+from ember.executor.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success, TaskKilled
 from ember.scheduler.task_scheduler import TaskScheduler
 from ember.scheduler.task_set_manager import TaskSetManager
 

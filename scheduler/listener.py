@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ember.scheduler.job import ActiveJob
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task import TaskDescription, TaskOutcome
+    from ember.executor.task import TaskDescription, TaskOutcome
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from ember.scheduler.listener import SparkListener
 
 if TYPE_CHECKING:
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task import TaskOutcome
+    from ember.executor.task import TaskOutcome
 
 
 def _bar_class():

@@ -13,10 +13,10 @@ from ember.storage.block_manager import BlockManager
 from ember.faults import Fault
 from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, TaskCompleted
-from ember.scheduler.task import TaskDescription
+from ember.executor.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.serialization.serializers import record_serializer
-from ember.task_runner import ExecutorEnv, run_task
+from ember.executor.task_runner import ExecutorEnv, run_task
 from ember.temp_dirs import executor_directory
 
 EXECUTOR_ID = "driver"

@@ -3,7 +3,7 @@
 Ray provides processes on many machines, their placement and failure detection; the DAG
 scheduler, the shuffle format, the cache and recovery stay Ember's. The backend joins the
 cluster named by ``RAY_ADDRESS`` or ``ember.ray.address`` (or starts a local Ray), starts
-``ember.ray.executors`` actors (``engine/ray_executor.py``: one process and one task slot
+``ember.ray.executors`` actors (``engine/executor/ray_executor.py``: one process and one task slot
 each, ``max_restarts=0``, no retries by Ray), and keeps a handle to each. The scheduler
 still picks the executor of every task.
 
@@ -36,11 +36,11 @@ from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 import ember
 from ember import config
 from ember.errors import WorkerLostError
-from ember.ray_executor import CONCURRENCY_GROUPS, CommitRelay, Peer, RayExecutor
+from ember.executor.ray_executor import CONCURRENCY_GROUPS, CommitRelay, Peer, RayExecutor
 from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
-from ember.scheduler.task import TaskDescription, TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure
+from ember.executor.task import TaskDescription, TaskOutcome
+from ember.executor.task_end import ExceptionFailure
 from ember.signing import Sealer, new_secret
 
 if TYPE_CHECKING:

@@ -102,7 +102,7 @@ def test_unknown_master_is_rejected_with_the_supported_forms():
 def test_the_ray_master_parses_and_without_ray_says_how_to_install_it(sc, monkeypatch, tmp_path):
     assert parse_master("ray").ray
     monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
-    for module in ("ember.scheduler.backends.ray", "ember.ray_executor"):
+    for module in ("ember.scheduler.backends.ray", "ember.executor.ray_executor"):
         monkeypatch.delitem(sys.modules, module, raising=False)
     monkeypatch.setattr(SparkContext, "_active", None)
     conf = SparkConf().set("spark.local.dir", str(tmp_path))

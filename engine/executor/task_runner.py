@@ -29,9 +29,9 @@ from ember.barrier_context import BarrierTaskContext
 from ember.storage.block_manager import BlockManager
 from ember.errors import CommitDeniedError, FetchFailedError
 from ember.memory import TaskMemory
-from ember.scheduler.task import TaskDescription, TaskOutcome
+from ember.executor.task import TaskDescription, TaskOutcome
 from ember.faults import Fault, after_commit_request, inject
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
+from ember.executor.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
 from ember.shuffle.fetch import BlockFetcher
 from ember.serialization.serializers import Serializer
