@@ -37,7 +37,7 @@ from ember.call_site import capture_call_site
 from ember.closure import check_closure
 from ember.conf import SparkConf
 from ember.faults import parse_faults
-from ember.files import PACKAGE_EXTENSIONS, USER_FILES, FileRegistry
+from ember.files import PACKAGE_EXTENSIONS, USER_FILES, FileRegistry, find_driver_root_with
 from ember.errors import ClosureError, ContextStoppedError, EmberValueError, JobCancelledError
 from ember.rdd.checkpoint import materialize_checkpoints
 from ember.rdd.rdd import RDD
@@ -639,6 +639,14 @@ class SparkContext:
 
     def __repr__(self) -> str:
         return f"<SparkContext master={self.master} appName={self.appName}>"
+
+
+def _active_files_root() -> str | None:
+    active = SparkContext._active
+    return None if active is None else active._files.root
+
+
+find_driver_root_with(_active_files_root)
 
 
 def _checked_tag(tag: Any) -> str:

@@ -23,7 +23,6 @@ from typing import Callable
 
 import cloudpickle
 
-import ember
 from ember import accumulators
 from ember.barrier_context import BarrierTaskContext
 from ember.storage.block_manager import BlockManager
@@ -39,7 +38,7 @@ from ember.shuffle.writer import ShuffleWriter
 from ember.task_context import TaskContext
 from ember.task_metrics import TaskMetrics
 
-_EMBER_DIR = os.path.dirname(os.path.abspath(ember.__file__))
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the ember package
 _EMBER_ROOT = os.path.dirname(_EMBER_DIR)
 _EMBER_FOLDERS = tuple(os.path.join(_EMBER_ROOT, name) + os.sep
                        for name in ("engine", "rdd", "scheduler", "shuffle", "sql"))

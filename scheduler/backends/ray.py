@@ -18,6 +18,7 @@ thread polls and answers with the scheduler's output commit coordinator.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import itertools
 import logging
 import os
@@ -33,7 +34,6 @@ import ray
 from ray.exceptions import RayActorError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-import ember
 from ember import config
 from ember.errors import WorkerLostError
 from ember.executor.ray_executor import CONCURRENCY_GROUPS, CommitRelay, Peer, RayExecutor
@@ -329,7 +329,7 @@ def stage_ember_package() -> str:
     Ember's subpackages live in the repository's top-level folders (``pyproject.toml`` maps
     them); an installed copy is already one folder. The caller removes the directory.
     """
-    package = os.path.dirname(os.path.abspath(ember.__file__))
+    package = os.path.dirname(os.path.abspath(importlib.util.find_spec("ember").origin))
     staged = tempfile.mkdtemp(prefix="ember-ray-code-")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(package, os.path.join(staged, "ember"), ignore=ignore)
