@@ -105,7 +105,7 @@ class SparkContext:
 
     _active: ClassVar[SparkContext | None] = None
     _lock: ClassVar[threading.RLock] = threading.RLock()
-    _ember_driver_only = True
+    _ember_driver_only = "context"  # closures refuse to capture it (ember.closure)
 
     def __init__(self, master: str | None = None, appName: str | None = None, sparkHome: str | None = None,
                  pyFiles: Any = None, environment: dict | None = None, batchSize: int = 0,

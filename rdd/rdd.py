@@ -65,7 +65,7 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
     [20, 30, 40]
     """
 
-    _ember_driver_only = True
+    _ember_driver_only = "rdd"  # closures refuse to capture it (ember.closure)
     is_barrier = False  # built by RDDBarrier: its stage runs as a barrier stage
 
     def __init__(self, ctx: SparkContext, deps: list[Dependency] | None = None) -> None:

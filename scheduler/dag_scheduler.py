@@ -69,10 +69,6 @@ _RESUBMIT_DELAY = 0.05
 _KILL_GRACE_SECONDS = 2.0
 
 
-def _is_shuffle(dep: Any) -> bool:
-    return hasattr(dep, "shuffle_id")
-
-
 def shuffle_dependencies(rdd: RDD, through_shuffles: bool = False) -> list:
     """Shuffle dependencies in ``rdd``'s lineage, parents first (shuffle ids grow downstream).
 
@@ -89,7 +85,7 @@ def shuffle_dependencies(rdd: RDD, through_shuffles: bool = False) -> list:
             continue
         visited.add(node.id_)
         for dep in node.dependencies:
-            if _is_shuffle(dep):
+            if dep.is_shuffle:
                 found.setdefault(dep.shuffle_id, dep)
                 if through_shuffles:
                     stack.append(dep.rdd)
@@ -421,7 +417,7 @@ class DAGScheduler:
             if preferred:
                 return tuple(preferred)
             for dep in node.dependencies:
-                if not _is_shuffle(dep):
+                if not dep.is_shuffle:
                     stack.extend((dep.rdd, parent) for parent in dep.get_parents(split))
         return ()
 
