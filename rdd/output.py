@@ -71,7 +71,7 @@ def write_output(rdd: RDD, path: str, output: TextOutput | PickleOutput, checkpo
                                                    task.can_commit)
 
     try:
-        committed = rdd.ctx._run_job(rdd, write_part, checkpointing=checkpointing)
+        committed = rdd.ctx.run_job(rdd, write_part, checkpointing=checkpointing)
         commit.commit_job(job, committed)
     except BaseException:
         commit.abort_job(job, created=True)

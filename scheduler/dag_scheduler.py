@@ -616,7 +616,7 @@ class DAGScheduler:
         for aid, value in updates.items():
             accumulator = self.accumulators.get(aid)
             if accumulator is not None:
-                accumulator._value = accumulator.accum_param.addInPlace(accumulator._value, value)
+                accumulator.add(value)  # as PySpark's driver merges a task's update
 
     # --- failure -------------------------------------------------------------------
 
@@ -667,6 +667,12 @@ class DAGScheduler:
             if not failing.running:
                 del self.failing_jobs[job_id]
                 failing.future.set_exception(failing.error)
+
+    def abort_all_jobs(self, error: BaseException) -> None:
+        """Fail every job with ``error`` at once (the scheduler's thread crashed: no task end will be handled)."""
+        for job in list(self.jobs_by_id.values()):
+            self._fail_job(job, error)
+        self.release_failing_jobs()
 
     def release_failing_jobs(self) -> None:
         """Report every pending job error now (the scheduler is stopping: no task will end)."""

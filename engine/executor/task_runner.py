@@ -35,7 +35,7 @@ from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
 from ember.shuffle.fetch import BlockFetcher
 from ember.serialization.serializers import Serializer
 from ember.shuffle.writer import ShuffleWriter
-from ember.task_context import TaskContext
+from ember.task_context import TaskContext, set_task_context
 from ember.task_metrics import TaskMetrics
 
 _EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the ember package
@@ -82,7 +82,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
                              for map_id, executor_id, data, index in outputs]
                        for sid, outputs in desc.map_outputs.items()}
         context = _task_context(desc, env, map_outputs, metrics, memory)
-        TaskContext._set(context)
+        set_task_context(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)
         records = stage.rdd.iterator(split, context)
@@ -106,7 +106,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     except Exception as exc:
         outcome.reason = exception_failure(exc)
     finally:
-        TaskContext._set(None)
+        set_task_context(None)
         env.block_manager.abort_puts()  # what a failed task was caching, half-written
         memory.cleanup()  # every spill file of this attempt, whatever happened
     outcome.accumulator_updates = accumulators.collect_updates() if isinstance(outcome.reason, Success) else {}

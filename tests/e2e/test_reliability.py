@@ -446,7 +446,7 @@ def test_a_missing_local_checkpoint_block_fails_with_an_explanation(make_context
     rdd = context.parallelize(range(10), 2).map(lambda x: x * 2)
     rdd.localCheckpoint()
     assert rdd.sum() == 90
-    os.remove(os.path.join(rdd._checkpoint_rdd.path, "part-00001"))
+    os.remove(os.path.join(rdd.dependencies[0].rdd.path, "part-00001"))  # the checkpoint's files
     with pytest.raises(Exception, match="Local checkpoints are not fault tolerant"):
         rdd.collect()
     stop_and_assert_clean(context, tmp_path)
