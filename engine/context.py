@@ -50,7 +50,7 @@ from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
 from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
                                     JobTagCancelled, RDDUnpersisted, ShuffleReleased, SpeculationCheck)
-from ember.scheduler.listener import ListenerBus
+from ember.scheduler.listener import ListenerBus, SparkListener
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
 from ember.scheduler.speculation import SpeculationPolicy
@@ -637,6 +637,24 @@ class SparkContext:
         self._event_loop.post(RDDUnpersisted(rdd_id, done))
         if done is not None:
             _wait_interruptibly(done)
+
+    @property
+    def session_dir(self) -> str:
+        """This session's private scratch directory: shuffle files, spills, executors' folders (Ember's addition)."""
+        return self._session_dir.path
+
+    @property
+    def block_manager_master(self) -> BlockManagerMaster:
+        """The driver's map of which executor caches which partition (Ember's addition, for monitoring and tests)."""
+        return self._dag.blocks
+
+    def add_listener(self, listener: SparkListener) -> None:
+        """Tell ``listener`` about every job, stage and task from now on (Ember's ``addSparkListener``)."""
+        self._listeners.add(listener)
+
+    def remove_listener(self, listener: SparkListener) -> None:
+        """Stop telling ``listener`` (Ember's ``removeSparkListener``)."""
+        self._listeners.remove(listener)
 
     def executor_pids(self) -> dict[str, int]:
         """Process ids of the live executors (Ember's addition, for monitoring and tests)."""

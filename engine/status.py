@@ -119,7 +119,7 @@ class StatusListener(SparkListener):
             record.active.discard(outcome.task_id)
             if isinstance(outcome.reason, Success):
                 record.completed += 1
-            elif not isinstance(outcome.reason, _KILLED):  # Spark counts those as killed; SparkStageInfo does not show it
+            elif not isinstance(outcome.reason, _KILLED):  # killed: SparkStageInfo does not count them
                 record.failed += 1
 
     def on_stage_completed(self, stage: Stage) -> None:

@@ -152,7 +152,7 @@ def test_scratch_files_are_private_to_the_user(make_context, tmp_path):
     pairs.persist(__import__("ember").StorageLevel.DISK_ONLY).count()
     context.broadcast("secret")
     modes = {}
-    for root, dirs, files in os.walk(context._session_dir.path):
+    for root, dirs, files in os.walk(context.session_dir):
         for name in dirs:
             modes[os.path.join(root, name)] = os.stat(os.path.join(root, name)).st_mode & 0o777
         for name in files:
