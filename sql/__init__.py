@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ember.sql import functions, types
-from ember.sql.catalog import Catalog
 from ember.sql.column import Column
 from ember.sql.dataframe import DataFrame
 from ember.sql.errors import AnalysisException, ParseException
@@ -14,6 +13,7 @@ from ember.sql.observation import Observation
 from ember.sql.readwriter import DataFrameReader, DataFrameWriter
 from ember.sql.row import Row
 from ember.sql.session import SparkSession
+from ember.sql.session_catalog import SessionCatalog as Catalog  # what ``spark.catalog`` is
 from ember.sql.writer_v2 import DataFrameWriterV2
 from ember.sql.window import Window, WindowSpec
 

@@ -52,7 +52,7 @@ def _data_type(value: Any) -> T.DataType:
     if not isinstance(value, T.DataType):
         raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `dataType` should be DataType or str, got "
                              f"{type(value).__name__}.")
-    return value
+    return T._check_supported(value)
 
 
 def _with_field(struct: Expression, path: list[str], value: Expression) -> Expression:

@@ -101,6 +101,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
             return pc.if_else(value, pa.scalar("true"), pa.scalar("false"))
         if isinstance(src, (T.FloatType, T.DoubleType)) and isinstance(to, T.StringType):
             return _float_text(value, isinstance(src, T.FloatType))
+        if isinstance(src, T.IntegralType) and isinstance(to, (T.FloatType, T.DoubleType)):
+            return pc.cast(value, target, safe=False)  # rounds to the nearest float past 2**53, as Java does
         return pc.cast(value, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
         text = str(e)
