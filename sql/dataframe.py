@@ -683,7 +683,7 @@ class DataFrame:
     def storageLevel(self) -> Any:
         """How this DataFrame is cached: ``MEMORY_AND_DISK_DESER`` after ``cache()``, the level
         given to ``persist``, or no storage at all."""
-        from ember.storage_level import StorageLevel
+        from ember.storage.storage_level import StorageLevel
 
         if isinstance(self._plan, L.InMemoryRelation):
             return self._plan.slot.level or StorageLevel.MEMORY_AND_DISK_DESER
