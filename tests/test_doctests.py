@@ -14,7 +14,7 @@ MODULES = [
     "ember.rdd.partitioner", "ember.status", "ember.examples.tpch", "ember.examples.tpch.sample",
     "ember.sql.shell.splitting", "ember.sql.row", "ember.sql.window", "ember.sql.na", "ember.sql.dataframe_stat",
     "ember.sql.utils", "ember.sql.pandas.functions", "ember.sql.group", "ember.sql.dataframe", "ember.sql.session",
-    "ember.sql.types", "ember.sql.readwriter", "ember.sql.column", "ember.storagelevel",
+    "ember.sql.types", "ember.sql.readwriter", "ember.sql.column", "ember.storagelevel", "ember.taskcontext",
 ]
 
 
