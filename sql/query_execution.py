@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
+from ember.sql.expressions.sql_conf import analysed_by, session_time_zone
 from ember.sql.optimizer import ONCE_RULES, RULES, optimize
 from ember.sql.physical.execution import collect_table, execute
 from ember.sql.physical.observe import report_metrics
@@ -31,6 +32,8 @@ class QueryExecution:
 
     @cached_property
     def optimized(self) -> LogicalPlan:
+        with analysed_by(self.session):  # a plan analysed before the zone was changed runs in it too
+            session_time_zone()
         conf = self.session.conf
         flags = {r.__name__: conf.get(f"spark.ember.optimizer.{r.__name__}", "true").lower() != "false"
                  for r in set(ONCE_RULES + RULES)}

@@ -168,7 +168,7 @@ class SparkSession:
 
     @property
     def conf(self) -> RuntimeConfig:
-        """This session's settings (``spark.conf.get("spark.sql.shuffle.partitions")``)."""
+        """This session's settings (``spark.conf.set("spark.sql.shuffle.partitions", 8)``)."""
         return self._conf
 
     @property

@@ -24,7 +24,7 @@ from ember.errors import PySparkTypeError
 from ember.sql.errors import AnalysisException
 from ember.sql.managed_tables import create_empty_table, drop_table_files, new_table, remove_files, scan_table
 from ember.sql.plan import logical as L
-from ember.sql.sql_config import WAREHOUSE_DIR
+from ember.sql.sql_config import SOURCES_DEFAULT, WAREHOUSE_DIR
 from ember.sql.table_ddl import create_table_string
 from ember.sql.warehouse import (CATALOG_NAME, DEFAULT_DATABASE, TableInfo, Warehouse, schema_not_found,
                                  table_not_found_in)
@@ -241,7 +241,7 @@ class SessionCatalog(Catalog):
             raise AnalysisException("UNSUPPORTED_FEATURE", "createTable with a path (an external table) is not "
                                     "supported: Ember's warehouse holds managed tables only; read the files with "
                                     "spark.read and a temporary view instead.")
-        provider = (source or self._session.conf.get("spark.sql.sources.default") or "parquet").lower()
+        provider = (source or SOURCES_DEFAULT.read(self._session.conf)).lower()
         if schema is None:
             raise AnalysisException("UNABLE_TO_INFER_SCHEMA", f"Unable to infer schema for {provider.capitalize()}. "
                                     "It must be specified manually.", "42KD9")

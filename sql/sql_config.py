@@ -11,7 +11,8 @@ from ember.config import declare, parse_bool, parse_bytes, parse_bytes_or_off
 __all__ = [
     "SHUFFLE_PARTITIONS", "AUTO_BROADCAST_JOIN_THRESHOLD", "FILES_MAX_PARTITION_BYTES", "ANSI_ENABLED",
     "DECIMAL_ALLOW_PRECISION_LOSS", "PIVOT_MAX_VALUES", "EAGER_EVAL_ENABLED", "EAGER_EVAL_MAX_NUM_ROWS",
-    "EAGER_EVAL_TRUNCATE", "PYTHON_UDF_ARROW_ENABLED", "TRANSPOSE_MAX_VALUES", "WAREHOUSE_DIR",
+    "EAGER_EVAL_TRUNCATE", "PYTHON_UDF_ARROW_ENABLED", "TRANSPOSE_MAX_VALUES", "WAREHOUSE_DIR", "SESSION_TIME_ZONE",
+    "SOURCES_DEFAULT",
 ]
 
 SHUFFLE_PARTITIONS = declare(
@@ -56,3 +57,11 @@ WAREHOUSE_DIR = declare(
     "spark.sql.warehouse.dir", str, "spark-warehouse",
     "Where databases and managed tables are kept (Parquet files and a small catalog); relative to the working "
     "directory when the session first uses it, and fixed from then on.")
+SESSION_TIME_ZONE = declare(
+    "spark.sql.session.timeZone", str, "UTC",
+    "The zone timestamps are read and shown in. Ember computes timestamps in UTC only: a query analysed while "
+    "this names another zone is refused (UNSUPPORTED_FEATURE); UTC's synonyms (`Etc/UTC`, `GMT`, `Z`, "
+    "`+00:00`, ...) are accepted. PySpark's default is the JVM's zone.")
+SOURCES_DEFAULT = declare(
+    "spark.sql.sources.default", str, "parquet",
+    "The format of a table created without one (`spark.catalog.createTable` without `source`).")

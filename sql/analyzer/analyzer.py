@@ -21,6 +21,7 @@ from ember.sql.analyzer.extract_windows import extract_windows
 from ember.sql.analyzer.resolve_joins import dedup_right, resolve_using
 from ember.sql.analyzer.resolve_references import resolve_node
 from ember.sql.expressions.coercion import cast_if_needed, common_type
+from ember.sql.expressions.sql_conf import session_time_zone
 from ember.sql.errors import AnalysisException
 from ember.sql.plan import logical as L
 
@@ -74,5 +75,7 @@ def _analyze_node(node: L.LogicalPlan) -> L.LogicalPlan:
 
 
 def analyze(plan: L.LogicalPlan) -> L.LogicalPlan:
-    """Resolve every node bottom-up; raises ``AnalysisException`` for what cannot be resolved."""
+    """Resolve every node bottom-up; raises ``AnalysisException`` for what cannot be resolved
+    (including a session time zone other than UTC, which Ember cannot compute in)."""
+    session_time_zone()
     return plan.transform_up(_analyze_node)

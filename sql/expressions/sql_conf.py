@@ -10,17 +10,19 @@ active session.
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Iterator
 
 from ember.config import ConfigEntry
-from ember.sql.sql_config import ANSI_ENABLED, DECIMAL_ALLOW_PRECISION_LOSS
+from ember.sql.errors import AnalysisException
+from ember.sql.sql_config import ANSI_ENABLED, DECIMAL_ALLOW_PRECISION_LOSS, SESSION_TIME_ZONE
 
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
 
-__all__ = ["analysed_by", "analysing_session", "ansi_enabled", "decimal_precision_loss"]
+__all__ = ["analysed_by", "analysing_session", "ansi_enabled", "decimal_precision_loss", "session_time_zone"]
 
 _ANALYSING: ContextVar[SparkSession | None] = ContextVar("analysing_session", default=None)
 
@@ -55,3 +57,23 @@ def ansi_enabled() -> bool:
 def decimal_precision_loss() -> bool:
     """``spark.sql.decimalOperations.allowPrecisionLoss`` (default true): over 38 digits, give up scale."""
     return _read(DECIMAL_ALLOW_PRECISION_LOSS)
+
+
+# Names of UTC itself (Java's ZoneId aliases), and zero offsets such as +00:00, -0, UTC+00:00 or GMT+0.
+_UTC_NAMES = {name.lower() for name in (
+    "UTC", "Z", "UT", "GMT", "UCT", "GMT0", "Zulu", "Universal", "Greenwich", "Etc/UTC", "Etc/UCT", "Etc/GMT",
+    "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "Etc/Zulu", "Etc/Universal", "Etc/Greenwich", "GMT+0", "GMT-0")}
+_ZERO_OFFSET = re.compile(r"(?:UTC|GMT|UT)?[+-]0{1,2}(?::?00(?::?00)?)?", re.IGNORECASE)
+
+
+def session_time_zone() -> str:
+    """``spark.sql.session.timeZone`` as configured, when it names UTC. Ember computes timestamps in
+    UTC only, so any other zone would silently give wrong hours, casts and formats: it is refused."""
+    configured = _read(SESSION_TIME_ZONE).strip()
+    if configured.lower() in _UTC_NAMES or _ZERO_OFFSET.fullmatch(configured):
+        return configured
+    raise AnalysisException(
+        "UNSUPPORTED_FEATURE",
+        f"spark.sql.session.timeZone is set to '{configured}', but Ember computes timestamps in UTC only. "
+        "Set spark.sql.session.timeZone to 'UTC' (or unset it) and convert with from_utc_timestamp / "
+        "convert_timezone where another zone's wall time is needed.")

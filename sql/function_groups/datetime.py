@@ -365,13 +365,9 @@ SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
 def current_timezone() -> Column:
     """The session time zone: UTC, the zone Ember reads timestamps in (another configured zone is refused)."""
     from ember.sql.expressions.datetime_zones import SESSION_TIME_ZONE
-    from ember.sql.expressions.sql_conf import analysing_session
+    from ember.sql.expressions.sql_conf import session_time_zone
 
-    session = analysing_session()
-    configured = session.conf.get("spark.sql.session.timeZone", SESSION_TIME_ZONE) if session else SESSION_TIME_ZONE
-    if configured not in ("UTC", "Etc/UTC", "+00:00", "Z"):
-        raise EmberValueError("UNSUPPORTED_FEATURE", f"current_timezone() with spark.sql.session.timeZone="
-                              f"{configured} is not supported: Ember reads timestamps in UTC.")
+    session_time_zone()  # refuses a zone other than UTC
     return Column(E.SessionFact("current_timezone", SESSION_TIME_ZONE))
 
 
