@@ -11,6 +11,9 @@ from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import ArithmeticException, NumberFormatException
 from ember.sql.expressions.base import ArrowValue, Expression, as_array
+from ember.sql.expressions.cast_kernels import (float_to_integral_legacy, integral_bytes, narrow_integral,
+                                                nested_text, number_to_timestamp, timestamp_text, timestamp_to_number)
+from ember.sql.expressions.cast_rules import check_cast, sql_type_name
 from ember.sql.expressions.named import AttributeReference
 
 __all__ = ["Cast", "TryCast"]
@@ -30,7 +33,19 @@ class Cast(Expression):
     def coerce(self) -> Expression:
         from ember.sql.expressions.sql_conf import ansi_enabled
 
-        return replace(self, ansi=ansi_enabled())
+        ansi = ansi_enabled()
+        if not self.implicit:  # coercion inserts only casts Spark allows
+            check_cast(self.child.data_type, self.to, ansi, self.message_sql())
+        return replace(self, ansi=ansi)
+
+    def message_sql(self) -> str:
+        """The cast as Spark's messages quote it: ``CAST(1 AS DATE)``, but only the value when the
+        target is a complex type (Spark quotes ``array(1)`` for ``CAST(array(1) AS STRUCT<a: INT>)``)."""
+        inner = self.child.sql()
+        return inner if isinstance(self.to, (T.ArrayType, T.MapType, T.StructType)) else (
+            f"{self.pretty_sql_name}({inner} AS {sql_type_name(self.to)})")
+
+    pretty_sql_name = "CAST"
 
     @property
     def data_type(self) -> T.DataType:
@@ -41,7 +56,7 @@ class Cast(Expression):
             # Spark's legacy cast reads malformed text as NULL.
             from ember.sql.expressions.try_eval import eval_or_null
 
-            return eval_or_null(Cast(self.child, self.to), batch)
+            return eval_or_null(_LegacyTextCast(self.child, self.to), batch)
         return cast_arrow(self.child.eval(batch), self.child.data_type, self.to, self.ansi)
 
     def to_string(self, ids: bool) -> str:
@@ -54,12 +69,28 @@ class Cast(Expression):
             f"CAST({inner} AS {self.to.simpleString().upper()})")
 
 
+class _LegacyTextCast(Cast):
+    """The legacy cast of a string, whose failing rows the caller turns into NULL: an integer
+    target takes the whole part of a decimal string (``' -2.5 '`` is -2), as Spark's legacy cast does."""
+
+    __slots__ = ()
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        value = self.child.eval(batch)
+        if isinstance(self.to, T.IntegralType):
+            value = pc.replace_substring_regex(pc.utf8_trim_whitespace(value), r"^([+-]?\d+)\.\d*$", r"\1")
+        return cast_arrow(value, self.child.data_type, self.to, True)
+
+
 class TryCast(Cast):
     """``TRY_CAST(child AS to)``: NULL where the ANSI cast fails (malformed input, overflow)."""
 
     __slots__ = ()
 
+    pretty_sql_name = "TRY_CAST"
+
     def coerce(self) -> Expression:
+        check_cast(self.child.data_type, self.to, True, self.message_sql())
         return self
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
@@ -80,6 +111,9 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
     target = to_arrow_type(to)
     if value.type == target:
         return value
+    special = _special_kernel(value, src, to, ansi)
+    if special is not None:
+        return special
     if isinstance(to, T.DecimalType) and isinstance(src, (T.NumericType, T.StringType)):
         return _to_decimal(value, src, to, ansi)
     if isinstance(src, T.DecimalType) and isinstance(to, T.IntegralType):
@@ -117,6 +151,63 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
                 "22003",
             ) from None
         raise
+
+
+_COMPLEX = (T.ArrayType, T.MapType, T.StructType)
+_NUMBER_LIKE = (T.NumericType, T.BooleanType)
+
+
+def _special_kernel(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool) -> ArrowValue | None:
+    """The casts Arrow gets wrong or lacks, or None for the general path."""
+    if isinstance(src, T.StringType) and isinstance(to, T.DateType):
+        return _string_to_date(value)
+    if isinstance(src, T.TimestampType) and isinstance(to, _NUMBER_LIKE):
+        return timestamp_to_number(value, to, ansi)
+    if isinstance(to, T.TimestampType) and isinstance(src, _NUMBER_LIKE):
+        return number_to_timestamp(value, src, ansi)
+    if isinstance(src, (T.TimestampType, T.TimestampNTZType)) and isinstance(to, T.StringType):
+        return timestamp_text(value)
+    if isinstance(src, _COMPLEX) and isinstance(to, T.StringType):
+        return nested_text(value, src)
+    if isinstance(src, T.IntegralType) and isinstance(to, T.IntegralType):
+        return narrow_integral(value, src, to, ansi)
+    if isinstance(src, T.IntegralType) and isinstance(to, T.BinaryType):  # legacy mode only
+        return integral_bytes(value, src)
+    if isinstance(src, (T.FloatType, T.DoubleType)) and isinstance(to, T.IntegralType) and not ansi:
+        return float_to_integral_legacy(value, to)
+    if isinstance(src, T.DecimalType) and isinstance(to, T.BooleanType):
+        return pc.not_equal(value, pa.scalar(0, pa.decimal128(1, 0)).cast(value.type))
+    if isinstance(src, T.BooleanType) and isinstance(to, T.DecimalType):
+        return _to_decimal(pc.cast(value, pa.int8()), T.ByteType(), to, ansi)
+    if isinstance(src, T.DateType) and isinstance(to, _NUMBER_LIKE):  # legacy mode only: always NULL
+        return pa.scalar(None, to_arrow_type(to)) if isinstance(value, pa.Scalar) else pa.nulls(len(value),
+                                                                                                to_arrow_type(to))
+    return None
+
+
+_DATE_PREFIX = r"^(?P<y>[+-]?\d{4,6})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2})(?:[ T].*)?)?)?$"
+
+
+def _string_to_date(value: ArrowValue) -> ArrowValue:
+    """Spark's reading of text as a date: ``yyyy``, ``yyyy-[m]m``, ``yyyy-[m]m-[d]d``, optionally
+    followed by a space or ``T`` and anything (a time); trimmed. Anything else is malformed."""
+    scalar = isinstance(value, pa.Scalar)
+    text = pc.utf8_trim_whitespace(as_array(value, 1) if scalar else as_array(value, len(value)))
+    parts = pc.extract_regex(text, _DATE_PREFIX)
+    bad = pc.and_(pc.is_valid(text), pc.is_null(parts))
+    if pc.any(bad).as_py():
+        raise _malformed(pc.filter(text, bad)[0].as_py(), T.DateType())
+
+    def field(name: str) -> pa.Array:
+        raw = pc.struct_field(parts, name)
+        return pc.utf8_lpad(pc.if_else(pc.equal(raw, ""), "01", raw), 2, "0")
+
+    iso = pc.binary_join_element_wise(pc.struct_field(parts, "y"), field("m"), field("d"), "-")
+    try:
+        out = pc.cast(iso, pa.date32())
+    except pa.ArrowInvalid:
+        raise _malformed(_first_malformed(iso, pa.date32()), T.DateType()) from None
+    return out[0] if scalar else out
 
 
 def _float_text(value: ArrowValue, single: bool) -> ArrowValue:
@@ -180,7 +271,8 @@ def _to_decimal(value: ArrowValue, src: T.DataType, to: T.DecimalType, ansi: boo
     elif not isinstance(src, T.DecimalType):
         array = pc.cast(array, pa.float64())
         limit = 10.0 ** (to.precision - to.scale)
-        bad = pc.fill_null(pc.invert(pc.less(pc.abs(array), limit)), False)  # also NaN and infinities
+        array = pc.if_else(pc.is_finite(array), array, pa.scalar(None, pa.float64()))  # NaN, infinities: NULL
+        bad = pc.fill_null(pc.invert(pc.less(pc.abs(array), limit)), False)
         if pc.any(bad).as_py():
             if ansi:
                 raise out_of_range(pc.filter(array, bad)[0].as_py(), to)

@@ -84,7 +84,8 @@ class Literal(Expression):
             return format_interval(v, self.dtype)
         if isinstance(v, datetime.datetime):
             fraction = f".{v.microsecond:06d}".rstrip("0") if v.microsecond else ""
-            return f"TIMESTAMP '{v:%Y-%m-%d %H:%M:%S}{fraction}'"
+            kind = "TIMESTAMP_NTZ" if isinstance(self.dtype, T.TimestampNTZType) else "TIMESTAMP"
+            return f"{kind} '{v:%Y-%m-%d %H:%M:%S}{fraction}'"
         if isinstance(v, datetime.date):
             return f"DATE '{v}'"
         if isinstance(v, (bytes, bytearray)):

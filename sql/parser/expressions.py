@@ -97,6 +97,12 @@ def _literal(node: exp.Literal) -> E.Literal:
 
 def _negate(node: exp.Neg) -> E.Expression:
     """``-1.5`` is the literal -1.5 (Spark folds the sign into a number), anything else a negation."""
+    typed = node.this
+    if isinstance(typed, exp.TryCast) and "format" not in typed.args and isinstance(typed.this, exp.Literal) and (
+            not typed.this.is_string):  # -9223372036854775808L: the sign belongs to the typed literal
+        signed = typed.copy()
+        signed.set("this", exp.Literal(this="-" + typed.this.name, is_string=False))
+        return _try_cast(signed)
     if isinstance(node.this, exp.Literal) and not node.this.is_string:
         literal = _literal(node.this)
         return E.Literal.of(-literal.value) if not isinstance(literal.value, float) else E.Literal(-literal.value, literal.dtype)
@@ -164,10 +170,11 @@ def _cast(node: exp.Cast) -> E.Expression:
 
 
 def _typed_literal(node: exp.Cast) -> E.Expression:
-    """``DATE '1998-12-01'`` and ``TIMESTAMP '...'`` (sqlglot's ``Cast``; ``CAST(...)`` in Spark SQL
+    """``DATE '1998-12-01'``, ``TIMESTAMP '...'`` and ``TIMESTAMP_NTZ '...'`` (sqlglot's ``Cast``; ``CAST(...)`` in Spark SQL
     parses as ``TryCast``) are literals, checked as they are parsed."""
     to = T._check_supported(T._parse_datatype_string(node.to.sql(dialect="spark")))
-    if not (isinstance(node.this, exp.Literal) and node.this.is_string and isinstance(to, (T.DateType, T.TimestampType))):
+    if not (isinstance(node.this, exp.Literal) and node.this.is_string and isinstance(
+            to, (T.DateType, T.TimestampType, T.TimestampNTZType))):
         return _cast(node)
     text = node.this.this.strip()
     try:
