@@ -88,6 +88,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
         return _interval_text(value, src)
     if isinstance(src, T.StringType) and isinstance(to, T.BooleanType):
         return _string_to_boolean(value, ansi)
+    if isinstance(src, T.StringType) and isinstance(to, T.DateType):
+        return _string_to_date(value, ansi)
     if isinstance(src, T.DecimalType) and isinstance(to, T.FloatType):  # Arrow's direct cast is off by an ulp
         return pc.cast(pc.cast(value, pa.float64()), pa.float32())
     try:
@@ -146,6 +148,15 @@ def _string_to_boolean(value: ArrowValue, ansi: bool) -> ArrowValue:
                          T.BooleanType())
     out = pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
     return out[0] if scalar else out
+
+
+def _string_to_date(value: ArrowValue, ansi: bool) -> ArrowValue:
+    from ember.sql.expressions.string_to_date import string_to_date
+
+    out, malformed = string_to_date(value)
+    if ansi and pc.any(malformed).as_py():
+        raise _malformed(pc.filter(as_array(value, 1), malformed)[0].as_py(), T.DateType())
+    return out
 
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"

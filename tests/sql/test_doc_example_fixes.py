@@ -1,0 +1,49 @@
+"""Regressions for bugs that PySpark's own docstring examples found in Ember's functions.
+
+Every expected value here was captured by running the same query on PySpark 4.3 (Java 17).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from ember.errors import NumberFormatException
+
+# (text, CAST(text AS DATE) printed as a string; None where try_cast gives NULL), from PySpark 4.3
+STRING_TO_DATE = [
+    ("2015-04-08 13:08:15", "2015-04-08"), ("2015", "2015-01-01"), ("2015-4", "2015-04-01"),
+    ("2015-04-8", "2015-04-08"), ("2015-04-08T10:00", "2015-04-08"), ("2015-04-08 ", "2015-04-08"),
+    (" 2015-04-08 xyz", "2015-04-08"), ("2015-04-08xyz", None), ("2015-13-01", None),
+    ("+2015-04-08", "2015-04-08"), ("-0001-01-01", "-0001-01-01"), ("2015-04-08T", "2015-04-08"),
+    ("2015/04/08", None), ("2015-02-30", None), ("2015-04-08 junk", "2015-04-08"),
+    ("2015-04-08Tjunk", "2015-04-08"), ("20150408", None), ("2015-04-", None), ("15-04-08", None),
+    ("2015-4-8 1", "2015-04-08"), ("2015-04-08\t3", None), ("2015-04-08\n", "2015-04-08"),
+    ("2016-02-29", "2016-02-29"), ("1900-02-29", None),
+]
+
+
+def test_string_to_date_cast_reads_what_spark_reads(spark):
+    df = spark.createDataFrame([(text,) for text, _ in STRING_TO_DATE], "x string")
+    got = [r[0] for r in df.selectExpr("string(try_cast(x AS date))").collect()]
+    assert got == [expected for _, expected in STRING_TO_DATE]
+
+
+def test_date_functions_accept_a_timestamp_string(spark):
+    row = spark.sql("SELECT year('2015-04-08 13:08:15'), dayofweek('2015-04-08 13:08:15'), "
+                    "to_date('1997-02-28 10:30:00')").first()
+    assert tuple(row) == (2015, 4, __import__("datetime").date(1997, 2, 28))  # PySpark 4.3
+
+
+def test_malformed_date_text_still_raises_cast_invalid_input(spark):
+    with pytest.raises(NumberFormatException, match=r"CAST_INVALID_INPUT.*'2015-04-08xyz'.*\"DATE\""):
+        spark.sql("SELECT CAST('2015-04-08xyz' AS DATE)").collect()
+    assert spark.sql("SELECT 1").first()[0] == 1
+
+
+def test_sql_to_date_with_and_without_a_pattern(spark):
+    df = spark.sql("SELECT to_date('1997-02-28 10:30:00'), to_date('28/02/1997', 'dd/MM/yyyy'), "
+                   "to_date('1997-02-28 10:30:00', 'yyyy-MM-dd HH:mm:ss')")
+    # PySpark 4.3: three times 1997-02-28, named as written
+    assert df.columns == ["to_date(1997-02-28 10:30:00)", "to_date(28/02/1997, dd/MM/yyyy)",
+                          "to_date(1997-02-28 10:30:00, yyyy-MM-dd HH:mm:ss)"]
+    assert [str(v) for v in df.first()] == ["1997-02-28"] * 3
