@@ -8,6 +8,7 @@ qualified column or a struct field, each resolved expression node applies its im
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -88,6 +89,8 @@ def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], pl
             return _one_match(e, attrs, plan)
         return e
 
+    expr = expr.transform_up(lambda e: _expand_star_arguments(e, attrs))
+
     return coerce(expr.transform_up(resolve))
 
 
@@ -124,6 +127,24 @@ def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) 
         else:
             out.append(item)
     return out
+
+
+def _expand_star_arguments(e: E.Expression, attrs: list[E.AttributeReference]) -> E.Expression:
+    """``f(*)``, ``f(a, t.*)``: as in Spark, a star among a function's arguments stands for the
+    columns (``hash(*)`` is ``hash(x, y)``)."""
+    if isinstance(e, E.CreateStruct) and any(isinstance(item, E.UnresolvedStar) for item in e.items):
+        names: list[str] = []
+        items: list[E.Expression] = []
+        for name, item in zip(e.names, e.items):
+            star = isinstance(item, E.UnresolvedStar)
+            expanded = _expand((item,), attrs) if star else [item]
+            names += [x.name for x in expanded] if star else [name]  # type: ignore[attr-defined]
+            items += expanded
+        return dataclasses.replace(e, names=tuple(names), items=tuple(items))
+    changes = {name: tuple(_expand(value, attrs)) for name in e.child_fields
+               if isinstance(value := getattr(e, name), tuple)
+               and any(isinstance(item, E.UnresolvedStar) for item in value)}
+    return dataclasses.replace(e, **changes) if changes else e
 
 
 def _named(e: E.Expression) -> E.Expression:

@@ -47,3 +47,17 @@ def test_sql_to_date_with_and_without_a_pattern(spark):
     assert df.columns == ["to_date(1997-02-28 10:30:00)", "to_date(28/02/1997, dd/MM/yyyy)",
                           "to_date(1997-02-28 10:30:00, yyyy-MM-dd HH:mm:ss)"]
     assert [str(v) for v in df.first()] == ["1997-02-28"] * 3
+
+
+def test_star_among_function_arguments_stands_for_the_columns(spark):
+    from ember.sql import Row
+    from ember.sql import functions as F
+
+    df = spark.createDataFrame([(1, "a")], "x int, y string")
+    got = df.select(F.hash("*"), F.xxhash64("*"), F.concat("*"), F.concat_ws("-", "*"), F.hash("x", "*"),
+                    F.struct(F.lit(1).alias("k"), "*"))
+    # PySpark 4.3
+    assert got.columns == ["hash(x, y)", "xxhash64(x, y)", "concat(x, y)", "concat_ws(-, x, y)", "hash(x, x, y)",
+                           "struct(1 AS k, x, y)"]
+    assert tuple(got.first()) == (-936062819, 8205864924878002737, "1a", "1-a", -2029568805, Row(k=1, x=1, y="a"))
+    assert spark.sql("SELECT hash(*), concat(t.*) FROM VALUES (1, 'a') t(x, y)").first() == (-936062819, "1a")

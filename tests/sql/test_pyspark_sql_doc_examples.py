@@ -150,7 +150,6 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.from_xml": "not implemented: module 'ember.sql.functions' has no attribute 'from_xml'",
     "functions.get": "show() truncates column headers (Spark truncates only cells)",
     "functions.get_json_object": "output differs from PySpark's",
-    "functions.hash": "fails: NotImplementedError: UnresolvedStar cannot be evaluated row-wise",
     "functions.histogram_numeric": "not implemented: module 'ember.sql.functions' has no attribute 'histogram_numeric'",
     "functions.hll_sketch_agg": "not implemented: module 'ember.sql.functions' has no attribute 'hll_sketch_estimate'",
     "functions.hll_sketch_estimate": "not implemented: module 'ember.sql.functions' has no attribute 'hll_sketch_estimate'",
@@ -404,7 +403,6 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.xpath_number": "not implemented: module 'ember.sql.functions' has no attribute 'xpath_number'",
     "functions.xpath_short": "not implemented: module 'ember.sql.functions' has no attribute 'xpath_short'",
     "functions.xpath_string": "not implemented: module 'ember.sql.functions' has no attribute 'xpath_string'",
-    "functions.xxhash64": "fails: NotImplementedError: UnresolvedStar cannot be evaluated row-wise",
 }
 
 
