@@ -103,6 +103,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
             return pc.if_else(value, pa.scalar("true"), pa.scalar("false"))
         if isinstance(src, (T.FloatType, T.DoubleType)) and isinstance(to, T.StringType):
             return _float_text(value, isinstance(src, T.FloatType))
+        if isinstance(src, (T.TimestampType, T.TimestampNTZType)) and isinstance(to, T.StringType):
+            return _timestamp_text(value)
         return pc.cast(value, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
         text = str(e)
@@ -129,6 +131,22 @@ def _float_text(value: ArrowValue, single: bool) -> ArrowValue:
     if isinstance(value, pa.Scalar):
         return pa.scalar(text(value.as_py()), pa.string())
     return pa.array([text(v) for v in as_array(value, len(value)).to_pylist()], pa.string())
+
+
+def _timestamp_text(value: ArrowValue) -> ArrowValue:
+    """Timestamps as Spark writes them: ``2015-07-01 05:00:00``, with a fraction of a second
+    only when there is one, and without its trailing zeros (``05:00:00.12``)."""
+    scalar = isinstance(value, pa.Scalar)
+    micros = pc.cast(as_array(value, 1) if scalar else value, pa.int64())
+    seconds = pc.divide(micros, 10**6)  # truncates toward zero
+    fraction = pc.subtract(micros, pc.multiply(seconds, 10**6))
+    negative = pc.less(fraction, 0)  # floor the seconds before the epoch
+    seconds = pc.if_else(negative, pc.subtract(seconds, 1), seconds)
+    fraction = pc.if_else(negative, pc.add(fraction, 10**6), fraction)
+    whole = pc.strftime(pc.cast(seconds, pa.timestamp("s")), "%Y-%m-%d %H:%M:%S")
+    digits = pc.utf8_rtrim(pc.utf8_lpad(pc.cast(fraction, pa.string()), 6, "0"), "0")
+    text = pc.if_else(pc.equal(fraction, 0), whole, pc.binary_join_element_wise(whole, digits, "."))
+    return text[0] if scalar else text
 
 
 _TRUE_STRINGS = pa.array(["t", "true", "y", "yes", "1"])

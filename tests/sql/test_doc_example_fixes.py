@@ -5,6 +5,8 @@ Every expected value here was captured by running the same query on PySpark 4.3 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ember.errors import NumberFormatException
@@ -61,3 +63,37 @@ def test_star_among_function_arguments_stands_for_the_columns(spark):
                            "struct(1 AS k, x, y)"]
     assert tuple(got.first()) == (-936062819, 8205864924878002737, "1a", "1-a", -2029568805, Row(k=1, x=1, y="a"))
     assert spark.sql("SELECT hash(*), concat(t.*) FROM VALUES (1, 'a') t(x, y)").first() == (-936062819, "1a")
+
+
+# (zone, from_utc_timestamp(TIMESTAMP '2015-07-01 12:00:00', zone) as text), from PySpark 4.3
+ZONES = [("PST", "2015-07-01 05:00:00"), ("JST", "2015-07-01 21:00:00"), ("EST", "2015-07-01 07:00:00"),
+         ("CST", "2015-07-01 07:00:00"), ("MST", "2015-07-01 05:00:00"), ("HST", "2015-07-01 02:00:00"),
+         ("IST", "2015-07-01 17:30:00"), ("ECT", "2015-07-01 14:00:00"), ("+08:00", "2015-07-01 20:00:00"),
+         ("+8:00", "2015-07-01 20:00:00"), ("+08", "2015-07-01 20:00:00"), ("+0800", "2015-07-01 20:00:00"),
+         ("-05:30", "2015-07-01 06:30:00"), ("GMT+8", "2015-07-01 20:00:00"), ("UTC+08:00", "2015-07-01 20:00:00"),
+         ("GMT-3", "2015-07-01 09:00:00"), ("UTC", "2015-07-01 12:00:00"), ("Z", "2015-07-01 12:00:00"),
+         ("UT", "2015-07-01 12:00:00"), ("America/New_York", "2015-07-01 08:00:00"),
+         ("Etc/GMT+8", "2015-07-01 04:00:00"), ("EST5EDT", "2015-07-01 08:00:00"), ("US/Pacific", "2015-07-01 05:00:00")]
+
+
+@pytest.mark.parametrize("zone, expected", ZONES)
+def test_time_zone_ids_read_as_java_reads_them(spark, zone, expected):
+    got = spark.sql(f"SELECT string(from_utc_timestamp(TIMESTAMP '2015-07-01 12:00:00', '{zone}'))").first()[0]
+    assert got == expected
+
+
+@pytest.mark.parametrize("zone", ["pst", "utc", "XYZ", "+25:00", "america/new_york"])
+def test_unknown_time_zone_ids_are_invalid(spark, zone):
+    from ember.errors import SparkRuntimeException
+
+    with pytest.raises(SparkRuntimeException, match=rf"INVALID_TIMEZONE.*The timezone: {re.escape(zone)} is invalid"):
+        spark.sql(f"SELECT to_utc_timestamp(TIMESTAMP '2015-07-01 12:00:00', '{zone}')").collect()
+
+
+def test_timestamp_as_string_drops_a_zero_fraction(spark):
+    got = spark.sql("SELECT string(TIMESTAMP '2015-07-01 05:00:00'), string(TIMESTAMP '2015-07-01 05:00:00.120'), "
+                    "string(TIMESTAMP '2015-07-01 05:00:00.123456'), string(TIMESTAMP_NTZ '2015-07-01 05:00:00.100'), "
+                    "string(TIMESTAMP '1969-12-31 23:59:59.5')").first()
+    # PySpark 4.3
+    assert tuple(got) == ("2015-07-01 05:00:00", "2015-07-01 05:00:00.12", "2015-07-01 05:00:00.123456",
+                          "2015-07-01 05:00:00.1", "1969-12-31 23:59:59.5")
