@@ -82,7 +82,28 @@ def _binary(cls: type, reverse: bool = False):
 
 
 class Column:
-    """A column expression in a DataFrame, e.g. ``df.a + 1`` or ``F.col("a").alias("b")``."""
+    """A column expression in a DataFrame, e.g. ``df.a + 1`` or ``F.col("a").alias("b")``.
+
+    >>> from ember.sql import functions as F
+    >>> df = spark.createDataFrame([(2, "Alice", None), (5, "Bob", 1.5)], ["age", "name", "score"])
+    >>> df.select((df.age + 1).alias("next"), df["name"].startswith("A"), (F.col("age") * 2).cast("string")).show()
+    +----+-------------------+-------------------------+
+    |next|startswith(name, A)|CAST((age * 2) AS STRING)|
+    +----+-------------------+-------------------------+
+    |   3|               true|                        4|
+    |   6|              false|                       10|
+    +----+-------------------+-------------------------+
+    <BLANKLINE>
+    >>> df.filter(df.age.between(3, 6) & df.score.isNotNull()).select("name").collect()
+    [Row(name='Bob')]
+    >>> df.select(F.when(df.age > 3, "old").otherwise("young").alias("band"), df.name.isin("Bob", "Tom")).collect()
+    [Row(band='young', (name IN (Bob, Tom))=False), Row(band='old', (name IN (Bob, Tom))=True)]
+    >>> df.orderBy(df.score.desc_nulls_last()).select("name").collect()
+    [Row(name='Bob'), Row(name='Alice')]
+    >>> s = spark.createDataFrame([([1, 2], {"k": "v"}, (1, "x"))], "a array<int>, m map<string,string>, s struct<n:int,t:string>")
+    >>> s.select(s.a[1], s.m["k"], s.s.getField("t"), s.a.getItem(0)).collect()
+    [Row(a[1]=2, m[k]='v', s.t='x', a[0]=1)]
+    """
 
     __slots__ = ("_expr",)
 

@@ -80,7 +80,36 @@ def _sort_orders(cols: tuple, ascending: bool | list[bool]) -> tuple[E.SortOrder
 
 @public_api
 class DataFrame:
-    """A distributed collection of rows with named columns, computed lazily."""
+    """A distributed collection of rows with named columns, computed lazily.
+
+    Transformations return new DataFrames and run nothing; actions (``collect``, ``count``,
+    ``show``, writes) plan the query and run it as jobs on the session's context.
+
+    >>> from ember.sql import functions as F
+    >>> people = spark.createDataFrame([("Alice", 34, "eng"), ("Bob", 45, "ops"), ("Cara", 29, "eng")],
+    ...                                "name STRING, age INT, dept STRING")
+    >>> people.printSchema()
+    root
+     |-- name: string (nullable = true)
+     |-- age: integer (nullable = true)
+     |-- dept: string (nullable = true)
+    <BLANKLINE>
+    >>> people.filter(people.age > 30).select("name", (people.age + 1).alias("next")).show()
+    +-----+----+
+    | name|next|
+    +-----+----+
+    |Alice|  35|
+    |  Bob|  46|
+    +-----+----+
+    <BLANKLINE>
+    >>> depts = spark.createDataFrame([("eng", "Engineering"), ("ops", "Operations")], ["dept", "title"])
+    >>> people.join(depts, "dept").groupBy("title").agg(F.avg("age").alias("avg_age")).orderBy("title").collect()
+    [Row(title='Engineering', avg_age=31.5), Row(title='Operations', avg_age=45.0)]
+    >>> people.withColumn("senior", F.col("age") >= 40).drop("dept").orderBy(F.desc("age")).first()
+    Row(name='Bob', age=45, senior=True)
+    >>> people.count(), people.columns, people.dtypes[1]
+    (3, ['name', 'age', 'dept'], ('age', 'int'))
+    """
 
     _broadcast = False  # set by ``hint("broadcast")``: a join with this DataFrame as a side broadcasts it
 

@@ -22,7 +22,25 @@ _BY_NAME = {"sum": F.sum, "avg": F.avg, "mean": F.avg, "count": F.count, "min": 
 
 
 class GroupedData:
-    """Grouping columns, and the grouping sets over them (``rollup``/``cube``/``groupingSets``) or a pivot."""
+    """Grouping columns, and the grouping sets over them (``rollup``/``cube``/``groupingSets``) or a pivot.
+
+    >>> from ember.sql import functions as F
+    >>> df = spark.createDataFrame([("a", "x", 1), ("a", "y", 2), ("b", "x", 3), ("b", "x", 4)], ["k", "c", "v"])
+    >>> df.groupBy("k").agg(F.sum("v"), F.count("*").alias("n"), F.collect_list("c")).orderBy("k").show()
+    +---+------+---+---------------+
+    |  k|sum(v)|  n|collect_list(c)|
+    +---+------+---+---------------+
+    |  a|     3|  2|         [x, y]|
+    |  b|     7|  2|         [x, x]|
+    +---+------+---+---------------+
+    <BLANKLINE>
+    >>> df.groupBy("k").agg({"v": "max"}).orderBy("k").collect()
+    [Row(k='a', max(v)=2), Row(k='b', max(v)=4)]
+    >>> df.groupBy("k").pivot("c", ["x", "y"]).sum("v").orderBy("k").collect()
+    [Row(k='a', x=1, y=2), Row(k='b', x=7, y=None)]
+    >>> df.rollup("k").count().orderBy("k").collect()
+    [Row(k=None, count=4), Row(k='a', count=2), Row(k='b', count=2)]
+    """
 
     def __init__(self, df: DataFrame, grouping: list[Any], sets: list[list[int]] | None = None,
                  pivot: tuple[E.Expression, list[Any]] | None = None, shown: int | None = None):

@@ -47,7 +47,18 @@ def _schema(schema: T.StructType | str) -> T.StructType:
 
 
 class DataFrameReader:
-    """Loads DataFrames from files: ``spark.read.csv(path, header=True)``, ``.format(...).load(...)``."""
+    """Loads DataFrames from files: ``spark.read.csv(path, header=True)``, ``.format(...).load(...)``.
+
+    >>> import os, tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> with open(os.path.join(folder, "people.csv"), "w") as f:
+    ...     _ = f.write("name,age\\nAlice,34\\nBob,45\\n")
+    >>> df = spark.read.csv(os.path.join(folder, "people.csv"), header=True, inferSchema=True)
+    >>> df.dtypes
+    [('name', 'string'), ('age', 'int')]
+    >>> spark.read.option("header", "true").schema("name STRING, age LONG").csv(folder).collect()
+    [Row(name='Alice', age=34), Row(name='Bob', age=45)]
+    """
 
     def __init__(self, spark: SparkSession):
         self._spark = spark
@@ -154,7 +165,20 @@ class DataFrameReader:
 
 
 class DataFrameWriter:
-    """Saves a DataFrame's rows as files: ``df.write.mode("overwrite").partitionBy("k").parquet(path)``."""
+    """Saves a DataFrame's rows as files: ``df.write.mode("overwrite").partitionBy("k").parquet(path)``.
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "out")
+    >>> df = spark.createDataFrame([(1, "a"), (2, "b"), (3, "a")], ["n", "k"])
+    >>> df.write.partitionBy("k").parquet(path)
+    >>> sorted(name for name in os.listdir(path) if not name.startswith("."))  # Spark adds .crc files
+    ['_SUCCESS', 'k=a', 'k=b']
+    >>> spark.read.parquet(path).orderBy("n").collect()
+    [Row(n=1, k='a'), Row(n=2, k='b'), Row(n=3, k='a')]
+    >>> df.write.mode("overwrite").json(path)
+    >>> spark.read.json(path).count()
+    3
+    """
 
     def __init__(self, df: DataFrame):
         self._df = df

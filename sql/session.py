@@ -97,7 +97,23 @@ class _BuilderDescriptor:
 
 
 class SparkSession:
-    """Creates DataFrames and holds the SQL settings; ``SparkSession(sc)`` wraps an existing context."""
+    """Creates DataFrames and holds the SQL settings; ``SparkSession(sc)`` wraps an existing context.
+
+    ``SparkSession.builder.master("local[2]").getOrCreate()`` starts one (or returns the active one).
+
+    >>> from ember.sql import Row
+    >>> spark.createDataFrame([Row(a=1, b="x"), Row(a=2, b="y")]).collect()
+    [Row(a=1, b='x'), Row(a=2, b='y')]
+    >>> spark.range(0, 10, 3).collect()
+    [Row(id=0), Row(id=3), Row(id=6), Row(id=9)]
+    >>> spark.createDataFrame([(1, "x")], "a INT, b STRING").createOrReplaceTempView("t")
+    >>> spark.sql("SELECT a + 1 AS a1, upper(b) AS B FROM t").collect()
+    [Row(a1=2, B='X')]
+    >>> spark.sql("SELECT * FROM t WHERE a = :a", args={"a": 1}).count()
+    1
+    >>> spark.table("t").schema.simpleString()
+    'struct<a:int,b:string>'
+    """
 
     builder = _BuilderDescriptor()
     _active: SparkSession | None = None

@@ -286,7 +286,20 @@ class StructField(DataType):
 
 
 class StructType(DataType):
-    """An ordered list of :class:`StructField`; the schema of a DataFrame."""
+    """An ordered list of :class:`StructField`; the schema of a DataFrame.
+
+    >>> from ember.sql.types import StructType, StructField, IntegerType, StringType, ArrayType
+    >>> schema = StructType([StructField("id", IntegerType(), False),
+    ...                      StructField("tags", ArrayType(StringType()))])
+    >>> schema.simpleString()
+    'struct<id:int,tags:array<string>>'
+    >>> schema["tags"].dataType, schema.fieldNames()
+    (ArrayType(StringType(), True), ['id', 'tags'])
+    >>> StructType.fromDDL("id INT NOT NULL, tags ARRAY<STRING>") == schema
+    True
+    >>> spark.createDataFrame([(1, ["a"])], schema).schema == schema
+    True
+    """
 
     __slots__ = ("fields", "names")
 

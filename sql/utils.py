@@ -7,7 +7,7 @@ the path working, so Ember does too. The classes live in ``ember.errors``.
 >>> try:
 ...     spark.range(1).select("nope")
 ... except AnalysisException as error:
-...     print(error.getErrorClass())
+...     print(error.getCondition())
 UNRESOLVED_COLUMN.WITH_SUGGESTION
 """
 

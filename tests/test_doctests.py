@@ -13,7 +13,8 @@ MODULES = [
     "ember.task_context", "ember.rdd.rdd", "ember.rdd.actions", "ember.rdd.pair", "ember.rdd.numeric",
     "ember.rdd.partitioner", "ember.status", "ember.examples.tpch", "ember.examples.tpch.sample",
     "ember.sql.shell.splitting", "ember.sql.row", "ember.sql.window", "ember.sql.na", "ember.sql.dataframe_stat",
-    "ember.sql.utils", "ember.sql.pandas.functions",
+    "ember.sql.utils", "ember.sql.pandas.functions", "ember.sql.group", "ember.sql.dataframe", "ember.sql.session",
+    "ember.sql.types", "ember.sql.readwriter",
 ]
 
 

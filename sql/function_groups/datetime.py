@@ -1,4 +1,4 @@
-"""Date and time functions beyond ``functions.py``'s basics: truncation, epoch conversions,
+"""Date and time functions: parsing and formatting, calendar fields, truncation, epoch conversions,
 calendar arithmetic, names, time zones, the current time and ``window``."""
 
 from __future__ import annotations
@@ -10,8 +10,12 @@ from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.errors import EmberValueError
 from ember.sql.expressions.datetime_more import DEFAULT_FORMAT
 from ember.sql.expressions.time_window import parse_duration
+from ember.sql.function_groups.builders import col_arg as _c, literal_value as _lit_value, sql_namer
 
 __all__ = [
+    "to_date", "to_timestamp", "year", "month", "dayofmonth", "day", "quarter", "dayofweek", "weekofyear",
+    "dayofyear", "hour", "minute", "second", "extract", "date_part", "datepart", "add_months", "date_add",
+    "date_sub", "datediff", "current_date", "date_format",
     "date_trunc", "trunc", "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds",
     "unix_millis", "unix_micros", "unix_date", "date_from_unix_date", "unix_timestamp", "to_unix_timestamp",
     "from_unixtime", "last_day", "make_date", "make_timestamp", "months_between", "next_day", "date_diff",
@@ -37,6 +41,123 @@ def _unary(name: str, doc: str) -> Callable[[Any], Column]:
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
     return fn
+
+
+# The SQL names of the functions from ``to_date`` to ``date_format``; ``SQL_FUNCTIONS`` at the end adds the rest.
+_FIELD_SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
+_sql_name = sql_namer(_FIELD_SQL_FUNCTIONS)
+
+
+def to_date(col: Any, format: str | None = None) -> Column:
+    return Column(E.ToDate(_c(col), format))
+
+
+def to_timestamp(col: Any, format: str | None = None) -> Column:
+    return Column(E.ToTimestamp(_c(col), format))
+
+
+@_sql_name()
+def year(col: Any) -> Column:
+    return Column(E.Year(_c(col)))
+
+
+@_sql_name()
+def month(col: Any) -> Column:
+    return Column(E.Month(_c(col)))
+
+
+@_sql_name("dayofmonth")
+def dayofmonth(col: Any) -> Column:
+    return Column(E.DayOfMonth(_c(col)))
+
+
+@_sql_name()
+def day(col: Any) -> Column:
+    """The day of the month, as ``dayofmonth``."""
+    return Column(E.Day(_c(col)))
+
+
+@_sql_name()
+def quarter(col: Any) -> Column:
+    return Column(E.Quarter(_c(col)))
+
+
+@_sql_name()
+def dayofweek(col: Any) -> Column:
+    """1 for Sunday through 7 for Saturday."""
+    return Column(E.DayOfWeek(_c(col)))
+
+
+@_sql_name()
+def weekofyear(col: Any) -> Column:
+    """The ISO-8601 week of the year."""
+    return Column(E.WeekOfYear(_c(col)))
+
+
+@_sql_name()
+def dayofyear(col: Any) -> Column:
+    return Column(E.DayOfYear(_c(col)))
+
+
+@_sql_name()
+def hour(col: Any) -> Column:
+    return Column(E.Hour(_c(col)))
+
+
+@_sql_name()
+def minute(col: Any) -> Column:
+    return Column(E.Minute(_c(col)))
+
+
+@_sql_name()
+def second(col: Any) -> Column:
+    return Column(E.Second(_c(col)))
+
+
+def _date_part(form: str) -> Callable[[Any, Any], Column]:
+    def build(field: Any, source: Any) -> Column:
+        name = _lit_value(field, f"The field of {form}")
+        return Column(E.DatePart(str(name), _c(source), form))
+
+    build.__name__ = form
+    build.__doc__ = f"``{form}(field, source)``: a calendar or clock field (YEAR, QUARTER, MONTH, WEEK, DAY, " \
+                    "DAYOFWEEK, DOY, HOUR, MINUTE, SECOND, ...) of a date or timestamp."
+    return build
+
+
+extract = _date_part("extract")
+date_part = _sql_name("date_part")(_date_part("date_part"))
+datepart = _sql_name("datepart")(_date_part("datepart"))
+
+
+@_sql_name()
+def add_months(start: Any, months: Any) -> Column:
+    """``start`` plus ``months`` months; the day is clamped to the last day of the target month."""
+    return Column(E.AddMonths(_c(start), _expr(months)))
+
+
+@_sql_name()
+def date_add(start: Any, days: Any) -> Column:
+    return Column(E.DateAdd(_c(start), _expr(days)))
+
+
+@_sql_name()
+def date_sub(start: Any, days: Any) -> Column:
+    return Column(E.DateSub(_c(start), _expr(days)))
+
+
+@_sql_name()
+def datediff(end: Any, start: Any) -> Column:
+    return Column(E.DateDiff(_c(end), _c(start)))
+
+
+@_sql_name()
+def current_date() -> Column:
+    return Column(E.CurrentDate())
+
+
+def date_format(date: Any, format: str) -> Column:
+    return Column(E.DateFormat(_c(date), format))
 
 
 def date_trunc(format: str, timestamp: Any) -> Column:
@@ -224,6 +345,7 @@ def _sql_from_unixtime(time: Column, format: Column | None = None) -> Column:
 
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
+    **_FIELD_SQL_FUNCTIONS,
     **{name: _sql_call(name) for name in (
         "date_trunc", "trunc", "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds",
         "unix_millis", "unix_micros", "unix_date", "date_from_unix_date", "last_day", "dayname", "monthname",

@@ -14,7 +14,7 @@ from ember.sql.column import Column, _col_expr, _expr
 from ember.sql.errors import EmberTypeError
 
 __all__ = ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zip_with", "map_filter",
-           "transform_keys", "transform_values", "map_zip_with", "array_sort_with"]
+           "transform_keys", "transform_values", "map_zip_with"]
 
 
 def _lambda(f: Any, name: str) -> E.LambdaFunction:
