@@ -9,7 +9,8 @@ from ember.sql import expressions as E
 from ember.sql.column import Column, _expr
 from ember.sql.errors import EmberValueError
 from ember.sql.function_groups.builders import (
-    call as _call, col_arg as _c, literal_value as _lit_value, sql_call as _sql_call, sql_namer, unary as _unary,
+    call as _call, col_arg as _c, literal_value as _lit_value, name_or_value_arg as _name_or_value, sql_call as _sql_call,
+    sql_namer, unary as _unary,
 )
 
 __all__ = [
@@ -68,7 +69,7 @@ def rtrim(col: Any, trim: Any = None) -> Column:
 
 @_sql_name("substring", "substr")
 def substring(str: Any, pos: int, len: int) -> Column:
-    return Column(E.Substring(_c(str), _expr(pos), _expr(len)))
+    return Column(E.Substring(_c(str), _name_or_value(pos), _name_or_value(len)))
 
 
 @_sql_name()

@@ -97,3 +97,19 @@ def test_timestamp_as_string_drops_a_zero_fraction(spark):
     # PySpark 4.3
     assert tuple(got) == ("2015-07-01 05:00:00", "2015-07-01 05:00:00.12", "2015-07-01 05:00:00.123456",
                           "2015-07-01 05:00:00.1", "1969-12-31 23:59:59.5")
+
+
+def test_a_string_count_argument_names_a_column(spark):
+    import datetime
+
+    from ember.sql import functions as F
+
+    df = spark.createDataFrame([(datetime.date(2015, 4, 8), 2, "Spark SQL", 5, 3)],
+                               "dt date, a int, s string, p int, l int")
+    got = df.select(F.add_months("dt", "a"), F.date_add("dt", "a"), F.date_sub("dt", "a"), F.dateadd("dt", "a"),
+                    F.substring("s", "p", "l"), F.substring(df.s, 2, "l"), F.add_months(df.dt, 1))
+    # PySpark 4.3
+    assert got.columns == ["add_months(dt, a)", "date_add(dt, a)", "date_sub(dt, a)", "date_add(dt, a)",
+                           "substring(s, p, l)", "substring(s, 2, l)", "add_months(dt, 1)"]
+    assert tuple(got.first()) == (datetime.date(2015, 6, 8), datetime.date(2015, 4, 10), datetime.date(2015, 4, 6),
+                                  datetime.date(2015, 4, 10), "k S", "par", datetime.date(2015, 5, 8))
