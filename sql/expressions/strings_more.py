@@ -21,6 +21,7 @@ from ember.sql import types as T
 from ember.sql.errors import AnalysisException, SparkRuntimeException
 from ember.sql.expressions.coercion import cast_if_needed
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
+from ember.sql.expressions.like_patterns import escape_char, like_regex
 
 __all__: list[str] = []
 
@@ -295,18 +296,8 @@ def _reverse(values: pa.Array) -> pa.Array:
     return pa.array([None if v is None else v[::-1] for v in values.to_pylist()], values.type)
 
 
-def _like_regex(pattern: str) -> str:
-    """A SQL LIKE pattern (``%``, ``_``, ``\\`` escapes) as a Python regex."""
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
-        i += 1
-    return "".join(out)
+def _like(text: str, pattern: str, escape: str = "\\", flags: int = 0) -> bool:
+    return re.fullmatch(like_regex(pattern, escape_char(escape)), text, flags) is not None
 
 
 for spec in [
@@ -367,11 +358,10 @@ for spec in [
     FunctionSpec("hex", (ANY,), S, row=_hex),
     FunctionSpec("unhex", (S,), T.BinaryType(), row=_unhex),
     FunctionSpec("reverse", (ANY,), lambda t: t[0], coerce_args=_string_or_array, vector=_reverse),
-    FunctionSpec("ilike", (S, S), T.BooleanType(),
-                 row=lambda s, p: re.fullmatch(_like_regex(p), s, re.IGNORECASE | re.DOTALL) is not None,
-                 fmt=lambda a: f"ilike({a[0]}, {a[1]})"),
-    FunctionSpec("like_column", (S, S), T.BooleanType(),
-                 row=lambda s, p: re.fullmatch(_like_regex(p), s, re.DOTALL) is not None,
-                 fmt=lambda a: f"{a[0]} LIKE {a[1]}"),
+    FunctionSpec("ilike", (S, S, S), T.BooleanType(), min_args=2,
+                 row=lambda s, p, escape="\\": _like(s, p, escape, re.IGNORECASE),
+                 fmt=lambda a: f"ilike({a[0]}, {a[1]})"),  # Spark's name leaves the escape out
+    FunctionSpec("like_escape", (S, S, S), T.BooleanType(), row=_like,
+                 fmt=lambda a: f"{a[0]} LIKE {a[1]} ESCAPE '{a[2]}'"),
 ]:
     register(spec)

@@ -100,10 +100,16 @@ def regexp_extract(str: Any, pattern: str, idx: int) -> Column:
 
 
 def like(str: Any, pattern: Any, escapeChar: Any = None) -> Column:
-    """``str LIKE pattern``; as in PySpark, a pattern given as a string names a column."""
+    """``str LIKE pattern [ESCAPE escapeChar]``; as in PySpark, a pattern given as a string names a column."""
     if escapeChar is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "like with an escape character is not supported.")
+        return _call("like_escape", _c(str), _c(pattern), E.Literal.of(_escape(escapeChar)))
     return Column(E.Like(_c(str), _c(pattern)))
+
+
+def _escape(value: Any) -> str:
+    from ember.sql.expressions.like_patterns import escape_char
+
+    return escape_char(_lit_value(value, "escapeChar"))
 
 
 def rlike(str: Any, regexp: Any) -> Column:
@@ -258,7 +264,7 @@ def _regexp_extract_all_sql(str: Column, regexp: Column, idx: Column | None = No
 
 def ilike(str: Any, pattern: Any, escapeChar: Any = None) -> Column:
     if escapeChar is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "ilike with an escape character is not supported.")
+        return _call("ilike", _c(str), _c(pattern), E.Literal.of(_escape(escapeChar)))
     return _call("ilike", _c(str), _c(pattern))
 
 

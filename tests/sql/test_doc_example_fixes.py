@@ -113,3 +113,29 @@ def test_a_string_count_argument_names_a_column(spark):
                            "substring(s, p, l)", "substring(s, 2, l)", "add_months(dt, 1)"]
     assert tuple(got.first()) == (datetime.date(2015, 6, 8), datetime.date(2015, 4, 10), datetime.date(2015, 4, 6),
                                   datetime.date(2015, 4, 10), "k S", "par", datetime.date(2015, 5, 8))
+
+
+def test_like_and_ilike_with_an_escape_character(spark):
+    from ember.sql import functions as F
+
+    df = spark.createDataFrame([("%SystemDrive%/Users/John", "/%SystemDrive/%//Users%")], ["a", "b"])
+    got = df.select(F.like(df.a, df.b, F.lit("/")), F.ilike(df.a, df.b, F.lit("/")),
+                    F.like(df.a, F.lit("/%sys%"), F.lit("/")), F.ilike(df.a, F.lit("/%sys%"), F.lit("/")))
+    # PySpark 4.3
+    assert got.columns == ["a LIKE b ESCAPE '/'", "ilike(a, b)", "a LIKE /%sys% ESCAPE '/'", "ilike(a, /%sys%)"]
+    assert tuple(got.first()) == (True, True, False, True)
+    row = spark.sql("SELECT 'a_b' LIKE 'a\\\\_b', 'a.b' LIKE 'a_b', 'A%b' LIKE 'a!%b' ESCAPE '!', "
+                    "'a%b' LIKE 'a!%b' ESCAPE '!', 'a\\nb' LIKE 'a%b'").first()
+    assert tuple(row) == (True, True, False, True, True)
+
+
+@pytest.mark.parametrize("query, error", [
+    ("SELECT 'ab' LIKE 'a/b' ESCAPE '/'", r"INVALID_FORMAT.ESC_IN_THE_MIDDLE.*'a/b'.*not allowed to precede 'b'"),
+    ("SELECT 'ab' LIKE 'ab/' ESCAPE '/'", r"INVALID_FORMAT.ESC_AT_THE_END.*'ab/'"),
+    ("SELECT like('a', 'a', 'xy')", r"INVALID_ESCAPE_CHAR.*length one, but got \"xy\""),
+])
+def test_like_refuses_a_misplaced_escape_as_spark_does(spark, query, error):
+    from ember.errors import AnalysisException
+
+    with pytest.raises(AnalysisException, match=error):  # the error classes PySpark 4.3 raises
+        spark.sql(query).collect()
