@@ -7,7 +7,6 @@ from typing import Any, Callable
 
 from ember.sql import expressions as E
 from ember.sql.column import Column, _expr
-from ember.sql.errors import EmberValueError
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, name_or_value_arg as _name_or_value, sql_call as _sql_call,
     sql_namer, unary as _unary,
