@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from typing import Iterator
 
 from ember.sql import expressions as E
+from ember.sql import types as T
 from ember.sql.analyzer.suggestions import unresolved_column
 from ember.sql.errors import AnalysisException
 from ember.sql.plan import logical as L
@@ -117,6 +118,8 @@ def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) 
             chosen = [a for a in attrs if item.target is None
                       or (a.qualifier and a.qualifier[-1].lower() == item.target.lower())]
             if not chosen and item.target is not None:
+                chosen = _struct_fields(item.target, attrs)
+            if not chosen and item.target is not None:
                 raise AnalysisException(
                     "CANNOT_RESOLVE_STAR_EXPAND",
                     f"Cannot resolve `{item.target}`.* given input columns {', '.join(a.name for a in attrs)}.",
@@ -127,6 +130,14 @@ def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) 
         else:
             out.append(item)
     return out
+
+
+def _struct_fields(target: str, attrs: list[E.AttributeReference]) -> list[E.Expression]:
+    """``s.*`` where ``s`` is a struct column: its fields, each named as the field."""
+    structs = [a for a in attrs if a.name.lower() == target.lower() and isinstance(a.data_type, T.StructType)]
+    if len(structs) != 1:
+        return []
+    return [E.Alias.make(E.GetItem(structs[0], f.name).coerce(), f.name) for f in structs[0].data_type.fields]
 
 
 def _expand_star_arguments(e: E.Expression, attrs: list[E.AttributeReference]) -> E.Expression:

@@ -42,6 +42,10 @@ class CreateArray(Expression):
     def pretty_name(self) -> str:
         return "array"
 
+    @property
+    def foldable(self) -> bool:
+        return all(i.foldable for i in self.items)  # ``array()`` too
+
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         n, k = batch.num_rows, len(self.items)
         element_type = to_arrow_type(self.data_type.elementType)

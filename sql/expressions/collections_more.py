@@ -267,7 +267,7 @@ def _map_args(call: FunctionCall) -> tuple:
 
 def _map_type(types: list[T.DataType]) -> T.DataType:
     if not types:
-        return T.MapType(T.StringType(), T.StringType(), False)
+        return T.MapType(T.NullType(), T.NullType(), False)
     return T.MapType(types[0], types[1], True)
 
 

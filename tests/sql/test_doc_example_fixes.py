@@ -139,3 +139,24 @@ def test_like_refuses_a_misplaced_escape_as_spark_does(spark, query, error):
 
     with pytest.raises(AnalysisException, match=error):  # the error classes PySpark 4.3 raises
         spark.sql(query).collect()
+
+
+def test_empty_array_and_map_in_an_inline_table(spark):
+    from ember.sql import Row
+
+    df = spark.sql("SELECT * FROM VALUES (1, ARRAY(1, 2, 3, NULL), MAP(1, 2)), (2, ARRAY(), MAP()), "
+                   "(3, NULL, NULL) AS t(i, a, m)")
+    # PySpark 4.3
+    assert df.schema.simpleString() == "struct<i:int,a:array<int>,m:map<int,int>>"
+    assert df.collect() == [Row(i=1, a=[1, 2, 3, None], m={1: 2}), Row(i=2, a=[], m={}), Row(i=3, a=None, m=None)]
+    typed = spark.sql("SELECT map(), array(), coalesce(map(), map(1, 2)), map_keys(map())")
+    assert typed.schema.simpleString() == ("struct<map():map<void,void>,array():array<void>,"
+                                           "coalesce(map(), map(1, 2)):map<int,int>,map_keys(map()):array<void>>")
+    assert tuple(typed.first()) == ({}, [], {}, [])
+
+
+def test_star_of_a_struct_column_expands_its_fields(spark):
+    df = spark.sql("SELECT named_struct('a', 1, 'b', 'x') AS s, 2 AS t")
+    got = df.select("s.*", "t")
+    assert got.columns == ["a", "b", "t"]  # PySpark 4.3
+    assert tuple(got.first()) == (1, "x", 2)
