@@ -204,7 +204,10 @@ def _map_values_type(types: list[T.DataType]) -> T.DataType:
 def _map_part(maps: pa.MapArray, keys: bool) -> pa.ListArray:
     """A map column's keys or values as arrays, sharing the map's offsets (no copy per row).
     ``keys``/``items`` are the whole child arrays, which a sliced map's offsets index into."""
-    lists = pa.ListArray.from_arrays(maps.offsets, maps.keys if keys else maps.items)
+    part = maps.keys if keys else maps.items
+    if len(part) == 0:  # no entries at all, maybe map<void,void> (``map()``), whose keys Arrow stores as strings
+        part = pa.array([], pa.null())
+    lists = pa.ListArray.from_arrays(maps.offsets, part)
     return pc.if_else(pc.is_valid(maps), lists, pa.scalar(None, lists.type))
 
 

@@ -160,3 +160,18 @@ def test_star_of_a_struct_column_expands_its_fields(spark):
     got = df.select("s.*", "t")
     assert got.columns == ["a", "b", "t"]  # PySpark 4.3
     assert tuple(got.first()) == (1, "x", 2)
+
+
+def test_size_and_parts_of_maps_including_the_empty_map(spark):
+    from ember.sql import Row
+    from ember.sql import functions as F
+
+    df = spark.sql("SELECT map(1, 2) AS data UNION ALL SELECT map() UNION ALL SELECT NULL")
+    got = df.select(F.map_keys("data"), F.map_values("data"), F.size("data"))
+    # PySpark 4.3
+    assert got.schema.simpleString() == "struct<map_keys(data):array<int>,map_values(data):array<int>,size(data):int>"
+    assert [tuple(r) for r in got.collect()] == [([1], [2], 1), ([], [], 0), (None, None, None)]
+    empty = spark.sql("SELECT map() AS data").select(F.map_keys("data"), F.size("data"))
+    assert empty.schema.simpleString() == "struct<map_keys(data):array<void>,size(data):int>"
+    assert empty.collect() == [Row(**{"map_keys(data)": [], "size(data)": 0})]
+    assert tuple(spark.sql("SELECT size(map(1, 2, 3, 4)), size(map()), size(array(1))").first()) == (2, 0, 1)
