@@ -175,3 +175,16 @@ def test_size_and_parts_of_maps_including_the_empty_map(spark):
     assert empty.schema.simpleString() == "struct<map_keys(data):array<void>,size(data):int>"
     assert empty.collect() == [Row(**{"map_keys(data)": [], "size(data)": 0})]
     assert tuple(spark.sql("SELECT size(map(1, 2, 3, 4)), size(map()), size(array(1))").first()) == (2, 0, 1)
+
+
+def test_listagg_of_binary_values_joins_bytes(spark):
+    from ember.errors import AnalysisException
+    from ember.sql import functions as F
+
+    df = spark.createDataFrame([(b"\x01",), (b"\x02",), (None,), (b"\x03",)], ["bytes"])
+    got = df.select(F.listagg("bytes", b"B"), F.listagg("bytes"))
+    # PySpark 4.3
+    assert got.schema.simpleString() == "struct<listagg(bytes, X'42'):binary,listagg(bytes, NULL):binary>"
+    assert tuple(got.first()) == (b"\x01B\x02B\x03", b"\x01\x02\x03")
+    with pytest.raises(AnalysisException, match=r"DATA_DIFF_TYPES.*`listagg` should all be the same type"):
+        df.select(F.listagg(F.col("bytes").cast("string"), b"B"))
