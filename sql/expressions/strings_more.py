@@ -296,6 +296,11 @@ def _reverse(values: pa.Array) -> pa.Array:
     return pa.array([None if v is None else v[::-1] for v in values.to_pylist()], values.type)
 
 
+def _url_encode(text: str) -> str:
+    """Java's ``URLEncoder.encode(text, UTF-8)``: only letters, digits and ``.-*_`` stay; space is ``+``."""
+    return urllib.parse.quote_plus(text, safe="*").replace("~", "%7E")
+
+
 def _like(text: str, pattern: str, escape: str = "\\", flags: int = 0) -> bool:
     return re.fullmatch(like_regex(pattern, escape_char(escape)), text, flags) is not None
 
@@ -307,7 +312,7 @@ for spec in [
                  fmt=lambda a: f"overlay({', '.join(a if len(a) == 4 else a + ['-1'])})"),
     FunctionSpec("elt", (I, S), S, variadic=True, min_args=2, null_safe=True, row=_elt),
     FunctionSpec("find_in_set", (S, S), I, row=_find_in_set),
-    FunctionSpec("url_encode", (S,), S, row=lambda s: urllib.parse.quote_plus(s)),
+    FunctionSpec("url_encode", (S,), S, row=_url_encode),
     FunctionSpec("url_decode", (S,), S, row=lambda s: urllib.parse.unquote_plus(s)),
     FunctionSpec("quote", (S,), S, row=lambda s: "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"),
     FunctionSpec("str_to_map", (S, S, S), T.MapType(S, S, True), min_args=1, row=_str_to_map,

@@ -188,3 +188,8 @@ def test_listagg_of_binary_values_joins_bytes(spark):
     assert tuple(got.first()) == (b"\x01B\x02B\x03", b"\x01\x02\x03")
     with pytest.raises(AnalysisException, match=r"DATA_DIFF_TYPES.*`listagg` should all be the same type"):
         df.select(F.listagg(F.col("bytes").cast("string"), b"B"))
+
+
+def test_url_encode_encodes_as_javas_url_encoder(spark):
+    got = spark.sql("SELECT url_encode('~!@#$%^&*()_+ é/?a=b.c-d'), url_encode(NULL)").first()
+    assert tuple(got) == ("%7E%21%40%23%24%25%5E%26*%28%29_%2B+%C3%A9%2F%3Fa%3Db.c-d", None)  # PySpark 4.3

@@ -363,7 +363,6 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.unix_seconds": "show() truncates column headers (Spark truncates only cells)",
     "functions.unix_timestamp": "show() truncates column headers (Spark truncates only cells)",
     "functions.unwrap_udt": "fails: ember.errors.EmberTypeError: [CANNOT_INFER_TYPE_FOR_FIELD] Cannot infer a Spark type for DenseVector value Den",
-    "functions.url_encode": "output differs from PySpark's",
     "functions.uuid": "not implemented: module 'ember.sql.functions' has no attribute 'uuid'",
     "functions.validate_utf8": "not implemented: module 'ember.sql.functions' has no attribute 'validate_utf8'",
     "functions.var_samp": "fails: ",
