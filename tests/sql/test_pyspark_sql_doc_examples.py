@@ -10,8 +10,12 @@ the reason; they are strict expected failures, so one that starts passing must l
 
 from __future__ import annotations
 
+import decimal
 import doctest
+import functools
+import inspect
 import re
+import sys
 import warnings
 
 import pytest
@@ -306,17 +310,17 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.try_add": "show() truncates column headers (Spark truncates only cells)",
     "functions.try_aes_decrypt": "not implemented: module 'ember.sql.functions' has no attribute 'try_aes_decrypt'",
     "functions.try_avg": "not implemented: module 'ember.sql.functions' has no attribute 'try_avg'",
-    "functions.try_divide": "fails: ",
+    "functions.try_divide": "not implemented: make_interval",
     "functions.try_element_at": "show() truncates column headers (Spark truncates only cells)",
     "functions.try_make_interval": "not implemented: module 'ember.sql.functions' has no attribute 'try_make_interval'",
     "functions.try_make_timestamp": "fails: ember.errors.EmberValueError: [UNSUPPORTED_FEATURE] try_make_timestamp with a timezone is not supported.",
     "functions.try_make_timestamp_ltz": "not implemented: module 'ember.sql.functions' has no attribute 'try_make_timestamp_ltz'",
     "functions.try_make_timestamp_ntz": "not implemented: module 'ember.sql.functions' has no attribute 'try_make_timestamp_ntz'",
-    "functions.try_multiply": "fails: ",
+    "functions.try_multiply": "not implemented: make_interval",
     "functions.try_parse_json": "not implemented: name 'try_parse_json' is not defined",
     "functions.try_parse_url": "show() truncates column headers (Spark truncates only cells)",
     "functions.try_reflect": "not implemented: module 'ember.sql.functions' has no attribute 'try_reflect'",
-    "functions.try_subtract": "fails: ",
+    "functions.try_subtract": "show() truncates column headers (Spark truncates only cells)",
     "functions.try_sum": "not implemented: module 'ember.sql.functions' has no attribute 'try_sum'",
     "functions.try_to_binary": "not implemented: module 'ember.sql.functions' has no attribute 'try_to_binary'",
     "functions.try_to_date": "show() truncates column headers (Spark truncates only cells)",
@@ -419,6 +423,8 @@ def _globals(spark) -> dict[str, object]:
     for module in (ember_types, ember_functions):
         names.update({k: v for k, v in vars(module).items() if not k.startswith("_")})
     names.update(Row=ember_sql.Row, StorageLevel=StorageLevel, spark=spark, sc=spark.sparkContext)
+    # the modules pyspark.sql.functions.builtin imports, which its doctest runner's globals hold
+    names.update(decimal=decimal, functools=functools, inspect=inspect, sys=sys, warnings=warnings)
     return names
 
 
