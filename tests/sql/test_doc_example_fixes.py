@@ -193,3 +193,13 @@ def test_listagg_of_binary_values_joins_bytes(spark):
 def test_url_encode_encodes_as_javas_url_encoder(spark):
     got = spark.sql("SELECT url_encode('~!@#$%^&*()_+ é/?a=b.c-d'), url_encode(NULL)").first()
     assert tuple(got) == ("%7E%21%40%23%24%25%5E%26*%28%29_%2B+%C3%A9%2F%3Fa%3Db.c-d", None)  # PySpark 4.3
+
+
+def test_get_json_object_quotes_a_string_matched_through_a_wildcard(spark):
+    row = spark.sql("""SELECT get_json_object('["a"]', '$[*]'), get_json_object('{"a":["x"]}', '$.a[*]'),
+        get_json_object('{"a":["x","y"]}', '$.a[*]'), get_json_object('[{"f":1}]', '$[*].f'),
+        get_json_object('[{"f":{"g":"h"}}]', '$[*].f'), get_json_object('[{"f":"v"},{"g":1}]', '$[*].f'),
+        get_json_object('{"a":"x"}', '$.a'), get_json_object('[[1,2],[3]]', '$[*][0]'),
+        get_json_object('{"a":[{"b":"x"}]}', '$.a[0].b')""").first()
+    # PySpark 4.3
+    assert tuple(row) == ('"a"', '"x"', '["x","y"]', "1", '{"g":"h"}', '"v"', "x", "[1,3]", "x")

@@ -147,7 +147,6 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.from_utc_timestamp": "show() truncates column headers (Spark truncates only cells)",
     "functions.from_xml": "not implemented: module 'ember.sql.functions' has no attribute 'from_xml'",
     "functions.get": "show() truncates column headers (Spark truncates only cells)",
-    "functions.get_json_object": "output differs from PySpark's",
     "functions.histogram_numeric": "not implemented: module 'ember.sql.functions' has no attribute 'histogram_numeric'",
     "functions.hll_sketch_agg": "not implemented: module 'ember.sql.functions' has no attribute 'hll_sketch_estimate'",
     "functions.hll_sketch_estimate": "not implemented: module 'ember.sql.functions' has no attribute 'hll_sketch_estimate'",
