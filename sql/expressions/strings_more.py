@@ -128,8 +128,10 @@ def _str_to_map(s: str, pair_delim: str = ",", key_delim: str = ":") -> list:
 
 
 def _regexp_instr(s: str, pattern: str, idx: int = 0) -> int:
+    """Where the first match starts (1-based; 0 if none). Spark takes ``idx`` but, whatever it is,
+    gives the start of the whole match."""
     match = re.search(pattern, s)
-    return 0 if match is None else match.start(idx) + 1
+    return 0 if match is None else match.start() + 1
 
 
 def _overlay(s: str, replacement: str, pos: int, length: int = -1) -> str:

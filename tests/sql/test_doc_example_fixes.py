@@ -203,3 +203,31 @@ def test_get_json_object_quotes_a_string_matched_through_a_wildcard(spark):
         get_json_object('{"a":[{"b":"x"}]}', '$.a[0].b')""").first()
     # PySpark 4.3
     assert tuple(row) == ('"a"', '"x"', '["x","y"]', "1", '{"g":"h"}', '"v"', "x", "[1,3]", "x")
+
+
+def test_regexp_instr_gives_where_the_whole_match_starts_whatever_the_group(spark):
+    row = spark.sql("SELECT regexp_instr('1a 2b 14m', '\\\\d+(a|b|m)', 1), regexp_instr('xx1a', '(\\\\d+)(a)', 2), "
+                    "regexp_instr('xx1a', 'z'), regexp_instr('xx1a', '(\\\\d+)', 5)").first()
+    assert tuple(row) == (1, 3, 0, 3)  # PySpark 4.3
+
+
+# (url, try_parse_url(url, 'HOST'), try_parse_url(url, 'PATH')), from PySpark 4.3
+URLS = [("inva lid://spark.apache.org/path?query=1", None, None), ("https://spark.apache.org/pa th", None, None),
+        ("https://spark.apache.org/p|x", None, None), ("1http://x.org/", None, None), ("http://x.org/ä", "x.org", "/ä"),
+        ("http://x.org/%zz", None, None), ("http://[::1]:80/a", "[::1]", "/a"), ("http://x.org:abc/", None, "/"),
+        ("mailto:a@b.c", None, None), ("http://x.org/a?b=c d", None, None), ("ht_tp://x.org/", None, None),
+        ("http://x.org/a#b#c", None, None)]
+
+
+@pytest.mark.parametrize("url, host, path", URLS)
+def test_parse_url_accepts_what_javas_uri_accepts(spark, url, host, path):
+    row = spark.sql(f"SELECT try_parse_url('{url}', 'HOST'), try_parse_url('{url}', 'PATH')").first()
+    assert tuple(row) == (host, path)
+
+
+def test_parse_url_refuses_an_invalid_url(spark):
+    from ember.errors import SparkRuntimeException
+
+    with pytest.raises(SparkRuntimeException, match=r"INVALID_URL.*The url is invalid: inva lid://x\."):
+        spark.sql("SELECT parse_url('inva lid://x', 'HOST')").collect()
+    assert spark.sql("SELECT try_parse_url('mailto:a@b.c', 'PROTOCOL')").first()[0] == "mailto"  # PySpark 4.3
