@@ -231,3 +231,20 @@ def test_parse_url_refuses_an_invalid_url(spark):
     with pytest.raises(SparkRuntimeException, match=r"INVALID_URL.*The url is invalid: inva lid://x\."):
         spark.sql("SELECT parse_url('inva lid://x', 'HOST')").collect()
     assert spark.sql("SELECT try_parse_url('mailto:a@b.c', 'PROTOCOL')").first()[0] == "mailto"  # PySpark 4.3
+
+
+def test_min_and_max_order_nan_above_every_number(spark):
+    from ember.sql import functions as F
+
+    nan = float("nan")
+    df = spark.createDataFrame([("a", 1.0), ("a", nan), ("b", -2.5), ("b", None), ("c", nan), ("d", None),
+                                ("e", -0.0), ("e", -1e300), ("f", float("inf")), ("f", float("-inf"))], "k string, v double")
+    got = sorted(tuple(r) for r in df.groupBy("k").agg(F.max("v"), F.min("v")).collect())
+    # PySpark 4.3 (NaN compared by identity below)
+    expected = [("a", nan, 1.0), ("b", -2.5, -2.5), ("c", nan, nan), ("d", None, None), ("e", -0.0, -1e300),
+                ("f", float("inf"), float("-inf"))]
+    assert repr(got) == repr(expected)
+    assert repr(tuple(df.select(F.max("v"), F.min("v")).first())) == repr((nan, float("-inf")))
+    floats = spark.createDataFrame([(1.5,), (nan,)], "v float").select(F.max("v"), F.min("v"))
+    assert floats.schema.simpleString() == "struct<max(v):float,min(v):float>"
+    assert repr(tuple(floats.first())) == repr((nan, 1.5))

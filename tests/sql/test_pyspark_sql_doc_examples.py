@@ -208,7 +208,7 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.map_from_entries": "show() truncates column headers (Spark truncates only cells)",
     "functions.map_keys": "show() truncates column headers (Spark truncates only cells)",
     "functions.map_values": "show() truncates column headers (Spark truncates only cells)",
-    "functions.max": "output differs from PySpark's",
+    "functions.max": "Spark's row order for an unordered groupBy().agg() (values match)",
     "functions.max_by": "show() truncates column headers (Spark truncates only cells)",
     "functions.min_by": "show() truncates column headers (Spark truncates only cells)",
     "functions.minute": "fails: ember.errors.ParseException: [PARSE_SYNTAX_ERROR] Syntax error at or near None: expected more input in type st",
