@@ -385,6 +385,18 @@ class SparkContext:
         """Cancel the active jobs started with ``tag``, stopping their running tasks."""
         self._event_loop.post(JobTagCancelled(_checked_tag(tag)))
 
+    def _cancel_jobs(self, tag: str | None = None, job_id: int | None = None) -> list[int]:
+        """Cancel the active jobs carrying ``tag``, or job ``job_id``, or all; returns the ids cancelled."""
+        self._check_active()
+        cancelled: Future = Future()
+        if tag is not None:
+            self._event_loop.post(JobTagCancelled(tag, cancelled))
+        elif job_id is not None:
+            self._event_loop.post(JobCancelled(job_id, "interrupted by SparkSession.interruptOperation", cancelled))
+        else:
+            self._event_loop.post(AllJobsCancelled(cancelled))
+        return cancelled.result(timeout=60)
+
     def _set_job_tags(self, tags: set[str]) -> None:
         self.setLocalProperty(_JOB_TAGS, ",".join(sorted(tags)) if tags else None)
 

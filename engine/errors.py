@@ -30,7 +30,7 @@ fits, the error is also an instance of it, so ``except ValueError`` keeps workin
 PySpark's Python-side errors have their PySpark names: ``PySparkException`` is
 ``EmberException``, and ``PySparkValueError``, ``PySparkTypeError``, ``PySparkRuntimeError``
 subclass the Ember error of the same builtin base (``PySparkIndexError``, ``PySparkKeyError``,
-``PySparkAttributeError``, ``PySparkNotImplementedError`` the builtin itself).
+``PySparkAttributeError``, ``PySparkNotImplementedError``, ``PySparkAssertionError`` the builtin itself).
 
 Errors may carry a Spark error class (``UNRESOLVED_COLUMN.WITH_SUGGESTION``): built as
 ``Error("message")`` they have none, built as ``Error("ERROR_CLASS", "message")`` they
@@ -205,6 +205,10 @@ class PySparkTypeError(EmberTypeError):
 
 class PySparkRuntimeError(EmberRuntimeError):
     """A state the Python API cannot proceed from (PySpark's name)."""
+
+
+class PySparkAssertionError(EmberException, AssertionError):
+    """A misuse the Python API asserts against, e.g. reading an ``Observation`` never used (PySpark's name)."""
 
 
 class PySparkIndexError(EmberException, IndexError):

@@ -226,6 +226,7 @@ class DAGScheduler:
         job = self.jobs_by_id.get(event.job_id)
         if job is not None:
             self._fail_job(job, JobCancelledError(f"Job {job.job_id} cancelled: {event.reason}"))
+        _report(event.cancelled, [] if job is None else [job.job_id])
 
     @handle.register(JobGroupCancelled)
     def _job_group_cancelled(self, event: JobGroupCancelled) -> None:
@@ -235,15 +236,19 @@ class DAGScheduler:
 
     @handle.register(JobTagCancelled)
     def _job_tag_cancelled(self, event: JobTagCancelled) -> None:
-        for job in [j for j in self.jobs_by_id.values() if event.tag in j.tags]:
+        jobs = [j for j in self.jobs_by_id.values() if event.tag in j.tags]
+        for job in jobs:
             self._fail_job(job, JobCancelledError(
                 "SPARK_JOB_CANCELLED", f"Job {job.job_id} cancelled part of cancelled job tags {event.tag}",
                 "XXKDA"))
+        _report(event.cancelled, [j.job_id for j in jobs])
 
     @handle.register(AllJobsCancelled)
     def _all_jobs_cancelled(self, event: AllJobsCancelled) -> None:
-        for job in list(self.jobs_by_id.values()):
+        jobs = list(self.jobs_by_id.values())
+        for job in jobs:
             self._fail_job(job, JobCancelledError(f"Job {job.job_id} cancelled as part of cancelAllJobs"))
+        _report(event.cancelled, [j.job_id for j in jobs])
 
     @handle.register(ResubmitFailedStages)
     def _resubmit_failed_stages(self, event: ResubmitFailedStages) -> None:
@@ -741,3 +746,9 @@ def _load_exception(reason: ExceptionFailure) -> BaseException:
         error.add_note(f"The task's {reason.type_name} could not be unpickled on the driver "
                        f"({type(exc).__name__}: {exc}), so it is reported as this EmberRuntimeError.")
         return error
+
+
+def _report(cancelled: Future | None, job_ids: list[int]) -> None:
+    """Tell whoever asked which jobs a cancellation event cancelled."""
+    if cancelled is not None:
+        cancelled.set_result(sorted(job_ids))

@@ -67,6 +67,7 @@ class ExecutorLost:
 class JobCancelled:
     job_id: int
     reason: str
+    cancelled: Future | None = None  # set to the ids of the jobs cancelled, when given
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +80,12 @@ class JobTagCancelled:
     """Cancel every active job started while the thread carried ``tag`` (``cancelJobsWithTag``)."""
 
     tag: str
+    cancelled: Future | None = None  # set to the ids of the jobs cancelled, when given
 
 
 @dataclass(frozen=True, slots=True)
 class AllJobsCancelled:
-    pass
+    cancelled: Future | None = None  # set to the ids of the jobs cancelled, when given
 
 
 @dataclass(frozen=True, slots=True)

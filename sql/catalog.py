@@ -24,8 +24,8 @@ from ember.sql.errors import AnalysisException
 from ember.sql.plan import logical as L
 from ember.sql.sql_config import WAREHOUSE_DIR
 
-__all__ = ["Catalog", "Table", "Column", "Database", "CatalogMetadata", "table_not_found",
-           "GLOBAL_TEMP_DATABASE"]
+__all__ = ["Catalog", "Table", "Column", "Database", "CatalogMetadata", "Function", "TablePartition",
+           "table_not_found", "GLOBAL_TEMP_DATABASE"]
 
 GLOBAL_TEMP_DATABASE = "global_temp"
 _CATALOG = "spark_catalog"
@@ -66,6 +66,26 @@ class Database(NamedTuple):
 class CatalogMetadata(NamedTuple):
     name: str
     description: str | None
+
+
+class Function(NamedTuple):
+    """One row of ``listFunctions()``: a built-in function or a registered UDF.
+
+    ``className`` names the Python class or function that implements it (Spark names a JVM class).
+    """
+
+    name: str
+    catalog: str | None
+    namespace: list[str] | None
+    description: str | None
+    className: str
+    isTemporary: bool
+
+
+class TablePartition(NamedTuple):
+    """One row of ``listPartitions()``: a partition spec such as ``p=1/q=x``."""
+
+    partition: str
 
 
 def table_not_found(name: str) -> AnalysisException:
@@ -249,6 +269,17 @@ class Catalog:
         """Views hold plans, not file listings, so there is nothing to refresh; the name must exist."""
         self._cached_entry(tableName)
 
+    def _refresh_views_under(self, root: str) -> None:
+        """Drop the cached rows of cached views that read files under ``root`` (cached again on use)."""
+        from ember.sql.session_catalog import _under
+
+        for views in (self._views, self._global_views):
+            for name in views.names():
+                plan = views.get(name)[1]
+                if isinstance(plan, L.InMemoryRelation) and _under(plan.plan, root) and plan.slot.rdd is not None:
+                    plan.slot.rdd.unpersist()
+                    plan.slot.rdd = None  # built again from the plan on next use
+
     # ------------------------------------------------------------------ databases and catalogs
     def _check_database(self, dbName: str) -> None:
         if dbName.lower() not in (_DATABASE, GLOBAL_TEMP_DATABASE):
@@ -294,7 +325,57 @@ class Catalog:
         """Whether SQL text can call ``functionName`` (Ember's built-in functions)."""
         from ember.sql.functions import SQL_FUNCTIONS
 
-        return functionName.lower() in SQL_FUNCTIONS
+        return functionName.lower() in SQL_FUNCTIONS or functionName.lower() in self._udfs()
+
+    # ------------------------------------------------------------------ functions
+    def _udfs(self) -> dict[str, Any]:
+        """The session's registered UDFs by lower-cased name (none for a catalog without a session)."""
+        session = getattr(self, "_session", None)
+        return {} if session is None else dict(session.udf._functions)
+
+    def _function(self, name: str) -> Function | None:
+        from ember.sql.functions import SQL_FUNCTIONS
+
+        udf = self._udfs().get(name.lower())
+        if udf is not None:
+            func = udf.func
+            return Function(name.lower(), None, None, "N/A.",
+                            f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', type(func).__name__)}",
+                            True)
+        builder = SQL_FUNCTIONS.get(name.lower())
+        if builder is None:
+            return None
+        doc = (builder.__doc__ or "").strip().split("\n\n")[0].replace("\n", " ").strip()
+        return Function(name.lower(), None, None, doc or "N/A.", f"{builder.__module__}.{builder.__qualname__}", True)
+
+    def getFunction(self, functionName: str) -> Function:
+        """The built-in function or registered UDF named ``functionName``."""
+        parts = [p.strip("`") for p in functionName.split(".")]
+        found = self._function(parts[0]) if len(parts) == 1 else None
+        if found is None:
+            shown = ".".join(f"`{p}`" for p in parts)
+            raise AnalysisException("UNRESOLVED_ROUTINE", f"Cannot resolve routine {shown} on search path "
+                                    f"[`system`.`builtin`, `system`.`session`, `{_CATALOG}`.`"
+                                    f"{self.currentDatabase()}`].", "42883")
+        return found
+
+    def listFunctions(self, dbName: str | None = None, pattern: str | None = None) -> list[Function]:
+        """The built-in functions and registered UDFs, by name (all temporary, as Spark lists them)."""
+        from ember.sql.functions import SQL_FUNCTIONS
+
+        if dbName is not None and not self.databaseExists(dbName):
+            raise _schema_not_found(dbName)
+        names = sorted(set(SQL_FUNCTIONS) | set(self._udfs()))
+        if pattern is not None:
+            names = [n for n in names if _matches(n, pattern)]
+        return [self._function(n) for n in names]
+
+    def registerFunction(self, name: str, f: Any, returnType: Any = None) -> Any:
+        """Deprecated alias of ``spark.udf.register`` (warns as PySpark does)."""
+        import warnings
+
+        warnings.warn("Deprecated in 2.3.0. Use spark.udf.register instead.", FutureWarning)
+        return self._session.udf.register(name, f, returnType)
 
 
 def _matches(name: str, pattern: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember.sql import types as T
+from ember.errors import PySparkValueError
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions import (
     Add, Alias, And, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
@@ -51,7 +52,7 @@ def _data_type(value: Any) -> T.DataType:
     if not isinstance(value, T.DataType):
         raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `dataType` should be DataType or str, got "
                              f"{type(value).__name__}.")
-    return value
+    return T._check_supported(value)
 
 
 def _with_field(struct: Expression, path: list[str], value: Expression) -> Expression:
@@ -161,11 +162,24 @@ class Column:
 
     # naming and types
     def alias(self, *alias: str, **kwargs: Any) -> Column:
+        """This column under a new name; ``metadata=`` gives it that ``StructField.metadata``."""
+        metadata = kwargs.pop("metadata", None)
+        assert not kwargs, "Unexpected kwargs where passed: %s" % kwargs
         if len(alias) != 1:
+            if metadata is not None:
+                raise PySparkValueError("ONLY_ALLOWED_FOR_SINGLE_COLUMN", "Argument `metadata` can only be "
+                                        "provided for a single column.")
             raise EmberValueError("ONLY_SINGLE_ALIAS", "Column.alias takes exactly one name here.")
-        return Column(Alias.make(self._expr, alias[0]))
+        return Column(Alias.make(self._expr, alias[0], metadata))
 
     name = alias
+
+    def outer(self) -> Column:
+        """This column as a reference to the enclosing query's column, for a DataFrame used as a
+        subquery (``lateralJoin``, ``scalar()``, ``exists()``)."""
+        from ember.sql.expressions.lazy_outer import LazyOuterReference
+
+        return Column(LazyOuterReference(self._expr))
 
     def cast(self, dataType: T.DataType | str) -> Column:
         return Column(Cast(self._expr, _data_type(dataType)))

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 import pyarrow as pa
 
 from ember.boundary import public_api
+from ember.errors import PySparkNotImplementedError, PySparkTypeError, PySparkValueError
 from ember.sql import dataframe_stat, sampling
 from ember.sql import expressions as E
 from ember.sql import types as T
@@ -76,6 +77,10 @@ def _sort_orders(cols: tuple, ascending: bool | list[bool]) -> tuple[E.SortOrder
     cols = tuple(_flatten_columns(cols))
     flags = ascending if isinstance(ascending, list) else [ascending] * len(cols)
     return tuple(_sort_order(c, bool(a)) for c, a in zip(cols, flags))
+
+
+def _unsupported(api: str, why: str) -> PySparkNotImplementedError:
+    return PySparkNotImplementedError("UNSUPPORTED_FEATURE", f"{api} is not supported by Ember: {why}.")
 
 
 @public_api
@@ -264,6 +269,31 @@ class DataFrame:
 
     melt = unpivot
 
+    def observe(self, observation: Any, *exprs: Column) -> DataFrame:
+        """This DataFrame's rows; its first action also computes the aggregate ``exprs`` in the same
+        tasks, for ``observation.get`` (an ``Observation``), or under a name (a ``str``; Ember has
+        no query listeners to hand named metrics to, so only the ``Observation`` form shows them)."""
+        from ember.sql.observation import Observation
+        from ember.sql.plan.observed import collect_metrics
+
+        if not exprs:
+            raise PySparkValueError("CANNOT_BE_EMPTY", "At least one exprs must be specified.")
+        if not all(isinstance(c, Column) for c in exprs):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `exprs` should be list[Column], got "
+                                   f"{type(exprs).__name__}.")
+        if isinstance(observation, Observation):
+            name, target = observation._claim(), observation
+        elif isinstance(observation, str):
+            name, target = observation, None
+        else:
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `observation` should be Observation or str, got "
+                                   f"{type(observation).__name__}.")
+        with analysed_by(self.sparkSession):
+            observed = self._with(collect_metrics(name, [_expr(c) for c in exprs], self._plan, target))
+        if target is not None:
+            target._attached = True
+        return observed
+
     def agg(self, *exprs: Any) -> DataFrame:
         return self.groupBy().agg(*exprs)
 
@@ -422,6 +452,68 @@ class DataFrame:
     def writeStream(self) -> Any:
         raise EmberTypeError("UNSUPPORTED_FEATURE", "DataFrame.writeStream: streaming queries are not supported "
                              "by Ember.")
+
+    def lateralJoin(self, other: DataFrame, on: Column | None = None, how: str | None = None) -> DataFrame:
+        """Join with ``other`` evaluated per row of this DataFrame, whose columns it reads through
+        ``Column.outer()`` (decorrelated into an ordinary join, never run once per row)."""
+        from ember.sql.lateral_join import lateral_join
+
+        return lateral_join(self, other, on, how)
+
+    def zip(self, other: DataFrame) -> DataFrame:
+        """This DataFrame's columns, then ``other``'s, row by row: both must be projections
+        (``select``, ``withColumn``, ...) of the same plan, else ``ZIP_PLANS_NOT_MERGEABLE``."""
+        from ember.sql.plan.zip_plans import zip_plans
+
+        return self._with(zip_plans(self._plan, other._plan))
+
+    def nearestByJoin(self, other: DataFrame, rankingExpression: Column, numResults: int, mode: str,
+                      direction: str, *, joinType: str = "inner") -> DataFrame:
+        """For each row, its ``numResults`` best rows of ``other`` by ``rankingExpression``
+        (``distance``: smallest first; ``similarity``: largest), from the full cross product."""
+        from ember.sql.nearest_join import nearest_by_join
+
+        return nearest_by_join(self, other, rankingExpression, numResults, mode, direction, joinType)
+
+    def asTable(self) -> Any:
+        raise _unsupported("DataFrame.asTable", "it passes a table argument to a Python UDTF, and Ember has no "
+                           "user-defined table functions")
+
+    @property
+    def plot(self) -> Any:
+        raise _unsupported("DataFrame.plot", "PySpark draws with plotly, which Ember does not use; plot "
+                           "df.toPandas() instead")
+
+    def withMetadata(self, columnName: str, metadata: dict[str, Any]) -> DataFrame:
+        """The column ``columnName`` with ``metadata`` as its ``StructField.metadata`` (replacing any)."""
+        if not isinstance(metadata, dict):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `metadata` should be dict, got "
+                                   f"{type(metadata).__name__}.")
+        return self.withColumn(columnName, Column(E.Alias.make(self._resolve_name(columnName), columnName, metadata)))
+
+    def metadataColumn(self, colName: str) -> Column:
+        """Refused: file sources' ``_metadata`` column is not supported; other plans have none (Spark's error)."""
+        if not isinstance(colName, str):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `colName` should be str, got "
+                                   f"{type(colName).__name__}.")
+        if any(isinstance(node, L.FileScan) for node in self._plan.walk()):
+            raise _unsupported("DataFrame.metadataColumn", "the _metadata column of file sources is not supported")
+        raise AnalysisException("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", f"A column, variable, or function "
+                                f"parameter with name `{colName}` cannot be resolved. ", "42703")
+
+    def repartitionById(self, numPartitions: int, partitionIdCol: Any) -> DataFrame:
+        """``numPartitions`` partitions; each row goes to the one its ``INT`` column names (modulo
+        ``numPartitions``; NULL to partition 0)."""
+        from ember.sql.plan.repartition_by_id import repartition_by_id
+
+        if isinstance(numPartitions, bool) or not isinstance(numPartitions, int):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `numPartitions` should be int, got "
+                                   f"{type(numPartitions).__name__}.")
+        if numPartitions <= 0:
+            raise PySparkValueError("VALUE_NOT_POSITIVE", f"Value for `numPartitions` must be positive, got "
+                                    f"'{numPartitions}'.")
+        with analysed_by(self.sparkSession):
+            return self._with(repartition_by_id(self._plan, numPartitions, _col_expr(partitionIdCol)))
 
     def orderBy(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
         """Sort by columns, names or 1-based ordinals (``orderBy(-2)``: the 2nd column, descending)."""
@@ -649,6 +741,18 @@ class DataFrame:
         """Always False: Ember has batch DataFrames only."""
         return False
 
+    def writeTo(self, table: str):
+        """A ``DataFrameWriterV2`` for the warehouse table ``table``."""
+        from ember.sql.writer_v2 import DataFrameWriterV2
+
+        return DataFrameWriterV2(self, table)
+
+    def mergeInto(self, table: str, condition: Column):
+        """A ``MergeIntoWriter`` merging these rows into ``table`` on ``condition``."""
+        from ember.sql.merge_into import MergeIntoWriter
+
+        return MergeIntoWriter(self, table, condition)
+
     @property
     def write(self):
         """A ``DataFrameWriter`` that saves this DataFrame's rows as files."""
@@ -669,8 +773,10 @@ class DataFrame:
     def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator[Row]:
         """The rows, fetching one partition at a time (the driver never holds more)."""
         schema = self.schema
-        for batch in self._qe.to_rdd().toLocalIterator():
+        qe = self._qe
+        for batch in qe.to_rdd().toLocalIterator():
             yield from table_to_rows(pa.Table.from_batches([batch]), schema)
+        qe.action_ended()
 
     def tail(self, num: int) -> list[Row]:
         """The last ``num`` rows (read through the driver one partition at a time)."""
@@ -680,11 +786,15 @@ class DataFrame:
 
     def foreach(self, f: Callable[[Row], None]) -> None:
         """Run ``f`` on every row, in the workers."""
-        self.rdd.foreach(f)
+        qe = self._qe
+        self._rows(qe).foreach(f)
+        qe.action_ended()
 
     def foreachPartition(self, f: Callable[[Iterator[Row]], None]) -> None:
         """Run ``f`` on each partition's iterator of rows, in the workers."""
-        self.rdd.foreachPartition(f)
+        qe = self._qe
+        self._rows(qe).foreachPartition(f)
+        qe.action_ended()
 
     def count(self) -> int:
         from ember.sql import functions as F
@@ -708,9 +818,12 @@ class DataFrame:
 
     @property
     def rdd(self):
-        """The rows as an RDD of ``Row``s."""
+        """The rows as an RDD of ``Row``s (its actions are RDD jobs: they complete no ``Observation``)."""
+        return self._rows(self._qe)
+
+    def _rows(self, qe: QueryExecution):
         schema = self.schema
-        return self._qe.to_rdd().mapPartitions(
+        return qe.to_rdd().mapPartitions(
             lambda batches: (r for b in batches for r in table_to_rows(pa.Table.from_batches([b]), schema)))
 
     def zipWithIndex(self, indexColName: str = "index") -> DataFrame:

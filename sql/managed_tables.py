@@ -27,7 +27,8 @@ from ember.sql.warehouse import TableInfo, Warehouse, columns_of
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
 
-__all__ = ["scan_table", "new_table", "write_table", "create_table_as", "create_empty_table", "drop_table_files"]
+__all__ = ["scan_table", "new_table", "write_table", "create_table_as", "create_empty_table", "drop_table_files",
+           "remove_files"]
 
 PROVIDERS = ("parquet",)
 
@@ -125,19 +126,24 @@ def _aligned(info: TableInfo, df: DataFrame) -> DataFrame:
     return df.select(*columns)
 
 
+def _write_options(info: TableInfo) -> Options:
+    """The options the table was created with (``createTable(..., compression=...)``)."""
+    return Options.of({k.removeprefix("option."): v for k, v in info.properties if k.startswith("option.")})
+
+
 def write_table(warehouse: Warehouse, info: TableInfo, df: DataFrame, overwrite: bool) -> None:
     """Add ``df``'s rows to the table (replace them with ``overwrite``), atomically."""
     from ember.sql.readwriter import write_files
 
     aligned = _aligned(info, df)
-    added = write_files(aligned, info.location, info.provider, "append", Options.of({}),
+    added = write_files(aligned, info.location, info.provider, "append", _write_options(info),
                         list(info.partition_columns))
     try:
         replaced = warehouse.commit_files(info, added, overwrite)
     except BaseException:
-        _remove(info.location, added)
+        remove_files(info.location, added)
         raise
-    _remove(info.location, replaced)
+    remove_files(info.location, replaced)
 
 
 def create_table_as(warehouse: Warehouse, info: TableInfo, df: DataFrame) -> None:
@@ -146,7 +152,7 @@ def create_table_as(warehouse: Warehouse, info: TableInfo, df: DataFrame) -> Non
 
     _check_location(info)
     df = df.select(*[name for name, _, _ in info.columns])  # partition columns last, as the table has them
-    added = write_files(_aligned(info, df), info.location, info.provider, "append", Options.of({}),
+    added = write_files(_aligned(info, df), info.location, info.provider, "append", _write_options(info),
                         list(info.partition_columns))
     try:
         warehouse.create_table(dataclasses.replace(info, files=tuple(added)))
@@ -174,7 +180,7 @@ def drop_table_files(info: TableInfo) -> None:
     shutil.rmtree(info.location, ignore_errors=True)
 
 
-def _remove(root: str, files: list[str]) -> None:
+def remove_files(root: str, files: list[str]) -> None:
     """Delete ``files`` (relative to ``root``) and the partition directories they leave empty."""
     for rel in files:
         try:

@@ -13,6 +13,7 @@ import pyarrow as pa
 
 from ember.sql.optimizer import ONCE_RULES, RULES, optimize
 from ember.sql.physical.execution import collect_table, execute
+from ember.sql.physical.observe import report_metrics
 from ember.sql.physical.planner import PlannerContext, plan_physical
 from ember.sql.plan.logical import LogicalPlan
 from ember.sql.sql_config import AUTO_BROADCAST_JOIN_THRESHOLD, FILES_MAX_PARTITION_BYTES, SHUFFLE_PARTITIONS
@@ -47,9 +48,15 @@ class QueryExecution:
         return plan_physical(self.optimized, ctx)
 
     def to_rdd(self):
+        """The RDD of record batches; an action that runs it calls ``action_ended`` after."""
         return execute(self.physical, self.session.sparkContext)
+
+    def action_ended(self) -> None:
+        """Report what the action computed on the side: the metrics of ``df.observe``."""
+        report_metrics(self.physical)
 
     def to_table(self) -> pa.Table:
         """The result on the driver, with the DataFrame's column names."""
         table = collect_table(self.physical, self.session.sparkContext)
+        self.action_ended()
         return table.rename_columns([a.name for a in self.analyzed.output])

@@ -12,6 +12,8 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from ember.sql import types as T
+from ember.errors import PySparkTypeError, PySparkValueError
+from ember.sql.datasource import unsupported_write
 from ember.sql.errors import AnalysisException, EmberTypeError
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.rdd import commit
@@ -39,9 +41,9 @@ def _paths(path: Any) -> list[str]:
 
 def _schema(schema: T.StructType | str) -> T.StructType:
     if isinstance(schema, T.StructType):
-        return schema
+        return T._check_supported(schema)
     if isinstance(schema, str):
-        parsed = T._parse_datatype_string(schema)
+        parsed = T._check_supported(T._parse_datatype_string(schema))
         return parsed if isinstance(parsed, T.StructType) else T.StructType([T.StructField("value", parsed)])
     raise EmberTypeError("NOT_STR_OR_STRUCT", f"Argument `schema` should be a str or StructType, got {type(schema).__name__}.")
 
@@ -94,12 +96,32 @@ class DataFrameReader:
         if format is not None:
             self.format(format)
         self._set(schema, options)
+        python_source = self._spark.dataSource.lookup(self._format)
+        if python_source is not None:
+            return self._python_source(python_source, path)
+        if self._format == "xml":
+            raise _xml_unsupported("read")
         path = path if path is not None else self._options.get("path")
         if path is None:
             raise AnalysisException("UNABLE_TO_INFER_SCHEMA", f"Unable to infer schema for {self._format.upper()}. "
                                     "It must be specified manually.", "42KD9")
         source = resolve_source(self._format, _paths(path), self._schema, Options.of(self._options))
         attrs = tuple(AttributeReference(f.name, f.dataType, True, new_expr_id()) for f in source.schema.fields)
+        return DataFrame(self._spark, L.FileScan(attrs, source))
+
+    def _python_source(self, source_class: type, path: Any) -> DataFrame:
+        """A scan of a registered Python data source (``ember.sql.datasource``)."""
+        from ember.sql.dataframe import DataFrame
+        from ember.sql.io.python_source import resolve_python_source
+
+        options = dict(self._options)
+        if path is not None:
+            if not isinstance(path, str):
+                raise AnalysisException("UNSUPPORTED_FEATURE", "A Python data source reads one path; got "
+                                        f"{type(path).__name__}.")
+            options["path"] = path
+        source = resolve_python_source(source_class, self._schema, options)
+        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id()) for f in source.schema.fields)
         return DataFrame(self._spark, L.FileScan(attrs, source))
 
     def csv(self, path: Any, schema: Any = None, sep: str | None = None, encoding: str | None = None,
@@ -160,6 +182,22 @@ class DataFrameReader:
                              modifiedAfter=modifiedAfter))
         return self.format("text").load(paths)
 
+    def orc(self, path: Any, mergeSchema: Any = None, pathGlobFilter: Any = None, recursiveFileLookup: Any = None,
+            modifiedBefore: Any = None, modifiedAfter: Any = None) -> DataFrame:
+        """ORC files (``pyarrow.orc``): one partition per file."""
+        self._set(None, dict(mergeSchema=mergeSchema, pathGlobFilter=pathGlobFilter,
+                             recursiveFileLookup=recursiveFileLookup, modifiedBefore=modifiedBefore,
+                             modifiedAfter=modifiedAfter))
+        return self.format("orc").load(path)
+
+    def xml(self, path: Any, rowTag: str | None = None, schema: Any = None, **options: Any) -> DataFrame:
+        raise _xml_unsupported("read")
+
+    def changes(self, tableName: str) -> DataFrame:
+        """Change data capture: Spark's own catalog has none, and neither has Ember's warehouse."""
+        raise AnalysisException("UNSUPPORTED_FEATURE.CHANGE_DATA_CAPTURE", "The feature is not supported: Catalog "
+                                "spark_catalog does not support Change Data Capture (CDC).", "0A000")
+
     def table(self, tableName: str) -> DataFrame:
         return self._spark.table(tableName)
 
@@ -186,6 +224,9 @@ class DataFrameWriter:
         self._mode = "error"
         self._options: dict[str, str] = {}
         self._partition_by: list[str] = []
+        self._bucketing: tuple[int, list[str]] | None = None  # (buckets, columns)
+        self._sort_by: list[str] = []
+        self._cluster_by: list[str] = []
 
     def mode(self, saveMode: str | None) -> DataFrameWriter:
         if saveMode is not None:
@@ -212,6 +253,44 @@ class DataFrameWriter:
         self._partition_by = list(cols)  # type: ignore[arg-type]
         return self
 
+    def bucketBy(self, numBuckets: int, col: str | list[str], *cols: str) -> DataFrameWriter:
+        """Bucket the output by ``col``s into ``numBuckets`` (checked; writing is refused, see ``saveAsTable``)."""
+        if not isinstance(numBuckets, int):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `numBuckets` should be int, got "
+                                   f"{type(numBuckets).__name__}.")
+        names = _column_names(col, cols)
+        self._bucketing = (numBuckets, names)
+        return self
+
+    def sortBy(self, col: str | list[str], *cols: str) -> DataFrameWriter:
+        """Sort each bucket by ``col``s (with ``bucketBy``)."""
+        self._sort_by = _column_names(col, cols)
+        return self
+
+    def clusterBy(self, *cols: str) -> DataFrameWriter:
+        """Cluster a table's data by ``cols`` (a layout hint; refused for ``saveAsTable``)."""
+        if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
+            cols = tuple(cols[0])
+        if not cols:
+            raise AssertionError("clusterBy needs one or more clustering columns.")
+        self._cluster_by = list(cols)
+        return self
+
+    def _check_layout(self, operation: str) -> None:
+        """Spark's checks of ``bucketBy``/``sortBy``; Ember writes no bucketed files, so a table is refused."""
+        if self._sort_by and self._bucketing is None:
+            raise AnalysisException("SORT_BY_WITHOUT_BUCKETING", "sortBy must be used together with bucketBy.",
+                                    "42601")
+        if self._bucketing is not None:
+            if operation == "save":
+                raise AnalysisException("'save' does not support bucketBy right now.")
+            raise AnalysisException("UNSUPPORTED_FEATURE", "bucketBy: Ember cannot write bucketed tables (files "
+                                    "split by a hash of the bucket columns, which Spark's planner relies on); "
+                                    "use partitionBy, or repartition before saveAsTable.")
+        if self._cluster_by and operation == "saveAsTable":
+            raise AnalysisException("UNSUPPORTED_FEATURE", "clusterBy: Ember's warehouse tables do not record "
+                                    "clustering columns; use partitionBy, or sort before saveAsTable.")
+
     def save(self, path: str | None = None, format: str | None = None, mode: str | None = None,
              partitionBy: Any = None, **options: Any) -> None:
         if format is not None:
@@ -219,6 +298,11 @@ class DataFrameWriter:
         if partitionBy is not None:
             self.partitionBy(partitionBy)
         self.mode(mode).options(**options)
+        self._check_layout("save")
+        if self._df.sparkSession.dataSource.lookup(self._format) is not None:
+            raise unsupported_write(self._format)
+        if self._format == "xml":
+            raise _xml_unsupported("write")
         path = path or self._options.get("path")
         if path is None:
             raise EmberTypeError("PATH_REQUIRED", "save() needs a path.")
@@ -264,6 +348,13 @@ class DataFrameWriter:
     def text(self, path: str, compression: str | None = None, lineSep: str | None = None) -> None:
         self.save(path, "text", None, None, compression=compression, lineSep=lineSep)
 
+    def orc(self, path: str, mode: str | None = None, partitionBy: Any = None, compression: str | None = None) -> None:
+        """ORC files (``pyarrow.orc``), zstd-compressed unless ``compression`` says otherwise."""
+        self.save(path, "orc", mode, partitionBy, compression=compression)
+
+    def xml(self, path: str, rowTag: str | None = None, mode: str | None = None, **options: Any) -> None:
+        raise _xml_unsupported("write")
+
     def saveAsTable(self, name: str, format: str | None = None, mode: str | None = None,
                     partitionBy: Any = None, **options: Any) -> None:
         """Save as the warehouse table ``name`` (``db.name`` allowed): created, or with ``mode``
@@ -275,6 +366,7 @@ class DataFrameWriter:
         if partitionBy is not None:
             self.partitionBy(partitionBy)
         self.mode(mode).options(**options)
+        self._check_layout("saveAsTable")
         save_as_table(self._df, name, self._format, self._mode, self._partition_by)
 
     def insertInto(self, tableName: str, overwrite: bool | None = None) -> None:
@@ -283,6 +375,26 @@ class DataFrameWriter:
         from ember.sql.table_writes import insert_into
 
         insert_into(self._df, tableName, bool(overwrite) if overwrite is not None else self._mode == "overwrite")
+
+
+def _xml_unsupported(direction: str) -> AnalysisException:
+    return AnalysisException("UNSUPPORTED_FEATURE", f"XML files: Ember cannot {direction} the XML format; convert "
+                             "the files to JSON, CSV, Parquet or ORC.")
+
+
+def _column_names(col: Any, cols: tuple[Any, ...]) -> list[str]:
+    """``bucketBy``/``sortBy``'s columns: one list, or names, as PySpark checks them."""
+    if isinstance(col, (list, tuple)):
+        if cols:
+            raise PySparkValueError("CANNOT_SET_TOGETHER", f"`col` of type {type(col).__name__} and `cols` should not "
+                                    "be set together.")
+        col, cols = col[0], tuple(col[1:])
+    for c in cols:
+        if not isinstance(c, str):
+            raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `cols` should be list[str], got {type(c).__name__}.")
+    if not isinstance(col, str):
+        raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `col` should be list[str], got {type(col).__name__}.")
+    return [col, *cols]
 
 
 def write_files(df: DataFrame, path: str, fmt: str, mode: str, options: Options, partition_by: list[str]) -> list[str]:
@@ -314,6 +426,7 @@ def write_files(df: DataFrame, path: str, fmt: str, mode: str, options: Options,
             _write_empty(job, fmt, schema, names, options, extension, ntz)
             committed = [(0, [f"part-00000-{job.job_id}.c000{extension}"])]
         commit.commit_job(job, committed)
+        qe.action_ended()
     except BaseException:
         commit.abort_job(job, created)
         raise

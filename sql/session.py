@@ -12,7 +12,11 @@ from ember.sql.arrow_types import from_arrow_schema, to_arrow_schema
 from ember.sql.session_catalog import SessionCatalog
 from ember.sql.conversion import infer_schema, rows_to_table
 from ember.sql.dataframe import DataFrame
-from ember.sql.errors import EmberTypeError, ParseException
+from ember.sql.datasource import DataSourceRegistration
+from ember.sql.errors import EmberTypeError, IllegalArgumentException, ParseException
+from ember.sql.artifacts import add_artifacts
+from ember.sql.session_tags import SessionTags
+from ember.sql.tvf import TableValuedFunction
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
@@ -40,19 +44,21 @@ class RuntimeConfig:
         return dict(self._settings)
 
 
-class _Builder:
+class Builder:
+    """``SparkSession.builder``: collects settings, then ``getOrCreate()`` returns the session."""
+
     _lock = threading.Lock()
 
     def __init__(self) -> None:
         self._options: dict[str, str] = {}
 
-    def master(self, master: str) -> _Builder:
+    def master(self, master: str) -> Builder:
         return self.config("spark.master", master)
 
-    def appName(self, name: str) -> _Builder:
+    def appName(self, name: str) -> Builder:
         return self.config("spark.app.name", name)
 
-    def config(self, key: str | None = None, value: Any = None, conf: Any = None, map: dict | None = None) -> _Builder:
+    def config(self, key: str | None = None, value: Any = None, conf: Any = None, map: dict | None = None) -> Builder:
         if conf is not None:
             for k, v in conf.getAll():
                 self._options[k] = str(v)
@@ -80,20 +86,30 @@ class _Builder:
             return SparkSession(sc, dict(self._options))
 
 
-def _give_rdds_to_df(session: SparkSession) -> None:
+def _give_rdds_to_df() -> None:
     """``rdd.toDF(schema)``, as PySpark adds it once a session exists: ``createDataFrame(rdd, ...)``."""
     from ember.rdd.rdd import RDD
 
     def toDF(self: RDD, schema: Any = None, sampleRatio: float | None = None) -> DataFrame:
-        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``)."""
-        return session.createDataFrame(self, schema, sampleRatio)
+        """This RDD of rows, tuples or dicts as a DataFrame (``spark.createDataFrame(rdd, schema, sampleRatio)``).
+
+        The active session builds it when it runs on this RDD's context; otherwise a session over
+        that context does (a session on another, perhaps stopped, context cannot read the RDD).
+        """
+        active = SparkSession._active
+        if active is None or active._stopped or active.sparkContext is not self.ctx:
+            active = SparkSession(self.ctx)
+        return active.createDataFrame(self, schema, sampleRatio)
 
     RDD.toDF = toDF
 
 
 class _BuilderDescriptor:
-    def __get__(self, obj: Any, owner: type) -> _Builder:
-        return _Builder()
+    def __get__(self, obj: Any, owner: type) -> Builder:
+        return Builder()
+
+
+Builder.__qualname__ = "SparkSession.Builder"  # PySpark's name for it
 
 
 class SparkSession:
@@ -115,18 +131,21 @@ class SparkSession:
     'struct<a:int,b:string>'
     """
 
+    Builder = Builder
     builder = _BuilderDescriptor()
     _active: SparkSession | None = None
 
     def __init__(self, sparkContext: Any, options: dict[str, str] | None = None):
         self._sc = sparkContext
-        self.conf = RuntimeConfig(dict(options or {}))
+        self._conf = RuntimeConfig(dict(options or {}))
         self._initial_settings = dict(options or {})
-        self.catalog = SessionCatalog(self, sparkContext)
-        self.catalog._conf = self.conf
+        self._catalog = SessionCatalog(self, sparkContext)
+        self._catalog._conf = self._conf
         self._udf_registration: UDFRegistration | None = None
+        self._tags = SessionTags(sparkContext)
+        self._data_sources = DataSourceRegistration(self)
         self._stopped = False
-        _give_rdds_to_df(self)
+        _give_rdds_to_df()
         if SparkSession._active is None or SparkSession._active._stopped:
             SparkSession._active = self  # as in PySpark, newSession() does not become the active one
 
@@ -144,6 +163,73 @@ class SparkSession:
                                     "No active or default Spark session found. Please create a new Spark session "
                                     "before running the code.", "08003")
         return cls._active
+
+    @property
+    def conf(self) -> RuntimeConfig:
+        """This session's settings (``spark.conf.get("spark.sql.shuffle.partitions")``)."""
+        return self._conf
+
+    @property
+    def catalog(self) -> SessionCatalog:
+        """Views, tables, databases and functions of this session (``spark.catalog``)."""
+        return self._catalog
+
+    @property
+    def dataSource(self) -> DataSourceRegistration:
+        """Register Python data sources (``spark.dataSource.register(MySource)``)."""
+        return self._data_sources
+
+    @property
+    def tvf(self) -> TableValuedFunction:
+        """Table-valued functions as DataFrames (``spark.tvf.explode(array(...))``)."""
+        return TableValuedFunction(self)
+
+    # ------------------------------------------------------------------ tags and interruption
+    def addTag(self, tag: str) -> None:
+        """Tag every job this thread starts from now on, for ``interruptTag``."""
+        self._tags.add(tag)
+
+    def removeTag(self, tag: str) -> None:
+        """Stop tagging this thread's jobs with ``tag`` (nothing happens when it was not added)."""
+        self._tags.remove(tag)
+
+    def getTags(self) -> set[str]:
+        """The tags this thread's jobs get."""
+        return self._tags.get()
+
+    def clearTags(self) -> None:
+        """Remove every tag of this thread."""
+        self._tags.clear()
+
+    def interruptAll(self) -> list[str]:
+        """Cancel every running job; returns their ids as strings.
+
+        Ember's sessions over one ``SparkContext`` share its jobs, so this cancels them all.
+        """
+        return [str(j) for j in self._sc._cancel_jobs()]
+
+    def interruptTag(self, tag: str) -> list[str]:
+        """Cancel the running jobs tagged ``tag`` by this session; returns their ids as strings."""
+        return [str(j) for j in self._sc._cancel_jobs(tag=self._tags.job_tag(tag))]
+
+    def interruptOperation(self, op_id: str) -> list[str]:
+        """Cancel the running job whose id is ``op_id`` (a number as a string); returns its id if it ran."""
+        try:
+            job_id = int(op_id)
+        except (TypeError, ValueError):
+            raise IllegalArgumentException("executionId must be a number in string form.") from None
+        return [str(j) for j in self._sc._cancel_jobs(job_id=job_id)]
+
+    # ------------------------------------------------------------------ artifacts
+    def addArtifacts(self, *path: str, pyfile: bool = False, archive: bool = False, file: bool = False) -> None:
+        """Ship local files to the workers: Python files (``pyfile``), archives, or plain files (``file``).
+
+        As PySpark's classic session: a path whose copy is already shipped with the same
+        contents is skipped, with other contents it is an error; with no kind given nothing happens.
+        """
+        add_artifacts(self._sc, path, pyfile, archive, file)
+
+    addArtifact = addArtifacts
 
     @property
     def udf(self) -> UDFRegistration:
@@ -235,6 +321,10 @@ class SparkSession:
         raise EmberTypeError("UNSUPPORTED_FEATURE", "SparkSession.streams: streaming queries are not supported by "
                              "Ember.")
 
+    def emptyDataFrame(self, schema: T.StructType | str) -> DataFrame:
+        """A DataFrame with ``schema`` and no rows."""
+        return self.createDataFrame([], schema)
+
     def range(self, start: int, end: int | None = None, step: int = 1, numPartitions: int | None = None) -> DataFrame:
         if end is None:
             start, end = 0, start
@@ -250,9 +340,14 @@ class SparkSession:
                 schema = T.StructType([T.StructField("value", schema)])
         if isinstance(schema, T.DataType) and not isinstance(schema, T.StructType):
             schema = T.StructType([T.StructField("value", schema)])
+        if isinstance(schema, T.StructType):
+            schema = T._check_supported(schema)
         table = self._to_table(data, schema)
-        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id())
-                      for f in from_arrow_schema(table.schema).fields)
+        fields = from_arrow_schema(table.schema).fields
+        metadata = [f.metadata or None for f in schema.fields] if isinstance(schema, T.StructType) else []
+        attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id(), (),
+                                         metadata[i] if len(metadata) == len(fields) else None)
+                      for i, f in enumerate(fields))
         return DataFrame(self, L.LocalRelation(attrs, table))
 
     def _to_table(self, data: Any, schema: Any) -> pa.Table:

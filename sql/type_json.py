@@ -35,7 +35,8 @@ def json_value(dt: T.DataType) -> Any:
     if isinstance(dt, T.MapType):
         return {"type": "map", "keyType": json_value(dt.keyType), "valueType": json_value(dt.valueType),
                 "valueContainsNull": dt.valueContainsNull}
-    if isinstance(dt, (T.DecimalType, T.YearMonthIntervalType, T.DayTimeIntervalType)):
+    if isinstance(dt, (T.DecimalType, T.YearMonthIntervalType, T.DayTimeIntervalType, T.CharType, T.VarcharType,
+                       T.TimeType)):
         return dt.simpleString()
     return dt.typeName()
 
@@ -54,8 +55,8 @@ def from_json_value(value: Any) -> T.DataType:
         match = _DECIMAL.fullmatch(value)
         if match:
             return T.DecimalType(int(match.group(1)), int(match.group(2)))
-        if value.startswith("interval"):
-            return T._parse_datatype_string(value)
+        if value.startswith(("interval", "char(", "varchar(", "time(")) or value == "variant":
+            return _char_or_parsed(value)
         raise ValueError(f"Could not parse datatype: {value}")
     if not isinstance(value, dict):
         raise ValueError(f"Could not parse datatype: {value!r}")
@@ -128,3 +129,11 @@ def scala_string(dt: T.DataType) -> str:
     if isinstance(dt, T.DecimalType):
         return f"DecimalType({dt.precision},{dt.scale})"
     return type(dt).__name__
+
+
+def _char_or_parsed(value: str) -> T.DataType:
+    """A JSON type name read by the DDL parser, except that ``char(n)``/``varchar(n)`` keep their type."""
+    for prefix, cls in (("char(", T.CharType), ("varchar(", T.VarcharType)):
+        if value.startswith(prefix) and value.endswith(")"):
+            return cls(int(value[len(prefix):-1]))
+    return T._parse_datatype_string(value)

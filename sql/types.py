@@ -16,6 +16,7 @@ __all__ = [
     "FloatType", "DoubleType", "DecimalType", "StringType", "BinaryType", "DateType",
     "TimestampType", "TimestampNTZType", "YearMonthIntervalType", "DayTimeIntervalType", "ArrayType", "MapType", "StructField", "StructType",
     "NumericType", "IntegralType", "FractionalType", "AtomicType",
+    "CharType", "VarcharType", "TimeType", "CalendarIntervalType", "VariantType", "VariantVal", "Row",
 ]
 
 
@@ -380,6 +381,131 @@ class StructType(DataType):
         return schema_tree_string(self, level)
 
 
+class CharType(AtomicType):
+    """``CHAR(n)``: Spark reads it as ``STRING`` wherever a value is made (casts, schemas), so Ember does too."""
+
+    __slots__ = ("length",)
+
+    def __init__(self, length: int):
+        self.length = length
+
+    def _params(self) -> tuple:
+        return (self.length,)
+
+    def simpleString(self) -> str:
+        return f"char({self.length})"
+
+    def __repr__(self) -> str:
+        return f"CharType({self.length})"
+
+
+class VarcharType(AtomicType):
+    """``VARCHAR(n)``: read as ``STRING`` wherever a value is made, as Spark does outside table columns."""
+
+    __slots__ = ("length",)
+
+    def __init__(self, length: int):
+        self.length = length
+
+    def _params(self) -> tuple:
+        return (self.length,)
+
+    def simpleString(self) -> str:
+        return f"varchar({self.length})"
+
+    def __repr__(self) -> str:
+        return f"VarcharType({self.length})"
+
+
+class TimeType(AtomicType):
+    """``TIME(p)``, a time of day; a type name only: Ember refuses it in a plan."""
+
+    __slots__ = ("precision",)
+
+    def __init__(self, precision: int = 6):
+        self.precision = precision
+
+    def _params(self) -> tuple:
+        return (self.precision,)
+
+    def simpleString(self) -> str:
+        return f"time({self.precision})"
+
+    def __repr__(self) -> str:
+        return f"TimeType({self.precision})"
+
+
+class CalendarIntervalType(DataType):
+    """Spark's legacy ``INTERVAL`` of months, days and microseconds; a type name only in Ember."""
+
+    __slots__ = ()
+
+    @classmethod
+    def typeName(cls) -> str:
+        return "interval"
+
+
+class VariantType(AtomicType):
+    """``VARIANT``, semi-structured values; a type name only: Ember refuses it in a plan."""
+
+    __slots__ = ()
+
+
+class VariantVal:
+    """A ``VARIANT`` value as Spark encodes it (value and metadata bytes).
+
+    Ember has no VARIANT support, so it holds the bytes but cannot decode or encode them.
+    """
+
+    def __init__(self, value: bytes, metadata: bytes):
+        self.value = value
+        self.metadata = metadata
+
+    def __repr__(self) -> str:
+        return f"VariantVal({self.value!r}, {self.metadata!r})"
+
+    def _unsupported(self, what: str) -> Any:
+        from ember.sql.errors import EmberTypeError
+
+        raise EmberTypeError("UNSUPPORTED_DATATYPE", f"VariantVal.{what}: the VARIANT type is not supported by Ember.")
+
+    def __str__(self) -> str:
+        return self._unsupported("__str__")
+
+    def toPython(self) -> Any:
+        return self._unsupported("toPython")
+
+    def toJson(self, zone_id: str = "UTC") -> str:
+        return self._unsupported("toJson")
+
+    @classmethod
+    def parseJson(cls, json_str: str) -> VariantVal:
+        return cls(b"", b"")._unsupported("parseJson")
+
+
+# Types PySpark names but Ember's engine cannot hold; refused where a plan would use them.
+_NO_ENGINE_SUPPORT = (TimeType, CalendarIntervalType, VariantType)
+
+
+def _check_supported(dt: DataType) -> DataType:
+    """``dt`` with ``CHAR``/``VARCHAR`` read as ``STRING`` (as Spark does); an error for a type Ember cannot run."""
+    if isinstance(dt, (CharType, VarcharType)):
+        return StringType()
+    if isinstance(dt, _NO_ENGINE_SUPPORT):
+        from ember.sql.errors import EmberTypeError
+
+        raise EmberTypeError("UNSUPPORTED_DATATYPE", f"The data type {dt.simpleString().upper()} is not supported "
+                             "by Ember's engine.")
+    if isinstance(dt, ArrayType):
+        return ArrayType(_check_supported(dt.elementType), dt.containsNull)
+    if isinstance(dt, MapType):
+        return MapType(_check_supported(dt.keyType), _check_supported(dt.valueType), dt.valueContainsNull)
+    if isinstance(dt, StructType):
+        return StructType([StructField(f.name, _check_supported(f.dataType), f.nullable, dict(f.metadata))
+                           for f in dt.fields])
+    return dt
+
+
 # --------------------------------------------------------------------------- DDL parsing
 
 _ATOMIC_NAMES: dict[str, DataType] = {
@@ -396,6 +522,7 @@ _ATOMIC_NAMES: dict[str, DataType] = {
     "date": DateType(),
     "timestamp": TimestampType(), "timestamp_ltz": TimestampType(),
     "timestamp_ntz": TimestampNTZType(),
+    "variant": VariantType(),
 }
 
 _TOKEN = re.compile(r"\s*(?:(`[^`]*`)|([A-Za-z_][A-Za-z0-9_]*)|(\d+)|(\S))")
@@ -467,7 +594,14 @@ class _DDLParser:
                 return DecimalType(precision, scale)
             return DecimalType(10, 0)
         if name == "interval":
-            return self.interval_type()
+            return self.interval_type() if self.peek() not in (None, ",", ">", ")") else CalendarIntervalType()
+        if name == "time":
+            if self.peek() != "(":
+                return TimeType()
+            self.take("(")
+            precision = int(self.take())
+            self.take(")")
+            return TimeType(precision)
         if name in ("varchar", "char") and self.peek() == "(":
             self.take("(")
             self.take()
@@ -517,7 +651,7 @@ class _DDLParser:
 
 def _starts_a_type(word: str) -> bool:
     return word.lower() in _ATOMIC_NAMES or word.lower() in (
-        "array", "map", "struct", "decimal", "dec", "numeric", "interval", "char", "varchar")
+        "array", "map", "struct", "decimal", "dec", "numeric", "interval", "char", "varchar", "time")
 
 
 def _parse_datatype_string(text: str) -> DataType:
@@ -616,3 +750,6 @@ def _merge_types(a: DataType, b: DataType) -> DataType:
     raise EmberTypeError(
         "CANNOT_MERGE_TYPE", f"Can not merge type {type(a).__name__} and {type(b).__name__}."
     )
+
+
+from ember.sql.row import Row  # noqa: E402  (PySpark exports Row from types too; row.py imports no types)

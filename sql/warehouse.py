@@ -87,6 +87,8 @@ class TableInfo:
     files: tuple[str, ...] = ()  # relative to location
     table_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     created: float = field(default_factory=time.time)
+    description: str | None = None  # COMMENT, or createTable's description
+    properties: tuple[tuple[str, str], ...] = ()  # as getTableProperties shows them
 
     def __post_init__(self) -> None:
         names = [c[0].lower() for c in self.columns]
@@ -117,14 +119,16 @@ class TableInfo:
         return {"database": self.database, "name": self.name, "provider": self.provider,
                 "columns": [list(c) for c in self.columns], "partition_columns": list(self.partition_columns),
                 "location": self.location, "files": list(self.files), "table_id": self.table_id,
-                "created": self.created}
+                "created": self.created, "description": self.description,
+                "properties": [list(p) for p in self.properties]}
 
     @staticmethod
     def from_json(data: dict[str, Any]) -> TableInfo:
         return TableInfo(data["database"], data["name"], data["provider"],
                          tuple((n, t, bool(nullable)) for n, t, nullable in data["columns"]),
                          tuple(data["partition_columns"]), data["location"], tuple(data["files"]),
-                         data["table_id"], data["created"])
+                         data["table_id"], data["created"], data.get("description"),
+                         tuple((k, v) for k, v in data.get("properties", ())))
 
 
 def _first_duplicate(names: list[str]) -> str:
@@ -212,7 +216,7 @@ class Warehouse:
             os.fsync(f.fileno())
         os.replace(temporary, path)
 
-    def create_database(self, name: str, if_not_exists: bool) -> None:
+    def create_database(self, name: str, if_not_exists: bool, description: str = "") -> None:
         with self._changing() as state:
             if name.lower() in state["databases"]:
                 if if_not_exists:
@@ -221,7 +225,7 @@ class Warehouse:
                     "SCHEMA_ALREADY_EXISTS", f"Cannot create schema `{name}` because it already exists.\nChoose a "
                     "different name, drop the existing schema, or add the IF NOT EXISTS clause to tolerate "
                     "pre-existing schema.", "42P06")
-            state["databases"][name.lower()] = {"description": ""}
+            state["databases"][name.lower()] = {"description": description}
             os.makedirs(self.database_location(name.lower()), exist_ok=True)
 
     def drop_database(self, name: str, if_exists: bool, cascade: bool) -> list[TableInfo]:

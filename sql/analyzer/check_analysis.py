@@ -77,7 +77,7 @@ def check_node(node: L.LogicalPlan) -> None:
         )
     if isinstance(node, L.Aggregate):
         _check_aggregate(node)
-    if not isinstance(node, L.Aggregate):
+    if not isinstance(node, L.Aggregate) and not getattr(node, "aggregates_allowed", False):
         for e in node.expressions:
             if E.has_aggregate_outside_windows(e):
                 raise AnalysisException(

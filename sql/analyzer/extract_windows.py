@@ -61,7 +61,7 @@ def _replace_windows(item: E.Expression, windows: dict[WindowExpression, E.Alias
         return e if replaced is None else replaced
 
     if isinstance(item, E.Alias):
-        return E.Alias(item.child.transform_down(visit), item.name, item.expr_id)
+        return E.Alias(item.child.transform_down(visit), item.name, item.expr_id, item.explicit_metadata)
     return item.transform_down(visit)
 
 

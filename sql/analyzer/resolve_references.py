@@ -18,6 +18,7 @@ from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer.suggestions import unresolved_column
 from ember.sql.errors import AnalysisException
+from ember.sql.expressions.lazy_outer import has_lazy_outer, resolve_lazy_outer
 from ember.sql.plan import logical as L
 
 __all__ = ["resolve_expression", "resolve_node", "coerce", "outer_scope"]
@@ -88,6 +89,9 @@ def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], pl
             return _lookup_outer(e.name, attrs, plan)
         if isinstance(e, E.UnresolvedRegex):
             return _one_match(e, attrs, plan)
+        if isinstance(e, E.SubqueryExpression) and has_lazy_outer(e.plan):
+            # A DataFrame's scalar()/exists() naming this query's columns with Column.outer().
+            return e.with_plan(resolve_lazy_outer(e.plan, attrs, plan))
         return e
 
     expr = expr.transform_up(lambda e: _expand_star_arguments(e, attrs))

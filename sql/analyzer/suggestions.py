@@ -21,7 +21,7 @@ def unresolved_column(name: str, candidates: list[str], plan_text: str | None = 
     """``UNRESOLVED_COLUMN.WITH_SUGGESTION`` with up to five closest names, as Spark orders them
     (by edit distance between the name and each back-quoted candidate; ties alphabetically,
     as PySpark 4.3 shows: ``kk`` among ``k, s, d`` suggests ``[`k`, `d`, `s`]``)."""
-    quoted = sorted(f"`{c}`" for c in candidates)
+    quoted = sorted(f"`{c}`" for c in candidates if c)  # a nameless column is no one's (spark.tvf's row)
     ranked = sorted(quoted, key=lambda q: levenshtein(q, name))[:5]
     if not ranked:
         return AnalysisException(

@@ -85,6 +85,8 @@ class AttributeReference(Expression):
     is_nullable: bool = True
     expr_id: int = -1
     qualifier: tuple[str, ...] = ()
+    # The column's ``StructField.metadata`` (None: none); carried along, never compared.
+    metadata: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     @property
     def data_type(self) -> T.DataType:
@@ -99,13 +101,13 @@ class AttributeReference(Expression):
         return False
 
     def with_new_id(self) -> AttributeReference:
-        return AttributeReference(self.name, self.dtype, self.is_nullable, new_expr_id(), self.qualifier)
+        return AttributeReference(self.name, self.dtype, self.is_nullable, new_expr_id(), self.qualifier, self.metadata)
 
     def with_qualifier(self, qualifier: tuple[str, ...]) -> AttributeReference:
-        return AttributeReference(self.name, self.dtype, self.is_nullable, self.expr_id, qualifier)
+        return AttributeReference(self.name, self.dtype, self.is_nullable, self.expr_id, qualifier, self.metadata)
 
     def with_nullability(self, nullable: bool) -> AttributeReference:
-        return AttributeReference(self.name, self.dtype, nullable, self.expr_id, self.qualifier)
+        return AttributeReference(self.name, self.dtype, nullable, self.expr_id, self.qualifier, self.metadata)
 
     def to_string(self, ids: bool) -> str:
         return f"{self.name}#{self.expr_id}" if ids else self.name
@@ -118,12 +120,21 @@ class Alias(Expression):
     child: Expression
     name: str
     expr_id: int = -1
+    # Metadata given with the name (``alias(name, metadata=...)``, ``withMetadata``); None: the
+    # child's when it is a column or another alias (a rename keeps it), else none, as in Spark.
+    explicit_metadata: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     child_fields = ("child",)
 
     @staticmethod
-    def make(child: Expression, name: str) -> Alias:
-        return Alias(child, name, new_expr_id())
+    def make(child: Expression, name: str, metadata: dict | None = None) -> Alias:
+        return Alias(child, name, new_expr_id(), metadata)
+
+    @property
+    def metadata(self) -> dict | None:
+        if self.explicit_metadata is not None:
+            return self.explicit_metadata
+        return self.child.metadata if isinstance(self.child, (Alias, AttributeReference)) else None
 
     @property
     def data_type(self) -> T.DataType:
@@ -134,7 +145,8 @@ class Alias(Expression):
         return False
 
     def to_attribute(self) -> AttributeReference:
-        return AttributeReference(self.name, self.child.data_type, self.child.nullable, self.expr_id)
+        return AttributeReference(self.name, self.child.data_type, self.child.nullable, self.expr_id, (),
+                                  self.metadata)
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         return self.child.eval(batch)

@@ -158,10 +158,25 @@ PARQUET_WRITE = {
     "compression": _s("none, uncompressed, snappy, gzip, zstd, lz4_raw; lz4, lzo and brotli refused"),
 }
 
+ORC_READ = {
+    **_FILES_READ,
+    "compression": _n("each file's footer names its codec"),
+    "mergeSchema": _s("types never widen; a conflict fails the read"),
+}
+
+ORC_WRITE = {
+    "compression": _s("none, uncompressed, zstd (the default), snappy, zlib, lz4; lzo and brotli refused"),
+    "orc.compress": _s("alias of `compression`, which wins when both are set"),
+    "orc.bloom.filter.columns": _n("Ember writes no bloom filters; they only speed up reads"),
+    "orc.dictionary.key.threshold": _n("an encoding choice; the rows read back the same"),
+    "orc.column.encoding.direct": _n("an encoding choice; the rows read back the same"),
+}
+
 RULES: dict[tuple[str, str], dict[str, Rule]] = {
     ("csv", "read"): CSV_READ, ("csv", "write"): CSV_WRITE, ("json", "read"): JSON_READ,
     ("json", "write"): JSON_WRITE, ("text", "read"): TEXT_READ, ("text", "write"): TEXT_WRITE,
     ("parquet", "read"): PARQUET_READ, ("parquet", "write"): PARQUET_WRITE,
+    ("orc", "read"): ORC_READ, ("orc", "write"): ORC_WRITE,
 }
 
 _LOWER = {key: {name.lower(): (name, rule) for name, rule in table.items()} for key, table in RULES.items()}
@@ -184,7 +199,7 @@ def check_options(fmt: str, direction: str, options: Options) -> None:
 def markdown_table() -> str:
     """The option table of docs/compatibility.md: one row per format, direction and option."""
     lines = ["| format | option | read | write | note |", "|---|---|---|---|---|"]
-    for fmt in ("csv", "json", "text", "parquet"):
+    for fmt in ("csv", "json", "text", "parquet", "orc"):
         read, write = RULES[(fmt, "read")], RULES[(fmt, "write")]
         for name in sorted(set(read) | set(write), key=str.lower):
             r, w = read.get(name), write.get(name)

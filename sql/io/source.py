@@ -19,17 +19,18 @@ import pyarrow.dataset as ds
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
-from ember.sql.io import csv_format, json_format, parquet_format, text_format
+from ember.sql.io import csv_format, json_format, orc_format, parquet_format, text_format
 from ember.sql.io.files import InputFile, file_filter, list_files, partition_schema
 from ember.sql.io.option_rules import check_options
 from ember.sql.io.options import Options
+from ember.sql.io.python_source import read_partition
 from ember.sql.io.splits import TextSplit, plan_text_splits
 from ember.sql.io.values import converter
 
 __all__ = ["FileSource", "SplitPlan", "resolve_source", "plan_splits", "read_split", "FORMATS"]
 
 FORMATS: dict[str, ModuleType] = {
-    "csv": csv_format, "json": json_format, "text": text_format, "parquet": parquet_format,
+    "csv": csv_format, "json": json_format, "text": text_format, "parquet": parquet_format, "orc": orc_format,
 }
 _ROW_FORMATS = ("csv", "json")  # formats with parse modes and a corrupt-record column
 
@@ -44,6 +45,8 @@ class FileSource:
     data_schema: T.StructType
     partition_schema: T.StructType
     options: Options
+    python_reader: Any = None  # a Python data source's DataSourceReader (ember.sql.datasource)
+    python_partitions: tuple[Any, ...] = ()  # and its InputPartitions, the scan's splits
 
     @property
     def schema(self) -> T.StructType:
@@ -109,6 +112,8 @@ def _kept_files(source: FileSource, partition_filter: Any) -> list[InputFile]:
 
 
 def plan_splits(source: FileSource, partition_filter: Any, data_filter: Any, max_split_bytes: int) -> SplitPlan:
+    if source.python_reader is not None:
+        return SplitPlan(source.python_partitions)
     files = _kept_files(source, partition_filter)
     if source.format == "parquet":
         splits, kept, total = parquet_format.plan_splits(files, data_filter, max_split_bytes)
@@ -134,6 +139,9 @@ def _partition_columns(source: FileSource, file: InputFile, names: list[str], sc
 
 def read_split(source: FileSource, split: Any, columns: list[str], schema: pa.Schema) -> Iterator[pa.RecordBatch]:
     """The ``columns`` of one split (data columns and partition columns), typed as ``schema``."""
+    if source.python_reader is not None:
+        yield from read_partition(source, split, columns, schema)
+        return
     partition_names = source.partition_names
     data_names = [c for c in columns if c.lower() not in partition_names]
     part_names = [c for c in columns if c.lower() in partition_names]

@@ -1,4 +1,4 @@
-"""Encoding one task's rows as files: Parquet, CSV, JSON Lines or text, split by partition values.
+"""Encoding one task's rows as files: Parquet, ORC, CSV, JSON Lines or text, split by partition values.
 
 ``write_partition`` runs inside a task under the commit protocol (``ember.rdd.commit.run_task``): rows
 are grouped by the ``partitionBy`` columns into ``key=value/`` directories (NULL is Spark's
@@ -9,7 +9,7 @@ Dates and timestamps are text in CSV and JSON: ``dateFormat`` (default ``yyyy-MM
 ``timestampFormat`` (default ``yyyy-MM-dd'T'HH:mm:ss.SSSXXX``, the session's offset) and
 ``timestampNTZFormat`` (default ``yyyy-MM-dd'T'HH:mm:ss.SSS``), as Spark writes them. JSON
 writes NaN and infinities as the strings ``"NaN"``/``"Infinity"`` and decimals as their digits.
-``compression`` names the codec (``compression.text_codec``; Parquet's own codecs for Parquet),
+``compression`` names the codec (``compression.text_codec``; Parquet's and ORC's own codecs for them),
 which also names the file (``.csv.gz``, ``.gz.parquet``); CSV takes ``encoding`` and ``lineSep``,
 text takes ``lineSep``.
 """
@@ -40,12 +40,16 @@ from ember.sql.io.options import Options
 
 __all__ = ["write_partition", "write_file", "file_extension", "check_write_options", "FORMATS"]
 
-FORMATS = ("parquet", "csv", "json", "text")
+FORMATS = ("parquet", "csv", "json", "text", "orc")
 _TEXT_EXTENSIONS = {"csv": ".csv", "json": ".json", "text": ".txt"}
 # Spark's Parquet codec names → (pyarrow's codec, the name part of the file's extension)
 _PARQUET_CODECS = {"none": ("none", ""), "uncompressed": ("none", ""), "snappy": ("snappy", ".snappy"),
                    "gzip": ("gzip", ".gz"), "zstd": ("zstd", ".zstd"), "lz4_raw": ("lz4", ".lz4raw")}
 _SPARK_PARQUET_CODECS = "brotli, uncompressed, lzo, snappy, lz4_raw, none, zstd, lz4, gzip"
+# Spark's ORC codec names → (pyarrow's codec, the name part of the file's extension); Spark 4 writes zstd
+_ORC_CODECS = {"none": ("uncompressed", ""), "uncompressed": ("uncompressed", ""), "snappy": ("snappy", ".snappy"),
+               "zlib": ("zlib", ".zlib"), "lz4": ("lz4", ".lz4"), "zstd": ("zstd", ".zstd")}
+_SPARK_ORC_CODECS = "brotli, uncompressed, lz4, lzo, snappy, zlib, none, zstd"
 
 
 def _codec(options: Options) -> str | None:
@@ -64,10 +68,24 @@ def _parquet_codec(options: Options) -> tuple[str, str]:
                                    f"{_SPARK_PARQUET_CODECS}.", "56038")
 
 
+def _orc_codec(options: Options) -> tuple[str, str]:
+    name = (_codec(options) or options.get("orc.compress") or "zstd").lower()
+    if name in _ORC_CODECS:
+        return _ORC_CODECS[name]
+    if name in ("lzo", "brotli"):
+        raise EmberValueError("UNSUPPORTED_FEATURE", f"The ORC write option 'compression' = '{name}' is not "
+                              "supported by Ember; use zstd, snappy, zlib, lz4 or none.")
+    raise IllegalArgumentException("CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
+                                   f"The codec {name} is not available. Available codecs are "
+                                   f"{_SPARK_ORC_CODECS}.", "56038")
+
+
 def file_extension(fmt: str, options: Options) -> str:
-    """The file name ending of a write (``.csv.gz``, ``.snappy.parquet``); checks the codec."""
+    """The file name ending of a write (``.csv.gz``, ``.snappy.parquet``, ``.zstd.orc``); checks the codec."""
     if fmt == "parquet":
         return _parquet_codec(options)[1] + ".parquet"
+    if fmt == "orc":
+        return _orc_codec(options)[1] + ".orc"
     return _TEXT_EXTENSIONS[fmt] + text_codec(fmt, _codec(options))[0]
 
 
@@ -213,7 +231,14 @@ def _write_parquet(table: pa.Table, path: str, options: Options, ntz: frozenset[
     pq.write_table(table, path, compression=_parquet_codec(options)[0])
 
 
-_WRITERS = {"parquet": _write_parquet, "csv": _write_csv, "json": _write_json, "text": _write_text}
+def _write_orc(table: pa.Table, path: str, options: Options, ntz: frozenset[str]) -> None:
+    import pyarrow.orc as orc
+
+    orc.write_table(table, path, compression=_orc_codec(options)[0])
+
+
+_WRITERS = {"parquet": _write_parquet, "csv": _write_csv, "json": _write_json, "text": _write_text,
+            "orc": _write_orc}
 
 
 def write_file(fmt: str, table: pa.Table, path: str, options: Options, ntz: frozenset[str] = frozenset()) -> None:

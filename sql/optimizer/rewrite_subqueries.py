@@ -35,7 +35,7 @@ from ember.sql.analyzer.resolve_references import coerce
 from ember.sql.errors import AnalysisException
 from ember.sql.plan import logical as L
 
-__all__ = ["rewrite_subqueries"]
+__all__ = ["rewrite_subqueries", "decorrelate", "join_condition"]
 
 
 def rewrite_subqueries(plan: L.LogicalPlan) -> L.LogicalPlan:
@@ -80,8 +80,8 @@ def _rewrite_filter(node: L.Filter) -> L.LogicalPlan:
         negated = isinstance(conjunct, E.Not)
         inner = conjunct.child if negated else conjunct
         if isinstance(inner, E.Exists):
-            sub, predicates = _decorrelate(inner.plan)
-            plan = L.Join(plan, sub, "left_anti" if negated else "left_semi", _join_condition(predicates))
+            sub, predicates = decorrelate(inner.plan)
+            plan = L.Join(plan, sub, "left_anti" if negated else "left_semi", join_condition(predicates))
         elif isinstance(inner, E.InSubquery):
             plan = _not_in(plan, inner) if negated else _in(plan, inner)
         else:
@@ -100,17 +100,17 @@ def _value_equalities(sub: E.InSubquery) -> E.Expression:
 
 
 def _in(plan: L.LogicalPlan, sub: E.InSubquery) -> L.LogicalPlan:
-    decorrelated, predicates = _decorrelate(sub.plan)
-    return L.Join(plan, decorrelated, "left_semi", E.conjoin([_value_equalities(sub), _join_condition(predicates)]
+    decorrelated, predicates = decorrelate(sub.plan)
+    return L.Join(plan, decorrelated, "left_semi", E.conjoin([_value_equalities(sub), join_condition(predicates)]
                                                              if predicates else [_value_equalities(sub)]))
 
 
 def _not_in(plan: L.LogicalPlan, sub: E.InSubquery) -> L.LogicalPlan:
-    decorrelated, predicates = _decorrelate(sub.plan)
+    decorrelated, predicates = decorrelate(sub.plan)
     equal = _value_equalities(sub)
     if predicates or len(sub.values) > 1:
         match = E.Or(equal, E.IsNull(equal))
-        condition = E.conjoin([_join_condition(predicates), match] if predicates else [match])
+        condition = E.conjoin([join_condition(predicates), match] if predicates else [match])
         return L.Join(plan, decorrelated, "left_anti", condition)
     column = decorrelated.output[0]
     rows, non_null = _attr("__rows", T.LongType()), _attr("__non_null", T.LongType())
@@ -154,7 +154,7 @@ def _scalar(plan: L.LogicalPlan, sub: E.ScalarSubquery) -> tuple[L.LogicalPlan, 
             "INVALID_SUBQUERY_EXPRESSION.SCALAR_SUBQUERY_RETURN_MORE_THAN_ONE_OUTPUT_COLUMN",
             f"Invalid subquery: Scalar subquery must return only one column, but got {len(sub.plan.output)}.",
             "42823")
-    decorrelated, predicates = _decorrelate(sub.plan)
+    decorrelated, predicates = decorrelate(sub.plan)
     value = sub.plan.output[0]
     if not predicates:
         if not _at_most_one_row(decorrelated):
@@ -169,17 +169,17 @@ def _scalar(plan: L.LogicalPlan, sub: E.ScalarSubquery) -> tuple[L.LogicalPlan, 
             f"inner.k = outer.k) so that it returns one row per outer row: {sub.plan.tree_string()}")
     empty_value = _value_on_no_rows(sub.plan)
     if empty_value is None:
-        return L.Join(plan, decorrelated, "left", _join_condition(predicates)), value
+        return L.Join(plan, decorrelated, "left", join_condition(predicates)), value
     marker = _attr("__matched", T.BooleanType())
     marked = L.Project(tuple(decorrelated.output) + (E.Alias(E.Literal.of(True), marker.name, marker.expr_id),),
                        decorrelated)
-    joined = L.Join(plan, marked, "left", _join_condition(predicates))
+    joined = L.Join(plan, marked, "left", join_condition(predicates))
     literal = E.Literal(empty_value, value.data_type)
     return joined, E.CaseWhen((E.IsNull(marker),), (literal,), value)
 
 
 def _exists_mark(plan: L.LogicalPlan, sub: E.Exists) -> tuple[L.LogicalPlan, E.Expression]:
-    decorrelated, predicates = _decorrelate(sub.plan)
+    decorrelated, predicates = decorrelate(sub.plan)
     marker = _attr("__exists", T.BooleanType())
     if not predicates:
         found = L.Aggregate((), (E.Alias(coerce(E.GreaterThan(E.Count(None), E.Literal.of(0))), marker.name,
@@ -194,7 +194,7 @@ def _exists_mark(plan: L.LogicalPlan, sub: E.Exists) -> tuple[L.LogicalPlan, E.E
 
 
 def _in_mark(plan: L.LogicalPlan, sub: E.InSubquery) -> tuple[L.LogicalPlan, E.Expression]:
-    decorrelated, predicates = _decorrelate(sub.plan)
+    decorrelated, predicates = decorrelate(sub.plan)
     if predicates or len(sub.values) != 1:
         raise _unsupported("IN with a correlated or multi-column subquery is supported only as a "
                            "condition of WHERE or HAVING (not under OR, NOT of a larger expression, or "
@@ -275,13 +275,13 @@ def _strip_outer(e: E.Expression) -> E.Expression:
     return e.transform_up(lambda n: n.attr if isinstance(n, E.OuterReference) else n)
 
 
-def _decorrelate(plan: L.LogicalPlan) -> tuple[L.LogicalPlan, list[E.Expression]]:
+def decorrelate(plan: L.LogicalPlan) -> tuple[L.LogicalPlan, list[E.Expression]]:
     """The subquery without its correlated predicates, and those predicates (outer columns
-    still marked ``OuterReference``; ``_join_condition`` makes them join conditions)."""
+    still marked ``OuterReference``; ``join_condition`` makes them join conditions)."""
     return _pull_up(rewrite_subqueries(plan))
 
 
-def _join_condition(predicates: list[E.Expression]) -> E.Expression | None:
+def join_condition(predicates: list[E.Expression]) -> E.Expression | None:
     return E.conjoin([_strip_outer(p) for p in predicates])
 
 

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from ember.sql import expressions as E
 
-__all__ = ["hash_columns", "hash_partition_ids", "split_by_partition"]
+__all__ = ["hash_columns", "hash_partition_ids", "direct_partition_ids", "split_by_partition"]
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _NULL_HASH = np.uint64(0x5BD1E995)
@@ -103,6 +103,13 @@ def hash_columns(arrays: list[pa.Array]) -> np.ndarray:
 def hash_partition_ids(batch: pa.RecordBatch, keys: list[E.Expression], num_partitions: int) -> np.ndarray:
     arrays = [E.as_array(k.eval(batch), batch.num_rows) for k in keys]
     return (hash_columns(arrays) % np.uint64(num_partitions)).astype(np.int64)
+
+
+def direct_partition_ids(batch: pa.RecordBatch, partition_id: E.Expression, num_partitions: int) -> np.ndarray:
+    """``repartitionById``: each row's own id, taken modulo the partition count (never negative);
+    a NULL id goes to partition 0, as in Spark."""
+    ids = E.as_array(partition_id.eval(batch), batch.num_rows).fill_null(0)
+    return np.mod(ids.to_numpy(zero_copy_only=False).astype(np.int64), num_partitions)
 
 
 def _narrowest(pids: np.ndarray, num_partitions: int) -> np.ndarray:

@@ -18,11 +18,12 @@ from ember.sql.io.source import read_split
 from ember.sql.physical import plan as P
 from ember.sql.physical.aggregate import aggregate_partition
 from ember.sql.physical.batches import ArrowIPC, arrow_schema, compact, to_table
-from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
+from ember.sql.physical.exchange import direct_partition_ids, hash_partition_ids, split_by_partition
 from ember.sql.physical.generate import generate_batches
 from ember.sql.physical.join import join_tables
 from ember.sql.physical.range_partition import choose_bounds, range_partition_ids, sample_keys
 from ember.sql.physical.project_filter import filter_batches, project_batches
+from ember.sql.physical.observe import OBSERVE_EXECUTORS
 from ember.sql.physical.python_eval import PYTHON_EXECUTORS
 from ember.sql.physical.expand import expand_batches
 from ember.sql.physical.offset import skip_rows
@@ -105,6 +106,11 @@ def _exchange(node: P.ExchangeExec, sc: Any) -> Any:
 
         def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
             return range_partition_ids(batch, orders, bounds)
+    elif isinstance(part, P.DirectPartitioning):
+        partition_id = part.partition_id
+
+        def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
+            return direct_partition_ids(batch, partition_id, n)
     elif isinstance(part, P.RoundRobinPartitioning):
         def pids(split: int, batch: pa.RecordBatch, offset: int) -> np.ndarray:
             return (np.arange(offset, offset + batch.num_rows) + split) % n
@@ -288,6 +294,7 @@ _EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     P.CoalesceExec: _coalesce,
     WindowExec: _window,
     **PYTHON_EXECUTORS,
+    **OBSERVE_EXECUTORS,
 }
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
     "HashAggregateExec", "ExchangeExec", "BroadcastHashJoinExec", "ShuffledHashJoinExec", "SortExec",
     "LimitExec", "UnionExec", "HashPartitioning", "RangePartitioning", "SinglePartition", "RoundRobinPartitioning",
+    "DirectPartitioning",
     "CoalesceExec", "FileScanExec", "JoinExec", "GenerateExec", "cartesian_products", "OffsetExec", "ExpandExec",
 ]
 
@@ -50,6 +51,17 @@ class RangePartitioning:
 
     def __str__(self) -> str:
         return f"rangepartitioning({', '.join(str(o) for o in self.orders)}, {self.num_partitions})"
+
+
+@dataclass(frozen=True, slots=True)
+class DirectPartitioning:
+    """Each row to the partition its ``partition_id`` names (``repartitionById``)."""
+
+    partition_id: E.Expression
+    num_partitions: int
+
+    def __str__(self) -> str:
+        return f"directshufflepartitionid({self.partition_id}, {self.num_partitions})"
 
 
 @dataclass(frozen=True, slots=True)

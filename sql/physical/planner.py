@@ -26,9 +26,11 @@ from ember.sql.io.pushdown import to_arrow_filter
 from ember.sql.io.source import plan_splits
 from ember.sql.physical import plan as P
 from ember.sql.physical.batches import bind
+from ember.sql.physical.observe import OBSERVE_PLANNERS
 from ember.sql.physical.python_eval import PYTHON_PLANNERS
 from ember.sql.physical.window import WindowExec
 from ember.sql.plan import logical as L
+from ember.sql.plan.repartition_by_id import RepartitionById
 
 __all__ = ["PlannerContext", "plan_physical", "estimate_size"]
 
@@ -252,6 +254,12 @@ def _repartition_by_expression(node: L.RepartitionByExpression, children, ctx) -
     return P.ExchangeExec(child.output, P.HashPartitioning(keys, n), child)
 
 
+def _repartition_by_id(node: RepartitionById, children, ctx) -> P.PhysicalPlan:
+    child = children[0]
+    partitioning = P.DirectPartitioning(bind(node.partition_id, _attrs(child)), node.num_partitions)
+    return P.ExchangeExec(child.output, partitioning, child)
+
+
 def _offset(node: L.Offset, children, ctx) -> P.PhysicalPlan:
     child = _in_one_partition(children[0])
     return P.OffsetExec(child.output, node.n, child)
@@ -304,11 +312,13 @@ _HANDLERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     L.SubqueryAlias: lambda n, c, ctx: c[0],
     L.Repartition: _repartition,
     L.RepartitionByExpression: _repartition_by_expression,
+    RepartitionById: _repartition_by_id,
     L.Window: _window,
 }
 
 
 _HANDLERS.update(PYTHON_PLANNERS)
+_HANDLERS.update(OBSERVE_PLANNERS)
 
 
 def plan_physical(plan: L.LogicalPlan, ctx: PlannerContext) -> P.PhysicalPlan:

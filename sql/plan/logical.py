@@ -133,7 +133,7 @@ def _attr_list(attrs: Any) -> str:
 
 
 def schema_of(attrs: list[AttributeReference]) -> T.StructType:
-    return T.StructType([T.StructField(a.name, a.data_type, a.nullable) for a in attrs])
+    return T.StructType([T.StructField(a.name, a.data_type, a.nullable, a.metadata) for a in attrs])
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,3 +16,12 @@ def test_rdd_to_df_names_columns_by_position_or_by_the_given_names(spark, capsys
 
 def test_an_rdd_of_rows_keeps_their_field_names(spark):
     assert spark.sparkContext.parallelize([Row(a=1, b="x")]).toDF().columns == ["a", "b"]
+
+
+def test_to_df_uses_a_session_on_the_rdds_own_context(spark, make_context):
+    from ember.sql import SparkSession
+
+    other = make_context("local[1]")
+    SparkSession(other)  # the newest session, on a context stopped below
+    other.stop()
+    assert spark.sparkContext.parallelize([(1, "a")]).toDF(["n", "s"]).collect() == [Row(n=1, s="a")]

@@ -117,6 +117,7 @@ def test_public_names_are_pysparks():
 
     expected = {"SparkSession", "DataFrame", "Column", "Row", "GroupedData", "functions", "types",
                 "AnalysisException", "ParseException", "DataFrameReader", "DataFrameWriter",
-                "DataFrameNaFunctions", "Catalog", "Window", "WindowSpec"}
+                "DataFrameNaFunctions", "Catalog", "Window", "WindowSpec", "Observation", "DataFrameWriterV2",
+                "MergeIntoWriter"}
     assert set(ember.sql.__all__) == expected
     assert all(hasattr(ember.sql, name) for name in expected)
