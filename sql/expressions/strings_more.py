@@ -13,6 +13,7 @@ import binascii
 import decimal
 import re
 import urllib.parse
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -125,6 +126,44 @@ def _str_to_map(s: str, pair_delim: str = ",", key_delim: str = ":") -> list:
                 "DUPLICATED_MAP_KEY", f"Duplicate map key {key} was found, please check the input data.")
         pairs.append((key, value[0] if value else None))
     return pairs
+
+
+def _split_rows(s: str, pattern: str, limit: int = -1) -> list[str]:
+    """``split`` with a pattern or limit that varies per row: Java's ``String.split(regex, limit)``
+    (at most ``limit`` pieces when positive; trailing empty pieces kept)."""
+    if limit == 1:
+        return [s]
+    return re.split(pattern, s, maxsplit=limit - 1 if limit > 1 else 0)
+
+
+def _java_replacement(replacement: str) -> Callable[[re.Match], str]:
+    """Java's replacement text: ``$n`` is group n, a backslash makes the next character literal."""
+    def expand(match: re.Match) -> str:
+        out, i = [], 0
+        while i < len(replacement):
+            ch = replacement[i]
+            if ch == "\\" and i + 1 < len(replacement):
+                out.append(replacement[i + 1])
+                i += 2
+            elif ch == "$" and i + 1 < len(replacement) and replacement[i + 1].isdigit():
+                out.append(match.group(int(replacement[i + 1])) or "")
+                i += 2
+            else:
+                out.append(ch)
+                i += 1
+        return "".join(out)
+    return expand
+
+
+def _regexp_replace_rows(s: str, pattern: str, replacement: str, position: int = 1) -> str:
+    """``regexp_replace`` with a pattern, replacement or position that is not a constant string."""
+    if position <= 0:
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+            f"Cannot resolve \"regexp_replace\" due to data type mismatch: The position must be between "
+            f"(0, 2147483647] (current value = {position}).", "42K09")
+    start = position - 1
+    return s[:start] + re.sub(pattern, _java_replacement(replacement), s[start:])
 
 
 def _regexp_instr(s: str, pattern: str, idx: int = 0) -> int:
@@ -319,6 +358,10 @@ for spec in [
     FunctionSpec("quote", (S,), S, row=lambda s: "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"),
     FunctionSpec("str_to_map", (S, S, S), T.MapType(S, S, True), min_args=1, row=_str_to_map,
                  fmt=lambda a: f"str_to_map({', '.join(a + [',', ':'][len(a) - 1:])})"),
+    FunctionSpec("split_rows", (S, S, I), T.ArrayType(S, False), row=_split_rows,
+                 fmt=lambda a: f"split({', '.join(a)})"),
+    FunctionSpec("regexp_replace_rows", (S, S, S, I), S, row=_regexp_replace_rows,
+                 fmt=lambda a: f"regexp_replace({', '.join(a)})"),
     FunctionSpec("regexp_instr", (S, S, I), I, min_args=2, row=_regexp_instr,
                  fmt=lambda a: f"regexp_instr({', '.join(a if len(a) == 3 else a + ['0'])})"),
     FunctionSpec("regexp_substr", (S, S), S, row=_regexp_substr),

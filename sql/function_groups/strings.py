@@ -3,6 +3,8 @@ encodings, URL escaping."""
 
 from __future__ import annotations
 
+import builtins
+
 from typing import Any, Callable
 
 from ember.sql import expressions as E
@@ -86,12 +88,19 @@ def _concat_ws_sql(sep: Any, *cols: Any) -> Column:
     return concat_ws(_lit_value(sep, "The separator of concat_ws"), *cols)
 
 
-def split(str: Any, pattern: str, limit: int = -1) -> Column:
-    return Column(E.Split(_c(str), pattern, limit))
+def split(str: Any, pattern: Any, limit: Any = -1) -> Column:
+    """``split(str, regex, limit)``; a Column pattern or limit (or a limit given as a column name) varies per row."""
+    if isinstance(pattern, builtins.str) and isinstance(limit, int):
+        return Column(E.Split(_c(str), pattern, limit))
+    return _call("split_rows", _c(str), _expr(pattern), _name_or_value(limit))
 
 
-def regexp_replace(string: Any, pattern: str, replacement: str) -> Column:
-    return Column(E.RegexpReplace(_c(string), pattern, replacement))
+def regexp_replace(string: Any, pattern: Any, replacement: Any, position: Any = None) -> Column:
+    """Every match of ``pattern`` replaced (Java's ``$1`` group references), from ``position`` (1-based) on."""
+    if isinstance(pattern, str) and isinstance(replacement, str) and position is None:
+        return Column(E.RegexpReplace(_c(string), pattern, replacement))
+    return _call("regexp_replace_rows", _c(string), _expr(pattern), _expr(replacement),
+                 _expr(1 if position is None else position))
 
 
 def regexp_extract(str: Any, pattern: str, idx: int) -> Column:

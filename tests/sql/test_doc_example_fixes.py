@@ -248,3 +248,23 @@ def test_min_and_max_order_nan_above_every_number(spark):
     floats = spark.createDataFrame([(1.5,), (nan,)], "v float").select(F.max("v"), F.min("v"))
     assert floats.schema.simpleString() == "struct<max(v):float,min(v):float>"
     assert repr(tuple(floats.first())) == repr((nan, 1.5))
+
+
+def test_split_and_regexp_replace_with_per_row_patterns(spark):
+    from ember.sql import functions as F
+
+    df = spark.createDataFrame([("oneAtwoBthreeC", "[ABC]", 2), ("1A2B3C", "[1-9]+", 1), ("aa2bb3cc4", "[1-9]+", -1)],
+                               ["s", "p", "l"])
+    got = df.select(F.split(df.s, df.p), F.split("s", df.p, "l"))
+    # PySpark 4.3
+    assert got.columns == ["split(s, p, -1)", "split(s, p, l)"]
+    assert [tuple(r) for r in got.collect()] == [(["one", "two", "three", ""], ["one", "twoBthreeC"]),
+                                                 (["", "A", "B", "C"], ["1A2B3C"]),
+                                                 (["aa", "bb", "cc", ""], ["aa", "bb", "cc", ""])]
+    df = spark.createDataFrame([("100-200", r"(\d+)", "--")], ["str", "pattern", "replacement"])
+    got = df.select(F.regexp_replace(F.col("str"), F.col("pattern"), F.col("replacement")),
+                    F.regexp_replace("str", r"(\d+)", "--", 5).alias("d"), F.regexp_replace("str", r"(\d+)", "<$1>", 5),
+                    F.regexp_replace("str", r"(\d+)", r"\$1", 1))
+    assert got.columns == ["regexp_replace(str, pattern, replacement, 1)", "d", "regexp_replace(str, (\\d+), <$1>, 5)",
+                           "regexp_replace(str, (\\d+), \\$1, 1)"]
+    assert tuple(got.first()) == ("-----", "100---", "100-<200>", "$1-$1")

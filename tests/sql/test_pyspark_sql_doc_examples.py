@@ -245,7 +245,6 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.skewness": "output differs from PySpark's",
     "functions.slice": "show() truncates column headers (Spark truncates only cells)",
     "functions.sort_array": "show() truncates column headers (Spark truncates only cells)",
-    "functions.split": "fails: Traceback (most recent call last):",
     "functions.st_asbinary": "not implemented: module 'ember.sql.functions' has no attribute 'st_asbinary'",
     "functions.st_geogfromwkb": "not implemented: module 'ember.sql.functions' has no attribute 'st_asbinary'",
     "functions.st_geomfromwkb": "not implemented: module 'ember.sql.functions' has no attribute 'st_asbinary'",
