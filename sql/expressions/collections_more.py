@@ -97,6 +97,11 @@ def _distinct(values: list) -> list:
 
 
 def _sort_key(v: Any) -> tuple:
+    """Spark's order: NULL first; structs field by field, arrays element by element (NULLs first within)."""
+    if isinstance(v, dict):
+        v = tuple(_sort_key(x) for x in v.values())
+    elif isinstance(v, list):
+        v = tuple(_sort_key(x) for x in v)
     return (v is not None, v)
 
 

@@ -300,7 +300,7 @@ def try_to_timestamp(col: Any, format: Any = None) -> Column:
 
 def to_timestamp_ntz(timestamp: Any, format: Any = None) -> Column:
     """The text parsed as a timestamp without time zone."""
-    return _call("to_timestamp_ntz", _col_expr(timestamp), *(() if format is None else (_value(format),)))
+    return _call("to_timestamp_ntz", _col_expr(timestamp), *(() if format is None else (_c(format),)))
 
 
 def _duration(value: Any, what: str) -> int:

@@ -268,3 +268,27 @@ def test_split_and_regexp_replace_with_per_row_patterns(spark):
     assert got.columns == ["regexp_replace(str, pattern, replacement, 1)", "d", "regexp_replace(str, (\\d+), <$1>, 5)",
                            "regexp_replace(str, (\\d+), \\$1, 1)"]
     assert tuple(got.first()) == ("-----", "100---", "100-<200>", "$1-$1")
+
+
+def test_sort_array_orders_structs_and_arrays_as_spark(spark):
+    from ember.sql import Row
+
+    row = spark.sql("SELECT sort_array(array(named_struct('a', 2, 'b', 'x'), named_struct('a', 1, 'b', 'z'), NULL, "
+                    "named_struct('a', 1, 'b', 'y'))), "
+                    "sort_array(array(array(2, 1), array(1, NULL), array(1)), false)").first()
+    # PySpark 4.3
+    assert tuple(row) == ([None, Row(a=1, b="y"), Row(a=1, b="z"), Row(a=2, b="x")], [[2, 1], [1, None], [1]])
+
+
+def test_string_format_and_stack_arguments_name_columns(spark):
+    import datetime
+
+    from ember.sql import functions as F
+
+    df = spark.createDataFrame([("2015-04-08", "yyyy-MM-dd"), ("08/04/2015", "dd/MM/yyyy")], ["dt", "fmt"])
+    assert [r[0] for r in df.select(F.to_timestamp_ntz("dt", "fmt")).collect()] == [
+        datetime.datetime(2015, 4, 8)] * 2  # PySpark 4.3
+    df = spark.createDataFrame([(1, 2, 3)], ["a", "b", "c"])
+    got = df.select(F.stack(F.lit(2), df.a, df.b, "c"))
+    assert got.columns == ["col0", "col1"]
+    assert [tuple(r) for r in got.collect()] == [(1, 2), (3, None)]
