@@ -40,12 +40,13 @@ from ember.sql.function_groups.mathematical import (  # noqa: F401
 )
 from ember.sql.function_groups.strings import chr  # noqa: F401
 from ember.sql.udf import PandasUDFType, pandas_udf, udf  # noqa: F401  (sql/udf.py owns them)
+from ember.sql.udtf import udtf  # noqa: F401  (sql/udtf.py owns it)
 
 # Later families win where two register the same SQL name.
 _FAMILIES = (_core, _conditional, _aggregate, _window, _mathematical, _strings, _collection, _hashing, _higher_order,
              _json, _datetime, _misc)
 
-__all__ = [name for family in _FAMILIES for name in family.__all__] + ["udf", "pandas_udf", "PandasUDFType"]
+__all__ = [name for family in _FAMILIES for name in family.__all__] + ["udf", "pandas_udf", "PandasUDFType", "udtf"]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
 for _family in _FAMILIES:

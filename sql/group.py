@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ember.sql import expressions as E
@@ -90,12 +91,35 @@ class GroupedData:
         return self.agg(*[fn(c) for c in cols])
 
     def applyInPandas(self, func: Any, schema: Any) -> DataFrame:
-        """Each group as one pandas DataFrame through ``func``, whose DataFrames of ``schema`` are the result."""
-        from ember.sql.pandas_map import apply_in_pandas
-        return apply_in_pandas(self, func, schema)
+        """Each group as one pandas DataFrame through ``func`` (``func(pdf)`` or ``func(key, pdf)``), whose
+        DataFrames of ``schema`` are the result; with ``Iterator[pd.DataFrame]`` type hints, the group's
+        batches as an iterator of DataFrames, and an iterator of DataFrames back."""
+        from ember.sql.pandas_map import apply_in
+        return apply_in(self, func, schema, "pandas")
+
+    def applyInArrow(self, func: Any, schema: Any) -> DataFrame:
+        """Each group as one ``pyarrow.Table`` through ``func`` (``func(table)`` or ``func(key, table)``, the key
+        a tuple of ``pyarrow.Scalar``), whose tables of ``schema`` are the result; with
+        ``Iterator[pa.RecordBatch]`` type hints, an iterator of record batches in and out."""
+        from ember.sql.pandas_map import apply_in
+        return apply_in(self, func, schema, "arrow")
+
+    def apply(self, udf: Any) -> DataFrame:
+        """``applyInPandas`` for a ``pandas_udf(..., PandasUDFType.GROUPED_MAP)``: its function, with its
+        return type as the schema (PySpark's older form, which it warns about)."""
+        from ember.errors import PySparkTypeError
+        from ember.sql.udf import PythonEvalType
+
+        if (isinstance(udf, Column) or not hasattr(udf, "func")
+                or getattr(udf, "evalType", None) != PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF):
+            raise PySparkTypeError("INVALID_UDF_EVAL_TYPE", "Eval type for UDF must be SQL_GROUPED_MAP_PANDAS_UDF.")
+        warnings.warn("It is preferred to use 'applyInPandas' over this API. This API will be deprecated in the "
+                      "future releases. See SPARK-28264 for more details.", UserWarning, stacklevel=2)
+        return self.applyInPandas(udf.func, schema=udf.returnType)
 
     def cogroup(self, other: GroupedData) -> Any:
-        """Pair this grouping with ``other``'s for ``applyInPandas`` over both (``PandasCogroupedOps``)."""
+        """Pair this grouping with ``other``'s for ``applyInPandas``/``applyInArrow`` over both
+        (``PandasCogroupedOps``)."""
         from ember.sql.pandas_map import PandasCogroupedOps
         return PandasCogroupedOps(self, other)
 

@@ -15,6 +15,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ember.errors import PySparkRuntimeError
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import EmberTypeError, EmberValueError
@@ -77,19 +78,19 @@ def _columns(frame: Any, schema: T.StructType) -> list[Any]:
     (string labels), else by position."""
     labels = list(frame.columns)
     if all(isinstance(c, str) for c in labels):
-        missing = [n for n in schema.names if n not in labels]
-        extra = [c for c in labels if c not in schema.names]
+        missing = sorted(set(schema.names) - set(labels))
+        extra = sorted(set(labels) - set(schema.names))
         if missing or extra:
-            raise EmberValueError(
+            raise PySparkRuntimeError(
                 "RESULT_COLUMN_NAMES_MISMATCH",
-                "Column names of the returned pandas.DataFrame do not match specified schema."
+                "Column names of the returned data do not match specified schema."
                 + (f" Missing: {', '.join(missing)}." if missing else "")
                 + (f" Unexpected: {', '.join(extra)}." if extra else ""))
         return [frame[n] for n in schema.names]
     if len(labels) != len(schema.fields):
-        raise EmberValueError(
-            "RESULT_COLUMNS_MISMATCH_FOR_PANDAS_UDF",
-            f"Number of columns of the returned pandas.DataFrame doesn't match specified schema. "
+        raise PySparkRuntimeError(
+            "RESULT_COLUMN_SCHEMA_MISMATCH",
+            f"Number of columns of the returned data doesn't match specified schema. "
             f"Expected: {len(schema.fields)} Actual: {len(labels)}")
     return [frame.iloc[:, i] for i in range(len(labels))]
 

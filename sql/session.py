@@ -21,6 +21,7 @@ from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
 from ember.sql.udf import UDFRegistration
+from ember.sql.udtf import UDTFRegistration
 
 __all__ = ["SparkSession", "RuntimeConfig"]
 
@@ -142,6 +143,7 @@ class SparkSession:
         self._catalog = SessionCatalog(self, sparkContext)
         self._catalog._conf = self._conf
         self._udf_registration: UDFRegistration | None = None
+        self._udtf_registration: UDTFRegistration | None = None
         self._tags = SessionTags(sparkContext)
         self._data_sources = DataSourceRegistration(self)
         self._stopped = False
@@ -237,6 +239,13 @@ class SparkSession:
         if self._udf_registration is None:
             self._udf_registration = UDFRegistration(self)
         return self._udf_registration
+
+    @property
+    def udtf(self) -> UDTFRegistration:
+        """Register Python UDTFs for SQL (``spark.udtf.register``)."""
+        if self._udtf_registration is None:
+            self._udtf_registration = UDTFRegistration(self)
+        return self._udtf_registration
 
     @property
     def sparkContext(self) -> Any:

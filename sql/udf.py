@@ -43,6 +43,8 @@ class PandasUDFType:
 _COLUMN_UDFS = (PythonEvalType.SQL_BATCHED_UDF, PythonEvalType.SQL_ARROW_BATCHED_UDF,
                 PythonEvalType.SQL_SCALAR_PANDAS_UDF, PythonEvalType.SQL_SCALAR_PANDAS_ITER_UDF,
                 PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF)
+# A grouped-map pandas UDF is not called on columns: ``GroupedData.apply`` takes it whole.
+_EVAL_TYPES = _COLUMN_UDFS + (PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF,)
 
 
 def _data_type(returnType: T.DataType | str) -> T.DataType:
@@ -63,7 +65,7 @@ class UserDefinedFunction:
         if not callable(func):
             raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `func` should be callable, got "
                                  f"{type(func).__name__}.")
-        if evalType not in _COLUMN_UDFS:
+        if evalType not in _EVAL_TYPES:
             raise EmberValueError("INVALID_UDF_EVAL_TYPE", f"Ember does not evaluate UDFs of eval type {evalType}.")
         self.func = func
         self.returnType = _data_type(returnType)
@@ -74,6 +76,9 @@ class UserDefinedFunction:
     def __call__(self, *cols: Column | str) -> Column:
         from ember.sql.column import Column, _col_expr
 
+        if self.evalType == PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF:
+            raise EmberTypeError("UNSUPPORTED_FEATURE", f"The GROUPED_MAP pandas UDF {self._name} cannot be called "
+                                 f"on columns; pass it to groupBy(...).apply, or its function to applyInPandas.")
         args = tuple(_col_expr(c) for c in cols)
         if self.evalType == PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF:
             return Column(PandasAggUDF.make(self._name, self.func, self.returnType, args))
@@ -148,11 +153,17 @@ def _create_pandas_udf(f: Callable[..., Any], returnType: T.DataType | str | Non
         raise EmberValueError("CANNOT_BE_NONE", "Argument `returnType` cannot be None.")
     if functionType is None:
         functionType = _eval_type_from_hints(f)
-    if functionType not in (PandasUDFType.SCALAR, PandasUDFType.SCALAR_ITER, PandasUDFType.GROUPED_AGG):
+    if functionType not in (PandasUDFType.SCALAR, PandasUDFType.SCALAR_ITER, PandasUDFType.GROUPED_AGG,
+                            PandasUDFType.GROUPED_MAP):
         raise EmberValueError(
             "INVALID_PANDAS_UDF_TYPE",
-            f"`functionType` should be one of the values from PandasUDFType (SCALAR, SCALAR_ITER, GROUPED_AGG) "
-            f"that Ember evaluates, got {functionType}.")
+            f"`functionType` should be one of the values from PandasUDFType (SCALAR, SCALAR_ITER, GROUPED_MAP, "
+            f"GROUPED_AGG) that Ember evaluates, got {functionType}.")
+    if functionType == PandasUDFType.GROUPED_MAP:
+        from ember.sql.pandas_map import check_arity, struct_schema
+
+        check_arity(f, "group", "pandas", False)
+        returnType = struct_schema(returnType, "group", "pandas")
     return UserDefinedFunction(f, returnType, evalType=functionType)._wrapped()
 
 

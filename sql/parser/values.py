@@ -19,7 +19,9 @@ from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.expressions.coercion import cast_if_needed, common_type, is_string
 from ember.sql.parser.expressions import convert
+from ember.sql.parser.udtf_call import python_udtf_call
 from ember.sql.plan import logical as L
+from ember.sql.udtf import registered_table_function
 
 __all__ = ["inline_table", "table_function", "with_table_alias", "one_row"]
 
@@ -151,10 +153,15 @@ _TABLE_FUNCTIONS = {"range": _range}
 
 
 def table_function(node: exp.Table) -> L.LogicalPlan:
-    """``FROM name(args) [AS t(cols)]``: a table-valued function (only ``range`` exists)."""
+    """``FROM name(args) [AS t(cols)]``: a table-valued function: ``range``, or a Python UDTF the
+    session registered (``spark.udtf.register``)."""
     call = node.this
     name = (call.name if isinstance(call, exp.Anonymous) else call.sql_name()).lower()
     builder = _TABLE_FUNCTIONS.get(name)
+    if builder is None and isinstance(call, exp.Anonymous):
+        udtf = registered_table_function(name)
+        if udtf is not None:
+            return with_table_alias(python_udtf_call(udtf, call), node.args.get("alias"), "table-valued function")
     if builder is None:
         raise AnalysisException("UNRESOLVABLE_TABLE_VALUED_FUNCTION",
                                 f"Could not resolve `{name}` to a table-valued function.", "42883")

@@ -1,5 +1,6 @@
 """Where Python functions over whole batches and groups run: ``mapInPandas``/``mapInArrow``,
-``applyInPandas`` and ``cogroup().applyInPandas``.
+``applyInPandas``/``applyInArrow``, ``cogroup().applyInPandas``/``applyInArrow`` and Python
+UDTFs (``udtf_eval.py``).
 
 Each becomes one ``mapPartitions`` step in the worker processes, with the user's function
 pickled in the stage binary (once per task, never per row):
@@ -10,9 +11,12 @@ pickled in the stage binary (once per task, never per row):
   one task; there they are gathered, split by key, and each group is one call.
 - cogrouped map: both sides are hash-exchanged on their keys into the same number of
   partitions and tagged by side, as a shuffled join's are; each key's rows from both sides
-  are one call (an empty DataFrame for a side without the key).
+  are one call (an empty DataFrame or table for a side without the key).
 
-A function of two (three, for cogroup) parameters gets the key as a tuple first, as PySpark's.
+The pandas and Arrow flavours of the grouped operations share this path; a node's ``kind``
+decides what a group is handed as and how results are checked (``group_io.py``). A function
+of two (three, for cogroup) parameters gets the key as a tuple first, as PySpark's: of numpy
+values for pandas, of ``pyarrow.Scalar``s for Arrow.
 """
 
 from __future__ import annotations
@@ -32,10 +36,13 @@ from ember.sql.pandas_ops import frame_to_batch
 from ember.sql.physical import plan as P
 from ember.sql.physical.batches import ArrowIPC, arrow_schema, bind, to_table
 from ember.sql.physical.exchange import hash_partition_ids, split_by_partition
+from ember.sql.physical.group_io import group_input, result_batches
+from ember.sql.physical.udtf_eval import run_udtf
 from ember.sql.plan import python_plans as PP
 from ember.sql.plan.logical import schema_of
 
-__all__ = ["MapInBatchesExec", "FlatMapGroupsExec", "FlatMapCoGroupsExec", "PYTHON_PLANNERS", "PYTHON_EXECUTORS"]
+__all__ = ["MapInBatchesExec", "FlatMapGroupsExec", "FlatMapCoGroupsExec", "EvalPythonUDTFExec", "PYTHON_PLANNERS",
+           "PYTHON_EXECUTORS"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +59,12 @@ class MapInBatchesExec(P.PhysicalPlan):
 class FlatMapGroupsExec(P.PhysicalPlan):
     grouping: tuple[E.Expression, ...] = ()
     func: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
+    kind: str = "pandas"
+    iterator: bool = False
     child: P.PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"FlatMapGroupsInPandas {P._list(self.grouping)}, {P._list(self.output)}"
+        return f"{PP.flavoured('FlatMapGroupsInPandas', self.kind)} {P._list(self.grouping)}, {P._list(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +72,26 @@ class FlatMapCoGroupsExec(P.PhysicalPlan):
     left_grouping: tuple[E.Expression, ...] = ()
     right_grouping: tuple[E.Expression, ...] = ()
     func: Callable[..., Any] = field(default=None, repr=False)  # type: ignore[assignment]
+    kind: str = "pandas"
     left: P.PhysicalPlan = None  # type: ignore[assignment]
     right: P.PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"FlatMapCoGroupsInPandas {P._list(self.left_grouping)}, {P._list(self.right_grouping)}"
+        return (f"{PP.flavoured('FlatMapCoGroupsInPandas', self.kind)} {P._list(self.left_grouping)}, "
+                f"{P._list(self.right_grouping)}")
+
+
+
+@dataclass(frozen=True, slots=True)
+class EvalPythonUDTFExec(P.PhysicalPlan):
+    name: str = ""
+    handler: type = field(default=None, repr=False)  # type: ignore[assignment]
+    args: tuple[E.Expression, ...] = ()
+    kwarg_names: tuple[str, ...] = ()
+    child: P.PhysicalPlan = None  # type: ignore[assignment]
+
+    def node_string(self) -> str:
+        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {P._list(self.output)}"
 
 
 # ---------------------------------------------------------------------------------- planning
@@ -85,8 +109,8 @@ def _exchanged(child: P.PhysicalPlan, keys: tuple[E.Expression, ...], n: int) ->
 def _plan_groups(node: PP.FlatMapGroupsInPandas, children: list[P.PhysicalPlan], ctx: Any) -> P.PhysicalPlan:
     child = children[0]
     keys = tuple(bind(k, list(child.output)) for k in node.grouping)
-    return FlatMapGroupsExec(tuple(node.output), keys, node.func, _exchanged(child, node.grouping,
-                                                                              ctx.shuffle_partitions))
+    return FlatMapGroupsExec(tuple(node.output), keys, node.func, node.kind, node.iterator,
+                             _exchanged(child, node.grouping, ctx.shuffle_partitions))
 
 
 def _plan_cogroups(node: PP.FlatMapCoGroupsInPandas, children: list[P.PhysicalPlan], ctx: Any) -> P.PhysicalPlan:
@@ -94,14 +118,21 @@ def _plan_cogroups(node: PP.FlatMapCoGroupsInPandas, children: list[P.PhysicalPl
     n = ctx.shuffle_partitions if node.left_grouping else 1
     return FlatMapCoGroupsExec(
         tuple(node.output), tuple(bind(k, list(left.output)) for k in node.left_grouping),
-        tuple(bind(k, list(right.output)) for k in node.right_grouping), node.func,
+        tuple(bind(k, list(right.output)) for k in node.right_grouping), node.func, node.kind,
         _exchanged(left, node.left_grouping, n), _exchanged(right, node.right_grouping, n))
+
+
+def _plan_udtf(node: PP.EvalPythonUDTF, children: list[P.PhysicalPlan], ctx: Any) -> P.PhysicalPlan:
+    child = children[0]
+    return EvalPythonUDTFExec(tuple(node.output), node.name, node.handler,
+                              tuple(bind(a, list(child.output)) for a in node.args), node.kwarg_names, child)
 
 
 PYTHON_PLANNERS: dict[type, Callable[..., P.PhysicalPlan]] = {
     PP.MapInBatches: _plan_map,
     PP.FlatMapGroupsInPandas: _plan_groups,
     PP.FlatMapCoGroupsInPandas: _plan_cogroups,
+    PP.EvalPythonUDTF: _plan_udtf,
 }
 
 
@@ -149,54 +180,84 @@ def _to_batch(result: Any, kind: str, out_type: T.StructType, out_schema: pa.Sch
     return pa.RecordBatch.from_arrays(arrays, schema=out_schema)
 
 
-def _groups(table: pa.Table, keys: list[E.Expression]) -> dict[tuple, pa.Table]:
-    """``table``'s rows split by the values of ``keys``, in first-seen order of the keys."""
+def _groups(table: pa.Table, keys: list[E.Expression]) -> dict[tuple, tuple[tuple, pa.Table]]:
+    """``table``'s rows split by the values of ``keys``, in first-seen order of the keys: for each
+    key as Python values, the key as Arrow scalars and the group's rows."""
     if table.num_rows == 0:
         return {}
     if not keys:
-        return {(): table}
+        return {(): ((), table)}
     merged = pa.RecordBatch.from_arrays([c.combine_chunks() for c in table.columns], schema=table.schema)
     key_arrays = [E.as_array(k.eval(merged), merged.num_rows) for k in keys]
     work = pa.table({**{f"k{i}": a for i, a in enumerate(key_arrays)},
                      "__row": pa.array(np.arange(table.num_rows, dtype=np.int64))})
     grouped = work.group_by([f"k{i}" for i in range(len(keys))], use_threads=False).aggregate([("__row", "list")])
     rows = grouped.column("__row_list").to_pylist()
-    values = [grouped.column(f"k{i}").to_pylist() for i in range(len(keys))]
-    return {tuple(v[j] for v in values): table.take(rows[j]) for j in range(grouped.num_rows)}
+    columns = [grouped.column(f"k{i}") for i in range(len(keys))]
+    values = [c.to_pylist() for c in columns]
+    return {tuple(v[j] for v in values): (tuple(c[j] for c in columns), table.take(rows[j]))
+            for j in range(grouped.num_rows)}
 
 
-def _call_group(func: Callable[..., Any], key: tuple, frames: list[Any]) -> Any:
-    if len(inspect.signature(func).parameters) == len(frames) + 1:
-        return func(key, *frames)
-    return func(*frames)
+def _call_group(func: Callable[..., Any], key: tuple, data: list[Any]) -> Any:
+    if len(inspect.signature(func).parameters) == len(data) + 1:
+        return func(key, *data)
+    return func(*data)
 
 
-def apply_groups(batches: Iterator[pa.RecordBatch], func: Callable[..., Any], keys: list[E.Expression],
-                 in_schema: pa.Schema, out_type: T.StructType, out_schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """``applyInPandas`` over one partition of the exchanged input."""
+def _key_argument(scalars: tuple, kind: str) -> tuple:
+    """The key as the function gets it: Arrow scalars, or for pandas each value as a one-row pandas
+    column of its type holds it (``numpy.int64(1)``; a NULL int as ``nan``), as PySpark passes it."""
+    if kind == "arrow":
+        return scalars
+    return tuple(pa.array([s.as_py()], s.type).to_pandas().iloc[0] for s in scalars)
+
+
+def _group_results(func: Callable[..., Any], key: tuple, data: list[Any], kind: str, iterator: bool,
+                   out_type: T.StructType, out_schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """One call's result as batches; a generator, so the call itself happens on the first pull."""
+    yield from result_batches(_call_group(func, key, data), kind, iterator, out_type, out_schema)
+
+
+def _each_result(func: Callable[..., Any], what: str, inputs: tuple[str, ...],
+                 batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+    """``batches`` (the user's code runs as they are pulled), any error annotated with the UDF."""
+    while True:
+        batch = _guarded(func, what, inputs, lambda: next(batches, None))
+        if batch is None:
+            return
+        yield batch
+
+
+def apply_groups(batches: Iterator[pa.RecordBatch], func: Callable[..., Any], kind: str, iterator: bool,
+                 keys: list[E.Expression], in_schema: pa.Schema, out_type: T.StructType,
+                 out_schema: pa.Schema) -> Iterator[pa.RecordBatch]:
+    """``applyInPandas`` / ``applyInArrow`` over one partition of the exchanged input."""
     names = _plain_names(in_schema)
-    what = f"applyInPandas:{getattr(func, '__name__', 'function')}"
-    for key, group in _groups(to_table(batches, in_schema), keys).items():
-        frame = group.rename_columns(names).to_pandas()
-        yield _guarded(func, what, tuple(names),
-                       lambda: frame_to_batch(_call_group(func, key, [frame]), out_type, out_schema))
+    what = f"applyIn{kind.capitalize()}:{getattr(func, '__name__', 'function')}"
+    for scalars, rows in _groups(to_table(batches, in_schema), keys).values():
+        data = group_input(rows.rename_columns(names), kind, iterator)
+        results = _group_results(func, _key_argument(scalars, kind), [data], kind, iterator, out_type, out_schema)
+        yield from _each_result(func, what, tuple(names), results)
 
 
-def apply_cogroups(items: Iterator[tuple[int, tuple[int, pa.RecordBatch]]], func: Callable[..., Any],
+def apply_cogroups(items: Iterator[tuple[int, tuple[int, pa.RecordBatch]]], func: Callable[..., Any], kind: str,
                    keys: tuple[list[E.Expression], list[E.Expression]], schemas: tuple[pa.Schema, pa.Schema],
                    out_type: T.StructType, out_schema: pa.Schema) -> Iterator[pa.RecordBatch]:
-    """``cogroup().applyInPandas`` over one partition holding both sides' rows for its keys."""
+    """``cogroup().applyInPandas`` / ``applyInArrow`` over one partition holding both sides' rows for its keys."""
     sides: tuple[list, list] = ([], [])
     for _, (side, batch) in items:
         sides[side].append(batch)
     groups = [_groups(to_table(sides[i], schemas[i]), keys[i]) for i in (0, 1)]
     names = [_plain_names(s) for s in schemas]
-    empty = [pa.table({n: pa.array([], f.type) for n, f in zip(names[i], schemas[i])}) for i in (0, 1)]
-    what = f"cogroup.applyInPandas:{getattr(func, '__name__', 'function')}"
+    empty = [((), pa.table({n: pa.array([], f.type) for n, f in zip(names[i], schemas[i])})) for i in (0, 1)]
+    what = f"cogroup.applyIn{kind.capitalize()}:{getattr(func, '__name__', 'function')}"
     for key in list(groups[0]) + [k for k in groups[1] if k not in groups[0]]:
-        frames = [groups[i].get(key, empty[i]).rename_columns(names[i]).to_pandas() for i in (0, 1)]
-        yield _guarded(func, what, tuple(names[0] + names[1]),
-                       lambda: frame_to_batch(_call_group(func, key, frames), out_type, out_schema))
+        pair = [groups[i].get(key, empty[i]) for i in (0, 1)]
+        scalars = pair[0][0] if key in groups[0] else pair[1][0]
+        data = [group_input(rows.rename_columns(names[i]), kind, False) for i, (_, rows) in enumerate(pair)]
+        results = _group_results(func, _key_argument(scalars, kind), data, kind, False, out_type, out_schema)
+        yield from _each_result(func, what, tuple(names[0] + names[1]), results)
 
 
 def _execute_map(node: MapInBatchesExec, sc: Any) -> Any:
@@ -213,8 +274,9 @@ def _execute_groups(node: FlatMapGroupsExec, sc: Any) -> Any:
 
     in_schema, out_schema = arrow_schema(list(node.child.output)), arrow_schema(list(node.output))
     out_type, func, keys = schema_of(list(node.output)), node.func, list(node.grouping)
+    kind, iterator = node.kind, node.iterator
     return execute(node.child, sc).mapPartitions(
-        lambda it: apply_groups(it, func, keys, in_schema, out_type, out_schema))
+        lambda it: apply_groups(it, func, kind, iterator, keys, in_schema, out_type, out_schema))
 
 
 def _execute_cogroups(node: FlatMapCoGroupsExec, sc: Any) -> Any:
@@ -222,7 +284,7 @@ def _execute_cogroups(node: FlatMapCoGroupsExec, sc: Any) -> Any:
 
     schemas = (arrow_schema(list(node.left.output)), arrow_schema(list(node.right.output)))
     out_schema, out_type = arrow_schema(list(node.output)), schema_of(list(node.output))
-    func, keys = node.func, (list(node.left_grouping), list(node.right_grouping))
+    func, kind, keys = node.func, node.kind, (list(node.left_grouping), list(node.right_grouping))
     n = node.left.partitioning.num_partitions
     exchange_keys = (list(node.left.partitioning.keys) if isinstance(node.left.partitioning, P.HashPartitioning)
                      else [], list(node.right.partitioning.keys)
@@ -240,7 +302,16 @@ def _execute_cogroups(node: FlatMapCoGroupsExec, sc: Any) -> Any:
     pairs = execute(node.left.child, sc).mapPartitionsWithIndex(tag(0)).union(
         execute(node.right.child, sc).mapPartitionsWithIndex(tag(1)))
     return pairs.partitionBy(n, _identity).mapPartitions(
-        lambda it: apply_cogroups(it, func, keys, schemas, out_type, out_schema))
+        lambda it: apply_cogroups(it, func, kind, keys, schemas, out_type, out_schema))
+
+
+def _execute_udtf(node: EvalPythonUDTFExec, sc: Any) -> Any:
+    from ember.sql.physical.execution import execute
+
+    out_schema, return_type = arrow_schema(list(node.output)), schema_of(list(node.output))
+    handler, name, args, kwarg_names = node.handler, node.name, list(node.args), node.kwarg_names
+    return execute(node.child, sc).mapPartitions(
+        lambda it: run_udtf(it, handler, name, args, kwarg_names, return_type, out_schema))
 
 
 def _identity(pid: int) -> int:
@@ -251,4 +322,5 @@ PYTHON_EXECUTORS: dict[type, Callable[[Any, Any], Any]] = {
     MapInBatchesExec: _execute_map,
     FlatMapGroupsExec: _execute_groups,
     FlatMapCoGroupsExec: _execute_cogroups,
+    EvalPythonUDTFExec: _execute_udtf,
 }

@@ -2,10 +2,12 @@
 
 - ``MapInBatches``: ``mapInPandas`` / ``mapInArrow``: an iterator of the partition's batches in,
   an iterator of batches of the declared schema out.
-- ``FlatMapGroupsInPandas``: ``groupBy(...).applyInPandas``: each group as one DataFrame in,
-  a DataFrame of the declared schema out.
-- ``FlatMapCoGroupsInPandas``: ``cogroup(...).applyInPandas``: each key's groups from both
-  sides in, one DataFrame out.
+- ``FlatMapGroupsInPandas``: ``groupBy(...).applyInPandas`` / ``applyInArrow`` (``kind``
+  ``"pandas"`` or ``"arrow"``): each group as one pandas DataFrame or Arrow table in (or, when
+  ``iterator``, as an iterator of them), data of the declared schema out.
+- ``FlatMapCoGroupsInPandas``: ``cogroup(...).applyInPandas`` / ``applyInArrow``: each key's
+  groups from both sides in, one DataFrame or table out.
+- ``EvalPythonUDTF``: a Python UDTF's rows for its arguments.
 
 Their output attributes are fixed when the node is built (the declared schema gets fresh
 expression ids), and their grouping keys are resolved against their own child then, so the
@@ -21,7 +23,8 @@ from ember.sql import types as T
 from ember.sql.expressions import AttributeReference, Expression, new_expr_id
 from ember.sql.plan.logical import LogicalPlan, _attr_list
 
-__all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "attributes_of"]
+__all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "EvalPythonUDTF", "attributes_of",
+           "flavoured"]
 
 
 def attributes_of(schema: T.StructType) -> tuple[AttributeReference, ...]:
@@ -47,10 +50,17 @@ class MapInBatches(LogicalPlan):
         return f"{name} {getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}"
 
 
+def flavoured(name: str, kind: str) -> str:
+    """A node's name for its kind: ``FlatMapGroupsInPandas`` or, for Arrow, ``FlatMapGroupsInArrow``."""
+    return name if kind == "pandas" else name.replace("Pandas", "Arrow")
+
+
 @dataclass(frozen=True, slots=True)
 class FlatMapGroupsInPandas(LogicalPlan):
     grouping: tuple[Expression, ...]
     func: Callable[..., Any] = field(repr=False)
+    kind: str  # "pandas" or "arrow"
+    iterator: bool  # the function takes and returns an iterator of batches
     attrs: tuple[AttributeReference, ...]
     child: LogicalPlan
 
@@ -62,7 +72,7 @@ class FlatMapGroupsInPandas(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return (f"FlatMapGroupsInPandas {_attr_list(self.grouping)}, "
+        return (f"{flavoured('FlatMapGroupsInPandas', self.kind)} {_attr_list(self.grouping)}, "
                 f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
 
 
@@ -71,6 +81,7 @@ class FlatMapCoGroupsInPandas(LogicalPlan):
     left_grouping: tuple[Expression, ...]
     right_grouping: tuple[Expression, ...]
     func: Callable[..., Any] = field(repr=False)
+    kind: str  # "pandas" or "arrow"
     attrs: tuple[AttributeReference, ...]
     left: LogicalPlan
     right: LogicalPlan
@@ -82,5 +93,30 @@ class FlatMapCoGroupsInPandas(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return (f"FlatMapCoGroupsInPandas {_attr_list(self.left_grouping)}, {_attr_list(self.right_grouping)}, "
-                f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
+        return (f"{flavoured('FlatMapCoGroupsInPandas', self.kind)} {_attr_list(self.left_grouping)}, "
+                f"{_attr_list(self.right_grouping)}, {getattr(self.func, '__name__', 'function')}, "
+                f"{_attr_list(self.attrs)}")
+
+
+@dataclass(frozen=True, slots=True)
+class EvalPythonUDTF(LogicalPlan):
+    """A Python UDTF called in FROM (or from the DataFrame API): ``handler``'s rows for ``args``,
+    evaluated once per row of ``child`` (one row, with no columns the arguments may use); the last
+    ``len(kwarg_names)`` arguments are passed by those names."""
+
+    name: str
+    handler: type = field(repr=False)
+    args: tuple[Expression, ...]
+    kwarg_names: tuple[str, ...]
+    attrs: tuple[AttributeReference, ...]
+    child: LogicalPlan
+
+    child_fields = ("child",)
+    expr_fields = ("args",)
+
+    @property
+    def output(self) -> list[AttributeReference]:
+        return list(self.attrs)
+
+    def node_string(self) -> str:
+        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {_attr_list(self.attrs)}"

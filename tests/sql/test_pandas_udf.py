@@ -125,7 +125,7 @@ def test_map_in_pandas_refuses_barrier_mode(values):
 
 
 def test_map_in_pandas_names_missing_columns(values):
-    with pytest.raises(ValueError, match="RESULT_COLUMN_NAMES_MISMATCH.*Missing: v"):
+    with pytest.raises(RuntimeError, match="RESULT_COLUMN_NAMES_MISMATCH.*Missing: v"):
         values.mapInPandas(lambda it: (p[["id"]] for p in it), "id long, v double").collect()
 
 
