@@ -1,7 +1,7 @@
 """``pyspark.sql.functions``: each function builds one expression node and wraps it in a Column.
 
 The functions live by family in ``sql/function_groups/`` (core, conditional, aggregate, window,
-mathematical, strings, datetime, collection, hashing, higher_order, json, misc); this module
+mathematical, strings, datetime, collection, hashing, bitmap, higher_order, json, misc); this module
 re-exports them, so ``import ember.sql.functions as F`` and ``from ember.sql.functions import *``
 see one namespace, as in PySpark.
 
@@ -16,11 +16,12 @@ from typing import Callable
 
 from ember.sql.column import Column
 from ember.sql.function_groups import (
-    aggregate as _aggregate, collection as _collection, conditional as _conditional, core as _core,
+    aggregate as _aggregate, bitmap as _bitmap, collection as _collection, conditional as _conditional, core as _core,
     datetime as _datetime, hashing as _hashing, higher_order as _higher_order, json as _json,
     mathematical as _mathematical, misc as _misc, strings as _strings, window as _window,
 )
 from ember.sql.function_groups.aggregate import *  # noqa: F401,F403
+from ember.sql.function_groups.bitmap import *  # noqa: F401,F403
 from ember.sql.function_groups.collection import *  # noqa: F401,F403
 from ember.sql.function_groups.conditional import *  # noqa: F401,F403
 from ember.sql.function_groups.core import *  # noqa: F401,F403
@@ -43,8 +44,8 @@ from ember.sql.udf import PandasUDFType, pandas_udf, udf  # noqa: F401  (sql/udf
 from ember.sql.udtf import udtf  # noqa: F401  (sql/udtf.py owns it)
 
 # Later families win where two register the same SQL name.
-_FAMILIES = (_core, _conditional, _aggregate, _window, _mathematical, _strings, _collection, _hashing, _higher_order,
-             _json, _datetime, _misc)
+_FAMILIES = (_core, _conditional, _aggregate, _window, _mathematical, _strings, _collection, _hashing, _bitmap,
+             _higher_order, _json, _datetime, _misc)
 
 __all__ = [name for family in _FAMILIES for name in family.__all__] + ["udf", "pandas_udf", "PandasUDFType", "udtf"]
 

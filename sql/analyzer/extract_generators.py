@@ -3,7 +3,9 @@
 Before: ``Project[k, explode(arr) AS v] <- t``;
 after: ``Project[k, v] <- Generate(explode(arr), [v]) <- t``. The generated columns take the
 alias when one names a single column, else the generator's names (``col``, ``pos``, ``key``,
-``value``). Spark allows one generator per select list, and none nested in an expression.
+``value``). Several generators in one select list (as Spark 4 allows) become a stack of
+``Generate`` nodes, the first lowest, so the rows are their cartesian product with the first
+generator varying slowest. None may be nested in an expression.
 """
 
 from __future__ import annotations
@@ -37,18 +39,14 @@ def extract_generators(node: L.LogicalPlan) -> L.LogicalPlan:
     found = [(i, g) for i, item in enumerate(node.project_list) if (g := _generator_of(item)) is not None]
     if not found:
         return node
-    if len(found) > 1:
-        names = ", ".join('"' + g.sql() + '"' for _, g in found)
-        raise AnalysisException(
-            "UNSUPPORTED_GENERATOR.MULTI_GENERATOR",
-            f"The generator is not supported: only one generator allowed per SELECT clause but found "
-            f"{len(found)}: {names}.", "42K0E")
-    index, generator = found[0]
-    item = node.project_list[index]
-    fields = generator.element_fields()
-    named = isinstance(item, E.Alias) and item.name != generator.sql() and len(fields) == 1
-    attrs = tuple(E.AttributeReference(item.name if named else name, dt, nullable, E.new_expr_id())
-                  for name, dt, nullable in fields)
-    generate = L.Generate(generator, generator.outer, attrs, node.child)
-    items = node.project_list[:index] + attrs + node.project_list[index + 1:]
-    return L.Project(items, generate)
+    plan, items = node.child, list(node.project_list)
+    for index, generator in found:
+        item = items[index]
+        fields = generator.element_fields()
+        named = isinstance(item, E.Alias) and item.name != generator.sql() and len(fields) == 1
+        attrs = tuple(E.AttributeReference(item.name if named else name, dt, nullable, E.new_expr_id())
+                      for name, dt, nullable in fields)
+        plan = L.Generate(generator, generator.outer, attrs, plan)
+        items[index] = attrs
+    flat = tuple(e for item in items for e in (item if isinstance(item, tuple) else (item,)))
+    return L.Project(flat, plan)

@@ -30,3 +30,5 @@ from ember.sql.expressions import strings_more, collections_more, conditional_mo
 from ember.sql.expressions.datetime_more import *  # noqa: F401,F403,E402
 from ember.sql.expressions.generators_more import *  # noqa: F401,F403,E402
 from ember.sql.expressions.misc_functions import *  # noqa: F401,F403,E402
+from ember.sql.expressions import binary_text, datetime_zones, number_format, text_similarity, try_aggregates  # noqa: F401,E402
+from ember.sql.expressions import bitmaps, random_values  # noqa: F401,E402

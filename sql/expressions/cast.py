@@ -105,6 +105,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
             return _float_text(value, isinstance(src, T.FloatType))
         if isinstance(src, (T.TimestampType, T.TimestampNTZType)) and isinstance(to, T.StringType):
             return _timestamp_text(value)
+        if isinstance(src, T.IntegralType) and isinstance(to, (T.FloatType, T.DoubleType)):
+            return pc.cast(value, target, safe=False)  # rounds to the nearest float past 2**53, as Java does
         return pc.cast(value, target)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as e:
         text = str(e)

@@ -99,7 +99,8 @@ class FunctionCall(Expression):
         if len(self.args) < expected or (not spec.variadic and len(self.args) > len(spec.inputs)):
             raise AnalysisException(
                 "WRONG_NUM_ARGS.WITHOUT_SUGGESTION",
-                f"The `{self.name}` requires {expected} parameters but the actual number is {len(self.args)}.",
+                f"The `{self.name}` requires {expected} parameters but the actual number is {len(self.args)}. "
+                "Please, refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
                 "42605",
             )
         if spec.coerce_args is not None:

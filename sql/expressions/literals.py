@@ -87,6 +87,8 @@ class Literal(Expression):
             return f"TIMESTAMP '{v:%Y-%m-%d %H:%M:%S}{fraction}'"
         if isinstance(v, datetime.date):
             return f"DATE '{v}'"
+        if isinstance(v, (bytes, bytearray)):
+            return "X'" + v.hex().upper() + "'"
         if isinstance(v, tuple):
             return "array(" + ", ".join(Literal.of(x).to_string(ids) for x in v) + ")"
         if isinstance(self.dtype, T.LongType) and ids:

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql import types as T
-from ember.sql.errors import AnalysisException, SparkRuntimeException
+from ember.sql.errors import AnalysisException, IllegalArgumentException, SparkRuntimeException
 from ember.sql.expressions.coercion import cast_if_needed
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
 from ember.sql.expressions.like_patterns import escape_char, like_regex
@@ -27,6 +27,14 @@ from ember.sql.expressions.like_patterns import escape_char, like_regex
 __all__: list[str] = []
 
 S, I, L = T.StringType(), T.IntegerType(), T.LongType()
+
+
+def _url_decode(text: str) -> str:
+    """Java's ``URLDecoder``: ``+`` is a space, ``%xy`` a byte, and a ``%`` escaping nothing an error."""
+    if re.search(r"%(?![0-9A-Fa-f]{2})", text):
+        raise IllegalArgumentException("CANNOT_DECODE_URL", f"The provided URL cannot be decoded: {text}. Please "
+                                       "ensure that the URL is properly formatted and try again.", "22546")
+    return urllib.parse.unquote_plus(text)
 
 
 def _pad(left: bool):
@@ -354,7 +362,7 @@ for spec in [
     FunctionSpec("elt", (I, S), S, variadic=True, min_args=2, null_safe=True, row=_elt),
     FunctionSpec("find_in_set", (S, S), I, row=_find_in_set),
     FunctionSpec("url_encode", (S,), S, row=_url_encode),
-    FunctionSpec("url_decode", (S,), S, row=lambda s: urllib.parse.unquote_plus(s)),
+    FunctionSpec("url_decode", (S,), S, row=_url_decode),
     FunctionSpec("quote", (S,), S, row=lambda s: "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"),
     FunctionSpec("str_to_map", (S, S, S), T.MapType(S, S, True), min_args=1, row=_str_to_map,
                  fmt=lambda a: f"str_to_map({', '.join(a + [',', ':'][len(a) - 1:])})"),

@@ -19,7 +19,7 @@ __all__ = [
     "covar_pop", "covar_samp", "kurtosis", "skewness", "sum_distinct", "string_agg", "listagg",
     "string_agg_distinct", "listagg_distinct", "bit_and", "bit_or", "bit_xor", "regr_count", "regr_avgx",
     "regr_avgy", "regr_sxx", "regr_syy", "regr_sxy", "regr_slope", "regr_intercept", "regr_r2",
-    "std", "array_agg",
+    "std", "array_agg", "try_sum", "try_avg",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -314,3 +314,19 @@ regr_slope, regr_intercept, regr_r2 = _regression("slope"), _regression("interce
 # PySpark's other spellings of functions above.
 approxCountDistinct, std, array_agg = approx_count_distinct, stddev, collect_list
 SQL_FUNCTIONS["std"] = stddev
+
+
+@_sql_name()
+def try_sum(col: Any) -> Column:
+    """``sum``, but NULL where the total overflows its type."""
+    from ember.sql.expressions.try_aggregates import TrySum
+
+    return Column(TrySum(_c(col)))
+
+
+@_sql_name()
+def try_avg(col: Any) -> Column:
+    """``avg``, but NULL where a decimal average overflows its type."""
+    from ember.sql.expressions.try_aggregates import TryAverage
+
+    return Column(TryAverage(_c(col)))

@@ -36,6 +36,14 @@ def literal_value(value: Any, what: str) -> Any:
     return value
 
 
+def seed_value(seed: Any) -> int:
+    """A random function's seed: the literal given, else a fresh random one."""
+    import random
+
+    value = literal_value(seed, "seed")
+    return random.randrange(-(1 << 63), 1 << 63) if value is None else int(value)
+
+
 def call(name: str, *args: E.Expression) -> Column:
     """A column computed by the ``FunctionSpec`` called ``name``."""
     return Column(E.FunctionCall(name, tuple(args)))

@@ -10,7 +10,8 @@ from ember.sql import expressions as E
 from ember.sql.column import Column, _expr
 from ember.sql.function_groups.higher_order import array_sort_with
 from ember.sql.function_groups.builders import (
-    call as _call, col_arg as _c, literal_value as _lit_value, sql_call as _sql_call, sql_namer, unary as _unary,
+    call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
+    unary as _unary,
 )
 
 __all__ = [
@@ -19,7 +20,7 @@ __all__ = [
     "array_position", "array_remove", "array_repeat", "array_union", "array_intersect", "array_except",
     "arrays_overlap", "arrays_zip", "element_at", "try_element_at", "get", "flatten", "sequence", "slice",
     "sort_array", "array_sort", "array_append", "array_prepend", "array_compact", "array_size", "map_keys",
-    "map_values", "map_from_arrays", "map_contains_key", "map_entries", "map_from_entries", "map_concat",
+    "map_values", "map_from_arrays", "map_contains_key", "map_entries", "map_from_entries", "map_concat", "shuffle",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -220,3 +221,14 @@ def map_concat(*cols: Any) -> Column:
 
 
 cardinality = size
+
+
+def shuffle(col: Any, seed: Any = None) -> Column:
+    """Each array's elements in a random order; deterministic per ``seed`` and partition, but numpy's
+    order, not Spark's."""
+    from ember.sql.expressions.random_values import Shuffle
+
+    return Column(Shuffle(seed_value(seed), _c(col)))
+
+
+SQL_FUNCTIONS["shuffle"] = shuffle

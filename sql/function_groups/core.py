@@ -7,11 +7,11 @@ from typing import Any, Callable
 
 from ember.sql import expressions as E
 from ember.sql.column import Column, _col_expr
-from ember.sql.function_groups.builders import col_arg as _c, literal_value as _lit_value, sql_namer
+from ember.sql.function_groups.builders import col_arg as _c, seed_value, sql_namer
 
 __all__ = [
     "col", "column", "lit", "expr", "typeof", "asc", "desc", "asc_nulls_first", "asc_nulls_last",
-    "desc_nulls_first", "desc_nulls_last", "grouping", "grouping_id", "rand", "randn", 
+    "desc_nulls_first", "desc_nulls_last", "grouping", "grouping_id", "rand", "randn",
     "spark_partition_id", "monotonically_increasing_id",
 ]
 
@@ -88,23 +88,16 @@ def grouping_id(*cols: Any) -> Column:
 
 
 # ---------------------------------------------------------------- random numbers and row ids
-def _seed(seed: Any) -> int:
-    import random
-
-    value = _lit_value(seed, "seed")
-    return random.randrange(-(1 << 63), 1 << 63) if value is None else int(value)
-
-
 @_sql_name()
 def rand(seed: Any = None) -> Column:
     """Uniform random numbers in [0, 1), the same for a seed and partition on every run."""
-    return Column(E.Rand(_seed(seed)))
+    return Column(E.Rand(seed_value(seed)))
 
 
 @_sql_name()
 def randn(seed: Any = None) -> Column:
     """Standard normal random numbers, the same for a seed and partition on every run."""
-    return Column(E.Rand(_seed(seed), gaussian=True))
+    return Column(E.Rand(seed_value(seed), gaussian=True))
 
 
 random = rand

@@ -16,7 +16,8 @@ from ember.sql.function_groups.builders import name_or_value_arg as _name_or_val
 __all__ = [
     "to_date", "to_timestamp", "year", "month", "dayofmonth", "day", "quarter", "dayofweek", "weekofyear",
     "dayofyear", "hour", "minute", "second", "extract", "date_part", "datepart", "add_months", "date_add",
-    "date_sub", "datediff", "current_date", "date_format",
+    "date_sub", "datediff", "current_date", "date_format", "current_timezone", "convert_timezone", "to_timestamp_ltz",
+    "make_timestamp_ltz", "try_make_timestamp_ltz", "try_make_timestamp_ntz",
     "date_trunc", "trunc", "timestamp_seconds", "timestamp_millis", "timestamp_micros", "unix_seconds",
     "unix_millis", "unix_micros", "unix_date", "date_from_unix_date", "unix_timestamp", "to_unix_timestamp",
     "from_unixtime", "last_day", "make_date", "make_timestamp", "months_between", "next_day", "date_diff",
@@ -359,3 +360,71 @@ SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
     "dateadd": lambda start, days: dateadd(start, days), "current_timestamp": current_timestamp, "now": now,
     "localtimestamp": localtimestamp, "curdate": curdate, "window": lambda t, *durations: window(t, *durations),
 }
+
+
+# ---------------------------------------------------------------- time zones (sql/expressions/datetime_zones.py)
+def current_timezone() -> Column:
+    """The session time zone: UTC, the zone Ember reads timestamps in (another configured zone is refused)."""
+    from ember.sql.expressions.datetime_zones import SESSION_TIME_ZONE
+    from ember.sql.expressions.sql_conf import analysing_session
+
+    session = analysing_session()
+    configured = session.conf.get("spark.sql.session.timeZone", SESSION_TIME_ZONE) if session else SESSION_TIME_ZONE
+    if configured not in ("UTC", "Etc/UTC", "+00:00", "Z"):
+        raise EmberValueError("UNSUPPORTED_FEATURE", f"current_timezone() with spark.sql.session.timeZone="
+                              f"{configured} is not supported: Ember reads timestamps in UTC.")
+    return Column(E.SessionFact("current_timezone", SESSION_TIME_ZONE))
+
+
+def convert_timezone(sourceTz: Any, targetTz: Any, sourceTs: Any) -> Column:
+    """The wall time ``sourceTs`` shows in ``sourceTz`` (default: the session's zone), as shown in ``targetTz``."""
+    source = current_timezone()._expr if sourceTz is None else _value(sourceTz)
+    return _call("convert_timezone", source, _value(targetTz), _col_expr(sourceTs))
+
+
+def _sql_convert_timezone(*cols: Column) -> Column:
+    if len(cols) == 2:
+        return convert_timezone(None, *cols)
+    return convert_timezone(*cols)
+
+
+def to_timestamp_ltz(timestamp: Any, format: Any = None) -> Column:
+    """The value parsed as a TIMESTAMP (with ``format``, a Java pattern given as a literal)."""
+    from ember.sql.expressions.datetime_zones import ToTimestampLTZ
+
+    pattern = None if format is None else _lit_value(format, "The format of to_timestamp_ltz")
+    return Column(ToTimestampLTZ(_col_expr(timestamp), pattern))
+
+
+def _timestamp_fields(name: str, fields: tuple, timezone: Any = None) -> Column:
+    return _call(name, *(_col_expr(c) for c in fields), *(() if timezone is None else (_col_expr(timezone),)))
+
+
+def make_timestamp_ltz(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
+                       timezone: Any = None) -> Column:
+    """A TIMESTAMP from its fields, read in ``timezone`` when given (else the session's zone)."""
+    return _timestamp_fields("make_timestamp_ltz", (years, months, days, hours, mins, secs), timezone)
+
+
+def try_make_timestamp_ltz(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
+                           timezone: Any = None) -> Column:
+    """``make_timestamp_ltz``, but NULL for impossible fields."""
+    return _timestamp_fields("try_make_timestamp_ltz", (years, months, days, hours, mins, secs), timezone)
+
+
+def try_make_timestamp_ntz(years: Any = None, months: Any = None, days: Any = None, hours: Any = None,
+                           mins: Any = None, secs: Any = None, date: Any = None, time: Any = None) -> Column:
+    """``make_timestamp_ntz``, but NULL for impossible fields (the date and time form needs the TIME
+    type, which Ember does not have)."""
+    if date is not None or time is not None:
+        raise EmberValueError("UNSUPPORTED_FEATURE", "try_make_timestamp_ntz(date, time) is not supported: Ember "
+                              "has no TIME type.")
+    return _timestamp_fields("try_make_timestamp_ntz", (years, months, days, hours, mins, secs))
+
+
+SQL_FUNCTIONS.update({
+    "current_timezone": current_timezone, "convert_timezone": _sql_convert_timezone,
+    "to_timestamp_ltz": lambda *cols: to_timestamp_ltz(*cols),
+    "make_timestamp_ltz": _sql_call("make_timestamp_ltz"), "try_make_timestamp_ltz": _sql_call("try_make_timestamp_ltz"),
+    "try_make_timestamp_ntz": _sql_call("try_make_timestamp_ntz"),
+})

@@ -11,7 +11,7 @@ from ember.sql.function_groups.builders import (
 )
 
 __all__ = [
-    "md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64",
+    "md5", "sha1", "sha", "sha2", "crc32", "hash", "xxhash64", "hmac",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -43,3 +43,12 @@ def xxhash64(*cols: Any) -> Column:
 
 def sha(col: Any) -> Column:
     return _call("sha", _c(col))
+
+
+SQL_FUNCTIONS["hmac"] = _sql_call("hmac")
+
+
+def hmac(key: Any, message: Any, algorithm: Any = None) -> Column:
+    """The HMAC of ``message`` under ``key`` with ``algorithm`` (SHA-256 by default; SHA-512, SHA-384,
+    SHA-224, SHA-1, MD5)."""
+    return _call("hmac", _c(key), _c(message), *(() if algorithm is None else (_c(algorithm),)))

@@ -8,7 +8,8 @@ from typing import Any, Callable
 from ember.sql import expressions as E
 from ember.sql.column import Column, _expr
 from ember.sql.function_groups.builders import (
-    call as _call, col_arg as _c, literal_value as _lit_value, sql_call as _sql_call, sql_namer, unary as _unary,
+    call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
+    unary as _unary,
 )
 
 __all__ = [
@@ -17,8 +18,7 @@ __all__ = [
     "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "cot", "sec", "csc", "degrees",
     "radians", "log10", "log2", "log1p", "expm1", "cbrt", "hypot", "factorial", "signum", "sign", "rint", "bin",
     "bround", "conv", "shiftleft", "shiftright", "shiftrightunsigned", "bitwise_not", "bit_count", "getbit",
-    "bit_get", "e", "pi", "negative", "positive", "width_bucket", 
-    "negate",
+    "bit_get", "e", "pi", "negative", "positive", "width_bucket", "negate", "uniform",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -193,3 +193,14 @@ def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
 # PySpark's other spellings of functions above.
 bitwiseNOT, toDegrees, toRadians = bitwise_not, degrees, radians
 shiftLeft, shiftRight, shiftRightUnsigned, negate = shiftleft, shiftright, shiftrightunsigned, negative
+
+
+def uniform(min: Any, max: Any, seed: Any = None) -> Column:
+    """A random number in [min, max) per row, of the wider of the bounds' types (literals); deterministic
+    per ``seed`` and partition, but numpy's numbers, not Spark's."""
+    from ember.sql.expressions.random_values import Uniform
+
+    return Column(Uniform(seed_value(seed), _expr(min), _expr(max), seed is not None))
+
+
+SQL_FUNCTIONS["uniform"] = uniform

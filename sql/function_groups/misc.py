@@ -14,7 +14,8 @@ if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
 
 __all__ = ["array_insert", "mask", "parse_url", "try_parse_url", "current_user", "user", "session_user", "current_database",
-           "current_schema", "current_catalog", "inline", "inline_outer", "stack", "broadcast"]
+           "current_schema", "current_catalog", "inline", "inline_outer", "stack", "broadcast", "version", "call_function",
+           "call_udf", "input_file_name", "input_file_block_start", "input_file_block_length"]
 
 
 def _call(name: str, *args: E.Expression) -> Column:
@@ -104,7 +105,63 @@ def broadcast(df: DataFrame) -> DataFrame:
     return df._with(L.ResolvedHint(df._plan, "broadcast"))
 
 
+def _input_file(what: str) -> Column:
+    from ember.sql.expressions.input_file import InputFileInfo
+
+    return Column(InputFileInfo(what))
+
+
+def input_file_name() -> Column:
+    """The URI of the file the row was read from, ``''`` where it was not read from a file."""
+    return _input_file("name")
+
+
+def input_file_block_start() -> Column:
+    """The offset of the block of the file the row was read from, -1 where it was not read from a file."""
+    return _input_file("start")
+
+
+def input_file_block_length() -> Column:
+    """The length of the block of the file the row was read from, -1 where it was not read from a file."""
+    return _input_file("length")
+
+
+def version() -> Column:
+    """The Spark version Ember speaks and Ember's own, as Spark gives its version and revision."""
+    from ember import __version__
+
+    return Column(E.SessionFact("version", f"4.3.0 ember-{__version__}"))
+
+
+def call_function(funcName: str, *cols: Any) -> Column:
+    """The builtin or registered function ``funcName`` applied to ``cols`` (names or Columns)."""
+    from ember.sql.errors import AnalysisException
+    from ember.sql.functions import SQL_FUNCTIONS as BUILTINS
+    from ember.sql.parser.arity import EXPECTED, takes, wrong_num_args
+    from ember.sql.udf import registered_function
+
+    name = funcName.lower()
+    fn = registered_function(name)
+    if fn is None:
+        fn = BUILTINS.get(name)
+        if fn is None:
+            raise AnalysisException(
+                "UNRESOLVED_ROUTINE", f"Cannot resolve routine `{funcName}` on search path [`system`.`builtin`, "
+                "`system`.`session`, `spark_catalog`.`default`].", "42883")
+        expected = next((e for e, names in EXPECTED.items() if name in names), None)
+        if expected is not None and not takes(expected, len(cols)):
+            raise wrong_num_args(name, expected, len(cols))
+    return fn(*(Column(_col_expr(c)) for c in cols))
+
+
+def call_udf(udfName: str, *cols: Any) -> Column:
+    """``call_function`` under PySpark's older name for registered functions."""
+    return call_function(udfName, *cols)
+
+
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
+    "version": version, "input_file_name": input_file_name, "input_file_block_start": input_file_block_start,
+    "input_file_block_length": input_file_block_length,
     "array_insert": array_insert, "mask": mask, "parse_url": parse_url, "try_parse_url": try_parse_url, "current_user": current_user,
     "user": user, "session_user": session_user, "current_database": current_database,
     "current_schema": current_schema, "current_catalog": current_catalog, "inline": inline,

@@ -10,8 +10,8 @@ from typing import Any, Callable
 from ember.sql import expressions as E
 from ember.sql.column import Column, _expr
 from ember.sql.function_groups.builders import (
-    call as _call, col_arg as _c, literal_value as _lit_value, name_or_value_arg as _name_or_value, sql_call as _sql_call,
-    sql_namer, unary as _unary,
+    call as _call, col_arg as _c, literal_value as _lit_value, name_or_value_arg as _name_or_value, seed_value,
+    sql_call as _sql_call, sql_namer, unary as _unary,
 )
 
 __all__ = [
@@ -22,7 +22,9 @@ __all__ = [
     "base64", "unbase64", "char", "btrim", "levenshtein", "substring_index", "soundex", "format_number",
     "format_string", "printf", "hex", "unhex", "split_part", "octet_length", "bit_length", "char_length",
     "character_length", "lcase", "ucase", "encode", "decode", "elt", "find_in_set", "url_encode", "url_decode",
-    "quote", "str_to_map", "overlay",
+    "quote", "str_to_map", "overlay", "sentences", "to_char", "to_varchar", "to_number", "try_to_number", "to_binary",
+    "try_to_binary", "to_base32", "from_base32", "is_valid_utf8", "make_valid_utf8", "validate_utf8",
+    "try_validate_utf8", "try_url_decode", "jaro_winkler_similarity", "randstr",
 ]
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {}
@@ -334,3 +336,65 @@ def overlay(src: Any, replace: Any, pos: Any, len: Any = -1) -> Column:
     """``src`` with ``len`` characters from ``pos`` (1-based) replaced by ``replace`` (``len`` -1: its length)."""
     return _call("overlay", _c(src), _c(replace), _expr(pos) if isinstance(pos, int) else _c(pos),
                  _expr(len) if isinstance(len, int) else _c(len))
+
+
+# ---------------------------------------------------------------- number formats, bytes and text, similarity
+for _name in ("sentences", "to_char", "to_varchar", "to_number", "try_to_number", "to_binary", "try_to_binary",
+              "to_base32", "from_base32", "is_valid_utf8", "make_valid_utf8", "validate_utf8", "try_validate_utf8",
+              "try_url_decode", "jaro_winkler_similarity"):
+    SQL_FUNCTIONS[_name] = _sql_call(_name)
+to_base32, from_base32, try_url_decode = _unary("to_base32"), _unary("from_base32"), _unary("try_url_decode")
+is_valid_utf8, make_valid_utf8 = _unary("is_valid_utf8"), _unary("make_valid_utf8")
+validate_utf8, try_validate_utf8 = _unary("validate_utf8"), _unary("try_validate_utf8")
+
+
+def sentences(string: Any, language: Any = None, country: Any = None) -> Column:
+    """The text's sentences, each an array of its words (``language``/``country`` as in Spark, unused)."""
+    rest = [_c(a) for a in (language, country) if a is not None]
+    return _call("sentences", _c(string), *rest)
+
+
+def to_char(col: Any, format: Any) -> Column:
+    """The number printed with Spark's number format (``9 0 . , $ S MI PR``, ``D``/``G``)."""
+    return _call("to_char", _c(col), _c(format))
+
+
+def to_varchar(col: Any, format: Any) -> Column:
+    """``to_char`` under its other name."""
+    return _call("to_varchar", _c(col), _c(format))
+
+
+def to_number(col: Any, format: Any) -> Column:
+    """The string read as a decimal with Spark's number format; an error where it does not match."""
+    return _call("to_number", _c(col), _c(format))
+
+
+def try_to_number(col: Any, format: Any) -> Column:
+    """``to_number``, but NULL where the string does not match the format."""
+    return _call("try_to_number", _c(col), _c(format))
+
+
+def to_binary(col: Any, format: Any = None) -> Column:
+    """The string's bytes read as ``hex`` (the default), ``base64``, ``utf-8`` or ``utf8``."""
+    return _call("to_binary", _c(col), *(() if format is None else (_c(format),)))
+
+
+def try_to_binary(col: Any, format: Any = None) -> Column:
+    """``to_binary``, but NULL for text the format cannot read or an unknown format."""
+    return _call("try_to_binary", _c(col), *(() if format is None else (_c(format),)))
+
+
+def jaro_winkler_similarity(left: Any, right: Any) -> Column:
+    """The Jaro-Winkler similarity of two strings, from 0.0 to 1.0."""
+    return _call("jaro_winkler_similarity", _c(left), _c(right))
+
+
+def randstr(length: Any, seed: Any = None) -> Column:
+    """A random string of ``length`` letters and digits per row; deterministic per ``seed`` and
+    partition, but numpy's draws, not Spark's."""
+    from ember.sql.expressions.random_values import RandStr
+
+    return Column(RandStr(seed_value(seed), _expr(length), seed is not None))
+
+
+SQL_FUNCTIONS["randstr"] = randstr

@@ -18,7 +18,7 @@ from sqlglot import exp
 
 from ember.sql import expressions as E
 from ember.sql import types as T
-from ember.sql.errors import ParseException
+from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.expressions.intervals import combine_interval_literals, interval_literal, unit_pairs_literal
 from ember.sql.parser.parameters import BoundParameter, unbound
 
@@ -41,12 +41,15 @@ def subqueries_planned_by(planner: Callable[[exp.Expression], Any] | None) -> It
 
 
 def parse_expression(text: str) -> E.Expression:
+    from ember.sql.parser.arity import check_calls
     from ember.sql.parser.parse_errors import from_sqlglot
 
     try:
         tree = sqlglot.parse_one(text, read="spark")
     except sqlglot.errors.ParseError as e:
+        check_calls(text)
         raise from_sqlglot(text, e) from None
+    check_calls(text)
     return _convert(tree)
 
 
@@ -269,9 +272,10 @@ def _function(node: exp.Func) -> E.Expression:
     name = _SPARK_NAMES.get(type(node)) or (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
     fn = registered_function(name) or SQL_FUNCTIONS.get(name)
     if fn is None:
-        raise ParseException(
-            "UNRESOLVED_ROUTINE", f"Cannot resolve routine `{name}` in SQL expression {node.sql(dialect='spark')!r}."
-        )
+        raise AnalysisException(
+            "UNRESOLVED_ROUTINE",
+            f"Cannot resolve routine `{name}` on search path [`system`.`builtin`, `system`.`session`, "
+            "`spark_catalog`.`default`].", "42883")
     args: list[E.Expression] = []
     for key in node.arg_types:
         value = node.args.get(key)
@@ -295,6 +299,7 @@ _BUILDERS: dict[type, Callable[[exp.Expression], E.Expression]] = {
     exp.Literal: _literal,
     exp.Boolean: lambda n: E.Literal.of(bool(n.this)),
     exp.Null: lambda n: E.Literal.of(None),
+    exp.HexString: lambda n: E.Literal.of(bytes.fromhex(n.this if len(n.this) % 2 == 0 else "0" + n.this)),
     exp.Paren: lambda n: _convert(n.this),
     exp.Alias: lambda n: E.Alias.make(_convert(n.this), n.alias),
     exp.Neg: _negate,

@@ -37,6 +37,7 @@ from ember.sql.parser.lateral import lateral_views
 from ember.sql.parser.organization import organize
 from ember.sql.parser.parameters import bind_parameters, mark_positional
 from ember.sql.parser.pivot import apply_pivots
+from ember.sql.parser.arity import check_calls
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.parser.values import inline_table, table_function
 from ember.sql.parser.windows import inline_named_windows
@@ -70,7 +71,9 @@ def to_logical(sql: str, catalog: Catalog, args: dict[str, Any] | list | None = 
     try:
         trees = [t for t in sqlglot.parse(text, read="spark") if t is not None]
     except sqlglot.errors.ParseError as e:
+        check_calls(text)
         raise from_sqlglot(text, e) from None
+    check_calls(text)
     if len(trees) != 1:
         raise ParseException("PARSE_SYNTAX_ERROR", f"Expected one statement, got {len(trees)}.")
     return _query(bind_parameters(trees[0], args), _Scope(catalog))

@@ -66,12 +66,29 @@ def _file_scan(node: P.FileScanExec, sc: Any) -> Any:
     source = node.source
 
     def read(splits: Iterator[Any]) -> Iterator[pa.RecordBatch]:
+        from ember.sql.expressions.input_file import reading_block
+
         for split in splits:
-            for batch in read_split(source, split, columns, read_schema):
-                yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
+            with reading_block(*_block_of(split)):
+                for batch in read_split(source, split, columns, read_schema):
+                    yield pa.RecordBatch.from_arrays(batch.columns, schema=schema)
 
     splits = list(node.split_plan.splits)
     return sc.parallelize(splits, max(1, len(splits))).mapPartitions(read)
+
+
+def _block_of(split: Any) -> tuple[str | None, int, int]:
+    """The file and byte range a split reads, for ``input_file_name()`` and its block functions (a
+    split of a file's Parquet row groups counts as the whole file; a Python data source's
+    partition is no file)."""
+    file = getattr(split, "file", split)
+    path = getattr(file, "path", None)
+    if path is None:
+        return None, -1, -1
+    start = getattr(split, "start", None)
+    if start is not None:
+        return path, start, split.end - start
+    return path, 0, file.size
 
 
 def _range(node: P.RangeExec, sc: Any) -> Any:
