@@ -292,3 +292,11 @@ def test_string_format_and_stack_arguments_name_columns(spark):
     got = df.select(F.stack(F.lit(2), df.a, df.b, "c"))
     assert got.columns == ["col0", "col1"]
     assert [tuple(r) for r in got.collect()] == [(1, 2), (3, None)]
+
+
+def test_convert_timezone_reads_short_zone_ids(spark):
+    import datetime
+
+    row = spark.sql("SELECT convert_timezone('PST', 'JST', TIMESTAMP_NTZ '2015-07-01 12:00:00'), "
+                    "convert_timezone('GMT+8', 'Z', TIMESTAMP_NTZ '2015-07-01 12:00:00')").first()
+    assert tuple(row) == (datetime.datetime(2015, 7, 2, 4, 0), datetime.datetime(2015, 7, 1, 4, 0))  # PySpark 4.3
