@@ -204,11 +204,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in args.jobs.replace(" ", "").split(","):
             label, run, expect = JOBS[name]
             listener = SpillListener()
-            sc._listeners.add(listener)
+            sc.add_listener(listener)
             print(f"[spill] {label} over {n:,} records ...", file=sys.stderr, flush=True)
             with RssSampler(pids) as sampler, watch.time(name):
                 result = run(sc, n, args.reduce_partitions)
-            sc._listeners.remove(listener)
+            sc.remove_listener(listener)
             expected = expect(n)
             ok = tuple(result) == tuple(expected)
             failed |= not ok

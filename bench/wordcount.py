@@ -211,7 +211,7 @@ def _run_ember_losing_shuffle_files(args: argparse.Namespace, watch: common.Stop
         counts = word_counts(sc, path)
         with watch.time("job"):
             top = top_words(counts)
-        shuffle_files = sorted(Path(sc._session_dir.path, "shuffle").glob("*/*.data"))
+        shuffle_files = sorted(Path(sc.session_dir, "shuffle").glob("*/*.data"))
         for lost in shuffle_files[::2]:
             lost.unlink()
         with watch.time("second"):

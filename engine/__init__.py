@@ -24,7 +24,7 @@ from ember.rdd.numeric import StatCounter
 from ember.rdd.barrier import RDDBarrier
 from ember.rdd.rdd import RDD
 from ember.status import SparkJobInfo, SparkStageInfo, StatusTracker
-from ember.storage_level import StorageLevel
+from ember.storage.storage_level import StorageLevel
 from ember.task_context import TaskContext
 from ember.threads import InheritableThread
 

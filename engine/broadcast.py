@@ -33,14 +33,6 @@ class Broadcast(Generic[T]):
         self._on_driver = on_driver
         self._destroyed = False
 
-    @classmethod
-    def _create(cls, broadcast_id: int, path: str, value: T) -> Broadcast[T]:
-        temporary = path + ".tmp"
-        with open(temporary, "wb", opener=lambda p, f: os.open(p, f, 0o600)) as handle:
-            pickle.dump(value, handle, protocol=5)
-        os.replace(temporary, path)
-        return cls(broadcast_id, path, value, on_driver=True)
-
     @property
     def id(self) -> int:
         return self._id
@@ -99,3 +91,12 @@ class Broadcast(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Broadcast({self._id})"
+
+
+def write_broadcast(broadcast_id: int, path: str, value: T) -> Broadcast[T]:
+    """The driver's broadcast of ``value``, written once to ``path`` (owner-only) for the workers to read."""
+    temporary = path + ".tmp"
+    with open(temporary, "wb", opener=lambda p, f: os.open(p, f, 0o600)) as handle:
+        pickle.dump(value, handle, protocol=5)
+    os.replace(temporary, path)
+    return Broadcast(broadcast_id, path, value, on_driver=True)

@@ -43,7 +43,7 @@ def check_closure(func: Any, where: str) -> None:
         if id(obj) in seen:
             continue
         seen.add(id(obj))
-        if getattr(type(obj), "_ember_driver_only", False):
+        if getattr(type(obj), "_ember_driver_only", None):
             _raise_misuse(obj, path, where)
         if isinstance(obj, types.FunctionType):
             stack.extend(_captured_values(obj, path))
@@ -77,7 +77,7 @@ def _global_names(code: types.CodeType) -> frozenset[str]:
 
 
 def _raise_misuse(obj: Any, path: str, where: str) -> None:
-    if type(obj).__name__ == "SparkContext":
+    if type(obj)._ember_driver_only == "context":
         raise ClosureError(_CONTEXT_MISUSE.format(where=where, path=path))
     raise ClosureError(_RDD_MISUSE.format(where=where, obj=obj, path=path))
 

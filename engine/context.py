@@ -30,14 +30,14 @@ from typing import Any, Callable, ClassVar, Iterable, Sequence
 from ember import config, system_properties
 from ember.accumulators import (COMPLEX_ACCUMULATOR_PARAM, FLOAT_ACCUMULATOR_PARAM, INT_ACCUMULATOR_PARAM,
                                 Accumulator, AccumulatorParam)
-from ember.block_manager_master import BlockManagerMaster
+from ember.storage.block_manager_master import BlockManagerMaster
 from ember.boundary import mark_job_error, public_api
-from ember.broadcast import Broadcast
+from ember.broadcast import Broadcast, write_broadcast
 from ember.call_site import capture_call_site
 from ember.closure import check_closure
 from ember.conf import SparkConf
 from ember.faults import parse_faults
-from ember.files import PACKAGE_EXTENSIONS, USER_FILES, FileRegistry
+from ember.files import PACKAGE_EXTENSIONS, USER_FILES, FileRegistry, find_driver_root_with
 from ember.errors import ClosureError, ContextStoppedError, EmberValueError, JobCancelledError
 from ember.rdd.checkpoint import materialize_checkpoints
 from ember.rdd.rdd import RDD
@@ -50,7 +50,7 @@ from ember.scheduler.dag_scheduler import DAGScheduler
 from ember.scheduler.event_loop import EventLoop
 from ember.scheduler.events import (AllJobsCancelled, JobCancelled, JobGroupCancelled, JobSubmitted,
                                     JobTagCancelled, RDDUnpersisted, ShuffleReleased, SpeculationCheck)
-from ember.scheduler.listener import ListenerBus
+from ember.scheduler.listener import ListenerBus, SparkListener
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.progress import ConsoleProgressBar
 from ember.scheduler.speculation import SpeculationPolicy
@@ -105,7 +105,7 @@ class SparkContext:
 
     _active: ClassVar[SparkContext | None] = None
     _lock: ClassVar[threading.RLock] = threading.RLock()
-    _ember_driver_only = True
+    _ember_driver_only = "context"  # closures refuse to capture it (ember.closure)
 
     def __init__(self, master: str | None = None, appName: str | None = None, sparkHome: str | None = None,
                  pyFiles: Any = None, environment: dict | None = None, batchSize: int = 0,
@@ -211,9 +211,7 @@ class SparkContext:
         self._dag.handle(event)
 
     def _scheduler_crashed(self, error: BaseException) -> None:
-        for job in list(self._dag.jobs_by_id.values()):
-            self._dag._fail_job(job, error)
-        self._dag.release_failing_jobs()  # no task end may ever be handled for them now
+        self._dag.abort_all_jobs(error)
 
     # --- lifecycle -----------------------------------------------------------------
 
@@ -325,19 +323,20 @@ class SparkContext:
 
     # --- local properties, groups and cancellation ---------------------------------
 
-    def _properties(self) -> dict[str, str]:
+    def local_properties(self) -> dict[str, str]:
+        """This thread's local properties, the live dict (job group, description, tags)."""
         if not hasattr(self._local, "properties"):
             self._local.properties = {}
         return self._local.properties
 
     def setLocalProperty(self, key: str, value: str | None) -> None:
         if value is None:
-            self._properties().pop(key, None)
+            self.local_properties().pop(key, None)
         else:
-            self._properties()[key] = value
+            self.local_properties()[key] = value
 
     def getLocalProperty(self, key: str) -> str | None:
-        return self._properties().get(key)
+        return self.local_properties().get(key)
 
     def setJobGroup(self, groupId: str, description: str, interruptOnCancel: bool = False) -> None:
         self.setLocalProperty("spark.jobGroup.id", groupId)
@@ -415,11 +414,13 @@ class SparkContext:
 
     # --- sources -------------------------------------------------------------------
 
-    def _new_rdd_id(self) -> int:
+    def new_rdd_id(self) -> int:
+        """The id of a new RDD of this context (Ember's engine interface, as the methods below)."""
         self._check_active()
         return next(self._rdd_ids)
 
-    def _new_shuffle_id(self) -> int:
+    def new_shuffle_id(self) -> int:
+        """The id of a new shuffle dependency."""
         return next(self._shuffle_ids)
 
     def parallelize(self, c: Iterable[Any], numSlices: int | None = None) -> RDD:
@@ -488,7 +489,7 @@ class SparkContext:
         self._check_active()
         broadcast_id = next(self._broadcast_ids)
         path = os.path.join(self._session_dir.subdir("broadcast"), str(broadcast_id))
-        return Broadcast._create(broadcast_id, path, value)
+        return write_broadcast(broadcast_id, path, value)
 
     def accumulator(self, value: Any, accum_param: AccumulatorParam | None = None) -> Accumulator:
         """A variable tasks can add to; only the driver reads ``.value``."""
@@ -545,10 +546,10 @@ class SparkContext:
                partitions: Sequence[int] | None = None, allowLocal: bool = False) -> list[Any]:
         """Run ``partitionFunc`` on the given partitions and return all its outputs as one list."""
         check_closure(partitionFunc, "runJob")
-        results = self._run_job(rdd, lambda it: list(partitionFunc(it)), partitions)
+        results = self.run_job(rdd, lambda it: list(partitionFunc(it)), partitions)
         return [item for part in results for item in part]
 
-    def _run_job(self, rdd: RDD, func: Callable[[Any], Any], partitions: Sequence[int] | None = None,
+    def run_job(self, rdd: RDD, func: Callable[[Any], Any], partitions: Sequence[int] | None = None,
                  checkpointing: bool = False) -> list[Any]:
         """Apply ``func`` to each partition's iterator on the workers; results in partition order.
 
@@ -562,7 +563,7 @@ class SparkContext:
             materialize_checkpoints(rdd)
         return values
 
-    def _run_job_within(self, rdd: RDD, func: Callable[[Any], Any], timeout: float) -> tuple[list[Any], int]:
+    def run_job_within(self, rdd: RDD, func: Callable[[Any], Any], timeout: float) -> tuple[list[Any], int]:
         """Run ``func`` on every partition, waiting at most ``timeout`` seconds.
 
         Returns the results of the partitions that finished in time, in no particular order,
@@ -581,7 +582,7 @@ class SparkContext:
         except TimeoutError:
             self._event_loop.post(JobCancelled(job_id, f"an approximate result was taken after {timeout} s"))
         except BaseException:
-            self._await_job(job_id, future)  # raises the job's error as _run_job does
+            self._await_job(job_id, future)  # raises the job's error as run_job does
         try:
             _wait_interruptibly(future)
         except JobCancelledError:
@@ -601,7 +602,7 @@ class SparkContext:
         future: Future = Future()
         job_id = next(self._job_ids)
         self._event_loop.post(JobSubmitted(job_id, rdd, func, partitions, future, capture_call_site(),
-                                           dict(self._properties()), on_result))
+                                           dict(self.local_properties()), on_result))
         return job_id, future
 
     def _await_job(self, job_id: int, future: Future) -> Any:
@@ -622,7 +623,11 @@ class SparkContext:
     def getCheckpointDir(self) -> str | None:
         return getattr(self, "_checkpoint_dir", None)
 
-    def _shuffle_released(self, shuffle_id: int, blocking: bool = False) -> None:
+    def session_subdir(self, name: str) -> str:
+        """A folder of this session's private scratch directory, removed at ``stop()`` (local checkpoints)."""
+        return self._session_dir.subdir(name)
+
+    def release_shuffle(self, shuffle_id: int, blocking: bool = False) -> None:
         """Called when a shuffle dependency is garbage-collected (may run on any thread), or cleaned."""
         if self._stopped:
             return
@@ -636,7 +641,7 @@ class SparkContext:
         """The driver's custom resources (GPUs, FPGAs): none, as Ember schedules processes only."""
         return {}
 
-    def _remove_rdd_blocks(self, rdd_id: int, blocking: bool = False) -> None:
+    def remove_rdd_blocks(self, rdd_id: int, blocking: bool = False) -> None:
         """Forget an RDD's cached blocks, on the scheduler's thread (it reads the block map)."""
         if self._stopped:
             return
@@ -645,12 +650,43 @@ class SparkContext:
         if done is not None:
             _wait_interruptibly(done)
 
+    @property
+    def session_dir(self) -> str:
+        """This session's private scratch directory: shuffle files, spills, executors' folders (Ember's addition)."""
+        return self._session_dir.path
+
+    @property
+    def block_manager_master(self) -> BlockManagerMaster:
+        """The driver's map of which executor caches which partition (Ember's addition, for monitoring and tests)."""
+        return self._dag.blocks
+
+    def add_listener(self, listener: SparkListener) -> None:
+        """Tell ``listener`` about every job, stage and task from now on (Ember's ``addSparkListener``)."""
+        self._listeners.add(listener)
+
+    def remove_listener(self, listener: SparkListener) -> None:
+        """Stop telling ``listener`` (Ember's ``removeSparkListener``)."""
+        self._listeners.remove(listener)
+
     def executor_pids(self) -> dict[str, int]:
         """Process ids of the live executors (Ember's addition, for monitoring and tests)."""
         return self._backend.executor_pids()
 
     def __repr__(self) -> str:
         return f"<SparkContext master={self.master} appName={self.appName}>"
+
+
+def active_context() -> SparkContext | None:
+    """The running SparkContext, or None."""
+    return SparkContext._active
+
+
+def _active_files_root() -> str | None:
+    active = SparkContext._active
+    return None if active is None else active._files.root
+
+
+find_driver_root_with(_active_files_root)
 
 
 def _checked_tag(tag: Any) -> str:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ember.block_manager import BlockManager
+    from ember.storage.block_manager import BlockManager
     from ember.shuffle.block_resolver import ShuffleBlockResolver
 
 ACTIONS = frozenset({"raise", "exit", "sigkill", "sleep", "delete_shuffle_output",

@@ -18,7 +18,7 @@ import shutil
 import sys
 import threading
 from dataclasses import asdict, dataclass
-from typing import ClassVar
+from typing import Callable, ClassVar
 
 from ember.errors import EmberRuntimeError, EmberValueError
 
@@ -52,12 +52,26 @@ class SparkFiles:
         """The directory that holds the added files, on the driver or in a task."""
         if cls._root_directory is not None:
             return cls._root_directory
-        from ember.context import SparkContext  # the driver's: the active context's copy
-
-        active = SparkContext._active
-        if active is None:
+        root = _driver_root()  # the driver's: the active context's copy
+        if root is None:
             raise EmberValueError("SparkFiles needs an active SparkContext (or must run inside a task)")
-        return active._files.root
+        return root
+
+
+def _no_driver() -> str | None:
+    return None
+
+
+_driver_root: Callable[[], str | None] = _no_driver
+
+
+def find_driver_root_with(lookup: Callable[[], str | None]) -> None:
+    """How ``SparkFiles`` finds the active context's root on the driver (None: no active context).
+
+    The driver installs it when it is imported, so that this low module never imports the driver.
+    """
+    global _driver_root
+    _driver_root = lookup
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,16 +15,17 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from ember.executor.task_end import Success, TaskCommitDenied, TaskKilled
 from ember.scheduler.listener import SparkListener
 
 if TYPE_CHECKING:
     from ember.scheduler.job import ActiveJob
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task import TaskDescription, TaskOutcome
+    from ember.executor.task import TaskDescription, TaskOutcome
 
 RETAINED_JOBS = 1000
 RETAINED_STAGES = 1000
-_KILLED = ("TaskKilled", "TaskCommitDenied")  # ends that are neither completions nor failures
+_KILLED = (TaskKilled, TaskCommitDenied)  # ends that are neither completions nor failures
 
 
 class SparkJobInfo(NamedTuple):
@@ -116,10 +117,9 @@ class StatusListener(SparkListener):
             if record is None or outcome.task_id not in record.active:
                 return  # a task of an earlier attempt
             record.active.discard(outcome.task_id)
-            ended = type(outcome.reason).__name__
-            if ended == "Success":
+            if isinstance(outcome.reason, Success):
                 record.completed += 1
-            elif ended not in _KILLED:  # Spark counts those as killed, which SparkStageInfo does not show
+            elif not isinstance(outcome.reason, _KILLED):  # killed: SparkStageInfo does not count them
                 record.failed += 1
 
     def on_stage_completed(self, stage: Stage) -> None:

@@ -11,11 +11,11 @@ from ember.errors import EmberRuntimeError
 from ember.task_metrics import TaskMetrics
 
 if TYPE_CHECKING:
-    from ember.block_manager import BlockManager
+    from ember.storage.block_manager import BlockManager
     from ember.memory import TaskMemory
     from ember.shuffle.block_resolver import MapOutputFiles
     from ember.shuffle.fetch import BlockFetcher
-    from ember.shuffle.serializers import Serializer
+    from ember.serialization.serializers import Serializer
 
 _current = threading.local()
 
@@ -50,10 +50,6 @@ class TaskContext:
         """The context of the task running in this thread, or None on the driver."""
         return getattr(_current, "context", None)
 
-    @classmethod
-    def _set(cls, context: TaskContext | None) -> None:
-        _current.context = context
-
     def stageId(self) -> int:
         return self.stage_id
 
@@ -87,3 +83,8 @@ class TaskContext:
     def shuffle_inputs(self, shuffle_id: int) -> list[tuple[int, MapOutputFiles]]:
         """Where this task reads each map output of ``shuffle_id``."""
         return self.map_outputs[shuffle_id]
+
+
+def set_task_context(context: TaskContext | None) -> None:
+    """Make ``context`` what ``TaskContext.get()`` returns in this thread (the task runner's job)."""
+    _current.context = context

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
-from ember.context import SparkContext
+from ember.context import active_context
 
 
 class InheritableThread(threading.Thread):
@@ -29,14 +29,14 @@ class InheritableThread(threading.Thread):
         self._inherited: dict[str, str] = {}
 
         def with_parent_properties(*a: Any, **k: Any) -> Any:
-            context = SparkContext._active
+            context = active_context()
             if context is not None:
-                context._properties().update(self._inherited)
+                context.local_properties().update(self._inherited)
             return target(*a, **k)
 
         super().__init__(*args, target=with_parent_properties, **kwargs)
 
     def start(self) -> None:
-        context = SparkContext._active
-        self._inherited = dict(context._properties()) if context is not None else {}
+        context = active_context()
+        self._inherited = dict(context.local_properties()) if context is not None else {}
         super().start()

@@ -1,6 +1,6 @@
 """Actions: each runs a job (one result per partition) and combines the results on the driver.
 
-``ctx._run_job(rdd, func, partitions)`` applies ``func(iterator)`` to each partition on a
+``ctx.run_job(rdd, func, partitions)`` applies ``func(iterator)`` to each partition on a
 worker and returns the per-partition results in partition order; every action here is
 that call plus a few lines of combining.
 """
@@ -48,7 +48,7 @@ class RDDActions:
         >>> sc.parallelize([1, 2, 3], 2).collect()
         [1, 2, 3]
         """
-        return list(itertools.chain.from_iterable(self.ctx._run_job(self, list)))
+        return list(itertools.chain.from_iterable(self.ctx.run_job(self, list)))
 
     def collectWithJobGroup(self: RDD, groupId: str, description: str, interruptOnCancel: bool = False) -> list[Any]:
         """``collect()`` as a job of group ``groupId`` (deprecated in PySpark, which warns likewise)."""
@@ -71,7 +71,7 @@ class RDDActions:
         >>> sc.parallelize(range(10), 3).count()
         10
         """
-        return sum(self.ctx._run_job(self, _count))
+        return sum(self.ctx.run_job(self, _count))
 
     def collectAsMap(self: RDD) -> dict:
         return dict(self.collect())
@@ -84,7 +84,7 @@ class RDDActions:
         10
         """
         check_closure(f, "reduce")
-        partials = [value for part in self.ctx._run_job(self, _reduce_partition(f)) for value in part]
+        partials = [value for part in self.ctx.run_job(self, _reduce_partition(f)) for value in part]
         if not partials:
             raise ValueError("Can not reduce() empty RDD")  # PySpark's builtin type and text
         return fold_left(f, partials)
@@ -92,14 +92,14 @@ class RDDActions:
     def fold(self: RDD, zeroValue: Any, op: Callable[[Any, Any], Any]) -> Any:
         """Fold each partition from ``zeroValue``, then fold the partial results."""
         check_closure(op, "fold")
-        partials = self.ctx._run_job(self, lambda it: fold_left(op, it, copy.deepcopy(zeroValue)))
+        partials = self.ctx.run_job(self, lambda it: fold_left(op, it, copy.deepcopy(zeroValue)))
         return fold_left(op, partials, zeroValue)
 
     def aggregate(self: RDD, zeroValue: Any, seqOp: Callable, combOp: Callable) -> Any:
         """Aggregate each partition with ``seqOp`` from ``zeroValue``, then merge with ``combOp``."""
         check_closure(seqOp, "aggregate")
         check_closure(combOp, "aggregate")
-        partials = self.ctx._run_job(self, lambda it: fold_left(seqOp, it, copy.deepcopy(zeroValue)))
+        partials = self.ctx.run_job(self, lambda it: fold_left(seqOp, it, copy.deepcopy(zeroValue)))
         return fold_left(combOp, partials, zeroValue)
 
     def treeAggregate(self: RDD, zeroValue: Any, seqOp: Callable, combOp: Callable, depth: int = 2) -> Any:
@@ -151,7 +151,7 @@ class RDDActions:
                 to_try = min(to_try, scanned * 4)
             left = num - len(items)
             partitions = list(range(scanned, min(scanned + to_try, total)))
-            for part in self.ctx._run_job(self, lambda it: list(itertools.islice(it, left)), partitions):
+            for part in self.ctx.run_job(self, lambda it: list(itertools.islice(it, left)), partitions):
                 items.extend(part)
             scanned += len(partitions)
         return items[:num]
@@ -173,12 +173,12 @@ class RDDActions:
         """
         if num < 0:
             raise EmberValueError("top N cannot be negative.")
-        partials = self.ctx._run_job(self, lambda it: heapq.nsmallest(num, it, key=key))
+        partials = self.ctx.run_job(self, lambda it: heapq.nsmallest(num, it, key=key))
         return heapq.nsmallest(num, itertools.chain.from_iterable(partials), key=key)
 
     def top(self: RDD, num: int, key: Callable[[Any], Any] | None = None) -> list[Any]:
         """The ``num`` largest records (by ``key``), in descending order."""
-        partials = self.ctx._run_job(self, lambda it: heapq.nlargest(num, it, key=key))
+        partials = self.ctx.run_job(self, lambda it: heapq.nlargest(num, it, key=key))
         return heapq.nlargest(num, itertools.chain.from_iterable(partials), key=key)
 
     def max(self: RDD, key: Callable[[Any], Any] | None = None) -> Any:
@@ -192,7 +192,7 @@ class RDDActions:
         from ember.rdd.pair import count_values
 
         counts: dict = defaultdict(int)
-        for partial in self.ctx._run_job(self, count_values):
+        for partial in self.ctx.run_job(self, count_values):
             for value, count in partial.items():
                 counts[value] += count
         return counts
@@ -205,16 +205,16 @@ class RDDActions:
             for record in iterator:
                 f(record)
 
-        self.ctx._run_job(self, run)
+        self.ctx.run_job(self, run)
 
     def foreachPartition(self: RDD, f: Callable[[Iterator[Any]], None]) -> None:
         check_closure(f, "foreachPartition")
-        self.ctx._run_job(self, lambda it: f(it) and None)
+        self.ctx.run_job(self, lambda it: f(it) and None)
 
     def toLocalIterator(self: RDD, prefetchPartitions: bool = False) -> Iterator[Any]:
         """Iterate over all records, bringing one partition at a time to the driver."""
         for index in range(self.getNumPartitions()):
-            yield from self.ctx._run_job(self, list, [index])[0]
+            yield from self.ctx.run_job(self, list, [index])[0]
 
     def saveAsTextFile(self: RDD, path: str, compressionCodecClass: str | None = None) -> None:
         """Write each record's ``str()`` as a line, one ``part-NNNNN`` file per partition."""

@@ -151,7 +151,7 @@ class ApproximateRDDFunctions:
         499500.0
         """
         sums = self.mapPartitions(lambda iterator: [float(sum(iterator))])
-        counters, total = self.ctx._run_job_within(sums, _stat_counter, timeout / 1000)
+        counters, total = self.ctx.run_job_within(sums, _stat_counter, timeout / 1000)
         return sum_estimate(_merged(counters), len(counters), total, confidence)
 
     def meanApprox(self: RDD, timeout: int, confidence: float = 0.95) -> BoundedFloat:
@@ -160,7 +160,7 @@ class ApproximateRDDFunctions:
         >>> sc.parallelize(range(1000), 10).meanApprox(1000)
         499.5
         """
-        counters, total = self.ctx._run_job_within(self, _stat_counter, timeout / 1000)
+        counters, total = self.ctx.run_job_within(self, _stat_counter, timeout / 1000)
         return mean_estimate(_merged(counters), len(counters), total, confidence)
 
     def countApproxDistinct(self: RDD, relativeSD: float = 0.05) -> int:
@@ -175,7 +175,7 @@ class ApproximateRDDFunctions:
         """
         if relativeSD < 0.000017:
             raise ValueError("relativeSD should be greater than 0.000017")
-        sketches = self.ctx._run_job(self, _sketch_partition(precision_for(relativeSD)))
+        sketches = self.ctx.run_job(self, _sketch_partition(precision_for(relativeSD)))
         total = sketches[0] if sketches else HyperLogLog(precision_for(relativeSD))
         for sketch in sketches[1:]:
             total.merge(sketch)

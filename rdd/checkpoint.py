@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from ember.errors import EmberRuntimeError
 from ember.rdd.partition import Partition
 from ember.rdd.rdd import RDD
-from ember.shuffle.serializers import PickleSerializer, decode_batches
+from ember.serialization.serializers import PickleSerializer, decode_batches
 
 if TYPE_CHECKING:
     from ember.context import SparkContext
@@ -80,18 +80,17 @@ def materialize_checkpoints(rdd: RDD) -> None:
     stack, seen = [rdd], set()
     while stack:
         node = stack.pop()
-        if node is None or node.id_ in seen or node._checkpoint_rdd is not None:
+        if node is None or node.id_ in seen or node.isCheckpointed():
             continue
         seen.add(node.id_)
-        if node._checkpoint_requested is not None:
+        if node.checkpoint_requested is not None:
             pending.append(node)
         stack.extend(dep.rdd for dep in node.dependencies)
     for node in pending:
-        local = node._checkpoint_requested == "local"
+        local = node.checkpoint_requested == "local"
         ctx = node.ctx
-        root = ctx._session_dir.subdir("local_checkpoints") if local else ctx.getCheckpointDir()
+        root = ctx.session_subdir("local_checkpoints") if local else ctx.getCheckpointDir()
         path = os.path.join(root, f"rdd-{node.id_}")
         write_output(node, path, PickleOutput(1024), checkpointing=True)
         checkpoint = CheckpointRDD(ctx, path, node.getNumPartitions(), node.partitioner, local)
-        node._checkpoint_rdd = checkpoint
-        node._deps = []
+        node.replace_lineage_with(checkpoint)

@@ -21,7 +21,10 @@ if TYPE_CHECKING:
 
 
 class Dependency:
+    """An edge to a parent RDD. ``is_shuffle`` is how everyone asks whether it cuts a stage."""
+
     __slots__ = ("rdd",)
+    is_shuffle = False
 
     def __init__(self, rdd: RDD) -> None:
         self.rdd = rdd
@@ -86,6 +89,7 @@ class ShuffleDependency(Dependency):
 
     _FIELDS = ("shuffle_id", "partitioner", "aggregator", "map_side_combine", "key_ordering")
     __slots__ = _FIELDS + ("__weakref__",)  # the driver's shuffle cleaner watches it
+    is_shuffle = True
 
     def __init__(self, rdd: RDD, shuffle_id: int, partitioner: Partitioner,
                  aggregator: Aggregator | None = None, map_side_combine: bool = False,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ember.rdd.dependency import ShuffleDependency
-
 if TYPE_CHECKING:
     from ember.rdd.rdd import RDD
 
@@ -34,7 +32,7 @@ def debug_string(rdd: RDD) -> str:
             marker = " " * (3 * depth) + " |  "
         lines.append(f"{marker}{node!r} {storage}")
         for dep in reversed(node.dependencies):
-            shuffle = isinstance(dep, ShuffleDependency)
+            shuffle = dep.is_shuffle
             stack.append((dep.rdd, depth + 1 if shuffle else depth, shuffle))
     return "\n".join(lines)
 
@@ -47,7 +45,7 @@ def cleanable_shuffles(rdd: RDD) -> list[int]:
     stack = list(rdd.dependencies)
     while stack:
         dep = stack.pop()
-        if isinstance(dep, ShuffleDependency) and dep.shuffle_id not in found:
+        if dep.is_shuffle and dep.shuffle_id not in found:
             found.append(dep.shuffle_id)
         if dep.rdd.id_ in visited:
             continue

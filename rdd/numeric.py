@@ -115,7 +115,7 @@ class NumericRDDFunctions:
         >>> sc.parallelize([1.0, 2.0, 3.0]).stats()
         (count: 3, mean: 2.0, stdev: 0.816496580927726, max: 3.0, min: 1.0)
         """
-        partials = self.ctx._run_job(self, StatCounter)
+        partials = self.ctx.run_job(self, StatCounter)
         total = StatCounter()
         for partial in partials:
             total.mergeStats(partial)
@@ -127,7 +127,7 @@ class NumericRDDFunctions:
         >>> sc.parallelize([1.0, 2.0, 3.0]).sum()
         6.0
         """
-        return sum(self.ctx._run_job(self, sum), 0)
+        return sum(self.ctx.run_job(self, sum), 0)
 
     def mean(self: RDD) -> float:
         return self.stats().mean()
@@ -176,7 +176,7 @@ class NumericRDDFunctions:
             counts[-1] += top
             return counts
 
-        partials = self.ctx._run_job(self, count_partition)
+        partials = self.ctx.run_job(self, count_partition)
         counts = [sum(column) for column in zip(*partials)] if partials else [0] * (len(bounds) - 1)
         return (bounds if given is None else given), counts
 

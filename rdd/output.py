@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, Iterator
 
 from ember.rdd import commit
-from ember.shuffle.framing import frame
-from ember.shuffle.serializers import PickleSerializer
+from ember.serialization.frames import frame
+from ember.serialization.serializers import PickleSerializer
 from ember.task_context import TaskContext
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ def write_output(rdd: RDD, path: str, output: TextOutput | PickleOutput, checkpo
                                                    task.can_commit)
 
     try:
-        committed = rdd.ctx._run_job(rdd, write_part, checkpointing=checkpointing)
+        committed = rdd.ctx.run_job(rdd, write_part, checkpointing=checkpointing)
         commit.commit_job(job, committed)
     except BaseException:
         commit.abort_job(job, created=True)

@@ -69,7 +69,7 @@ class PairRDDFunctions:
     # --- aggregation ---------------------------------------------------------------
 
     def _default_reduce_partitions(self: RDD) -> int:
-        if self.ctx._conf.contains("spark.default.parallelism"):
+        if self.ctx.getConf().contains("spark.default.parallelism"):
             return self.ctx.defaultParallelism
         return max(self.getNumPartitions(), 1)
 

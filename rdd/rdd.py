@@ -37,7 +37,7 @@ from ember.rdd.numeric import NumericRDDFunctions
 from ember.rdd.pair import PairRDDFunctions
 from ember.rdd.partition import Partition
 from ember.rdd.sampling import SamplingRDDFunctions
-from ember.storage_level import StorageLevel
+from ember.storage.storage_level import StorageLevel
 
 if TYPE_CHECKING:
     from ember.context import SparkContext
@@ -65,14 +65,14 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
     [20, 30, 40]
     """
 
-    _ember_driver_only = True
+    _ember_driver_only = "rdd"  # closures refuse to capture it (ember.closure)
     is_barrier = False  # built by RDDBarrier: its stage runs as a barrier stage
 
     def __init__(self, ctx: SparkContext, deps: list[Dependency] | None = None) -> None:
         self._ctx = ctx
         self._deps = list(deps or [])
         self._partitions: list[Partition] | None = None
-        self.id_ = ctx._new_rdd_id()
+        self.id_ = ctx.new_rdd_id()
         self.call_site: CallSite = capture_call_site()
         self._name: str | None = None
         self._storage_level = StorageLevel.NONE
@@ -113,9 +113,10 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         """The partition's records: from the cache if persisted, else computed."""
         if self._storage_level.useMemory or self._storage_level.useDisk:
             return task_context.block_manager.get_or_compute(self, split, task_context)
-        return self._compute_uncached(split, task_context)
+        return self.compute_uncached(split, task_context)
 
-    def _compute_uncached(self, split: Partition, task_context: TaskContext) -> Iterator[Any]:
+    def compute_uncached(self, split: Partition, task_context: TaskContext) -> Iterator[Any]:
+        """The partition's records bypassing the cache: from the checkpoint if written, else computed."""
         if self._checkpoint_rdd is not None:
             return self._checkpoint_rdd.iterator(split, task_context)
         return self.compute(split, task_context)
@@ -187,7 +188,7 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
     def unpersist(self, blocking: bool = False) -> RDD:
         """Drop the cached partitions and stop caching them; ``blocking`` waits until the driver forgot them."""
         self._storage_level = StorageLevel.NONE
-        self.ctx._remove_rdd_blocks(self.id_, blocking)
+        self.ctx.remove_rdd_blocks(self.id_, blocking)
         return self
 
     def getStorageLevel(self) -> StorageLevel:
@@ -233,11 +234,21 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         from ember.rdd.lineage import cleanable_shuffles
 
         for shuffle_id in cleanable_shuffles(self):
-            self.ctx._shuffle_released(shuffle_id, blocking)
+            self.ctx.release_shuffle(shuffle_id, blocking)
 
     def getResourceProfile(self) -> None:
         """The resource profile set with ``withResources``: always None, as Ember has no resource profiles."""
         return None
+
+    @property
+    def checkpoint_requested(self) -> str | None:
+        """Which checkpoint was asked for: "reliable" (``checkpoint()``), "local" (``localCheckpoint()``) or None."""
+        return self._checkpoint_requested
+
+    def replace_lineage_with(self, checkpoint: RDD) -> None:
+        """Read from ``checkpoint`` (just written) from now on, and forget the lineage before it."""
+        self._checkpoint_rdd = checkpoint
+        self._deps = []
 
     def getCheckpointFile(self) -> str | None:
         if self._checkpoint_rdd is None or self._checkpoint_rdd.local:
@@ -347,7 +358,7 @@ class RDD(RDDActions, PairRDDFunctions, NumericRDDFunctions, SamplingRDDFunction
         """
         starts = [0]
         if self.getNumPartitions() > 1:
-            counts = self.ctx._run_job(self, _count_records, range(self.getNumPartitions() - 1))
+            counts = self.ctx.run_job(self, _count_records, range(self.getNumPartitions() - 1))
             for count in counts:
                 starts.append(starts[-1] + count)
         return self.mapPartitionsWithIndex(

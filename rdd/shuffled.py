@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 class ShuffledRDD(RDD):
     def __init__(self, prev: RDD, partitioner: Partitioner, aggregator: Aggregator | None = None,
                  map_side_combine: bool = False, key_ordering: KeyOrdering | None = None) -> None:
-        dependency = ShuffleDependency(prev, prev.ctx._new_shuffle_id(), partitioner, aggregator,
+        dependency = ShuffleDependency(prev, prev.ctx.new_shuffle_id(), partitioner, aggregator,
                                        map_side_combine, key_ordering)
         super().__init__(prev.ctx, [dependency])
         self.shuffle_dependency = dependency
         # When the driver drops the last reference to the dependency, its files can go
         # (Spark's ContextCleaner). Copies unpickled on workers register nothing.
-        weakref.finalize(dependency, prev.ctx._shuffle_released, dependency.shuffle_id)
+        weakref.finalize(dependency, prev.ctx.release_shuffle, dependency.shuffle_id)
         self._partitioner = partitioner
 
     def _get_partitions(self) -> list[Partition]:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 from ember.rdd.partition import DataPartition, Partition
 from ember.rdd.rdd import RDD
-from ember.shuffle.serializers import PickleSerializer, decode_batches
+from ember.serialization.serializers import PickleSerializer, decode_batches
 
 if TYPE_CHECKING:
     from ember.context import SparkContext

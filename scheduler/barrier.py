@@ -48,7 +48,7 @@ def stage_rdds(rdd: RDD) -> list[RDD]:
             continue
         visited.add(node.id_)
         found.append(node)
-        stack.extend(dep.rdd for dep in node.dependencies if not hasattr(dep, "shuffle_id"))
+        stack.extend(dep.rdd for dep in node.dependencies if not dep.is_shuffle)
     return found
 
 
@@ -60,7 +60,7 @@ def check_barrier_stage(rdd: RDD, num_tasks: int, slots: int) -> None:
     """Refuse a barrier stage that cannot launch all its tasks together (Spark's two checks)."""
     for node in stage_rdds(rdd):
         barrier_parents = sum(1 for dep in node.dependencies
-                              if not hasattr(dep, "shuffle_id") and is_barrier_stage(dep.rdd))
+                              if not dep.is_shuffle and is_barrier_stage(dep.rdd))
         if node.getNumPartitions() != num_tasks or barrier_parents > 1:
             raise JobAbortedError(CHAIN_MESSAGE)
     if num_tasks > slots:

@@ -51,13 +51,13 @@ from ember.scheduler.job import ActiveJob
 from ember.scheduler.map_output_tracker import MapOutputTracker, MapStatus
 from ember.scheduler.output_commit_coordinator import OutputCommitCoordinator
 from ember.scheduler.stage import ResultStage, ShuffleMapStage, Stage
-from ember.scheduler.task import ResultStageBinary, ShuffleMapStageBinary, TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success, TaskKilled
+from ember.executor.task import ResultStageBinary, ShuffleMapStageBinary, TaskOutcome
+from ember.executor.task_end import ExceptionFailure, ExecutorLostFailure, FetchFailed, Success, TaskKilled
 from ember.scheduler.task_scheduler import TaskScheduler
 from ember.scheduler.task_set_manager import TaskSetManager
 
 if TYPE_CHECKING:
-    from ember.block_manager_master import BlockManagerMaster
+    from ember.storage.block_manager_master import BlockManagerMaster
     from ember.rdd.rdd import RDD
     from ember.scheduler.backends.base import SchedulerBackend
     from ember.scheduler.listener import ListenerBus
@@ -67,10 +67,6 @@ log = logging.getLogger(__name__)
 
 _RESUBMIT_DELAY = 0.05
 _KILL_GRACE_SECONDS = 2.0
-
-
-def _is_shuffle(dep: Any) -> bool:
-    return hasattr(dep, "shuffle_id")
 
 
 def shuffle_dependencies(rdd: RDD, through_shuffles: bool = False) -> list:
@@ -89,7 +85,7 @@ def shuffle_dependencies(rdd: RDD, through_shuffles: bool = False) -> list:
             continue
         visited.add(node.id_)
         for dep in node.dependencies:
-            if _is_shuffle(dep):
+            if dep.is_shuffle:
                 found.setdefault(dep.shuffle_id, dep)
                 if through_shuffles:
                     stack.append(dep.rdd)
@@ -426,7 +422,7 @@ class DAGScheduler:
             if preferred:
                 return tuple(preferred)
             for dep in node.dependencies:
-                if not _is_shuffle(dep):
+                if not dep.is_shuffle:
                     stack.extend((dep.rdd, parent) for parent in dep.get_parents(split))
         return ()
 
@@ -625,7 +621,7 @@ class DAGScheduler:
         for aid, value in updates.items():
             accumulator = self.accumulators.get(aid)
             if accumulator is not None:
-                accumulator._value = accumulator.accum_param.addInPlace(accumulator._value, value)
+                accumulator.add(value)  # as PySpark's driver merges a task's update
 
     # --- failure -------------------------------------------------------------------
 
@@ -676,6 +672,12 @@ class DAGScheduler:
             if not failing.running:
                 del self.failing_jobs[job_id]
                 failing.future.set_exception(failing.error)
+
+    def abort_all_jobs(self, error: BaseException) -> None:
+        """Fail every job with ``error`` at once (the scheduler's thread crashed: no task end will be handled)."""
+        for job in list(self.jobs_by_id.values()):
+            self._fail_job(job, error)
+        self.release_failing_jobs()
 
     def release_failing_jobs(self) -> None:
         """Report every pending job error now (the scheduler is stopping: no task will end)."""

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
     from ember.call_site import CallSite
     from ember.rdd.rdd import RDD
-    from ember.scheduler.task import TaskOutcome
+    from ember.executor.task import TaskOutcome
 
 
 @dataclass(frozen=True, slots=True)

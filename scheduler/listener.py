@@ -11,10 +11,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ember.executor.task_end import Success
+
 if TYPE_CHECKING:
     from ember.scheduler.job import ActiveJob
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task import TaskDescription, TaskOutcome
+    from ember.executor.task import TaskDescription, TaskOutcome
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +107,7 @@ class JobMetricsListener(SparkListener):
     def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
         self.task_attempts[stage.id] = self.task_attempts.get(stage.id, 0) + 1
         self.spill_count += outcome.metrics.spill_count
-        if type(outcome.reason).__name__ != "Success":
+        if not isinstance(outcome.reason, Success):
             self.failed_tasks += 1
 
     def on_executor_excluded(self, stage: Stage, executor_id: str) -> None:

@@ -20,7 +20,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 
-from ember.scheduler.task_end import Success, TaskCommitDenied, TaskEndReason
+from ember.executor.task_end import Success, TaskCommitDenied, TaskEndReason
 
 log = logging.getLogger(__name__)
 

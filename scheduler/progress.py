@@ -15,11 +15,12 @@ import sys
 import threading
 from typing import TYPE_CHECKING
 
+from ember.executor.task_end import Success
 from ember.scheduler.listener import SparkListener
 
 if TYPE_CHECKING:
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task import TaskOutcome
+    from ember.executor.task import TaskOutcome
 
 
 def _bar_class():
@@ -83,7 +84,7 @@ class ConsoleProgressBar(SparkListener):
 
     def on_task_end(self, stage: Stage, outcome: TaskOutcome) -> None:
         bar = self._bars.get(stage.id)
-        if bar is not None and type(outcome.reason).__name__ == "Success":
+        if bar is not None and isinstance(outcome.reason, Success):
             bar.update(1)
 
     def on_stage_completed(self, stage: Stage) -> None:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ember.scheduler.task import TaskDescription
+from ember.executor.task import TaskDescription
 
 if TYPE_CHECKING:
     from ember.scheduler.backends.base import SchedulerBackend

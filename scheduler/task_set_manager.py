@@ -27,14 +27,14 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Collection
 
-from ember.scheduler.task_end import ExecutorLostFailure
+from ember.executor.task_end import ExecutorLostFailure
 
 MAX_FAILED_TASKS_PER_EXECUTOR = 2
 
 if TYPE_CHECKING:
     from ember.scheduler.speculation import SpeculationPolicy
     from ember.scheduler.stage import Stage
-    from ember.scheduler.task_end import TaskEndReason
+    from ember.executor.task_end import TaskEndReason
 
 
 @dataclass(slots=True)

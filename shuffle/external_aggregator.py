@@ -65,7 +65,7 @@ from ember.shuffle.external_sorter import (CHECK_EVERY, Run, RunFiles, SpillMetr
 if TYPE_CHECKING:
     from ember.memory import TaskMemory
     from ember.shuffle.aggregator import Aggregator
-    from ember.shuffle.serializers import Serializer
+    from ember.serialization.serializers import Serializer
     from ember.task_metrics import TaskMetrics
 
 log = logging.getLogger(__name__)
@@ -284,7 +284,7 @@ def combine_in_task(aggregator: Aggregator, pairs: Iterable[tuple[Any, Any]]) ->
     key. Spill files are removed when the task ends.
     """
     from ember.memory import TaskMemory
-    from ember.shuffle.serializers import record_serializer
+    from ember.serialization.serializers import record_serializer
     from ember.task_context import TaskContext
 
     context = TaskContext.get()

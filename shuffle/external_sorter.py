@@ -47,12 +47,12 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from ember.memory import MemoryConsumer, sizeof_sampled
 from ember.shuffle.aggregator import identity
-from ember.shuffle.framing import iter_frames, write_frame
-from ember.shuffle.serializers import BatchSizer
+from ember.serialization.frames import iter_frames, write_frame
+from ember.serialization.serializers import BatchSizer
 
 if TYPE_CHECKING:
     from ember.memory import TaskMemory
-    from ember.shuffle.serializers import Serializer
+    from ember.serialization.serializers import Serializer
     from ember.task_metrics import TaskMetrics
 
 log = logging.getLogger(__name__)

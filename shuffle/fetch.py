@@ -3,7 +3,7 @@
 A reduce task reads one block per map output. On one machine every executor shares the
 session directory, so ``LocalFiles`` reads each block by path. An executor on a cluster
 reads the blocks written on its own node the same way and fetches the others from the
-executors that wrote them (``ember.ray_executor``); either way every block's checksum is
+executors that wrote them (``ember.executor.ray_executor``); either way every block's checksum is
 verified before a record of it is decoded.
 """
 

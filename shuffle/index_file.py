@@ -15,7 +15,7 @@ from typing import Sequence
 
 from ember.errors import FetchFailedError
 from ember.shuffle.block_resolver import MapOutputFiles
-from ember.shuffle.framing import pack_checksums, pack_offsets, unpack_checksums, unpack_offsets
+from ember.serialization.frames import pack_checksums, pack_offsets, unpack_checksums, unpack_offsets
 
 
 def write_map_output(files: MapOutputFiles, blocks: Sequence[Sequence[bytes]], suffix: str) -> list[int]:

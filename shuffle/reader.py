@@ -17,8 +17,8 @@ from ember.memory import TaskMemory
 from ember.shuffle.external_aggregator import ExternalAggregator
 from ember.shuffle.external_sorter import ExternalSorter
 from ember.shuffle.fetch import LOCAL_FILES, BlockFetcher
-from ember.shuffle.framing import iter_frames
-from ember.shuffle.serializers import Serializer, decode_batches
+from ember.serialization.frames import iter_frames
+from ember.serialization.serializers import Serializer, decode_batches
 
 if TYPE_CHECKING:
     from ember.rdd.dependency import KeyOrdering

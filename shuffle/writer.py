@@ -24,9 +24,9 @@ from ember.errors import EmberTypeError
 from ember.memory import MemoryConsumer, TaskMemory
 from ember.shuffle.external_aggregator import ExternalAggregator
 from ember.shuffle.external_sorter import RunFiles, SpillMetrics
-from ember.shuffle.framing import frame
+from ember.serialization.frames import frame
 from ember.shuffle.index_file import write_map_output
-from ember.shuffle.serializers import BatchSizer, Serializer
+from ember.serialization.serializers import BatchSizer, Serializer
 
 _ROUTING_BATCH = 4096
 _COPY_BYTES = 1 << 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ember.sql import types as T
-from ember.errors import PySparkValueError
+from ember.errors import PySparkAttributeError, PySparkValueError
 from ember.sql.errors import EmberTypeError, EmberValueError
 from ember.sql.expressions import (
     Add, Alias, And, CaseWhen, Cast, Contains, Divide, DropField, EndsWith,
@@ -237,6 +237,14 @@ class Column:
         return Column(IsNotNull(self._expr))
 
     def isin(self, *cols: Any) -> Column:
+        """Whether the value is one of ``cols``, or one of a DataFrame's rows (an IN subquery; a
+        ``struct(a, b)`` value matches a two-column DataFrame)."""
+        from ember.sql.dataframe import DataFrame
+        from ember.sql.expressions import CreateStruct, InSubquery
+
+        if len(cols) == 1 and isinstance(cols[0], DataFrame):
+            values = self._expr.items if isinstance(self._expr, CreateStruct) else (self._expr,)
+            return Column(InSubquery(cols[0]._plan, values=tuple(values)))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
         return Column(In(self._expr, tuple(_expr(c) for c in cols)))
@@ -276,6 +284,13 @@ class Column:
 
     def getField(self, name: str) -> Column:
         return Column(GetItem(self._expr, name))
+
+    def __getattr__(self, name: str) -> Column:
+        """``df.s.a`` is the struct field ``a`` of ``df.s``, as ``df.s["a"]`` (dunder names are refused)."""
+        if name.startswith("__") or name == "_expr":  # _expr: unset only while unpickling
+            raise PySparkAttributeError("CANNOT_ACCESS_TO_DUNDER", "Dunder(double underscore) attribute is for "
+                                        "internal use only.")
+        return self[name]
 
     def __getitem__(self, key: Any) -> Column:
         if isinstance(key, slice):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import reduce
 from typing import Any
 
 import pyarrow as pa
 
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_schema, to_arrow_type
-from ember.sql.errors import EmberTypeError, EmberValueError
+from ember.sql.errors import EmberTypeError, EmberValueError, IllegalArgumentException
 from ember.sql.row import Row
 
 __all__ = ["rows_to_table", "table_to_rows", "infer_schema"]
@@ -26,26 +27,55 @@ def _names_and_values(row: Any, width: int | None) -> tuple[list[str] | None, li
 
 
 def infer_schema(data: list[Any], names: list[str] | None = None) -> T.StructType:
-    """The schema PySpark infers from rows: field names from Rows/dicts/``names`` or ``_1, _2…``."""
-    field_names: list[str] | None = None
-    types: list[T.DataType] = []
-    for row in data:
-        row_names, values = _names_and_values(row, None)
-        field_names = field_names or row_names
-        if not types:
-            types = [T.NullType()] * len(values)
-        if len(values) != len(types):
-            raise EmberValueError("LENGTH_SHOULD_BE_THE_SAME", f"All rows need {len(types)} fields; got {row!r}.")
-        types = [T._merge_types(t, T._infer_type(v)) for t, v in zip(types, values)]
-    field_names = names or field_names or [f"_{i + 1}" for i in range(len(types))]
-    if len(field_names) < len(types):
-        field_names = list(field_names) + [f"_{i + 1}" for i in range(len(field_names), len(types))]
-    if any(isinstance(t, T.NullType) for t in types) or not data:
-        raise EmberValueError(
-            "CANNOT_DETERMINE_TYPE" if data else "CANNOT_INFER_EMPTY_SCHEMA",
-            "Some of types cannot be determined after inferring." if data else "Can not infer schema from an empty dataset.",
-        )
-    return T.StructType([T.StructField(n, t, True) for n, t in zip(field_names, types)])
+    """The schema PySpark infers from rows: each row's struct (from a Row, dict, namedtuple, tuple or
+    object, named ``_1, _2…`` or by ``names``), merged across the rows."""
+    if not data:
+        raise EmberValueError("CANNOT_INFER_EMPTY_SCHEMA", "Can not infer schema from an empty dataset.")
+    schema = reduce(T._merge_types, (T._infer_schema(row, names) for row in data))
+    if names:
+        schema = T.StructType([T.StructField(names[i] if i < len(names) else f.name, f.dataType, f.nullable)
+                               for i, f in enumerate(schema.fields)])
+    if _has_null_type(schema):
+        raise EmberValueError("CANNOT_DETERMINE_TYPE", "Some of types cannot be determined after inferring.")
+    return schema
+
+
+def _has_null_type(dt: T.DataType) -> bool:
+    if isinstance(dt, T.StructType):
+        return any(_has_null_type(f.dataType) for f in dt.fields)
+    if isinstance(dt, T.ArrayType):
+        return _has_null_type(dt.elementType)
+    if isinstance(dt, T.MapType):
+        return _has_null_type(dt.keyType) or _has_null_type(dt.valueType)
+    return isinstance(dt, T.NullType)
+
+
+def _has_string(dt: T.DataType) -> bool:
+    if isinstance(dt, T.StructType):
+        return any(_has_string(f.dataType) for f in dt.fields)
+    if isinstance(dt, T.ArrayType):
+        return _has_string(dt.elementType)
+    if isinstance(dt, T.MapType):
+        return _has_string(dt.keyType) or _has_string(dt.valueType)
+    return isinstance(dt, T.StringType)
+
+
+def _stringify(value: Any, dt: T.DataType) -> Any:
+    """An Arrow-ready value with every non-string under a STRING type spelled as PySpark spells it
+    when inference merged it into strings: ``str(value)``, but ``true``/``false`` for booleans."""
+    if value is None:
+        return None
+    if isinstance(dt, T.StringType):
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return value if isinstance(value, str) else str(value)
+    if isinstance(dt, T.StructType):
+        return {f.name: _stringify(value.get(f.name), f.dataType) for f in dt.fields}
+    if isinstance(dt, T.ArrayType):
+        return [_stringify(v, dt.elementType) for v in value]
+    if isinstance(dt, T.MapType):
+        return [(_stringify(k, dt.keyType), _stringify(v, dt.valueType)) for k, v in value]
+    return value
 
 
 def _to_arrow_value(value: Any, dt: T.DataType) -> Any:
@@ -54,6 +84,12 @@ def _to_arrow_value(value: Any, dt: T.DataType) -> Any:
     if isinstance(dt, T.StructType):
         if isinstance(value, dict):
             return {f.name: _to_arrow_value(value.get(f.name), f.dataType) for f in dt.fields}
+        if not isinstance(value, tuple) and hasattr(value, "__dict__"):  # an object's attributes
+            return {f.name: _to_arrow_value(getattr(value, f.name, None), f.dataType) for f in dt.fields}
+        if len(value) != len(dt.fields):
+            raise IllegalArgumentException(
+                "STRUCT_ARRAY_LENGTH_MISMATCH", "Input row doesn't have expected number of values required by the "
+                f"schema. {len(dt.fields)} fields are required while {len(value)} values are provided.", "2201E")
         return {f.name: _to_arrow_value(v, f.dataType) for f, v in zip(dt.fields, value)}
     if isinstance(dt, T.ArrayType):
         return [_to_arrow_value(v, dt.elementType) for v in value]
@@ -66,8 +102,9 @@ def _needs_conversion(dt: T.DataType) -> bool:
     return isinstance(dt, (T.StructType, T.ArrayType, T.MapType))
 
 
-def rows_to_table(data: list[Any], schema: T.StructType) -> pa.Table:
-    """Rows (tuples, lists, dicts, Rows or scalars) as an Arrow table of ``schema``."""
+def rows_to_table(data: list[Any], schema: T.StructType, inferred: bool = False) -> pa.Table:
+    """Rows (tuples, lists, dicts, Rows, objects or scalars) as an Arrow table of ``schema``;
+    with an ``inferred`` schema, values merged into a STRING type become strings, as in PySpark."""
     width = len(schema.fields)
     columns: list[list[Any]] = [[] for _ in range(width)]
     for row in data:
@@ -75,6 +112,8 @@ def rows_to_table(data: list[Any], schema: T.StructType) -> pa.Table:
             values = [row.get(f.name) for f in schema.fields]
         elif isinstance(row, Row) and row._has_fields() and set(row.__fields__) >= set(schema.names):
             values = [row[f.name] for f in schema.fields]
+        elif inferred and not isinstance(row, (tuple, list)) and hasattr(row, "__dict__"):
+            values = [getattr(row, f.name, None) for f in schema.fields]
         else:
             _, values = _names_and_values(row, width)
         if len(values) != width:
@@ -87,6 +126,8 @@ def rows_to_table(data: list[Any], schema: T.StructType) -> pa.Table:
     for column, field in zip(columns, schema.fields):
         if _needs_conversion(field.dataType):
             column = [_to_arrow_value(v, field.dataType) for v in column]
+        if inferred and _has_string(field.dataType):
+            column = [_stringify(v, field.dataType) for v in column]
         if isinstance(field.dataType, T.IntegralType):
             floats = [i for i, v in enumerate(column) if isinstance(v, float)]
             if floats:  # Arrow would truncate 1.5 to 1 without a word

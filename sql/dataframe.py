@@ -174,7 +174,10 @@ class DataFrame:
 
         if name == "*":
             return E.UnresolvedStar()
-        return resolve_expression(E.UnresolvedAttribute(name), self._plan.output, self._plan)
+        resolved = resolve_expression(E.UnresolvedAttribute(name), self._plan.output, self._plan)
+        if isinstance(resolved, E.AttributeReference):
+            return resolved
+        return E.Alias.make(resolved, E.UnresolvedAttribute(name).name_parts[-1])  # df["s.a"] is `s.a AS a`
 
     # ------------------------------------------------------------------ transformations
     def select(self, *cols: Any) -> DataFrame:
@@ -236,14 +239,14 @@ class DataFrame:
     groupby = groupBy
 
     def rollup(self, *cols: Any) -> GroupedData:
-        """Group by ``cols`` and by each prefix of them, down to the grand total."""
-        cols = _flatten_columns(cols)
-        return GroupedData(self, cols, rollup_sets(range(len(cols))))
+        """Group by ``cols`` (names, Columns or 1-based ordinals) and by each prefix of them, down to the grand total."""
+        cols = grouping_ordinals(self._plan, _flatten_columns(cols))
+        return GroupedData(self, cols, rollup_sets(range(len(cols))), kind="Rollup")
 
     def cube(self, *cols: Any) -> GroupedData:
-        """Group by every subset of ``cols``."""
-        cols = _flatten_columns(cols)
-        return GroupedData(self, cols, cube_sets(range(len(cols))))
+        """Group by every subset of ``cols`` (names, Columns or 1-based ordinals)."""
+        cols = grouping_ordinals(self._plan, _flatten_columns(cols))
+        return GroupedData(self, cols, cube_sets(range(len(cols))), kind="Cube")
 
     def groupingSets(self, groupingSets: list[list[Any]], *cols: Any) -> GroupedData:
         """Group by each of ``groupingSets``; ``cols`` are the grouping columns the result shows."""
@@ -253,7 +256,7 @@ class DataFrame:
             exprs = [_col_expr(m) for m in members]
             keys += [e for e in exprs if e not in keys]
             sets.append(list(dict.fromkeys(keys.index(e) for e in exprs)))
-        return GroupedData(self, [Column(k) for k in keys], sets, shown=len(cols))
+        return GroupedData(self, [Column(k) for k in keys], sets, shown=len(cols), kind="GroupingSets")
 
     def unpivot(self, ids: Any, values: Any, variableColumnName: str, valueColumnName: str) -> DataFrame:
         """One row per id columns and value column: ``ids``, the column's name, its value (NULLs kept)."""
@@ -680,7 +683,7 @@ class DataFrame:
     def storageLevel(self) -> Any:
         """How this DataFrame is cached: ``MEMORY_AND_DISK_DESER`` after ``cache()``, the level
         given to ``persist``, or no storage at all."""
-        from ember.storage_level import StorageLevel
+        from ember.storage.storage_level import StorageLevel
 
         if isinstance(self._plan, L.InMemoryRelation):
             return self._plan.slot.level or StorageLevel.MEMORY_AND_DISK_DESER
@@ -732,9 +735,10 @@ class DataFrame:
         return list(files)
 
     def isLocal(self) -> bool:
-        """Whether ``collect()`` can run without executors: never in Ember, whose every query runs as
-        a job (PySpark too answers False for DataFrames made by ``createDataFrame`` or ``range``)."""
-        return False
+        """Whether ``collect()`` can run without executors: only for the rows a statement returned
+        (``spark.sql("SHOW TABLES")``), as in Spark; PySpark too answers False for DataFrames made by
+        ``createDataFrame`` or ``range``."""
+        return isinstance(self._plan, L.LocalRelation) and self._plan.command
 
     @property
     def isStreaming(self) -> bool:

@@ -92,7 +92,7 @@ def show_string(names: list[str], types: list[T.DataType], rows: list[tuple], ha
                 truncate: int, vertical: bool) -> str:
     """What ``DataFrame.show`` prints for ``rows`` (already limited to the rows to show)."""
     cells = [[_truncate(format_value(v, t), truncate) for v, t in zip(row, types)] for row in rows]
-    header = [_truncate(n, truncate) for n in names]
+    header = list(names)  # Spark truncates cells, never the column names
     lines: list[str] = []
     if vertical:
         key_width = max([_MIN_COL_WIDTH] + [len(n) for n in names])
@@ -121,11 +121,12 @@ def show_string(names: list[str], types: list[T.DataType], rows: list[tuple], ha
 def html_table(names: list[str], types: list[T.DataType], rows: list[tuple], has_more: bool, truncate: int) -> str:
     """PySpark's eager-evaluation HTML: a bordered table, then "only showing top N rows"."""
     def cell(text: str, tag: str) -> str:
-        return f"<{tag}>{html.escape(_truncate(text, truncate))}</{tag}>"
+        return f"<{tag}>{html.escape(text)}</{tag}>"
 
     lines = ["<table border='1'>", "<tr>" + "".join(cell(n, "th") for n in names) + "</tr>"]
     for row in rows:
-        lines.append("<tr>" + "".join(cell(format_value(v, t), "td") for v, t in zip(row, types)) + "</tr>")
+        lines.append("<tr>" + "".join(cell(_truncate(format_value(v, t), truncate), "td")
+                                      for v, t in zip(row, types)) + "</tr>")
     lines.append("</table>")
     text = "\n".join(lines) + "\n"
     if has_more:

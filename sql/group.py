@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ember.sql import expressions as E
 from ember.sql import functions as F
+from ember.sql import types as T
 from ember.sql.column import Column, _col_expr
 from ember.sql.errors import EmberTypeError
 from ember.sql.plan.grouping_sets import grouped_aggregate
@@ -20,6 +21,33 @@ __all__ = ["GroupedData"]
 _BY_NAME = {"sum": F.sum, "avg": F.avg, "mean": F.avg, "count": F.count, "min": F.min, "max": F.max,
             "first": F.first, "last": F.last, "collect_list": F.collect_list, "collect_set": F.collect_set,
             "stddev": F.stddev, "variance": F.variance}
+
+
+def _grouping_text(e: E.Expression) -> str:
+    if isinstance(e, (E.AttributeReference, E.Alias)) and e.resolved:
+        return f"{e.name}: {_short_type(e.data_type)}"
+    if isinstance(e, (E.UnresolvedAttribute, E.Alias)):
+        return e.name
+    return e.sql()
+
+
+def _short_fields(fields: list[T.StructField]) -> str:
+    """Spark's ``[a: int, b: string ... 2 more fields]``: the first two fields only."""
+    text = ", ".join(f"{f.name}: {_short_type(f.dataType)}" for f in fields[:2])
+    if len(fields) > 2:
+        text += " ... 1 more field" if len(fields) == 3 else f" ... {len(fields) - 2} more fields"
+    return f"[{text}]"
+
+
+def _short_type(dt: T.DataType) -> str:
+    """A type as Spark's ``Dataset.toString`` spells it: ``struct<a: int, b: int ... 1 more field>``."""
+    if isinstance(dt, T.StructType):
+        return "struct<" + _short_fields(dt.fields)[1:-1] + ">"
+    if isinstance(dt, T.ArrayType):
+        return f"array<{_short_type(dt.elementType)}>"
+    if isinstance(dt, T.MapType):
+        return f"map<{_short_type(dt.keyType)},{_short_type(dt.valueType)}>"
+    return dt.simpleString()
 
 
 class GroupedData:
@@ -44,12 +72,22 @@ class GroupedData:
     """
 
     def __init__(self, df: DataFrame, grouping: list[Any], sets: list[list[int]] | None = None,
-                 pivot: tuple[E.Expression, list[Any]] | None = None, shown: int | None = None):
+                 pivot: tuple[E.Expression, list[Any]] | None = None, shown: int | None = None,
+                 kind: str = "GroupBy"):
         self._df = df
         self._grouping = tuple(_col_expr(g) for g in grouping)
         self._sets = sets
         self._pivot = pivot
         self._shown = self._grouping[:shown] if shown is not None else self._grouping
+        self._kind = "Pivot" if pivot is not None else kind  # GroupBy, Rollup, Cube or GroupingSets
+
+    def __repr__(self) -> str:
+        """Spark's text: ``GroupedData[grouping expressions: [name: string], value: [age: bigint, name: string],
+        type: GroupBy]``, two fields of each list at most."""
+        keys = [_grouping_text(g) for g in self._grouping]
+        text = ", ".join(keys[:2]) + (f" ... {len(keys) - 2} more field(s)" if len(keys) > 2 else "")
+        return (f"GroupedData[grouping expressions: [{text}], value: {_short_fields(self._df.schema.fields)}, "
+                f"type: {self._kind}]")
 
     def agg(self, *exprs: Column | dict[str, str]) -> DataFrame:
         """Aggregate with Columns (``F.sum("x")``) or a ``{column: function}`` dict."""
@@ -82,8 +120,6 @@ class GroupedData:
         return GroupedData(self._df, [Column(g) for g in self._grouping], pivot=(column, list(values)))
 
     def _numeric(self, fn: Any, cols: tuple[str, ...]) -> DataFrame:
-        from ember.sql import types as T
-
         if not cols:
             grouped = set(e.sql() for e in self._grouping)
             cols = tuple(f.name for f in self._df.schema.fields

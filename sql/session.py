@@ -372,13 +372,11 @@ class SparkSession:
             return data.rename_columns(names) if names else data
         if hasattr(data, "collect") and hasattr(data, "mapPartitions"):
             data = data.collect()
-        if not isinstance(data, (list, tuple)):
-            raise EmberTypeError(
-                "INVALID_TYPE", f"createDataFrame takes a list, pandas DataFrame, Arrow table or RDD, not {type(data).__name__}."
-            )
-        data = list(data)
+        if isinstance(data, DataFrame) or not hasattr(data, "__iter__"):
+            raise EmberTypeError("INVALID_TYPE", f"Argument `data` should not be a {type(data).__name__}.")
+        data = list(data)  # any iterable of rows, e.g. zip(...) or a generator, as in PySpark
         if struct is None:
-            struct = infer_schema(data, names)
+            return rows_to_table(data, infer_schema(data, names), inferred=True)
         return rows_to_table(data, struct)
 
 

@@ -679,77 +679,99 @@ def _parse_datatype_string(text: str) -> DataType:
 
 
 def _infer_type(value: Any) -> DataType:
-    """The Spark type PySpark infers for one Python value (``createDataFrame`` without a schema)."""
+    """The Spark type PySpark infers for one Python value (``createDataFrame`` without a schema):
+    a list is an array, a dict a map, and a tuple, namedtuple, Row or plain object a struct."""
     import datetime
     import decimal
-
-    from ember.sql.row import Row
+    from functools import reduce
 
     if value is None:
         return NullType()
-    if isinstance(value, bool):
-        return BooleanType()
-    if isinstance(value, int):
-        return LongType()
-    if isinstance(value, float):
-        return DoubleType()
-    if isinstance(value, str):
-        return StringType()
-    if isinstance(value, (bytes, bytearray)):
-        return BinaryType()
+    for python_type, spark_type in ((bool, BooleanType), (int, LongType), (float, DoubleType), (str, StringType),
+                                    ((bytes, bytearray), BinaryType), (datetime.timedelta, DayTimeIntervalType),
+                                    (datetime.datetime, TimestampType), (datetime.date, DateType)):
+        if isinstance(value, python_type):
+            return spark_type()
     if isinstance(value, decimal.Decimal):
-        return DecimalType(38, 18)
-    if isinstance(value, datetime.timedelta):
-        return DayTimeIntervalType()
-    if isinstance(value, datetime.datetime):
-        return TimestampType()
-    if isinstance(value, datetime.date):
-        return DateType()
-    if isinstance(value, Row) and value._has_fields():
-        return StructType([StructField(k, _infer_type(v)) for k, v in zip(value.__fields__, value)])
-    if isinstance(value, (list, tuple)):
-        element: DataType = NullType()
-        for item in value:
-            element = _merge_types(element, _infer_type(item))
-        return ArrayType(element)
+        return DecimalType(38, 18)  # the precision and scale may differ from row to row
     if isinstance(value, dict):
-        key_t: DataType = NullType()
-        value_t: DataType = NullType()
-        for k, v in value.items():
-            key_t = _merge_types(key_t, _infer_type(k))
-            value_t = _merge_types(value_t, _infer_type(v))
-        return MapType(key_t, value_t)
-    from ember.sql.errors import EmberTypeError
+        keys = reduce(_merge_types, (_infer_type(k) for k in value if k is not None), NullType())
+        values = reduce(_merge_types, (_infer_type(v) for v in value.values() if v is not None), NullType())
+        return MapType(keys, values)
+    if isinstance(value, list):
+        return ArrayType(reduce(_merge_types, map(_infer_type, value), NullType()))
+    fields = _struct_items(value)
+    if fields is None:
+        raise _type_error("UNSUPPORTED_DATA_TYPE", f"Unsupported DataType `{type(value).__name__}`.")
+    return _infer_struct(fields)
 
-    raise EmberTypeError(
-        "CANNOT_INFER_TYPE_FOR_FIELD", f"Cannot infer a Spark type for {type(value).__name__} value {value!r}."
-    )
+
+def _struct_items(row: Any, names: list[str] | None = None) -> list[tuple[str, Any]] | None:
+    """The (name, value) pairs PySpark reads a struct from: a dict's sorted items, a Row's or
+    namedtuple's fields, a tuple's values as ``_1, _2…`` (or ``names``), an object's attributes."""
+    from ember.sql.row import Row
+
+    if isinstance(row, dict):
+        return sorted(row.items())
+    if isinstance(row, Row) and row._has_fields():
+        return list(zip(row.__fields__, row))
+    if isinstance(row, tuple) and hasattr(row, "_fields"):
+        return list(zip(row._fields, row))
+    if isinstance(row, (tuple, list)):
+        names = list(names or [])
+        return list(zip(names + [f"_{i}" for i in range(len(names) + 1, len(row) + 1)], row))
+    if hasattr(row, "__dict__"):
+        return sorted(vars(row).items())
+    return None
+
+
+def _infer_struct(items: list[tuple[str, Any]]) -> StructType:
+    fields = []
+    for name, value in items:
+        try:
+            fields.append(StructField(name, _infer_type(value)))
+        except TypeError:
+            raise _type_error("CANNOT_INFER_TYPE_FOR_FIELD", f"Unable to infer the type of the field `{name}`.") from None
+    return StructType(fields)
+
+
+def _infer_schema(row: Any, names: list[str] | None = None) -> StructType:
+    """The struct PySpark infers for one top-level row of ``createDataFrame``."""
+    items = _struct_items(row, names)
+    if items is None:
+        raise _type_error("CANNOT_INFER_SCHEMA_FOR_TYPE", f"Can not infer schema for type: `{type(row).__name__}`.")
+    return _infer_struct(items)
 
 
 def _merge_types(a: DataType, b: DataType) -> DataType:
-    """Widen two inferred types into one, as PySpark's schema inference does across rows."""
+    """Two inferred types as one, as PySpark's inference merges them across rows and elements:
+    NULL takes the other type, a string absorbs any atomic type, other differing types are an error."""
     if isinstance(a, NullType):
         return b
-    if isinstance(b, NullType) or a == b:
+    if isinstance(b, NullType):
         return a
-    if isinstance(a, ArrayType) and isinstance(b, ArrayType):
+    if isinstance(a, AtomicType) and isinstance(b, StringType):
+        return b
+    if isinstance(a, StringType) and isinstance(b, AtomicType):
+        return a
+    if type(a) is not type(b):
+        raise _type_error("CANNOT_MERGE_TYPE", f"Can not merge type `{type(a).__name__}` and `{type(b).__name__}`.")
+    if isinstance(a, StructType):
+        theirs = {f.name: f.dataType for f in b.fields}
+        fields = [StructField(f.name, _merge_types(f.dataType, theirs.get(f.name, NullType()))) for f in a.fields]
+        ours = set(a.names)
+        return StructType(fields + [StructField(f.name, f.dataType) for f in b.fields if f.name not in ours])
+    if isinstance(a, ArrayType):
         return ArrayType(_merge_types(a.elementType, b.elementType))
-    if isinstance(a, MapType) and isinstance(b, MapType):
+    if isinstance(a, MapType):
         return MapType(_merge_types(a.keyType, b.keyType), _merge_types(a.valueType, b.valueType))
-    if isinstance(a, StructType) and isinstance(b, StructType):
-        merged = {f.name: f.dataType for f in a.fields}
-        for f in b.fields:
-            merged[f.name] = _merge_types(merged.get(f.name, NullType()), f.dataType)
-        return StructType([StructField(n, t) for n, t in merged.items()])
-    if isinstance(a, NumericType) and isinstance(b, NumericType):
-        if isinstance(a, DoubleType) or isinstance(b, DoubleType):
-            return DoubleType()
-        return a if isinstance(a, DecimalType) else b
+    return a
+
+
+def _type_error(error_class: str, message: str) -> Exception:
     from ember.sql.errors import EmberTypeError
 
-    raise EmberTypeError(
-        "CANNOT_MERGE_TYPE", f"Can not merge type {type(a).__name__} and {type(b).__name__}."
-    )
+    return EmberTypeError(error_class, message)
 
 
 from ember.sql.row import Row  # noqa: E402  (PySpark exports Row from types too; row.py imports no types)

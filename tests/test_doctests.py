@@ -9,12 +9,12 @@ import importlib
 import pytest
 
 MODULES = [
-    "ember.conf", "ember.storage_level", "ember.context", "ember.broadcast", "ember.accumulators",
+    "ember.conf", "ember.storage.storage_level", "ember.context", "ember.broadcast", "ember.accumulators",
     "ember.task_context", "ember.rdd.rdd", "ember.rdd.actions", "ember.rdd.pair", "ember.rdd.numeric",
     "ember.rdd.partitioner", "ember.status", "ember.examples.tpch", "ember.examples.tpch.sample",
     "ember.sql.shell.splitting", "ember.sql.row", "ember.sql.window", "ember.sql.na", "ember.sql.dataframe_stat",
     "ember.sql.utils", "ember.sql.pandas.functions", "ember.sql.group", "ember.sql.dataframe", "ember.sql.session",
-    "ember.sql.types", "ember.sql.readwriter",
+    "ember.sql.types", "ember.sql.readwriter", "ember.sql.column", "ember.storagelevel",
 ]
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Protocol
 
-from ember.scheduler.task import TaskDescription
+from ember.executor.task import TaskDescription
 
 
 CanCommit = Callable[[int, int, int, int], bool]  # (stage_id, stage_attempt, partition, attempt) -> allowed

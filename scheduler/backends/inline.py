@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from ember.block_manager import BlockManager
+from ember.storage.block_manager import BlockManager
 from ember.faults import Fault
 from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, TaskCompleted
-from ember.scheduler.task import TaskDescription
+from ember.executor.task import TaskDescription
 from ember.shuffle.block_resolver import ShuffleBlockResolver
-from ember.shuffle.serializers import record_serializer
-from ember.task_runner import ExecutorEnv, run_task
+from ember.serialization.serializers import record_serializer
+from ember.executor.task_runner import ExecutorEnv, run_task
 from ember.temp_dirs import executor_directory
 
 EXECUTOR_ID = "driver"

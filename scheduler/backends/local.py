@@ -20,10 +20,10 @@ from typing import Any, Callable
 from ember.errors import WorkerLostError
 from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import BarrierRequested, ExecutorAdded, ExecutorLost, TaskCompleted
-from ember.scheduler.task import TaskDescription
-from ember.shuffle.framing import ConnectionClosed, Control
+from ember.executor.task import TaskDescription
+from ember.executor.channel import ConnectionClosed, Control
 from ember.temp_dirs import executor_directory
-from ember.worker_pool import WorkerProcess
+from ember.executor.worker_pool import WorkerProcess
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Ray provides processes on many machines, their placement and failure detection; the DAG
 scheduler, the shuffle format, the cache and recovery stay Ember's. The backend joins the
 cluster named by ``RAY_ADDRESS`` or ``ember.ray.address`` (or starts a local Ray), starts
-``ember.ray.executors`` actors (``engine/ray_executor.py``: one process and one task slot
+``ember.ray.executors`` actors (``engine/executor/ray_executor.py``: one process and one task slot
 each, ``max_restarts=0``, no retries by Ray), and keeps a handle to each. The scheduler
 still picks the executor of every task.
 
@@ -18,6 +18,7 @@ thread polls and answers with the scheduler's output commit coordinator.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import itertools
 import logging
 import os
@@ -33,14 +34,13 @@ import ray
 from ray.exceptions import RayActorError
 from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
-import ember
 from ember import config
 from ember.errors import WorkerLostError
-from ember.ray_executor import CONCURRENCY_GROUPS, CommitRelay, Peer, RayExecutor
+from ember.executor.ray_executor import CONCURRENCY_GROUPS, CommitRelay, Peer, RayExecutor
 from ember.scheduler.backends.base import CanCommit
 from ember.scheduler.events import ExecutorAdded, ExecutorLost, TaskCompleted
-from ember.scheduler.task import TaskDescription, TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure
+from ember.executor.task import TaskDescription, TaskOutcome
+from ember.executor.task_end import ExceptionFailure
 from ember.signing import Sealer, new_secret
 
 if TYPE_CHECKING:
@@ -329,7 +329,7 @@ def stage_ember_package() -> str:
     Ember's subpackages live in the repository's top-level folders (``pyproject.toml`` maps
     them); an installed copy is already one folder. The caller removes the directory.
     """
-    package = os.path.dirname(os.path.abspath(ember.__file__))
+    package = os.path.dirname(os.path.abspath(importlib.util.find_spec("ember").origin))
     staged = tempfile.mkdtemp(prefix="ember-ray-code-")
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(package, os.path.join(staged, "ember"), ignore=ignore)

@@ -10,12 +10,18 @@ __all__ = ["dedup_right", "resolve_using"]
 
 
 def dedup_right(join: L.Join) -> L.Join:
-    """Give the right side fresh attribute ids when it shares any with the left (a self-join)."""
+    """Give the right side fresh attribute ids when it shares any with the left (a self-join).
+
+    The renamed columns keep the right side's alias when all of them have the same one, so
+    ``df.alias("a").join(df.alias("b"), col("a.x") == col("b.x"))`` still finds ``b.x``.
+    """
     if not (join.left.output_set & join.right.output_set):
         return join
-    fresh = tuple(E.Alias.make(a, a.name) for a in join.right.output)
-    return L.Join(join.left, L.Project(fresh, join.right), join.join_type, join.condition, join.using,
-                  join.broadcast_hint)
+    fresh: L.LogicalPlan = L.Project(tuple(E.Alias.make(a, a.name) for a in join.right.output), join.right)
+    qualifiers = {a.qualifier[-1:] for a in join.right.output}
+    if len(qualifiers) == 1 and (qualifier := qualifiers.pop()):
+        fresh = L.SubqueryAlias(qualifier[0], fresh)
+    return L.Join(join.left, fresh, join.join_type, join.condition, join.using, join.broadcast_hint)
 
 
 def _find(name: str, plan: L.LogicalPlan, side: str) -> E.AttributeReference:

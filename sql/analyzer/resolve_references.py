@@ -162,10 +162,18 @@ def _expand_star_arguments(e: E.Expression, attrs: list[E.AttributeReference]) -
     return dataclasses.replace(e, **changes) if changes else e
 
 
-def _named(e: E.Expression) -> E.Expression:
+def _named(e: E.Expression, item: E.Expression | None = None) -> E.Expression:
+    """A select-list item with its output name; ``col("s.a")``, a struct's field, is named ``a``, as in Spark."""
     if isinstance(e, (E.Alias, E.AttributeReference)):
         return e
+    if isinstance(item, E.UnresolvedAttribute):
+        return E.Alias.make(e, item.name_parts[-1])
     return E.Alias.make(e, E.output_name(e))
+
+
+def _resolve_items(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference],
+                   node: L.LogicalPlan) -> tuple[E.Expression, ...]:
+    return tuple(_named(resolve_expression(e, attrs, node), e) for e in _expand(items, attrs))
 
 
 def _has_aggregate(e: E.Expression) -> bool:
@@ -176,14 +184,14 @@ def resolve_node(node: L.LogicalPlan) -> L.LogicalPlan:
     """Resolve one node whose children are resolved."""
     if isinstance(node, L.Project):
         attrs = node.child.output
-        items = tuple(_named(resolve_expression(e, attrs, node)) for e in _expand(node.project_list, attrs))
+        items = _resolve_items(node.project_list, attrs, node)
         if any(_has_aggregate(e) for e in items):
             return L.Aggregate((), items, node.child)
         return L.Project(items, node.child)
     if isinstance(node, L.Aggregate):
         attrs = node.child.output
         grouping = tuple(resolve_expression(e, attrs, node) for e in _expand(node.grouping, attrs))
-        items = tuple(_named(resolve_expression(e, attrs, node)) for e in _expand(node.aggregates, attrs))
+        items = _resolve_items(node.aggregates, attrs, node)
         return L.Aggregate(grouping, items, node.child)
     attrs = [a for c in node.children for a in c.output]
     return node.map_expressions(lambda e: resolve_expression(e, attrs, node))

@@ -89,7 +89,8 @@ class CreateStruct(Expression):
         return f"{self.function}({', '.join(args)})"
 
     def _default_name(self, i: int) -> str:
-        """The field name ``struct`` gives an input it was not told: a column's name, else ``col<n>``."""
+        """The field name ``struct`` gives an input it was not told: a column's name, a struct field's
+        name (``struct("s.a")`` names it ``a``), else ``col<n>``."""
         from ember.sql.expressions.named import AttributeReference, UnresolvedAttribute
 
         item = self.items[i]
@@ -97,6 +98,8 @@ class CreateStruct(Expression):
             return item.name
         if isinstance(item, UnresolvedAttribute):
             return item.name_parts[-1]
+        if isinstance(item, GetItem) and isinstance(item.key, str):
+            return item.key
         return f"col{i + 1}"
 
 

@@ -152,8 +152,8 @@ class Alias(Expression):
         return self.child.eval(batch)
 
     def to_string(self, ids: bool) -> str:
-        if not ids:
-            return self.name
+        if not ids:  # inside a larger expression Spark spells it out: ``(x AS y + 1)``
+            return f"{self.child.to_string(False)} AS {self.name}"
         return f"{self.child.to_string(True)} AS {self.name}#{self.expr_id}"
 
 

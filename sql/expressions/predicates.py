@@ -38,6 +38,34 @@ class BinaryComparison(BinaryOperator):
     def data_type(self) -> T.DataType:
         return T.BooleanType()
 
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        left, right = self.left.eval(batch), self.right.eval(batch)
+        result = getattr(pc, self.kernel)(left, right)
+        if pa.types.is_floating(left.type) and pa.types.is_floating(right.type):
+            result = _nan_ordered(self.kernel, left, right, result)
+        return result
+
+
+# Spark orders NaN above every other number and equal to itself; IEEE comparisons say false.
+_NAN_RULES = {  # kernel -> (result when left is NaN, result when only right is NaN)
+    "equal": (None, False), "less": (False, True), "less_equal": (None, True),
+    "greater": (None, False), "greater_equal": (True, False),
+}
+
+
+def _nan_ordered(kernel: str, left: ArrowValue, right: ArrowValue, result: ArrowValue) -> ArrowValue:
+    """``result`` of an IEEE comparison corrected where a side is NaN (None: decided by the right side)."""
+    left_nan, right_nan = pc.is_nan(left), pc.is_nan(right)
+    when_left, when_right = _NAN_RULES[kernel]
+    result = pc.if_else(right_nan, when_right, result)
+    if kernel == "greater":  # NaN > x unless x is NaN too
+        result = pc.if_else(left_nan, pc.invert(right_nan), result)
+    elif when_left is None:  # NaN = NaN, NaN <= NaN: true exactly when the right side is NaN
+        result = pc.if_else(left_nan, right_nan, result)
+    else:
+        result = pc.if_else(left_nan, when_left, result)
+    return pc.if_else(pc.is_null(right), pa.scalar(None, pa.bool_()), result)  # NaN < NULL is NULL
+
 
 class EqualTo(BinaryComparison):
     __slots__ = ()
@@ -84,8 +112,10 @@ class EqualNullSafe(BinaryComparison):
         both_null = pc.and_(pc.is_null(left), pc.is_null(right))
         if pa.types.is_null(left.type) or pa.types.is_null(right.type):  # Arrow has no equal(null, x)
             return both_null
-        equal = pc.fill_null(pc.equal(left, right), False)
-        return pc.or_(both_null, equal)
+        equal = pc.equal(left, right)
+        if pa.types.is_floating(left.type) and pa.types.is_floating(right.type):
+            equal = _nan_ordered("equal", left, right, equal)
+        return pc.or_(both_null, pc.fill_null(equal, False))
 
 
 class _BooleanBinary(BinaryOperator):

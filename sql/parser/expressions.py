@@ -20,6 +20,7 @@ from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.expressions.intervals import combine_interval_literals, interval_literal, unit_pairs_literal
+from ember.sql.parser.dialect import EmberSpark
 from ember.sql.parser.parameters import BoundParameter, unbound
 
 __all__ = ["parse_expression", "convert", "subqueries_planned_by"]
@@ -45,7 +46,7 @@ def parse_expression(text: str) -> E.Expression:
     from ember.sql.parser.parse_errors import from_sqlglot
 
     try:
-        tree = sqlglot.parse_one(text, read="spark")
+        tree = sqlglot.parse_one(text, read=EmberSpark)
     except sqlglot.errors.ParseError as e:
         check_calls(text)
         raise from_sqlglot(text, e) from None

@@ -38,6 +38,7 @@ from ember.sql.parser.organization import organize
 from ember.sql.parser.parameters import bind_parameters, mark_positional
 from ember.sql.parser.pivot import apply_pivots
 from ember.sql.parser.arity import check_calls
+from ember.sql.parser.dialect import EmberSpark
 from ember.sql.parser.parse_errors import check_statement_start, from_sqlglot
 from ember.sql.parser.values import inline_table, table_function
 from ember.sql.parser.windows import inline_named_windows
@@ -69,7 +70,7 @@ def to_logical(sql: str, catalog: Catalog, args: dict[str, Any] | list | None = 
     check_statement_start(sql)
     text = mark_positional(sql) if "?" in sql else sql
     try:
-        trees = [t for t in sqlglot.parse(text, read="spark") if t is not None]
+        trees = [t for t in sqlglot.parse(text, read=EmberSpark) if t is not None]
     except sqlglot.errors.ParseError as e:
         check_calls(text)
         raise from_sqlglot(text, e) from None

@@ -138,11 +138,13 @@ def schema_of(attrs: list[AttributeReference]) -> T.StructType:
 
 @dataclass(frozen=True, slots=True)
 class LocalRelation(LogicalPlan):
-    """Data held by the driver (``createDataFrame``): an Arrow table split into partitions."""
+    """Data held by the driver (``createDataFrame``): an Arrow table split into partitions.
+    ``command``: the rows a statement returned (``SHOW TABLES``), Spark's ``CommandResult``."""
 
     attributes: tuple[AttributeReference, ...]
     data: Any = field(compare=False, hash=False, repr=False)  # pa.Table
     num_partitions: int | None = None
+    command: bool = False
 
     @property
     def output(self) -> list[AttributeReference]:

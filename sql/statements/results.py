@@ -33,7 +33,7 @@ def rows_result(spark: SparkSession, schema: T.StructType, rows: list[tuple[Any,
 
     table = rows_to_table(rows, schema) if rows else to_arrow_schema(schema).empty_table()
     attrs = tuple(AttributeReference(f.name, f.dataType, f.nullable, new_expr_id()) for f in schema.fields)
-    return DataFrame(spark, L.LocalRelation(attrs, table))
+    return DataFrame(spark, L.LocalRelation(attrs, table, command=True))
 
 
 def no_result(spark: SparkSession) -> DataFrame:

@@ -83,7 +83,7 @@ def test_a_cached_iterative_job_reuses_the_executors_cached_blocks(ray_context, 
         expected = {i: 0.15 + 0.85 * incoming[i] for i in range(40) if i in incoming}
     assert result.keys() == expected.keys()
     assert all(abs(result[k] - expected[k]) < 1e-9 for k in expected)
-    assert all(context._dag.blocks.locations(links.id(), split) for split in range(4))
+    assert all(context.block_manager_master.locations(links.id(), split) for split in range(4))
     stop_and_assert_clean(context, tmp_path)
 
 
@@ -203,7 +203,7 @@ def test_cancelling_a_job_stops_its_tasks_by_flag_or_by_killing_the_actor(ray_co
 
     started = tmp_path_factory.mktemp("started")
     context = ray_context()
-    context._listeners.add(Ends())
+    context.add_listener(Ends())
     context.setJobGroup("slow", "spins or sleeps")
     _cancel_once_running(context, started, 2)
     with pytest.raises(JobCancelledError, match="job group slow"):

@@ -70,7 +70,7 @@ def faulty_context(make_context, tmp_path, faults, master="local[2,4]", backend=
     conf.update(settings)
     context = make_context(master, conf)
     recorder = Recorder()
-    context._listeners.add(recorder)
+    context.add_listener(recorder)
     return context, recorder
 
 
@@ -372,7 +372,7 @@ def test_a_scratch_directory_deleted_mid_session_is_recreated(make_context, tmp_
     context, _ = faulty_context(make_context, tmp_path, [])
     assert dict(context.parallelize(keyed_rows(), 2).reduceByKey(add).collect()) == EXPECTED_SUMS
     import shutil
-    shutil.rmtree(context._session_dir.path)
+    shutil.rmtree(context.session_dir)
     assert dict(context.parallelize(keyed_rows(), 2).reduceByKey(add).collect()) == EXPECTED_SUMS
     stop_and_assert_clean(context, tmp_path)
 
@@ -395,7 +395,7 @@ def _failures_on_worker_1(log_path) -> int:
 def test_a_worker_that_fails_every_task_is_excluded_and_the_job_succeeds(make_context, tmp_path):
     context = make_context("local[3,4]", {"spark.local.dir": str(tmp_path / "scratch")})
     metrics = JobMetricsListener()
-    context._listeners.add(metrics)
+    context.add_listener(metrics)
     log_path = tmp_path / "attempts.log"
 
     def on_a_bad_worker_fails(index, records):
@@ -446,7 +446,7 @@ def test_a_missing_local_checkpoint_block_fails_with_an_explanation(make_context
     rdd = context.parallelize(range(10), 2).map(lambda x: x * 2)
     rdd.localCheckpoint()
     assert rdd.sum() == 90
-    os.remove(os.path.join(rdd._checkpoint_rdd.path, "part-00001"))
+    os.remove(os.path.join(rdd.dependencies[0].rdd.path, "part-00001"))  # the checkpoint's files
     with pytest.raises(Exception, match="Local checkpoints are not fault tolerant"):
         rdd.collect()
     stop_and_assert_clean(context, tmp_path)
@@ -483,7 +483,7 @@ def test_shuffle_files_are_deleted_once_nothing_refers_to_them(make_context, tmp
     context, _ = faulty_context(make_context, tmp_path, [])
     summed = context.parallelize(keyed_rows(), 2).reduceByKey(add)
     assert dict(summed.collect()) == EXPECTED_SUMS
-    shuffle_dir = os.path.join(context._session_dir.path, "shuffle", "0")
+    shuffle_dir = os.path.join(context.session_dir, "shuffle", "0")
     assert os.listdir(shuffle_dir)
     del summed
     gc.collect()
@@ -499,7 +499,7 @@ def test_a_cancelled_jobs_partial_shuffle_output_is_removed(make_context, tmp_pa
     pairs = context.parallelize(keyed_rows(), 4).reduceByKey(add)
     with pytest.raises(JobCancelledError):
         pairs.collect()
-    shuffle_dir = os.path.join(context._session_dir.path, "shuffle", "0")
+    shuffle_dir = os.path.join(context.session_dir, "shuffle", "0")
     assert _wait_until(lambda: not os.path.exists(shuffle_dir))
     stop_and_assert_clean(context, tmp_path)
 
@@ -518,7 +518,7 @@ def test_caching_more_than_fits_keeps_what_fits_and_recomputes_the_rest(make_con
     cached = context.parallelize(range(48_000), 8).map(payload).cache()
     assert cached.count() == 48_000
     assert calls.value == 48_000
-    held = context._dag.blocks.cached_partitions(cached.id())
+    held = context.block_manager_master.cached_partitions(cached.id())
     assert 0 < held < 8  # only the partitions that fit were kept
     assert cached.count() == 48_000
     assert calls.value == 48_000 + (8 - held) * 6_000  # only the others were recomputed

@@ -58,7 +58,7 @@ def speculating_context(make_context, tmp_path, faults, speculation=True):
                                         "ember.testing.faults": json.dumps(faults),
                                         "spark.local.dir": str(tmp_path / "scratch")})
     attempts = Attempts()
-    context._listeners.add(attempts)
+    context.add_listener(attempts)
     return context, attempts
 
 

@@ -14,9 +14,9 @@ from types import SimpleNamespace
 import pytest
 
 from ember import StorageLevel
-from ember.block_manager import BlockManager
-from ember.shuffle.framing import read_frames
-from ember.shuffle.serializers import record_serializer
+from ember.storage.block_manager import BlockManager
+from ember.serialization.frames import read_frames
+from ember.serialization.serializers import record_serializer
 from ember.task_metrics import TaskMetrics
 
 
@@ -41,7 +41,7 @@ class FakeRDD:
     def getStorageLevel(self) -> StorageLevel:
         return self.level
 
-    def _compute_uncached(self, split, task_context):
+    def compute_uncached(self, split, task_context):
         self.computations += 1
         for i in range(self.count):
             self.produced += 1
@@ -154,7 +154,7 @@ def test_nested_cached_rdds_are_both_whole_when_the_consumer_stops_early(manager
     context = task()
 
     class Outer(FakeRDD):
-        def _compute_uncached(self, split, task_context):
+        def compute_uncached(self, split, task_context):
             self.computations += 1
             return ((i, s.upper()) for i, s in manager.get_or_compute(inner, split, task_context))
 

@@ -102,7 +102,7 @@ def test_unknown_master_is_rejected_with_the_supported_forms():
 def test_the_ray_master_parses_and_without_ray_says_how_to_install_it(sc, monkeypatch, tmp_path):
     assert parse_master("ray").ray
     monkeypatch.setitem(sys.modules, "ray", None)  # as if Ray were not installed
-    for module in ("ember.scheduler.backends.ray", "ember.ray_executor"):
+    for module in ("ember.scheduler.backends.ray", "ember.executor.ray_executor"):
         monkeypatch.delitem(sys.modules, module, raising=False)
     monkeypatch.setattr(SparkContext, "_active", None)
     conf = SparkConf().set("spark.local.dir", str(tmp_path))
@@ -152,7 +152,7 @@ def test_scratch_files_are_private_to_the_user(make_context, tmp_path):
     pairs.persist(__import__("ember").StorageLevel.DISK_ONLY).count()
     context.broadcast("secret")
     modes = {}
-    for root, dirs, files in os.walk(context._session_dir.path):
+    for root, dirs, files in os.walk(context.session_dir):
         for name in dirs:
             modes[os.path.join(root, name)] = os.stat(os.path.join(root, name)).st_mode & 0o777
         for name in files:

@@ -9,7 +9,7 @@ import pytest
 from ember.errors import CommitDeniedError
 from ember.rdd import commit
 from ember.scheduler.output_commit_coordinator import OutputCommitCoordinator
-from ember.scheduler.task_end import ExceptionFailure
+from ember.executor.task_end import ExceptionFailure
 
 STAGE = 4
 

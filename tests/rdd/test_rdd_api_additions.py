@@ -115,7 +115,7 @@ def test_portable_hash_is_exported_like_pysparks():
 def test_clean_shuffle_dependencies_removes_the_files_and_a_later_job_rebuilds_them(sc):
     rdd = sc.parallelize(range(10), 2).map(lambda x: (x % 3, x)).reduceByKey(lambda a, b: a + b)
     expected = sorted(rdd.collect())
-    files = os.path.join(sc._session_dir.path, "shuffle", "**", "*.data")
+    files = os.path.join(sc.session_dir, "shuffle", "**", "*.data")
     assert glob.glob(files, recursive=True)
     rdd.cleanShuffleDependencies(blocking=True)
     assert glob.glob(files, recursive=True) == []

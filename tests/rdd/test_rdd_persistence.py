@@ -116,7 +116,7 @@ def test_unpersist_clears_the_level_and_the_next_action_recomputes(sc):
 def test_unpersist_changes_the_drivers_block_map_on_the_scheduler_thread(sc, monkeypatch):
     rdd = sc.parallelize(range(12), 3).cache()
     rdd.count()
-    blocks = sc._dag.blocks
+    blocks = sc.block_manager_master
     assert blocks.cached_partitions(rdd.id_) == 3
     threads = []
     remove_rdd = blocks.remove_rdd

@@ -16,8 +16,8 @@ import tracemalloc
 import pytest
 
 from ember import StorageLevel
-from ember.shuffle.framing import read_frames
-from ember.shuffle.serializers import record_serializer
+from ember.serialization.frames import read_frames
+from ember.serialization.serializers import record_serializer
 
 ROWS = 10_000
 PARTITIONS = 2
@@ -82,7 +82,7 @@ def expected_partitions():
 
 
 def blocks_dir(context, executor_id="0"):
-    return os.path.join(context._session_dir.path, "executors", executor_id, "blocks")
+    return os.path.join(context.session_dir, "executors", executor_id, "blocks")
 
 
 @pytest.mark.parametrize("level", ["MEMORY_AND_DISK", "DISK_ONLY"])
@@ -95,7 +95,7 @@ def test_a_partition_larger_than_the_storage_budget_is_cached_on_disk_and_never_
     second = rdd.mapPartitions(measured()).collect()
     assert [(c, t) for c, t, _ in first] == [(c, t) for c, t, _ in second] == expected_partitions()
     assert calls.value == ROWS  # the second action read the disk blocks
-    assert context._dag.blocks.cached_partitions(rdd.id()) == PARTITIONS
+    assert context.block_manager_master.cached_partitions(rdd.id()) == PARTITIONS
     assert max(peak for *_, peak in first + second) < HELD_AT_MOST
 
 
@@ -107,7 +107,7 @@ def test_memory_only_too_big_for_the_budget_is_recomputed_correctly_without_bein
     second = rdd.mapPartitions(measured()).collect()
     assert [(c, t) for c, t, _ in first] == [(c, t) for c, t, _ in second] == expected_partitions()
     assert calls.value == 2 * ROWS  # not cached (Spark's behaviour): computed again
-    assert context._dag.blocks.cached_partitions(rdd.id()) == 0
+    assert context.block_manager_master.cached_partitions(rdd.id()) == 0
     assert max(peak for *_, peak in first + second) < HELD_AT_MOST
     assert not os.path.isdir(blocks_dir(context)) or os.listdir(blocks_dir(context)) == []
 
@@ -119,7 +119,7 @@ def test_disk_blocks_are_private_framed_batches_removed_on_unpersist_and_on_stop
     assert rdd.count() == ROWS
     directory = blocks_dir(context)
     assert sorted(os.listdir(directory)) == [f"rdd_{rdd.id()}_{p}" for p in range(PARTITIONS)]
-    assert stat.S_IMODE(os.stat(context._session_dir.path).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(context.session_dir).st_mode) == 0o700
     path = os.path.join(directory, f"rdd_{rdd.id()}_0")
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     with open(path, "rb") as handle:  # lz4-compressed batches, written as they were computed
@@ -149,4 +149,4 @@ def test_disk_blocks_of_a_killed_worker_are_recomputed_and_their_files_removed(m
     assert calls.value == 2 * ROWS  # recomputed from lineage on the replacement worker
     assert not os.path.exists(os.path.dirname(lost))
     assert len(os.listdir(blocks_dir(context, "1"))) == PARTITIONS
-    assert context._dag.blocks.cached_partitions(rdd.id()) == PARTITIONS
+    assert context.block_manager_master.cached_partitions(rdd.id()) == PARTITIONS

@@ -18,13 +18,13 @@ class FakeContext:
         self._shuffle_ids = itertools.count()
         self.defaultParallelism = 2
 
-    def _new_rdd_id(self) -> int:
+    def new_rdd_id(self) -> int:
         return next(self._rdd_ids)
 
-    def _new_shuffle_id(self) -> int:
+    def new_shuffle_id(self) -> int:
         return next(self._shuffle_ids)
 
-    def _shuffle_released(self, shuffle_id: int) -> None:
+    def release_shuffle(self, shuffle_id: int) -> None:
         """These tests keep their RDDs alive; nothing to clean."""
 
 

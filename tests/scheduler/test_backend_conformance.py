@@ -19,8 +19,8 @@ from ember.rdd.sources import ParallelCollectionRDD
 from ember.scheduler.backends.inline import InlineBackend
 from ember.scheduler.backends.local import LocalProcessBackend
 from ember.scheduler.events import ExecutorAdded, TaskCompleted
-from ember.scheduler.task import ResultStageBinary, TaskDescription
-from ember.scheduler.task_end import ExceptionFailure, Success
+from ember.executor.task import ResultStageBinary, TaskDescription
+from ember.executor.task_end import ExceptionFailure, Success
 from ember.temp_dirs import SessionDirectory
 
 

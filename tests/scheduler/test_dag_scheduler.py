@@ -15,7 +15,7 @@ from concurrent.futures import Future
 import cloudpickle
 import pytest
 
-from ember.block_manager_master import BlockManagerMaster
+from ember.storage.block_manager_master import BlockManagerMaster
 from ember.call_site import capture_call_site
 from ember.errors import EmberRuntimeError, JobAbortedError, JobCancelledError
 from ember.rdd.partitioner import HashPartitioner
@@ -29,8 +29,8 @@ from ember.scheduler.events import (ExecutorAdded, ExecutorLost, JobCancelled, J
 from ember.scheduler.listener import JobMetricsListener, ListenerBus
 from ember.scheduler.map_output_tracker import MapOutputTracker
 from ember.scheduler.speculation import SpeculationPolicy
-from ember.scheduler.task import TaskOutcome
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
+from ember.executor.task import TaskOutcome
+from ember.executor.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.index_file import write_map_output
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from ember.scheduler.backends import local
 from ember.scheduler.backends.local import LocalProcessBackend
-from ember.shuffle.framing import ConnectionClosed
-from ember.worker_pool import WorkerExit
+from ember.executor.channel import ConnectionClosed
+from ember.executor.worker_pool import WorkerExit
 
 
 class FakeChannel:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from ember.scheduler.output_commit_coordinator import OutputCommitCoordinator
-from ember.scheduler.task_end import ExceptionFailure, ExecutorLostFailure, Success, TaskCommitDenied, TaskKilled
+from ember.executor.task_end import ExceptionFailure, ExecutorLostFailure, Success, TaskCommitDenied, TaskKilled
 
 FAILED = ExceptionFailure("OSError", "disk full", "", None)
 

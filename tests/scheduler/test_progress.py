@@ -92,8 +92,8 @@ def test_a_stage_that_ends_before_the_delay_prints_nothing(capsys, monkeypatch):
 
     from ember.scheduler import progress
     from ember.scheduler.progress import ConsoleProgressBar
-    from ember.scheduler.task import TaskOutcome
-    from ember.scheduler.task_end import Success
+    from ember.executor.task import TaskOutcome
+    from ember.executor.task_end import Success
 
     bar = ConsoleProgressBar(delay_seconds=60)
     monkeypatch.setattr(progress, "someone_watches", lambda stream: True)

@@ -8,7 +8,7 @@ import pytest
 
 from ember.conf import SparkConf
 from ember.scheduler.speculation import SpeculationPolicy
-from ember.scheduler.task_end import TaskCommitDenied, TaskKilled
+from ember.executor.task_end import TaskCommitDenied, TaskKilled
 from ember.scheduler.task_set_manager import TaskSetManager
 
 POLICY = SpeculationPolicy(multiplier=1.5, quantile=0.75, min_runtime=0.1)

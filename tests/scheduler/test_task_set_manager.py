@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from ember.scheduler.task_end import ExceptionFailure, TaskKilled
+from ember.executor.task_end import ExceptionFailure, TaskKilled
 from ember.scheduler.task_set_manager import TaskSetManager
 
 FAILED = ExceptionFailure("OSError", "broken", "", None)

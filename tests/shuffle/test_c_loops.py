@@ -1,4 +1,5 @@
-"""The shuffle's loops in C (``ember.shuffle._loops``) against their Python references.
+"""The loops in C (``ember.shuffle._loops``, ``ember.serialization._int_pairs``) against their
+Python references.
 
 ``fold_python`` is the loop every by-key aggregation ran before the C version existed; the
 C fold and ``KeyTable`` must leave the same dict (same keys in the same order, values of the
@@ -18,10 +19,11 @@ from hypothesis import given, settings, strategies as st
 
 from ember.shuffle import aggregator
 from ember.shuffle.aggregator import Aggregator, Combiners, fold, fold_python, identity
-from ember.shuffle.serializers import PickleSerializer, record_serializer
+from ember.serialization.serializers import PickleSerializer, record_serializer
 from ember.shuffle.writer import scatter_python
 
 _loops = pytest.importorskip("ember.shuffle._loops", reason="built without a C compiler (see test_c_module.py)")
+_int_pairs = pytest.importorskip("ember.serialization._int_pairs", reason="built without a C compiler")
 
 Pair = collections.namedtuple("Pair", "key value")
 
@@ -328,9 +330,9 @@ int64s = st.integers(-2**63, 2**63 - 1)
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(int64s, int64s), min_size=1, max_size=50))
 def test_a_batch_of_int_pairs_is_packed_and_reads_back_as_the_same_tuples(batch):
-    packed = _loops.pack_int_pairs(batch)
+    packed = _int_pairs.pack_int_pairs(batch)
     assert packed[0] == 0 and len(packed) == 16 + 16 * len(batch)
-    assert exact(dict(enumerate(_loops.unpack_int_pairs(packed)))) == exact(dict(enumerate(batch)))
+    assert exact(dict(enumerate(_int_pairs.unpack_int_pairs(packed)))) == exact(dict(enumerate(batch)))
     for serializer in (record_serializer(True), record_serializer(False)):
         back = serializer.loads(serializer.dumps(batch))
         assert back == batch and all(type(r) is tuple and type(r[0]) is int and type(r[1]) is int for r in back)
@@ -347,7 +349,7 @@ def test_a_batch_of_int_pairs_is_packed_and_reads_back_as_the_same_tuples(batch)
     [],
 ])
 def test_any_other_batch_is_pickled_and_keeps_its_types(batch):
-    assert _loops.pack_int_pairs(batch) is None
+    assert _int_pairs.pack_int_pairs(batch) is None
     serializer = record_serializer()
     back = serializer.loads(serializer.dumps(batch))
     assert back == batch and [type(r) for r in back] == [type(r) for r in batch]
@@ -361,4 +363,4 @@ def test_files_a_user_keeps_are_plain_pickle():
 @pytest.mark.parametrize("damage", [lambda b: b[:20], lambda b: b[:8], lambda b: b"\x00\x02" + b[2:]])
 def test_a_damaged_batch_of_int_pairs_is_refused(damage):
     with pytest.raises(ValueError, match="int pairs"):
-        _loops.unpack_int_pairs(damage(_loops.pack_int_pairs([(1, 2), (3, 4)])))
+        _int_pairs.unpack_int_pairs(damage(_int_pairs.pack_int_pairs([(1, 2), (3, 4)])))

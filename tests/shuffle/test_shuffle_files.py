@@ -15,10 +15,10 @@ from ember.rdd.partitioner import HashPartitioner, RangePartitioner, portable_ha
 from ember.shuffle.aggregator import Aggregator, identity
 from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.reader import ShuffleReader
-from ember.shuffle.serializers import (CompressedSerializer, MsgpackSerializer, PickleSerializer,
+from ember.serialization.serializers import (CompressedSerializer, MsgpackSerializer, PickleSerializer,
                                        decode_batches, encode_batches, record_serializer)
 from ember.shuffle import index_file
-from ember.shuffle.framing import frame
+from ember.serialization.frames import frame
 from ember.shuffle.writer import ShuffleWriter
 from ember.task_metrics import TaskMetrics
 

@@ -24,7 +24,7 @@ from ember.shuffle.block_resolver import ShuffleBlockResolver
 from ember.shuffle.external_aggregator import ExternalAggregator
 from ember.shuffle.external_sorter import ExternalSorter
 from ember.shuffle.reader import ShuffleReader
-from ember.shuffle.serializers import record_serializer
+from ember.serialization.serializers import record_serializer
 from ember.shuffle.writer import ShuffleWriter
 from ember.task_metrics import TaskMetrics
 
@@ -315,12 +315,12 @@ N = 200_000
 def tiny(make_context):
     context = make_context("local[2]", {"spark.executor.memory": "1m"})
     listener = JobMetricsListener()
-    context._listeners.add(listener)
+    context.add_listener(listener)
     return context, listener
 
 
 def _assert_no_spill_files(context):
-    leftovers = [path for path in glob.glob(os.path.join(context._session_dir.path, "executors", "*", "spill", "**"),
+    leftovers = [path for path in glob.glob(os.path.join(context.session_dir, "executors", "*", "spill", "**"),
                                             recursive=True) if os.path.isfile(path)]
     assert leftovers == []
 
@@ -391,7 +391,7 @@ class _FailedTaskSpills(SparkListener):
 def test_a_task_that_raises_after_spilling_three_runs_leaves_no_file(tiny):  # docs/reliability.md#spill-cleanup
     context, _ = tiny
     failed = _FailedTaskSpills()
-    context._listeners.add(failed)
+    context.add_listener(failed)
 
     def fail_late(kv):
         if kv[0] == 29_999:

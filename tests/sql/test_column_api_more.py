@@ -116,3 +116,39 @@ def test_functions_isnan_is_column_isNaN(spark):
     df = spark.createDataFrame([(None,), (float("nan"),)], "x double")
     assert df.select(F.isnan("x")).collect() == df.select(F.col("x").isNaN()).collect()
     assert [r[0] for r in df.select(F.isnan("x")).collect()] == [False, True]
+
+
+def test_attribute_access_reads_a_struct_field(nested):
+    # PySpark 4.3: [Row(a.b=1, a.c=2)]; dunder names are refused with CANNOT_ACCESS_TO_DUNDER.
+    assert nested.select(nested.a.b, nested.a["c"]).collect() == [Row(**{"a.b": 1, "a.c": 2})]
+    with pytest.raises(AttributeError, match=r"\[CANNOT_ACCESS_TO_DUNDER\]"):
+        nested.a.__foo__
+
+
+@pytest.mark.parametrize("select, names", [
+    # Column names captured from PySpark 4.3: a struct field named by a string is named by its last part.
+    (lambda df: df.select("a.b"), ["b"]),
+    (lambda df: df.select(F.col("a.b")), ["b"]),
+    (lambda df: df.select(df["a.b"]), ["b"]),
+    (lambda df: df.select(df.a.b), ["a.b"]),
+    (lambda df: df.select(df.a.getField("b")), ["a.b"]),
+    (lambda df: df.select(F.col("a.b") + 1), ["(a.b + 1)"]),
+    (lambda df: df.groupBy("a.b").count(), ["b", "count"]),
+    (lambda df: df.agg(F.max("a.b")), ["max(a.b)"]),
+    (lambda df: df.selectExpr("a.b", "a.b + 1"), ["b", "(a.b + 1)"]),
+    (lambda df: df.select(F.expr("a.b")), ["b"]),
+    (lambda df: df.select(F.struct("a.b", "a.c")), ["struct(a.b, a.c)"]),
+    (lambda df: df.select(F.array("a.b", "a.c")), ["array(a.b, a.c)"]),
+    (lambda df: df.withColumn("a", df["a"].withField("b", F.lit(3))).select("a.b"), ["b"]),
+])
+def test_struct_field_columns_are_named_as_in_pyspark(nested, select, names):
+    assert select(nested).columns == names
+
+
+def test_an_alias_inside_an_expression_is_spelled_out_in_the_name(spark):
+    df = spark.createDataFrame([(1, 2)], ["x", "z"])
+    # PySpark 4.3: ['(x AS y + 1)'] and ['abs(x AS y)']
+    assert df.select(F.col("x").alias("y") + 1).columns == ["(x AS y + 1)"]
+    assert df.select(F.abs(F.col("x").alias("y"))).columns == ["abs(x AS y)"]
+    assert df.select(F.struct(F.col("x").alias("y"), F.lit(1))).schema.simpleString() == \
+        "struct<struct(x AS y, 1):struct<y:bigint,col2:int>>"

@@ -206,7 +206,7 @@ def test_isLocal_and_isStreaming_answer_as_pyspark_for_ordinary_frames(spark, df
 
 
 def test_storageLevel_reports_the_cache(spark):
-    from ember.storage_level import StorageLevel
+    from ember.storage.storage_level import StorageLevel
 
     df = spark.range(3)
     assert str(df.storageLevel) == "Serialized 1x Replicated"

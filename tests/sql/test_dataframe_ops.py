@@ -221,3 +221,10 @@ def test_case_when_and_coalesce_evaluate_a_branch_only_on_rows_that_reach_it(spa
     assert [r.z for r in quiet.collect()] == [0, 0, 0]
     with pytest.raises(ArithmeticException, match="DIVIDE_BY_ZERO"):
         spark.sql("SELECT CASE WHEN a > 5 THEN a / 0 ELSE 0 END AS z FROM case_rows").collect()
+
+
+def test_a_self_join_of_aliased_frames_resolves_both_aliases(spark):
+    df = spark.createDataFrame([(2, "Alice"), (5, "Bob")], ["age", "name"])
+    joined = df.alias("a").join(df.alias("b").where(F.col("age") > 1), F.col("a.name") == F.col("b.name"), "outer")
+    # PySpark 4.3: [Row(name='Bob', age=5), Row(name='Alice', age=2)]
+    assert joined.sort(F.desc("a.name")).select("a.name", "b.age").collect() == [("Bob", 5), ("Alice", 2)]

@@ -43,3 +43,47 @@ def test_show_renders_nested_values_nulls_doubles_and_binary(nested, capsys):
 def test_collected_rows_and_the_schema_repr_as_pyspark(nested):
     assert repr(nested.collect()) == ROWS
     assert repr(nested.schema) == SCHEMA_REPR
+
+
+# Captured from PySpark 4.3: show() and the eager-evaluation HTML truncate cells, never column names.
+LONG_NAME_SHOW_3 = """+----+-------------------------------------+
+|name|a_really_long_column_name_over_twenty|
++----+-------------------------------------+
+| Ali|                                  ave|
++----+-------------------------------------+
+
+"""
+LONG_NAME_SHOW = """+-----+-------------------------------------+
+| name|a_really_long_column_name_over_twenty|
++-----+-------------------------------------+
+|Alice|                 averyveryveryvery...|
++-----+-------------------------------------+
+
+"""
+LONG_NAME_HTML = """<table border='1'>
+<tr><th>name</th><th>a_really_long_column_name_over_twenty</th></tr>
+<tr><td>Alice</td><td>av...</td></tr>
+</table>
+"""
+
+
+@pytest.fixture
+def long_name(spark):
+    return spark.createDataFrame([("Alice", "averyveryveryverylongvaluehere")],
+                                 ["name", "a_really_long_column_name_over_twenty"])
+
+
+def test_show_truncates_cells_but_not_column_names(long_name, capsys):
+    long_name.show(truncate=3)
+    long_name.show()
+    assert capsys.readouterr().out == LONG_NAME_SHOW_3 + LONG_NAME_SHOW
+
+
+def test_eager_html_truncates_cells_but_not_column_names(spark, long_name):
+    try:
+        spark.conf.set("spark.sql.repl.eagerEval.enabled", "true")
+        spark.conf.set("spark.sql.repl.eagerEval.truncate", "5")
+        assert long_name._repr_html_() == LONG_NAME_HTML
+    finally:
+        spark.conf.unset("spark.sql.repl.eagerEval.enabled")
+        spark.conf.unset("spark.sql.repl.eagerEval.truncate")

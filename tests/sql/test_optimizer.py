@@ -50,3 +50,14 @@ def test_scans_get_pushed_filters_and_only_the_columns_read(spark, tmp_path):
     assert df.collect() == [(2,)]
     counted = optimize(spark.read.parquet(str(tmp_path)).groupBy().count()._plan)
     assert [a.name for a in next(n for n in counted.walk() if isinstance(n, L.FileScan)).attributes] == ["a"]
+
+
+def test_a_limit_over_a_union_of_reordered_inputs_converges(spark):
+    # unionByName reorders the second input under a projection; show() puts a limit on top.
+    df1 = spark.createDataFrame([[1, 2, 3]], ["col0", "col1", "col2"])
+    df2 = spark.createDataFrame([[4, 5, 6]], ["col1", "col2", "col0"])
+    union = df1.unionByName(df2)
+    optimize(L.Limit(21, union._plan))
+    # PySpark 4.3: [Row(col0=1, col1=2, col2=3), Row(col0=6, col1=4, col2=5)]
+    assert union.limit(21).collect() == [(1, 2, 3), (6, 4, 5)]
+    assert df1.union(df2).limit(5).collect() == [(1, 2, 3), (4, 5, 6)]

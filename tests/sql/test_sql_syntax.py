@@ -586,3 +586,10 @@ def test_dataframe_repartition_by_columns(spark, nums):
 def test_tablesample_is_rejected_not_ignored(spark, nums):
     with pytest.raises(ParseException, match="TABLESAMPLE"):
         spark.sql("SELECT id FROM nums TABLESAMPLE (50 PERCENT)")
+
+
+def test_doubled_quotes_inside_string_literals_are_one_quote_as_in_spark(spark):
+    # Expected values from PySpark 4.3 on the same text.
+    row = spark.sql("""SELECT 'It''s' a, "It""s" b, '''' c, 'a''' 'b' d, '' e, "it's" f, 'x\\'y' g,
+                              'a""b' h, "a''b" i""").first()
+    assert tuple(row) == ("It's", 'It"s', "'", "a'b", "", "it's", "x'y", 'a""b', "a''b")

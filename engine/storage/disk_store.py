@@ -2,7 +2,7 @@
 
 A disk block is one file, ``rdd_<rdd id>_<partition>``, in the worker's block directory
 under the session's private scratch directory (mode 0700, files 0600). It holds the
-partition's records as consecutive frames (``ember.shuffle.framing``), each one batch of
+partition's records as consecutive frames (``ember.serialization.frames``), each one batch of
 records serialized by the session's record serializer, so a block is written batch by batch
 as it is computed and read back the same way: neither side ever holds the whole partition.
 
@@ -15,8 +15,8 @@ from __future__ import annotations
 import os
 from typing import Any, BinaryIO, Iterator
 
-from ember.shuffle.framing import read_frames, write_frame
-from ember.shuffle.serializers import Serializer
+from ember.serialization.frames import read_frames, write_frame
+from ember.serialization.serializers import Serializer
 
 BlockId = tuple[int, int]
 

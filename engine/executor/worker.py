@@ -1,4 +1,4 @@
-"""The worker process: ``python -m ember.executor <fd>``.
+"""The worker process: ``python -m ember.executor.worker <fd>``.
 
 A worker talks to the driver over one inherited Unix socket (nothing listens on any
 address). It receives stage binaries (kept as bytes, one per stage attempt), runs tasks
@@ -23,16 +23,16 @@ import threading
 import time
 from typing import Any, Callable
 
-from ember.worker_gc import WorkerCollector
-from ember.block_manager import BlockManager
+from ember.executor.worker_gc import WorkerCollector
+from ember.storage.block_manager import BlockManager
 from ember.faults import parse_faults
-from ember.scheduler.task import TaskDescription, TaskOutcome
-from ember.scheduler.task_end import TaskKilled
+from ember.executor.task import TaskDescription, TaskOutcome
+from ember.executor.task_end import TaskKilled
 from ember.shuffle.block_resolver import ShuffleBlockResolver
-from ember.shuffle.framing import ConnectionClosed, Control, MessageChannel
-from ember.shuffle.serializers import record_serializer
+from ember.executor.channel import ConnectionClosed, Control, MessageChannel
+from ember.serialization.serializers import record_serializer
 from ember.files import USER_FILES, WorkerFiles
-from ember.task_runner import ExecutorEnv, TaskKilledError, exception_failure, run_task
+from ember.executor.task_runner import ExecutorEnv, TaskKilledError, exception_failure, run_task
 from ember.temp_dirs import executor_directory
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,9 @@ class DriverCalls:
         self._answers.put((None, self._CLOSED))
 
 
-def _make_env(init: dict, ask_commit: Callable[[TaskDescription], bool],
-              barrier_rendezvous: Callable[[int, str, int, str], list[str]]) -> ExecutorEnv:
+def make_env(init: dict, ask_commit: Callable[[TaskDescription], bool],
+             barrier_rendezvous: Callable[[int, str, int, str], list[str]]) -> ExecutorEnv:
+    """An executor's environment from the driver's INIT settings (a process's or a Ray actor's)."""
     directory = executor_directory(init["session_dir"], init["executor_id"])
     os.makedirs(directory, mode=0o700, exist_ok=True)
     return ExecutorEnv(
@@ -175,7 +176,7 @@ def _run(desc: TaskDescription, binary: bytes, payload: bytes, env: ExecutorEnv,
         killer.running = None
 
 
-def _preload(modules: list[str]) -> None:
+def preload(modules: list[str]) -> None:
     """Import what the driver uses (``ember.sql`` and pyarrow) right after reporting ready.
 
     This overlaps with the driver's own work before its first DataFrame job (planning,
@@ -197,7 +198,7 @@ def serve(channel: MessageChannel) -> None:
     sys.path[:] = init["sys_path"]
     os.chdir(init["cwd"])
     calls = DriverCalls(channel)
-    env = _make_env(init, calls.ask_commit, calls.rendezvous)
+    env = make_env(init, calls.ask_commit, calls.rendezvous)
     files = WorkerFiles(os.path.join(init["session_dir"], USER_FILES),
                         os.path.join(executor_directory(init["session_dir"], init["executor_id"]), "files"))
     killer = TaskKiller()
@@ -205,7 +206,7 @@ def serve(channel: MessageChannel) -> None:
     inbox: queue.Queue = queue.Queue()
     threading.Thread(target=_read_messages, args=(channel, inbox, killer, calls), daemon=True).start()
     channel.send(Control.READY, {"pid": os.getpid()})
-    _preload(init.get("preload", []))
+    preload(init.get("preload", []))
     collector = WorkerCollector()
     collector.start()
     binaries: dict[int, bytes] = {}

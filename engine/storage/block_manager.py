@@ -23,11 +23,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ember.block_put import BlockPut
-from ember.disk_store import DiskStore
+from ember.storage.block_put import BlockPut
+from ember.storage.disk_store import DiskStore
 from ember.memory import MemoryBudget
-from ember.shuffle.serializers import Serializer
-from ember.storage_level import StorageLevel
+from ember.serialization.serializers import Serializer
+from ember.storage.storage_level import StorageLevel
 
 if TYPE_CHECKING:
     from ember.rdd.partition import Partition
@@ -67,10 +67,10 @@ class BlockManager:
             task_context.metrics.cache_hits += 1
             return records
         if block_id in self._puts:  # asked twice in one task while being cached (rdd.zip(rdd))
-            return rdd._compute_uncached(split, task_context)
+            return rdd.compute_uncached(split, task_context)
         # Registered before computing, so a consumer's put is finished before its source's.
         put = BlockPut(self, block_id, rdd.getStorageLevel(),
-                       lambda: rdd._compute_uncached(split, task_context), task_context, self.batch_bytes)
+                       lambda: rdd.compute_uncached(split, task_context), task_context, self.batch_bytes)
         self._puts[block_id] = put
         return iter(put)
 

@@ -16,7 +16,7 @@ from ember.task_metrics import TaskMetrics
 if TYPE_CHECKING:
     from ember.rdd.dependency import ShuffleDependency
     from ember.rdd.rdd import RDD
-    from ember.scheduler.task_end import TaskEndReason
+    from ember.executor.task_end import TaskEndReason
 
 
 @dataclass(frozen=True, slots=True)

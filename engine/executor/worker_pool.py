@@ -1,6 +1,6 @@
 """Starting and stopping local worker processes.
 
-Each worker is ``python -m ember.executor <fd>`` started with ``subprocess`` (never
+Each worker is ``python -m ember.executor.worker <fd>`` started with ``subprocess`` (never
 ``multiprocessing``, whose spawn mode re-runs an unguarded user script), connected to
 the driver by a Unix socket pair passed as an inherited file descriptor: nothing listens
 on any address. Workers run in their own session so a terminal's Ctrl-C reaches only the
@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from ember.shuffle.framing import Control, MessageChannel
+from ember.executor.channel import Control, MessageChannel
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,7 @@ class WorkerProcess:
         env = {**os.environ, "PYTHONHASHSEED": "0"}
         try:
             process = subprocess.Popen(
-                [sys.executable, "-m", "ember.executor", str(worker_end.fileno())],
+                [sys.executable, "-m", "ember.executor.worker", str(worker_end.fileno())],
                 pass_fds=(worker_end.fileno(),), env=env, stdin=subprocess.DEVNULL,
                 start_new_session=True, close_fds=True)
         finally:

@@ -2,7 +2,7 @@
 
 The driver's ``RayBackend`` (``scheduler/backends/ray.py``) starts one actor per task slot
 and keeps a handle to each. The actor runs tasks with the same task runner as a local
-worker process (``engine/task_runner.py``), keeps cached blocks in its memory, and writes
+worker process (``engine/executor/task_runner.py``), keeps cached blocks in its memory, and writes
 shuffle output in Ember's format under a directory on its own node that every executor of
 that node shares. It serves those files to reducers on other nodes (``fetch_blocks``) and
 fetches theirs (``RayBlockFetcher``), one call per source executor, with the bytes in
@@ -36,14 +36,14 @@ import ray
 from ray.exceptions import RayActorError
 
 from ember.errors import EmberRuntimeError, FetchFailedError
-from ember.executor import _make_env, _preload
-from ember.scheduler.task import TaskDescription, TaskOutcome
-from ember.scheduler.task_end import TaskKilled
+from ember.executor.worker import make_env, preload
+from ember.executor.task import TaskDescription, TaskOutcome
+from ember.executor.task_end import TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles
 from ember.shuffle.index_file import read_block, read_checked_block, verify_fetched_block
 from ember.signing import Sealer
-from ember.task_runner import ExecutorEnv, TaskKilledError, run_task
-from ember.worker_gc import WorkerCollector
+from ember.executor.task_runner import ExecutorEnv, TaskKilledError, run_task
+from ember.executor.worker_gc import WorkerCollector
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +77,8 @@ class RayExecutor:
         self.node_id = ray.get_runtime_context().get_node_id()
         self._node_dir = node_directory(init["local_dir"], init["app_id"], self.node_id)
         os.makedirs(self._node_dir, mode=0o700, exist_ok=True)
-        self._env: ExecutorEnv = _make_env({**init, "session_dir": self._node_dir, "executor_id": executor_id},
-                                           RayCommitAsker(self._sealer, relay, executor_id).ask, _no_barrier)
+        self._env: ExecutorEnv = make_env({**init, "session_dir": self._node_dir, "executor_id": executor_id},
+                                          RayCommitAsker(self._sealer, relay, executor_id).ask, _no_barrier)
         self._fetcher = RayBlockFetcher(self._sealer, self._env, self.node_id, init["max_bytes_in_flight"])
         self._env.block_fetcher = self._fetcher
         self._binaries: dict[int, bytes] = {}
@@ -97,7 +97,7 @@ class RayExecutor:
         return self.node_id, os.getpid()
 
     def warm_up(self) -> None:
-        _preload(self._preload)
+        preload(self._preload)
         self._collector.start()
 
     def add_binary(self, sealed: bytes) -> None:

@@ -19,10 +19,10 @@ from typing import Any, Iterable, Iterator, Protocol
 import lz4.block
 import msgpack
 
-from ember.shuffle.framing import iter_frames
+from ember.serialization.frames import iter_frames
 
 try:
-    from ember.shuffle._loops import pack_int_pairs, unpack_int_pairs
+    from ember.serialization._int_pairs import pack_int_pairs, unpack_int_pairs
 except ImportError:  # installed without a C compiler: every batch is pickled
     pack_int_pairs = unpack_int_pairs = None
 
@@ -49,7 +49,7 @@ class RecordSerializer:
     """Batches of records within a session (shuffle blocks, spills, cached blocks, results).
 
     Pickle, except for a batch of (int, int) tuples, the records of numeric shuffles, which
-    ``_loops.c`` packs as int64 pairs: ~50 ns a record less to write and ~60 less to read,
+    ``_int_pairs.c`` packs as int64 pairs: ~50 ns a record less to write and ~60 less to read,
     and the same tuples of ints read back. Files a user keeps (``saveAsPickleFile``,
     checkpoints) are plain pickle (``PickleSerializer``).
     """
@@ -63,7 +63,7 @@ class RecordSerializer:
         if data[0] == _INT_PAIRS_TAG:
             if unpack_int_pairs is None:
                 raise RuntimeError("this batch of int pairs was written by Ember's C module, "
-                                   "which this installation lacks (ember.shuffle._loops)")
+                                   "which this installation lacks (ember.serialization._int_pairs)")
             return unpack_int_pairs(data)
         return pickle.loads(data)
 

@@ -23,23 +23,22 @@ from typing import Callable
 
 import cloudpickle
 
-import ember
 from ember import accumulators
 from ember.barrier_context import BarrierTaskContext
-from ember.block_manager import BlockManager
+from ember.storage.block_manager import BlockManager
 from ember.errors import CommitDeniedError, FetchFailedError
 from ember.memory import TaskMemory
-from ember.scheduler.task import TaskDescription, TaskOutcome
+from ember.executor.task import TaskDescription, TaskOutcome
 from ember.faults import Fault, after_commit_request, inject
-from ember.scheduler.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
+from ember.executor.task_end import ExceptionFailure, FetchFailed, Success, TaskCommitDenied, TaskKilled
 from ember.shuffle.block_resolver import MapOutputFiles, ShuffleBlockResolver
 from ember.shuffle.fetch import BlockFetcher
-from ember.shuffle.serializers import Serializer
+from ember.serialization.serializers import Serializer
 from ember.shuffle.writer import ShuffleWriter
-from ember.task_context import TaskContext
+from ember.task_context import TaskContext, set_task_context
 from ember.task_metrics import TaskMetrics
 
-_EMBER_DIR = os.path.dirname(os.path.abspath(ember.__file__))
+_EMBER_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the ember package
 _EMBER_ROOT = os.path.dirname(_EMBER_DIR)
 _EMBER_FOLDERS = tuple(os.path.join(_EMBER_ROOT, name) + os.sep
                        for name in ("engine", "rdd", "scheduler", "shuffle", "sql"))
@@ -83,7 +82,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
                              for map_id, executor_id, data, index in outputs]
                        for sid, outputs in desc.map_outputs.items()}
         context = _task_context(desc, env, map_outputs, metrics, memory)
-        TaskContext._set(context)
+        set_task_context(context)
         inject(env.faults, desc.stage_id, desc.stage_attempt, desc.partition_index, desc.attempt,
                env.resolver, env.block_manager)
         records = stage.rdd.iterator(split, context)
@@ -107,7 +106,7 @@ def run_task(desc: TaskDescription, binary: bytes, partition_bytes: bytes, env: 
     except Exception as exc:
         outcome.reason = exception_failure(exc)
     finally:
-        TaskContext._set(None)
+        set_task_context(None)
         env.block_manager.abort_puts()  # what a failed task was caching, half-written
         memory.cleanup()  # every spill file of this attempt, whatever happened
     outcome.accumulator_updates = accumulators.collect_updates() if isinstance(outcome.reason, Success) else {}

@@ -31,12 +31,12 @@ from itertools import chain, islice
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from ember.memory import sizeof_sampled
-from ember.shuffle.serializers import BatchSizer
-from ember.storage_level import StorageLevel
+from ember.serialization.serializers import BatchSizer
+from ember.storage.storage_level import StorageLevel
 
 if TYPE_CHECKING:
-    from ember.block_manager import BlockManager
-    from ember.disk_store import DiskBlockWriter
+    from ember.storage.block_manager import BlockManager
+    from ember.storage.disk_store import DiskBlockWriter
     from ember.task_context import TaskContext
 
 log = logging.getLogger(__name__)
