@@ -22,6 +22,11 @@ def value_arg(value: Any) -> E.Expression:
     return _expr(value)
 
 
+def name_or_value_arg(value: Any) -> E.Expression:
+    """A "Column, column name or int" argument (``add_months(d, 'n')``): a string names a column."""
+    return _col_expr(value) if isinstance(value, str) else _expr(value)
+
+
 def literal_value(value: Any, what: str) -> Any:
     """The Python value of a literal argument given as a value or ``lit(...)``."""
     if isinstance(value, Column):

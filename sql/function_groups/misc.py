@@ -95,7 +95,7 @@ def stack(*cols: Any) -> Column:
     first = cols[0]._expr if cols and isinstance(cols[0], Column) else E.Literal.of(cols[0] if cols else None)
     if not isinstance(first, E.Literal) or not isinstance(first.value, int):
         raise EmberValueError("NOT_INT", "The first argument of stack, the number of rows, must be an int literal.")
-    return Column(E.Stack(first.value, tuple(_expr(c) for c in cols[1:])))
+    return Column(E.Stack(first.value, tuple(_col_expr(c) if isinstance(c, str) else _expr(c) for c in cols[1:])))
 
 
 def broadcast(df: DataFrame) -> DataFrame:
