@@ -163,8 +163,6 @@ _NUMBER_LIKE = (T.NumericType, T.BooleanType)
 
 def _special_kernel(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool) -> ArrowValue | None:
     """The casts Arrow gets wrong or lacks, or None for the general path."""
-    if isinstance(src, T.StringType) and isinstance(to, T.DateType):
-        return _string_to_date(value)
     if isinstance(src, T.TimestampType) and isinstance(to, _NUMBER_LIKE):
         return timestamp_to_number(value, to, ansi)
     if isinstance(to, T.TimestampType) and isinstance(src, _NUMBER_LIKE):
@@ -187,31 +185,6 @@ def _special_kernel(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bo
         return pa.scalar(None, to_arrow_type(to)) if isinstance(value, pa.Scalar) else pa.nulls(len(value),
                                                                                                 to_arrow_type(to))
     return None
-
-
-_DATE_PREFIX = r"^(?P<y>[+-]?\d{4,6})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2})(?:[ T].*)?)?)?$"
-
-
-def _string_to_date(value: ArrowValue) -> ArrowValue:
-    """Spark's reading of text as a date: ``yyyy``, ``yyyy-[m]m``, ``yyyy-[m]m-[d]d``, optionally
-    followed by a space or ``T`` and anything (a time); trimmed. Anything else is malformed."""
-    scalar = isinstance(value, pa.Scalar)
-    text = pc.utf8_trim_whitespace(as_array(value, 1) if scalar else as_array(value, len(value)))
-    parts = pc.extract_regex(text, _DATE_PREFIX)
-    bad = pc.and_(pc.is_valid(text), pc.is_null(parts))
-    if pc.any(bad).as_py():
-        raise _malformed(pc.filter(text, bad)[0].as_py(), T.DateType())
-
-    def field(name: str) -> pa.Array:
-        raw = pc.struct_field(parts, name)
-        return pc.utf8_lpad(pc.if_else(pc.equal(raw, ""), "01", raw), 2, "0")
-
-    iso = pc.binary_join_element_wise(pc.struct_field(parts, "y"), field("m"), field("d"), "-")
-    try:
-        out = pc.cast(iso, pa.date32())
-    except pa.ArrowInvalid:
-        raise _malformed(_first_malformed(iso, pa.date32()), T.DateType()) from None
-    return out[0] if scalar else out
 
 
 def _float_text(value: ArrowValue, single: bool) -> ArrowValue:
