@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ember.sql import expressions as E
 from ember.sql import functions as F
 from ember.sql import types as T
-from ember.sql.column import Column, _col_expr
+from ember.sql.column import Column, to_expression
 from ember.sql.errors import EmberTypeError
 from ember.sql.plan.grouping_sets import grouped_aggregate
 from ember.sql.plan.pivot import distinct_pivot_values, pivot_aggregate
@@ -75,7 +75,7 @@ class GroupedData:
                  pivot: tuple[E.Expression, list[Any]] | None = None, shown: int | None = None,
                  kind: str = "GroupBy"):
         self._df = df
-        self._grouping = tuple(_col_expr(g) for g in grouping)
+        self._grouping = tuple(to_expression(g) for g in grouping)
         self._sets = sets
         self._pivot = pivot
         self._shown = self._grouping[:shown] if shown is not None else self._grouping
@@ -114,7 +114,7 @@ class GroupedData:
                                  "0A000")
         if self._pivot is not None:
             raise EmberTypeError("UNSUPPORTED_FEATURE", "repeated pivots are not allowed.")
-        column = _col_expr(pivot_col)
+        column = to_expression(pivot_col)
         if values is None:
             values = distinct_pivot_values(self._df._plan, column, self._df.sparkSession)
         return GroupedData(self._df, [Column(g) for g in self._grouping], pivot=(column, list(values)))

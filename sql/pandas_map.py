@@ -60,7 +60,7 @@ _ARITY = {
 def struct_schema(schema: T.DataType | str, shape: str, kind: str) -> T.StructType:
     """The declared output schema, which must be a struct (``shape`` is map, group or cogroup)."""
     if isinstance(schema, str):
-        schema = T._parse_datatype_string(schema)
+        schema = T.parse_datatype_string(schema)
     if isinstance(schema, T.StructType):
         return schema
     if not isinstance(schema, T.DataType):

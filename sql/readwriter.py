@@ -41,9 +41,9 @@ def _paths(path: Any) -> list[str]:
 
 def _schema(schema: T.StructType | str) -> T.StructType:
     if isinstance(schema, T.StructType):
-        return T._check_supported(schema)
+        return T.supported_type(schema)
     if isinstance(schema, str):
-        parsed = T._check_supported(T._parse_datatype_string(schema))
+        parsed = T.supported_type(T.parse_datatype_string(schema))
         return parsed if isinstance(parsed, T.StructType) else T.StructType([T.StructField("value", parsed)])
     raise EmberTypeError("NOT_STR_OR_STRUCT", f"Argument `schema` should be a str or StructType, got {type(schema).__name__}.")
 

@@ -344,13 +344,13 @@ class SparkSession:
                         samplingRatio: float | None = None, verifySchema: bool = True) -> DataFrame:
         """A DataFrame from rows (tuples, dicts, Rows, scalars), a pandas DataFrame or an Arrow table."""
         if isinstance(schema, str):
-            schema = T._parse_datatype_string(schema)
+            schema = T.parse_datatype_string(schema)
             if not isinstance(schema, T.StructType):
                 schema = T.StructType([T.StructField("value", schema)])
         if isinstance(schema, T.DataType) and not isinstance(schema, T.StructType):
             schema = T.StructType([T.StructField("value", schema)])
         if isinstance(schema, T.StructType):
-            schema = T._check_supported(schema)
+            schema = T.supported_type(schema)
         table = self._to_table(data, schema)
         fields = from_arrow_schema(table.schema).fields
         metadata = [f.metadata or None for f in schema.fields] if isinstance(schema, T.StructType) else []

@@ -19,7 +19,7 @@ from ember.sql import expressions as E
 from ember.sql import managed_tables
 from ember.sql.column import Column
 from ember.sql.errors import AnalysisException
-from ember.sql.table_writes import _names
+from ember.sql.table_writes import database_and_table
 from ember.sql.warehouse import qualified, schema_not_found, table_already_exists, table_not_found_in
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def target_table(df: DataFrame, table: str) -> tuple[str, str]:
     """``(database, name)`` of the existing table ``table`` names, for a write that v1 tables
     cannot take: the errors Spark gives for a view or a missing table come first."""
     catalog = df.sparkSession.catalog
-    database, name = _names(df, table)
+    database, name = database_and_table(df, table)
     if "." not in table and catalog._is_view(name):
         raise AnalysisException("VIEW_WRITE_NOT_ALLOWED", f"Cannot write into view {table}, please write into a "
                                 "table instead.", "42809")
@@ -112,7 +112,7 @@ class DataFrameWriterV2:
                                         "supported: Ember's warehouse tables are managed Parquet tables.")
         df = self._df
         warehouse = df.sparkSession.catalog.warehouse
-        database, name = _names(df, self._table)
+        database, name = database_and_table(df, self._table)
         if warehouse.table(database, name) is not None:
             raise table_already_exists(qualified(database, name))
         if not warehouse.database_exists(database):
@@ -121,7 +121,7 @@ class DataFrameWriterV2:
         managed_tables.create_table_as(warehouse, info, df)
 
     def replace(self) -> None:
-        database, name = _names(self._df, self._table)
+        database, name = database_and_table(self._df, self._table)
         raise unsupported_operation(database, name, "REPLACE TABLE AS SELECT")
 
     def createOrReplace(self) -> None:

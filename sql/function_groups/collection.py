@@ -7,7 +7,7 @@ import builtins
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, value_expression
 from ember.sql.function_groups.higher_order import array_sort_with
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
@@ -112,24 +112,24 @@ map_entries, map_from_entries = _unary("map_entries"), _unary("map_from_entries"
 
 
 def array_contains(col: Any, value: Any) -> Column:
-    return _call("array_contains", _c(col), _expr(value))
+    return _call("array_contains", _c(col), value_expression(value))
 
 
 def array_join(col: Any, delimiter: str, null_replacement: str | None = None) -> Column:
-    extra = () if null_replacement is None else (_expr(null_replacement),)
-    return _call("array_join", _c(col), _expr(delimiter), *extra)
+    extra = () if null_replacement is None else (value_expression(null_replacement),)
+    return _call("array_join", _c(col), value_expression(delimiter), *extra)
 
 
 def array_position(col: Any, value: Any) -> Column:
-    return _call("array_position", _c(col), _expr(value))
+    return _call("array_position", _c(col), value_expression(value))
 
 
 def array_remove(col: Any, element: Any) -> Column:
-    return _call("array_remove", _c(col), _expr(element))
+    return _call("array_remove", _c(col), value_expression(element))
 
 
 def array_repeat(col: Any, count: Any) -> Column:
-    return _call("array_repeat", _c(col), _expr(count) if isinstance(count, int) else _c(count))
+    return _call("array_repeat", _c(col), value_expression(count) if isinstance(count, int) else _c(count))
 
 
 def _array_pair(name: str) -> Callable[[Any, Any], Column]:
@@ -150,7 +150,7 @@ def arrays_zip(*cols: Any) -> Column:
 
 
 def element_at(col: Any, extraction: Any) -> Column:
-    return _call("element_at", _c(col), _expr(extraction))
+    return _call("element_at", _c(col), value_expression(extraction))
 
 
 def sequence(start: Any, stop: Any, step: Any = None) -> Column:
@@ -159,13 +159,13 @@ def sequence(start: Any, stop: Any, step: Any = None) -> Column:
 
 def slice(x: Any, start: Any, length: Any) -> Column:
     def arg(v: Any) -> E.Expression:
-        return _expr(v) if isinstance(v, int) else _c(v)
+        return value_expression(v) if isinstance(v, int) else _c(v)
 
     return _call("slice", _c(x), arg(start), arg(length))
 
 
 def sort_array(col: Any, asc: bool = True) -> Column:
-    return _call("sort_array", _c(col), _expr(asc))
+    return _call("sort_array", _c(col), value_expression(asc))
 
 
 def array_sort(col: Any, comparator: Any = None) -> Column:
@@ -197,7 +197,7 @@ def named_struct(*cols: Any) -> Column:
 
 
 def get(col: Any, index: Any) -> Column:
-    return _call("get", _c(col), _expr(index) if isinstance(index, int) else _c(index))
+    return _call("get", _c(col), value_expression(index) if isinstance(index, int) else _c(index))
 
 
 def try_element_at(col: Any, extraction: Any) -> Column:
@@ -205,15 +205,15 @@ def try_element_at(col: Any, extraction: Any) -> Column:
 
 
 def array_append(col: Any, value: Any) -> Column:
-    return _call("array_append", _c(col), _expr(value))
+    return _call("array_append", _c(col), value_expression(value))
 
 
 def array_prepend(col: Any, value: Any) -> Column:
-    return _call("array_prepend", _c(col), _expr(value))
+    return _call("array_prepend", _c(col), value_expression(value))
 
 
 def map_contains_key(col: Any, value: Any) -> Column:
-    return _call("map_contains_key", _c(col), _expr(value))
+    return _call("map_contains_key", _c(col), value_expression(value))
 
 
 def map_concat(*cols: Any) -> Column:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, value_expression
 from ember.sql.errors import EmberValueError
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
@@ -71,7 +71,7 @@ def rtrim(col: Any, trim: Any = None) -> Column:
 
 @_sql_name("substring", "substr")
 def substring(str: Any, pos: int, len: int) -> Column:
-    return Column(E.Substring(_c(str), _expr(pos), _expr(len)))
+    return Column(E.Substring(_c(str), value_expression(pos), value_expression(len)))
 
 
 @_sql_name()
@@ -166,23 +166,23 @@ def reverse(col: Any) -> Column:
 
 
 def instr(str: Any, substr: Any) -> Column:
-    return _call("instr", _c(str), _expr(substr))
+    return _call("instr", _c(str), value_expression(substr))
 
 
 def locate(substr: str, str: Any, pos: int = 1) -> Column:
-    return _call("locate", _expr(substr), _c(str), _expr(pos))
+    return _call("locate", value_expression(substr), _c(str), value_expression(pos))
 
 
 def lpad(col: Any, len: Any, pad: Any) -> Column:
-    return _call("lpad", _c(col), _expr(len), _expr(pad))
+    return _call("lpad", _c(col), value_expression(len), value_expression(pad))
 
 
 def rpad(col: Any, len: Any, pad: Any) -> Column:
-    return _call("rpad", _c(col), _expr(len), _expr(pad))
+    return _call("rpad", _c(col), value_expression(len), value_expression(pad))
 
 
 def repeat(col: Any, n: Any) -> Column:
-    return _call("repeat", _c(col), _c(n) if isinstance(n, (str, Column)) else _expr(n))
+    return _call("repeat", _c(col), _c(n) if isinstance(n, (str, Column)) else value_expression(n))
 
 
 def initcap(col: Any) -> Column:
@@ -190,7 +190,7 @@ def initcap(col: Any) -> Column:
 
 
 def translate(srcCol: Any, matching: str, replace: str) -> Column:
-    return _call("translate", _c(srcCol), _expr(matching), _expr(replace))
+    return _call("translate", _c(srcCol), value_expression(matching), value_expression(replace))
 
 
 def replace(src: Any, search: Any, replace: Any = None) -> Column:
@@ -230,19 +230,19 @@ def btrim(str: Any, trim: Any = None) -> Column:
 
 
 def levenshtein(left: Any, right: Any, threshold: int | None = None) -> Column:
-    return _call("levenshtein", _c(left), _c(right), *(() if threshold is None else (_expr(threshold),)))
+    return _call("levenshtein", _c(left), _c(right), *(() if threshold is None else (value_expression(threshold),)))
 
 
 def substring_index(str: Any, delim: str, count: int) -> Column:
-    return _call("substring_index", _c(str), _expr(delim), _expr(count))
+    return _call("substring_index", _c(str), value_expression(delim), value_expression(count))
 
 
 def format_number(col: Any, d: int) -> Column:
-    return _call("format_number", _c(col), _expr(d))
+    return _call("format_number", _c(col), value_expression(d))
 
 
 def format_string(format: str, *cols: Any) -> Column:
-    return _call("format_string", _expr(format), *(_c(c) for c in cols))
+    return _call("format_string", value_expression(format), *(_c(c) for c in cols))
 
 
 def printf(format: Any, *cols: Any) -> Column:
@@ -250,7 +250,7 @@ def printf(format: Any, *cols: Any) -> Column:
 
 
 def regexp_extract_all(str: Any, regexp: Any, idx: Any = None) -> Column:
-    return _call("regexp_extract_all", _c(str), _c(regexp), _expr(1 if idx is None else idx))
+    return _call("regexp_extract_all", _c(str), _c(regexp), value_expression(1 if idx is None else idx))
 
 
 @_sql_name("regexp_extract_all")
@@ -288,11 +288,11 @@ def regexp_count(str: Any, regexp: Any) -> Column:
 
 
 def encode(col: Any, charset: str) -> Column:
-    return _call("encode", _c(col), _expr(charset))
+    return _call("encode", _c(col), value_expression(charset))
 
 
 def decode(col: Any, charset: str) -> Column:
-    return _call("decode", _c(col), _expr(charset))
+    return _call("decode", _c(col), value_expression(charset))
 
 
 def elt(*inputs: Any) -> Column:
@@ -304,24 +304,24 @@ def find_in_set(str: Any, str_array: Any) -> Column:
 
 
 def str_to_map(text: Any, pairDelim: Any = None, keyValueDelim: Any = None) -> Column:
-    return _call("str_to_map", _c(text), _expr(pairDelim) if pairDelim is not None else E.Literal.of(","),
-                 _expr(keyValueDelim) if keyValueDelim is not None else E.Literal.of(":"))
+    return _call("str_to_map", _c(text), value_expression(pairDelim) if pairDelim is not None else E.Literal.of(","),
+                 value_expression(keyValueDelim) if keyValueDelim is not None else E.Literal.of(":"))
 
 
 def regexp_instr(str: Any, regexp: Any, idx: Any = None) -> Column:
-    return _call("regexp_instr", _c(str), _c(regexp), _expr(0 if idx is None else idx))
+    return _call("regexp_instr", _c(str), _c(regexp), value_expression(0 if idx is None else idx))
 
 
 @_sql_name("position")
 def position(substr: Any, str: Any, start: Any = None) -> Column:
     """``locate`` with the start last, named ``position(substr, str, start)``."""
-    return Column(E.FunctionCall("locate", (_c(substr), _c(str), _expr(1) if start is None else _c(start))))
+    return Column(E.FunctionCall("locate", (_c(substr), _c(str), value_expression(1) if start is None else _c(start))))
 
 
 def overlay(src: Any, replace: Any, pos: Any, len: Any = -1) -> Column:
     """``src`` with ``len`` characters from ``pos`` (1-based) replaced by ``replace`` (``len`` -1: its length)."""
-    return _call("overlay", _c(src), _c(replace), _expr(pos) if isinstance(pos, int) else _c(pos),
-                 _expr(len) if isinstance(len, int) else _c(len))
+    return _call("overlay", _c(src), _c(replace), value_expression(pos) if isinstance(pos, int) else _c(pos),
+                 value_expression(len) if isinstance(len, int) else _c(len))
 
 
 # ---------------------------------------------------------------- number formats, bytes and text, similarity
@@ -380,7 +380,7 @@ def randstr(length: Any, seed: Any = None) -> Column:
     partition, but numpy's draws, not Spark's."""
     from ember.sql.expressions.random_values import RandStr
 
-    return Column(RandStr(seed_value(seed), _expr(length), seed is not None))
+    return Column(RandStr(seed_value(seed), value_expression(length), seed is not None))
 
 
 SQL_FUNCTIONS["randstr"] = randstr

@@ -44,11 +44,11 @@ def resolve_python_source(source_class: type, schema: T.StructType | None, optio
     if schema is None:
         declared = source.schema()
         if isinstance(declared, str):
-            declared = T._parse_datatype_string(declared)
+            declared = T.parse_datatype_string(declared)
         if not isinstance(declared, T.StructType):
             raise _type_mismatch("a schema of type 'StructType' or a DDL string", f"'{type(declared).__name__}'")
         schema = declared
-    schema = T._check_supported(schema)
+    schema = T.supported_type(schema)
     reader = source.reader(schema)
     if not isinstance(reader, DataSourceReader):
         raise _type_mismatch("an instance of DataSourceReader", f"'{type(reader).__name__}'")

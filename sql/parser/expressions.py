@@ -160,13 +160,13 @@ def _ts_or_ds_add(node: exp.TsOrDsAdd) -> E.Expression:
 
 
 def _cast(node: exp.Cast) -> E.Expression:
-    return E.Cast(_convert(node.this), T._check_supported(T._parse_datatype_string(node.to.sql(dialect="spark"))))
+    return E.Cast(_convert(node.this), T.supported_type(T.parse_datatype_string(node.to.sql(dialect="spark"))))
 
 
 def _typed_literal(node: exp.Cast) -> E.Expression:
     """``DATE '1998-12-01'`` and ``TIMESTAMP '...'`` (sqlglot's ``Cast``; ``CAST(...)`` in Spark SQL
     parses as ``TryCast``) are literals, checked as they are parsed."""
-    to = T._check_supported(T._parse_datatype_string(node.to.sql(dialect="spark")))
+    to = T.supported_type(T.parse_datatype_string(node.to.sql(dialect="spark")))
     if not (isinstance(node.this, exp.Literal) and node.this.is_string and isinstance(to, (T.DateType, T.TimestampType))):
         return _cast(node)
     text = node.this.this.strip()

@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 
-def _list(items: Any) -> str:
+def list_string(items: Any) -> str:
     return "[" + ", ".join(str(i) for i in items) + "]"
 
 
@@ -96,7 +96,7 @@ class LocalScanExec(PhysicalPlan):
     num_partitions: int | None = None
 
     def node_string(self) -> str:
-        return f"LocalTableScan {_list(self.output)}"
+        return f"LocalTableScan {list_string(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +117,9 @@ class FileScanExec(PhysicalPlan):
                         if a.name.lower() not in partitions)
         location = ", ".join(f"file:{p}" for p in src.paths[:2]) + (", ..." if len(src.paths) > 2 else "")
         text = (f"FileScan {src.format} [{','.join(str(a) for a in self.output)}] Batched: true, "
-                f"DataFilters: {_list(self.data_filters)}, Format: {src.format.title()}, "
+                f"DataFilters: {list_string(self.data_filters)}, Format: {src.format.title()}, "
                 f"Location: InMemoryFileIndex({len(src.paths)} paths)[{location}], "
-                f"PartitionFilters: {_list(self.partition_filters)}, "
+                f"PartitionFilters: {list_string(self.partition_filters)}, "
                 f"PushedFilters: [{', '.join(describe(f) for f in self.data_filters)}], "
                 f"ReadSchema: struct<{read}>, Files: {plan.files_kept}/{plan.files_total}, Splits: {len(plan.splits)}")
         if plan.row_groups_total:
@@ -144,7 +144,7 @@ class InMemoryScanExec(PhysicalPlan):
     slot: CacheSlot = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"InMemoryTableScan {_list(self.output)}"
+        return f"InMemoryTableScan {list_string(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +153,7 @@ class ProjectExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"Project {_list(self.project_list)}"
+        return f"Project {list_string(self.project_list)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +180,8 @@ class HashAggregateExec(PhysicalPlan):
 
     def node_string(self) -> str:
         prefix = "partial_" if self.mode == "partial" else ""
-        keys = _list(self.output[: self.num_keys])
-        return f"HashAggregate(keys={keys}, functions={_list(prefix + str(f) for f in self.functions)})"
+        keys = list_string(self.output[: self.num_keys])
+        return f"HashAggregate(keys={keys}, functions={list_string(prefix + str(f) for f in self.functions)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +212,7 @@ class JoinExec(PhysicalPlan):
     residual: E.Expression | None = None
 
     def _describe(self) -> str:
-        text = f"{_list(self.left_keys)}, {_list(self.right_keys)}, {self.join_type.title().replace('_', '')}"
+        text = f"{list_string(self.left_keys)}, {list_string(self.right_keys)}, {self.join_type.title().replace('_', '')}"
         return text + (f", {self.residual}" if self.residual is not None else "")
 
 
@@ -250,7 +250,7 @@ class SortExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"Sort {_list(self.orders)}"
+        return f"Sort {list_string(self.orders)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +271,7 @@ class ExpandExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"Expand [{', '.join(_list(p) for p in self.projections)}], {_list(self.output)}"
+        return f"Expand [{', '.join(list_string(p) for p in self.projections)}], {list_string(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,9 +88,9 @@ def _show_functions(spark: SparkSession, cursor: Cursor) -> DataFrame:
     pattern = _pattern(cursor)
     names = [] if scope == "USER" else sorted(SQL_FUNCTIONS)
     if pattern is not None:
-        from ember.sql.catalog import _matches
+        from ember.sql.catalog import matches_like_pattern
 
-        names = [n for n in names if _matches(n, pattern)]
+        names = [n for n in names if matches_like_pattern(n, pattern)]
     return rows_result(spark, strings(("function", False)), [(n,) for n in names])
 
 

@@ -57,7 +57,7 @@ def drop_database(spark: SparkSession, cursor: Cursor) -> DataFrame:
 
 
 def _columns(text: str) -> T.StructType:
-    schema = T._parse_datatype_string(text)
+    schema = T.parse_datatype_string(text)
     return schema if isinstance(schema, T.StructType) else T.StructType([T.StructField("value", schema)])
 
 
