@@ -330,8 +330,10 @@ class Catalog:
     # ------------------------------------------------------------------ functions
     def _udfs(self) -> dict[str, Any]:
         """The session's registered UDFs by lower-cased name (none for a catalog without a session)."""
+        from ember.sql.udf import registered_functions
+
         session = getattr(self, "_session", None)
-        return {} if session is None else dict(session.udf._functions)
+        return {} if session is None else registered_functions(session.udf)
 
     def _function(self, name: str) -> Function | None:
         from ember.sql.functions import SQL_FUNCTIONS
@@ -381,3 +383,8 @@ class Catalog:
 def matches_like_pattern(name: str, pattern: str) -> bool:
     """Spark's ``SHOW ... LIKE`` pattern: ``*`` any characters, ``|`` alternatives, case-insensitive."""
     return any(fnmatch.fnmatchcase(name.lower(), p.strip().lower()) for p in pattern.split("|"))
+
+
+def global_views_of(catalog: Catalog) -> _Views:
+    """The application's global temporary views, as ``catalog`` sees them."""
+    return catalog._global_views

@@ -239,12 +239,12 @@ class Column:
     def isin(self, *cols: Any) -> Column:
         """Whether the value is one of ``cols``, or one of a DataFrame's rows (an IN subquery; a
         ``struct(a, b)`` value matches a two-column DataFrame)."""
-        from ember.sql.dataframe import DataFrame
+        from ember.sql.dataframe import DataFrame, plan_of
         from ember.sql.expressions import CreateStruct, InSubquery
 
         if len(cols) == 1 and isinstance(cols[0], DataFrame):
             values = self._expr.items if isinstance(self._expr, CreateStruct) else (self._expr,)
-            return Column(InSubquery(cols[0]._plan, values=tuple(values)))
+            return Column(InSubquery(plan_of(cols[0]), values=tuple(values)))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
         return Column(In(self._expr, tuple(value_expression(c) for c in cols)))
@@ -340,15 +340,20 @@ class Column:
     def over(self, window: Any) -> Column:
         """This function evaluated over ``window`` (a ``WindowSpec``), e.g. ``F.rank().over(w)``."""
         from ember.sql.expressions.windows import WindowExpression
-        from ember.sql.window import WindowSpec
+        from ember.sql.window import WindowSpec, spec_of
 
         if not isinstance(window, WindowSpec):
             raise EmberTypeError("NOT_WINDOWSPEC", f"Argument `window` should be a WindowSpec, got "
                                  f"{type(window).__name__}.")
-        return Column(WindowExpression(self._expr, window._spec))
+        return Column(WindowExpression(self._expr, spec_of(window)))
 
     def __repr__(self) -> str:
         return f"Column<'{self._expr.sql()}'>"
 
     def __iter__(self):
         raise EmberTypeError("NOT_ITERABLE", "Column is not iterable")
+
+
+def expression_of(column: Column) -> Expression:
+    """The expression ``column`` wraps (kept off ``Column``'s namespace, which is PySpark's)."""
+    return column._expr

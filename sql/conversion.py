@@ -10,13 +10,13 @@ import pyarrow as pa
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_schema, to_arrow_type
 from ember.sql.errors import EmberTypeError, EmberValueError, IllegalArgumentException
-from ember.sql.row import Row
+from ember.sql.row import Row, has_field_names, row_from_fields
 
 __all__ = ["rows_to_table", "table_to_rows", "infer_schema"]
 
 
 def _names_and_values(row: Any, width: int | None) -> tuple[list[str] | None, list[Any]]:
-    if isinstance(row, Row) and row._has_fields():
+    if isinstance(row, Row) and has_field_names(row):
         return list(row.__fields__), list(row)
     if isinstance(row, dict):
         keys = sorted(row)
@@ -110,7 +110,7 @@ def rows_to_table(data: list[Any], schema: T.StructType, inferred: bool = False)
     for row in data:
         if isinstance(row, dict):
             values = [row.get(f.name) for f in schema.fields]
-        elif isinstance(row, Row) and row._has_fields() and set(row.__fields__) >= set(schema.names):
+        elif isinstance(row, Row) and has_field_names(row) and set(row.__fields__) >= set(schema.names):
             values = [row[f.name] for f in schema.fields]
         elif inferred and not isinstance(row, (tuple, list)) and hasattr(row, "__dict__"):
             values = [getattr(row, f.name, None) for f in schema.fields]
@@ -178,7 +178,7 @@ def from_arrow_value(value: Any, dt: T.DataType) -> Any:
     if value is None:
         return None
     if isinstance(dt, T.StructType):
-        return Row._from_fields(dt.names, [from_arrow_value(value[f.name], f.dataType) for f in dt.fields])
+        return row_from_fields(dt.names, [from_arrow_value(value[f.name], f.dataType) for f in dt.fields])
     if isinstance(dt, T.ArrayType):
         return [from_arrow_value(v, dt.elementType) for v in value]
     if isinstance(dt, T.MapType):
@@ -195,4 +195,4 @@ def table_to_rows(table: pa.Table, schema: T.StructType) -> list[Row]:
             values = [from_arrow_value(v, field.dataType) for v in values]
         columns.append(values)
     names = schema.names
-    return [Row._from_fields(names, values) for values in zip(*columns)] if columns else []
+    return [row_from_fields(names, values) for values in zip(*columns)] if columns else []

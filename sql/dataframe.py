@@ -18,7 +18,7 @@ from ember.sql import dataframe_stat, sampling
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
-from ember.sql.column import Column, to_expression, value_expression
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.conversion import table_to_rows
 from ember.sql.dataframe_stat import DataFrameStatFunctions
 from ember.sql.display import html_table, schema_tree_string, show_string
@@ -38,6 +38,7 @@ from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
 from ember.sql.sql_config import EAGER_EVAL_ENABLED, EAGER_EVAL_MAX_NUM_ROWS, EAGER_EVAL_TRUNCATE
 from ember.sql.stat_summary import describe, summary
+from ember.sql.catalog import global_views_of
 
 if TYPE_CHECKING:
     import pandas
@@ -222,7 +223,8 @@ class DataFrame:
         return self._with(L.Project(items, self._plan))
 
     def drop(self, *cols: Any) -> DataFrame:
-        ids = {_c.expr_id for c in cols if isinstance(c, Column) and isinstance(_c := c._expr, E.AttributeReference)}
+        ids = {_c.expr_id for c in cols
+               if isinstance(c, Column) and isinstance(_c := expression_of(c), E.AttributeReference)}
         names = {c.lower() for c in cols if isinstance(c, str)}
         items = tuple(a for a in self._plan.output if a.name.lower() not in names and a.expr_id not in ids)
         return self._with(L.Project(items, self._plan))
@@ -276,7 +278,7 @@ class DataFrame:
         """This DataFrame's rows; its first action also computes the aggregate ``exprs`` in the same
         tasks, for ``observation.get`` (an ``Observation``), or under a name (a ``str``; Ember has
         no query listeners to hand named metrics to, so only the ``Observation`` form shows them)."""
-        from ember.sql.observation import Observation
+        from ember.sql.observation import Observation, claim, mark_attached
         from ember.sql.plan.observed import collect_metrics
 
         if not exprs:
@@ -285,7 +287,7 @@ class DataFrame:
             raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `exprs` should be list[Column], got "
                                    f"{type(exprs).__name__}.")
         if isinstance(observation, Observation):
-            name, target = observation._claim(), observation
+            name, target = claim(observation), observation
         elif isinstance(observation, str):
             name, target = observation, None
         else:
@@ -294,7 +296,7 @@ class DataFrame:
         with analysed_by(self.sparkSession):
             observed = self._with(collect_metrics(name, [value_expression(c) for c in exprs], self._plan, target))
         if target is not None:
-            target._attached = True
+            mark_attached(target)
         return observed
 
     def agg(self, *exprs: Any) -> DataFrame:
@@ -316,7 +318,7 @@ class DataFrame:
         if isinstance(on, (list, tuple)):
             on = E.conjoin([value_expression(o) for o in on])
         elif isinstance(on, Column):
-            on = on._expr
+            on = expression_of(on)
         if on is None and join_type == "inner":
             join_type = "cross"
         return self._with(L.Join(self._plan, other._plan, join_type, on, None, hint))
@@ -670,10 +672,10 @@ class DataFrame:
 
     def createGlobalTempView(self, name: str) -> None:
         """A view every session of this application sees, as ``global_temp.<name>``."""
-        self.sparkSession.catalog._global_views.register(name, self._plan, replace=False)
+        global_views_of(self.sparkSession.catalog).register(name, self._plan, replace=False)
 
     def createOrReplaceGlobalTempView(self, name: str) -> None:
-        self.sparkSession.catalog._global_views.register(name, self._plan, replace=True)
+        global_views_of(self.sparkSession.catalog).register(name, self._plan, replace=True)
 
     def registerTempTable(self, name: str) -> None:
         """The old name of ``createOrReplaceTempView``."""
@@ -886,3 +888,26 @@ class DataFrame:
 
     def __repr__(self) -> str:
         return "DataFrame[" + ", ".join(f"{n}: {t}" for n, t in self.dtypes) + "]"
+
+
+# Accessors for other modules: DataFrame's attribute namespace is PySpark's (and unknown names are columns).
+def plan_of(df: DataFrame) -> L.LogicalPlan:
+    """The logical plan ``df`` stands for."""
+    return df._plan
+
+
+def derive(df: DataFrame, plan: L.LogicalPlan) -> DataFrame:
+    """A DataFrame of ``df``'s session over ``plan``, analysed."""
+    return df._with(plan)
+
+
+def query_execution_of(df: DataFrame) -> QueryExecution:
+    """The analysed, optimised and physical stages of ``df``'s plan."""
+    return df._qe
+
+
+def broadcast_marked(df: DataFrame) -> DataFrame:
+    """``df`` marked so that a join with it as a side broadcasts it (the ``broadcast`` hint)."""
+    marked = DataFrame(df.sparkSession, df._plan)
+    marked._broadcast = True
+    return marked

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ember.sql.dataframe import DataFrame
+from ember.sql.dataframe import DataFrame, plan_of
 import dataclasses
 import os
 import warnings
 
 from ember.sql import types as T
-from ember.sql.catalog import (GLOBAL_TEMP_DATABASE, Catalog, Column, Database, Table, TablePartition, matches_like_pattern,
-                               table_not_found)
+from ember.sql.catalog import (GLOBAL_TEMP_DATABASE, Catalog, Column, Database, Table, TablePartition,
+                               matches_like_pattern, table_not_found)
 from ember.errors import PySparkTypeError
 from ember.sql.errors import AnalysisException
 from ember.sql.managed_tables import create_empty_table, drop_table_files, new_table, remove_files, scan_table
@@ -104,7 +104,7 @@ class SessionCatalog(Catalog):
         if info is not None:
             return self._cached_scan(info)
         if database is not None and database.lower() in FILE_FORMATS and not self.warehouse.database_exists(database):
-            return self._session.read.format(database.lower()).load(name)._plan
+            return plan_of(self._session.read.format(database.lower()).load(name))
         raise table_not_found(name if database is None else f"{database}.{name}")
 
     # ------------------------------------------------------------------ PySpark's Catalog
@@ -399,3 +399,8 @@ def _in_memory(plan: L.LogicalPlan) -> L.InMemoryRelation:
 def _unpersist(relation: L.InMemoryRelation) -> None:
     if relation.slot.rdd is not None:
         relation.slot.rdd.unpersist()
+
+
+def is_view(catalog: SessionCatalog, name: str, database: str | None = None) -> bool:
+    """Whether ``name`` is a temporary (or, in ``global_temp``, global) view of ``catalog``."""
+    return catalog._is_view(name, database)

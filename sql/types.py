@@ -713,7 +713,7 @@ def _struct_items(row: Any, names: list[str] | None = None) -> list[tuple[str, A
 
     if isinstance(row, dict):
         return sorted(row.items())
-    if isinstance(row, Row) and row._has_fields():
+    if isinstance(row, Row) and has_field_names(row):
         return list(zip(row.__fields__, row))
     if isinstance(row, tuple) and hasattr(row, "_fields"):
         return list(zip(row._fields, row))
@@ -774,4 +774,4 @@ def _type_error(error_class: str, message: str) -> Exception:
     return EmberTypeError(error_class, message)
 
 
-from ember.sql.row import Row  # noqa: E402  (PySpark exports Row from types too; row.py imports no types)
+from ember.sql.row import Row, has_field_names

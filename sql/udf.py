@@ -242,3 +242,8 @@ def registered_function(name: str) -> Callable[..., Column] | None:
     session = analysing_session()
     registry = getattr(session, "_udf_registration", None) if session is not None else None
     return registry.lookup(name) if registry is not None else None
+
+
+def registered_functions(registration: UDFRegistration) -> dict[str, UserDefinedFunction]:
+    """The UDFs registered through ``registration`` (``spark.udf``), by lower-case name."""
+    return dict(registration._functions)

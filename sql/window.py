@@ -119,3 +119,8 @@ class Window:
     @staticmethod
     def rangeBetween(start: int, end: int) -> WindowSpec:
         return WindowSpec().rangeBetween(start, end)
+
+
+def spec_of(window: WindowSpec) -> WindowSpecDefinition:
+    """The partitioning, ordering and frame ``window`` holds, as an expression-tree node."""
+    return window._spec

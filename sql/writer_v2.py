@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 from ember.errors import PySparkTypeError, UnsupportedOperationException
 from ember.sql import expressions as E
 from ember.sql import managed_tables
-from ember.sql.column import Column
+from ember.sql.column import Column, expression_of
 from ember.sql.errors import AnalysisException
 from ember.sql.table_writes import database_and_table
 from ember.sql.warehouse import qualified, schema_not_found, table_already_exists, table_not_found_in
+from ember.sql.session_catalog import is_view
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -33,7 +34,7 @@ def target_table(df: DataFrame, table: str) -> tuple[str, str]:
     cannot take: the errors Spark gives for a view or a missing table come first."""
     catalog = df.sparkSession.catalog
     database, name = database_and_table(df, table)
-    if "." not in table and catalog._is_view(name):
+    if "." not in table and is_view(catalog, name):
         raise AnalysisException("VIEW_WRITE_NOT_ALLOWED", f"Cannot write into view {table}, please write into a "
                                 "table instead.", "42809")
     if catalog.warehouse.table(database, name) is None:
@@ -56,7 +57,7 @@ def _partition_column(col: Any) -> str:
                                f"{type(col).__name__}.")
     if isinstance(col, str):
         return col
-    expr = col._expr
+    expr = expression_of(col)
     if not isinstance(expr, E.UnresolvedAttribute):
         raise AnalysisException("_LEGACY_ERROR_TEMP_1316", f"Invalid partition transformation: {expr.sql()}.")
     return expr.name

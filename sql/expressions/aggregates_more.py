@@ -25,7 +25,9 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.aggregates import AggregateFunction, AggSpec, DistinctValueCount, First, cast_array, numeric_input
+from ember.sql.expressions.aggregates import (
+    AggregateFunction, AggSpec, DistinctValueCount, First, cast_array, numeric_input,
+)
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric
 from ember.sql.expressions.function_call import ANY, FunctionCall, FunctionSpec, register

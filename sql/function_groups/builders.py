@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, to_expression, value_expression
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.errors import EmberValueError
 
 Builder = Callable[..., Column]
@@ -25,9 +25,9 @@ def value_arg(value: Any) -> E.Expression:
 def literal_value(value: Any, what: str) -> Any:
     """The Python value of a literal argument given as a value or ``lit(...)``."""
     if isinstance(value, Column):
-        if not isinstance(value._expr, E.Literal):
+        if not isinstance(expression_of(value), E.Literal):
             raise EmberValueError("NOT_LITERAL", f"{what} must be a literal value, got {value!r}.")
-        return value._expr.value
+        return expression_of(value).value
     return value
 
 

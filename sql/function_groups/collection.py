@@ -7,7 +7,7 @@ import builtins
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, value_expression
+from ember.sql.column import Column, expression_of, value_expression
 from ember.sql.function_groups.higher_order import array_sort_with
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
@@ -90,17 +90,17 @@ for _alias, _name in {"array_to_string": "array_join", "generate_series": "seque
 @_sql_name("array_sort")
 def _array_sort_sql(array: Column, *flags: Column) -> Column:
     """sqlglot's one node for ``sort_array(a[, asc])`` (NULLs first) and ``array_sort(a)`` (NULLs last)."""
-    if len(flags) == 1 and isinstance(flags[0]._expr, E.LambdaFunction):
+    if len(flags) == 1 and isinstance(expression_of(flags[0]), E.LambdaFunction):
         return array_sort_with(array, flags[0])
     *asc, nulls_first = flags
     if asc or _lit_value(nulls_first, "nulls_first"):
-        return _call("sort_array", array._expr, *([a._expr for a in asc] or [E.Literal.of(True)]))
-    return _call("array_sort", array._expr)
+        return _call("sort_array", expression_of(array), *([expression_of(a) for a in asc] or [E.Literal.of(True)]))
+    return _call("array_sort", expression_of(array))
 
 
 @_sql_name("array_slice")
 def _array_slice_sql(array: Column, start: Column, length: Column, *flags: Column) -> Column:
-    return _call("slice", array._expr, start._expr, length._expr)
+    return _call("slice", expression_of(array), expression_of(start), expression_of(length))
 
 
 array_distinct, array_max, array_min = (_unary(n) for n in ("array_distinct", "array_max", "array_min"))
@@ -185,7 +185,7 @@ def create_map(*cols: Any) -> Column:
 @_sql_name("var_map")
 def _var_map_sql(keys: Column, values: Column) -> Column:
     """sqlglot's ``map(k1, v1, ...)``: the keys and the values as two arrays."""
-    pairs = [e for kv in zip(keys._expr.items, values._expr.items) for e in kv]
+    pairs = [e for kv in zip(expression_of(keys).items, expression_of(values).items) for e in kv]
     return _call("map", *pairs)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, to_expression, value_expression
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.errors import EmberValueError
 from ember.sql.expressions.datetime_more import DEFAULT_FORMAT
 from ember.sql.expressions.time_window import parse_duration
@@ -304,8 +304,8 @@ def to_timestamp_ntz(timestamp: Any, format: Any = None) -> Column:
 
 
 def _duration(value: Any, what: str) -> int:
-    if isinstance(value, Column) and isinstance(value._expr, E.Literal):
-        value = value._expr.value
+    if isinstance(value, Column) and isinstance(expression_of(value), E.Literal):
+        value = expression_of(value).value
     if not isinstance(value, str):
         raise EmberValueError("NOT_STR", f"Argument `{what}` should be a str, got {type(value).__name__}.")
     return parse_duration(value, what)
@@ -323,26 +323,29 @@ def window(timeColumn: Any, windowDuration: str, slideDuration: str | None = Non
 
 def _sql_unix_timestamp(name: str) -> Callable[..., Column]:
     def build(time: Column | None = None, format: Column | None = None) -> Column:
-        value = E.CurrentTimestamp() if time is None else time._expr
-        return _call(name, value, format._expr if format is not None else E.Literal.of(DEFAULT_FORMAT))
+        value = E.CurrentTimestamp() if time is None else expression_of(time)
+        return _call(name, value, expression_of(format) if format is not None else E.Literal.of(DEFAULT_FORMAT))
 
     return build
 
 
 def _sql_call(name: str) -> Callable[..., Column]:
     def build(*cols: Column) -> Column:
-        return _call(name, *(c._expr for c in cols))
+        return _call(name, *(expression_of(c) for c in cols))
 
     build.__name__ = name
     return build
 
 
 def _sql_months_between(date1: Column, date2: Column, round_off: Column | None = None) -> Column:
-    return _call("months_between", date1._expr, date2._expr, round_off._expr if round_off is not None else E.Literal.of(True))
+    dates = (expression_of(date1), expression_of(date2))
+    return _call("months_between", *dates, expression_of(round_off) if round_off is not None else E.Literal.of(True))
 
 
 def _sql_from_unixtime(time: Column, format: Column | None = None) -> Column:
-    return _call("from_unixtime", time._expr, format._expr if format is not None else E.Literal.of(DEFAULT_FORMAT))
+    seconds = expression_of(time)
+    pattern = expression_of(format) if format is not None else E.Literal.of(DEFAULT_FORMAT)
+    return _call("from_unixtime", seconds, pattern)
 
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
@@ -377,7 +380,7 @@ def current_timezone() -> Column:
 
 def convert_timezone(sourceTz: Any, targetTz: Any, sourceTs: Any) -> Column:
     """The wall time ``sourceTs`` shows in ``sourceTz`` (default: the session's zone), as shown in ``targetTz``."""
-    source = current_timezone()._expr if sourceTz is None else _value(sourceTz)
+    source = expression_of(current_timezone()) if sourceTz is None else _value(sourceTz)
     return _call("convert_timezone", source, _value(targetTz), to_expression(sourceTs))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, to_expression, value_expression
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.errors import EmberTypeError
 
 __all__ = ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zip_with", "map_filter",
@@ -18,8 +18,8 @@ __all__ = ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zi
 
 
 def _lambda(f: Any, name: str) -> E.LambdaFunction:
-    if isinstance(f, Column) and isinstance(f._expr, E.LambdaFunction):
-        return f._expr
+    if isinstance(f, Column) and isinstance(expression_of(f), E.LambdaFunction):
+        return expression_of(f)
     if not callable(f):
         raise EmberTypeError("NOT_CALLABLE", f"Argument `{name}` should be a callable, got {type(f).__name__}.")
     return E.lambda_from_callable(f, Column, lambda result: value_expression(result))

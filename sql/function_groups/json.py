@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 from ember.sql import expressions as E
 from ember.sql import types as T
-from ember.sql.column import Column, to_expression, value_expression
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.errors import AnalysisException, EmberValueError
 
 __all__ = ["from_json", "to_json", "get_json_object", "json_tuple", "schema_of_json", "json_array_length",
@@ -16,17 +16,17 @@ __all__ = ["from_json", "to_json", "get_json_object", "json_tuple", "schema_of_j
 
 def _literal(value: Any, what: str) -> Any:
     if isinstance(value, Column):
-        if not isinstance(value._expr, E.Literal):
+        if not isinstance(expression_of(value), E.Literal):
             raise AnalysisException(
                 "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT",
-                f"{what} must be a constant, but got \"{value._expr.sql()}\".", "42K09")
-        return value._expr.value
+                f"{what} must be a constant, but got \"{expression_of(value).sql()}\".", "42K09")
+        return expression_of(value).value
     return value
 
 
 def _options(options: Any, function: str, allowed: tuple[str, ...]) -> dict[str, str]:
     if isinstance(options, Column):
-        expression = options._expr
+        expression = expression_of(options)
         if not (isinstance(expression, E.FunctionCall) and expression.name == "map"
                 and all(isinstance(a, E.Literal) for a in expression.args)):
             raise AnalysisException("INVALID_OPTIONS.NON_MAP_FUNCTION",
@@ -94,7 +94,7 @@ def json_object_keys(col: Any) -> Column:
 
 
 def _sql_json_tuple(col: Column, *fields: Column) -> Column:
-    return Column(E.JsonTuple(col._expr, tuple(f._expr for f in fields)))
+    return Column(E.JsonTuple(expression_of(col), tuple(expression_of(f) for f in fields)))
 
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {

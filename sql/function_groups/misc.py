@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, to_expression, value_expression
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.expressions.misc_functions import current_user_name
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ def mask(col: Any, upperChar: Any = None, lowerChar: Any = None, digitChar: Any 
 def parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
     """A part of a URL: HOST, PATH, QUERY (or one query parameter ``key``), REF, PROTOCOL, FILE,
     AUTHORITY or USERINFO."""
-    return _call("parse_url", to_expression(url), to_expression(partToExtract), *(() if key is None else (to_expression(key),)))
+    args = [to_expression(url), to_expression(partToExtract)] + ([] if key is None else [to_expression(key)])
+    return _call("parse_url", *args)
 
 
 def try_parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
@@ -92,7 +93,7 @@ def stack(*cols: Any) -> Column:
     """``stack(n, v1, v2, ...)``: the values as ``n`` rows of columns ``col0``, ``col1``, …"""
     from ember.sql.errors import EmberValueError
 
-    first = cols[0]._expr if cols and isinstance(cols[0], Column) else E.Literal.of(cols[0] if cols else None)
+    first = expression_of(cols[0]) if cols and isinstance(cols[0], Column) else E.Literal.of(cols[0] if cols else None)
     if not isinstance(first, E.Literal) or not isinstance(first.value, int):
         raise EmberValueError("NOT_INT", "The first argument of stack, the number of rows, must be an int literal.")
     return Column(E.Stack(first.value, tuple(value_expression(c) for c in cols[1:])))
@@ -100,9 +101,10 @@ def stack(*cols: Any) -> Column:
 
 def broadcast(df: DataFrame) -> DataFrame:
     """``df`` marked to be broadcast when it is joined, whatever its estimated size."""
+    from ember.sql.dataframe import derive, plan_of
     from ember.sql.plan import logical as L
 
-    return df._with(L.ResolvedHint(df._plan, "broadcast"))
+    return derive(df, L.ResolvedHint(plan_of(df), "broadcast"))
 
 
 def _input_file(what: str) -> Column:

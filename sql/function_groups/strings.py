@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, value_expression
+from ember.sql.column import Column, expression_of, value_expression
 from ember.sql.errors import EmberValueError
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
@@ -147,16 +147,16 @@ SQL_FUNCTIONS["endswith"] = SQL_FUNCTIONS["ends_with"] = endswith
 def _str_position_sql(string: Column, substr: Column, pos: Column | None = None) -> Column:
     """sqlglot's one node for ``instr(str, substr)`` and ``locate(substr, str[, pos])``."""
     if pos is None:
-        return _call("instr", string._expr, substr._expr)
-    return _call("locate", substr._expr, string._expr, pos._expr)
+        return _call("instr", expression_of(string), expression_of(substr))
+    return _call("locate", expression_of(substr), expression_of(string), expression_of(pos))
 
 
 @_sql_name("pad")
 def _pad_sql(string: Column, length: Column, *rest: Column) -> Column:
     """sqlglot's one node for ``lpad``/``rpad``: the last argument says which."""
     *fill, is_left = rest
-    return _call("lpad" if _lit_value(is_left, "side") else "rpad", string._expr, length._expr,
-                 *(f._expr for f in fill))
+    return _call("lpad" if _lit_value(is_left, "side") else "rpad", expression_of(string), expression_of(length),
+                 *(expression_of(f) for f in fill))
 
 
 @_sql_name("reverse")

@@ -35,7 +35,8 @@ class RowGroupSplit:
     row_groups: tuple[int, ...]
 
 
-def merge_conflict_error(column: str, first: str, first_type: T.DataType, other: str, other_type: T.DataType) -> AnalysisException:
+def merge_conflict_error(column: str, first: str, first_type: T.DataType, other: str,
+                         other_type: T.DataType) -> AnalysisException:
     return AnalysisException(
         "CANNOT_MERGE_SCHEMAS",
         f"Failed merging schemas: column `{column}` is {first_type.simpleString().upper()} in file:{first} "

@@ -18,7 +18,7 @@ from ember.errors import PySparkRuntimeError
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_schema
 from ember.sql.io.options import Options
-from ember.sql.row import Row
+from ember.sql.row import Row, has_field_names
 
 __all__ = ["resolve_python_source", "read_partition"]
 
@@ -72,7 +72,7 @@ def _values(row: Any, names: list[str], name: str) -> list[Any]:
                                   "`pyspark.sql.types.Row`, `pyarrow.RecordBatch`.")
     if len(row) != len(names):
         raise _schema_mismatch(len(names), len(row))
-    if isinstance(row, Row) and row._has_fields():
+    if isinstance(row, Row) and has_field_names(row):
         if set(row.__fields__) != set(names):
             raise _schema_mismatch(names, list(row.__fields__))
         return [row[n] for n in names]

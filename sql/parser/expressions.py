@@ -285,7 +285,7 @@ def _function(node: exp.Func) -> E.Expression:
                 item = item.this  # sqlglot wraps year(d), datediff(a, b), ... arguments in to_date
             if isinstance(item, exp.Expression):  # not sqlglot's flags such as Concat(safe=True)
                 args.append(_convert(item))
-    return fn(*[Column(a) for a in args])._expr
+    return expression_of(fn(*[Column(a) for a in args]))
 
 
 def _unbound_marker(node: exp.Placeholder) -> E.Expression:
@@ -355,6 +355,7 @@ from ember.sql.parser.function_nodes import function_builders  # noqa: E402  (ne
 
 from ember.sql.parser.datetime_nodes import datetime_builders  # noqa: E402
 from ember.sql.parser.lambdas import lambda_builders  # noqa: E402
+from ember.sql.column import expression_of
 
 _BUILDERS.update(function_builders(_convert))
 _BUILDERS.update(lambda_builders(_convert, _column))

@@ -49,7 +49,7 @@ from ember.memory import TaskMemory
 from ember.sql import expressions as E
 from ember.sql.errors import ArithmeticException
 from ember.sql.physical.batches import to_table
-from ember.sql.physical.plan import PhysicalPlan, list_string
+from ember.sql.physical.plan import PhysicalPlan, bracketed
 from ember.sql.physical.sort import sort_table
 from ember.sql.physical.window_buffer import WindowBuffer
 from ember.task_context import TaskContext
@@ -74,8 +74,8 @@ class WindowExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return (f"Window {list_string(self.window_expressions)}, {list_string(self.partition_spec)}, "
-                f"{list_string(self.order_spec)}")
+        return (f"Window {bracketed(self.window_expressions)}, {bracketed(self.partition_spec)}, "
+                f"{bracketed(self.order_spec)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,8 @@ from ember.sql.explain import explain_string
 from ember.sql.statements.lexer import Cursor
 from ember.sql.statements.results import rows_result, strings
 from ember.sql.warehouse import CATALOG_NAME, TableInfo
+from ember.sql.session import query_dataframe
+from ember.sql.dataframe import query_execution_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -166,5 +168,5 @@ _EXPLAIN_MODES = {"EXTENDED": "extended", "FORMATTED": "formatted", "CODEGEN": "
 def explain(spark: SparkSession, cursor: Cursor) -> DataFrame:
     """After ``EXPLAIN``: ``[EXTENDED|FORMATTED|CODEGEN|COST] query``."""
     mode = _EXPLAIN_MODES.get(cursor.accept_any(*_EXPLAIN_MODES) or "", "simple")
-    df = spark._query(cursor.rest())
-    return rows_result(spark, strings(("plan", True)), [(explain_string(df._qe, mode),)])
+    df = query_dataframe(spark, cursor.rest())
+    return rows_result(spark, strings(("plan", True)), [(explain_string(query_execution_of(df), mode),)])
