@@ -45,11 +45,15 @@ def to_arrow_type(dt: T.DataType) -> pa.DataType:
     if isinstance(dt, T.YearMonthIntervalType):
         return pa.int32()  # a count of months, as Spark stores it
     if isinstance(dt, T.ArrayType):
-        return pa.list_(pa.field("element", to_arrow_type(dt.elementType), dt.containsNull))
+        element = to_arrow_type(dt.elementType)  # Arrow's null type is always nullable (``array()``)
+        return pa.list_(pa.field("element", element, dt.containsNull or element == pa.null()))
     if isinstance(dt, T.MapType):
-        return pa.map_(to_arrow_type(dt.keyType), to_arrow_type(dt.valueType))
+        # Arrow map keys cannot be of the null type: an always-empty ``map()`` (map<void,void>) is stored with string keys
+        key = pa.string() if isinstance(dt.keyType, T.NullType) else to_arrow_type(dt.keyType)
+        return pa.map_(key, to_arrow_type(dt.valueType))
     if isinstance(dt, T.StructType):
-        return pa.struct([pa.field(f.name, to_arrow_type(f.dataType), f.nullable) for f in dt.fields])
+        return pa.struct([pa.field(f.name, t, f.nullable or t == pa.null())
+                          for f, t in ((f, to_arrow_type(f.dataType)) for f in dt.fields)])
     if isinstance(dt, (T.CharType, T.VarcharType)):
         return pa.string()  # Spark reads CHAR/VARCHAR as STRING outside table columns
     if isinstance(dt, T.UNSUPPORTED_BY_ENGINE):

@@ -8,12 +8,14 @@ qualified column or a struct field, each resolved expression node applies its im
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Iterator
 
 from ember.sql import expressions as E
+from ember.sql import types as T
 from ember.sql.analyzer.suggestions import unresolved_column
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.lazy_outer import has_lazy_outer, resolve_lazy_outer
@@ -92,6 +94,8 @@ def resolve_expression(expr: E.Expression, attrs: list[E.AttributeReference], pl
             return e.with_plan(resolve_lazy_outer(e.plan, attrs, plan))
         return e
 
+    expr = expr.transform_up(lambda e: _expand_star_arguments(e, attrs))
+
     return coerce(expr.transform_up(resolve))
 
 
@@ -118,6 +122,8 @@ def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) 
             chosen = [a for a in attrs if item.target is None
                       or (a.qualifier and a.qualifier[-1].lower() == item.target.lower())]
             if not chosen and item.target is not None:
+                chosen = _struct_fields(item.target, attrs)
+            if not chosen and item.target is not None:
                 raise AnalysisException(
                     "CANNOT_RESOLVE_STAR_EXPAND",
                     f"Cannot resolve `{item.target}`.* given input columns {', '.join(a.name for a in attrs)}.",
@@ -128,6 +134,32 @@ def _expand(items: tuple[E.Expression, ...], attrs: list[E.AttributeReference]) 
         else:
             out.append(item)
     return out
+
+
+def _struct_fields(target: str, attrs: list[E.AttributeReference]) -> list[E.Expression]:
+    """``s.*`` where ``s`` is a struct column: its fields, each named as the field."""
+    structs = [a for a in attrs if a.name.lower() == target.lower() and isinstance(a.data_type, T.StructType)]
+    if len(structs) != 1:
+        return []
+    return [E.Alias.make(E.GetItem(structs[0], f.name).coerce(), f.name) for f in structs[0].data_type.fields]
+
+
+def _expand_star_arguments(e: E.Expression, attrs: list[E.AttributeReference]) -> E.Expression:
+    """``f(*)``, ``f(a, t.*)``: as in Spark, a star among a function's arguments stands for the
+    columns (``hash(*)`` is ``hash(x, y)``)."""
+    if isinstance(e, E.CreateStruct) and any(isinstance(item, E.UnresolvedStar) for item in e.items):
+        names: list[str] = []
+        items: list[E.Expression] = []
+        for name, item in zip(e.names, e.items):
+            star = isinstance(item, E.UnresolvedStar)
+            expanded = _expand((item,), attrs) if star else [item]
+            names += [x.name for x in expanded] if star else [name]  # type: ignore[attr-defined]
+            items += expanded
+        return dataclasses.replace(e, names=tuple(names), items=tuple(items))
+    changes = {name: tuple(_expand(value, attrs)) for name in e.child_fields
+               if isinstance(value := getattr(e, name), tuple)
+               and any(isinstance(item, E.UnresolvedStar) for item in value)}
+    return dataclasses.replace(e, **changes) if changes else e
 
 
 def _named(e: E.Expression, item: E.Expression | None = None) -> E.Expression:

@@ -306,12 +306,37 @@ class _SameTypeAggregate(AggregateFunction):
         return (self.kernel, pc.ScalarAggregateOptions(min_count=1))
 
 
-class Min(_SameTypeAggregate):
+class _FloatOrderedAggregate(_SameTypeAggregate):
+    """min/max: over floats they aggregate order keys, so that NaN is the largest value as in Spark."""
+
+    __slots__ = ()
+
+    def _floating(self) -> bool:
+        return isinstance(self.child.data_type, (T.FloatType, T.DoubleType))
+
+    @property
+    def aggregated_input(self) -> Expression | None:
+        from ember.sql.expressions.float_order import FloatOrderKey
+
+        return FloatOrderKey(self.child) if self._floating() else self.child
+
+    def partial_types(self) -> list[pa.DataType]:
+        return [pa.int64()] if self._floating() else super().partial_types()
+
+    def finish(self, states: list[pa.Array]) -> pa.Array:
+        if self._floating():
+            from ember.sql.expressions.float_order import decode_order_key
+
+            return decode_order_key(states[0], to_arrow_type(self.data_type))
+        return super().finish(states)
+
+
+class Min(_FloatOrderedAggregate):
     __slots__ = ()
     kernel = "min"
 
 
-class Max(_SameTypeAggregate):
+class Max(_FloatOrderedAggregate):
     __slots__ = ()
     kernel = "max"
 

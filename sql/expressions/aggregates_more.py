@@ -243,8 +243,13 @@ def _kurtosis(values: list) -> float | None:
     return None if m2 == 0 else m4 / m2 ** 2 - 3.0
 
 
-def _string_agg(values: list, delimiter: str | None = None) -> str | None:
-    return None if not values else (delimiter or "").join(values)
+def _string_agg(values: list, delimiter: str | bytes | None = None) -> str | bytes | None:
+    """The values joined; binary values (``listagg(bytes, b'B')``) join into binary."""
+    if not values:
+        return None
+    if isinstance(values[0], bytes):
+        return (delimiter.encode() if isinstance(delimiter, str) else delimiter or b"").join(values)
+    return (delimiter.decode() if isinstance(delimiter, bytes) else delimiter or "").join(values)
 
 
 def _bits(op: Callable[[int, int], int]) -> Callable[[list], int | None]:
@@ -339,7 +344,15 @@ class ListReduction(AggregateFunction):
                         f"\"{item.data_type.simpleString().upper()}\".")
             child = pair(*(cast_if_needed(i, T.DoubleType()) for i in child.args))
         elif self.name.startswith("string_agg"):
-            child = cast_if_needed(child, T.StringType())
+            binary = isinstance(child.data_type, T.BinaryType)
+            if self.params and isinstance(self.params[0], bytes) != binary:
+                kinds = ("BINARY", "STRING") if binary else ("STRING", "BINARY")
+                raise AnalysisException(
+                    "DATATYPE_MISMATCH.DATA_DIFF_TYPES",
+                    f"Cannot resolve \"{self.sql()}\" due to data type mismatch: Input to `{self.sql_name or 'string_agg'}` "
+                    f"should all be the same type, but it's (\"{kinds[0]}\" or \"{kinds[1]}\").", "42K09")
+            if not binary:
+                child = cast_if_needed(child, T.StringType())
         elif self.name.startswith("bit_"):
             if not isinstance(child.data_type, (T.ByteType, T.ShortType, T.IntegerType, T.LongType, T.NullType)):
                 raise AnalysisException(
@@ -366,7 +379,7 @@ class ListReduction(AggregateFunction):
         if self.name == "regr_count":
             return T.LongType()
         if self.name.startswith("string_agg"):
-            return T.StringType()
+            return T.BinaryType() if isinstance(self.child.data_type, T.BinaryType) else T.StringType()
         return self.child.data_type
 
     @property
@@ -394,5 +407,5 @@ class ListReduction(AggregateFunction):
             return f"sum(DISTINCT {args[0]})"
         if self.name == "string_agg_distinct":
             args = [f"DISTINCT {args[0]}"]
-        shown = [str(p) for p in self.params + self.shown]
+        shown = [f"X'{p.hex().upper()}'" if isinstance(p, bytes) else str(p) for p in self.params + self.shown]
         return f"{self.sql_name or self.name}({', '.join(args + shown)})"

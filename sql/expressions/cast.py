@@ -88,6 +88,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
         return _interval_text(value, src)
     if isinstance(src, T.StringType) and isinstance(to, T.BooleanType):
         return _string_to_boolean(value, ansi)
+    if isinstance(src, T.StringType) and isinstance(to, T.DateType):
+        return _string_to_date(value, ansi)
     if isinstance(src, T.DecimalType) and isinstance(to, T.FloatType):  # Arrow's direct cast is off by an ulp
         return pc.cast(pc.cast(value, pa.float64()), pa.float32())
     try:
@@ -101,6 +103,8 @@ def cast_arrow(value: ArrowValue, src: T.DataType, to: T.DataType, ansi: bool = 
             return pc.if_else(value, pa.scalar("true"), pa.scalar("false"))
         if isinstance(src, (T.FloatType, T.DoubleType)) and isinstance(to, T.StringType):
             return _float_text(value, isinstance(src, T.FloatType))
+        if isinstance(src, (T.TimestampType, T.TimestampNTZType)) and isinstance(to, T.StringType):
+            return _timestamp_text(value)
         if isinstance(src, T.IntegralType) and isinstance(to, (T.FloatType, T.DoubleType)):
             return pc.cast(value, target, safe=False)  # rounds to the nearest float past 2**53, as Java does
         return pc.cast(value, target)
@@ -131,6 +135,22 @@ def _float_text(value: ArrowValue, single: bool) -> ArrowValue:
     return pa.array([text(v) for v in as_array(value, len(value)).to_pylist()], pa.string())
 
 
+def _timestamp_text(value: ArrowValue) -> ArrowValue:
+    """Timestamps as Spark writes them: ``2015-07-01 05:00:00``, with a fraction of a second
+    only when there is one, and without its trailing zeros (``05:00:00.12``)."""
+    scalar = isinstance(value, pa.Scalar)
+    micros = pc.cast(as_array(value, 1) if scalar else value, pa.int64())
+    seconds = pc.divide(micros, 10**6)  # truncates toward zero
+    fraction = pc.subtract(micros, pc.multiply(seconds, 10**6))
+    negative = pc.less(fraction, 0)  # floor the seconds before the epoch
+    seconds = pc.if_else(negative, pc.subtract(seconds, 1), seconds)
+    fraction = pc.if_else(negative, pc.add(fraction, 10**6), fraction)
+    whole = pc.strftime(pc.cast(seconds, pa.timestamp("s")), "%Y-%m-%d %H:%M:%S")
+    digits = pc.utf8_rtrim(pc.utf8_lpad(pc.cast(fraction, pa.string()), 6, "0"), "0")
+    text = pc.if_else(pc.equal(fraction, 0), whole, pc.binary_join_element_wise(whole, digits, "."))
+    return text[0] if scalar else text
+
+
 _TRUE_STRINGS = pa.array(["t", "true", "y", "yes", "1"])
 _FALSE_STRINGS = pa.array(["f", "false", "n", "no", "0"])
 
@@ -148,6 +168,15 @@ def _string_to_boolean(value: ArrowValue, ansi: bool) -> ArrowValue:
                          T.BooleanType())
     out = pc.if_else(known, is_true, pa.scalar(None, pa.bool_()))
     return out[0] if scalar else out
+
+
+def _string_to_date(value: ArrowValue, ansi: bool) -> ArrowValue:
+    from ember.sql.expressions.string_to_date import string_to_date
+
+    out, malformed = string_to_date(value)
+    if ansi and pc.any(malformed).as_py():
+        raise _malformed(pc.filter(as_array(value, 1), malformed)[0].as_py(), T.DateType())
+    return out
 
 
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"

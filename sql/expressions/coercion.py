@@ -72,6 +72,18 @@ def wider_type(a: T.DataType, b: T.DataType) -> T.DataType | None:
     if isinstance(a, T.ArrayType) and isinstance(b, T.ArrayType):
         element = wider_type(a.elementType, b.elementType)
         return None if element is None else T.ArrayType(element, a.containsNull or b.containsNull)
+    if isinstance(a, T.MapType) and isinstance(b, T.MapType):
+        key, value = wider_type(a.keyType, b.keyType), wider_type(a.valueType, b.valueType)
+        if key is None or value is None:
+            return None
+        return T.MapType(key, value, a.valueContainsNull or b.valueContainsNull)
+    if isinstance(a, T.StructType) and isinstance(b, T.StructType) and len(a.fields) == len(b.fields) and all(
+            x.name.lower() == y.name.lower() for x, y in zip(a.fields, b.fields)):
+        fields = [wider_type(x.dataType, y.dataType) for x, y in zip(a.fields, b.fields)]
+        if any(f is None for f in fields):
+            return None
+        return T.StructType([T.StructField(x.name, f, x.nullable or y.nullable)
+                             for x, y, f in zip(a.fields, b.fields, fields)])
     return None
 
 

@@ -42,6 +42,10 @@ class CreateArray(Expression):
     def pretty_name(self) -> str:
         return "array"
 
+    @property
+    def foldable(self) -> bool:
+        return all(i.foldable for i in self.items)  # ``array()`` too
+
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
         n, k = batch.num_rows, len(self.items)
         element_type = to_arrow_type(self.data_type.elementType)
@@ -121,7 +125,13 @@ class Size(Expression):
         return T.IntegerType()
 
     def eval(self, batch: pa.RecordBatch) -> ArrowValue:
-        return pc.list_value_length(self.child.eval(batch)).cast(pa.int32())
+        value = self.child.eval(batch)
+        if pa.types.is_map(value.type):  # Arrow's list_value_length takes no maps: count entries by offsets
+            maps = as_array(value, 1) if isinstance(value, pa.Scalar) else value
+            lengths = pc.subtract(maps.offsets[1:], maps.offsets[:-1])
+            out = pc.if_else(pc.is_valid(maps), lengths, pa.scalar(None, pa.int32()))
+            return out[0] if isinstance(value, pa.Scalar) else out
+        return pc.list_value_length(value).cast(pa.int32())
 
 
 @dataclass(frozen=True, slots=True)

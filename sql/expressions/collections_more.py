@@ -97,6 +97,11 @@ def _distinct(values: list) -> list:
 
 
 def _sort_key(v: Any) -> tuple:
+    """Spark's order: NULL first; structs field by field, arrays element by element (NULLs first within)."""
+    if isinstance(v, dict):
+        v = tuple(_sort_key(x) for x in v.values())
+    elif isinstance(v, list):
+        v = tuple(_sort_key(x) for x in v)
     return (v is not None, v)
 
 
@@ -204,7 +209,10 @@ def _map_values_type(types: list[T.DataType]) -> T.DataType:
 def _map_part(maps: pa.MapArray, keys: bool) -> pa.ListArray:
     """A map column's keys or values as arrays, sharing the map's offsets (no copy per row).
     ``keys``/``items`` are the whole child arrays, which a sliced map's offsets index into."""
-    lists = pa.ListArray.from_arrays(maps.offsets, maps.keys if keys else maps.items)
+    part = maps.keys if keys else maps.items
+    if len(part) == 0:  # no entries at all, maybe map<void,void> (``map()``), whose keys Arrow stores as strings
+        part = pa.array([], pa.null())
+    lists = pa.ListArray.from_arrays(maps.offsets, part)
     return pc.if_else(pc.is_valid(maps), lists, pa.scalar(None, lists.type))
 
 
@@ -267,7 +275,7 @@ def _map_args(call: FunctionCall) -> tuple:
 
 def _map_type(types: list[T.DataType]) -> T.DataType:
     if not types:
-        return T.MapType(T.StringType(), T.StringType(), False)
+        return T.MapType(T.NullType(), T.NullType(), False)
     return T.MapType(types[0], types[1], True)
 
 

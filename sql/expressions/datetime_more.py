@@ -244,13 +244,9 @@ register(FunctionSpec("weekday", (DATE,), INT, vector=lambda d: pc.day_of_week(d
 
 # ---------------------------------------------------------------------------- time zones
 def _zone(name: str) -> str:
-    import zoneinfo
+    from ember.sql.expressions.time_zones import arrow_zone
 
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise SparkRuntimeException("INVALID_TIMEZONE", f"The timezone: {name} is invalid.", "22009") from None
-    return name
+    return arrow_zone(name)
 
 
 def _from_utc(timestamps: pa.Array, zones: pa.Array) -> pa.Array:

@@ -30,6 +30,10 @@ _OFFSET = re.compile(r"([+-])(\d{1,2})(?::?(\d{2}))?(?::?(\d{2}))?")
 
 def zone(name: str) -> _dt.tzinfo:
     """The zone ``name`` names, or Spark's ``INVALID_TIMEZONE``."""
+    if not _OFFSET.fullmatch(name):
+        from ember.sql.expressions.time_zones import arrow_zone
+
+        name = arrow_zone(name)  # short IDs (PST), Z, GMT+8, ... as Java's ZoneId.of reads them
     match = _OFFSET.fullmatch(name)
     if match:
         sign, hours, minutes, seconds = match.groups()

@@ -313,7 +313,9 @@ def _get_json_object(text: str, path: str) -> str | None:
     found, value = _walk(document, steps)
     if not found or value is None:
         return None
-    return value if isinstance(value, str) else _text(value)
+    if isinstance(value, str) and "*" not in steps:
+        return value
+    return _text(value)  # a string a wildcard matched stays quoted, as in Spark ('$[*].f' gives '"v"')
 
 
 def _json_array_length(text: str) -> int | None:

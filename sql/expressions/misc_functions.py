@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import getpass
+import re
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
@@ -72,15 +73,31 @@ register(FunctionSpec("mask", (STRING, STRING, STRING, STRING, STRING), STRING, 
 _URL_PARTS = ("HOST", "PATH", "QUERY", "REF", "PROTOCOL", "FILE", "AUTHORITY", "USERINFO")
 
 
+_URI_ILLEGAL = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]|%(?![0-9A-Fa-f]{2})|#.*#')
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+
+
+def _java_uri_ok(url: str) -> bool:
+    """Whether Java's ``new URI(url)``, which Spark parses with, accepts ``url``: no spaces or
+    other illegal characters, well-formed ``%`` escapes, one ``#`` at most, a well-formed scheme."""
+    if _URI_ILLEGAL.search(url):
+        return False
+    head = re.match(r"[^/?#]*?:", url)
+    return head is None or _SCHEME.fullmatch(head.group(0)[:-1]) is not None
+
+
 def _parse_url(url: str, part: str, key: str | None = None) -> str | None:
-    try:
-        parsed = urllib.parse.urlsplit(url)
-        parsed.port  # noqa: B018  (reading it validates the port)
-    except ValueError:
+    parsed = urllib.parse.urlsplit(url) if _java_uri_ok(url) else None
+    if parsed is None:
         raise SparkRuntimeException("INVALID_URL", f"The url is invalid: {url}. Use `try_parse_url` to tolerate "
-                                    "invalid URL and return NULL instead.", "22P02") from None
+                                    "invalid URL and return NULL instead.", "22P02")
+    if parsed.scheme and not url[len(parsed.scheme) + 1:].startswith("/"):
+        return part == "PROTOCOL" and parsed.scheme or None  # an opaque URI (mailto:a@b.c) has no parts
+    host = parsed.netloc.rpartition("@")[2]
+    host, _, port = host.rpartition(":") if re.search(r":[^\]]*$", host) else (host, "", "")
     values = {
-        "HOST": parsed.hostname, "PATH": parsed.path or None, "QUERY": parsed.query or None,
+        "HOST": host if host and (port == "" or port.isdigit()) else None,  # a bad port: Java's registry authority
+        "PATH": parsed.path or None, "QUERY": parsed.query or None,
         "REF": parsed.fragment or None, "PROTOCOL": parsed.scheme or None,
         "FILE": parsed.path + ("?" + parsed.query if parsed.query else "") or None,
         "AUTHORITY": parsed.netloc or None,

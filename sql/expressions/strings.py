@@ -366,7 +366,9 @@ class Like(_StringPredicate):
     __slots__ = ()
 
     def _match(self, value: ArrowValue, pattern: str) -> ArrowValue:
-        return pc.match_like(value, pattern)
+        from ember.sql.expressions.like_patterns import like_regex
+
+        return pc.match_substring_regex(value, f"^{like_regex(pattern)}$")  # Spark's escape rules, not Arrow's
 
     def _fmt(self, args: list[str]) -> str:
         return f"{args[0]} LIKE {args[1]}"

@@ -13,6 +13,7 @@ import binascii
 import decimal
 import re
 import urllib.parse
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -21,6 +22,7 @@ from ember.sql import types as T
 from ember.sql.errors import AnalysisException, IllegalArgumentException, SparkRuntimeException
 from ember.sql.expressions.coercion import cast_if_needed
 from ember.sql.expressions.function_call import ANY, NUMERIC, FunctionCall, FunctionSpec, register
+from ember.sql.expressions.like_patterns import escape_char, like_regex
 
 __all__: list[str] = []
 
@@ -134,9 +136,49 @@ def _str_to_map(s: str, pair_delim: str = ",", key_delim: str = ":") -> list:
     return pairs
 
 
+def _split_rows(s: str, pattern: str, limit: int = -1) -> list[str]:
+    """``split`` with a pattern or limit that varies per row: Java's ``String.split(regex, limit)``
+    (at most ``limit`` pieces when positive; trailing empty pieces kept)."""
+    if limit == 1:
+        return [s]
+    return re.split(pattern, s, maxsplit=limit - 1 if limit > 1 else 0)
+
+
+def _java_replacement(replacement: str) -> Callable[[re.Match], str]:
+    """Java's replacement text: ``$n`` is group n, a backslash makes the next character literal."""
+    def expand(match: re.Match) -> str:
+        out, i = [], 0
+        while i < len(replacement):
+            ch = replacement[i]
+            if ch == "\\" and i + 1 < len(replacement):
+                out.append(replacement[i + 1])
+                i += 2
+            elif ch == "$" and i + 1 < len(replacement) and replacement[i + 1].isdigit():
+                out.append(match.group(int(replacement[i + 1])) or "")
+                i += 2
+            else:
+                out.append(ch)
+                i += 1
+        return "".join(out)
+    return expand
+
+
+def _regexp_replace_rows(s: str, pattern: str, replacement: str, position: int = 1) -> str:
+    """``regexp_replace`` with a pattern, replacement or position that is not a constant string."""
+    if position <= 0:
+        raise AnalysisException(
+            "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE",
+            f"Cannot resolve \"regexp_replace\" due to data type mismatch: The position must be between "
+            f"(0, 2147483647] (current value = {position}).", "42K09")
+    start = position - 1
+    return s[:start] + re.sub(pattern, _java_replacement(replacement), s[start:])
+
+
 def _regexp_instr(s: str, pattern: str, idx: int = 0) -> int:
+    """Where the first match starts (1-based; 0 if none). Spark takes ``idx`` but, whatever it is,
+    gives the start of the whole match."""
     match = re.search(pattern, s)
-    return 0 if match is None else match.start(idx) + 1
+    return 0 if match is None else match.start() + 1
 
 
 def _overlay(s: str, replacement: str, pos: int, length: int = -1) -> str:
@@ -303,18 +345,13 @@ def _reverse(values: pa.Array) -> pa.Array:
     return pa.array([None if v is None else v[::-1] for v in values.to_pylist()], values.type)
 
 
-def _like_regex(pattern: str) -> str:
-    """A SQL LIKE pattern (``%``, ``_``, ``\\`` escapes) as a Python regex."""
-    out, i = [], 0
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\" and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
-            i += 2
-            continue
-        out.append(".*" if ch == "%" else "." if ch == "_" else re.escape(ch))
-        i += 1
-    return "".join(out)
+def _url_encode(text: str) -> str:
+    """Java's ``URLEncoder.encode(text, UTF-8)``: only letters, digits and ``.-*_`` stay; space is ``+``."""
+    return urllib.parse.quote_plus(text, safe="*").replace("~", "%7E")
+
+
+def _like(text: str, pattern: str, escape: str = "\\", flags: int = 0) -> bool:
+    return re.fullmatch(like_regex(pattern, escape_char(escape)), text, flags) is not None
 
 
 for spec in [
@@ -324,11 +361,15 @@ for spec in [
                  fmt=lambda a: f"overlay({', '.join(a if len(a) == 4 else a + ['-1'])})"),
     FunctionSpec("elt", (I, S), S, variadic=True, min_args=2, null_safe=True, row=_elt),
     FunctionSpec("find_in_set", (S, S), I, row=_find_in_set),
-    FunctionSpec("url_encode", (S,), S, row=lambda s: urllib.parse.quote_plus(s)),
+    FunctionSpec("url_encode", (S,), S, row=_url_encode),
     FunctionSpec("url_decode", (S,), S, row=url_decode),
     FunctionSpec("quote", (S,), S, row=lambda s: "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'"),
     FunctionSpec("str_to_map", (S, S, S), T.MapType(S, S, True), min_args=1, row=_str_to_map,
                  fmt=lambda a: f"str_to_map({', '.join(a + [',', ':'][len(a) - 1:])})"),
+    FunctionSpec("split_rows", (S, S, I), T.ArrayType(S, False), row=_split_rows,
+                 fmt=lambda a: f"split({', '.join(a)})"),
+    FunctionSpec("regexp_replace_rows", (S, S, S, I), S, row=_regexp_replace_rows,
+                 fmt=lambda a: f"regexp_replace({', '.join(a)})"),
     FunctionSpec("regexp_instr", (S, S, I), I, min_args=2, row=_regexp_instr,
                  fmt=lambda a: f"regexp_instr({', '.join(a if len(a) == 3 else a + ['0'])})"),
     FunctionSpec("regexp_substr", (S, S), S, row=_regexp_substr),
@@ -375,11 +416,10 @@ for spec in [
     FunctionSpec("hex", (ANY,), S, row=_hex),
     FunctionSpec("unhex", (S,), T.BinaryType(), row=_unhex),
     FunctionSpec("reverse", (ANY,), lambda t: t[0], coerce_args=_string_or_array, vector=_reverse),
-    FunctionSpec("ilike", (S, S), T.BooleanType(),
-                 row=lambda s, p: re.fullmatch(_like_regex(p), s, re.IGNORECASE | re.DOTALL) is not None,
-                 fmt=lambda a: f"ilike({a[0]}, {a[1]})"),
-    FunctionSpec("like_column", (S, S), T.BooleanType(),
-                 row=lambda s, p: re.fullmatch(_like_regex(p), s, re.DOTALL) is not None,
-                 fmt=lambda a: f"{a[0]} LIKE {a[1]}"),
+    FunctionSpec("ilike", (S, S, S), T.BooleanType(), min_args=2,
+                 row=lambda s, p, escape="\\": _like(s, p, escape, re.IGNORECASE),
+                 fmt=lambda a: f"ilike({a[0]}, {a[1]})"),  # Spark's name leaves the escape out
+    FunctionSpec("like_escape", (S, S, S), T.BooleanType(), row=_like,
+                 fmt=lambda a: f"{a[0]} LIKE {a[1]} ESCAPE '{a[2]}'"),
 ]:
     register(spec)

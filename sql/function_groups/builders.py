@@ -22,6 +22,11 @@ def value_arg(value: Any) -> E.Expression:
     return value_expression(value)
 
 
+def name_or_value_arg(value: Any) -> E.Expression:
+    """A "Column, column name or int" argument (``add_months(d, 'n')``): a string names a column."""
+    return to_expression(value) if isinstance(value, str) else value_expression(value)
+
+
 def literal_value(value: Any, what: str) -> Any:
     """The Python value of a literal argument given as a value or ``lit(...)``."""
     if isinstance(value, Column):

@@ -11,6 +11,7 @@ from ember.sql.errors import EmberValueError
 from ember.sql.expressions.datetime_more import DEFAULT_FORMAT
 from ember.sql.expressions.time_window import parse_duration
 from ember.sql.function_groups.builders import col_arg as _c, literal_value as _lit_value, sql_namer
+from ember.sql.function_groups.builders import name_or_value_arg as _name_or_value
 
 __all__ = [
     "to_date", "to_timestamp", "year", "month", "dayofmonth", "day", "quarter", "dayofweek", "weekofyear",
@@ -134,17 +135,17 @@ datepart = _sql_name("datepart")(_date_part("datepart"))
 @_sql_name()
 def add_months(start: Any, months: Any) -> Column:
     """``start`` plus ``months`` months; the day is clamped to the last day of the target month."""
-    return Column(E.AddMonths(_c(start), value_expression(months)))
+    return Column(E.AddMonths(_c(start), _name_or_value(months)))
 
 
 @_sql_name()
 def date_add(start: Any, days: Any) -> Column:
-    return Column(E.DateAdd(_c(start), value_expression(days)))
+    return Column(E.DateAdd(_c(start), _name_or_value(days)))
 
 
 @_sql_name()
 def date_sub(start: Any, days: Any) -> Column:
-    return Column(E.DateSub(_c(start), value_expression(days)))
+    return Column(E.DateSub(_c(start), _name_or_value(days)))
 
 
 @_sql_name()
@@ -260,7 +261,7 @@ def date_diff(end: Any, start: Any) -> Column:
 
 def dateadd(start: Any, days: Any) -> Column:
     """``date_add`` under its other name."""
-    return Column(E.DateAdd(to_expression(start), _value(days)))
+    return Column(E.DateAdd(to_expression(start), _name_or_value(days)))
 
 
 def from_utc_timestamp(timestamp: Any, tz: Any) -> Column:
@@ -300,7 +301,7 @@ def try_to_timestamp(col: Any, format: Any = None) -> Column:
 
 def to_timestamp_ntz(timestamp: Any, format: Any = None) -> Column:
     """The text parsed as a timestamp without time zone."""
-    return _call("to_timestamp_ntz", to_expression(timestamp), *(() if format is None else (_value(format),)))
+    return _call("to_timestamp_ntz", to_expression(timestamp), *(() if format is None else (_c(format),)))
 
 
 def _duration(value: Any, what: str) -> int:

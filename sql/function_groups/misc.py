@@ -96,7 +96,8 @@ def stack(*cols: Any) -> Column:
     first = expression_of(cols[0]) if cols and isinstance(cols[0], Column) else E.Literal.of(cols[0] if cols else None)
     if not isinstance(first, E.Literal) or not isinstance(first.value, int):
         raise EmberValueError("NOT_INT", "The first argument of stack, the number of rows, must be an int literal.")
-    return Column(E.Stack(first.value, tuple(value_expression(c) for c in cols[1:])))
+    values = tuple(to_expression(c) if isinstance(c, str) else value_expression(c) for c in cols[1:])
+    return Column(E.Stack(first.value, values))
 
 
 def broadcast(df: DataFrame) -> DataFrame:

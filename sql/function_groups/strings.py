@@ -3,14 +3,15 @@ encodings, URL escaping."""
 
 from __future__ import annotations
 
+import builtins
+
 from typing import Any, Callable
 
 from ember.sql import expressions as E
 from ember.sql.column import Column, expression_of, value_expression
-from ember.sql.errors import EmberValueError
 from ember.sql.function_groups.builders import (
-    call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
-    unary as _unary,
+    call as _call, col_arg as _c, literal_value as _lit_value, name_or_value_arg as _name_or_value, seed_value,
+    sql_call as _sql_call, sql_namer, unary as _unary,
 )
 
 __all__ = [
@@ -71,7 +72,7 @@ def rtrim(col: Any, trim: Any = None) -> Column:
 
 @_sql_name("substring", "substr")
 def substring(str: Any, pos: int, len: int) -> Column:
-    return Column(E.Substring(_c(str), value_expression(pos), value_expression(len)))
+    return Column(E.Substring(_c(str), _name_or_value(pos), _name_or_value(len)))
 
 
 @_sql_name()
@@ -89,12 +90,19 @@ def _concat_ws_sql(sep: Any, *cols: Any) -> Column:
     return concat_ws(_lit_value(sep, "The separator of concat_ws"), *cols)
 
 
-def split(str: Any, pattern: str, limit: int = -1) -> Column:
-    return Column(E.Split(_c(str), pattern, limit))
+def split(str: Any, pattern: Any, limit: Any = -1) -> Column:
+    """``split(str, regex, limit)``; a Column pattern or limit (or a limit given as a column name) varies per row."""
+    if isinstance(pattern, builtins.str) and isinstance(limit, int):
+        return Column(E.Split(_c(str), pattern, limit))
+    return _call("split_rows", _c(str), value_expression(pattern), _name_or_value(limit))
 
 
-def regexp_replace(string: Any, pattern: str, replacement: str) -> Column:
-    return Column(E.RegexpReplace(_c(string), pattern, replacement))
+def regexp_replace(string: Any, pattern: Any, replacement: Any, position: Any = None) -> Column:
+    """Every match of ``pattern`` replaced (Java's ``$1`` group references), from ``position`` (1-based) on."""
+    if isinstance(pattern, str) and isinstance(replacement, str) and position is None:
+        return Column(E.RegexpReplace(_c(string), pattern, replacement))
+    return _call("regexp_replace_rows", _c(string), value_expression(pattern), value_expression(replacement),
+                 value_expression(1 if position is None else position))
 
 
 def regexp_extract(str: Any, pattern: str, idx: int) -> Column:
@@ -102,10 +110,16 @@ def regexp_extract(str: Any, pattern: str, idx: int) -> Column:
 
 
 def like(str: Any, pattern: Any, escapeChar: Any = None) -> Column:
-    """``str LIKE pattern``; as in PySpark, a pattern given as a string names a column."""
+    """``str LIKE pattern [ESCAPE escapeChar]``; as in PySpark, a pattern given as a string names a column."""
     if escapeChar is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "like with an escape character is not supported.")
+        return _call("like_escape", _c(str), _c(pattern), E.Literal.of(_escape(escapeChar)))
     return Column(E.Like(_c(str), _c(pattern)))
+
+
+def _escape(value: Any) -> str:
+    from ember.sql.expressions.like_patterns import escape_char
+
+    return escape_char(_lit_value(value, "escapeChar"))
 
 
 def rlike(str: Any, regexp: Any) -> Column:
@@ -260,7 +274,7 @@ def _regexp_extract_all_sql(str: Column, regexp: Column, idx: Column | None = No
 
 def ilike(str: Any, pattern: Any, escapeChar: Any = None) -> Column:
     if escapeChar is not None:
-        raise EmberValueError("UNSUPPORTED_FEATURE", "ilike with an escape character is not supported.")
+        return _call("ilike", _c(str), _c(pattern), E.Literal.of(_escape(escapeChar)))
     return _call("ilike", _c(str), _c(pattern))
 
 

@@ -3,7 +3,7 @@
 sqlglot turns ``date_trunc('hour', t)`` into ``TimestampTrunc`` with the unit as a keyword,
 ``trunc(d, 'month')`` into ``DateTrunc``, translates the Java patterns of ``unix_timestamp`` and
 ``from_unixtime`` into strftime ones, and wraps the time of ``from_utc_timestamp`` /
-``to_utc_timestamp`` in a cast it adds itself. These builders undo that, so the functions get
+``to_utc_timestamp`` in a cast it adds itself, and holds ``to_date`` as ``TsOrDsToDate``. These builders undo that, so the functions get
 Spark's arguments back (the unit's spelling is lost to sqlglot's upper-casing).
 """
 
@@ -41,6 +41,8 @@ def datetime_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
     return {
         exp.TimestampTrunc: lambda n: call("date_trunc", E.Literal.of(n.args["unit"].name), convert(n.this)),
         exp.DateTrunc: lambda n: call("trunc", convert(n.this), E.Literal.of(n.args["unit"].name)),
+        exp.TsOrDsToDate: lambda n: E.ToDate(convert(n.this), None if n.args.get("format") is None
+                                             else _java_pattern(n.args["format"]).value),
         exp.StrToUnix: lambda n: call("unix_timestamp", convert(n.this), _java_pattern(n.args.get("format"))),
         exp.TimeToStr: lambda n: E.DateFormat(convert(n.this.this if isinstance(n.this, exp.TimeStrToTime) else n.this),
                                               _java_pattern(n.args.get("format")).value),

@@ -38,6 +38,17 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
         raise ParseException("UNSUPPORTED_FEATURE",
                              f"Unsupported SQL construct {node.sql(dialect='spark')!r} (Bracket).")
 
+    def escape(node: exp.Escape) -> E.Expression:
+        """``a LIKE b ESCAPE 'c'`` and ``like(a, b, 'c')`` (and ``ILIKE``)."""
+        from ember.sql.expressions.like_patterns import escape_char
+
+        inner = node.this
+        if not isinstance(inner, (exp.Like, exp.ILike)):
+            raise ParseException("UNSUPPORTED_FEATURE", f"Unsupported SQL construct {node.sql(dialect='spark')!r}.")
+        char = E.Literal.of(escape_char(convert(node.expression).value))
+        name = "ilike" if isinstance(inner, exp.ILike) else "like_escape"
+        return E.FunctionCall(name, (convert(inner.this), convert(inner.expression), char))
+
     def struct(node: exp.Struct) -> E.Expression:
         items = node.expressions
         if items and all(isinstance(i, exp.PropertyEQ) for i in items):
@@ -99,6 +110,7 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
         exp.Bracket: bracket,
         exp.Struct: struct,
         exp.ILike: lambda n: call("ilike", n.this, n.expression),
+        exp.Escape: escape,
         exp.BitwiseLeftShift: lambda n: call("shiftleft", n.this, n.expression),
         exp.BitwiseRightShift: lambda n: call("shiftright", n.this, n.expression),
         exp.Initcap: lambda n: call("initcap", n.this),

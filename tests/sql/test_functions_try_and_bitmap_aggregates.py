@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.sql.captured_cases import assert_sql_gives, assert_sql_raises
+
 
 def _bitmap(prefix: str, fill: int = 0) -> bytes:
     """A 4096-byte bitmap: ``prefix`` (hex), then ``fill`` bytes."""
@@ -51,15 +53,9 @@ ERRORS = [
 
 @pytest.mark.parametrize("sql, names, types, rows", CASES, ids=[c[0][:60] for c in CASES])
 def test_sql_gives_pysparks_names_types_and_rows(spark, sql, names, types, rows):
-    df = spark.sql(sql if sql.upper().startswith("SELECT") else "SELECT " + sql)
-    assert df.columns == names
-    assert [f.dataType.simpleString() for f in df.schema.fields] == types
-    assert [tuple(r) for r in df.collect()] == rows
+    assert_sql_gives(spark, sql, names, types, rows)
 
 
 @pytest.mark.parametrize("sql, error_class", ERRORS, ids=[e[0][:60] for e in ERRORS])
 def test_sql_raises_pysparks_error_class(spark, sql, error_class):
-    with pytest.raises(Exception) as error:
-        spark.sql(sql if sql.upper().startswith("SELECT") else "SELECT " + sql).collect()
-    assert error.value.getCondition() == error_class
-    assert spark.sql("SELECT 1").collect()[0][0] == 1  # the session is still usable
+    assert_sql_raises(spark, sql, error_class)
