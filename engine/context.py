@@ -681,6 +681,12 @@ def active_context() -> SparkContext | None:
     return SparkContext._active
 
 
+def cancel_jobs(sc: SparkContext, tag: str | None = None, job_id: int | None = None) -> list[int]:
+    """Cancel ``sc``'s active jobs carrying ``tag``, or job ``job_id``, or all; returns the ids cancelled
+    (for ``SparkSession``'s ``interruptAll``, ``interruptTag`` and ``interruptOperation``)."""
+    return sc._cancel_jobs(tag, job_id)
+
+
 def _active_files_root() -> str | None:
     active = SparkContext._active
     return None if active is None else active._files.root

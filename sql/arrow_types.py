@@ -56,8 +56,8 @@ def to_arrow_type(dt: T.DataType) -> pa.DataType:
                           for f, t in ((f, to_arrow_type(f.dataType)) for f in dt.fields)])
     if isinstance(dt, (T.CharType, T.VarcharType)):
         return pa.string()  # Spark reads CHAR/VARCHAR as STRING outside table columns
-    if isinstance(dt, T._NO_ENGINE_SUPPORT):
-        T._check_supported(dt)
+    if isinstance(dt, T.UNSUPPORTED_BY_ENGINE):
+        T.supported_type(dt)
     raise EmberTypeError("UNSUPPORTED_DATATYPE", f"No Arrow type for Spark type {dt!r}.")
 
 

@@ -217,7 +217,7 @@ class Catalog:
                 tables = [Table(n, None, [GLOBAL_TEMP_DATABASE], None, "TEMPORARY", True)
                           for n in self._global_views.names()] + tables
         if pattern is not None:
-            tables = [t for t in tables if _matches(t.name, pattern)]
+            tables = [t for t in tables if matches_like_pattern(t.name, pattern)]
         return tables
 
     def listViews(self, dbName: str | None = None, pattern: str | None = None) -> list[Table]:
@@ -271,12 +271,12 @@ class Catalog:
 
     def _refresh_views_under(self, root: str) -> None:
         """Drop the cached rows of cached views that read files under ``root`` (cached again on use)."""
-        from ember.sql.session_catalog import _under
+        from ember.sql.session_catalog import scans_under
 
         for views in (self._views, self._global_views):
             for name in views.names():
                 plan = views.get(name)[1]
-                if isinstance(plan, L.InMemoryRelation) and _under(plan.plan, root) and plan.slot.rdd is not None:
+                if isinstance(plan, L.InMemoryRelation) and scans_under(plan.plan, root) and plan.slot.rdd is not None:
                     plan.slot.rdd.unpersist()
                     plan.slot.rdd = None  # built again from the plan on next use
 
@@ -307,7 +307,7 @@ class Catalog:
         return self._database()
 
     def listDatabases(self, pattern: str | None = None) -> list[Database]:
-        return [self._database()] if pattern is None or _matches(_DATABASE, pattern) else []
+        return [self._database()] if pattern is None or matches_like_pattern(_DATABASE, pattern) else []
 
     def currentCatalog(self) -> str:
         return _CATALOG
@@ -319,7 +319,7 @@ class Catalog:
                                     "42P08")
 
     def listCatalogs(self, pattern: str | None = None) -> list[CatalogMetadata]:
-        return [CatalogMetadata(_CATALOG, None)] if pattern is None or _matches(_CATALOG, pattern) else []
+        return [CatalogMetadata(_CATALOG, None)] if pattern is None or matches_like_pattern(_CATALOG, pattern) else []
 
     def functionExists(self, functionName: str, dbName: str | None = None) -> bool:
         """Whether SQL text can call ``functionName`` (Ember's built-in functions)."""
@@ -330,8 +330,10 @@ class Catalog:
     # ------------------------------------------------------------------ functions
     def _udfs(self) -> dict[str, Any]:
         """The session's registered UDFs by lower-cased name (none for a catalog without a session)."""
+        from ember.sql.udf import registered_functions
+
         session = getattr(self, "_session", None)
-        return {} if session is None else dict(session.udf._functions)
+        return {} if session is None else registered_functions(session.udf)
 
     def _function(self, name: str) -> Function | None:
         from ember.sql.functions import SQL_FUNCTIONS
@@ -367,7 +369,7 @@ class Catalog:
             raise _schema_not_found(dbName)
         names = sorted(set(SQL_FUNCTIONS) | set(self._udfs()))
         if pattern is not None:
-            names = [n for n in names if _matches(n, pattern)]
+            names = [n for n in names if matches_like_pattern(n, pattern)]
         return [self._function(n) for n in names]
 
     def registerFunction(self, name: str, f: Any, returnType: Any = None) -> Any:
@@ -378,6 +380,11 @@ class Catalog:
         return self._session.udf.register(name, f, returnType)
 
 
-def _matches(name: str, pattern: str) -> bool:
+def matches_like_pattern(name: str, pattern: str) -> bool:
     """Spark's ``SHOW ... LIKE`` pattern: ``*`` any characters, ``|`` alternatives, case-insensitive."""
     return any(fnmatch.fnmatchcase(name.lower(), p.strip().lower()) for p in pattern.split("|"))
+
+
+def global_views_of(catalog: Catalog) -> _Views:
+    """The application's global temporary views, as ``catalog`` sees them."""
+    return catalog._global_views

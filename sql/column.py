@@ -24,14 +24,14 @@ from ember.sql.expressions.math_more import Negative
 __all__ = ["Column"]
 
 
-def _expr(value: Any) -> Expression:
+def value_expression(value: Any) -> Expression:
     """A Column's expression, or a literal for a plain Python value."""
     if isinstance(value, Column):
         return value._expr
     return Literal.of(value)
 
 
-def _col_expr(value: Any) -> Expression:
+def to_expression(value: Any) -> Expression:
     """A Column's expression, or a column reference for a name (``"a"``, ``"*"``)."""
     if isinstance(value, Column):
         return value._expr
@@ -48,11 +48,11 @@ def _col_expr(value: Any) -> Expression:
 
 def _data_type(value: Any) -> T.DataType:
     if isinstance(value, str):
-        value = T._parse_datatype_string(value)
+        value = T.parse_datatype_string(value)
     if not isinstance(value, T.DataType):
         raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `dataType` should be DataType or str, got "
                              f"{type(value).__name__}.")
-    return T._check_supported(value)
+    return T.supported_type(value)
 
 
 def _with_field(struct: Expression, path: list[str], value: Expression) -> Expression:
@@ -76,7 +76,7 @@ def _add_op(struct: Expression, op: Expression) -> Expression:
 
 def _binary(cls: type, reverse: bool = False):
     def op(self: Column, other: Any) -> Column:
-        left, right = (_expr(other), self._expr) if reverse else (self._expr, _expr(other))
+        left, right = (value_expression(other), self._expr) if reverse else (self._expr, value_expression(other))
         return Column(cls(left, right))
 
     return op
@@ -129,7 +129,7 @@ class Column:
     def __pow__(self, other: Any) -> Column:
         from ember.sql.expressions import Pow
 
-        return Column(Pow(self._expr, _expr(other)))
+        return Column(Pow(self._expr, value_expression(other)))
 
     # comparison
     __eq__ = _binary(EqualTo)  # type: ignore[assignment]
@@ -140,7 +140,7 @@ class Column:
     eqNullSafe = _binary(EqualNullSafe)
 
     def __ne__(self, other: Any) -> Column:  # type: ignore[override]
-        return Column(Not(EqualTo(self._expr, _expr(other))))
+        return Column(Not(EqualTo(self._expr, value_expression(other))))
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -196,13 +196,13 @@ class Column:
 
     # bitwise operators of integral columns (SQL's ``&``, ``|``, ``^``)
     def bitwiseAND(self, other: Any) -> Column:
-        return Column(FunctionCall("&", (self._expr, _expr(other))))
+        return Column(FunctionCall("&", (self._expr, value_expression(other))))
 
     def bitwiseOR(self, other: Any) -> Column:
-        return Column(FunctionCall("|", (self._expr, _expr(other))))
+        return Column(FunctionCall("|", (self._expr, value_expression(other))))
 
     def bitwiseXOR(self, other: Any) -> Column:
-        return Column(FunctionCall("^", (self._expr, _expr(other))))
+        return Column(FunctionCall("^", (self._expr, value_expression(other))))
 
     def transform(self, f: Any) -> Column:
         """``f(self)``: apply a function of a Column, for chaining."""
@@ -239,44 +239,44 @@ class Column:
     def isin(self, *cols: Any) -> Column:
         """Whether the value is one of ``cols``, or one of a DataFrame's rows (an IN subquery; a
         ``struct(a, b)`` value matches a two-column DataFrame)."""
-        from ember.sql.dataframe import DataFrame
+        from ember.sql.dataframe import DataFrame, plan_of
         from ember.sql.expressions import CreateStruct, InSubquery
 
         if len(cols) == 1 and isinstance(cols[0], DataFrame):
             values = self._expr.items if isinstance(self._expr, CreateStruct) else (self._expr,)
-            return Column(InSubquery(cols[0]._plan, values=tuple(values)))
+            return Column(InSubquery(plan_of(cols[0]), values=tuple(values)))
         if len(cols) == 1 and isinstance(cols[0], (list, set, tuple)):
             cols = tuple(cols[0])
-        return Column(In(self._expr, tuple(_expr(c) for c in cols)))
+        return Column(In(self._expr, tuple(value_expression(c) for c in cols)))
 
     def between(self, lowerBound: Any, upperBound: Any) -> Column:
         return (self >= lowerBound) & (self <= upperBound)
 
     # strings
     def like(self, other: str) -> Column:
-        return Column(Like(self._expr, _expr(other)))
+        return Column(Like(self._expr, value_expression(other)))
 
     def rlike(self, other: str) -> Column:
-        return Column(RLike(self._expr, _expr(other)))
+        return Column(RLike(self._expr, value_expression(other)))
 
     def startswith(self, other: Any) -> Column:
-        return Column(StartsWith(self._expr, _expr(other)))
+        return Column(StartsWith(self._expr, value_expression(other)))
 
     def endswith(self, other: Any) -> Column:
-        return Column(EndsWith(self._expr, _expr(other)))
+        return Column(EndsWith(self._expr, value_expression(other)))
 
     def contains(self, other: Any) -> Column:
-        return Column(Contains(self._expr, _expr(other)))
+        return Column(Contains(self._expr, value_expression(other)))
 
     def substr(self, startPos: int | Column, length: int | Column) -> Column:
         if isinstance(startPos, Column) != isinstance(length, Column):
             raise EmberTypeError(
                 "NOT_SAME_TYPE", "Argument `startPos` and `length` should be the same type, got "
                 f"{type(startPos).__name__} and {type(length).__name__}.")
-        return Column(Substring(self._expr, _expr(startPos), _expr(length), "substr"))
+        return Column(Substring(self._expr, value_expression(startPos), value_expression(length), "substr"))
 
     def ilike(self, other: str) -> Column:
-        return Column(FunctionCall("ilike", (self._expr, _expr(other))))
+        return Column(FunctionCall("ilike", (self._expr, value_expression(other))))
 
     # element access
     def getItem(self, key: Any) -> Column:
@@ -325,7 +325,7 @@ class Column:
                 "when() can only be applied on a Column previously generated by when() function, and "
                 "cannot be applied once otherwise() is applied.",
             )
-        return Column(CaseWhen(e.conditions + (_expr(condition),), e.values + (_expr(value),)))
+        return Column(CaseWhen(e.conditions + (value_expression(condition),), e.values + (value_expression(value),)))
 
     def otherwise(self, value: Any) -> Column:
         e = self._expr
@@ -334,21 +334,26 @@ class Column:
                 "INVALID_OTHERWISE_USAGE",
                 "otherwise() can only be applied on a Column previously generated by when(), once.",
             )
-        return Column(CaseWhen(e.conditions, e.values, _expr(value)))
+        return Column(CaseWhen(e.conditions, e.values, value_expression(value)))
 
     # windows
     def over(self, window: Any) -> Column:
         """This function evaluated over ``window`` (a ``WindowSpec``), e.g. ``F.rank().over(w)``."""
         from ember.sql.expressions.windows import WindowExpression
-        from ember.sql.window import WindowSpec
+        from ember.sql.window import WindowSpec, spec_of
 
         if not isinstance(window, WindowSpec):
             raise EmberTypeError("NOT_WINDOWSPEC", f"Argument `window` should be a WindowSpec, got "
                                  f"{type(window).__name__}.")
-        return Column(WindowExpression(self._expr, window._spec))
+        return Column(WindowExpression(self._expr, spec_of(window)))
 
     def __repr__(self) -> str:
         return f"Column<'{self._expr.sql()}'>"
 
     def __iter__(self):
         raise EmberTypeError("NOT_ITERABLE", "Column is not iterable")
+
+
+def expression_of(column: Column) -> Expression:
+    """The expression ``column`` wraps (kept off ``Column``'s namespace, which is PySpark's)."""
+    return column._expr

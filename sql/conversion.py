@@ -10,13 +10,13 @@ import pyarrow as pa
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_schema, to_arrow_type
 from ember.sql.errors import EmberTypeError, EmberValueError, IllegalArgumentException
-from ember.sql.row import Row
+from ember.sql.row import Row, has_field_names, row_from_fields
 
 __all__ = ["rows_to_table", "table_to_rows", "infer_schema"]
 
 
 def _names_and_values(row: Any, width: int | None) -> tuple[list[str] | None, list[Any]]:
-    if isinstance(row, Row) and row._has_fields():
+    if isinstance(row, Row) and has_field_names(row):
         return list(row.__fields__), list(row)
     if isinstance(row, dict):
         keys = sorted(row)
@@ -31,7 +31,7 @@ def infer_schema(data: list[Any], names: list[str] | None = None) -> T.StructTyp
     object, named ``_1, _2…`` or by ``names``), merged across the rows."""
     if not data:
         raise EmberValueError("CANNOT_INFER_EMPTY_SCHEMA", "Can not infer schema from an empty dataset.")
-    schema = reduce(T._merge_types, (T._infer_schema(row, names) for row in data))
+    schema = reduce(T.merge_types, (T.infer_schema(row, names) for row in data))
     if names:
         schema = T.StructType([T.StructField(names[i] if i < len(names) else f.name, f.dataType, f.nullable)
                                for i, f in enumerate(schema.fields)])
@@ -98,7 +98,7 @@ def _to_arrow_value(value: Any, dt: T.DataType) -> Any:
     return value
 
 
-def _needs_conversion(dt: T.DataType) -> bool:
+def needs_conversion(dt: T.DataType) -> bool:
     return isinstance(dt, (T.StructType, T.ArrayType, T.MapType))
 
 
@@ -110,7 +110,7 @@ def rows_to_table(data: list[Any], schema: T.StructType, inferred: bool = False)
     for row in data:
         if isinstance(row, dict):
             values = [row.get(f.name) for f in schema.fields]
-        elif isinstance(row, Row) and row._has_fields() and set(row.__fields__) >= set(schema.names):
+        elif isinstance(row, Row) and has_field_names(row) and set(row.__fields__) >= set(schema.names):
             values = [row[f.name] for f in schema.fields]
         elif inferred and not isinstance(row, (tuple, list)) and hasattr(row, "__dict__"):
             values = [getattr(row, f.name, None) for f in schema.fields]
@@ -124,7 +124,7 @@ def rows_to_table(data: list[Any], schema: T.StructType, inferred: bool = False)
             column.append(value)
     arrays = []
     for column, field in zip(columns, schema.fields):
-        if _needs_conversion(field.dataType):
+        if needs_conversion(field.dataType):
             column = [_to_arrow_value(v, field.dataType) for v in column]
         if inferred and _has_string(field.dataType):
             column = [_stringify(v, field.dataType) for v in column]
@@ -174,15 +174,15 @@ def _unacceptable(column: list[Any], field: T.StructField) -> Exception:
         f"field {field.name}: {type_name} can not accept object {value!r} in type {type(value)!r} (row {index}).")
 
 
-def _from_arrow_value(value: Any, dt: T.DataType) -> Any:
+def from_arrow_value(value: Any, dt: T.DataType) -> Any:
     if value is None:
         return None
     if isinstance(dt, T.StructType):
-        return Row._from_fields(dt.names, [_from_arrow_value(value[f.name], f.dataType) for f in dt.fields])
+        return row_from_fields(dt.names, [from_arrow_value(value[f.name], f.dataType) for f in dt.fields])
     if isinstance(dt, T.ArrayType):
-        return [_from_arrow_value(v, dt.elementType) for v in value]
+        return [from_arrow_value(v, dt.elementType) for v in value]
     if isinstance(dt, T.MapType):
-        return {_from_arrow_value(k, dt.keyType): _from_arrow_value(v, dt.valueType) for k, v in value}
+        return {from_arrow_value(k, dt.keyType): from_arrow_value(v, dt.valueType) for k, v in value}
     return value
 
 
@@ -191,8 +191,8 @@ def table_to_rows(table: pa.Table, schema: T.StructType) -> list[Row]:
     columns = []
     for column, field in zip(table.columns, schema.fields):
         values = column.to_pylist()
-        if _needs_conversion(field.dataType):
-            values = [_from_arrow_value(v, field.dataType) for v in values]
+        if needs_conversion(field.dataType):
+            values = [from_arrow_value(v, field.dataType) for v in values]
         columns.append(values)
     names = schema.names
-    return [Row._from_fields(names, values) for values in zip(*columns)] if columns else []
+    return [row_from_fields(names, values) for values in zip(*columns)] if columns else []

@@ -18,7 +18,7 @@ from ember.sql import dataframe_stat, sampling
 from ember.sql import expressions as E
 from ember.sql import types as T
 from ember.sql.analyzer import analyze
-from ember.sql.column import Column, _col_expr, _expr
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.conversion import table_to_rows
 from ember.sql.dataframe_stat import DataFrameStatFunctions
 from ember.sql.display import html_table, schema_tree_string, show_string
@@ -38,6 +38,7 @@ from ember.sql.query_execution import QueryExecution
 from ember.sql.row import Row
 from ember.sql.sql_config import EAGER_EVAL_ENABLED, EAGER_EVAL_MAX_NUM_ROWS, EAGER_EVAL_TRUNCATE
 from ember.sql.stat_summary import describe, summary
+from ember.sql.catalog import global_views_of
 
 if TYPE_CHECKING:
     import pandas
@@ -68,7 +69,7 @@ def _null_column(a: E.AttributeReference) -> E.Expression:
 
 
 def _sort_order(c: Any, ascending: bool = True) -> E.SortOrder:
-    e = _col_expr(c)
+    e = to_expression(c)
     return e if isinstance(e, E.SortOrder) else E.SortOrder(e, ascending)
 
 
@@ -183,7 +184,7 @@ class DataFrame:
     def select(self, *cols: Any) -> DataFrame:
         if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
             cols = tuple(cols[0])
-        return self._with(L.Project(tuple(_col_expr(c) for c in cols), self._plan))
+        return self._with(L.Project(tuple(to_expression(c) for c in cols), self._plan))
 
     def selectExpr(self, *expr: str) -> DataFrame:
         from ember.sql.parser.expressions import parse_expression
@@ -195,7 +196,7 @@ class DataFrame:
             from ember.sql.parser.expressions import parse_expression
 
             return self._with(L.Filter(parse_expression(condition), self._plan))
-        return self._with(L.Filter(_expr(condition), self._plan))
+        return self._with(L.Filter(value_expression(condition), self._plan))
 
     where = filter
 
@@ -206,10 +207,10 @@ class DataFrame:
         for a in self._plan.output:
             if a.name.lower() in names:
                 name = next(n for n in colsMap if n.lower() == a.name.lower())
-                items.append(E.Alias.make(_expr(colsMap[name]), name))
+                items.append(E.Alias.make(value_expression(colsMap[name]), name))
             else:
                 items.append(a)
-        items += [E.Alias.make(_expr(c), n) for n, c in colsMap.items() if n.lower() not in replaced]
+        items += [E.Alias.make(value_expression(c), n) for n, c in colsMap.items() if n.lower() not in replaced]
         return self._with(L.Project(tuple(items), self._plan))
 
     def withColumn(self, colName: str, col: Column) -> DataFrame:
@@ -222,7 +223,8 @@ class DataFrame:
         return self._with(L.Project(items, self._plan))
 
     def drop(self, *cols: Any) -> DataFrame:
-        ids = {_c.expr_id for c in cols if isinstance(c, Column) and isinstance(_c := c._expr, E.AttributeReference)}
+        ids = {_c.expr_id for c in cols
+               if isinstance(c, Column) and isinstance(_c := expression_of(c), E.AttributeReference)}
         names = {c.lower() for c in cols if isinstance(c, str)}
         items = tuple(a for a in self._plan.output if a.name.lower() not in names and a.expr_id not in ids)
         return self._with(L.Project(items, self._plan))
@@ -250,21 +252,21 @@ class DataFrame:
 
     def groupingSets(self, groupingSets: list[list[Any]], *cols: Any) -> GroupedData:
         """Group by each of ``groupingSets``; ``cols`` are the grouping columns the result shows."""
-        keys = [_col_expr(c) for c in cols]
+        keys = [to_expression(c) for c in cols]
         sets = []
         for members in groupingSets:
-            exprs = [_col_expr(m) for m in members]
+            exprs = [to_expression(m) for m in members]
             keys += [e for e in exprs if e not in keys]
             sets.append(list(dict.fromkeys(keys.index(e) for e in exprs)))
         return GroupedData(self, [Column(k) for k in keys], sets, shown=len(cols), kind="GroupingSets")
 
     def unpivot(self, ids: Any, values: Any, variableColumnName: str, valueColumnName: str) -> DataFrame:
         """One row per id columns and value column: ``ids``, the column's name, its value (NULLs kept)."""
-        id_exprs = [_col_expr(c) for c in _as_list(ids)]
+        id_exprs = [to_expression(c) for c in _as_list(ids)]
         if values is None:
             taken = {e.name.lower() for e in id_exprs if isinstance(e, (E.UnresolvedAttribute, E.AttributeReference))}
             values = [Column(a) for a in self._plan.output if a.name.lower() not in taken]
-        value_exprs = [_col_expr(c) for c in _as_list(values)]
+        value_exprs = [to_expression(c) for c in _as_list(values)]
         names = [E.output_name(e) for e in value_exprs]
         plan = unpivot(self._plan, id_exprs, [[v] for v in value_exprs], names, variableColumnName,
                        [valueColumnName], include_nulls=True)
@@ -276,7 +278,7 @@ class DataFrame:
         """This DataFrame's rows; its first action also computes the aggregate ``exprs`` in the same
         tasks, for ``observation.get`` (an ``Observation``), or under a name (a ``str``; Ember has
         no query listeners to hand named metrics to, so only the ``Observation`` form shows them)."""
-        from ember.sql.observation import Observation
+        from ember.sql.observation import Observation, claim, mark_attached
         from ember.sql.plan.observed import collect_metrics
 
         if not exprs:
@@ -285,16 +287,16 @@ class DataFrame:
             raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `exprs` should be list[Column], got "
                                    f"{type(exprs).__name__}.")
         if isinstance(observation, Observation):
-            name, target = observation._claim(), observation
+            name, target = claim(observation), observation
         elif isinstance(observation, str):
             name, target = observation, None
         else:
             raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `observation` should be Observation or str, got "
                                    f"{type(observation).__name__}.")
         with analysed_by(self.sparkSession):
-            observed = self._with(collect_metrics(name, [_expr(c) for c in exprs], self._plan, target))
+            observed = self._with(collect_metrics(name, [value_expression(c) for c in exprs], self._plan, target))
         if target is not None:
-            target._attached = True
+            mark_attached(target)
         return observed
 
     def agg(self, *exprs: Any) -> DataFrame:
@@ -314,9 +316,9 @@ class DataFrame:
         if isinstance(on, (list, tuple)) and on and all(isinstance(o, str) for o in on):
             return self._with(L.Join(self._plan, other._plan, join_type, None, tuple(on), hint))
         if isinstance(on, (list, tuple)):
-            on = E.conjoin([_expr(o) for o in on])
+            on = E.conjoin([value_expression(o) for o in on])
         elif isinstance(on, Column):
-            on = on._expr
+            on = expression_of(on)
         if on is None and join_type == "inner":
             join_type = "cross"
         return self._with(L.Join(self._plan, other._plan, join_type, on, None, hint))
@@ -516,7 +518,7 @@ class DataFrame:
             raise PySparkValueError("VALUE_NOT_POSITIVE", f"Value for `numPartitions` must be positive, got "
                                     f"'{numPartitions}'.")
         with analysed_by(self.sparkSession):
-            return self._with(repartition_by_id(self._plan, numPartitions, _col_expr(partitionIdCol)))
+            return self._with(repartition_by_id(self._plan, numPartitions, to_expression(partitionIdCol)))
 
     def orderBy(self, *cols: Any, ascending: bool | list[bool] = True) -> DataFrame:
         """Sort by columns, names or 1-based ordinals (``orderBy(-2)``: the 2nd column, descending)."""
@@ -625,7 +627,7 @@ class DataFrame:
         if not isinstance(numPartitions, int):
             numPartitions, cols = None, (numPartitions, *cols)
         if cols:
-            keys = tuple(_col_expr(c) for c in _flatten_columns(cols))
+            keys = tuple(to_expression(c) for c in _flatten_columns(cols))
             return self._with(L.RepartitionByExpression(keys, numPartitions, self._plan))
         return self._with(L.Repartition(numPartitions, True, self._plan))
 
@@ -670,10 +672,10 @@ class DataFrame:
 
     def createGlobalTempView(self, name: str) -> None:
         """A view every session of this application sees, as ``global_temp.<name>``."""
-        self.sparkSession.catalog._global_views.register(name, self._plan, replace=False)
+        global_views_of(self.sparkSession.catalog).register(name, self._plan, replace=False)
 
     def createOrReplaceGlobalTempView(self, name: str) -> None:
-        self.sparkSession.catalog._global_views.register(name, self._plan, replace=True)
+        global_views_of(self.sparkSession.catalog).register(name, self._plan, replace=True)
 
     def registerTempTable(self, name: str) -> None:
         """The old name of ``createOrReplaceTempView``."""
@@ -886,3 +888,26 @@ class DataFrame:
 
     def __repr__(self) -> str:
         return "DataFrame[" + ", ".join(f"{n}: {t}" for n, t in self.dtypes) + "]"
+
+
+# Accessors for other modules: DataFrame's attribute namespace is PySpark's (and unknown names are columns).
+def plan_of(df: DataFrame) -> L.LogicalPlan:
+    """The logical plan ``df`` stands for."""
+    return df._plan
+
+
+def derive(df: DataFrame, plan: L.LogicalPlan) -> DataFrame:
+    """A DataFrame of ``df``'s session over ``plan``, analysed."""
+    return df._with(plan)
+
+
+def query_execution_of(df: DataFrame) -> QueryExecution:
+    """The analysed, optimised and physical stages of ``df``'s plan."""
+    return df._qe
+
+
+def broadcast_marked(df: DataFrame) -> DataFrame:
+    """``df`` marked so that a join with it as a side broadcasts it (the ``broadcast`` hint)."""
+    marked = DataFrame(df.sparkSession, df._plan)
+    marked._broadcast = True
+    return marked

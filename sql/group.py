@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ember.sql import expressions as E
 from ember.sql import functions as F
 from ember.sql import types as T
-from ember.sql.column import Column, _col_expr
+from ember.sql.column import Column, expression_of, to_expression
 from ember.sql.errors import EmberTypeError
 from ember.sql.plan.grouping_sets import grouped_aggregate
 from ember.sql.plan.pivot import distinct_pivot_values, pivot_aggregate
@@ -75,7 +75,7 @@ class GroupedData:
                  pivot: tuple[E.Expression, list[Any]] | None = None, shown: int | None = None,
                  kind: str = "GroupBy"):
         self._df = df
-        self._grouping = tuple(_col_expr(g) for g in grouping)
+        self._grouping = tuple(to_expression(g) for g in grouping)
         self._sets = sets
         self._pivot = pivot
         self._shown = self._grouping[:shown] if shown is not None else self._grouping
@@ -91,6 +91,8 @@ class GroupedData:
 
     def agg(self, *exprs: Column | dict[str, str]) -> DataFrame:
         """Aggregate with Columns (``F.sum("x")``) or a ``{column: function}`` dict."""
+        from ember.sql.dataframe import derive, plan_of
+
         if len(exprs) == 1 and isinstance(exprs[0], dict):
             exprs = tuple(_BY_NAME[fn](c) for c, fn in exprs[0].items())
         for e in exprs:
@@ -99,24 +101,26 @@ class GroupedData:
         if self._pivot is not None:
             column, values = self._pivot
             plan = pivot_aggregate(list(self._grouping), column, [(E.Literal.of(v), None) for v in values],
-                                   [e._expr for e in exprs], self._df._plan)
-            return self._df._with(plan)
-        items = self._shown + tuple(e._expr for e in exprs)
-        plan = grouped_aggregate(self._grouping, self._sets, items, self._df._plan)
-        return self._df._with(plan)
+                                   [expression_of(e) for e in exprs], plan_of(self._df))
+            return derive(self._df, plan)
+        items = self._shown + tuple(expression_of(e) for e in exprs)
+        plan = grouped_aggregate(self._grouping, self._sets, items, plan_of(self._df))
+        return derive(self._df, plan)
 
     def pivot(self, pivot_col: str, values: list[Any] | None = None) -> GroupedData:
         """One output column per value of ``pivot_col`` (and per aggregate, when there are several);
         without ``values``, the column's distinct values, sorted, as Spark finds them."""
+        from ember.sql.dataframe import plan_of
+
         if self._sets is not None:
             raise EmberTypeError("UNSUPPORTED_FEATURE.PIVOT_AFTER_GROUP_BY", "The feature is not supported: PIVOT "
                                  "clause following a GROUP BY clause. Consider pushing the GROUP BY into a subquery.",
                                  "0A000")
         if self._pivot is not None:
             raise EmberTypeError("UNSUPPORTED_FEATURE", "repeated pivots are not allowed.")
-        column = _col_expr(pivot_col)
+        column = to_expression(pivot_col)
         if values is None:
-            values = distinct_pivot_values(self._df._plan, column, self._df.sparkSession)
+            values = distinct_pivot_values(plan_of(self._df), column, self._df.sparkSession)
         return GroupedData(self._df, [Column(g) for g in self._grouping], pivot=(column, list(values)))
 
     def _numeric(self, fn: Any, cols: tuple[str, ...]) -> DataFrame:
@@ -175,3 +179,19 @@ class GroupedData:
 
     def max(self, *cols: str) -> DataFrame:
         return self._numeric(F.max, cols)
+
+
+# Accessors for other modules: GroupedData's attribute namespace is PySpark's.
+def grouped_dataframe(grouped: GroupedData) -> DataFrame:
+    """The DataFrame ``grouped`` groups."""
+    return grouped._df
+
+
+def grouping_of(grouped: GroupedData) -> tuple[E.Expression, ...]:
+    """The (unresolved) grouping expressions of ``grouped``."""
+    return grouped._grouping
+
+
+def is_plain_grouping(grouped: GroupedData) -> bool:
+    """Whether ``grouped`` comes from ``groupBy`` alone: no rollup, cube, grouping sets or pivot."""
+    return grouped._sets is None and grouped._pivot is None

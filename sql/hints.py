@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ember.sql.column import Column
 from ember.sql.errors import AnalysisException, EmberTypeError
+from ember.sql.dataframe import broadcast_marked
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -56,11 +57,7 @@ def apply_hint(df: DataFrame, name: str, parameters: tuple) -> DataFrame:
         _relation_names(params)
         if key not in _BROADCAST:
             return df
-        from ember.sql.dataframe import DataFrame
-
-        marked = DataFrame(df.sparkSession, df._plan)
-        marked._broadcast = True
-        return marked
+        return broadcast_marked(df)
     if key == "coalesce" and len(params) == 1 and isinstance(params[0], int):
         return df.coalesce(params[0])
     if key == "repartition" and params:

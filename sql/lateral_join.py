@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ember.sql import expressions as E
-from ember.sql.column import Column
+from ember.sql.column import Column, expression_of
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.lazy_outer import resolve_lazy_outer
 from ember.sql.optimizer.rewrite_subqueries import decorrelate, join_condition
 from ember.sql.plan import logical as L
+from ember.sql.dataframe import derive, plan_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -53,7 +54,7 @@ def lateral_join(left: DataFrame, right: DataFrame, on: Column | None, how: str 
     if join_type is None:
         raise AnalysisException("UNSUPPORTED_JOIN_TYPE", f"Unsupported join type '{how}'. Supported join types "
                                 "include: 'inner', 'leftouter', 'left', 'left_outer', 'cross'.", "0A000")
-    plan = resolve_lazy_outer(right._plan, left._plan.output, left._plan)
+    plan = resolve_lazy_outer(plan_of(right), plan_of(left).output, plan_of(left))
     width = len(plan.output)
     projected: tuple[E.Expression, ...] | None = None
     if isinstance(plan, L.Project) and any(_has_outer(e) for e in plan.project_list):
@@ -61,14 +62,14 @@ def lateral_join(left: DataFrame, right: DataFrame, on: Column | None, how: str 
             raise _refused("a projection of outer columns in a left lateral join")
         projected, plan = plan.project_list, plan.child
     decorrelated, predicates = _decorrelated(plan, right)
-    condition = E.conjoin([c for c in (join_condition(predicates), on._expr if on is not None else None) if c])
-    joined = left._with(L.Join(left._plan, decorrelated, join_type, condition))
-    output = joined._plan.output
-    n_left = len(left._plan.output)
+    condition = E.conjoin([c for c in (join_condition(predicates), expression_of(on) if on is not None else None) if c])
+    joined = derive(left, L.Join(plan_of(left), decorrelated, join_type, condition))
+    output = plan_of(joined).output
+    n_left = len(plan_of(left).output)
     if projected is None:
-        return joined._with(L.Project(tuple(output[:n_left + width]), joined._plan))
+        return derive(joined, L.Project(tuple(output[:n_left + width]), plan_of(joined)))
     items = tuple(_strip_outer(e) for e in projected)
-    return joined._with(L.Project(tuple(output[:n_left]) + items, joined._plan))
+    return derive(joined, L.Project(tuple(output[:n_left]) + items, plan_of(joined)))
 
 
 def _decorrelated(plan: L.LogicalPlan, right: DataFrame) -> tuple[L.LogicalPlan, list[E.Expression]]:
@@ -122,7 +123,7 @@ def _first_rows_per_key(limit: L.Limit, right: DataFrame) -> tuple[L.LogicalPlan
     window = Window.partitionBy(*keys).orderBy(*[Column(o) for o in orders])
     first = (frame.withColumn(position, F.row_number().over(window)).filter(F.col(position) <= limit.n)
              .select(*[Column(a) for a in decorrelated.output]))
-    return first._plan, predicates
+    return plan_of(first), predicates
 
 
 def _refused(what: str) -> AnalysisException:

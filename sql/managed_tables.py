@@ -23,6 +23,7 @@ from ember.sql.io.options import Options
 from ember.sql.io.source import FileSource
 from ember.sql.plan import logical as L
 from ember.sql.warehouse import TableInfo, Warehouse, columns_of
+from ember.sql.dataframe import plan_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -112,7 +113,7 @@ def _aligned(info: TableInfo, df: DataFrame) -> DataFrame:
             f"{', '.join(f'`{f.name}`' for f in table_fields)}.\nData columns: "
             f"{', '.join(f'`{f.name}`' for f in data_fields)}.", "21S01")
     columns = []
-    for attr, data, target in zip(df._plan.output, data_fields, table_fields):
+    for attr, data, target in zip(plan_of(df).output, data_fields, table_fields):
         if not _storable(data.dataType, target.dataType):
             raise AnalysisException(
                 "INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST",

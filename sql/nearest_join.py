@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from ember.sql import expressions as E
 from ember.sql import functions as F
-from ember.sql.column import Column
+from ember.sql.column import Column, expression_of
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.windows import WindowExpression
 from ember.sql.window import Window
+from ember.sql.dataframe import plan_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -46,7 +47,8 @@ def _check(ranking: Column, k: int, mode: str, direction: str, join_type: str) -
     if direction.lower() not in ("distance", "similarity"):
         raise _invalid("UNSUPPORTED_DIRECTION", f"Unsupported nearest-by join direction '{direction}'. Supported "
                        "nearest-by join directions include: 'distance', 'similarity'.")
-    invalid = [e for e in ranking._expr.walk() if isinstance(e, (E.AggregateFunction, WindowExpression, E.Generator))]
+    invalid = [e for e in expression_of(ranking).walk()
+               if isinstance(e, (E.AggregateFunction, WindowExpression, E.Generator))]
     if invalid:
         raise AnalysisException(
             "UNSUPPORTED_EXPR_FOR_OPERATOR", "The query operator NearestByJoin contains one or more unsupported "
@@ -64,7 +66,7 @@ def nearest_by_join(left: DataFrame, right: DataFrame, ranking: Column, num_resu
     query_id, rank, position, matches = (f"__nearest_{what}" for what in ("qid", "rank", "pos", "matches"))
     ided = left.withColumn(query_id, F.monotonically_increasing_id())
     pairs = ided.join(right, F.lit(True), "left") if outer else ided.crossJoin(right)
-    columns = [Column(a) for a in pairs._plan.output]
+    columns = [Column(a) for a in plan_of(pairs).output]
     left_columns, right_columns = columns[:n_left], columns[n_left + 1:]
     order = F.col(rank).desc_nulls_last() if direction.lower() == "similarity" else F.col(rank).asc_nulls_last()
     ranked = (pairs.withColumn(rank, ranking)
@@ -75,5 +77,5 @@ def nearest_by_join(left: DataFrame, right: DataFrame, ranking: Column, num_resu
         return ranked.filter(match).select(*left_columns, *right_columns)
     unmatched = F.col(matches) == 0
     kept = ranked.filter(match | (unmatched & (F.col(position) == 1)))
-    nulled = [F.when(~unmatched, c).alias(a.name) for c, a in zip(right_columns, pairs._plan.output[n_left + 1:])]
+    nulled = [F.when(~unmatched, c).alias(a.name) for c, a in zip(right_columns, plan_of(pairs).output[n_left + 1:])]
     return kept.select(*left_columns, *nulled)

@@ -59,3 +59,14 @@ class Observation:
                                         "Should observe by calling `DataFrame.observe` before `get`.")
         self._done.wait()
         return dict(self._values)
+
+
+# Accessors for DataFrame.observe: Observation's attribute namespace is PySpark's.
+def claim(observation: Observation) -> str:
+    """``observation``'s metric name, for a DataFrame about to use it; an error if one already did."""
+    return observation._claim()
+
+
+def mark_attached(observation: Observation) -> None:
+    """Record that a DataFrame observes ``observation`` (so ``get`` may wait for its metrics)."""
+    observation._attached = True

@@ -23,6 +23,8 @@ from ember.sql.analyzer.resolve_references import resolve_expression
 from ember.sql.errors import EmberTypeError
 from ember.sql.expressions.sql_conf import analysed_by
 from ember.sql.plan import python_plans as PP
+from ember.sql.dataframe import derive, plan_of
+from ember.sql.group import grouped_dataframe, grouping_of, is_plain_grouping
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -60,7 +62,7 @@ _ARITY = {
 def struct_schema(schema: T.DataType | str, shape: str, kind: str) -> T.StructType:
     """The declared output schema, which must be a struct (``shape`` is map, group or cogroup)."""
     if isinstance(schema, str):
-        schema = T._parse_datatype_string(schema)
+        schema = T.parse_datatype_string(schema)
     if isinstance(schema, T.StructType):
         return schema
     if not isinstance(schema, T.DataType):
@@ -119,20 +121,20 @@ def map_in(df: DataFrame, func: Any, schema: T.StructType | str, kind: str, barr
     if barrier:
         raise EmberTypeError("UNSUPPORTED_FEATURE", "mapInPandas/mapInArrow with barrier=True (barrier execution "
                              "mode) is not supported by Ember.")
-    node = PP.MapInBatches(_callable(func), kind, PP.attributes_of(struct_schema(schema, "map", kind)), df._plan)
-    return df._with(node)
+    node = PP.MapInBatches(_callable(func), kind, PP.attributes_of(struct_schema(schema, "map", kind)), plan_of(df))
+    return derive(df, node)
 
 
 def _resolved_keys(grouped: GroupedData) -> tuple:
-    plan = grouped._df._plan
-    with analysed_by(grouped._df.sparkSession):
-        return tuple(resolve_expression(g, plan.output, plan) for g in grouped._grouping)
+    plan = plan_of(grouped_dataframe(grouped))
+    with analysed_by(grouped_dataframe(grouped).sparkSession):
+        return tuple(resolve_expression(g, plan.output, plan) for g in grouping_of(grouped))
 
 
 def apply_in(grouped: GroupedData, func: Any, schema: T.StructType | str, kind: str) -> DataFrame:
     """Each group of ``grouped`` through ``func``: as one pandas DataFrame (``kind="pandas"``) or
     Arrow table (``"arrow"``), or as an iterator of them when the type hints say so."""
-    if grouped._sets is not None or grouped._pivot is not None:
+    if not is_plain_grouping(grouped):
         raise EmberTypeError("UNSUPPORTED_FEATURE", f"applyIn{kind.capitalize()} after rollup, cube, groupingSets "
                              "or pivot is not supported.")
     import pandas as pd
@@ -141,8 +143,9 @@ def apply_in(grouped: GroupedData, func: Any, schema: T.StructType | str, kind: 
     iterator = takes_iterator(_callable(func), pd.DataFrame if kind == "pandas" else pa.RecordBatch)
     check_arity(func, "group", kind, iterator)
     attrs = PP.attributes_of(struct_schema(schema, "group", kind))
-    node = PP.FlatMapGroupsInPandas(_resolved_keys(grouped), func, kind, iterator, attrs, grouped._df._plan)
-    return grouped._df._with(node)
+    df = grouped_dataframe(grouped)
+    node = PP.FlatMapGroupsInPandas(_resolved_keys(grouped), func, kind, iterator, attrs, plan_of(df))
+    return derive(df, node)
 
 
 class PandasCogroupedOps:
@@ -167,6 +170,6 @@ class PandasCogroupedOps:
         if len(left) != len(right):
             raise IllegalArgumentException(f"requirement failed: Cogroup keys must have same size: "
                                            f"{len(left)} != {len(right)}")
-        node = PP.FlatMapCoGroupsInPandas(left, right, func, kind, attrs, self._left._df._plan,
-                                          self._right._df._plan)
-        return self._left._df._with(node)
+        node = PP.FlatMapCoGroupsInPandas(left, right, func, kind, attrs, plan_of(grouped_dataframe(self._left)),
+                                          plan_of(grouped_dataframe(self._right)))
+        return derive(grouped_dataframe(self._left), node)

@@ -23,6 +23,7 @@ from ember.sql.io.source import resolve_source
 from ember.sql.io.writers import FORMATS, check_write_options, file_extension, write_partition
 from ember.sql.physical.batches import arrow_schema, to_table
 from ember.sql.plan import logical as L
+from ember.sql.dataframe import query_execution_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -41,9 +42,9 @@ def _paths(path: Any) -> list[str]:
 
 def _schema(schema: T.StructType | str) -> T.StructType:
     if isinstance(schema, T.StructType):
-        return T._check_supported(schema)
+        return T.supported_type(schema)
     if isinstance(schema, str):
-        parsed = T._check_supported(T._parse_datatype_string(schema))
+        parsed = T.supported_type(T.parse_datatype_string(schema))
         return parsed if isinstance(parsed, T.StructType) else T.StructType([T.StructField("value", parsed)])
     raise EmberTypeError("NOT_STR_OR_STRUCT", f"Argument `schema` should be a str or StructType, got {type(schema).__name__}.")
 
@@ -403,7 +404,7 @@ def write_files(df: DataFrame, path: str, fmt: str, mode: str, options: Options,
     created = not os.path.exists(path)
     if not commit.setup_job(job):
         return []
-    qe = df._qe
+    qe = query_execution_of(df)
     schema = arrow_schema(list(qe.analyzed.output))
     names = df.columns
     ntz = frozenset(f.name for f in df.schema.fields if isinstance(f.dataType, T.TimestampNTZType))

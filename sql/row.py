@@ -112,3 +112,13 @@ def _as_dict_value(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _as_dict_value(v) for k, v in value.items()}
     return value
+
+
+def row_from_fields(names: list[str], values: tuple | list) -> Row:
+    """A named row built without keyword arguments (so names may repeat)."""
+    return Row._from_fields(names, values)
+
+
+def has_field_names(row: Row) -> bool:
+    """Whether ``row`` has field names (``Row(a=1)``) rather than positions only (``Row(1)``)."""
+    return row._has_fields()

@@ -47,18 +47,24 @@ def sample_arguments(withReplacement: Any, fraction: Any, seed: Any) -> tuple[bo
 
 
 def _columns(df: DataFrame) -> list[Column]:
-    return [Column(a) for a in df._plan.output]
+    from ember.sql.dataframe import plan_of
+
+    return [Column(a) for a in plan_of(df).output]
 
 
 def _keep(df: DataFrame, draw: E.Expression, keep) -> DataFrame:
     """The rows of ``df`` for which ``keep(draw)`` holds; the draw is a column of its own
     projection, so no later filter is pushed below it and changes the rows it sees."""
+    from ember.sql.dataframe import plan_of
+
     drawn = df.select(*_columns(df), Column(draw).alias(_DRAW))
-    value = Column(drawn._plan.output[-1])
+    value = Column(plan_of(drawn).output[-1])
     return drawn.filter(keep(value)).select(*_columns(df))
 
 
 def sample(df: DataFrame, with_replacement: bool, fraction: float, seed: int) -> DataFrame:
+    from ember.sql.dataframe import plan_of
+
     if with_replacement:
         if fraction < 0:
             raise EmberValueError(f"requirement failed: Sampling fraction ({fraction}) must be nonnegative with "
@@ -71,7 +77,7 @@ def sample(df: DataFrame, with_replacement: bool, fraction: float, seed: int) ->
     from ember.sql import functions as F
 
     drawn = df.select(*_columns(df), Column(PoissonDraw(seed, fraction)).alias(_DRAW))
-    count = Column(drawn._plan.output[-1])
+    count = Column(plan_of(drawn).output[-1])
     repeated = drawn.filter(count > 0).select(
         *_columns(df), F.explode(F.array_repeat(F.lit(0), count)).alias(_DRAW))
     return repeated.select(*_columns(df))
@@ -92,6 +98,8 @@ def random_split(df: DataFrame, weights: list[float], seed: int | None) -> list[
 
     Each partition is first sorted by its orderable columns, as Spark does, so every split
     sees the rows in the same order and the splits stay disjoint even over a shuffle."""
+    from ember.sql.dataframe import plan_of
+
     for w in weights:
         if w < 0.0:
             raise EmberValueError("VALUE_NOT_POSITIVE", f"Value for `weights` must be positive, got '{w}'.")
@@ -99,7 +107,7 @@ def random_split(df: DataFrame, weights: list[float], seed: int | None) -> list[
     if total <= 0:
         raise EmberValueError(f"requirement failed: Sum of weights must be positive, but got {weights}")
     seed = int(seed) if seed is not None else _random_seed()
-    keys = [Column(a) for a in df._plan.output if _orderable(a.data_type)]
+    keys = [Column(a) for a in plan_of(df).output if _orderable(a.data_type)]
     ordered = df.sortWithinPartitions(*keys) if keys else df
     bounds = [0.0]
     for w in weights:

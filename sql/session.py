@@ -22,6 +22,7 @@ from ember.sql.expressions import AttributeReference, new_expr_id
 from ember.sql.plan import logical as L
 from ember.sql.udf import UDFRegistration
 from ember.sql.udtf import UDTFRegistration
+from ember.context import cancel_jobs
 
 __all__ = ["SparkSession", "RuntimeConfig"]
 
@@ -208,11 +209,11 @@ class SparkSession:
 
         Ember's sessions over one ``SparkContext`` share its jobs, so this cancels them all.
         """
-        return [str(j) for j in self._sc._cancel_jobs()]
+        return [str(j) for j in cancel_jobs(self._sc)]
 
     def interruptTag(self, tag: str) -> list[str]:
         """Cancel the running jobs tagged ``tag`` by this session; returns their ids as strings."""
-        return [str(j) for j in self._sc._cancel_jobs(tag=self._tags.job_tag(tag))]
+        return [str(j) for j in cancel_jobs(self._sc, tag=self._tags.job_tag(tag))]
 
     def interruptOperation(self, op_id: str) -> list[str]:
         """Cancel the running job whose id is ``op_id`` (a number as a string); returns its id if it ran."""
@@ -220,7 +221,7 @@ class SparkSession:
             job_id = int(op_id)
         except (TypeError, ValueError):
             raise IllegalArgumentException("executionId must be a number in string form.") from None
-        return [str(j) for j in self._sc._cancel_jobs(job_id=job_id)]
+        return [str(j) for j in cancel_jobs(self._sc, job_id=job_id)]
 
     # ------------------------------------------------------------------ artifacts
     def addArtifacts(self, *path: str, pyfile: bool = False, archive: bool = False, file: bool = False) -> None:
@@ -344,13 +345,13 @@ class SparkSession:
                         samplingRatio: float | None = None, verifySchema: bool = True) -> DataFrame:
         """A DataFrame from rows (tuples, dicts, Rows, scalars), a pandas DataFrame or an Arrow table."""
         if isinstance(schema, str):
-            schema = T._parse_datatype_string(schema)
+            schema = T.parse_datatype_string(schema)
             if not isinstance(schema, T.StructType):
                 schema = T.StructType([T.StructField("value", schema)])
         if isinstance(schema, T.DataType) and not isinstance(schema, T.StructType):
             schema = T.StructType([T.StructField("value", schema)])
         if isinstance(schema, T.StructType):
-            schema = T._check_supported(schema)
+            schema = T.supported_type(schema)
         table = self._to_table(data, schema)
         fields = from_arrow_schema(table.schema).fields
         metadata = [f.metadata or None for f in schema.fields] if isinstance(schema, T.StructType) else []
@@ -382,3 +383,14 @@ class SparkSession:
 
 def _is_pandas(data: Any) -> bool:
     return type(data).__module__.startswith("pandas") and type(data).__name__ == "DataFrame"
+
+
+# Accessors for other modules: SparkSession's attribute namespace is PySpark's.
+def query_dataframe(spark: SparkSession, text: str) -> DataFrame:
+    """The DataFrame of a query's text (never a command), as the query inside a statement."""
+    return spark._query(text)
+
+
+def initial_settings(spark: SparkSession) -> dict[str, str]:
+    """The settings ``spark`` started with, which ``RESET`` restores."""
+    return spark._initial_settings

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ember.sql.dataframe import DataFrame
+from ember.sql.dataframe import DataFrame, plan_of
 import dataclasses
 import os
 import warnings
 
 from ember.sql import types as T
-from ember.sql.catalog import (GLOBAL_TEMP_DATABASE, Catalog, Column, Database, Table, TablePartition, _matches,
-                               table_not_found)
+from ember.sql.catalog import (GLOBAL_TEMP_DATABASE, Catalog, Column, Database, Table, TablePartition,
+                               matches_like_pattern, table_not_found)
 from ember.errors import PySparkTypeError
 from ember.sql.errors import AnalysisException
 from ember.sql.managed_tables import create_empty_table, drop_table_files, new_table, remove_files, scan_table
@@ -104,7 +104,7 @@ class SessionCatalog(Catalog):
         if info is not None:
             return self._cached_scan(info)
         if database is not None and database.lower() in FILE_FORMATS and not self.warehouse.database_exists(database):
-            return self._session.read.format(database.lower()).load(name)._plan
+            return plan_of(self._session.read.format(database.lower()).load(name))
         raise table_not_found(name if database is None else f"{database}.{name}")
 
     # ------------------------------------------------------------------ PySpark's Catalog
@@ -123,7 +123,7 @@ class SessionCatalog(Catalog):
             raise schema_not_found(dbName or database)
         tables = [_table_row(t) for t in self.warehouse.tables(database)]
         if pattern is not None:
-            tables = [t for t in tables if _matches(t.name, pattern)]
+            tables = [t for t in tables if matches_like_pattern(t.name, pattern)]
         return tables + super().listTables(None, pattern)
 
     def listColumns(self, tableName: str, dbName: str | None = None) -> list[Column]:
@@ -152,7 +152,7 @@ class SessionCatalog(Catalog):
     def listDatabases(self, pattern: str | None = None) -> list[Database]:
         out = []
         for name, description in sorted(self.warehouse.databases().items()):
-            if pattern is None or _matches(name, pattern):
+            if pattern is None or matches_like_pattern(name, pattern):
                 out.append(Database(name, CATALOG_NAME, description, "file:" + self.warehouse.database_location(name)))
         return out
 
@@ -216,7 +216,7 @@ class SessionCatalog(Catalog):
         """
         root = os.path.abspath(path.removeprefix("file:"))
         for _, relation in self._cached_tables.values():
-            if _under(relation.plan, root) and relation.slot.rdd is not None:
+            if scans_under(relation.plan, root) and relation.slot.rdd is not None:
                 _unpersist(relation)
                 relation.slot.rdd = None  # built again from the table's files on next use
         self._refresh_views_under(root)
@@ -249,7 +249,7 @@ class SessionCatalog(Catalog):
             raise PySparkTypeError("NOT_EXPECTED_TYPE", f"Argument `schema` should be struct type, got "
                                    f"{type(schema).__name__}.")
         database, table = self._split_name(tableName)
-        info = new_table(self.warehouse, database, table, T._check_supported(schema), [], provider)
+        info = new_table(self.warehouse, database, table, T.supported_type(schema), [], provider)
         write_options = Options.of(options)
         check_options(provider, "write", write_options)
         check_write_options(provider, write_options)
@@ -376,7 +376,7 @@ def _not_found_on_search_path(name: str, current: str) -> AnalysisException:
         "catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP TABLE IF EXISTS.", "42P01")
 
 
-def _under(plan: L.LogicalPlan, root: str) -> bool:
+def scans_under(plan: L.LogicalPlan, root: str) -> bool:
     """Whether ``plan`` scans a file or table location under directory ``root``."""
     for node in plan.walk():
         if isinstance(node, L.FileScan):
@@ -399,3 +399,8 @@ def _in_memory(plan: L.LogicalPlan) -> L.InMemoryRelation:
 def _unpersist(relation: L.InMemoryRelation) -> None:
     if relation.slot.rdd is not None:
         relation.slot.rdd.unpersist()
+
+
+def is_view(catalog: SessionCatalog, name: str, database: str | None = None) -> bool:
+    """Whether ``name`` is a temporary (or, in ``global_temp``, global) view of ``catalog``."""
+    return catalog._is_view(name, database)

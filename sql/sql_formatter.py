@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from ember.sql import expressions as E
 from ember.sql.errors import EmberValueError
+from ember.sql.column import expression_of
 
 if TYPE_CHECKING:
     from ember.sql.session import SparkSession
@@ -37,10 +38,10 @@ class SQLStringFormatter(string.Formatter):
         from ember.sql.dataframe import DataFrame
 
         if isinstance(value, Column):
-            if not isinstance(value._expr, (E.UnresolvedAttribute, E.AttributeReference)):
+            if not isinstance(expression_of(value), (E.UnresolvedAttribute, E.AttributeReference)):
                 raise EmberValueError("VALUE_NOT_PLAIN_COLUMN_REFERENCE", f"Value {value} in {field_name} should "
                                       "be a plain column reference such as `df.col` or `col('column')`.")
-            return f"`{value._expr.name}`"
+            return f"`{expression_of(value).name}`"
         if isinstance(value, DataFrame):
             for df, name in self._views:
                 if df is value:

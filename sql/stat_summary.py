@@ -19,6 +19,7 @@ from ember.sql import functions as F
 from ember.sql import types as T
 from ember.sql.display import format_value
 from ember.sql.errors import EmberValueError
+from ember.sql.column import expression_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -43,7 +44,7 @@ def _columns(df: DataFrame, cols: tuple[str, ...]) -> list[T.StructField]:
     if len(cols) == 1 and isinstance(cols[0], (list, tuple)):
         cols = tuple(cols[0])
     if cols:
-        return [df.schema[df[c]._expr.name] for c in cols]
+        return [df.schema[expression_of(df[c]).name] for c in cols]
     return [f for f in df.schema.fields if isinstance(f.dataType, (T.NumericType, T.StringType))]
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["save_as_table", "insert_into"]
 
 
-def _names(df: DataFrame, name: str) -> tuple[str, str]:
+def database_and_table(df: DataFrame, name: str) -> tuple[str, str]:
     parts = [p.strip("`") for p in name.split(".")]
     if len(parts) == 3 and parts[0].lower() == "spark_catalog":
         parts = parts[1:]
@@ -34,7 +34,7 @@ def _names(df: DataFrame, name: str) -> tuple[str, str]:
 def save_as_table(df: DataFrame, name: str, fmt: str, mode: str, partition_by: list[str]) -> None:
     catalog = df.sparkSession.catalog
     warehouse = catalog.warehouse
-    database, table = _names(df, name)
+    database, table = database_and_table(df, name)
     existing = warehouse.table(database, table)
     if existing is not None:
         if mode == "error":
@@ -59,5 +59,5 @@ def insert_into(df: DataFrame, name: str, overwrite: bool) -> None:
     catalog = df.sparkSession.catalog
     info = catalog.table_behind(name)
     if info is None:
-        raise table_not_found_in(*_names(df, name))
+        raise table_not_found_in(*database_and_table(df, name))
     managed_tables.write_table(catalog.warehouse, info, df, overwrite)

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from ember.sql import expressions as E
 from ember.sql import types as T
-from ember.sql.column import Column
+from ember.sql.column import Column, expression_of
 from ember.sql.errors import AnalysisException
 from ember.sql.sql_config import TRANSPOSE_MAX_VALUES
 from ember.sql.type_json import scala_string
+from ember.sql.dataframe import plan_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -63,10 +64,10 @@ def _common_type(types: list[T.DataType]) -> T.DataType:
 
 def _index(df: DataFrame, index_column: Any) -> E.AttributeReference:
     if index_column is None:
-        return df._plan.output[0]
+        return plan_of(df).output[0]
     column = df[index_column] if isinstance(index_column, str) else index_column
-    expr = df.select(column)._plan.output[0] if isinstance(column, Column) else None
-    source = column._expr if isinstance(column, Column) else None
+    expr = plan_of(df.select(column)).output[0] if isinstance(column, Column) else None
+    source = expression_of(column) if isinstance(column, Column) else None
     if not isinstance(source, (E.AttributeReference, E.UnresolvedAttribute)) or expr is None:
         raise AnalysisException("TRANSPOSE_INVALID_INDEX_COLUMN", "Invalid index column for TRANSPOSE because: "
                                 "Index column must be an atomic attribute", "42804")
@@ -79,7 +80,7 @@ def transpose(df: DataFrame, index_column: Any = None) -> DataFrame:
         raise AnalysisException("TRANSPOSE_INVALID_INDEX_COLUMN", "Invalid index column for TRANSPOSE because: "
                                 f"Index column must be of atomic type, but found: {scala_string(index.data_type)}",
                                 "42804")
-    others = [a for a in df._plan.output if a.expr_id != index.expr_id]
+    others = [a for a in plan_of(df).output if a.expr_id != index.expr_id]
     common = _common_type([a.data_type for a in others])
     limit = TRANSPOSE_MAX_VALUES.read(df.sparkSession.conf)
     key = T.StructField("key", T.StringType(), False)

@@ -136,4 +136,4 @@ def _char_or_parsed(value: str) -> T.DataType:
     for prefix, cls in (("char(", T.CharType), ("varchar(", T.VarcharType)):
         if value.startswith(prefix) and value.endswith(")"):
             return cls(int(value[len(prefix):-1]))
-    return T._parse_datatype_string(value)
+    return T.parse_datatype_string(value)

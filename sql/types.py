@@ -64,7 +64,7 @@ class DataType:
     @classmethod
     def fromDDL(cls, ddl: str) -> DataType:
         """The type a DDL string describes: a schema (``"a INT, b STRING"``) or one type (``"int"``)."""
-        return _parse_datatype_string(ddl)
+        return parse_datatype_string(ddl)
 
 
 class AtomicType(DataType):
@@ -323,7 +323,7 @@ class StructType(DataType):
             if data_type is None:
                 raise ValueError(f"add({field!r}) needs a data_type")
             if isinstance(data_type, str):
-                data_type = _parse_datatype_string(data_type)
+                data_type = parse_datatype_string(data_type)
             self.fields.append(StructField(field, data_type, nullable, metadata))
         self.names = [f.name for f in self.fields]
         return self
@@ -484,24 +484,24 @@ class VariantVal:
 
 
 # Types PySpark names but Ember's engine cannot hold; refused where a plan would use them.
-_NO_ENGINE_SUPPORT = (TimeType, CalendarIntervalType, VariantType)
+UNSUPPORTED_BY_ENGINE = (TimeType, CalendarIntervalType, VariantType)
 
 
-def _check_supported(dt: DataType) -> DataType:
+def supported_type(dt: DataType) -> DataType:
     """``dt`` with ``CHAR``/``VARCHAR`` read as ``STRING`` (as Spark does); an error for a type Ember cannot run."""
     if isinstance(dt, (CharType, VarcharType)):
         return StringType()
-    if isinstance(dt, _NO_ENGINE_SUPPORT):
+    if isinstance(dt, UNSUPPORTED_BY_ENGINE):
         from ember.sql.errors import EmberTypeError
 
         raise EmberTypeError("UNSUPPORTED_DATATYPE", f"The data type {dt.simpleString().upper()} is not supported "
                              "by Ember's engine.")
     if isinstance(dt, ArrayType):
-        return ArrayType(_check_supported(dt.elementType), dt.containsNull)
+        return ArrayType(supported_type(dt.elementType), dt.containsNull)
     if isinstance(dt, MapType):
-        return MapType(_check_supported(dt.keyType), _check_supported(dt.valueType), dt.valueContainsNull)
+        return MapType(supported_type(dt.keyType), supported_type(dt.valueType), dt.valueContainsNull)
     if isinstance(dt, StructType):
-        return StructType([StructField(f.name, _check_supported(f.dataType), f.nullable, dict(f.metadata))
+        return StructType([StructField(f.name, supported_type(f.dataType), f.nullable, dict(f.metadata))
                            for f in dt.fields])
     return dt
 
@@ -654,7 +654,7 @@ def _starts_a_type(word: str) -> bool:
         "array", "map", "struct", "decimal", "dec", "numeric", "interval", "char", "varchar", "time")
 
 
-def _parse_datatype_string(text: str) -> DataType:
+def parse_datatype_string(text: str) -> DataType:
     """Parse DDL: a schema (``"a INT, b STRING"``, ``"a: int"``) or one type (``"array<int>"``)."""
     from ember.sql.errors import ParseException
 
@@ -678,7 +678,7 @@ def _parse_datatype_string(text: str) -> DataType:
     return dtype
 
 
-def _infer_type(value: Any) -> DataType:
+def infer_type(value: Any) -> DataType:
     """The Spark type PySpark infers for one Python value (``createDataFrame`` without a schema):
     a list is an array, a dict a map, and a tuple, namedtuple, Row or plain object a struct."""
     import datetime
@@ -695,11 +695,11 @@ def _infer_type(value: Any) -> DataType:
     if isinstance(value, decimal.Decimal):
         return DecimalType(38, 18)  # the precision and scale may differ from row to row
     if isinstance(value, dict):
-        keys = reduce(_merge_types, (_infer_type(k) for k in value if k is not None), NullType())
-        values = reduce(_merge_types, (_infer_type(v) for v in value.values() if v is not None), NullType())
+        keys = reduce(merge_types, (infer_type(k) for k in value if k is not None), NullType())
+        values = reduce(merge_types, (infer_type(v) for v in value.values() if v is not None), NullType())
         return MapType(keys, values)
     if isinstance(value, list):
-        return ArrayType(reduce(_merge_types, map(_infer_type, value), NullType()))
+        return ArrayType(reduce(merge_types, map(infer_type, value), NullType()))
     fields = _struct_items(value)
     if fields is None:
         raise _type_error("UNSUPPORTED_DATA_TYPE", f"Unsupported DataType `{type(value).__name__}`.")
@@ -713,7 +713,7 @@ def _struct_items(row: Any, names: list[str] | None = None) -> list[tuple[str, A
 
     if isinstance(row, dict):
         return sorted(row.items())
-    if isinstance(row, Row) and row._has_fields():
+    if isinstance(row, Row) and has_field_names(row):
         return list(zip(row.__fields__, row))
     if isinstance(row, tuple) and hasattr(row, "_fields"):
         return list(zip(row._fields, row))
@@ -729,13 +729,13 @@ def _infer_struct(items: list[tuple[str, Any]]) -> StructType:
     fields = []
     for name, value in items:
         try:
-            fields.append(StructField(name, _infer_type(value)))
+            fields.append(StructField(name, infer_type(value)))
         except TypeError:
             raise _type_error("CANNOT_INFER_TYPE_FOR_FIELD", f"Unable to infer the type of the field `{name}`.") from None
     return StructType(fields)
 
 
-def _infer_schema(row: Any, names: list[str] | None = None) -> StructType:
+def infer_schema(row: Any, names: list[str] | None = None) -> StructType:
     """The struct PySpark infers for one top-level row of ``createDataFrame``."""
     items = _struct_items(row, names)
     if items is None:
@@ -743,7 +743,7 @@ def _infer_schema(row: Any, names: list[str] | None = None) -> StructType:
     return _infer_struct(items)
 
 
-def _merge_types(a: DataType, b: DataType) -> DataType:
+def merge_types(a: DataType, b: DataType) -> DataType:
     """Two inferred types as one, as PySpark's inference merges them across rows and elements:
     NULL takes the other type, a string absorbs any atomic type, other differing types are an error."""
     if isinstance(a, NullType):
@@ -758,13 +758,13 @@ def _merge_types(a: DataType, b: DataType) -> DataType:
         raise _type_error("CANNOT_MERGE_TYPE", f"Can not merge type `{type(a).__name__}` and `{type(b).__name__}`.")
     if isinstance(a, StructType):
         theirs = {f.name: f.dataType for f in b.fields}
-        fields = [StructField(f.name, _merge_types(f.dataType, theirs.get(f.name, NullType()))) for f in a.fields]
+        fields = [StructField(f.name, merge_types(f.dataType, theirs.get(f.name, NullType()))) for f in a.fields]
         ours = set(a.names)
         return StructType(fields + [StructField(f.name, f.dataType) for f in b.fields if f.name not in ours])
     if isinstance(a, ArrayType):
-        return ArrayType(_merge_types(a.elementType, b.elementType))
+        return ArrayType(merge_types(a.elementType, b.elementType))
     if isinstance(a, MapType):
-        return MapType(_merge_types(a.keyType, b.keyType), _merge_types(a.valueType, b.valueType))
+        return MapType(merge_types(a.keyType, b.keyType), merge_types(a.valueType, b.valueType))
     return a
 
 
@@ -774,4 +774,4 @@ def _type_error(error_class: str, message: str) -> Exception:
     return EmberTypeError(error_class, message)
 
 
-from ember.sql.row import Row  # noqa: E402  (PySpark exports Row from types too; row.py imports no types)
+from ember.sql.row import Row, has_field_names

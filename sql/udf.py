@@ -51,7 +51,7 @@ def _data_type(returnType: T.DataType | str) -> T.DataType:
     if isinstance(returnType, T.DataType):
         return returnType
     if isinstance(returnType, str):
-        return T._parse_datatype_string(returnType)
+        return T.parse_datatype_string(returnType)
     raise EmberTypeError("NOT_EXPECTED_TYPE", f"Argument `returnType` should be DataType or str, got "
                          f"{type(returnType).__name__}.")
 
@@ -74,12 +74,12 @@ class UserDefinedFunction:
         self.deterministic = deterministic
 
     def __call__(self, *cols: Column | str) -> Column:
-        from ember.sql.column import Column, _col_expr
+        from ember.sql.column import Column, to_expression
 
         if self.evalType == PythonEvalType.SQL_GROUPED_MAP_PANDAS_UDF:
             raise EmberTypeError("UNSUPPORTED_FEATURE", f"The GROUPED_MAP pandas UDF {self._name} cannot be called "
                                  f"on columns; pass it to groupBy(...).apply, or its function to applyInPandas.")
-        args = tuple(_col_expr(c) for c in cols)
+        args = tuple(to_expression(c) for c in cols)
         if self.evalType == PythonEvalType.SQL_GROUPED_AGG_PANDAS_UDF:
             return Column(PandasAggUDF.make(self._name, self.func, self.returnType, args))
         return Column(PythonUDF(self._name, self.func, self.returnType, self.evalType, args, self.deterministic,
@@ -242,3 +242,8 @@ def registered_function(name: str) -> Callable[..., Column] | None:
     session = analysing_session()
     registry = getattr(session, "_udf_registration", None) if session is not None else None
     return registry.lookup(name) if registry is not None else None
+
+
+def registered_functions(registration: UDFRegistration) -> dict[str, UserDefinedFunction]:
+    """The UDFs registered through ``registration`` (``spark.udf``), by lower-case name."""
+    return dict(registration._functions)

@@ -74,7 +74,7 @@ class UserDefinedTableFunction:
     @property
     def returnType(self) -> T.StructType:
         """The declared schema, parsed (PySpark parses a DDL string here, on first use)."""
-        parsed = T._parse_datatype_string(self._returnType) if isinstance(self._returnType, str) else self._returnType
+        parsed = T.parse_datatype_string(self._returnType) if isinstance(self._returnType, str) else self._returnType
         if not isinstance(parsed, T.StructType):
             raise PySparkTypeError("UDTF_RETURN_TYPE_MISMATCH", f"Mismatch in return type for the UDTF "
                                    f"'{self._name}'. Expected a 'StructType', but got '{parsed}'. Please ensure the "
@@ -112,13 +112,13 @@ class UserDefinedTableFunction:
 
 
 def _argument(value: Any) -> Any:
-    from ember.sql.column import Column, _col_expr
+    from ember.sql.column import Column, to_expression
 
     if not isinstance(value, (Column, str)):
         raise EmberTypeError("UNSUPPORTED_FEATURE", f"A UDTF argument must be a Column or a column name; "
                              f"{type(value).__name__} arguments (such as TABLE arguments, DataFrame.asTable()) "
                              "are not supported by Ember.")
-    return _col_expr(value)
+    return to_expression(value)
 
 
 def udtf(cls: type | None = None, *, returnType: T.StructType | str | None = None,

@@ -98,7 +98,7 @@ class TableInfo:
 
     @property
     def schema(self) -> T.StructType:
-        return T.StructType([T.StructField(n, T._parse_datatype_string(t), nullable)
+        return T.StructType([T.StructField(n, T.parse_datatype_string(t), nullable)
                              for n, t, nullable in self.columns])
 
     @property
@@ -146,7 +146,7 @@ def columns_of(schema: T.StructType) -> tuple[tuple[str, str, bool], ...]:
     for f in schema.fields:
         text = f.dataType.simpleString()
         try:
-            ok = T._parse_datatype_string(text) == f.dataType
+            ok = T.parse_datatype_string(text) == f.dataType
         except Exception:
             ok = False
         if not ok:

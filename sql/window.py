@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ember.sql.column import _col_expr
+from ember.sql.column import to_expression
 from ember.sql.expressions import Expression, SortOrder
 from ember.sql.expressions.windows import (
     CURRENT_ROW, UNBOUNDED_FOLLOWING, UNBOUNDED_PRECEDING, WindowFrame, WindowSpecDefinition,
@@ -28,7 +28,7 @@ def _columns(cols: tuple[Any, ...]) -> list[Any]:
 
 
 def _order(col: Any) -> SortOrder:
-    e = _col_expr(col)
+    e = to_expression(col)
     return e if isinstance(e, SortOrder) else SortOrder(e, True)
 
 
@@ -63,7 +63,7 @@ class WindowSpec:
 
     def partitionBy(self, *cols: Any) -> WindowSpec:
         """The columns that split rows into independent windows."""
-        keys: tuple[Expression, ...] = tuple(_col_expr(c) for c in _columns(cols))
+        keys: tuple[Expression, ...] = tuple(to_expression(c) for c in _columns(cols))
         return self._with(partition=keys)
 
     def orderBy(self, *cols: Any) -> WindowSpec:
@@ -119,3 +119,8 @@ class Window:
     @staticmethod
     def rangeBetween(start: int, end: int) -> WindowSpec:
         return WindowSpec().rangeBetween(start, end)
+
+
+def spec_of(window: WindowSpec) -> WindowSpecDefinition:
+    """The partitioning, ordering and frame ``window`` holds, as an expression-tree node."""
+    return window._spec

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 from ember.errors import PySparkTypeError, UnsupportedOperationException
 from ember.sql import expressions as E
 from ember.sql import managed_tables
-from ember.sql.column import Column
+from ember.sql.column import Column, expression_of
 from ember.sql.errors import AnalysisException
-from ember.sql.table_writes import _names
+from ember.sql.table_writes import database_and_table
 from ember.sql.warehouse import qualified, schema_not_found, table_already_exists, table_not_found_in
+from ember.sql.session_catalog import is_view
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -32,8 +33,8 @@ def target_table(df: DataFrame, table: str) -> tuple[str, str]:
     """``(database, name)`` of the existing table ``table`` names, for a write that v1 tables
     cannot take: the errors Spark gives for a view or a missing table come first."""
     catalog = df.sparkSession.catalog
-    database, name = _names(df, table)
-    if "." not in table and catalog._is_view(name):
+    database, name = database_and_table(df, table)
+    if "." not in table and is_view(catalog, name):
         raise AnalysisException("VIEW_WRITE_NOT_ALLOWED", f"Cannot write into view {table}, please write into a "
                                 "table instead.", "42809")
     if catalog.warehouse.table(database, name) is None:
@@ -56,7 +57,7 @@ def _partition_column(col: Any) -> str:
                                f"{type(col).__name__}.")
     if isinstance(col, str):
         return col
-    expr = col._expr
+    expr = expression_of(col)
     if not isinstance(expr, E.UnresolvedAttribute):
         raise AnalysisException("_LEGACY_ERROR_TEMP_1316", f"Invalid partition transformation: {expr.sql()}.")
     return expr.name
@@ -112,7 +113,7 @@ class DataFrameWriterV2:
                                         "supported: Ember's warehouse tables are managed Parquet tables.")
         df = self._df
         warehouse = df.sparkSession.catalog.warehouse
-        database, name = _names(df, self._table)
+        database, name = database_and_table(df, self._table)
         if warehouse.table(database, name) is not None:
             raise table_already_exists(qualified(database, name))
         if not warehouse.database_exists(database):
@@ -121,7 +122,7 @@ class DataFrameWriterV2:
         managed_tables.create_table_as(warehouse, info, df)
 
     def replace(self) -> None:
-        database, name = _names(self._df, self._table)
+        database, name = database_and_table(self._df, self._table)
         raise unsupported_operation(database, name, "REPLACE TABLE AS SELECT")
 
     def createOrReplace(self) -> None:

@@ -1,10 +1,12 @@
 """No module of the engine reads another module's private attributes.
 
-A name with a leading underscore belongs to the module that defines it. Below ``sql/``
-(``engine/``, ``rdd/``, ``scheduler/``, ``shuffle/``) a module may read ``x._name`` only if it
+A name with a leading underscore belongs to the module that defines it. In every package
+(``engine/``, ``rdd/``, ``scheduler/``, ``shuffle/``, ``sql/``) a module may read ``x._name`` only if it
 defines ``_name`` itself — as a function, class, module name, ``self``/``cls`` attribute or
 ``__slots__`` entry — and may not import another module's ``_name``. What the owner means
-others to use it offers under a public name.
+others to use it offers under a public name: a public function or attribute, or — for PySpark's
+API classes, whose attribute namespace is PySpark's — a module-level accessor such as
+``ember.sql.column.expression_of(col)`` or ``ember.sql.dataframe.plan_of(df)``.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHECKED = ("engine", "rdd", "scheduler", "shuffle")
+CHECKED = ("engine", "rdd", "scheduler", "shuffle", "sql")
 # Private by convention but documented for callers: the standard library's and namedtuple's.
 STANDARD = {"_exit", "_getframe", "_fields", "_replace", "_asdict", "_make"}
 

@@ -70,7 +70,7 @@ class AggregateFunction(Expression):
         return [to_arrow_type(self.data_type)]
 
     def finish(self, states: list[pa.Array]) -> pa.Array:
-        return _cast(states[0], self.data_type)
+        return cast_array(states[0], self.data_type)
 
     def finish_complete(self, result: pa.Array) -> pa.Array:
         return self.finish([result])
@@ -82,7 +82,7 @@ class AggregateFunction(Expression):
         )
 
 
-def _cast(array: pa.Array, dt: T.DataType) -> pa.Array:
+def cast_array(array: pa.Array, dt: T.DataType) -> pa.Array:
     target = to_arrow_type(dt)
     return array if array.type == target else pc.cast(array, target, safe=False)
 
@@ -97,7 +97,7 @@ def _require_numeric(fn: AggregateFunction) -> None:
         )
 
 
-def _numeric_input(fn: AggregateFunction, to: T.DataType | None = None) -> Expression:
+def numeric_input(fn: AggregateFunction, to: T.DataType | None = None) -> Expression:
     _require_numeric(fn)
     dt = fn.child.data_type
     if to is not None:
@@ -119,7 +119,7 @@ class Sum(AggregateFunction):
     ansi: bool = True
 
     def coerce(self) -> Expression:
-        return Sum(_numeric_input(self), ansi_enabled())
+        return Sum(numeric_input(self), ansi_enabled())
 
     @property
     def aggregated_input(self) -> Expression | None:
@@ -139,7 +139,7 @@ class Sum(AggregateFunction):
             return self._checked_decimal(states[0], dt)
         if isinstance(dt, T.LongType):
             return self._checked_long(states[0])
-        return _cast(states[0], dt)
+        return cast_array(states[0], dt)
 
     def _checked_long(self, total: pa.Array) -> pa.Array:
         total = total.cast(pa.decimal128(38, 0)) if total.type != pa.decimal128(38, 0) else total
@@ -207,7 +207,7 @@ class Count(AggregateFunction):
         return [("sum", None)]
 
     def finish(self, states: list[pa.Array]) -> pa.Array:
-        return _cast(pc.fill_null(states[0], 0), T.LongType())
+        return cast_array(pc.fill_null(states[0], 0), T.LongType())
 
     def finish_complete(self, result: pa.Array) -> pa.Array:
         return self.finish([result])
@@ -225,7 +225,7 @@ class Average(AggregateFunction):
     def coerce(self) -> Expression:
         if isinstance(self.child.data_type, T.DecimalType):
             return self
-        return Average(_numeric_input(self, T.DoubleType()))
+        return Average(numeric_input(self, T.DoubleType()))
 
     @property
     def _decimal_input(self) -> T.DecimalType | None:
@@ -280,7 +280,7 @@ class Average(AggregateFunction):
 
     def finish_complete(self, result: pa.Array) -> pa.Array:
         if self._decimal_input is None:
-            return _cast(result, self.data_type)
+            return cast_array(result, self.data_type)
         # ``result`` holds each group's values as a list: sum and count them per group, vectorised.
         groups = pa.table({"g": pc.cast(pc.list_parent_indices(result), pa.int64()), "v": pc.list_flatten(result)})
         states = groups.group_by("g").aggregate([("v", "sum", pc.ScalarAggregateOptions(min_count=1)),
@@ -410,7 +410,7 @@ class CollectList(AggregateFunction):
         return (self.kernel, None)
 
     def finish_complete(self, result: pa.Array) -> pa.Array:
-        return _cast(_drop_null_elements(result), self.data_type)
+        return cast_array(_drop_null_elements(result), self.data_type)
 
 
 class CollectSet(CollectList):
@@ -459,7 +459,7 @@ class _Moment(AggregateFunction):
     ddof: ClassVar[int] = 1
 
     def coerce(self) -> Expression:
-        return type(self)(_numeric_input(self, T.DoubleType()))
+        return type(self)(numeric_input(self, T.DoubleType()))
 
     @property
     def supports_partial(self) -> bool:

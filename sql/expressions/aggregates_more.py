@@ -25,7 +25,9 @@ import pyarrow.compute as pc
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException
-from ember.sql.expressions.aggregates import AggregateFunction, AggSpec, DistinctValueCount, First, _cast, _numeric_input
+from ember.sql.expressions.aggregates import (
+    AggregateFunction, AggSpec, DistinctValueCount, First, cast_array, numeric_input,
+)
 from ember.sql.expressions.base import Expression
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric
 from ember.sql.expressions.function_call import ANY, FunctionCall, FunctionSpec, register
@@ -122,7 +124,7 @@ class CountIf(AggregateFunction):
         return [pa.uint64()]
 
     def finish(self, states: list[pa.Array]) -> pa.Array:
-        return _cast(pc.fill_null(states[0], 0), self.data_type)
+        return cast_array(pc.fill_null(states[0], 0), self.data_type)
 
     def _fmt(self, args: list[str]) -> str:
         return f"count_if({args[0]})"
@@ -133,7 +135,7 @@ class Product(AggregateFunction):
     """``product(col)`` as a double."""
 
     def coerce(self) -> Expression:
-        return Product(_numeric_input(self, T.DoubleType()))
+        return Product(numeric_input(self, T.DoubleType()))
 
     @property
     def data_type(self) -> T.DataType:
@@ -331,7 +333,7 @@ class ListReduction(AggregateFunction):
     def coerce(self) -> Expression:
         child = self.child
         if self.name in _NUMERIC_INPUT:
-            child = _numeric_input(self, T.DoubleType())
+            child = numeric_input(self, T.DoubleType())
         elif self.name in ("corr", "covar_pop", "covar_samp") or self.name in _REGRESSIONS:
             for item in child.args:
                 if not (is_numeric(item.data_type) or isinstance(item.data_type, T.NullType)):
@@ -359,7 +361,7 @@ class ListReduction(AggregateFunction):
                     f"\"INTEGRAL\" type, however \"{child.sql()}\" has the type "
                     f"\"{child.data_type.simpleString().upper()}\".")
         elif self.name == "sum_distinct":
-            _numeric_input(self)
+            numeric_input(self)
             if isinstance(child.data_type, (T.ByteType, T.ShortType, T.IntegerType)):
                 child = cast_if_needed(child, T.LongType())
         return ListReduction(child, self.name, self.params, self.shown, self.sql_name)

@@ -103,10 +103,10 @@ def _validated(value: str | bytes) -> str:
 
 def _try_url_decode(text: str) -> str | None:
     """``url_decode``, but NULL where a ``%`` escapes nothing."""
-    from ember.sql.expressions.strings_more import _url_decode
+    from ember.sql.expressions.strings_more import url_decode
 
     try:
-        return _url_decode(text)
+        return url_decode(text)
     except IllegalArgumentException:
         return None
 

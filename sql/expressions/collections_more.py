@@ -22,7 +22,7 @@ ARRAY = T.ArrayType(T.NullType(), True)
 I = T.IntegerType()
 
 
-def _first(types: list[T.DataType]) -> T.DataType:
+def first_type(types: list[T.DataType]) -> T.DataType:
     return types[0]
 
 
@@ -47,7 +47,7 @@ def _require_array(call: FunctionCall, i: int = 0) -> T.ArrayType:
     return dt
 
 
-def _array_and_element(call: FunctionCall) -> tuple:
+def array_and_element(call: FunctionCall) -> tuple:
     """An array and a value of its element type (``array_contains``, ``array_position``, ``array_remove``)."""
     dt = _require_array(call)
     value = call.args[1]
@@ -351,11 +351,11 @@ def _try_element_at(container, key, is_map):
 
 
 for spec in [
-    FunctionSpec("array_append", (ANY, ANY), _first, coerce_args=_array_and_element, null_safe=True,
+    FunctionSpec("array_append", (ANY, ANY), first_type, coerce_args=array_and_element, null_safe=True,
                  row=lambda a, v: None if a is None else a + [v]),
-    FunctionSpec("array_prepend", (ANY, ANY), _first, coerce_args=_array_and_element, null_safe=True,
+    FunctionSpec("array_prepend", (ANY, ANY), first_type, coerce_args=array_and_element, null_safe=True,
                  row=lambda a, v: None if a is None else [v] + a),
-    FunctionSpec("array_compact", (ANY,), _first, coerce_args=_one_array,
+    FunctionSpec("array_compact", (ANY,), first_type, coerce_args=_one_array,
                  row=lambda a: [v for v in a if v is not None]),
     FunctionSpec("array_size", (ANY,), I, coerce_args=_one_array, vector=lambda a: pc.list_value_length(a).cast(
         pa.int32())),
@@ -364,18 +364,18 @@ for spec in [
     FunctionSpec("map_entries", (ANY,), _entries_type, coerce_args=_require_map,
                  row=lambda m: [{"key": k, "value": v} for k, v in m]),
     FunctionSpec("map_from_entries", (ANY,), _from_entries_type, coerce_args=_one_array, row=_map_from_entries),
-    FunctionSpec("map_concat", (ANY,), _first, variadic=True, coerce_args=_maps, row=_map_concat),
+    FunctionSpec("map_concat", (ANY,), first_type, variadic=True, coerce_args=_maps, row=_map_concat),
     FunctionSpec("try_element_at", (ANY, ANY), _element, row=_try_element_at, coerce_args=_element_at_args,
                  fmt=lambda a: f"try_element_at({a[0]}, {a[1]})"),
     FunctionSpec("get", (ANY, I), _element, coerce_args=_one_array, row=_get),
     FunctionSpec("map", (ANY,), _map_type, variadic=True, min_args=0, null_safe=True, nullable=False,
                  coerce_args=_map_args, row=_create_map),
-    FunctionSpec("array_contains", (ANY, ANY), T.BooleanType(), coerce_args=_array_and_element,
+    FunctionSpec("array_contains", (ANY, ANY), T.BooleanType(), coerce_args=array_and_element,
                  row=lambda a, v: True if v in a else (None if None in a else False)),
-    FunctionSpec("array_position", (ANY, ANY), T.LongType(), coerce_args=_array_and_element, row=_array_position),
-    FunctionSpec("array_remove", (ANY, ANY), _first, coerce_args=_array_and_element,
+    FunctionSpec("array_position", (ANY, ANY), T.LongType(), coerce_args=array_and_element, row=_array_position),
+    FunctionSpec("array_remove", (ANY, ANY), first_type, coerce_args=array_and_element,
                  row=lambda a, v: [x for x in a if x != v]),
-    FunctionSpec("array_distinct", (ANY,), _first, coerce_args=_one_array, row=_distinct),
+    FunctionSpec("array_distinct", (ANY,), first_type, coerce_args=_one_array, row=_distinct),
     FunctionSpec("array_max", (ANY,), _element, coerce_args=_one_array,
                  row=lambda a: max((x for x in a if x is not None), default=None)),
     FunctionSpec("array_min", (ANY,), _element, coerce_args=_one_array,
@@ -384,14 +384,14 @@ for spec in [
                  row=_array_join),
     FunctionSpec("array_repeat", (ANY, I), _repeat_type, coerce_args=_array_repeat_args, null_safe=True,
                  row=lambda v, n: None if n is None else [v] * max(n, 0)),
-    FunctionSpec("array_union", (ANY, ANY), _first, coerce_args=_arrays, row=lambda a, b: _distinct(a + b)),
-    FunctionSpec("array_intersect", (ANY, ANY), _first, coerce_args=_arrays,
+    FunctionSpec("array_union", (ANY, ANY), first_type, coerce_args=_arrays, row=lambda a, b: _distinct(a + b)),
+    FunctionSpec("array_intersect", (ANY, ANY), first_type, coerce_args=_arrays,
                  row=lambda a, b: [v for v in _distinct(a) if v in b]),
-    FunctionSpec("array_except", (ANY, ANY), _first, coerce_args=_arrays, row=_except),
+    FunctionSpec("array_except", (ANY, ANY), first_type, coerce_args=_arrays, row=_except),
     FunctionSpec("arrays_overlap", (ANY, ANY), T.BooleanType(), coerce_args=_arrays,
                  row=lambda a, b: True if any(v in b for v in a if v is not None) else
                  (None if a and b and (None in a or None in b) else False)),
-    FunctionSpec("array_concat", (ANY,), _first, variadic=True, coerce_args=_arrays,
+    FunctionSpec("array_concat", (ANY,), first_type, variadic=True, coerce_args=_arrays,
                  row=lambda *arrays: [x for a in arrays for x in a], fmt=lambda a: f"concat({', '.join(a)})"),
     FunctionSpec("arrays_zip", (ANY,), _zip_type_named, variadic=True, null_safe=True, row=_arrays_zip,
                  typed_by_args=True, coerce_args=_zip_args, hidden_args=1),
@@ -400,10 +400,10 @@ for spec in [
     FunctionSpec("flatten", (ANY,), lambda t: t[0].elementType, coerce_args=_one_array, row=_flatten),
     FunctionSpec("sequence", (T.LongType(), T.LongType(), T.LongType()), lambda t: T.ArrayType(T.LongType(), False),
                  min_args=2, row=_sequence),
-    FunctionSpec("slice", (ANY, I, I), _first, coerce_args=_one_array, row=_slice),
-    FunctionSpec("sort_array", (ANY, T.BooleanType()), _first, min_args=1, coerce_args=_one_array,
+    FunctionSpec("slice", (ANY, I, I), first_type, coerce_args=_one_array, row=_slice),
+    FunctionSpec("sort_array", (ANY, T.BooleanType()), first_type, min_args=1, coerce_args=_one_array,
                  row=_sort_array),
-    FunctionSpec("array_sort", (ANY,), _first, coerce_args=_one_array, row=_array_sort, fmt=_array_sort_name),
+    FunctionSpec("array_sort", (ANY,), first_type, coerce_args=_one_array, row=_array_sort, fmt=_array_sort_name),
     FunctionSpec("map_keys", (ANY,), _map_keys_type, coerce_args=_require_map, vector=lambda m: _map_part(m, True)),
     FunctionSpec("map_values", (ANY,), _map_values_type, coerce_args=_require_map,
                  vector=lambda m: _map_part(m, False)),

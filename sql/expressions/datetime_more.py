@@ -173,7 +173,8 @@ def _make_date(year: int, month: int, day: int) -> _dt.date:
 register(FunctionSpec("make_date", (INT, INT, INT), DATE, row=_make_date))
 
 
-def _make_timestamp(year: int, month: int, day: int, hour: int, minute: int, second: decimal.Decimal) -> _dt.datetime:
+def timestamp_from_fields(year: int, month: int, day: int, hour: int, minute: int,
+                          second: decimal.Decimal) -> _dt.datetime:
     whole = int(second)
     micros = int((decimal.Decimal(second) - whole) * MICROS)
     if whole == 60 and micros == 0:  # Spark's leap-second spelling of the next minute
@@ -186,9 +187,10 @@ def _make_timestamp(year: int, month: int, day: int, hour: int, minute: int, sec
 
 
 _TIMESTAMP_FIELDS = (INT, INT, INT, INT, INT, T.DecimalType(16, 6))
-register(FunctionSpec("make_timestamp", _TIMESTAMP_FIELDS, TS, row=_make_timestamp))
-register(FunctionSpec("make_timestamp_ntz", _TIMESTAMP_FIELDS, T.TimestampNTZType(), row=_make_timestamp))
-register(FunctionSpec("try_make_timestamp", _TIMESTAMP_FIELDS, TS, row=lambda *fields: _or_null(_make_timestamp, *fields)))
+register(FunctionSpec("make_timestamp", _TIMESTAMP_FIELDS, TS, row=timestamp_from_fields))
+register(FunctionSpec("make_timestamp_ntz", _TIMESTAMP_FIELDS, T.TimestampNTZType(), row=timestamp_from_fields))
+register(FunctionSpec("try_make_timestamp", _TIMESTAMP_FIELDS, TS,
+                      row=lambda *fields: _or_null(timestamp_from_fields, *fields)))
 
 
 def _or_null(fn: Callable, *args: object) -> object:

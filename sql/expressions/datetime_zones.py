@@ -18,7 +18,7 @@ import zoneinfo
 from ember.sql import types as T
 from ember.sql.errors import SparkRuntimeException
 from ember.sql.expressions.datetime import ToTimestamp
-from ember.sql.expressions.datetime_more import _make_timestamp
+from ember.sql.expressions.datetime_more import timestamp_from_fields
 from ember.sql.expressions.function_call import FunctionSpec, register
 
 __all__ = ["ToTimestampLTZ", "SESSION_TIME_ZONE"]
@@ -62,7 +62,7 @@ def _shift(wall: _dt.datetime, source: str, target: str) -> _dt.datetime:
 
 def _make_ltz(year: int, month: int, day: int, hour: int, minute: int, second: decimal.Decimal,
               timezone: str | None = None) -> _dt.datetime:
-    wall = _make_timestamp(year, month, day, hour, minute, second)
+    wall = timestamp_from_fields(year, month, day, hour, minute, second)
     return wall if timezone is None else _shift(wall, timezone, SESSION_TIME_ZONE)
 
 
@@ -90,6 +90,6 @@ for _spec in (
     FunctionSpec("convert_timezone", (S, S, NTZ), NTZ, row=_convert),
     FunctionSpec("make_timestamp_ltz", _FIELDS, TS, min_args=6, row=_make_ltz),
     FunctionSpec("try_make_timestamp_ltz", _FIELDS, TS, min_args=6, row=_or_null(_make_ltz)),
-    FunctionSpec("try_make_timestamp_ntz", _NTZ_FIELDS, NTZ, row=_or_null(_make_timestamp)),
+    FunctionSpec("try_make_timestamp_ntz", _NTZ_FIELDS, NTZ, row=_or_null(timestamp_from_fields)),
 ):
     register(_spec)

@@ -183,7 +183,7 @@ def _spark_hash(murmur: bool) -> Callable[..., int]:
         *values, types = args
         seed = SEED
         for value, text in zip(values, types.split("\0")):
-            seed = _hash_value(value, T._parse_datatype_string(text), seed, murmur)
+            seed = _hash_value(value, T.parse_datatype_string(text), seed, murmur)
         return _signed(seed, 32 if murmur else 64)
     return run
 

@@ -47,7 +47,7 @@ class Literal(Expression):
             return Literal(tuple(value), T.ArrayType(element))
         if value is None:
             return Literal(None, T.NullType())
-        return Literal(value, T._infer_type(value))
+        return Literal(value, T.infer_type(value))
 
     @property
     def data_type(self) -> T.DataType:

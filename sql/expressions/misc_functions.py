@@ -15,7 +15,7 @@ import pyarrow as pa
 from ember.sql import types as T
 from ember.sql.errors import SparkRuntimeException
 from ember.sql.expressions.base import ArrowValue, Expression
-from ember.sql.expressions.collections_more import _array_and_element, _first
+from ember.sql.expressions.collections_more import array_and_element, first_type
 from ember.sql.expressions.coercion import cast_if_needed
 from ember.sql.expressions.function_call import ANY, FunctionCall, FunctionSpec, register
 
@@ -43,11 +43,11 @@ def _array_insert(array: list | None, pos: int | None, value: Any) -> list | Non
 
 def _array_insert_args(call: FunctionCall) -> tuple:
     """The array and the value cast to one element type (as ``array_append``), the position to int."""
-    array, value = _array_and_element(FunctionCall(call.name, (call.args[0], call.args[2])))
+    array, value = array_and_element(FunctionCall(call.name, (call.args[0], call.args[2])))
     return array, cast_if_needed(call.args[1], T.IntegerType()), value
 
 
-register(FunctionSpec("array_insert", (ANY, ANY, ANY), _first, row=_array_insert, null_safe=True,
+register(FunctionSpec("array_insert", (ANY, ANY, ANY), first_type, row=_array_insert, null_safe=True,
                       coerce_args=_array_insert_args))
 
 

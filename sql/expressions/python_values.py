@@ -29,9 +29,8 @@ import pyarrow.compute as pc
 
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
-from ember.sql.conversion import _from_arrow_value, _needs_conversion
+from ember.sql.conversion import from_arrow_value, needs_conversion
 from ember.sql.errors import EmberTypeError
-from ember.sql.row import Row
 
 __all__ = ["to_python", "from_python", "from_python_arrow"]
 
@@ -41,8 +40,8 @@ def to_python(array: pa.Array, dtype: T.DataType) -> list[Any]:
     if array.null_count == 0 and (pa.types.is_integer(array.type) or pa.types.is_floating(array.type)):
         return array.to_numpy().tolist()
     values = array.to_pylist()
-    if _needs_conversion(dtype):
-        return [_from_arrow_value(v, dtype) for v in values]
+    if needs_conversion(dtype):
+        return [from_arrow_value(v, dtype) for v in values]
     return values
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ember.sql.expressions.aggregates import Average, Sum, _numeric_input
+from ember.sql.expressions.aggregates import Average, Sum, numeric_input
 from ember.sql.expressions.base import Expression
 
 __all__ = ["TrySum", "TryAverage"]
@@ -23,7 +23,7 @@ class TrySum(Sum):
     """``try_sum(col)``."""
 
     def coerce(self) -> Expression:
-        return TrySum(_numeric_input(self), False)
+        return TrySum(numeric_input(self), False)
 
     @property
     def pretty_name(self) -> str:

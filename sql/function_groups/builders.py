@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _col_expr, _expr
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.errors import EmberValueError
 
 Builder = Callable[..., Column]
@@ -14,25 +14,25 @@ Builder = Callable[..., Column]
 
 def col_arg(value: Any) -> E.Expression:
     """A "Column or str" argument: a Column as it is, a string as a column name."""
-    return _col_expr(value)
+    return to_expression(value)
 
 
 def value_arg(value: Any) -> E.Expression:
     """A value argument: a Column as it is, anything else a literal."""
-    return _expr(value)
+    return value_expression(value)
 
 
 def name_or_value_arg(value: Any) -> E.Expression:
     """A "Column, column name or int" argument (``add_months(d, 'n')``): a string names a column."""
-    return _col_expr(value) if isinstance(value, str) else _expr(value)
+    return to_expression(value) if isinstance(value, str) else value_expression(value)
 
 
 def literal_value(value: Any, what: str) -> Any:
     """The Python value of a literal argument given as a value or ``lit(...)``."""
     if isinstance(value, Column):
-        if not isinstance(value._expr, E.Literal):
+        if not isinstance(expression_of(value), E.Literal):
             raise EmberValueError("NOT_LITERAL", f"{what} must be a literal value, got {value!r}.")
-        return value._expr.value
+        return expression_of(value).value
     return value
 
 
@@ -52,7 +52,7 @@ def call(name: str, *args: E.Expression) -> Column:
 def sql_call(name: str) -> Builder:
     """The SQL form of a ``FunctionCall``: every argument arrives as a Column."""
     def build(*cols: Column) -> Column:
-        return call(name, *(_expr(c) for c in cols))
+        return call(name, *(value_expression(c) for c in cols))
 
     build.__name__ = name
     return build
@@ -61,7 +61,7 @@ def sql_call(name: str) -> Builder:
 def unary(name: str) -> Callable[[Any], Column]:
     """``name(col)`` as a function of one "Column or str" argument."""
     def fn(col: Any) -> Column:
-        return call(name, _col_expr(col))
+        return call(name, to_expression(col))
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"``{name}(col)``, as Spark's SQL function of that name."

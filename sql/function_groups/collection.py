@@ -7,7 +7,7 @@ import builtins
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, expression_of, value_expression
 from ember.sql.function_groups.higher_order import array_sort_with
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
@@ -90,17 +90,17 @@ for _alias, _name in {"array_to_string": "array_join", "generate_series": "seque
 @_sql_name("array_sort")
 def _array_sort_sql(array: Column, *flags: Column) -> Column:
     """sqlglot's one node for ``sort_array(a[, asc])`` (NULLs first) and ``array_sort(a)`` (NULLs last)."""
-    if len(flags) == 1 and isinstance(flags[0]._expr, E.LambdaFunction):
+    if len(flags) == 1 and isinstance(expression_of(flags[0]), E.LambdaFunction):
         return array_sort_with(array, flags[0])
     *asc, nulls_first = flags
     if asc or _lit_value(nulls_first, "nulls_first"):
-        return _call("sort_array", array._expr, *([a._expr for a in asc] or [E.Literal.of(True)]))
-    return _call("array_sort", array._expr)
+        return _call("sort_array", expression_of(array), *([expression_of(a) for a in asc] or [E.Literal.of(True)]))
+    return _call("array_sort", expression_of(array))
 
 
 @_sql_name("array_slice")
 def _array_slice_sql(array: Column, start: Column, length: Column, *flags: Column) -> Column:
-    return _call("slice", array._expr, start._expr, length._expr)
+    return _call("slice", expression_of(array), expression_of(start), expression_of(length))
 
 
 array_distinct, array_max, array_min = (_unary(n) for n in ("array_distinct", "array_max", "array_min"))
@@ -112,24 +112,24 @@ map_entries, map_from_entries = _unary("map_entries"), _unary("map_from_entries"
 
 
 def array_contains(col: Any, value: Any) -> Column:
-    return _call("array_contains", _c(col), _expr(value))
+    return _call("array_contains", _c(col), value_expression(value))
 
 
 def array_join(col: Any, delimiter: str, null_replacement: str | None = None) -> Column:
-    extra = () if null_replacement is None else (_expr(null_replacement),)
-    return _call("array_join", _c(col), _expr(delimiter), *extra)
+    extra = () if null_replacement is None else (value_expression(null_replacement),)
+    return _call("array_join", _c(col), value_expression(delimiter), *extra)
 
 
 def array_position(col: Any, value: Any) -> Column:
-    return _call("array_position", _c(col), _expr(value))
+    return _call("array_position", _c(col), value_expression(value))
 
 
 def array_remove(col: Any, element: Any) -> Column:
-    return _call("array_remove", _c(col), _expr(element))
+    return _call("array_remove", _c(col), value_expression(element))
 
 
 def array_repeat(col: Any, count: Any) -> Column:
-    return _call("array_repeat", _c(col), _expr(count) if isinstance(count, int) else _c(count))
+    return _call("array_repeat", _c(col), value_expression(count) if isinstance(count, int) else _c(count))
 
 
 def _array_pair(name: str) -> Callable[[Any, Any], Column]:
@@ -150,7 +150,7 @@ def arrays_zip(*cols: Any) -> Column:
 
 
 def element_at(col: Any, extraction: Any) -> Column:
-    return _call("element_at", _c(col), _expr(extraction))
+    return _call("element_at", _c(col), value_expression(extraction))
 
 
 def sequence(start: Any, stop: Any, step: Any = None) -> Column:
@@ -159,13 +159,13 @@ def sequence(start: Any, stop: Any, step: Any = None) -> Column:
 
 def slice(x: Any, start: Any, length: Any) -> Column:
     def arg(v: Any) -> E.Expression:
-        return _expr(v) if isinstance(v, int) else _c(v)
+        return value_expression(v) if isinstance(v, int) else _c(v)
 
     return _call("slice", _c(x), arg(start), arg(length))
 
 
 def sort_array(col: Any, asc: bool = True) -> Column:
-    return _call("sort_array", _c(col), _expr(asc))
+    return _call("sort_array", _c(col), value_expression(asc))
 
 
 def array_sort(col: Any, comparator: Any = None) -> Column:
@@ -185,7 +185,7 @@ def create_map(*cols: Any) -> Column:
 @_sql_name("var_map")
 def _var_map_sql(keys: Column, values: Column) -> Column:
     """sqlglot's ``map(k1, v1, ...)``: the keys and the values as two arrays."""
-    pairs = [e for kv in zip(keys._expr.items, values._expr.items) for e in kv]
+    pairs = [e for kv in zip(expression_of(keys).items, expression_of(values).items) for e in kv]
     return _call("map", *pairs)
 
 
@@ -197,7 +197,7 @@ def named_struct(*cols: Any) -> Column:
 
 
 def get(col: Any, index: Any) -> Column:
-    return _call("get", _c(col), _expr(index) if isinstance(index, int) else _c(index))
+    return _call("get", _c(col), value_expression(index) if isinstance(index, int) else _c(index))
 
 
 def try_element_at(col: Any, extraction: Any) -> Column:
@@ -205,15 +205,15 @@ def try_element_at(col: Any, extraction: Any) -> Column:
 
 
 def array_append(col: Any, value: Any) -> Column:
-    return _call("array_append", _c(col), _expr(value))
+    return _call("array_append", _c(col), value_expression(value))
 
 
 def array_prepend(col: Any, value: Any) -> Column:
-    return _call("array_prepend", _c(col), _expr(value))
+    return _call("array_prepend", _c(col), value_expression(value))
 
 
 def map_contains_key(col: Any, value: Any) -> Column:
-    return _call("map_contains_key", _c(col), _expr(value))
+    return _call("map_contains_key", _c(col), value_expression(value))
 
 
 def map_concat(*cols: Any) -> Column:

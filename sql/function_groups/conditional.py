@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, value_expression
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, sql_call as _sql_call, sql_namer, unary as _unary,
 )
@@ -22,7 +22,7 @@ _sql_name = sql_namer(SQL_FUNCTIONS)
 
 # ---------------------------------------------------------------- conditionals and nulls
 def when(condition: Column, value: Any) -> Column:
-    return Column(E.CaseWhen((_expr(condition),), (_expr(value),)))
+    return Column(E.CaseWhen((value_expression(condition),), (value_expression(value),)))
 
 
 @_sql_name()
@@ -75,11 +75,11 @@ def nvl2(col1: Any, col2: Any, col3: Any) -> Column:
 
 
 def assert_true(col: Any, errMsg: Any = None) -> Column:
-    return _call("assert_true", _c(col), *(() if errMsg is None else (_expr(errMsg),)))
+    return _call("assert_true", _c(col), *(() if errMsg is None else (value_expression(errMsg),)))
 
 
 def raise_error(errMsg: Any) -> Column:
-    return _call("raise_error", _expr(errMsg))
+    return _call("raise_error", value_expression(errMsg))
 
 
 def equal_null(col1: Any, col2: Any) -> Column:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _col_expr
+from ember.sql.column import Column, to_expression
 from ember.sql.function_groups.builders import col_arg as _c, seed_value, sql_namer
 
 __all__ = [
@@ -21,7 +21,7 @@ _sql_name = sql_namer(SQL_FUNCTIONS)
 
 def col(col: str) -> Column:
     """A column by name: ``col("a")``, ``col("t.a")``, ``col("*")``."""
-    return Column(_col_expr(col))
+    return Column(to_expression(col))
 
 
 column = col

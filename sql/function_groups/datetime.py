@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _col_expr, _expr
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.errors import EmberValueError
 from ember.sql.expressions.datetime_more import DEFAULT_FORMAT
 from ember.sql.expressions.time_window import parse_duration
@@ -33,12 +33,12 @@ def _call(name: str, *args: E.Expression) -> Column:
 
 def _value(value: Any) -> E.Expression:
     """A value argument: a Column as it is, anything else a literal (never a column name)."""
-    return _expr(value)
+    return value_expression(value)
 
 
 def _unary(name: str, doc: str) -> Callable[[Any], Column]:
     def fn(col: Any) -> Column:
-        return _call(name, _col_expr(col))
+        return _call(name, to_expression(col))
 
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
@@ -164,12 +164,12 @@ def date_format(date: Any, format: str) -> Column:
 
 def date_trunc(format: str, timestamp: Any) -> Column:
     """The timestamp truncated to ``format``: year, quarter, month, week, day, hour, minute, second, …"""
-    return _call("date_trunc", _value(format), _col_expr(timestamp))
+    return _call("date_trunc", _value(format), to_expression(timestamp))
 
 
 def trunc(date: Any, format: str) -> Column:
     """The date truncated to ``format``: year, quarter, month or week (anything else: NULL)."""
-    return _call("trunc", _col_expr(date), _value(format))
+    return _call("trunc", to_expression(date), _value(format))
 
 
 timestamp_seconds = _unary("timestamp_seconds", "The timestamp ``col`` seconds after the epoch.")
@@ -188,23 +188,23 @@ weekday = _unary("weekday", "The day of the week, 0 for Monday through 6 for Sun
 
 def unix_timestamp(timestamp: Any = None, format: str = DEFAULT_FORMAT) -> Column:
     """Seconds since the epoch of a timestamp, a date, or a string parsed with ``format`` (now if omitted)."""
-    time = E.CurrentTimestamp() if timestamp is None else _col_expr(timestamp)
+    time = E.CurrentTimestamp() if timestamp is None else to_expression(timestamp)
     return _call("unix_timestamp", time, _value(format))
 
 
 def to_unix_timestamp(timestamp: Any, format: Any = None) -> Column:
     """``unix_timestamp`` under its other name."""
-    return _call("to_unix_timestamp", _col_expr(timestamp), _value(DEFAULT_FORMAT if format is None else format))
+    return _call("to_unix_timestamp", to_expression(timestamp), _value(DEFAULT_FORMAT if format is None else format))
 
 
 def from_unixtime(timestamp: Any, format: str = DEFAULT_FORMAT) -> Column:
     """Seconds since the epoch as text in ``format``."""
-    return _call("from_unixtime", _col_expr(timestamp), _value(format))
+    return _call("from_unixtime", to_expression(timestamp), _value(format))
 
 
 def make_date(year: Any, month: Any, day: Any) -> Column:
     """The date of those fields; an impossible date is an error (``DATETIME_FIELD_OUT_OF_BOUNDS``)."""
-    return _call("make_date", _col_expr(year), _col_expr(month), _col_expr(day))
+    return _call("make_date", to_expression(year), to_expression(month), to_expression(day))
 
 
 def make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
@@ -212,12 +212,12 @@ def make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any, se
     """The timestamp of those fields (``secs`` may have a fraction); a time zone is not supported."""
     if timezone is not None:
         raise EmberValueError("UNSUPPORTED_FEATURE", "make_timestamp with a timezone is not supported.")
-    return _call("make_timestamp", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+    return _call("make_timestamp", *(to_expression(c) for c in (years, months, days, hours, mins, secs)))
 
 
 def make_timestamp_ntz(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any) -> Column:
     """``make_timestamp`` as a timestamp without time zone."""
-    return _call("make_timestamp_ntz", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+    return _call("make_timestamp_ntz", *(to_expression(c) for c in (years, months, days, hours, mins, secs)))
 
 
 def try_make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,
@@ -225,53 +225,53 @@ def try_make_timestamp(years: Any, months: Any, days: Any, hours: Any, mins: Any
     """``make_timestamp``, but NULL for impossible fields."""
     if timezone is not None:
         raise EmberValueError("UNSUPPORTED_FEATURE", "try_make_timestamp with a timezone is not supported.")
-    return _call("try_make_timestamp", *(_col_expr(c) for c in (years, months, days, hours, mins, secs)))
+    return _call("try_make_timestamp", *(to_expression(c) for c in (years, months, days, hours, mins, secs)))
 
 
 def try_to_date(col: Any, format: Any = None) -> Column:
     """``to_date``, but NULL for text that does not parse."""
-    return _call("try_to_date", _col_expr(col), *(() if format is None else (_value(format),)))
+    return _call("try_to_date", to_expression(col), *(() if format is None else (_value(format),)))
 
 
 def timestamp_diff(unit: str, start: Any, end: Any) -> Column:
     """Whole ``unit``s (YEAR, QUARTER, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND, MILLISECOND,
     MICROSECOND) from ``start`` to ``end``, truncated toward zero."""
-    return _call("timestampdiff", E.Literal.of(unit), _col_expr(start), _col_expr(end))
+    return _call("timestampdiff", E.Literal.of(unit), to_expression(start), to_expression(end))
 
 
 def timestamp_add(unit: str, quantity: Any, ts: Any) -> Column:
     """``ts`` plus ``quantity`` ``unit``s; adding months keeps the day, clamped to the month's end."""
-    return _call("timestampadd", E.Literal.of(unit), _col_expr(quantity), _col_expr(ts))
+    return _call("timestampadd", E.Literal.of(unit), to_expression(quantity), to_expression(ts))
 
 
 def months_between(date1: Any, date2: Any, roundOff: bool = True) -> Column:
     """Months from ``date2`` to ``date1``: whole when the days match, else in 31-day months."""
-    return _call("months_between", _col_expr(date1), _col_expr(date2), _value(roundOff))
+    return _call("months_between", to_expression(date1), to_expression(date2), _value(roundOff))
 
 
 def next_day(date: Any, dayOfWeek: str) -> Column:
     """The first date after ``date`` that is a ``dayOfWeek`` (``"Mon"``, ``"monday"``, ``"MO"``…)."""
-    return _call("next_day", _col_expr(date), _value(dayOfWeek))
+    return _call("next_day", to_expression(date), _value(dayOfWeek))
 
 
 def date_diff(end: Any, start: Any) -> Column:
     """Days from ``start`` to ``end``."""
-    return _call("date_diff", _col_expr(end), _col_expr(start))
+    return _call("date_diff", to_expression(end), to_expression(start))
 
 
 def dateadd(start: Any, days: Any) -> Column:
     """``date_add`` under its other name."""
-    return Column(E.DateAdd(_col_expr(start), _name_or_value(days)))
+    return Column(E.DateAdd(to_expression(start), _name_or_value(days)))
 
 
 def from_utc_timestamp(timestamp: Any, tz: Any) -> Column:
     """The UTC timestamp as wall time in zone ``tz``."""
-    return _call("from_utc_timestamp", _col_expr(timestamp), _value(tz))
+    return _call("from_utc_timestamp", to_expression(timestamp), _value(tz))
 
 
 def to_utc_timestamp(timestamp: Any, tz: Any) -> Column:
     """The wall time in zone ``tz`` as a UTC timestamp."""
-    return _call("to_utc_timestamp", _col_expr(timestamp), _value(tz))
+    return _call("to_utc_timestamp", to_expression(timestamp), _value(tz))
 
 
 def current_timestamp() -> Column:
@@ -296,17 +296,17 @@ def curdate() -> Column:
 
 def try_to_timestamp(col: Any, format: Any = None) -> Column:
     """``to_timestamp``, but NULL for text that does not parse."""
-    return _call("try_to_timestamp", _col_expr(col), *(() if format is None else (_value(format),)))
+    return _call("try_to_timestamp", to_expression(col), *(() if format is None else (_value(format),)))
 
 
 def to_timestamp_ntz(timestamp: Any, format: Any = None) -> Column:
     """The text parsed as a timestamp without time zone."""
-    return _call("to_timestamp_ntz", _col_expr(timestamp), *(() if format is None else (_c(format),)))
+    return _call("to_timestamp_ntz", to_expression(timestamp), *(() if format is None else (_c(format),)))
 
 
 def _duration(value: Any, what: str) -> int:
-    if isinstance(value, Column) and isinstance(value._expr, E.Literal):
-        value = value._expr.value
+    if isinstance(value, Column) and isinstance(expression_of(value), E.Literal):
+        value = expression_of(value).value
     if not isinstance(value, str):
         raise EmberValueError("NOT_STR", f"Argument `{what}` should be a str, got {type(value).__name__}.")
     return parse_duration(value, what)
@@ -319,31 +319,34 @@ def window(timeColumn: Any, windowDuration: str, slideDuration: str | None = Non
     duration = _duration(windowDuration, "windowDuration")
     slide = duration if slideDuration is None else _duration(slideDuration, "slideDuration")
     start = 0 if startTime is None else _duration(startTime, "startTime")
-    return Column(E.TimeWindow(_col_expr(timeColumn), duration, slide, start))
+    return Column(E.TimeWindow(to_expression(timeColumn), duration, slide, start))
 
 
 def _sql_unix_timestamp(name: str) -> Callable[..., Column]:
     def build(time: Column | None = None, format: Column | None = None) -> Column:
-        value = E.CurrentTimestamp() if time is None else time._expr
-        return _call(name, value, format._expr if format is not None else E.Literal.of(DEFAULT_FORMAT))
+        value = E.CurrentTimestamp() if time is None else expression_of(time)
+        return _call(name, value, expression_of(format) if format is not None else E.Literal.of(DEFAULT_FORMAT))
 
     return build
 
 
 def _sql_call(name: str) -> Callable[..., Column]:
     def build(*cols: Column) -> Column:
-        return _call(name, *(c._expr for c in cols))
+        return _call(name, *(expression_of(c) for c in cols))
 
     build.__name__ = name
     return build
 
 
 def _sql_months_between(date1: Column, date2: Column, round_off: Column | None = None) -> Column:
-    return _call("months_between", date1._expr, date2._expr, round_off._expr if round_off is not None else E.Literal.of(True))
+    dates = (expression_of(date1), expression_of(date2))
+    return _call("months_between", *dates, expression_of(round_off) if round_off is not None else E.Literal.of(True))
 
 
 def _sql_from_unixtime(time: Column, format: Column | None = None) -> Column:
-    return _call("from_unixtime", time._expr, format._expr if format is not None else E.Literal.of(DEFAULT_FORMAT))
+    seconds = expression_of(time)
+    pattern = expression_of(format) if format is not None else E.Literal.of(DEFAULT_FORMAT)
+    return _call("from_unixtime", seconds, pattern)
 
 
 SQL_FUNCTIONS: dict[str, Callable[..., Column]] = {
@@ -374,8 +377,8 @@ def current_timezone() -> Column:
 
 def convert_timezone(sourceTz: Any, targetTz: Any, sourceTs: Any) -> Column:
     """The wall time ``sourceTs`` shows in ``sourceTz`` (default: the session's zone), as shown in ``targetTz``."""
-    source = current_timezone()._expr if sourceTz is None else _value(sourceTz)
-    return _call("convert_timezone", source, _value(targetTz), _col_expr(sourceTs))
+    source = expression_of(current_timezone()) if sourceTz is None else _value(sourceTz)
+    return _call("convert_timezone", source, _value(targetTz), to_expression(sourceTs))
 
 
 def _sql_convert_timezone(*cols: Column) -> Column:
@@ -389,11 +392,11 @@ def to_timestamp_ltz(timestamp: Any, format: Any = None) -> Column:
     from ember.sql.expressions.datetime_zones import ToTimestampLTZ
 
     pattern = None if format is None else _lit_value(format, "The format of to_timestamp_ltz")
-    return Column(ToTimestampLTZ(_col_expr(timestamp), pattern))
+    return Column(ToTimestampLTZ(to_expression(timestamp), pattern))
 
 
 def _timestamp_fields(name: str, fields: tuple, timezone: Any = None) -> Column:
-    return _call(name, *(_col_expr(c) for c in fields), *(() if timezone is None else (_col_expr(timezone),)))
+    return _call(name, *(to_expression(c) for c in fields), *(() if timezone is None else (to_expression(timezone),)))
 
 
 def make_timestamp_ltz(years: Any, months: Any, days: Any, hours: Any, mins: Any, secs: Any,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, value_expression
 from ember.sql.errors import EmberValueError
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, sql_call as _sql_call, sql_namer, unary as _unary,
@@ -28,7 +28,7 @@ def sha2(col: Any, numBits: int) -> Column:
     if numBits not in (0, 224, 256, 384, 512):
         raise EmberValueError("VALUE_NOT_ALLOWED", "Value for `numBits` has to be amongst the following values: "
                               "[0, 224, 256, 384, 512].")
-    return _call("sha2", _c(col), _expr(numBits))
+    return _call("sha2", _c(col), value_expression(numBits))
 
 
 def hash(*cols: Any) -> Column:

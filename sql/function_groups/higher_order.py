@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _col_expr, _expr
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.errors import EmberTypeError
 
 __all__ = ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zip_with", "map_filter",
@@ -18,15 +18,15 @@ __all__ = ["transform", "filter", "aggregate", "reduce", "exists", "forall", "zi
 
 
 def _lambda(f: Any, name: str) -> E.LambdaFunction:
-    if isinstance(f, Column) and isinstance(f._expr, E.LambdaFunction):
-        return f._expr
+    if isinstance(f, Column) and isinstance(expression_of(f), E.LambdaFunction):
+        return expression_of(f)
     if not callable(f):
         raise EmberTypeError("NOT_CALLABLE", f"Argument `{name}` should be a callable, got {type(f).__name__}.")
-    return E.lambda_from_callable(f, Column, lambda result: _expr(result))
+    return E.lambda_from_callable(f, Column, lambda result: value_expression(result))
 
 
 def _build(cls: type, arguments: list[Any], functions: list[Any]) -> Column:
-    return Column(cls(tuple(_col_expr(a) for a in arguments),
+    return Column(cls(tuple(to_expression(a) for a in arguments),
                       tuple(_lambda(f, "f") for f in functions)))
 
 
@@ -43,7 +43,7 @@ def filter(col: Any, f: Callable[..., Column]) -> Column:
 def _aggregate(name: str, col: Any, initialValue: Any, merge: Callable, finish: Callable | None) -> Column:
     functions = (_lambda(merge, "merge"),
                  _lambda(finish, "finish") if finish is not None else _identity())
-    return Column(E.ArrayAggregate((_col_expr(col), _expr(initialValue)), functions, name))
+    return Column(E.ArrayAggregate((to_expression(col), value_expression(initialValue)), functions, name))
 
 
 def _identity() -> E.LambdaFunction:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, value_expression
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
     unary as _unary,
@@ -69,7 +69,7 @@ def floor(col: Any, scale: Any = None) -> Column:
     """Round down; with ``scale``, to that many decimal places as a decimal (negative: to tens…)."""
     if scale is None:
         return Column(E.Floor(_c(col)))
-    return _call("floor", _c(col), _expr(scale))
+    return _call("floor", _c(col), value_expression(scale))
 
 
 @_sql_name("ceil", "ceiling")
@@ -77,7 +77,7 @@ def ceil(col: Any, scale: Any = None) -> Column:
     """Round up; with ``scale``, to that many decimal places as a decimal (negative: to tens…)."""
     if scale is None:
         return Column(E.Ceil(_c(col)))
-    return _call("ceil", _c(col), _expr(scale))
+    return _call("ceil", _c(col), value_expression(scale))
 
 
 ceiling = ceil
@@ -145,23 +145,23 @@ atan2, hypot = _numeric_pair("atan2"), _numeric_pair("hypot")
 
 
 def bround(col: Any, scale: Any = None) -> Column:
-    return _call("bround", _c(col), _expr(0 if scale is None else scale))
+    return _call("bround", _c(col), value_expression(0 if scale is None else scale))
 
 
 def conv(col: Any, fromBase: int, toBase: int) -> Column:
-    return _call("conv", _c(col), _expr(fromBase), _expr(toBase))
+    return _call("conv", _c(col), value_expression(fromBase), value_expression(toBase))
 
 
 def shiftleft(col: Any, numBits: int) -> Column:
-    return _call("shiftleft", _c(col), _expr(numBits))
+    return _call("shiftleft", _c(col), value_expression(numBits))
 
 
 def shiftright(col: Any, numBits: int) -> Column:
-    return _call("shiftright", _c(col), _expr(numBits))
+    return _call("shiftright", _c(col), value_expression(numBits))
 
 
 def shiftrightunsigned(col: Any, numBits: int) -> Column:
-    return _call("shiftrightunsigned", _c(col), _expr(numBits))
+    return _call("shiftrightunsigned", _c(col), value_expression(numBits))
 
 
 def e() -> Column:
@@ -178,7 +178,7 @@ def negative(col: Any) -> Column:
 
 
 def getbit(col: Any, pos: Any) -> Column:
-    return _call("getbit", _c(col), _c(pos) if isinstance(pos, (str, Column)) else _expr(pos))
+    return _call("getbit", _c(col), _c(pos) if isinstance(pos, (str, Column)) else value_expression(pos))
 
 
 bit_get = getbit
@@ -186,7 +186,7 @@ bit_get = getbit
 
 def width_bucket(v: Any, min: Any, max: Any, numBucket: Any) -> Column:
     """The bucket (1..numBucket) of ``v`` in equal-width buckets over [min, max); 0 below, numBucket + 1 above."""
-    buckets = _expr(numBucket) if isinstance(numBucket, int) else _c(numBucket)
+    buckets = value_expression(numBucket) if isinstance(numBucket, int) else _c(numBucket)
     return _call("width_bucket", _c(v), _c(min), _c(max), buckets)
 
 
@@ -200,7 +200,7 @@ def uniform(min: Any, max: Any, seed: Any = None) -> Column:
     per ``seed`` and partition, but numpy's numbers, not Spark's."""
     from ember.sql.expressions.random_values import Uniform
 
-    return Column(Uniform(seed_value(seed), _expr(min), _expr(max), seed is not None))
+    return Column(Uniform(seed_value(seed), value_expression(min), value_expression(max), seed is not None))
 
 
 SQL_FUNCTIONS["uniform"] = uniform

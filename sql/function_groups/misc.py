@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _col_expr, _expr
+from ember.sql.column import Column, expression_of, to_expression, value_expression
 from ember.sql.expressions.misc_functions import current_user_name
 
 if TYPE_CHECKING:
@@ -24,30 +24,31 @@ def _call(name: str, *args: E.Expression) -> Column:
 
 def array_insert(arr: Any, pos: Any, value: Any) -> Column:
     """``value`` inserted at 1-based ``pos`` (negative: from the end), padding with NULLs past either end."""
-    return _call("array_insert", _col_expr(arr), _expr(pos), _expr(value))
+    return _call("array_insert", to_expression(arr), value_expression(pos), value_expression(value))
 
 
 def mask(col: Any, upperChar: Any = None, lowerChar: Any = None, digitChar: Any = None,
          otherChar: Any = None) -> Column:
     """Upper-case letters as ``X``, lower-case as ``x``, digits as ``n`` (or the characters given);
     other characters kept unless ``otherChar`` is given."""
-    chars = [E.Literal.of("X") if upperChar is None else _expr(upperChar),
-             E.Literal.of("x") if lowerChar is None else _expr(lowerChar),
-             E.Literal.of("n") if digitChar is None else _expr(digitChar),
-             E.Literal.of(None) if otherChar is None else _expr(otherChar)]
-    return _call("mask", _col_expr(col), *chars)
+    chars = [E.Literal.of("X") if upperChar is None else value_expression(upperChar),
+             E.Literal.of("x") if lowerChar is None else value_expression(lowerChar),
+             E.Literal.of("n") if digitChar is None else value_expression(digitChar),
+             E.Literal.of(None) if otherChar is None else value_expression(otherChar)]
+    return _call("mask", to_expression(col), *chars)
 
 
 def parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
     """A part of a URL: HOST, PATH, QUERY (or one query parameter ``key``), REF, PROTOCOL, FILE,
     AUTHORITY or USERINFO."""
-    return _call("parse_url", _col_expr(url), _col_expr(partToExtract), *(() if key is None else (_col_expr(key),)))
+    args = [to_expression(url), to_expression(partToExtract)] + ([] if key is None else [to_expression(key)])
+    return _call("parse_url", *args)
 
 
 def try_parse_url(url: Any, partToExtract: Any, key: Any = None) -> Column:
     """``parse_url``, but NULL for an invalid URL."""
-    return _call("try_parse_url", _col_expr(url), _col_expr(partToExtract),
-                 *(() if key is None else (_col_expr(key),)))
+    return _call("try_parse_url", to_expression(url), to_expression(partToExtract),
+                 *(() if key is None else (to_expression(key),)))
 
 
 def current_user() -> Column:
@@ -80,29 +81,31 @@ def current_catalog() -> Column:
 
 def inline(col: Any) -> Column:
     """One row per struct of an array of structs, one column per field."""
-    return Column(E.Inline(_col_expr(col)))
+    return Column(E.Inline(to_expression(col)))
 
 
 def inline_outer(col: Any) -> Column:
     """``inline``, but a NULL or empty array still gives one row of NULLs."""
-    return Column(E.Inline(_col_expr(col), is_outer=True))
+    return Column(E.Inline(to_expression(col), is_outer=True))
 
 
 def stack(*cols: Any) -> Column:
     """``stack(n, v1, v2, ...)``: the values as ``n`` rows of columns ``col0``, ``col1``, …"""
     from ember.sql.errors import EmberValueError
 
-    first = cols[0]._expr if cols and isinstance(cols[0], Column) else E.Literal.of(cols[0] if cols else None)
+    first = expression_of(cols[0]) if cols and isinstance(cols[0], Column) else E.Literal.of(cols[0] if cols else None)
     if not isinstance(first, E.Literal) or not isinstance(first.value, int):
         raise EmberValueError("NOT_INT", "The first argument of stack, the number of rows, must be an int literal.")
-    return Column(E.Stack(first.value, tuple(_col_expr(c) if isinstance(c, str) else _expr(c) for c in cols[1:])))
+    values = tuple(to_expression(c) if isinstance(c, str) else value_expression(c) for c in cols[1:])
+    return Column(E.Stack(first.value, values))
 
 
 def broadcast(df: DataFrame) -> DataFrame:
     """``df`` marked to be broadcast when it is joined, whatever its estimated size."""
+    from ember.sql.dataframe import derive, plan_of
     from ember.sql.plan import logical as L
 
-    return df._with(L.ResolvedHint(df._plan, "broadcast"))
+    return derive(df, L.ResolvedHint(plan_of(df), "broadcast"))
 
 
 def _input_file(what: str) -> Column:
@@ -151,7 +154,7 @@ def call_function(funcName: str, *cols: Any) -> Column:
         expected = next((e for e, names in EXPECTED.items() if name in names), None)
         if expected is not None and not takes(expected, len(cols)):
             raise wrong_num_args(name, expected, len(cols))
-    return fn(*(Column(_col_expr(c)) for c in cols))
+    return fn(*(Column(to_expression(c)) for c in cols))
 
 
 def call_udf(udfName: str, *cols: Any) -> Column:

@@ -8,7 +8,7 @@ import builtins
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, expression_of, value_expression
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, name_or_value_arg as _name_or_value, seed_value,
     sql_call as _sql_call, sql_namer, unary as _unary,
@@ -94,15 +94,15 @@ def split(str: Any, pattern: Any, limit: Any = -1) -> Column:
     """``split(str, regex, limit)``; a Column pattern or limit (or a limit given as a column name) varies per row."""
     if isinstance(pattern, builtins.str) and isinstance(limit, int):
         return Column(E.Split(_c(str), pattern, limit))
-    return _call("split_rows", _c(str), _expr(pattern), _name_or_value(limit))
+    return _call("split_rows", _c(str), value_expression(pattern), _name_or_value(limit))
 
 
 def regexp_replace(string: Any, pattern: Any, replacement: Any, position: Any = None) -> Column:
     """Every match of ``pattern`` replaced (Java's ``$1`` group references), from ``position`` (1-based) on."""
     if isinstance(pattern, str) and isinstance(replacement, str) and position is None:
         return Column(E.RegexpReplace(_c(string), pattern, replacement))
-    return _call("regexp_replace_rows", _c(string), _expr(pattern), _expr(replacement),
-                 _expr(1 if position is None else position))
+    return _call("regexp_replace_rows", _c(string), value_expression(pattern), value_expression(replacement),
+                 value_expression(1 if position is None else position))
 
 
 def regexp_extract(str: Any, pattern: str, idx: int) -> Column:
@@ -161,16 +161,16 @@ SQL_FUNCTIONS["endswith"] = SQL_FUNCTIONS["ends_with"] = endswith
 def _str_position_sql(string: Column, substr: Column, pos: Column | None = None) -> Column:
     """sqlglot's one node for ``instr(str, substr)`` and ``locate(substr, str[, pos])``."""
     if pos is None:
-        return _call("instr", string._expr, substr._expr)
-    return _call("locate", substr._expr, string._expr, pos._expr)
+        return _call("instr", expression_of(string), expression_of(substr))
+    return _call("locate", expression_of(substr), expression_of(string), expression_of(pos))
 
 
 @_sql_name("pad")
 def _pad_sql(string: Column, length: Column, *rest: Column) -> Column:
     """sqlglot's one node for ``lpad``/``rpad``: the last argument says which."""
     *fill, is_left = rest
-    return _call("lpad" if _lit_value(is_left, "side") else "rpad", string._expr, length._expr,
-                 *(f._expr for f in fill))
+    return _call("lpad" if _lit_value(is_left, "side") else "rpad", expression_of(string), expression_of(length),
+                 *(expression_of(f) for f in fill))
 
 
 @_sql_name("reverse")
@@ -180,23 +180,23 @@ def reverse(col: Any) -> Column:
 
 
 def instr(str: Any, substr: Any) -> Column:
-    return _call("instr", _c(str), _expr(substr))
+    return _call("instr", _c(str), value_expression(substr))
 
 
 def locate(substr: str, str: Any, pos: int = 1) -> Column:
-    return _call("locate", _expr(substr), _c(str), _expr(pos))
+    return _call("locate", value_expression(substr), _c(str), value_expression(pos))
 
 
 def lpad(col: Any, len: Any, pad: Any) -> Column:
-    return _call("lpad", _c(col), _expr(len), _expr(pad))
+    return _call("lpad", _c(col), value_expression(len), value_expression(pad))
 
 
 def rpad(col: Any, len: Any, pad: Any) -> Column:
-    return _call("rpad", _c(col), _expr(len), _expr(pad))
+    return _call("rpad", _c(col), value_expression(len), value_expression(pad))
 
 
 def repeat(col: Any, n: Any) -> Column:
-    return _call("repeat", _c(col), _c(n) if isinstance(n, (str, Column)) else _expr(n))
+    return _call("repeat", _c(col), _c(n) if isinstance(n, (str, Column)) else value_expression(n))
 
 
 def initcap(col: Any) -> Column:
@@ -204,7 +204,7 @@ def initcap(col: Any) -> Column:
 
 
 def translate(srcCol: Any, matching: str, replace: str) -> Column:
-    return _call("translate", _c(srcCol), _expr(matching), _expr(replace))
+    return _call("translate", _c(srcCol), value_expression(matching), value_expression(replace))
 
 
 def replace(src: Any, search: Any, replace: Any = None) -> Column:
@@ -244,19 +244,19 @@ def btrim(str: Any, trim: Any = None) -> Column:
 
 
 def levenshtein(left: Any, right: Any, threshold: int | None = None) -> Column:
-    return _call("levenshtein", _c(left), _c(right), *(() if threshold is None else (_expr(threshold),)))
+    return _call("levenshtein", _c(left), _c(right), *(() if threshold is None else (value_expression(threshold),)))
 
 
 def substring_index(str: Any, delim: str, count: int) -> Column:
-    return _call("substring_index", _c(str), _expr(delim), _expr(count))
+    return _call("substring_index", _c(str), value_expression(delim), value_expression(count))
 
 
 def format_number(col: Any, d: int) -> Column:
-    return _call("format_number", _c(col), _expr(d))
+    return _call("format_number", _c(col), value_expression(d))
 
 
 def format_string(format: str, *cols: Any) -> Column:
-    return _call("format_string", _expr(format), *(_c(c) for c in cols))
+    return _call("format_string", value_expression(format), *(_c(c) for c in cols))
 
 
 def printf(format: Any, *cols: Any) -> Column:
@@ -264,7 +264,7 @@ def printf(format: Any, *cols: Any) -> Column:
 
 
 def regexp_extract_all(str: Any, regexp: Any, idx: Any = None) -> Column:
-    return _call("regexp_extract_all", _c(str), _c(regexp), _expr(1 if idx is None else idx))
+    return _call("regexp_extract_all", _c(str), _c(regexp), value_expression(1 if idx is None else idx))
 
 
 @_sql_name("regexp_extract_all")
@@ -302,11 +302,11 @@ def regexp_count(str: Any, regexp: Any) -> Column:
 
 
 def encode(col: Any, charset: str) -> Column:
-    return _call("encode", _c(col), _expr(charset))
+    return _call("encode", _c(col), value_expression(charset))
 
 
 def decode(col: Any, charset: str) -> Column:
-    return _call("decode", _c(col), _expr(charset))
+    return _call("decode", _c(col), value_expression(charset))
 
 
 def elt(*inputs: Any) -> Column:
@@ -318,24 +318,24 @@ def find_in_set(str: Any, str_array: Any) -> Column:
 
 
 def str_to_map(text: Any, pairDelim: Any = None, keyValueDelim: Any = None) -> Column:
-    return _call("str_to_map", _c(text), _expr(pairDelim) if pairDelim is not None else E.Literal.of(","),
-                 _expr(keyValueDelim) if keyValueDelim is not None else E.Literal.of(":"))
+    return _call("str_to_map", _c(text), value_expression(pairDelim) if pairDelim is not None else E.Literal.of(","),
+                 value_expression(keyValueDelim) if keyValueDelim is not None else E.Literal.of(":"))
 
 
 def regexp_instr(str: Any, regexp: Any, idx: Any = None) -> Column:
-    return _call("regexp_instr", _c(str), _c(regexp), _expr(0 if idx is None else idx))
+    return _call("regexp_instr", _c(str), _c(regexp), value_expression(0 if idx is None else idx))
 
 
 @_sql_name("position")
 def position(substr: Any, str: Any, start: Any = None) -> Column:
     """``locate`` with the start last, named ``position(substr, str, start)``."""
-    return Column(E.FunctionCall("locate", (_c(substr), _c(str), _expr(1) if start is None else _c(start))))
+    return Column(E.FunctionCall("locate", (_c(substr), _c(str), value_expression(1) if start is None else _c(start))))
 
 
 def overlay(src: Any, replace: Any, pos: Any, len: Any = -1) -> Column:
     """``src`` with ``len`` characters from ``pos`` (1-based) replaced by ``replace`` (``len`` -1: its length)."""
-    return _call("overlay", _c(src), _c(replace), _expr(pos) if isinstance(pos, int) else _c(pos),
-                 _expr(len) if isinstance(len, int) else _c(len))
+    return _call("overlay", _c(src), _c(replace), value_expression(pos) if isinstance(pos, int) else _c(pos),
+                 value_expression(len) if isinstance(len, int) else _c(len))
 
 
 # ---------------------------------------------------------------- number formats, bytes and text, similarity
@@ -394,7 +394,7 @@ def randstr(length: Any, seed: Any = None) -> Column:
     partition, but numpy's draws, not Spark's."""
     from ember.sql.expressions.random_values import RandStr
 
-    return Column(RandStr(seed_value(seed), _expr(length), seed is not None))
+    return Column(RandStr(seed_value(seed), value_expression(length), seed is not None))
 
 
 SQL_FUNCTIONS["randstr"] = randstr

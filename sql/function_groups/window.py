@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, _expr
+from ember.sql.column import Column, value_expression
 from ember.sql.function_groups.builders import col_arg as _c, literal_value as _lit_value, sql_namer
 
 __all__ = [
@@ -54,7 +54,7 @@ def ntile(n: int) -> Column:
 
 
 def _offset_function(cls: type, col: Any, offset: Any, default: Any) -> Column:
-    return Column(cls(_c(col), _lit_value(offset, "The offset"), _expr(default)))
+    return Column(cls(_c(col), _lit_value(offset, "The offset"), value_expression(default)))
 
 
 @_sql_name()

@@ -69,7 +69,7 @@ def all_true(mask: pa.Array | pa.ChunkedArray) -> bool:
 def finish(column: pa.ChunkedArray, dt: T.DataType) -> pa.ChunkedArray:
     """``column`` as ``dt``'s Arrow type, checked against the Python path's rules; else ``Fallback``."""
     if column.null_count == len(column):
-        return column.cast(_arrow_type(dt)) if len(column) else pa.chunked_array([], _arrow_type(dt))
+        return column.cast(arrow_type(dt)) if len(column) else pa.chunked_array([], arrow_type(dt))
     if type(dt) in _INTS and pa.types.is_string(column.type):
         if not all_true(pc.match_substring_regex(column, INTEGER_PATTERN)):
             raise Fallback
@@ -100,7 +100,7 @@ def finish(column: pa.ChunkedArray, dt: T.DataType) -> pa.ChunkedArray:
     return column
 
 
-def _arrow_type(dt: T.DataType) -> pa.DataType:
+def arrow_type(dt: T.DataType) -> pa.DataType:
     from ember.sql.arrow_types import to_arrow_type
 
     return to_arrow_type(dt)

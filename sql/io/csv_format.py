@@ -268,7 +268,7 @@ def _arrow_columns(data: bytes, data_schema: T.StructType, settings: CsvSettings
         # Spark skips a blank line; with a blank separator pyarrow reads it as a row
         raise arrow_parse.Fallback
     if not data.strip(b"\r\n"):
-        return [pa.chunked_array([], arrow_parse._arrow_type(f.dataType)) for f in fields]
+        return [pa.chunked_array([], arrow_parse.arrow_type(f.dataType)) for f in fields]
     quoted = d.quote != "\0" and d.quote.encode() in data
     if quoted and not _plain_quoting(data, settings):
         raise arrow_parse.Fallback

@@ -292,7 +292,7 @@ def _arrow_columns(data: bytes, fields: list[T.StructField]) -> list[pa.ChunkedA
     if data.startswith(b"\xef\xbb\xbf") or data.count(b"\r") != data.count(b"\r\n"):
         raise arrow_parse.Fallback
     if not data:
-        return [pa.chunked_array([], arrow_parse._arrow_type(f.dataType)) for f in fields]
+        return [pa.chunked_array([], arrow_parse.arrow_type(f.dataType)) for f in fields]
     lines = data.count(b"\n") + (not data.endswith(b"\n"))
     schema = pa.schema([pa.field(f.name, arrow_parse.read_type(f.dataType, "json")) for f in fields])
     try:

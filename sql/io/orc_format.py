@@ -18,7 +18,7 @@ from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_type
 from ember.sql.io.files import InputFile
 from ember.sql.io.options import Options
-from ember.sql.io.parquet_format import _conflict
+from ember.sql.io.parquet_format import merge_conflict_error
 
 __all__ = ["infer_schema", "read_file"]
 
@@ -37,7 +37,7 @@ def infer_schema(files: list[InputFile], options: Options) -> T.StructType:
                 fields[key] = (dt, f.path)
                 order.append(field.name)
             elif fields[key][0] != dt:
-                raise _conflict(field.name, fields[key][1], fields[key][0], f.path, dt)
+                raise merge_conflict_error(field.name, fields[key][1], fields[key][0], f.path, dt)
     return T.StructType([T.StructField(n, fields[n.lower()][0], True) for n in order])
 
 

@@ -35,7 +35,8 @@ class RowGroupSplit:
     row_groups: tuple[int, ...]
 
 
-def _conflict(column: str, first: str, first_type: T.DataType, other: str, other_type: T.DataType) -> AnalysisException:
+def merge_conflict_error(column: str, first: str, first_type: T.DataType, other: str,
+                         other_type: T.DataType) -> AnalysisException:
     return AnalysisException(
         "CANNOT_MERGE_SCHEMAS",
         f"Failed merging schemas: column `{column}` is {first_type.simpleString().upper()} in file:{first} "
@@ -59,7 +60,7 @@ def infer_schema(files: list[InputFile], options: Options) -> T.StructType:
                 continue
             known, where = fields[key]
             if known != dt:
-                raise _conflict(field.name, where, known, f.path, dt)
+                raise merge_conflict_error(field.name, where, known, f.path, dt)
     return T.StructType([T.StructField(n, fields[n.lower()][0], True) for n in order])
 
 

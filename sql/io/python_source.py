@@ -18,7 +18,7 @@ from ember.errors import PySparkRuntimeError
 from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_schema
 from ember.sql.io.options import Options
-from ember.sql.row import Row
+from ember.sql.row import Row, has_field_names
 
 __all__ = ["resolve_python_source", "read_partition"]
 
@@ -44,11 +44,11 @@ def resolve_python_source(source_class: type, schema: T.StructType | None, optio
     if schema is None:
         declared = source.schema()
         if isinstance(declared, str):
-            declared = T._parse_datatype_string(declared)
+            declared = T.parse_datatype_string(declared)
         if not isinstance(declared, T.StructType):
             raise _type_mismatch("a schema of type 'StructType' or a DDL string", f"'{type(declared).__name__}'")
         schema = declared
-    schema = T._check_supported(schema)
+    schema = T.supported_type(schema)
     reader = source.reader(schema)
     if not isinstance(reader, DataSourceReader):
         raise _type_mismatch("an instance of DataSourceReader", f"'{type(reader).__name__}'")
@@ -72,7 +72,7 @@ def _values(row: Any, names: list[str], name: str) -> list[Any]:
                                   "`pyspark.sql.types.Row`, `pyarrow.RecordBatch`.")
     if len(row) != len(names):
         raise _schema_mismatch(len(names), len(row))
-    if isinstance(row, Row) and row._has_fields():
+    if isinstance(row, Row) and has_field_names(row):
         if set(row.__fields__) != set(names):
             raise _schema_mismatch(names, list(row.__fields__))
         return [row[n] for n in names]

@@ -166,13 +166,13 @@ def _ts_or_ds_add(node: exp.TsOrDsAdd) -> E.Expression:
 
 
 def _cast(node: exp.Cast) -> E.Expression:
-    return E.Cast(_convert(node.this), T._check_supported(T._parse_datatype_string(node.to.sql(dialect="spark"))))
+    return E.Cast(_convert(node.this), T.supported_type(T.parse_datatype_string(node.to.sql(dialect="spark"))))
 
 
 def _typed_literal(node: exp.Cast) -> E.Expression:
     """``DATE '1998-12-01'``, ``TIMESTAMP '...'`` and ``TIMESTAMP_NTZ '...'`` (sqlglot's ``Cast``; ``CAST(...)`` in Spark SQL
     parses as ``TryCast``) are literals, checked as they are parsed."""
-    to = T._check_supported(T._parse_datatype_string(node.to.sql(dialect="spark")))
+    to = T.supported_type(T.parse_datatype_string(node.to.sql(dialect="spark")))
     if not (isinstance(node.this, exp.Literal) and node.this.is_string and isinstance(
             to, (T.DateType, T.TimestampType, T.TimestampNTZType))):
         return _cast(node)
@@ -292,7 +292,7 @@ def _function(node: exp.Func) -> E.Expression:
                 item = item.this  # sqlglot wraps year(d), datediff(a, b), ... arguments in to_date
             if isinstance(item, exp.Expression):  # not sqlglot's flags such as Concat(safe=True)
                 args.append(_convert(item))
-    return fn(*[Column(a) for a in args])._expr
+    return expression_of(fn(*[Column(a) for a in args]))
 
 
 def _unbound_marker(node: exp.Placeholder) -> E.Expression:
@@ -362,6 +362,7 @@ from ember.sql.parser.function_nodes import function_builders  # noqa: E402  (ne
 
 from ember.sql.parser.datetime_nodes import datetime_builders  # noqa: E402
 from ember.sql.parser.lambdas import lambda_builders  # noqa: E402
+from ember.sql.column import expression_of
 
 _BUILDERS.update(function_builders(_convert))
 _BUILDERS.update(lambda_builders(_convert, _column))

@@ -14,6 +14,7 @@ from sqlglot import exp
 
 from ember.sql import expressions as E
 from ember.sql.errors import ParseException
+from ember.sql.column import expression_of
 
 __all__ = ["function_builders"]
 
@@ -61,7 +62,7 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
         from ember.sql.functions import struct as struct_fn
         from ember.sql.column import Column
 
-        return struct_fn(*(Column(convert(i)) for i in items))._expr
+        return expression_of(struct_fn(*(Column(convert(i)) for i in items)))
 
     def get_json_object(node: exp.JSONExtractScalar) -> E.Expression:
         """sqlglot parses the path into a ``JSONPath`` tree; Spark takes the path text."""
@@ -77,7 +78,7 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
         if chars is None:
             from ember.sql import functions as F
 
-            return getattr(F, side)(F.Column(convert(node.this)))._expr
+            return expression_of(getattr(F, side)(F.Column(convert(node.this))))
         return call(side, node.this, chars)
 
     def sum_(node: exp.Sum) -> E.Expression:
@@ -96,7 +97,8 @@ def function_builders(convert: Convert) -> dict[type, Callable[[exp.Expression],
         build = F.string_agg if separator is not None else F.listagg
         if distinct:
             build = F.string_agg_distinct if separator is not None else F.listagg_distinct
-        return build(F.Column(convert(value)), None if separator is None else F.Column(convert(separator)))._expr
+        separator_column = None if separator is None else F.Column(convert(separator))
+        return expression_of(build(F.Column(convert(value)), separator_column))
 
     return {
         exp.GroupConcat: group_concat,

@@ -18,6 +18,7 @@ from sqlglot.tokens import TokenType
 
 from ember.sql import expressions as E
 from ember.sql.errors import AnalysisException
+from ember.sql.column import expression_of
 
 __all__ = ["BoundParameter", "mark_positional", "bind_parameters", "unbound"]
 
@@ -63,9 +64,9 @@ def _value(name: str, value: Any) -> E.Expression:
     from ember.sql.column import Column
 
     if isinstance(value, Column):
-        if not value._expr.foldable:
+        if not expression_of(value).foldable:
             raise _invalid(name)
-        return value._expr
+        return expression_of(value)
     try:
         return E.Literal.of(value)
     except (TypeError, ValueError):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from ember.sql import expressions as E
 from ember.sql.analyzer.resolve_references import resolve_expression
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.parser.expressions import convert

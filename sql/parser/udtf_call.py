@@ -15,6 +15,7 @@ from ember.sql.errors import AnalysisException
 from ember.sql.expressions.sql_conf import analysing_session
 from ember.sql.parser.expressions import convert
 from ember.sql.plan import logical as L
+from ember.sql.dataframe import plan_of
 
 if TYPE_CHECKING:
     from ember.sql.udtf import UserDefinedTableFunction
@@ -38,4 +39,4 @@ def python_udtf_call(udtf: UserDefinedTableFunction, call: exp.Anonymous) -> L.L
                                     "4274K")
         else:
             args.append(convert(argument))
-    return udtf._plan(tuple(args), kwargs, analysing_session())
+    return plan_of(udtf)(tuple(args), kwargs, analysing_session())

@@ -65,7 +65,7 @@ class CollectMetricsExec(P.PhysicalPlan):
     slot: MetricsSlot = field(default_factory=MetricsSlot, compare=False, repr=False)
 
     def node_string(self) -> str:
-        return f"CollectMetrics {self.name}, {P._list(self.metric_attrs)}"
+        return f"CollectMetrics {self.name}, {P.bracketed(self.metric_attrs)}"
 
 
 def _plan(node: CollectMetrics, children: list[P.PhysicalPlan], ctx: Any) -> P.PhysicalPlan:

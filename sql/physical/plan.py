@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ember.sql import expressions as E
-from ember.sql.plan.logical import CacheSlot
+from ember.sql.plan.logical import CacheSlot, bracketed
 
 __all__ = [
     "PhysicalPlan", "LocalScanExec", "RangeExec", "InMemoryScanExec", "ProjectExec", "FilterExec",
@@ -19,10 +19,6 @@ __all__ = [
     "DirectPartitioning",
     "CoalesceExec", "FileScanExec", "JoinExec", "GenerateExec", "cartesian_products", "OffsetExec", "ExpandExec",
 ]
-
-
-def _list(items: Any) -> str:
-    return "[" + ", ".join(str(i) for i in items) + "]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +92,7 @@ class LocalScanExec(PhysicalPlan):
     num_partitions: int | None = None
 
     def node_string(self) -> str:
-        return f"LocalTableScan {_list(self.output)}"
+        return f"LocalTableScan {bracketed(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +113,9 @@ class FileScanExec(PhysicalPlan):
                         if a.name.lower() not in partitions)
         location = ", ".join(f"file:{p}" for p in src.paths[:2]) + (", ..." if len(src.paths) > 2 else "")
         text = (f"FileScan {src.format} [{','.join(str(a) for a in self.output)}] Batched: true, "
-                f"DataFilters: {_list(self.data_filters)}, Format: {src.format.title()}, "
+                f"DataFilters: {bracketed(self.data_filters)}, Format: {src.format.title()}, "
                 f"Location: InMemoryFileIndex({len(src.paths)} paths)[{location}], "
-                f"PartitionFilters: {_list(self.partition_filters)}, "
+                f"PartitionFilters: {bracketed(self.partition_filters)}, "
                 f"PushedFilters: [{', '.join(describe(f) for f in self.data_filters)}], "
                 f"ReadSchema: struct<{read}>, Files: {plan.files_kept}/{plan.files_total}, Splits: {len(plan.splits)}")
         if plan.row_groups_total:
@@ -144,7 +140,7 @@ class InMemoryScanExec(PhysicalPlan):
     slot: CacheSlot = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"InMemoryTableScan {_list(self.output)}"
+        return f"InMemoryTableScan {bracketed(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +149,7 @@ class ProjectExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"Project {_list(self.project_list)}"
+        return f"Project {bracketed(self.project_list)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,8 +176,8 @@ class HashAggregateExec(PhysicalPlan):
 
     def node_string(self) -> str:
         prefix = "partial_" if self.mode == "partial" else ""
-        keys = _list(self.output[: self.num_keys])
-        return f"HashAggregate(keys={keys}, functions={_list(prefix + str(f) for f in self.functions)})"
+        keys = bracketed(self.output[: self.num_keys])
+        return f"HashAggregate(keys={keys}, functions={bracketed(prefix + str(f) for f in self.functions)})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +208,7 @@ class JoinExec(PhysicalPlan):
     residual: E.Expression | None = None
 
     def _describe(self) -> str:
-        text = f"{_list(self.left_keys)}, {_list(self.right_keys)}, {self.join_type.title().replace('_', '')}"
+        text = f"{bracketed(self.left_keys)}, {bracketed(self.right_keys)}, {self.join_type.title().replace('_', '')}"
         return text + (f", {self.residual}" if self.residual is not None else "")
 
 
@@ -250,7 +246,7 @@ class SortExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"Sort {_list(self.orders)}"
+        return f"Sort {bracketed(self.orders)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +267,7 @@ class ExpandExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"Expand [{', '.join(_list(p) for p in self.projections)}], {_list(self.output)}"
+        return f"Expand [{', '.join(bracketed(p) for p in self.projections)}], {bracketed(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,7 +52,7 @@ class MapInBatchesExec(P.PhysicalPlan):
     child: P.PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"{'MapInPandas' if self.kind == 'pandas' else 'MapInArrow'} {P._list(self.output)}"
+        return f"{'MapInPandas' if self.kind == 'pandas' else 'MapInArrow'} {P.bracketed(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +64,8 @@ class FlatMapGroupsExec(P.PhysicalPlan):
     child: P.PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"{PP.flavoured('FlatMapGroupsInPandas', self.kind)} {P._list(self.grouping)}, {P._list(self.output)}"
+        name = PP.flavoured('FlatMapGroupsInPandas', self.kind)
+        return f"{name} {P.bracketed(self.grouping)}, {P.bracketed(self.output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +78,8 @@ class FlatMapCoGroupsExec(P.PhysicalPlan):
     right: P.PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return (f"{PP.flavoured('FlatMapCoGroupsInPandas', self.kind)} {P._list(self.left_grouping)}, "
-                f"{P._list(self.right_grouping)}")
+        return (f"{PP.flavoured('FlatMapCoGroupsInPandas', self.kind)} {P.bracketed(self.left_grouping)}, "
+                f"{P.bracketed(self.right_grouping)}")
 
 
 
@@ -91,7 +92,7 @@ class EvalPythonUDTFExec(P.PhysicalPlan):
     child: P.PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {P._list(self.output)}"
+        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {P.bracketed(self.output)}"
 
 
 # ---------------------------------------------------------------------------------- planning

@@ -49,7 +49,7 @@ from ember.memory import TaskMemory
 from ember.sql import expressions as E
 from ember.sql.errors import ArithmeticException
 from ember.sql.physical.batches import to_table
-from ember.sql.physical.plan import PhysicalPlan, _list
+from ember.sql.physical.plan import PhysicalPlan, bracketed
 from ember.sql.physical.sort import sort_table
 from ember.sql.physical.window_buffer import WindowBuffer
 from ember.task_context import TaskContext
@@ -74,8 +74,8 @@ class WindowExec(PhysicalPlan):
     child: PhysicalPlan = None  # type: ignore[assignment]
 
     def node_string(self) -> str:
-        return (f"Window {_list(self.window_expressions)}, {_list(self.partition_spec)}, "
-                f"{_list(self.order_spec)}")
+        return (f"Window {bracketed(self.window_expressions)}, {bracketed(self.partition_spec)}, "
+                f"{bracketed(self.order_spec)}")
 
 
 @dataclass(frozen=True, slots=True)

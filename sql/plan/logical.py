@@ -128,7 +128,8 @@ def _named_output(items: tuple[Expression, ...]) -> list[AttributeReference]:
     return out
 
 
-def _attr_list(attrs: Any) -> str:
+def bracketed(attrs: Any) -> str:
+    """``[a, b]``: items as plan trees print them."""
     return "[" + ", ".join(str(a) for a in attrs) + "]"
 
 
@@ -151,7 +152,7 @@ class LocalRelation(LogicalPlan):
         return list(self.attributes)
 
     def node_string(self) -> str:
-        return f"LocalRelation {_attr_list(self.attributes)}"
+        return f"LocalRelation {bracketed(self.attributes)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +208,7 @@ class Project(LogicalPlan):
         return _named_output(self.project_list)
 
     def node_string(self) -> str:
-        return f"Project {_attr_list(self.project_list)}"
+        return f"Project {bracketed(self.project_list)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +243,7 @@ class Aggregate(LogicalPlan):
         return _named_output(self.aggregates)
 
     def node_string(self) -> str:
-        return f"Aggregate {_attr_list(self.grouping)}, {_attr_list(self.aggregates)}"
+        return f"Aggregate {bracketed(self.grouping)}, {bracketed(self.aggregates)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,7 +307,7 @@ class Generate(LogicalPlan):
         return self.child.output + list(self.generator_output)
 
     def node_string(self) -> str:
-        return f"Generate {self.generator}, {'true' if self.outer else 'false'}, {_attr_list(self.generator_output)}"
+        return f"Generate {self.generator}, {'true' if self.outer else 'false'}, {bracketed(self.generator_output)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +335,7 @@ class Expand(LogicalPlan):
         return list(self.attributes)
 
     def node_string(self) -> str:
-        return f"Expand [{', '.join(_attr_list(p) for p in self.projections)}], {_attr_list(self.attributes)}"
+        return f"Expand [{', '.join(bracketed(p) for p in self.projections)}], {bracketed(self.attributes)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -351,7 +352,7 @@ class Sort(LogicalPlan):
         return self.child.output
 
     def node_string(self) -> str:
-        return f"Sort {_attr_list(self.orders)}, {'true' if self.is_global else 'false'}"
+        return f"Sort {bracketed(self.orders)}, {'true' if self.is_global else 'false'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,7 +486,7 @@ class RepartitionByExpression(LogicalPlan):
         return self.child.output
 
     def node_string(self) -> str:
-        return f"RepartitionByExpression {_attr_list(self.keys)}, {self.num_partitions}"
+        return f"RepartitionByExpression {bracketed(self.keys)}, {self.num_partitions}"
 
 
 class CacheSlot:
@@ -512,7 +513,7 @@ class InMemoryRelation(LogicalPlan):
         return list(self.attributes)
 
     def node_string(self) -> str:
-        return f"InMemoryRelation {_attr_list(self.attributes)}, StorageLevel({self.storage_level})"
+        return f"InMemoryRelation {bracketed(self.attributes)}, StorageLevel({self.storage_level})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,5 +537,5 @@ class Window(LogicalPlan):
         return self.child.output + _named_output(self.window_expressions)
 
     def node_string(self) -> str:
-        return (f"Window {_attr_list(self.window_expressions)}, {_attr_list(self.partition_spec)}, "
-                f"{_attr_list(self.order_spec)}")
+        return (f"Window {bracketed(self.window_expressions)}, {bracketed(self.partition_spec)}, "
+                f"{bracketed(self.order_spec)}")

@@ -17,7 +17,7 @@ from ember.sql import expressions as E
 from ember.sql.analyzer.resolve_references import resolve_expression
 from ember.sql.errors import AnalysisException
 from ember.sql.expressions.windows import WindowExpression
-from ember.sql.plan.logical import LogicalPlan, _attr_list
+from ember.sql.plan.logical import LogicalPlan, bracketed
 
 __all__ = ["CollectMetrics", "collect_metrics"]
 
@@ -41,7 +41,7 @@ class CollectMetrics(LogicalPlan):
         return self.child.output
 
     def node_string(self) -> str:
-        return f"CollectMetrics {self.name}, {_attr_list(self.metrics)}"
+        return f"CollectMetrics {self.name}, {bracketed(self.metrics)}"
 
 
 def _named(e: E.Expression) -> E.Expression:

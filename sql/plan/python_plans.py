@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from ember.sql import types as T
 from ember.sql.expressions import AttributeReference, Expression, new_expr_id
-from ember.sql.plan.logical import LogicalPlan, _attr_list
+from ember.sql.plan.logical import LogicalPlan, bracketed
 
 __all__ = ["MapInBatches", "FlatMapGroupsInPandas", "FlatMapCoGroupsInPandas", "EvalPythonUDTF", "attributes_of",
            "flavoured"]
@@ -47,7 +47,7 @@ class MapInBatches(LogicalPlan):
 
     def node_string(self) -> str:
         name = "MapInPandas" if self.kind == "pandas" else "MapInArrow"
-        return f"{name} {getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}"
+        return f"{name} {getattr(self.func, '__name__', 'function')}, {bracketed(self.attrs)}"
 
 
 def flavoured(name: str, kind: str) -> str:
@@ -72,8 +72,8 @@ class FlatMapGroupsInPandas(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return (f"{flavoured('FlatMapGroupsInPandas', self.kind)} {_attr_list(self.grouping)}, "
-                f"{getattr(self.func, '__name__', 'function')}, {_attr_list(self.attrs)}")
+        return (f"{flavoured('FlatMapGroupsInPandas', self.kind)} {bracketed(self.grouping)}, "
+                f"{getattr(self.func, '__name__', 'function')}, {bracketed(self.attrs)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +93,9 @@ class FlatMapCoGroupsInPandas(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return (f"{flavoured('FlatMapCoGroupsInPandas', self.kind)} {_attr_list(self.left_grouping)}, "
-                f"{_attr_list(self.right_grouping)}, {getattr(self.func, '__name__', 'function')}, "
-                f"{_attr_list(self.attrs)}")
+        return (f"{flavoured('FlatMapCoGroupsInPandas', self.kind)} {bracketed(self.left_grouping)}, "
+                f"{bracketed(self.right_grouping)}, {getattr(self.func, '__name__', 'function')}, "
+                f"{bracketed(self.attrs)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,4 +119,4 @@ class EvalPythonUDTF(LogicalPlan):
         return list(self.attrs)
 
     def node_string(self) -> str:
-        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {_attr_list(self.attrs)}"
+        return f"EvalPythonUDTF {self.name}({', '.join(a.sql() for a in self.args)}), {bracketed(self.attrs)}"

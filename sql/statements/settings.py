@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ember.sql.errors import ParseException
 from ember.sql.statements.lexer import Cursor
 from ember.sql.statements.results import no_result, rows_result, strings
+from ember.sql.session import initial_settings
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -60,7 +61,7 @@ def set_(spark: SparkSession, cursor: Cursor) -> DataFrame:
 
 def reset(spark: SparkSession, cursor: Cursor) -> DataFrame:
     key = _after_keyword(cursor).strip("`")
-    initial = spark._initial_settings
+    initial = initial_settings(spark)
     keys = [key] if key else [k for k in spark.conf.getAll() if k not in _STATIC]
     for k in keys:
         if k in initial:

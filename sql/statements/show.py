@@ -19,6 +19,8 @@ from ember.sql.explain import explain_string
 from ember.sql.statements.lexer import Cursor
 from ember.sql.statements.results import rows_result, strings
 from ember.sql.warehouse import CATALOG_NAME, TableInfo
+from ember.sql.session import query_dataframe
+from ember.sql.dataframe import query_execution_of
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -88,9 +90,9 @@ def _show_functions(spark: SparkSession, cursor: Cursor) -> DataFrame:
     pattern = _pattern(cursor)
     names = [] if scope == "USER" else sorted(SQL_FUNCTIONS)
     if pattern is not None:
-        from ember.sql.catalog import _matches
+        from ember.sql.catalog import matches_like_pattern
 
-        names = [n for n in names if _matches(n, pattern)]
+        names = [n for n in names if matches_like_pattern(n, pattern)]
     return rows_result(spark, strings(("function", False)), [(n,) for n in names])
 
 
@@ -166,5 +168,5 @@ _EXPLAIN_MODES = {"EXTENDED": "extended", "FORMATTED": "formatted", "CODEGEN": "
 def explain(spark: SparkSession, cursor: Cursor) -> DataFrame:
     """After ``EXPLAIN``: ``[EXTENDED|FORMATTED|CODEGEN|COST] query``."""
     mode = _EXPLAIN_MODES.get(cursor.accept_any(*_EXPLAIN_MODES) or "", "simple")
-    df = spark._query(cursor.rest())
-    return rows_result(spark, strings(("plan", True)), [(explain_string(df._qe, mode),)])
+    df = query_dataframe(spark, cursor.rest())
+    return rows_result(spark, strings(("plan", True)), [(explain_string(query_execution_of(df), mode),)])

@@ -15,6 +15,7 @@ from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.statements.lexer import Cursor
 from ember.sql.statements.results import no_result
 from ember.sql.warehouse import DEFAULT_DATABASE, schema_not_found, table_already_exists, table_not_found_in
+from ember.sql.session import query_dataframe
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -57,7 +58,7 @@ def drop_database(spark: SparkSession, cursor: Cursor) -> DataFrame:
 
 
 def _columns(text: str) -> T.StructType:
-    schema = T._parse_datatype_string(text)
+    schema = T.parse_datatype_string(text)
     return schema if isinstance(schema, T.StructType) else T.StructType([T.StructField("value", schema)])
 
 
@@ -75,7 +76,7 @@ def create_table(spark: SparkSession, cursor: Cursor) -> DataFrame:
     if clause is not None:
         raise ParseException("UNSUPPORTED_FEATURE", f"The {clause} clause of CREATE TABLE is not supported: Ember's "
                              "warehouse tables are managed Parquet tables.")
-    query = spark._query(cursor.rest()) if cursor.accept("AS") else None
+    query = query_dataframe(spark, cursor.rest()) if cursor.accept("AS") else None
     if query is None:
         cursor.finish()
     elif columns is not None:
@@ -121,7 +122,8 @@ def insert(spark: SparkSession, cursor: Cursor) -> DataFrame:
             raise AnalysisException("UNSUPPORTED_INSERT.RDD_BASED", f"Can't insert into the target. The target "
                                     f"`{name[0]}` is a temporary view, not a table.", "42809")
         raise table_not_found_in(database, table)
-    managed_tables.write_table(spark.catalog.warehouse, info, spark._query(cursor.rest()), mode == "OVERWRITE")
+    query = query_dataframe(spark, cursor.rest())
+    managed_tables.write_table(spark.catalog.warehouse, info, query, mode == "OVERWRITE")
     return no_result(spark)
 
 

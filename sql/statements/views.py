@@ -14,6 +14,8 @@ from ember.sql.catalog import table_not_found
 from ember.sql.errors import ParseException
 from ember.sql.statements.lexer import Cursor
 from ember.sql.statements.results import no_result
+from ember.sql.dataframe import plan_of
+from ember.sql.session import query_dataframe
 
 if TYPE_CHECKING:
     from ember.sql.dataframe import DataFrame
@@ -64,8 +66,8 @@ def create_view(spark: SparkSession, cursor: Cursor, replace: bool) -> DataFrame
             raise ParseException("UNSUPPORTED_FEATURE", "A column list in CREATE TEMPORARY VIEW is not supported; "
                                  "name the columns in the query (SELECT a AS x, ...).")
         cursor.expect("AS")
-        df = spark._query(cursor.rest())
-    spark.catalog.register(parts[0], df._plan, replace=replace)
+        df = query_dataframe(spark, cursor.rest())
+    spark.catalog.register(parts[0], plan_of(df), replace=replace)
     return no_result(spark)
 
 
@@ -92,7 +94,7 @@ def cache_table(spark: SparkSession, cursor: Cursor) -> DataFrame:
                              f"'storageLevel', not {sorted(unknown)}.", "42000")
     if not cursor.at_end():
         cursor.accept("AS")
-        spark.catalog.register(name, spark._query(cursor.rest())._plan, replace=False)
+        spark.catalog.register(name, plan_of(query_dataframe(spark, cursor.rest())), replace=False)
     spark.catalog.cacheTable(name)
     if not lazy:
         spark.table(name).count()

@@ -9,7 +9,6 @@ tab-separated rows without a header on standard output (nested values as ``[1,2]
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess

@@ -14,7 +14,6 @@ from decimal import Decimal
 import pytest
 
 from ember.errors import AnalysisException, SparkRuntimeException
-from ember.sql import Row
 from ember.sql import functions as F
 
 from tests.sql.test_functions_more import same

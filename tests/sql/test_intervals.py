@@ -215,12 +215,12 @@ def test_extract_fields_of_intervals(spark):
 
 
 def test_interval_types_in_schemas_and_ddl():
-    assert T._parse_datatype_string("interval day to second") == T.DayTimeIntervalType(0, 3)
-    assert T._parse_datatype_string("a interval year, b interval hour to minute") == T.StructType([
+    assert T.parse_datatype_string("interval day to second") == T.DayTimeIntervalType(0, 3)
+    assert T.parse_datatype_string("a interval year, b interval hour to minute") == T.StructType([
         T.StructField("a", T.YearMonthIntervalType(0, 0)), T.StructField("b", T.DayTimeIntervalType(1, 2))])
     assert T.DayTimeIntervalType().simpleString() == "interval day to second"
     assert T.YearMonthIntervalType(1).simpleString() == "interval month"
-    assert T._infer_type(dt.timedelta(days=1)) == T.DayTimeIntervalType()
+    assert T.infer_type(dt.timedelta(days=1)) == T.DayTimeIntervalType()
     with pytest.raises(ValueError):
         T.DayTimeIntervalType(3, 1)
 

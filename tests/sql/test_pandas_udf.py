@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterator
 
 import pandas as pd
-import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 

@@ -303,7 +303,7 @@ def _same(a, b):
 @pytest.mark.parametrize("type_name", list(_FIELDS))
 @pytest.mark.parametrize("mode", ["PERMISSIVE", "DROPMALFORMED"])
 def test_csv_arrow_and_python_paths_agree_per_value(tmp_path, type_name, mode):
-    dt = T._parse_datatype_string(type_name) if hasattr(T, "_parse_datatype_string") else None
+    dt = T.parse_datatype_string(type_name) if hasattr(T, "_parse_datatype_string") else None
     dt = dt or next(t for t in _TYPES if t.simpleString() == type_name)
     schema = T.StructType([T.StructField("k", T.IntegerType()), T.StructField("v", dt),
                            T.StructField("_corrupt_record", T.StringType())])

@@ -11,7 +11,7 @@ from ember.sql import types as T
 from ember.sql.arrow_types import from_arrow_type, to_arrow_type
 from ember.sql.errors import ParseException
 from ember.sql.row import Row
-from ember.sql.types import _parse_datatype_string
+from ember.sql.types import parse_datatype_string
 
 
 @pytest.mark.parametrize(
@@ -25,14 +25,14 @@ from ember.sql.types import _parse_datatype_string
     ],
 )
 def test_ddl_round_trips_through_simple_string(ddl, simple):
-    assert _parse_datatype_string(ddl).simpleString() == simple
+    assert parse_datatype_string(ddl).simpleString() == simple
 
 
 def test_ddl_not_null_and_errors():
-    schema = _parse_datatype_string("a long not null, b string")
+    schema = parse_datatype_string("a long not null, b string")
     assert schema["a"].nullable is False and schema["b"].nullable is True
     with pytest.raises(ParseException, match="UNSUPPORTED_DATATYPE"):
-        _parse_datatype_string("a integr")
+        parse_datatype_string("a integr")
 
 
 def test_struct_type_api():
@@ -43,7 +43,7 @@ def test_struct_type_api():
     assert repr(s) == "StructType([StructField('a', IntegerType(), True), StructField('b', StringType(), False)])"
     with pytest.raises(KeyError):
         s["c"]
-    assert hash(s) == hash(_parse_datatype_string("a int, b string not null"))
+    assert hash(s) == hash(parse_datatype_string("a int, b string not null"))
 
 
 def test_type_names_match_pyspark():
@@ -57,7 +57,7 @@ def test_type_names_match_pyspark():
     [T.BooleanType(), T.ByteType(), T.ShortType(), T.IntegerType(), T.LongType(), T.FloatType(),
      T.DoubleType(), T.DecimalType(12, 3), T.StringType(), T.BinaryType(), T.DateType(),
      T.TimestampType(), T.ArrayType(T.LongType()), T.MapType(T.StringType(), T.DoubleType()),
-     _parse_datatype_string("a int, b array<string>")],
+     parse_datatype_string("a int, b array<string>")],
 )
 def test_arrow_round_trip(dt):
     assert from_arrow_type(to_arrow_type(dt)) == dt
@@ -90,11 +90,11 @@ def test_row_behaves_like_pyspark():
 def test_infer_type():
     import datetime
 
-    assert T._infer_type(1) == T.LongType()
-    assert T._infer_type([1, None]) == T.ArrayType(T.LongType())
-    assert T._infer_type({"k": 1.0}) == T.MapType(T.StringType(), T.DoubleType())
-    assert T._infer_type(datetime.date(2020, 1, 1)) == T.DateType()
-    assert T._infer_type(Row(a=1)) == _parse_datatype_string("a bigint")
+    assert T.infer_type(1) == T.LongType()
+    assert T.infer_type([1, None]) == T.ArrayType(T.LongType())
+    assert T.infer_type({"k": 1.0}) == T.MapType(T.StringType(), T.DoubleType())
+    assert T.infer_type(datetime.date(2020, 1, 1)) == T.DateType()
+    assert T.infer_type(Row(a=1)) == parse_datatype_string("a bigint")
 
 
 def test_create_data_frame_errors_point_at_the_datum(spark):

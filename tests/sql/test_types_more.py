@@ -42,12 +42,12 @@ def test_new_types_print_as_pyspark(dt, text, json, type_name, shown):
 
 def test_ddl_reads_time_interval_and_variant():
     # From PySpark 4.3's _parse_datatype_string.
-    assert T._parse_datatype_string("time") == T.TimeType(6)
-    assert T._parse_datatype_string("interval") == T.CalendarIntervalType()
-    assert T._parse_datatype_string("variant") == T.VariantType()
-    assert T._parse_datatype_string("a interval, b time(3)") == T.StructType(
+    assert T.parse_datatype_string("time") == T.TimeType(6)
+    assert T.parse_datatype_string("interval") == T.CalendarIntervalType()
+    assert T.parse_datatype_string("variant") == T.VariantType()
+    assert T.parse_datatype_string("a interval, b time(3)") == T.StructType(
         [T.StructField("a", T.CalendarIntervalType()), T.StructField("b", T.TimeType(3))])
-    assert T._parse_datatype_string("interval day to second") == T.DayTimeIntervalType(0, 3)
+    assert T.parse_datatype_string("interval day to second") == T.DayTimeIntervalType(0, 3)
 
 
 def test_char_and_varchar_casts_give_strings(spark):
