@@ -503,6 +503,11 @@ class DAGScheduler:
         job = self.jobs_by_id.get(stage.job_id)
         if job is None:
             return
+        if task_set.stage_attempt < stage.first_valid_attempt:
+            # It read a rolled-back run of an indeterminate parent: the re-run computes it again.
+            log.info("ignoring the result of task %s of stage %s: its attempt %s was rolled back",
+                     running.index, stage.id, task_set.stage_attempt)
+            return
         position = job.position_of[running.index]
         if job.finished[position]:
             return
@@ -560,10 +565,11 @@ class DAGScheduler:
     def _roll_back_indeterminate(self, map_stage: ShuffleMapStage, stage: Stage, reason: FetchFailed) -> bool:
         """A nondeterministic map stage lost output: re-run it whole, never mix two runs.
 
-        Every output of the map stage is dropped, and so is every output its consumer
-        already wrote or will still write (tasks of the superseded attempts may still
-        succeed); a result stage that already returned partitions cannot be rolled back,
-        so its jobs fail instead. Returns whether the stages may be resubmitted.
+        Every output of the map stage is dropped, and so is every output or result its
+        consumer already wrote or will still return (tasks of the superseded attempts may
+        still succeed, having read the old run); a result stage that already returned
+        partitions cannot be rolled back, so its jobs fail instead. Returns whether the
+        stages may be resubmitted.
         """
         job = self.jobs_by_id.get(stage.job_id) if isinstance(stage, ResultStage) else None
         if job is not None and job.done_count:
@@ -573,11 +579,12 @@ class DAGScheduler:
                 f"had returned results; an indeterminate stage cannot be partially retried, so the job "
                 f"fails rather than mix two runs. Most recent failure: {reason.message}"))
             return False
+        stage.first_valid_attempt = stage.attempt + 1  # late successes of its older attempts
         rolled_back = [map_stage, stage] if isinstance(stage, ShuffleMapStage) else [map_stage]
         for rolled in rolled_back:
             for map_id in range(rolled.num_partitions):
                 self.tracker.unregister_map_output(rolled.shuffle_id, map_id)
-            rolled.first_valid_attempt = rolled.attempt + 1  # late successes of older attempts
+            rolled.first_valid_attempt = rolled.attempt + 1
             if rolled in self.running_stages:  # re-running for another job: start it over too
                 self._end_task_set(rolled)
                 self.running_stages.discard(rolled)

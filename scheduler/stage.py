@@ -29,6 +29,7 @@ class Stage:
     attempt: int = -1
     consecutive_failures: int = 0
     barrier: bool = False  # all tasks launched together (scheduler/barrier.py)
+    first_valid_attempt: int = 0  # outputs of earlier attempts were rolled back: ignore them
 
     def new_attempt(self) -> int:
         self.attempt += 1
@@ -45,7 +46,6 @@ class Stage:
 @dataclass(eq=False)
 class ShuffleMapStage(Stage):
     dependency: ShuffleDependency | None = None
-    first_valid_attempt: int = 0  # outputs of earlier attempts were rolled back: ignore them
 
     @property
     def shuffle_id(self) -> int:

@@ -233,6 +233,30 @@ def test_an_indeterminate_stage_is_rerun_whole_or_fails_explicitly(make_context,
     stop_and_assert_clean(context, tmp_path)
 
 
+def _slow_partition_zero(index, groups):
+    groups = list(groups)  # the whole shuffle input has been read
+    if index == 0:
+        time.sleep(2.0)  # ... and the rest of its work outlasts another task's fetch failure
+    return groups
+
+
+def test_a_result_task_of_a_rolled_back_attempt_that_finishes_late_is_ignored(make_context, tmp_path):
+    # Reduce task 0 reads the first run of the indeterminate map stage, then works on; task 1
+    # (half a second later) loses map 1's output, which rolls the map stage back while no result
+    # has come in. Task 0's late result read the first run and must not join the second's.
+    context, _ = faulty_context(make_context, tmp_path, [
+        {"stage": 1, "partition": 1, "action": "sleep", "arg": 0.5},
+        {"stage": 1, "partition": 1, "action": "delete_shuffle_output", "arg": [0, 1]}])
+    sampled = context.parallelize(range(2000), 4).sample(False, 0.5).mapPartitionsWithIndex(_tag_with_run)
+    groups = sampled.groupByKey(3).mapPartitionsWithIndex(_slow_partition_zero).collect()
+    runs_by_map = defaultdict(set)
+    for _, values in groups:
+        for index, run, _ in values:
+            runs_by_map[index].add(run)
+    assert len(runs_by_map) == 4 and all(len(runs) == 1 for runs in runs_by_map.values()), "two runs were mixed"
+    stop_and_assert_clean(context, tmp_path)
+
+
 # --- 9. A lost cached partition is recomputed from lineage -----------------------------------
 
 def test_a_lost_cached_partition_is_recomputed(make_context, tmp_path):
