@@ -15,7 +15,7 @@ from ember.sql.expressions.base import ArrowValue, Expression, arrow_errors_as_s
 from ember.sql.expressions.coercion import cast_if_needed, is_numeric, is_string
 from ember.sql.expressions.decimals import round_decimal, round_result_type
 
-__all__ = ["Abs", "Sqrt", "Exp", "Log", "Pow", "Floor", "Ceil", "Round"]
+__all__ = ["Abs", "Sqrt", "Exp", "Log", "Logarithm", "Pow", "Floor", "Ceil", "Round"]
 
 
 def _require_numeric(expr: Expression, fn: str) -> None:
@@ -103,6 +103,40 @@ class Log(_DoubleFunction):
         value = self.child.eval(batch)
         positive = pc.greater(value, 0.0)
         return pc.if_else(positive, pc.ln(pc.if_else(positive, value, 1.0)), pa.scalar(None, pa.float64()))
+
+
+@dataclass(frozen=True, slots=True)
+class Logarithm(Expression):
+    """``LOG(base, x)``: ``ln(x) / ln(base)``, NULL unless both are positive (a base of 1 gives
+    Infinity or NaN, as the division does in Spark)."""
+
+    base: Expression
+    child: Expression
+
+    child_fields = ("base", "child")
+
+    def coerce(self) -> Expression:
+        _require_numeric(self.base, self.sql())
+        _require_numeric(self.child, self.sql())
+        return Logarithm(cast_if_needed(self.base, T.DoubleType()), cast_if_needed(self.child, T.DoubleType()))
+
+    @property
+    def data_type(self) -> T.DataType:
+        return T.DoubleType()
+
+    @property
+    def nullable(self) -> bool:
+        return True
+
+    def eval(self, batch: pa.RecordBatch) -> ArrowValue:
+        base, value = self.base.eval(batch), self.child.eval(batch)
+        valid = pc.and_(pc.greater(base, 0.0), pc.greater(value, 0.0))
+        quotient = pc.divide(pc.ln(pc.if_else(valid, value, 1.0)), pc.ln(pc.if_else(valid, base, 2.0)))
+        return pc.if_else(valid, quotient, pa.scalar(None, pa.float64()))
+
+    @property
+    def pretty_name(self) -> str:
+        return "LOG"
 
 
 @dataclass(frozen=True, slots=True)

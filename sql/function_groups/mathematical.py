@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ember.sql import expressions as E
-from ember.sql.column import Column, value_expression
+from ember.sql.column import Column, expression_of, value_expression
 from ember.sql.function_groups.builders import (
     call as _call, col_arg as _c, literal_value as _lit_value, seed_value, sql_call as _sql_call, sql_namer,
     unary as _unary,
@@ -45,13 +45,18 @@ def exp(col: Any) -> Column:
     return Column(E.Exp(_c(col)))
 
 
-@_sql_name()
 def log(arg1: Any, arg2: Any = None) -> Column:
-    """``log(col)`` is the natural log; ``log(base, col)`` the log in ``base``."""
+    """``log(col)`` is the natural log (named ``ln(col)``); ``log(base, col)`` the log in ``base``."""
     if arg2 is None:
         return Column(E.Log(_c(arg1)))
-    base = _lit_value(arg1, "base")
-    return Column(E.Divide(E.Log(_c(arg2)), E.Log(E.Literal.of(float(base)))))
+    base = expression_of(arg1) if isinstance(arg1, Column) else E.Literal.of(float(_lit_value(arg1, "base")))
+    return Column(E.Logarithm(base, _c(arg2)))
+
+
+@_sql_name("log")
+def _sql_log(arg1: Any, arg2: Any = None) -> Column:
+    """SQL's ``log(x)`` is ``LOG(E(), x)`` (Spark's name for it), ``log(b, x)`` as in the DataFrame API."""
+    return log(e(), arg1) if arg2 is None else log(arg1, arg2)
 
 
 @_sql_name("pow", "power")

@@ -300,3 +300,18 @@ def test_convert_timezone_reads_short_zone_ids(spark):
     row = spark.sql("SELECT convert_timezone('PST', 'JST', TIMESTAMP_NTZ '2015-07-01 12:00:00'), "
                     "convert_timezone('GMT+8', 'Z', TIMESTAMP_NTZ '2015-07-01 12:00:00')").first()
     assert tuple(row) == (datetime.datetime(2015, 7, 2, 4, 0), datetime.datetime(2015, 7, 1, 4, 0))  # PySpark 4.3
+
+
+def test_log_with_a_base_is_spark_s_logarithm_in_name_and_value(spark):
+    # Names and values from PySpark 4.3 on the same SQL and DataFrame calls.
+    row = spark.sql("SELECT log(2, 8), log(10, 100.0), log(1.0, 3.0), log(1, 1), log(-2, 8), log(2, 0), "
+                    "log(NULL, 2), log(8), ln(8)").first()
+    assert row.__fields__ == ["LOG(2, 8)", "LOG(10, 100.0)", "LOG(1.0, 3.0)", "LOG(1, 1)", "LOG(-2, 8)", "LOG(2, 0)",
+                              "LOG(NULL, 2)", "LOG(E(), 8)", "ln(8)"]
+    assert row[:3] == (3.0, 2.0, float("inf")) and row[3] != row[3] and row[4:7] == (None, None, None)
+    assert row[7] == row[8] == 2.0794415416798357
+    from ember.sql import functions as F
+
+    df = spark.range(2)
+    assert df.select(F.log(2.0, "id"), F.log("id")).columns == ["LOG(2.0, id)", "ln(id)"]
+    assert df.select(F.log(2.0, "id")).schema.fields[0].nullable

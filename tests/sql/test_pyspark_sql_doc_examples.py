@@ -116,7 +116,6 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.kll_sketch_to_string_double": "not implemented: module 'ember.sql.functions' has no attribute 'kll_sketch_agg_double'",
     "functions.kll_sketch_to_string_float": "not implemented: module 'ember.sql.functions' has no attribute 'kll_sketch_agg_float'",
     "functions.kurtosis": "last-digit differences: Spark's running central moments give -1.5, Ember -1.4999999999999993",
-    "functions.log": "derived column name: Spark names it LOG(2.0, value), Ember (ln(value) / ln(2.0))",
     "functions.log2": "last-digit differences: Spark's StrictMath (fdlibm) results differ by an ulp from numpy's (log2(3) 1.584962500721156, log2(9) 3.1699250014423126)",
     "functions.make_dt_interval": "not implemented: module 'ember.sql.functions' has no attribute 'make_dt_interval'",
     "functions.make_interval": "not implemented: module 'ember.sql.functions' has no attribute 'make_interval'",
