@@ -381,40 +381,34 @@ class StructType(DataType):
         return schema_tree_string(self, level)
 
 
-class CharType(AtomicType):
+class _SizedStringType(AtomicType):
+    """A string type with a declared length, ``char(n)`` or ``varchar(n)``."""
+
+    __slots__ = ("length",)
+
+    def __init__(self, length: int):
+        self.length = length
+
+    def _params(self) -> tuple:
+        return (self.length,)
+
+    def simpleString(self) -> str:
+        return f"{type(self).typeName()}({self.length})"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.length})"
+
+
+class CharType(_SizedStringType):
     """``CHAR(n)``: Spark reads it as ``STRING`` wherever a value is made (casts, schemas), so Ember does too."""
 
-    __slots__ = ("length",)
-
-    def __init__(self, length: int):
-        self.length = length
-
-    def _params(self) -> tuple:
-        return (self.length,)
-
-    def simpleString(self) -> str:
-        return f"char({self.length})"
-
-    def __repr__(self) -> str:
-        return f"CharType({self.length})"
+    __slots__ = ()
 
 
-class VarcharType(AtomicType):
+class VarcharType(_SizedStringType):
     """``VARCHAR(n)``: read as ``STRING`` wherever a value is made, as Spark does outside table columns."""
 
-    __slots__ = ("length",)
-
-    def __init__(self, length: int):
-        self.length = length
-
-    def _params(self) -> tuple:
-        return (self.length,)
-
-    def simpleString(self) -> str:
-        return f"varchar({self.length})"
-
-    def __repr__(self) -> str:
-        return f"VarcharType({self.length})"
+    __slots__ = ()
 
 
 class TimeType(AtomicType):
