@@ -216,16 +216,18 @@ class Count(AggregateFunction):
         return "count(1)" if self.child is None else f"count({self.child.to_string(ids)})"
 
 
+@dataclass(frozen=True, slots=True)
 class Average(AggregateFunction):
     """``avg``/``mean``: a double, or for decimal(p, s) input Spark's decimal(p + 4, s + 4)
-    rounded half up (sum and count travel separately between phases)."""
+    rounded half up (sum and count travel separately between phases). A decimal mean with more
+    digits than that type holds raises ``NUMERIC_VALUE_OUT_OF_RANGE`` (ANSI mode, captured at
+    analysis) or is NULL."""
 
-    __slots__ = ()
+    ansi: bool = True
 
     def coerce(self) -> Expression:
-        if isinstance(self.child.data_type, T.DecimalType):
-            return self
-        return Average(numeric_input(self, T.DoubleType()))
+        child = self.child if isinstance(self.child.data_type, T.DecimalType) else numeric_input(self, T.DoubleType())
+        return type(self)(child, ansi_enabled())
 
     @property
     def _decimal_input(self) -> T.DecimalType | None:
@@ -272,10 +274,17 @@ class Average(AggregateFunction):
         """One exact division per group (there are far fewer groups than rows)."""
         target = to_arrow_type(self.data_type)
         quantum = decimal.Decimal(1).scaleb(-target.scale)
+        limit = decimal.Decimal(10) ** (target.precision - target.scale)
+        values = []
         with decimal.localcontext() as ctx:
             ctx.prec = 80
-            values = [None if t is None or not c else (t / c).quantize(quantum, rounding=decimal.ROUND_HALF_UP)
-                      for t, c in zip(total.to_pylist(), count.to_pylist())]
+            for t, c in zip(total.to_pylist(), count.to_pylist()):
+                mean = None if t is None or not c else (t / c).quantize(quantum, rounding=decimal.ROUND_HALF_UP)
+                if mean is not None and mean.copy_abs() >= limit:
+                    if self.ansi:
+                        raise out_of_range(mean, self.data_type)
+                    mean = None
+                values.append(mean)
         return pa.array(values, target)
 
     def finish_complete(self, result: pa.Array) -> pa.Array:

@@ -42,8 +42,7 @@ class TryAverage(Average):
     __slots__ = ()
 
     def coerce(self) -> Expression:
-        averaged = Average.coerce(self)
-        return TryAverage(averaged.child)
+        return TryAverage(Average.coerce(self).child, ansi=False)  # a mean out of range is NULL
 
     @property
     def pretty_name(self) -> str:

@@ -315,3 +315,26 @@ def test_log_with_a_base_is_spark_s_logarithm_in_name_and_value(spark):
     df = spark.range(2)
     assert df.select(F.log(2.0, "id"), F.log("id")).columns == ["LOG(2.0, id)", "ln(id)"]
     assert df.select(F.log(2.0, "id")).schema.fields[0].nullable
+
+
+def test_a_decimal_mean_out_of_range_raises_under_ansi_and_try_avg_gives_null(spark):
+    # PySpark 4.3: avg raises NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION (ANSI), try_avg and legacy avg give NULL.
+    from decimal import Decimal
+
+    from ember.sql import functions as F
+
+    df = spark.createDataFrame([(Decimal("1" * 38),), (Decimal(0),)], "number DECIMAL(38, 0)")
+    assert df.select(F.try_avg("number")).collect()[0][0] is None
+    with pytest.raises(Exception) as error:
+        df.select(F.avg("number")).collect()
+    assert error.value.getCondition() == "NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION"
+    previous = spark.conf.get("spark.sql.ansi.enabled")
+    spark.conf.set("spark.sql.ansi.enabled", "false")
+    try:
+        assert df.select(F.avg("number")).collect()[0][0] is None
+    finally:
+        if previous is None:
+            spark.conf.unset("spark.sql.ansi.enabled")
+        else:
+            spark.conf.set("spark.sql.ansi.enabled", previous)
+    assert df.select(F.avg(F.lit(Decimal("1.5")))).collect()[0][0] == Decimal("1.50000")

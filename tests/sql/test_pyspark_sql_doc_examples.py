@@ -186,7 +186,6 @@ KNOWN_GAPS: dict[str, str] = {
     "functions.to_variant_object": "createDataFrame refuses the int 2 as a map<string,string> value (Spark stores '2'); to_variant_object is not implemented either",
     "functions.to_xml": "not implemented: the XML functions (to_xml)",
     "functions.try_aes_decrypt": "not implemented: AES encryption (try_aes_decrypt)",
-    "functions.try_avg": "try_avg of an overflowing DECIMAL(38, 0) fails in Arrow (precision 41 does not fit 38) instead of giving NULL",
     "functions.try_divide": "not implemented: make_interval",
     "functions.try_make_interval": "not implemented: try_make_interval",
     "functions.try_make_timestamp": "not implemented: try_make_timestamp with a time zone",
