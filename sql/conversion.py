@@ -35,29 +35,20 @@ def infer_schema(data: list[Any], names: list[str] | None = None) -> T.StructTyp
     if names:
         schema = T.StructType([T.StructField(names[i] if i < len(names) else f.name, f.dataType, f.nullable)
                                for i, f in enumerate(schema.fields)])
-    if _has_null_type(schema):
+    if _contains(schema, T.NullType):
         raise EmberValueError("CANNOT_DETERMINE_TYPE", "Some of types cannot be determined after inferring.")
     return schema
 
 
-def _has_null_type(dt: T.DataType) -> bool:
+def _contains(dt: T.DataType, kind: type[T.DataType]) -> bool:
+    """Whether ``dt`` is, or nests (in struct fields, array elements, map keys or values), a ``kind``."""
     if isinstance(dt, T.StructType):
-        return any(_has_null_type(f.dataType) for f in dt.fields)
+        return any(_contains(f.dataType, kind) for f in dt.fields)
     if isinstance(dt, T.ArrayType):
-        return _has_null_type(dt.elementType)
+        return _contains(dt.elementType, kind)
     if isinstance(dt, T.MapType):
-        return _has_null_type(dt.keyType) or _has_null_type(dt.valueType)
-    return isinstance(dt, T.NullType)
-
-
-def _has_string(dt: T.DataType) -> bool:
-    if isinstance(dt, T.StructType):
-        return any(_has_string(f.dataType) for f in dt.fields)
-    if isinstance(dt, T.ArrayType):
-        return _has_string(dt.elementType)
-    if isinstance(dt, T.MapType):
-        return _has_string(dt.keyType) or _has_string(dt.valueType)
-    return isinstance(dt, T.StringType)
+        return _contains(dt.keyType, kind) or _contains(dt.valueType, kind)
+    return isinstance(dt, kind)
 
 
 def _stringify(value: Any, dt: T.DataType) -> Any:
@@ -126,7 +117,7 @@ def rows_to_table(data: list[Any], schema: T.StructType, inferred: bool = False)
     for column, field in zip(columns, schema.fields):
         if needs_conversion(field.dataType):
             column = [_to_arrow_value(v, field.dataType) for v in column]
-        if inferred and _has_string(field.dataType):
+        if inferred and _contains(field.dataType, T.StringType):
             column = [_stringify(v, field.dataType) for v in column]
         if isinstance(field.dataType, T.IntegralType):
             floats = [i for i, v in enumerate(column) if isinstance(v, float)]

@@ -44,6 +44,7 @@ from ember.sql import types as T
 from ember.sql.arrow_types import to_arrow_type
 from ember.sql.errors import AnalysisException, ParseException
 from ember.sql.expressions.base import ArrowValue, Expression, as_array
+from ember.sql.expressions.calendar import days_from_civil, days_in_month
 from ember.sql.expressions.coercion import cast_if_needed
 
 if TYPE_CHECKING:
@@ -188,21 +189,6 @@ def format_interval(value: int | datetime.timedelta, dtype: T.DataType) -> str:
 # --------------------------------------------------------------------------- calendar arithmetic
 
 
-def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    y = y - (m <= 2)
-    era = np.floor_divide(y, 400)
-    yoe = y - era * 400
-    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def _days_in_month(y: np.ndarray, m: np.ndarray) -> np.ndarray:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    lengths = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[m - 1]
-    return lengths + ((m == 2) & leap)
-
-
 def add_months_to_days(days: pa.Array, months: ArrowValue) -> pa.Array:
     """Dates (days since the epoch, int32) plus whole months, the day clamped to the month's end."""
     as_date = pc.cast(days, pa.date32())
@@ -217,8 +203,8 @@ def add_months_to_days(days: pa.Array, months: ArrowValue) -> pa.Array:
         missing = pc.or_(pc.is_null(days), pc.is_null(months))
     total = y * 12 + (m - 1) + n
     ny, nm = np.floor_divide(total, 12), np.mod(total, 12) + 1
-    nd = np.minimum(d, _days_in_month(ny, nm))
-    out = _days_from_civil(ny, nm, nd)
+    nd = np.minimum(d, days_in_month(ny, nm))
+    out = days_from_civil(ny, nm, nd)
     return pa.array(out, pa.int64(), mask=missing.to_numpy(zero_copy_only=False))
 
 

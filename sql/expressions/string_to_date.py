@@ -14,26 +14,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ember.sql.expressions.base import ArrowValue, as_array
+from ember.sql.expressions.calendar import days_from_civil, days_in_month
 
 __all__ = ["string_to_date"]
 
 _DATE = r"(?s)^(?P<sign>[+-]?)(?P<y>\d{4,7})(?:-(?P<m>\d{1,2})(?:-(?P<d>\d{1,2})(?:[ T].*)?)?)?$"
-
-
-def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's algorithm)."""
-    y = y - (m <= 2)
-    era = np.floor_divide(y, 400)
-    yoe = y - era * 400
-    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + d - 1
-    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
-    return era * 146097 + doe - 719468
-
-
-def _month_length(y: np.ndarray, m: np.ndarray) -> np.ndarray:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    lengths = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    return lengths[np.clip(m, 0, 12)] + ((m == 2) & leap)
 
 
 def string_to_date(value: ArrowValue) -> tuple[ArrowValue, pa.Array]:
@@ -52,8 +37,8 @@ def string_to_date(value: ArrowValue) -> tuple[ArrowValue, pa.Array]:
     sign = np.where(pc.fill_null(pc.equal(pc.struct_field(parts, "sign"), "-"), False)
                     .to_numpy(zero_copy_only=False), -1, 1)
     y, m, d = sign * field("y", 1970), field("m", 1), field("d", 1)
-    good = matched & (m >= 1) & (m <= 12) & (d >= 1) & (d <= _month_length(y, m))
-    days = _days_from_civil(y, np.clip(m, 1, 12), d)
+    good = matched & (m >= 1) & (m <= 12) & (d >= 1) & (d <= days_in_month(y, m))
+    days = days_from_civil(y, np.clip(m, 1, 12), d)
     out = pa.array(days.astype(np.int32), pa.int32(), mask=~good).cast(pa.date32())
     malformed = pc.and_(pc.is_valid(text), pa.array(~good))
     return (out[0] if scalar else out), malformed

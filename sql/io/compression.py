@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from ember.sql.errors import EmberValueError, IllegalArgumentException
 
-__all__ = ["compressed", "decompress_file", "text_codec", "TEXT_CODECS"]
+__all__ = ["codec_not_available", "compressed", "decompress_file", "text_codec", "TEXT_CODECS"]
 
 
 def _zstd(data: bytes) -> bytes:
@@ -68,6 +68,10 @@ def text_codec(fmt: str, name: str | None) -> tuple[str, Callable[[bytes], bytes
     if key in ("lz4", "snappy"):
         raise EmberValueError("UNSUPPORTED_FEATURE", f"The {fmt.upper()} write option 'compression' = '{name}' is "
                               "not supported by Ember (Hadoop's block framing); use gzip, bzip2 or deflate.")
-    raise IllegalArgumentException("CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
-                                   f"The codec {key} is not available. Available codecs are {_SPARK_TEXT_CODECS}.",
-                                   "56038")
+    raise codec_not_available(key, _SPARK_TEXT_CODECS)
+
+
+def codec_not_available(name: str, available: str) -> IllegalArgumentException:
+    """Spark's error for a ``compression`` name no format knows; ``available`` lists the format's codecs."""
+    return IllegalArgumentException("CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
+                                    f"The codec {name} is not available. Available codecs are {available}.", "56038")

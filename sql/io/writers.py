@@ -30,8 +30,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ember.sql.display import format_double
-from ember.sql.errors import EmberValueError, IllegalArgumentException
-from ember.sql.io.compression import text_codec
+from ember.sql.errors import EmberValueError
+from ember.sql.io.compression import codec_not_available, text_codec
 from ember.sql.io.csv_dialect import encoding_of
 from ember.sql.io.csv_encode import csv_write_settings, encode_line
 from ember.sql.io.datetime_patterns import compile_formatter
@@ -63,9 +63,7 @@ def _parquet_codec(options: Options) -> tuple[str, str]:
     if name in ("lz4", "lzo", "brotli"):
         raise EmberValueError("UNSUPPORTED_FEATURE", f"The PARQUET write option 'compression' = '{name}' is not "
                               "supported by Ember; use snappy, gzip, zstd, lz4_raw or none.")
-    raise IllegalArgumentException("CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
-                                   f"The codec {name} is not available. Available codecs are "
-                                   f"{_SPARK_PARQUET_CODECS}.", "56038")
+    raise codec_not_available(name, _SPARK_PARQUET_CODECS)
 
 
 def _orc_codec(options: Options) -> tuple[str, str]:
@@ -75,9 +73,7 @@ def _orc_codec(options: Options) -> tuple[str, str]:
     if name in ("lzo", "brotli"):
         raise EmberValueError("UNSUPPORTED_FEATURE", f"The ORC write option 'compression' = '{name}' is not "
                               "supported by Ember; use zstd, snappy, zlib, lz4 or none.")
-    raise IllegalArgumentException("CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION",
-                                   f"The codec {name} is not available. Available codecs are "
-                                   f"{_SPARK_ORC_CODECS}.", "56038")
+    raise codec_not_available(name, _SPARK_ORC_CODECS)
 
 
 def file_extension(fmt: str, options: Options) -> str:
